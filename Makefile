@@ -1,0 +1,54 @@
+# Escalation dynamics: `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+KERNEL := escalation
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv events reports test test-fast lint format bench lab clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "Python (escalation)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv from requirements.lock and register the Jupyter kernel
+
+events: $(STAMP) ## Build data/processed/ (events, mentions, aggregates) from data/raw/
+	$(BIN)/escalation events
+
+reports: events ## Build the event table, then render every report set into reports/
+	$(BIN)/escalation reports
+
+test: $(STAMP) ## Run the whole test suite (notebooks and browser included)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## Run the tests that need no kernel and no browser
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(STAMP) ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## Apply ruff format and the safe ruff fixes
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmarks (speed and memory figures; slow)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lab: $(STAMP) ## Open JupyterLab with the project's kernel registered
+	$(BIN)/jupyter lab --notebook-dir=.
+
+clean: ## Remove rendered reports and caches (keeps .venv and data)
+	rm -rf reports/* .cache .pytest_cache
+	@touch reports/.gitkeep

@@ -1,0 +1,107 @@
+"""Read an event table in the project's schema (CSV file, Parquet file or Parquet dataset).
+
+I/O lives here so that the analysis functions can stay pure functions of a DataFrame.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+#: Columns that hold text codes and must never be read as numbers (``"010"`` stays ``"010"``).
+TEXT_COLUMNS = (
+    "event_id",
+    "actor1",
+    "actor1_side",
+    "actor2",
+    "actor2_side",
+    "event_type",
+    "sub_event_type",
+    "cameo_code",
+    "weapon",
+    "country",
+    "admin1",
+    "location",
+    "date_precision",
+    "date_text",
+    "retaliation_for",
+    "sources",
+    "origin",
+    "review_status",
+)
+DATE_COLUMNS = ("event_date", "date_start", "date_end")
+#: Separator of list-valued fields (``sources``, ``retaliation_for``) in CSV files.
+LIST_SEP = ";"
+
+
+def read_events(path: str | os.PathLike, columns: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read an event table.
+
+    Parameters
+    ----------
+    path
+        A ``.csv`` file, a ``.parquet`` file, or a directory holding a Parquet dataset.
+    columns
+        Optional subset of columns to read (cheaper on large Parquet datasets).
+
+    Returns
+    -------
+    DataFrame with text codes as strings (missing text as ``""``) and the date columns as
+    ``datetime64``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"event table not found: {path}")
+    cols = list(columns) if columns is not None else None
+    if path.is_dir() or path.suffix == ".parquet":
+        frame = pd.read_parquet(path, columns=cols)
+    else:
+        frame = pd.read_csv(
+            path,
+            usecols=cols,
+            dtype={c: "string" for c in TEXT_COLUMNS},
+            keep_default_na=False,
+            na_values={c: [""] for c in _numeric_guess(path)},
+        )
+    for col in TEXT_COLUMNS:
+        if col in frame.columns:
+            frame[col] = frame[col].astype("string").fillna("").astype(object)
+    for col in DATE_COLUMNS:
+        if col in frame.columns:
+            frame[col] = pd.to_datetime(frame[col], errors="coerce")
+    return frame
+
+
+def _numeric_guess(path: Path) -> list[str]:
+    header = pd.read_csv(path, nrows=0).columns
+    return [c for c in header if c not in TEXT_COLUMNS]
+
+
+def split_list(value: str) -> list[str]:
+    """Split a list-valued field (``"a;b"``) into its items; ``""`` gives ``[]``."""
+    return [item for item in str(value).split(LIST_SEP) if item] if value else []
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    """Text version of :func:`atomic_write_bytes` (UTF-8, ``\\n`` line ends)."""
+    atomic_write_bytes(path, text.encode("utf-8"))
