@@ -34,6 +34,8 @@ TEXT_COLUMNS = (
     "review_status",
 )
 DATE_COLUMNS = ("event_date", "date_start", "date_end")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 #: Separator of list-valued fields (``sources``, ``retaliation_for``) in CSV files.
 LIST_SEP = ";"
 
@@ -96,6 +98,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        # mkstemp creates 0600 files; give the result the usual permissions.
+        os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

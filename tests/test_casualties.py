@@ -1,0 +1,121 @@
+"""Casualty totals with unknowns, per-period series, exact rate test, trend models."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis.casualties import (
+    casualty_series,
+    casualty_totals,
+    dyad_rate_tests,
+    fit_trend,
+    rate_test,
+    rolling_totals,
+)
+from analysis.dyad import select_dyad
+
+
+def _dyad(dates, sides, killed):
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(len(dates))],
+            "event_date": pd.to_datetime(dates),
+            "actor1_side": sides,
+            "actor2_side": ["Y" if s == "X" else "X" for s in sides],
+            "fatalities_best": killed,
+            "fatalities_low": [k if k != k else max(k - 1, 0) for k in killed],
+        }
+    )
+    return select_dyad(frame, "X", "Y")
+
+
+def test_totals_keep_unknown_apart():
+    events = pd.DataFrame({"fatalities_best": [1.0, np.nan, 3.0], "injured_best": [np.nan] * 3})
+    tot = casualty_totals(events)
+    assert tot["killed"]["best"] == 4.0
+    assert tot["killed"]["n_known"] == 2 and tot["killed"]["n_unknown"] == 1
+    assert tot["injured"]["best"] is None and tot["injured"]["n_unknown"] == 3
+    assert tot["killed"]["high"] is None
+
+
+def test_series_unknown_period_is_nan_and_empty_period_is_zero():
+    dyad = _dyad(
+        ["2024-01-01", "2024-01-02", "2024-01-15", "2024-01-29"],
+        ["X", "X", "X", "Y"],
+        [2.0, np.nan, np.nan, 1.0],
+    )
+    series = casualty_series(dyad, "W")
+    a = series[series["side"] == "A"].set_index("period")
+    assert len(a) == 5  # five weeks from 1 to 29 January
+    assert a["killed_best"].iloc[0] == 2.0 and a["killed_unknown"].iloc[0] == 1
+    assert a["n_events"].iloc[1] == 0 and a["killed_best"].iloc[1] == 0
+    assert np.isnan(a["killed_best"].iloc[2]) and a["killed_unknown"].iloc[2] == 1
+    rolled = rolling_totals(series, "killed_best", 2)
+    assert rolled["A"].iloc[1] == 2.0 and rolled["A"].iloc[2] == 0.0
+
+
+def test_rate_test_matches_binomial_and_is_exact():
+    res = rate_test(5, 100.0, 15, 100.0)
+    assert res["rate_ratio"] == pytest.approx(3.0)
+    assert res["p_value"] == pytest.approx(stats.binomtest(15, 20, 0.5).pvalue)
+    ci = stats.binomtest(15, 20, 0.5).proportion_ci(method="exact")
+    assert res["ci_low"] == pytest.approx(ci.low / (1 - ci.low))
+    assert res["ci_low"] < 3.0 < res["ci_high"]
+    hidden = rate_test(5, 100.0, 15, 100.0, allows_tests=False)
+    assert hidden["p_value"] is None and hidden["p_value_reason"]
+    assert rate_test(0, 10.0, 0, 10.0)["rate_ratio"] is None
+
+
+def test_rate_test_size_is_at_most_nominal_under_equal_rates():
+    rng = np.random.default_rng(5)
+    sims = 500
+    before = rng.poisson(0.1 * 60, sims)
+    after = rng.poisson(0.1 * 40, sims)
+    rejections = sum(
+        rate_test(b, 60.0, a, 40.0)["p_value"] <= 0.05 for b, a in zip(before, after, strict=True)
+    )
+    assert 0.01 <= rejections / sims <= 0.07
+
+
+def test_dyad_rate_tests_split_at_midpoint():
+    dyad = _dyad(
+        ["2024-01-01", "2024-01-02", "2024-01-20", "2024-01-21", "2024-01-21"],
+        ["X", "X", "X", "X", "Y"],
+        [1.0, 1.0, 4.0, np.nan, 0.0],
+    )
+    res = dyad_rate_tests(dyad, "", allows_tests=True)
+    assert res["split_date"] == "2024-01-11"
+    x = res["X"]
+    assert x["events"]["count_before"] == 2 and x["events"]["count_after"] == 2
+    assert x["events"]["exposure_before"] == 10.0 and x["events"]["exposure_after"] == 11.0
+    assert x["fatalities"]["count_after"] == 4 and x["fatalities"]["n_unknown"] == 1
+
+
+def test_negative_binomial_trend_recovers_known_irr():
+    rng = np.random.default_rng(3)
+    t = np.arange(160)
+    mu = np.exp(1.5 + 0.01 * t)
+    alpha = 0.5
+    y = rng.negative_binomial(1 / alpha, 1 / (1 + alpha * mu))
+    res = fit_trend(y, allows_parametric=True)
+    assert res["model"] == "negative binomial"
+    assert res["dispersion"]["p_value"] < 0.05
+    assert res["ci_low"] <= np.exp(0.01) <= res["ci_high"]
+    assert res["irr"] == pytest.approx(np.exp(0.01), abs=0.006)
+    assert res["alpha"]["estimate"] == pytest.approx(alpha, abs=0.25)
+
+
+def test_poisson_counts_keep_poisson_model():
+    rng = np.random.default_rng(4)
+    t = np.arange(120)
+    y = rng.poisson(np.exp(2.0 - 0.005 * t))
+    res = fit_trend(y, allows_parametric=True)
+    assert res["model"] == "Poisson"
+    assert res["ci_low"] <= np.exp(-0.005) <= res["ci_high"]
+
+
+def test_trend_not_fitted_on_small_samples():
+    assert "not_fitted" in fit_trend(np.arange(20), allows_parametric=False)
+    assert "not_fitted" in fit_trend(np.array([1, 2, 3]), allows_parametric=True)
+    assert "not_fitted" in fit_trend(np.array([1.0, np.nan] * 6), allows_parametric=True)

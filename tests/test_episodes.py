@@ -1,0 +1,50 @@
+"""Episodes split at quiet gaps: starters, enders, lengths, one-sided share."""
+
+import numpy as np
+import pandas as pd
+
+from analysis.dyad import select_dyad
+from analysis.episodes import dyad_episodes, episode_summary, split_episodes
+
+
+def test_split_episodes_hand_example():
+    times = np.array([0.0, 2.0, 5.0, 50.0, 51.0, 200.0])
+    sides = np.array(["A", "B", "A", "B", "B", "A"])
+    eps = split_episodes(times, sides, quiet_days=30)
+    assert eps["n_events"].tolist() == [3, 2, 1]
+    assert eps["starter"].tolist() == ["A", "B", "A"]
+    assert eps["ender"].tolist() == ["A", "B", "A"]
+    assert eps["length_days"].tolist() == [6.0, 2.0, 1.0]
+    assert eps["one_sided"].tolist() == [False, True, True]
+    assert eps["n_a"].tolist() == [2, 0, 1]
+
+
+def test_gap_equal_to_quiet_days_does_not_split():
+    eps = split_episodes(np.array([0.0, 30.0, 61.0]), np.array(["A", "B", "A"]), quiet_days=30)
+    assert eps["n_events"].tolist() == [2, 1]
+
+
+def test_empty_input_gives_empty_table_and_summary():
+    eps = split_episodes(np.array([]), np.array([]))
+    assert eps.empty
+    summary = episode_summary(eps, "X", "Y")
+    assert summary["n_episodes"] == 0 and summary["one_sided"]["share"] is None
+
+
+def test_dyad_episodes_names_sides_and_summary_counts():
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a1", "b1", "a2", "a3"],
+            "event_date": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-03-01", "2024-03-02"]),
+            "actor1_side": ["X", "Y", "X", "X"],
+            "actor2_side": ["Y", "X", "Y", "Y"],
+        }
+    )
+    eps = dyad_episodes(select_dyad(frame, "X", "Y"), quiet_days=30)
+    assert eps["start"].tolist() == list(pd.to_datetime(["2024-01-01", "2024-03-01"]))
+    assert eps["ender"].tolist() == ["Y", "X"]
+    summary = episode_summary(eps, "X", "Y")
+    assert summary["started_by"] == {"X": 2, "Y": 0}
+    assert summary["ended_by"] == {"X": 1, "Y": 1}
+    assert summary["one_sided"]["share"] == 0.5 and summary["one_sided"]["n"] == 2
+    assert summary["median_length_days"] == 2.5
