@@ -42,4 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Re-import so that ``python -m analysis.cli`` and the modules share one UsageError class.
+    from analysis.cli import main as _main
+
+    sys.exit(_main())
