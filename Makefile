@@ -23,8 +23,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP) ## Create .venv from requirements.lock and register the Jupyter kernel
 
-events: $(STAMP) ## Build data/processed/ (events, mentions, aggregates) from data/raw/
+IRAQ_RAW := data/external/iraq-2007-2008/airstrikes.csv.gz data/external/iraq-2007-2008/insurgencies.csv.gz
+IRAQ_EVENTS := data/processed/iraq_2007_2008_events.parquet
+
+events: $(STAMP) $(IRAQ_EVENTS) ## Build data/processed/ from data/raw/ (and the Iraq table if stale)
 	$(BIN)/escalation events
+
+$(IRAQ_EVENTS): $(IRAQ_RAW) | $(STAMP)
+	$(BIN)/escalation import --format iraq $(IRAQ_RAW) --out $@
 
 reports: events ## Build the event table, then render every report set into reports/
 	$(BIN)/escalation reports
