@@ -1,5 +1,9 @@
 # Escalation dynamics: `make help` lists the targets.
 SHELL := /bin/bash
+# One BLAS thread per process: the optimisers run in parallel processes on few cores.
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 .DEFAULT_GOAL := help
 
 PYTHON ?= python3
