@@ -1,0 +1,257 @@
+"""``escalation reports``: run every notebook of every report set and render offline HTML.
+
+Steps: validate ``reports.yml`` (exit 2 on any problem, before a kernel starts); compute
+each report's cache key and skip those that did not change; run the rest in parallel
+worker processes; write ``OUT/index.html``. Exit status 1 when a notebook failed (after
+everything else was rendered).
+
+Only the standard library, PyYAML and the cache module are imported until it is known that
+some report must be rebuilt, so that a build with nothing to do takes well under a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.cli import UsageError
+from analysis.reporting import cache
+from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
+from analysis.reporting.config import read_parameters_cell as _declared
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
+INDEX_STATE = "index.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``escalation reports``."""
+    parser.add_argument(
+        "--config", type=Path, default=Path("reports.yml"), help="report sets (reports.yml)"
+    )
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="output directory")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="build only this set (repeatable)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="parallel notebooks (default: cores + 1)"
+    )
+    parser.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs: expected a positive number of workers, got {args.jobs}")
+    config = args.config.resolve()
+    out = args.out.resolve()
+    sets = load_config(config, only=args.only)
+    plan = plan_build(sets, out, force=args.force)
+    todo = [item for item in plan if not item["fresh"]]
+    outcomes: dict[str, Any] = {}
+    if todo:
+        from analysis.reporting import execute, provenance
+
+        facts = provenance.collect(config.parent).as_dict()
+        jobs = [_job(item, facts) for item in todo]
+        workers = args.jobs or execute.default_workers()
+        (out / ".cache").mkdir(parents=True, exist_ok=True)
+        print(
+            f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
+            f"worker(s), {len(plan) - len(jobs)} unchanged",
+            file=sys.stderr,
+        )
+        for item, outcome in zip(
+            todo,
+            execute.run_jobs(
+                jobs, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
+            ),
+            strict=True,
+        ):
+            outcomes[item["label"]] = outcome
+            _write_record(item, outcome.status, outcome.seconds, outcome.error)
+    else:
+        print(
+            f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
+            file=sys.stderr,
+        )
+    rows = index_rows(plan, outcomes)
+    write_index(out, config, rows)
+    failed = [o.label for o in outcomes.values() if o.status != "ok"]
+    # A failure whose inputs did not change is not rerun, but it is still a failure.
+    failed += [i["label"] for i in plan if i["fresh"] and i["stored"].get("status") != "ok"]
+    if failed:
+        print(
+            f"escalation reports: {len(failed)} report(s) failed: " + ", ".join(failed),
+            file=sys.stderr,
+        )
+    print(f"escalation reports: {out / 'index.html'}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def plan_build(sets: Sequence[ReportSet], out: Path, force: bool) -> list[dict[str, Any]]:
+    """One entry per notebook of each set: paths, parameters, cache key and freshness."""
+    code = cache.code_digest(PACKAGE_DIR, LOCK_FILE)
+    plan = []
+    for report_set in sets:
+        events_digest = cache.tree_digest(report_set.events)
+        for notebook in report_set.notebooks:
+            parameters = report_set.notebook_parameters[notebook]
+            shown = _shown_parameters(notebook, parameters, report_set.events_text)
+            key = cache.report_key(
+                notebook,
+                {"parameters": parameters, "shown": shown, "title": report_set.title},
+                events_digest,
+                code,
+            )
+            html = out / report_set.name / f"{notebook.stem}.html"
+            record = cache.record_path(out, report_set.name, notebook.stem)
+            plan.append(
+                {
+                    "label": f"{report_set.name}/{notebook.stem}",
+                    "set": report_set,
+                    "notebook": notebook,
+                    "parameters": parameters,
+                    "shown": shown,
+                    "events_digest": events_digest,
+                    "key": key,
+                    "html": html,
+                    "results": out / report_set.name / f"{notebook.stem}.results.json",
+                    "record": record,
+                    "fresh": not force and cache.is_fresh(record, key, [html]),
+                    "stored": cache.read_record(record),
+                }
+            )
+    return plan
+
+
+def _shown_parameters(
+    notebook: Path, parameters: Mapping[str, Any], events_text: str
+) -> dict[str, Any]:
+    # The page shows every effective parameter: the notebook's defaults overridden by the
+    # report set, with the event table as written in reports.yml (not a machine path).
+    shown: dict[str, Any] = {"events": events_text}
+    for name, value in _declared(notebook).items():
+        if name not in DRIVER_PARAMETERS:
+            shown[name] = parameters.get(name, value)
+    return shown
+
+
+def _job(item: Mapping[str, Any], facts: Mapping[str, Any]) -> Any:
+    from analysis.reporting.execute import Job
+
+    report_set: ReportSet = item["set"]
+    return Job(
+        set_name=report_set.name,
+        set_title=report_set.title,
+        notebook=item["notebook"],
+        parameters=item["parameters"],
+        events_path=report_set.events.resolve(),
+        events_text=report_set.events_text,
+        events_sha256=item["events_digest"],
+        html_path=item["html"],
+        results_path=item["results"],
+        provenance=facts,
+        shown_parameters=item["shown"],
+    )
+
+
+def _write_record(item: Mapping[str, Any], status: str, seconds: float, error: str) -> None:
+    from analysis.io import atomic_write_text
+
+    atomic_write_text(item["record"], cache.record_text(item["key"], status, seconds, error))
+
+
+def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -> list[dict]:
+    """The index entries of this build, grouped by set in reading order (plain dicts)."""
+    from analysis.reporting.index import notebook_title, read_headline
+
+    grouped: dict[str, dict] = {}
+    for item in plan:
+        report_set: ReportSet = item["set"]
+        entry = grouped.setdefault(
+            report_set.name,
+            {
+                "name": report_set.name,
+                "title": report_set.title,
+                "description": report_set.description,
+                "events": report_set.events_text,
+                "parameters": [
+                    [k, v if isinstance(v, str) else json.dumps(v)]
+                    for k, v in report_set.parameters.items()
+                ],
+                "rows": [],
+            },
+        )
+        outcome = outcomes.get(item["label"])
+        stored = item["stored"]
+        if outcome is not None:
+            status, error = outcome.status, outcome.error
+        elif stored.get("status", "ok") == "ok":
+            status, error = "skipped-unchanged", ""
+        else:
+            status = "failed"
+            error = f"{stored.get('error', '')} (unchanged since the last build)"
+        html: Path = item["html"]
+        entry["rows"].append(
+            {
+                "title": notebook_title(item["notebook"]),
+                "status": status,
+                "href": f"{report_set.name}/{html.name}" if html.is_file() else "",
+                "headline": [list(pair) for pair in read_headline(item["results"])],
+                "error": error.splitlines()[0][:300] if error else "",
+            }
+        )
+    return list(grouped.values())
+
+
+def write_index(out: Path, config: Path, rows: Sequence[dict]) -> None:
+    """Write ``OUT/index.html``. Sets not built this time (``--only``) keep their entry
+    from the previous build, so the index always lists every set of the configuration."""
+    from analysis.io import atomic_write_text
+    from analysis.reporting.index import IndexRow, IndexSet, render_index
+
+    state_path = out / ".cache" / INDEX_STATE
+    try:
+        previous = {s["name"]: s for s in json.loads(state_path.read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError):
+        previous = {}
+    current = {s["name"]: s for s in rows}
+    merged = []
+    for name in _configured_names(config):
+        entry = current.get(name) or previous.get(name)
+        if entry is not None:
+            merged.append(entry)
+    atomic_write_text(state_path, json.dumps(merged, indent=1, sort_keys=True) + "\n")
+    sets = [
+        IndexSet(
+            name=s["name"],
+            title=s["title"],
+            description=s["description"],
+            events=s["events"],
+            parameters=tuple(tuple(p) for p in s["parameters"]),
+            rows=tuple(
+                IndexRow(
+                    title=r["title"],
+                    status=r["status"],
+                    href=r["href"],
+                    headline=tuple(tuple(h) for h in r["headline"]),
+                    error=r["error"],
+                )
+                for r in s["rows"]
+            ),
+        )
+        for s in merged
+    ]
+    atomic_write_text(out / "index.html", render_index(sets))
+
+
+def _configured_names(config: Path) -> list[str]:
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    return [entry["name"] for entry in data if isinstance(entry, dict) and "name" in entry]

@@ -1,0 +1,390 @@
+"""Load and validate ``reports.yml``: which notebooks run on which event table, with which
+parameters.
+
+The file is a YAML list of report sets::
+
+    - name: seed                        # directory name under the output directory
+      title: Iran-aligned militias and the US-led coalition, from five news articles
+      description: optional text for the index page
+      events: data/processed/events.csv   # relative to the directory of reports.yml
+      notebooks: [notebooks/02_response_lags.ipynb]   # optional; default all notebooks
+      parameters: {side_a: IRAN_ALIGNED, side_b: US_COALITION, window_days: 7}
+
+Every value is checked against the literal of the same name in the ``parameters`` cell of
+each notebook that declares it, before any kernel starts, so that a typo fails in a second
+with the set and the field named rather than after minutes of computing.
+
+YAML reads some unquoted words as other types (``NO`` is the boolean ``False``, ``010`` is
+the integer ``8``). Such a value cannot be turned back into the text that was typed, so a
+string-typed parameter that arrives as a boolean or a number is rejected with a message
+asking for quotes. Unquoted dates (``2024-01-31``) are accepted for string parameters: they
+convert back to the same ISO text without loss.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.cli import UsageError
+
+#: Parameters the driver sets itself; a report set may not give them.
+DRIVER_PARAMETERS = ("events_path", "results_path")
+#: Parameters holding side codes (always text).
+SIDE_PARAMETERS = ("side_a", "side_b")
+#: Parameters holding ISO dates (text ``YYYY-MM-DD`` or null for an open end).
+DATE_PARAMETERS = ("start", "end")
+SET_FIELDS = ("name", "title", "description", "events", "notebooks", "parameters")
+DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps an impossible unquoted date (``2024-02-30``) as its text, so
+    that validation can name the field instead of YAML failing with a bare ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
+@dataclass(frozen=True)
+class ReportSet:
+    """One validated report set.
+
+    ``notebook_parameters`` maps each notebook path to the parameters it receives (those
+    it declares, converted to the type of its literal), without the driver's own
+    ``events_path`` and ``results_path``.
+    """
+
+    name: str
+    title: str
+    description: str
+    events: Path
+    events_text: str
+    notebooks: tuple[Path, ...]
+    parameters: dict[str, Any] = field(default_factory=dict)
+    notebook_parameters: dict[Path, dict[str, Any]] = field(default_factory=dict)
+
+
+def read_parameters_cell(path: Path) -> dict[str, Any]:
+    """Return the literals assigned in the cell tagged ``parameters`` of notebook ``path``.
+
+    Raises
+    ------
+    ValueError
+        When the notebook has no such cell or a value there is not a literal.
+    """
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        if "parameters" not in cell.get("metadata", {}).get("tags", []):
+            continue
+        source = cell["source"]
+        source = "".join(source) if isinstance(source, list) else source
+        literals: dict[str, Any] = {}
+        for node in ast.parse(source).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name):
+                try:
+                    literals[target.id] = ast.literal_eval(value)
+                except ValueError as err:
+                    raise ValueError(f"{target.id} is not a literal") from err
+        return literals
+    raise ValueError("no code cell tagged 'parameters'")
+
+
+def load_config(path: str | Path, only: Iterable[str] | None = None) -> list[ReportSet]:
+    """Read and validate a ``reports.yml``.
+
+    Parameters
+    ----------
+    path
+        The YAML file. Relative paths inside it are relative to its directory.
+    only
+        Names of the sets to validate fully and return; ``None`` for all. The structure of
+        every set (and the uniqueness of names) is checked in any case.
+
+    Returns
+    -------
+    The selected sets, in file order.
+
+    Raises
+    ------
+    UsageError
+        Listing every problem found, each naming the report set and the field.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: configuration file not found")
+    text = path.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: builds no objects
+    except yaml.YAMLError as err:
+        raise UsageError(f"{path}: not valid YAML: {err}") from err
+    if not isinstance(data, list) or not data:
+        raise UsageError(f"{path}: expected a non-empty list of report sets")
+    raw = _raw_parameter_text(root)
+    errors: list[str] = []
+    names = _check_names(data, errors)
+    wanted = set(names) if only is None else set(only)
+    for unknown in sorted(wanted - set(names)):
+        errors.append(f"--only {unknown}: no report set of that name (known: {', '.join(names)})")
+    sets = []
+    for index, entry in enumerate(data):
+        label = f"set {names[index]!r}" if names[index] else f"set #{index + 1}"
+        problems: list[str] = []
+        if not isinstance(entry, dict):
+            errors.append(f"{label}: expected a mapping with name, title, events, parameters")
+            continue
+        _check_structure(entry, problems)
+        if not problems and names[index] in wanted:
+            report_set = _validate(entry, path.parent, raw.get(index, {}), problems)
+            if not problems:
+                sets.append(report_set)
+        errors.extend(f"{label}: {p}" for p in problems)
+    if errors:
+        raise UsageError(f"{path}:\n  " + "\n  ".join(errors))
+    return sets
+
+
+def _check_names(data: list, errors: list[str]) -> list[str]:
+    names = []
+    for index, entry in enumerate(data):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not _NAME.match(name):
+            errors.append(
+                f"set #{index + 1}: field 'name': {name!r} is not a valid name "
+                "(lower-case letters, digits, '-' and '_'; it becomes a directory name)"
+            )
+            name = ""
+        elif name in names:
+            errors.append(f"set {name!r}: field 'name': used by more than one report set")
+        names.append(name)
+    return names
+
+
+def _check_structure(entry: dict, problems: list[str]) -> None:
+    for key in entry:
+        if key not in SET_FIELDS:
+            problems.append(f"field {key!r}: unknown field (known: {', '.join(SET_FIELDS)})")
+    for key in ("title", "events"):
+        if not isinstance(entry.get(key), str) or not entry[key].strip():
+            problems.append(f"field {key!r}: required text is missing")
+    if not isinstance(entry.get("description", ""), str):
+        problems.append("field 'description': must be text")
+    notebooks = entry.get("notebooks")
+    if notebooks is not None and (
+        not isinstance(notebooks, list) or not all(isinstance(n, str) for n in notebooks)
+    ):
+        problems.append("field 'notebooks': must be a list of notebook paths")
+    if not isinstance(entry.get("parameters", {}), dict):
+        problems.append("field 'parameters': must be a mapping of name -> value")
+
+
+def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[str]) -> ReportSet:
+    events = base / entry["events"]
+    if not events.exists():
+        problems.append(f"field 'events': event table not found: {events}")
+    notebooks = _notebook_paths(entry.get("notebooks"), base, problems)
+    declared: dict[Path, dict[str, Any]] = {}
+    for notebook in notebooks:
+        try:
+            declared[notebook] = read_parameters_cell(notebook)
+        except (ValueError, SyntaxError, json.JSONDecodeError) as err:
+            problems.append(f"field 'notebooks': {notebook.name}: {err}")
+    parameters = dict(entry.get("parameters") or {})
+    per_notebook: dict[Path, dict[str, Any]] = {nb: {} for nb in declared}
+    for name, value in parameters.items():
+        where = f"field 'parameters.{name}'"
+        if name in DRIVER_PARAMETERS:
+            problems.append(f"{where}: set by the report driver; remove it")
+            continue
+        users = [nb for nb, literals in declared.items() if name in literals]
+        if not users:
+            problems.append(
+                f"{where}: no notebook of the set declares this parameter "
+                f"(notebooks: {', '.join(nb.name for nb in declared) or 'none'})"
+            )
+            continue
+        for notebook in users:
+            try:
+                per_notebook[notebook][name] = _convert(
+                    name, value, declared[notebook][name], raw.get(name)
+                )
+            except ValueError as err:
+                problems.append(f"{where}: {err} (parameters cell of {notebook.name})")
+                break
+    _check_period(parameters, problems)
+    return ReportSet(
+        name=entry["name"],
+        title=entry["title"],
+        description=entry.get("description", "") or "",
+        events=events,
+        events_text=entry["events"],
+        notebooks=tuple(notebooks),
+        parameters={k: _plain(v) for k, v in parameters.items()},
+        notebook_parameters=per_notebook,
+    )
+
+
+def _notebook_paths(listed: list[str] | None, base: Path, problems: list[str]) -> list[Path]:
+    if listed is None:
+        found = sorted(base.glob(DEFAULT_NOTEBOOKS))
+        if not found:
+            problems.append(f"field 'notebooks': no notebook matches {base / DEFAULT_NOTEBOOKS}")
+        return found
+    paths = []
+    for item in listed:
+        path = base / item
+        if path.suffix != ".ipynb" or not path.is_file():
+            problems.append(f"field 'notebooks': notebook not found: {path}")
+        elif path in paths:
+            problems.append(f"field 'notebooks': {item} is listed twice")
+        else:
+            paths.append(path)
+    if not listed:
+        problems.append("field 'notebooks': the list is empty")
+    return paths
+
+
+def _convert(name: str, value: Any, literal: Any, raw: str | None) -> Any:
+    """Convert ``value`` to the type of the notebook's ``literal``; raise ValueError if it
+    cannot be done without loss."""
+    typed = f"the unquoted YAML value {raw}" if raw is not None else f"the value {value!r}"
+    if name in SIDE_PARAMETERS and not isinstance(value, str):
+        raise ValueError(
+            f"side codes are text, but {typed} was read as {_kind(value)}; "
+            f'quote it: {name}: "{raw if raw is not None else value}"'
+        )
+    if name in DATE_PARAMETERS:
+        return _date_text(name, value, literal, typed)
+    if literal is None:
+        return _plain(value)
+    if isinstance(literal, str):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value.isoformat()
+        raise ValueError(
+            f"expected text, but {typed} was read as {_kind(value)}; "
+            f'quote it: {name}: "{raw if raw is not None else value}"'
+        )
+    if isinstance(literal, bool):
+        if isinstance(value, bool):
+            return value
+        raise ValueError(f"expected true or false, got {_kind(value)} {value!r}")
+    if isinstance(literal, int):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise ValueError(f"expected a whole number, got {_kind(value)} {value!r}")
+    if isinstance(literal, float):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        raise ValueError(f"expected a number, got {_kind(value)} {value!r}")
+    if isinstance(literal, list | tuple):
+        if isinstance(value, list):
+            return _plain(value)
+        raise ValueError(f"expected a list, got {_kind(value)} {value!r}")
+    if isinstance(literal, dict):
+        if isinstance(value, dict):
+            return _plain(value)
+        raise ValueError(f"expected a mapping, got {_kind(value)} {value!r}")
+    raise ValueError(f"the notebook's literal has an unsupported type {type(literal).__name__}")
+
+
+def _date_text(name: str, value: Any, literal: Any, typed: str) -> str | None:
+    if value is None or value == "":
+        # An open end: pass the notebook's own spelling of "no bound" ("" or None).
+        if literal in (None, ""):
+            return literal
+        raise ValueError("expected an ISO date (YYYY-MM-DD); this notebook needs one")
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            pass
+    raise ValueError(
+        f"expected an ISO date (YYYY-MM-DD) or an empty value, but {typed} is not a valid date"
+    )
+
+
+def _check_period(parameters: Mapping[str, Any], problems: list[str]) -> None:
+    bounds = []
+    for name in DATE_PARAMETERS:
+        value = parameters.get(name)
+        if isinstance(value, dt.date):
+            bounds.append(value if not isinstance(value, dt.datetime) else value.date())
+        elif isinstance(value, str) and _ISO_DATE.match(value):
+            try:
+                bounds.append(dt.date.fromisoformat(value))
+            except ValueError:
+                return
+        else:
+            return
+    if bounds[0] > bounds[1]:
+        problems.append(f"field 'parameters.start': {bounds[0]} is after end {bounds[1]}")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"the boolean {value}"
+    if isinstance(value, int):
+        return f"the integer {value}"
+    if isinstance(value, float):
+        return f"the number {value}"
+    if value is None:
+        return "null"
+    return f"a {type(value).__name__}"
+
+
+def _raw_parameter_text(root: yaml.Node | None) -> dict[int, dict[str, str]]:
+    """Map set index -> parameter name -> the scalar text as typed in the file, so that
+    messages can quote ``010`` rather than the ``8`` YAML turned it into."""
+    found: dict[int, dict[str, str]] = {}
+    if not isinstance(root, yaml.SequenceNode):
+        return found
+    for index, entry in enumerate(root.value):
+        if not isinstance(entry, yaml.MappingNode):
+            continue
+        for key, value in entry.value:
+            if key.value == "parameters" and isinstance(value, yaml.MappingNode):
+                found[index] = {
+                    k.value: v.value
+                    for k, v in value.value
+                    if isinstance(v, yaml.ScalarNode) and not v.style
+                }
+    return found

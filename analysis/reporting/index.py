@@ -1,0 +1,110 @@
+"""The index page: every report set and notebook in reading order, with the status of this
+build, the headline numbers from each results file and links to the pages."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+STYLESHEET = TEMPLATES / "escalation" / "static" / "report.css"
+#: At most this many headline numbers per report (the convention of analysis.results).
+MAX_HEADLINE = 4
+STATUSES = ("ok", "failed", "skipped-unchanged", "not-built")
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """One notebook of one set."""
+
+    title: str
+    status: str
+    href: str = ""
+    headline: tuple[tuple[str, str], ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class IndexSet:
+    """One report set and its rows, in reading order."""
+
+    name: str
+    title: str
+    description: str
+    events: str
+    parameters: tuple[tuple[str, str], ...]
+    rows: tuple[IndexRow, ...]
+
+
+def notebook_title(path: str | Path) -> str:
+    """The first level-1 markdown heading of a notebook, else its file stem."""
+    path = Path(path)
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return path.stem
+    for cell in cells:
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        for line in ("".join(source) if isinstance(source, list) else source).splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return path.stem
+
+
+def format_number(value: Any) -> str:
+    """Headline values as text: whole numbers with thousands separators, other floats to 3
+    significant digits, missing as an en dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        if value.is_integer() or abs(value) >= 1000:
+            return f"{value:,.0f}"
+        return f"{value:.3g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list | dict):
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return str(value)
+
+
+def read_headline(results_path: str | Path) -> tuple[tuple[str, str], ...]:
+    """The ``headline`` mapping of a results file as (label, text) pairs; empty when the
+    file is missing or has none. Keeps the notebook's order, at most :data:`MAX_HEADLINE`."""
+    try:
+        results = json.loads(Path(results_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ()
+    headline = results.get("headline") if isinstance(results, dict) else None
+    if not isinstance(headline, dict):
+        return ()
+    return tuple((str(k), format_number(v)) for k, v in list(headline.items())[:MAX_HEADLINE])
+
+
+def render_index(sets: Sequence[IndexSet]) -> str:
+    """The index page's HTML (autoescaped: titles and numbers cannot inject markup)."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    statuses = [row.status for s in sets for row in s.rows]
+    counts = {
+        "ok": statuses.count("ok"),
+        "failed": statuses.count("failed"),
+        "skipped": statuses.count("skipped-unchanged"),
+        "not_built": statuses.count("not-built"),
+    }
+    return env.get_template("index.html.j2").render(
+        sets=sets, counts=counts, css=STYLESHEET.read_text(encoding="utf-8")
+    )

@@ -1,0 +1,233 @@
+"""Render an executed notebook to one self-contained, offline HTML page.
+
+The page uses the house template in ``analysis/templates/escalation`` (built on nbconvert's
+``lab`` cell markup): no code, no prompts, no parameters cells, the parameters as a table,
+a table of contents from the headings, figures as base64 PNG, the stylesheet inlined and
+a provenance footer. :func:`audit_html` then checks that nothing in the page can run a
+script or load anything from elsewhere; a page that fails the audit is not written.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+TEMPLATE_NAME = "escalation"
+#: Cells left out of every page: the notebook's defaults, the values papermill injected
+#: (shown in the parameters table instead) and papermill's own error markers (the page
+#: has its own error banner).
+REMOVED_TAGS = frozenset(
+    {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell"}
+)
+TOC_MARKER = "<!--escalation:toc-->"
+TOC_LEVELS = ("h1", "h2", "h3")
+#: Elements whose URL attributes make the browser fetch something.
+_LOADING = {
+    "script": ("src",),
+    "link": ("href",),
+    "img": ("src", "srcset"),
+    "iframe": ("src",),
+    "frame": ("src",),
+    "object": ("data",),
+    "embed": ("src",),
+    "source": ("src", "srcset"),
+    "audio": ("src",),
+    "video": ("src", "poster"),
+    "track": ("src",),
+    "input": ("src",),
+}
+
+
+class UnsafeOutputError(Exception):
+    """The rendered page would run a script or load something from elsewhere."""
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What the page shows besides the notebook itself."""
+
+    set_title: str
+    notebook: str
+    events: str
+    events_sha256: str
+    parameters: Mapping[str, Any]
+    provenance: Mapping[str, Any]
+    error: tuple[str, str] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+def make_exporter() -> Any:
+    """An ``HTMLExporter`` configured with the house template (reuse it for many pages)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_cell_tags=set(REMOVED_TAGS), enabled=True), enabled=True
+    )
+    return exporter
+
+
+def page_title(notebook: Any, fallback: str) -> str:
+    """The text of the notebook's first level-1 markdown heading, else ``fallback``."""
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if line.startswith("# "):
+                return line[2:].strip()
+    return fallback
+
+
+def format_value(value: Any) -> str:
+    """How a parameter value is shown: text as is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def render_page(notebook: Any, context: PageContext, exporter: Any | None = None) -> str:
+    """Render ``notebook`` (an nbformat node, executed or not) to the page's HTML.
+
+    Raises
+    ------
+    UnsafeOutputError
+        When the audit finds a script, an event handler or an external resource.
+    """
+    exporter = exporter or make_exporter()
+    report = {
+        "set_title": context.set_title,
+        "page_title": page_title(notebook, Path(context.notebook).stem),
+        "notebook": context.notebook,
+        "events": context.events,
+        "events_sha256": context.events_sha256,
+        "parameters": [(k, format_value(v)) for k, v in context.parameters.items()],
+        "provenance": dict(context.provenance),
+        "error": {"ename": context.error[0], "evalue": context.error[1]} if context.error else None,
+        **context.extra,
+    }
+    body, _ = exporter.from_notebook_node(notebook, resources={"report": report})
+    page = body.replace(TOC_MARKER, toc_html(headings(body)), 1)
+    problems = audit_html(page)
+    if problems:
+        raise UnsafeOutputError("; ".join(problems))
+    return page
+
+
+def headings(page: str) -> list[tuple[int, str, str]]:
+    """(level, id, text) of every ``h1``-``h3`` with an id, in page order; the hidden
+    anchor-link pilcrow is left out of the text."""
+    parser = _HeadingParser()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+def toc_html(found: Sequence[tuple[int, str, str]]) -> str:
+    """An ordered list of links to ``found`` headings (escaped)."""
+    if not found:
+        return '<p class="toc-empty">This report has no sections.</p>'
+    items = [
+        f'<li class="toc-level-{level}"><a href="#{html.escape(anchor)}">'
+        f"{html.escape(text)}</a></li>"
+        for level, anchor, text in found
+    ]
+    return '<p class="toc-title">Contents</p>\n<ol>\n' + "\n".join(items) + "\n</ol>"
+
+
+def audit_html(page: str) -> list[str]:
+    """Problems that would break the offline, script-free promise of a page.
+
+    Reports every ``<script>``, ``<base>``, refresh ``<meta>``, ``on*`` event attribute,
+    ``@import`` or remote ``url()`` in a stylesheet, and any URL attribute of a loading
+    element (img, link, iframe, ...) that is neither a ``data:`` URI, a fragment nor a
+    relative path.
+    """
+    parser = _AuditParser()
+    parser.feed(page)
+    parser.close()
+    return parser.problems
+
+
+def is_external(url: str) -> bool:
+    """True for URLs that leave the page's directory tree (``http:``, ``//host``, ...)."""
+    url = url.strip().lower()
+    if url.startswith(("data:", "#")) or not url:
+        return False
+    return url.startswith("//") or ":" in url.split("/", 1)[0]
+
+
+class _HeadingParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, str]] = []
+        self._current: tuple[int, str] | None = None
+        self._text: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag in TOC_LEVELS and attributes.get("id"):
+            self._current = (int(tag[1]), attributes["id"] or "")
+            self._text = []
+        elif self._current and tag == "a" and "anchor-link" in (attributes.get("class") or ""):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._current and tag == "a" and self._skip:
+            self._skip -= 1
+        elif self._current and tag == f"h{self._current[0]}":
+            text = " ".join("".join(self._text).split())
+            self.found.append((*self._current, text))
+            self._current = None
+
+    def handle_data(self, data: str) -> None:
+        if self._current and not self._skip:
+            self._text.append(data)
+
+
+class _AuditParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.problems.append("a <script> element")
+        if tag == "base":
+            self.problems.append("a <base> element")
+        if tag == "style":
+            self._in_style = True
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append(f"an event attribute {name} on <{tag}>")
+            if name in _LOADING.get(tag, ()) and value and is_external(value):
+                self.problems.append(f"<{tag} {name}> loads {value[:80]}")
+            if tag == "meta" and name == "http-equiv" and (value or "").lower() == "refresh":
+                self.problems.append("a refresh <meta>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            lowered = data.lower()
+            if "@import" in lowered:
+                self.problems.append("an @import in a stylesheet")
+            if "url(http" in lowered or "url(//" in lowered or "url('http" in lowered:
+                self.problems.append("a remote url() in a stylesheet")
