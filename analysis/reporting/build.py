@@ -40,7 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--only", action="append", metavar="NAME", help="build only this set (repeatable)"
     )
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="parallel notebooks (default: cores + 1)"
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel notebooks (default: cores + 1)",
     )
     parser.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
 
