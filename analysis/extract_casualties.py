@@ -1,0 +1,169 @@
+"""Casualty counts in one clause: who was killed or injured, and how many.
+
+The grammar of casualty reporting, not a list of sentences:
+
+- active: "killed two Americans and one Briton", "injured 18 others", "killing top Hezbollah
+  commander Fuad Shukr" (a named or singular person counts 1, known to be a lower bound);
+- passive: "Three Iraqi soldiers and two police officers were killed", "four people were
+  killed", with elliptical follow-ons ("... and 14 others wounded", "and several more
+  injured", "and another injured");
+- no casualties: "caused no injuries" (injured 0), "no casualties" (both 0);
+- "suffered ... injuries".
+
+Only quantities attached to a casualty verb count: numbers of missiles, facilities, bases,
+troops stationed or "times" never do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.lexicon import Lexicon
+from analysis.numbers import Count, match_count
+
+_KILL = r"killed|killing|dead|died"
+_INJURE = r"injured|injuring|wounded|wounding|hurt"
+_AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
+_ADV = r"(?:\s+(?:also|reportedly|reported|later|all|both|each|allegedly))*"
+_PASSIVE = re.compile(rf"\s+{_AUX}{_ADV}\s+(?P<verb>{_KILL}|{_INJURE})\b", re.IGNORECASE)
+_ACTIVE = re.compile(
+    r"\b(?P<verb>killed|killing|injured|injuring|wounded|wounding)\s+", re.IGNORECASE
+)
+_ELLIPSIS = re.compile(
+    rf"^\s*,?\s*and\s+(?P<np>(?:[\w,-]+\s+){{0,3}}?(?:others?|more|another))\s+"
+    rf"(?:{_AUX}\s+)?(?P<verb>{_INJURE}|{_KILL})\b",
+    re.IGNORECASE,
+)
+_SUFFERED = re.compile(
+    r"\s+(?:\w+ly\s+)?suffered\s+(?:[\w-]+\s+){0,3}?(?:injury|injuries|wounds)\b", re.IGNORECASE
+)
+_NONE = re.compile(
+    r"\b(?:caused|causing|with|reported|were|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
+    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b",
+    re.IGNORECASE,
+)
+_NP_STOP = re.compile(
+    r"\s+and\s+(?:\w+\s+){0,2}?(?:injured|injuring|wounded|wounding|killed|killing)\b"
+    r"|,\s|;|\.\s*$|\.\"|\s(?:in|at|on|near|during|when|while|after|who|which|as|since|"
+    r"including|across|from|by)\s|[.”\"]$",
+    re.IGNORECASE,
+)
+_NP_START = re.compile(
+    r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s|^)",
+    re.IGNORECASE | re.DOTALL,
+)
+_PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """Killed and injured counts of one clause, and the victims' side if stated."""
+
+    killed: Count | None = None
+    injured: Count | None = None
+    victim_side: str = ""
+    victim_actor: str = ""
+    spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def found(self) -> bool:
+        """True when the clause states any casualty figure (even an unquantified one)."""
+        return self.killed is not None or self.injured is not None
+
+
+def _clean(np: str) -> str:
+    return re.sub(r"[“”\"‘’]", "", np).strip()
+
+
+def count_victims(np: str) -> Count | None:
+    """Count the people named by a victims' noun phrase.
+
+    Groups joined by "and" or commas are added up: "two Americans and one Briton" is 3.
+    A group with no number counts 1 when it names one person ("the leader of a militia",
+    "Iranian General Qasem Soleimani"), as a lower bound for a named person.
+    """
+    text = re.sub(r"^(?:and|but|or|then)\s+", "", _clean(np), flags=re.IGNORECASE)
+    if not text:
+        return None
+    total: Count | None = None
+    for group in re.split(r",\s*(?:and\s+)?|\s+and\s+", text):
+        group = group.strip()
+        if not group:
+            continue
+        found = match_count(group)
+        if found is not None:
+            count = found[0]
+        elif _PERSON.match(group):
+            named = any(w[:1].isupper() for w in group.split()[1:]) or group[:1].isupper()
+            head = group.split(" of ")[0].split()[-1].lower()
+            if head.endswith("s") and not named:
+                count = Count(None, None, None, vague=True)
+            else:
+                count = Count(1, 1, None if named else 1)
+        else:
+            continue
+        total = count if total is None else total + count
+    return total
+
+
+def _combine(a: Count | None, b: Count | None) -> Count | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
+    """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
+    killed: Count | None = None
+    injured: Count | None = None
+    victims: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(verb: str, count: Count | None, np: str, span: tuple[int, int]) -> None:
+        nonlocal killed, injured
+        if count is None:
+            return
+        if re.match(_KILL, verb, re.IGNORECASE):
+            killed = _combine(killed, count)
+        else:
+            injured = _combine(injured, count)
+        victims.append(np)
+        spans.append(span)
+
+    for m in _PASSIVE.finditer(text):
+        head = text[: m.start()]
+        start = _NP_START.match(head).end()
+        np = head[start:]
+        add(m["verb"], count_victims(np), np, (start, m.end()))
+        ellipsis = _ELLIPSIS.match(text[m.end() :])
+        if ellipsis:
+            add(ellipsis["verb"], count_victims(ellipsis["np"]), "", (m.end(), m.end()))
+    for m in _ACTIVE.finditer(text):
+        if re.search(rf"{_AUX}{_ADV}\s*$", text[: m.start()], re.IGNORECASE):
+            continue
+        rest = text[m.end() :]
+        stop = _NP_STOP.search(rest)
+        np = rest[: stop.start()] if stop else rest
+        add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+    for m in _SUFFERED.finditer(text):
+        head = text[: m.start()]
+        start = _NP_START.match(head).end()
+        add("injured", count_victims(head[start:]), head[start:], (start, m.end()))
+    for m in _NONE.finditer(text):
+        what = (m["what"] or m["what2"]).lower()
+        zero = Count(0, 0, 0)
+        if what in ("injuries", "casualties") and injured is None:
+            injured = zero
+        if what in ("deaths", "fatalities", "casualties") and killed is None:
+            killed = zero
+        spans.append((m.start(), m.end()))
+    side, actor = "", ""
+    for np in victims:
+        hits = lexicon.actors.find(np)
+        if hits:
+            side, actor = hits[0].value.side, hits[0].value.actor
+            break
+    return Casualties(killed, injured, side, actor, tuple(spans))

@@ -1,0 +1,166 @@
+"""Cut one sentence into the clauses that can each report an event.
+
+Two steps:
+
+1. **Attribution** is set aside: "A US official told Reuters that ...", "According to
+   Iraqi officials, ...", "In a statement on Friday, X said ...", "..., Austin said in a
+   statement." The date of a statement is not the date of the event, and the speaker is not
+   the attacker.
+2. **Links and separators** cut the rest into clauses (see ``data/lexicon/cues.csv``):
+   "X in response to Y" gives X answering Y; "Following Y, X" and "Y, prompting X to ..."
+   likewise; "X responded to Y by firing Z" gives "X ... firing Z" answering Y; separators
+   ("coincided with", ", but") start an independent clause.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.lexicon import Lexicon
+
+_REPORT_VERBS = (
+    r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
+    r"indicated?|indicate|believes?|estimated|explained|warned|wrote|posted\s+on\s+\w+\s+saying"
+)
+_LEAD_ATTRIBUTION = re.compile(
+    rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
+    rf"(?:[^,\"“”]{{0,140}}?\b(?:{_REPORT_VERBS})\s+(?:that\s+)?)?",
+    re.IGNORECASE,
+)
+_TRAIL_ATTRIBUTION = re.compile(
+    rf"(?:[,”\"]\s*|\s+)(?:[^\"“”]{{0,160}}?)\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$",
+    re.IGNORECASE,
+)
+_QUOTE_END = re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)")
+_INITIAL_END = re.compile(
+    r",\s+(?!which\b|who\b|where\b|that\b|a\s|an\s|including\b|the\s+(?:[\w-]+\s+){0,2}"
+    r"(?:base|city|town|province|capital|border)\b)",
+    re.IGNORECASE,
+)
+_BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
+LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A part of a sentence (offsets into the sentence).
+
+    ``spans`` usually holds one span; "X responded to Y by firing Z" gives X's clause two.
+    ``answers`` is the index of the clause this one responds to (same sentence), with
+    ``link_kind`` and ``link_text``; ``cause`` marks a clause named as what was answered.
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    answers: int | None = None
+    link_kind: str = ""
+    link_text: str = ""
+    cause: bool = False
+
+    @property
+    def start(self) -> int:
+        """Start of the first span."""
+        return self.spans[0][0]
+
+
+def content_span(sentence: str) -> tuple[int, int]:
+    """The part of ``sentence`` left once the attribution is set aside."""
+    start, end = 0, len(sentence)
+    quote_close = _QUOTE_END.search(sentence)
+    if quote_close and quote_close.start() > 20:
+        tail = sentence[quote_close.end() :]
+        if re.search(rf"\b(?:{_REPORT_VERBS})\b", tail, re.IGNORECASE):
+            end = quote_close.start()
+    else:
+        trail = _TRAIL_ATTRIBUTION.search(sentence)
+        if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
+            end = trail.start()
+    lead = _LEAD_ATTRIBUTION.match(sentence[:end])
+    if lead and lead.end() < end - 10:
+        start = lead.end()
+    while start < end and sentence[start] in ' “"‘':
+        start += 1
+    return start, end
+
+
+def _action_follows(sentence: str, position: int, lexicon: Lexicon) -> bool:
+    hits = lexicon.actions.find(sentence[position : position + 40])
+    return bool(hits) and not sentence[position : position + hits[0].start].strip(" ").count(" ")
+
+
+def split_clauses(sentence: str, span: tuple[int, int], lexicon: Lexicon) -> list[Clause]:
+    """Cut ``sentence[span[0]:span[1]]`` into clauses at link cues and separators."""
+    start, end = span
+    cues = [
+        h
+        for h in lexicon.cues.find(sentence[start:end])
+        if h.value in LINK_KINDS or h.value == "separator"
+    ]
+    clauses: list[Clause] = []
+    cursor = start
+    pending: Clause | None = None  # a clause waiting for the clause that answers it
+    for hit in cues:
+        c_start, c_end = start + hit.start, start + hit.end
+        if c_start < cursor:
+            continue
+        kind = hit.value
+        if kind == "separator":
+            conjunction = hit.text.lower().startswith("and ")
+            if conjunction and not _action_follows(sentence, c_end, lexicon):
+                continue
+            if c_start > cursor:
+                clauses.append(Clause(((cursor, c_start),)))
+            cursor = c_start + 4 if conjunction else c_end
+            continue
+        initial = not sentence[cursor:c_start].strip(' ,“"')
+        if initial and kind in ("link", "link_weak", "link_by"):
+            # "Following Y, X ...": Y runs to the comma that closes the opening phrase.
+            close = _INITIAL_END.search(sentence, c_end, end)
+            y_end = close.start() if close else end
+            clauses.append(Clause(((c_end, y_end),), cause=True))
+            pending = Clause(
+                (), answers=len(clauses) - 1, link_kind=kind, link_text=sentence[c_start:y_end]
+            )
+            cursor = close.end() if close else end
+            continue
+        x_span = (cursor, c_start)
+        if kind == "link_back":
+            clauses.append(Clause((x_span,), cause=True))
+            cursor = c_end
+            pending = Clause(
+                (), answers=len(clauses) - 1, link_kind=kind, link_text=hit.text.strip()
+            )
+            continue
+        y_end = end
+        by = _BY_GERUND.search(sentence, c_end, end) if kind == "link_by" else None
+        if by:
+            y_end = by.start()
+        x_spans = (x_span, (by.start(), end)) if by else (x_span,)
+        x_index = len(clauses)
+        y_index = x_index + 1
+        clauses.append(
+            Clause(
+                x_spans,
+                answers=y_index,
+                link_kind=kind,
+                link_text=sentence[c_start:y_end].strip(" ,."),
+            )
+        )
+        clauses.append(Clause(((c_end, y_end),), cause=True))
+        cursor = end
+        break
+    if cursor < end:
+        if pending is not None:
+            clauses.append(
+                Clause(
+                    ((cursor, end),),
+                    answers=pending.answers,
+                    link_kind=pending.link_kind,
+                    link_text=pending.link_text,
+                )
+            )
+        else:
+            clauses.append(Clause(((cursor, end),)))
+    elif pending is not None and not clauses:
+        clauses.append(Clause(((cursor, end),)))
+    return [c for c in clauses if any(e > s for s, e in c.spans)]

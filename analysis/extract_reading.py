@@ -1,0 +1,403 @@
+"""Read one clause: its action, actors, weapon, place, date expression and casualties.
+
+This is the grammar of a single clause; how clauses connect across the article (what "the
+attack" refers to, which event a casualty report continues) is in :mod:`analysis.extract`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from analysis.dates import DateMatch, find_dates
+from analysis.extract_casualties import Casualties, find_casualties
+from analysis.lexicon import (
+    ActionEntry,
+    ActorEntry,
+    Hit,
+    Lexicon,
+    PlaceEntry,
+    WeaponEntry,
+    phrase_key,
+)
+from analysis.numbers import QUANTITY, match_count
+
+_DEFINITE = re.compile(
+    r"(?:\b(?:the|this|these|that|those|its|their|his|her|our|such)|['’]s)"
+    r"(?:\s+[\w'’.-]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+_INDEFINITE = re.compile(r"\b(?:a|an|another|one|new)\s+(?:[\w'’.-]+\s+){0,3}$", re.IGNORECASE)
+_NUMBERED = re.compile(r"\b(?:\d+|two|three|four|five|several|many)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+|also\s+|not\s+)?$", re.IGNORECASE
+)
+_SUPPORT = re.compile(
+    r"\b(?:launched|launching|carried\s+out|carrying\s+out|conducted|conducting|waged|"
+    r"came\s+under|come\s+under|faced|mounted|staged)\b",
+    re.IGNORECASE,
+)
+_PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:\w+ly\s+|also\s+|long\s+)*(?:been\s+)?\w+(?:ed|en)\b", re.IGNORECASE
+)
+_TARGET_PREP = re.compile(
+    r"\b(?:on|against|at|toward|towards|targeting|targeted|of|for|to|with|in|near|into|"
+    r"housing|hosting|houses|host|struck|hit|attacked|including|from)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_AGENT_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}$", re.IGNORECASE)
+_NOT_AGENT_BY = re.compile(
+    r"\b(?:used|linked|operated|run|backed|housed|owned|controlled|affiliated|supported|"
+    r"sponsored|hosted|posed|designated|cited|announced|made|issued)\s+by\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_GROUP_ANAPHOR = re.compile(
+    r"\bby\s+(?:the|these|those)\s+(?:groups?|militias?|militants|militia\s+groups?)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DIRECTION = re.compile(
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
+_NOVEL = re.compile(
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE
+)
+_SPEAKER = re.compile(
+    r"^[\s'’s]*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told|confirmed|added|expressed|announced|"
+    r"described|condemned|denounced|warned|blamed|stated|reported)\b",
+    re.IGNORECASE,
+)
+_LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
+_TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor named in a clause."""
+
+    actor: str
+    side: str
+    specific: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one clause says, before it is connected to the rest of the article."""
+
+    text: str
+    offset: int
+    anchor: ActionEntry | None
+    anchor_text: str
+    definite: bool
+    generic: bool
+    bare_plural: bool
+    passive: bool
+    initiator: ActorRef | None
+    target: ActorRef | None
+    group_anaphor: bool
+    weapon: WeaponEntry | None
+    place: PlaceEntry | None
+    date: DateMatch | None
+    since: DateMatch | None
+    until: DateMatch | None
+    period_span: tuple[int, int]
+    novel: bool
+    date_near_anchor: bool
+    subject: ActorRef | None
+    casualties: Casualties
+    cumulative: bool
+    threat: bool
+    times_count: int | None
+    times_hit: str
+    quantifier: bool
+    armed_groups: tuple[ActorRef, ...]
+
+
+def _tail(text: str, end: int, width: int = 80) -> str:
+    # The patterns tested on the text before a word look back a few words only; a bounded
+    # window keeps each test from rescanning the whole clause.
+    return text[max(0, end - width) : end]
+
+
+def _ref(entry: ActorEntry) -> ActorRef:
+    return ActorRef(entry.actor, entry.side, entry.specific)
+
+
+def _choose_anchor(text: str, actions: list[Hit]) -> Hit | None:
+    usable = [h for h in actions if not _INFINITIVE.search(_tail(text, h.start))]
+    for kinds in (("noun", "verb", "ref"), ("kill",)):
+        for hit in usable:
+            if hit.value.kind not in kinds:
+                continue
+            if hit.value.kind == "kill" and _PASSIVE.search(_tail(text, hit.start)):
+                continue
+            return hit
+    return None
+
+
+def _weapon(hits: list[Hit], anchor: Hit | None, side: str) -> WeaponEntry | None:
+    if not hits:
+        return None
+    chosen = hits[0]
+    if anchor is not None:
+        overlapping = [h for h in hits if h.start < anchor.end and anchor.start < h.end]
+        chosen = overlapping[0] if overlapping else chosen
+    entries = chosen.value
+    for entry in entries:
+        if side and side in entry.sides:
+            return entry
+    general = [e for e in entries if not e.sides]
+    return general[0] if general else None
+
+
+@dataclass(frozen=True)
+class SentenceHits:
+    """Every vocabulary matched once over a whole sentence (clauses take their share)."""
+
+    actions: tuple[Hit, ...]
+    actors: tuple[Hit, ...]
+    places: tuple[Hit, ...]
+    weapons: tuple[Hit, ...]
+    cues: tuple[Hit, ...]
+    dates: tuple[DateMatch, ...]
+
+
+def sentence_hits(sentence: str, lexicon: Lexicon) -> SentenceHits:
+    """Match every vocabulary and date expression over ``sentence`` once."""
+    text = re.sub(r"\s", " ", sentence)
+    return SentenceHits(
+        tuple(lexicon.actions.find(text)),
+        tuple(lexicon.actors.find(text)),
+        tuple(lexicon.places.find(text)),
+        tuple(lexicon.weapons.find(text)),
+        tuple(lexicon.cues.find(text)),
+        tuple(find_dates(text)),
+    )
+
+
+def _share(items, spans: tuple[tuple[int, int], ...], offset: int) -> list:
+    return [
+        replace(h, start=h.start - offset, end=h.end - offset)
+        for h in items
+        if any(s <= h.start and h.end <= e for s, e in spans)
+    ]
+
+
+def read_clause(
+    sentence: str,
+    spans: tuple[tuple[int, int], ...],
+    lexicon: Lexicon,
+    hits: SentenceHits | None = None,
+) -> Reading:
+    """Read the clause made of ``spans`` of ``sentence`` (see :class:`Reading`)."""
+    offset = spans[0][0]
+    # Join the spans with spaces of the gap's length so offsets stay valid within `text`.
+    text = "".join(
+        (" " * (s - spans[i - 1][1]) if i else "") + sentence[s:e] for i, (s, e) in enumerate(spans)
+    )
+    text = re.sub(r"\s", " ", text)
+    hits = hits or sentence_hits(sentence, lexicon)
+    actions = _share(hits.actions, spans, offset)
+    actors = [a for a in _share(hits.actors, spans, offset) if not _SPEAKER.match(text[a.end :])]
+    dates = _share(hits.dates, spans, offset)
+    casualties = find_casualties(text, lexicon)
+    # "12 May 2022" holds no modal "may": cues inside date expressions do not count.
+    date_spans = [(d.start, d.end) for d in dates]
+    cues = [
+        h
+        for h in _share(hits.cues, spans, offset)
+        if not any(s <= h.start < e for s, e in date_spans)
+    ]
+    generic = any(h.value == "generic" for h in cues)
+    threat = any(h.value == "threat" for h in cues)
+    quantifier = any(h.value == "quantifier" for h in cues)
+
+    since = next(
+        (
+            d
+            for d in dates
+            if re.match(r"(?:since|from)\b", d.text, re.I) or _SINCE.search(_tail(text, d.start))
+        ),
+        None,
+    )
+    until = next(
+        (
+            d
+            for d in dates
+            if d is not since
+            and (
+                re.match(r"(?:until|till|through)\b", d.text, re.I)
+                or _UNTIL.search(_tail(text, d.start))
+            )
+        ),
+        None,
+    )
+    period_span = (-1, -1)
+    if since is not None:
+        opener = _SINCE.search(_tail(text, since.start))
+        own = re.match(r"since|from", since.text, re.I)
+        p_start = opener.start() if opener and not own else since.start
+        comma = text.find(",", since.end, since.end + 40)
+        p_end = max(since.end, until.end if until else 0)
+        p_end = comma if comma != -1 and comma > p_end else p_end
+        period_span = (p_start, p_end)
+    date = next((d for d in dates if d is not since and d is not until), None)
+    in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
+    anchor = _choose_anchor(text, in_period)
+    if anchor is not None and casualties.spans:
+        # Casualties belong to the action named just before them ("the drone attack and
+        # the U.S. response, which he said killed ...").
+        first = min(s for s, _ in casualties.spans)
+        earlier = [
+            h for h in in_period if h.value.kind != "kill" and anchor.start <= h.start < first
+        ]
+        anchor = earlier[-1] if earlier else anchor
+    before = text[: anchor.start] if anchor else text
+
+    definite = passive = bare_plural = novel = near = False
+    if anchor is not None:
+        novel = bool(_NOVEL.search(before[-40:]))
+        if date is not None:
+            gap = text[date.end : anchor.start]
+            near = 0 <= date.start - anchor.end <= 25 or (
+                0 <= anchor.start - date.end <= 15 and "," not in gap
+            )
+        definite = (
+            anchor.value.kind == "noun"
+            and bool(_DEFINITE.search(before[-80:]))
+            and not _INDEFINITE.search(before[-40:])
+        )
+        definite = definite or anchor.value.kind == "ref"
+        passive = anchor.value.kind in ("verb", "kill") and bool(_PASSIVE.search(before[-40:]))
+        plural = anchor.text.lower().endswith("s") and anchor.value.kind == "noun"
+        bare_plural = (
+            plural
+            and not definite
+            and not _INDEFINITE.search(before[-40:])
+            and not _NUMBERED.search(before[-30:])
+            and not _SUPPORT.search(before[-80:])
+        )
+        if _PRESENT_PERFECT.search(before[-60:]) and date is None and not since:
+            generic = True
+
+    since_span = period_span
+    usable = [a for a in actors if not (since_span[0] <= a.start < since_span[1])]
+    initiator: ActorEntry | None = None
+    target: ActorEntry | None = None
+    subject: ActorEntry | None = None
+    victim_ranges = casualties.spans
+    group_anaphor = bool(anchor and _GROUP_ANAPHOR.search(text[anchor.end : anchor.end + 40]))
+    if anchor is not None:
+        after = [a for a in usable if a.start >= anchor.end]
+        prior = [a for a in usable if a.end <= anchor.start]
+        for a in after:
+            head = text[anchor.end : a.start]
+            if (
+                len(head) < 60
+                and _AGENT_BY.search(head)
+                and not _NOT_AGENT_BY.search(_tail(text, a.start))
+            ):
+                initiator = a.value
+                break
+        possessive = [a for a in prior if re.match(r"['’]s\b", text[a.end : a.end + 3])]
+        if initiator is None and possessive and anchor.start - possessive[-1].end < 30:
+            initiator = possessive[-1].value
+        subject_candidates = [
+            a
+            for a in prior
+            if not _TARGET_PREP.search(_tail(text, a.start))
+            and not any(s <= a.start < e for s, e in victim_ranges)
+        ]
+        if subject_candidates:
+            subject = subject_candidates[-1].value
+        if passive:
+            if subject_candidates:
+                target = subject_candidates[-1].value
+        elif initiator is None:
+            agents = [a for a in subject_candidates if a.value.role != "target"]
+            if agents:
+                initiator = agents[-1].value
+        if target is None:
+            for a in after:
+                if initiator is not None and a.value == initiator:
+                    continue
+                if (
+                    _LOCATIVE.search(_tail(text, a.start))
+                    and phrase_key(a.text) in lexicon.places.table
+                ):
+                    continue
+                if _AGENT_BY.search(text[anchor.end : a.start]) and not _NOT_AGENT_BY.search(
+                    _tail(text, a.start)
+                ):
+                    continue
+                target = a.value
+                break
+        if target is not None and initiator is not None and target.side == initiator.side:
+            target = None
+    if target is None and casualties.victim_side:
+        victims = [a for a in actors if a.value.side == casualties.victim_side]
+        target = victims[0].value if victims else None
+        if initiator is not None and target is not None and target.side == initiator.side:
+            target = None
+
+    skip_places = [
+        (a.start, a.end) for a in actors if initiator is not None and a.value == initiator
+    ]
+    places = [
+        p
+        for p in _share(hits.places, spans, offset)
+        if not _RELATIVE_DIRECTION.search(_tail(text, p.start))
+        and not any(s <= p.start < e for s, e in skip_places)
+        and not (since_span[0] <= p.start < since_span[1])
+    ]
+    place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
+    weapon = _weapon(
+        _share(hits.weapons, spans, offset), anchor, initiator.side if initiator else ""
+    )
+
+    times_count = None
+    times_hit = ""
+    times = _TIMES.search(text)
+    if times:
+        for q in QUANTITY.finditer(text[: times.start()]):
+            if q.end() == times.start():
+                found = match_count(q.group(0))
+                times_count = found[0].low if found else None
+                times_hit = q.group(0) + " times"
+    cumulative = bool(since) or bool(
+        re.search(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", text, re.I)
+    )
+    armed = tuple(_ref(a.value) for a in actors if lexicon.sides.get(a.value.side) == "armed_group")
+    return Reading(
+        text=text,
+        offset=offset,
+        anchor=anchor.value if anchor else None,
+        anchor_text=anchor.text if anchor else "",
+        definite=definite,
+        generic=generic,
+        bare_plural=bare_plural,
+        passive=passive,
+        initiator=_ref(initiator) if initiator else None,
+        target=_ref(target) if target else None,
+        group_anaphor=group_anaphor,
+        weapon=weapon,
+        place=place,
+        date=date,
+        since=since,
+        until=until,
+        period_span=period_span,
+        novel=novel,
+        date_near_anchor=near,
+        subject=_ref(subject) if subject else None,
+        casualties=casualties,
+        cumulative=cumulative,
+        threat=threat,
+        times_count=times_count,
+        times_hit=times_hit,
+        quantifier=quantifier,
+        armed_groups=armed,
+    )

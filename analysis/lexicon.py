@@ -1,0 +1,425 @@
+"""The vocabularies of the extractor, read from the CSV files in ``data/lexicon/``.
+
+Each file is a CSV with a header; lines starting with ``#`` are comments and blank lines are
+skipped (``data/lexicon/README.md`` documents every column). List-valued cells use ``;``.
+All phrases of one vocabulary are compiled once into a single alternation, longest phrase
+first, so that matching a sentence is one regex scan per vocabulary and the :class:`Lexicon`
+pickles cheaply (compiled patterns pickle as their source and flags).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.cli import UsageError
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "lexicon"
+
+ACTION_KINDS = ("noun", "verb", "kill", "ref")
+ACTION_FAMILIES = ("strike", "attack", "kill", "response", "any")
+ACTOR_ROLES = ("any", "target")
+PLACE_KINDS = ("site", "city", "governorate", "region", "sea", "country")
+BOILERPLATE_SCOPES = ("sentence", "paragraph", "rest")
+CUE_KINDS = (
+    "link",
+    "link_weak",
+    "link_back",
+    "link_by",
+    "separator",
+    "threat",
+    "generic",
+    "quantifier",
+)
+
+
+@dataclass(frozen=True)
+class ActorEntry:
+    """One actor: canonical name, side code, whether it can initiate, whether it is named."""
+
+    actor: str
+    side: str
+    role: str
+    specific: bool
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    """One action trigger and the codes of the event it names."""
+
+    action: str
+    kind: str
+    family: str
+    event_type: str
+    sub_event_type: str
+    cameo_code: str
+    weapon: str
+
+
+@dataclass(frozen=True)
+class WeaponEntry:
+    """One weapon category; ``sides`` restricts the row to initiators of those sides."""
+
+    weapon: str
+    sides: tuple[str, ...]
+    event_type: str
+    sub_event_type: str
+    cameo_code: str
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    """One place with its administrative unit and coordinates."""
+
+    location: str
+    kind: str
+    admin1: str
+    country: str
+    latitude: float
+    longitude: float
+
+    @property
+    def rank(self) -> int:
+        """Specificity: 0 for a site, up to 5 for a country (lower is more specific)."""
+        return PLACE_KINDS.index(self.kind)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One phrase found in a text: its span, the text matched and what it stands for."""
+
+    start: int
+    end: int
+    text: str
+    value: object
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """A compiled alternation of phrases and the table from normalised phrase to value."""
+
+    pattern: re.Pattern
+    table: dict
+
+    def find(self, text: str) -> list[Hit]:
+        """All non-overlapping phrases in ``text``, left to right, longest first at a position."""
+        if not self.table:
+            return []
+        return [
+            Hit(m.start(), m.end(), m.group(0), self.table[phrase_key(m.group(0))])
+            for m in self.pattern.finditer(text)
+        ]
+
+
+@dataclass(frozen=True)
+class BoilerplateRule:
+    """A pattern for text that is not reporting and how much of the text it removes."""
+
+    scope: str
+    pattern: re.Pattern
+    description: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every vocabulary of the extractor, compiled; frozen and picklable."""
+
+    sides: dict
+    actors: Matcher
+    actions: Matcher
+    weapons: Matcher
+    places: Matcher
+    cues: Matcher
+    boilerplate: tuple[BoilerplateRule, ...]
+    directory: str
+
+
+def phrase_key(text: str) -> str:
+    """Normalise a phrase for lookup: case, dots, spaces and apostrophe styles do not count."""
+    return re.sub(r"[\s.]+", "", text.lower().replace("’", "'").replace("‐", "-"))
+
+
+def _phrase_tokens(phrase: str) -> list[str]:
+    # Tolerate the ways news text breaks a phrase: line breaks inside "U.S.", curly
+    # apostrophes, and a final dot that doubles as the sentence's full stop.
+    tokens = []
+    for i, ch in enumerate(phrase):
+        if ch == " ":
+            tokens.append(r"\s+")
+        elif ch == ".":
+            tokens.append(r"\.?" if i == len(phrase) - 1 else r"\.\s*")
+        elif ch in "'’":
+            tokens.append("['’]")
+        else:
+            tokens.append(re.escape(ch))
+    return tokens
+
+
+def _trie_regex(sequences: list[list[str]]) -> str:
+    """One regex for many token sequences, factored by common prefixes.
+
+    A plain alternation of hundreds of phrases tries every phrase at every position; the
+    factored form tries each distinct next token once, which makes a scan several times
+    faster. Longer continuations are tried before stopping, so the longest phrase wins.
+    """
+    trie: dict = {}
+    for sequence in sequences:
+        node = trie
+        for token in sequence:
+            node = node.setdefault(token, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        # A phrase ending here (its boundary check) is tried after every longer phrase.
+        order = sorted((t for t in node if t), key=lambda t: (t.startswith("(?!"), t))
+        branches = [token + build(node[token]) for token in order]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)
+
+
+def compile_phrases(phrases: list[str]) -> re.Pattern:
+    """One case-insensitive regex matching any of ``phrases`` as whole words, longest first.
+
+    Phrases of four characters or fewer written in capitals ("US", "KH") match only as
+    written, so the pronoun "us" is never the United States.
+    """
+    folded: list[list[str]] = []
+    exact: list[str] = []
+    for phrase in sorted(set(phrases)):
+        # Word boundaries only where the phrase itself starts or ends with a word character.
+        head = [r"(?<![\w-])"] if phrase[0].isalnum() else []
+        tail = [r"(?![\w-])"] if phrase[-1].isalnum() or phrase[-1] == "." else []
+        if len(phrase) <= 4 and phrase.isupper():
+            body = "".join(_phrase_tokens(phrase))
+            exact.append("".join(head) + f"(?-i:{body})" + "".join(tail))
+        else:
+            folded.append(head + _phrase_tokens(phrase.lower()) + tail)
+    alternatives = [rx for rx in (_trie_regex(folded), *exact) if rx]
+    return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
+
+
+def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    if not path.is_file():
+        raise UsageError(f"{path}: lexicon file missing; restore it from the repository")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header: list[str] | None = None
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = next(csv.reader([line]))
+        if header is None:
+            header = [c.strip() for c in cells]
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise UsageError(
+                    f"{path}:{lineno}: header lacks column(s) {', '.join(missing)}; "
+                    f"the header must be {','.join(columns)}"
+                )
+            continue
+        if len(cells) != len(header):
+            raise UsageError(
+                f"{path}:{lineno}: {len(cells)} fields where the header has {len(header)}; "
+                "quote cells that contain commas"
+            )
+        yield lineno, {k: v.strip() for k, v in zip(header, cells, strict=True)}
+
+
+def _fail(path: Path, lineno: int, message: str) -> UsageError:
+    return UsageError(f"{path}:{lineno}: {message}")
+
+
+def _choice(path: Path, lineno: int, column: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise _fail(path, lineno, f"{column} {value!r} is not one of {', '.join(allowed)}")
+    return value
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(";") if item.strip()]
+
+
+def _add(table: dict, key_source: str, value: object, path: Path, lineno: int) -> None:
+    key = phrase_key(key_source)
+    if key in table and table[key] != value:
+        raise _fail(path, lineno, f"phrase {key_source!r} already stands for another entry")
+    table[key] = value
+
+
+def _load_sides(directory: Path) -> dict[str, str]:
+    path = directory / "sides.csv"
+    sides: dict[str, str] = {}
+    for lineno, row in _rows(path, ("side", "kind", "description")):
+        side = row["side"]
+        if not re.fullmatch(r"[A-Z][A-Z_]*", side):
+            raise _fail(path, lineno, f"side {side!r} must be an upper-case code like IRAN")
+        sides[side] = _choice(
+            path, lineno, "kind", row["kind"], ("state", "armed_group", "civilians")
+        )
+    return sides
+
+
+def _load_actors(directory: Path, sides: dict[str, str]) -> Matcher:
+    path = directory / "actors.csv"
+    table: dict[str, ActorEntry] = {}
+    for lineno, row in _rows(path, ("actor", "side", "role", "specific", "aliases")):
+        if row["side"] not in sides:
+            raise _fail(path, lineno, f"side {row['side']!r} is not defined in sides.csv")
+        entry = ActorEntry(
+            actor=row["actor"],
+            side=row["side"],
+            role=_choice(path, lineno, "role", row["role"], ACTOR_ROLES),
+            specific=_choice(path, lineno, "specific", row["specific"], ("yes", "no")) == "yes",
+        )
+        aliases = _split(row["aliases"])
+        if not aliases:
+            raise _fail(path, lineno, "aliases is empty; list at least one phrase")
+        for alias in aliases:
+            _add(table, alias, entry, path, lineno)
+    return Matcher(compile_phrases(_phrases(directory / "actors.csv", "aliases")), table)
+
+
+def _phrases(path: Path, column: str) -> list[str]:
+    columns = (column,)
+    return [p for _, row in _rows(path, columns) for p in _split(row[column])]
+
+
+def _load_actions(directory: Path) -> Matcher:
+    path = directory / "actions.csv"
+    columns = (
+        "action",
+        "kind",
+        "family",
+        "event_type",
+        "sub_event_type",
+        "cameo_code",
+        "weapon",
+        "forms",
+    )
+    table: dict[str, ActionEntry] = {}
+    for lineno, row in _rows(path, columns):
+        if row["cameo_code"] and not row["cameo_code"].isdigit():
+            raise _fail(path, lineno, f"cameo_code {row['cameo_code']!r} must be digits")
+        entry = ActionEntry(
+            action=row["action"],
+            kind=_choice(path, lineno, "kind", row["kind"], ACTION_KINDS),
+            family=_choice(path, lineno, "family", row["family"], ACTION_FAMILIES),
+            event_type=row["event_type"],
+            sub_event_type=row["sub_event_type"],
+            cameo_code=row["cameo_code"],
+            weapon=row["weapon"],
+        )
+        for form in _split(row["forms"]):
+            _add(table, form, entry, path, lineno)
+    return Matcher(compile_phrases(_phrases(path, "forms")), table)
+
+
+def _load_weapons(directory: Path, sides: dict[str, str]) -> Matcher:
+    path = directory / "weapons.csv"
+    columns = ("weapon", "initiator_side", "event_type", "sub_event_type", "cameo_code", "phrases")
+    table: dict[str, tuple[WeaponEntry, ...]] = {}
+    for lineno, row in _rows(path, columns):
+        row_sides = tuple(_split(row["initiator_side"]))
+        unknown = [s for s in row_sides if s not in sides]
+        if unknown:
+            raise _fail(path, lineno, f"initiator_side {', '.join(unknown)} not in sides.csv")
+        entry = WeaponEntry(
+            row["weapon"], row_sides, row["event_type"], row["sub_event_type"], row["cameo_code"]
+        )
+        for phrase in _split(row["phrases"]):
+            key = phrase_key(phrase)
+            if entry in table.get(key, ()):
+                continue
+            if any(e.sides == row_sides for e in table.get(key, ())):
+                raise _fail(path, lineno, f"phrase {phrase!r} is listed twice for the same sides")
+            table[key] = (*table.get(key, ()), entry)
+    return Matcher(compile_phrases(_phrases(path, "phrases")), table)
+
+
+def _load_places(directory: Path) -> Matcher:
+    path = directory / "places.csv"
+    columns = ("location", "kind", "admin1", "country", "latitude", "longitude", "aliases")
+    table: dict[str, PlaceEntry] = {}
+    for lineno, row in _rows(path, columns):
+        try:
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+        except ValueError:
+            raise _fail(path, lineno, "latitude and longitude must be decimal degrees") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise _fail(path, lineno, f"coordinates ({lat}, {lon}) are out of range")
+        entry = PlaceEntry(
+            row["location"],
+            _choice(path, lineno, "kind", row["kind"], PLACE_KINDS),
+            row["admin1"],
+            row["country"],
+            lat,
+            lon,
+        )
+        for alias in _split(row["aliases"]):
+            _add(table, alias, entry, path, lineno)
+    return Matcher(compile_phrases(_phrases(path, "aliases")), table)
+
+
+def _load_cues(directory: Path) -> Matcher:
+    path = directory / "cues.csv"
+    table: dict[str, str] = {}
+    for lineno, row in _rows(path, ("kind", "cue")):
+        kind = _choice(path, lineno, "kind", row["kind"], CUE_KINDS)
+        _add(table, row["cue"], kind, path, lineno)
+    phrases = [row["cue"] for _, row in _rows(path, ("kind", "cue"))]
+    return Matcher(compile_phrases(phrases), table)
+
+
+def _load_boilerplate(directory: Path) -> tuple[BoilerplateRule, ...]:
+    path = directory / "boilerplate.csv"
+    rules = []
+    for lineno, row in _rows(path, ("scope", "pattern", "description")):
+        scope = _choice(path, lineno, "scope", row["scope"], BOILERPLATE_SCOPES)
+        try:
+            pattern = re.compile(row["pattern"], re.IGNORECASE)
+        except re.error as err:
+            raise _fail(path, lineno, f"pattern is not a valid regular expression: {err}") from None
+        rules.append(BoilerplateRule(scope, pattern, row["description"]))
+    return tuple(rules)
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Read and compile every vocabulary.
+
+    Parameters
+    ----------
+    directory
+        Folder holding ``sides.csv``, ``actors.csv``, ``actions.csv``, ``weapons.csv``,
+        ``places.csv``, ``cues.csv`` and ``boilerplate.csv``; the repository's
+        ``data/lexicon/`` by default.
+
+    Returns
+    -------
+    Lexicon
+        Frozen and picklable; build it once and pass it to every extraction.
+
+    Raises
+    ------
+    analysis.cli.UsageError
+        A file is missing or a line is malformed; the message names file, line and the fix.
+    """
+    directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
+    sides = _load_sides(directory)
+    return Lexicon(
+        sides=sides,
+        actors=_load_actors(directory, sides),
+        actions=_load_actions(directory),
+        weapons=_load_weapons(directory, sides),
+        places=_load_places(directory),
+        cues=_load_cues(directory),
+        boilerplate=_load_boilerplate(directory),
+        directory=str(directory),
+    )

@@ -1,0 +1,166 @@
+"""Split an article into sentences with their offsets and their role in the article.
+
+Roles:
+
+- ``headline``: the first line when it has no final punctuation or repeats the title, and
+  any later paragraph that starts with the title (captions often repeat it);
+- ``standfirst``: the short paragraph right after the headline when it carries no
+  day-precise date; a summary of the body, so it would only duplicate the body's events;
+- ``heading``: a line without final punctuation (cross-heads, bylines, time stamps);
+- ``boilerplate``: text matched by ``data/lexicon/boilerplate.csv``;
+- ``body``: everything else; only body sentences are read for events.
+
+Offsets index the raw text, so ``text[s.start:s.end] == s.text`` always holds. A dateline
+("ERBIL, Kurdistan Region – ") is left out of the first sentence: it says where the report
+was filed, not where anything happened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.dates import find_dates
+from analysis.lexicon import BoilerplateRule
+
+ABBREVIATIONS = frozenset(
+    (
+        *("u.s", "u.k", "u.n", "gen", "lt", "col", "maj", "sgt", "capt", "cpl", "adm", "brig"),
+        *("mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "pres", "corp", "inc", "co"),
+        *("ltd", "vs", "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept"),
+        *("oct", "nov", "dec", "no", "a.m", "p.m"),
+    )
+)
+_FINAL = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(.*\)\s*$""")
+_BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
+_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.'\- ]{0,40})?\s*[–—-]{1,2}\s+")
+_STANDFIRST_MAX = 300
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: index in the article, raw span, paragraph number and role."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    role: str
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of non-empty lines, with lines joined where a sentence was broken across them."""
+    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined:
+            prev_start, prev_end = joined[-1]
+            prev = text[prev_start:prev_end].rstrip()
+            nxt = text[start:end].lstrip()
+            # "U.\n\nS and Coalition": a line ending in an initial, or a next line that
+            # starts in lower case, continues the same sentence.
+            if re.search(r"\b[A-Z]\.$", prev) or nxt[:1].islower():
+                joined[-1] = (prev_start, end)
+                continue
+        joined.append((start, end))
+    return [
+        (s + len(text[s:e]) - len(text[s:e].lstrip()), s + len(text[s:e].rstrip()))
+        for s, e in joined
+    ]
+
+
+def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        word = re.search(r"([\w.]+)[.!?…]?[\"'”’)\]]*$", text[cursor : m.start() + 1])
+        token = word.group(1).lower().rstrip(".") if word else ""
+        if text[m.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+            continue
+        pieces.append((cursor, m.end()))
+        cursor = m.end()
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        pieces.append((cursor, end))
+    return pieces
+
+
+def _has_final_punctuation(paragraph: str) -> bool:
+    return bool(_FINAL.search(paragraph))
+
+
+def _same_title(line: str, title: str) -> bool:
+    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
+    return bool(title) and norm(line).startswith(norm(title))
+
+
+def _boilerplate_scope(paragraph: str, rules: tuple[BoilerplateRule, ...]) -> str | None:
+    scopes = [r.scope for r in rules if r.pattern.search(paragraph)]
+    for scope in ("rest", "paragraph", "sentence"):
+        if scope in scopes:
+            return scope
+    return None
+
+
+def split_sentences(
+    text: str, title: str = "", boilerplate: tuple[BoilerplateRule, ...] = ()
+) -> list[Sentence]:
+    """Split ``text`` into sentences and give each its role (see the module docstring).
+
+    Parameters
+    ----------
+    text
+        The raw article text.
+    title
+        The article's title from its metadata ("" if unknown).
+    boilerplate
+        Rules from :func:`analysis.lexicon.load_lexicon` (``lexicon.boilerplate``).
+
+    Returns
+    -------
+    list of Sentence, in text order, numbered from 0.
+    """
+    sentences: list[Sentence] = []
+    rest = False
+    headline_seen = False
+    body_started = False
+    for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
+        paragraph = text[p_start:p_end]
+        scope = _boilerplate_scope(paragraph, boilerplate)
+        rest = rest or scope == "rest"
+        if rest or scope == "paragraph":
+            role = "boilerplate"
+        elif p_index == 0 and (
+            not _has_final_punctuation(paragraph) or _same_title(paragraph, title)
+        ):
+            role, headline_seen = "headline", True
+        elif _same_title(paragraph, title):
+            role = "headline"
+        elif not _has_final_punctuation(paragraph):
+            role = "heading"
+        elif (
+            headline_seen
+            and not body_started
+            and p_index == 1
+            and len(paragraph) < _STANDFIRST_MAX
+            and not any(d.kind in ("wd", "md", "dmy", "mdy") for d in find_dates(paragraph))
+        ):
+            role = "standfirst"
+        else:
+            role = "body"
+        if role == "body" and not body_started:
+            body_started = True
+            dateline = _DATELINE.match(paragraph)
+            if dateline:
+                p_start += dateline.end()
+        for s_start, s_end in _split_paragraph(text, p_start, p_end):
+            s_text = text[s_start:s_end]
+            s_role = role
+            if role == "body" and any(
+                r.scope == "sentence" and r.pattern.search(s_text) for r in boilerplate
+            ):
+                s_role = "boilerplate"
+            sentences.append(Sentence(len(sentences), s_start, s_end, s_text, p_index, s_role))
+    return sentences

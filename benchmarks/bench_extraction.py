@@ -1,0 +1,111 @@
+"""Extraction speed on one core: articles per second for 1k, 2k and 4k synthetic articles.
+
+Articles are built from the seed texts and from sentences generated out of the lexicons, so
+the vocabulary mix is realistic. Run: ``python benchmarks/bench_extraction.py [--sizes ...]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import random
+import time
+from pathlib import Path
+
+from analysis.extract import extract_article
+from analysis.lexicon import load_lexicon
+from analysis.records import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = (
+    "{actor} {verb} {target} in {place} on {weekday}, killing {n} people and injuring {m}.",
+    "{target} in {place} was targeted by {actor} with {weapon} on {weekday}.",
+    "The attack wounded {n} service members, officials said.",
+    "{actor} launched {weapon} at {place} in response to {action} on {target} last week.",
+    "Since {month}, {actor} have targeted {target} more than {n} times.",
+    "{n} civilians were killed and several more injured in {place}, police said.",
+)
+
+
+def _seed_articles() -> list[Article]:
+    with open(ROOT / "data" / "raw" / "articles.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [
+        Article(
+            r["article_id"],
+            r["file"],
+            r["outlet"],
+            r["title"],
+            r["author"],
+            dt.date.fromisoformat(r["published"]),
+            r["url"],
+            (ROOT / "data" / "raw" / "articles" / r["file"]).read_text(encoding="utf-8"),
+        )
+        for r in rows
+    ]
+
+
+def synthetic_corpus(size: int, seed: int = 7) -> list[Article]:
+    """``size`` articles: every fifth a seed text, the rest 6-14 generated sentences."""
+    lexicon = load_lexicon()
+    rng = random.Random(seed)
+    actor_names = sorted({v.actor for v in lexicon.actors.table.values() if v.role == "any"})
+    targets = ["U.S. troops", "a US base", "coalition personnel", "the PMF", "Kataib Hezbollah"]
+    places = sorted({v.location for v in lexicon.places.table.values()})
+    weapons = ["rockets", "one-way drones", "ballistic missiles", "artillery", "an IED"]
+    verbs = ["struck", "attacked", "bombed", "targeted", "shelled"]
+    actions = ["a rocket attack", "drone attacks", "an airstrike", "the assassination"]
+    weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
+    months = ["October", "January", "May 2019", "Oct. 7"]
+    seeds = _seed_articles()
+    corpus = []
+    for i in range(size):
+        if i % 5 == 0:
+            base = seeds[i // 5 % len(seeds)]
+            corpus.append(Article(f"{base.article_id}-{i}", *list(vars(base).values())[1:]))
+            continue
+        sentences = []
+        for _ in range(rng.randint(6, 14)):
+            sentences.append(
+                rng.choice(TEMPLATES).format(
+                    actor=rng.choice(actor_names),
+                    verb=rng.choice(verbs),
+                    target=rng.choice(targets),
+                    place=rng.choice(places),
+                    weekday=rng.choice(weekdays),
+                    weapon=rng.choice(weapons),
+                    action=rng.choice(actions),
+                    month=rng.choice(months),
+                    n=rng.choice(["two", "four", "12", "at least 170", "a dozen"]),
+                    m=rng.choice(["three", "several", "18"]),
+                )
+            )
+        text = f"Attack reported near {rng.choice(places)}\n\n" + "\n\n".join(sentences)
+        published = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 1600))
+        corpus.append(Article(f"synthetic-{i:05d}", "", "Synthetic", "", "", published, "", text))
+    return corpus
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
+    args = parser.parse_args()
+    lexicon = load_lexicon()
+    print(f"{'articles':>8} {'seconds':>8} {'articles/s':>11} {'mentions':>9}")
+    for size in args.sizes:
+        corpus = synthetic_corpus(size)
+        # The corpus is input, not work: keep the collector from re-scanning it on every pass.
+        gc.collect()
+        gc.freeze()
+        start = time.perf_counter()
+        mentions = sum(len(extract_article(a, lexicon).mentions) for a in corpus)
+        elapsed = time.perf_counter() - start
+        print(f"{size:>8} {elapsed:>8.2f} {size / elapsed:>11.0f} {mentions:>9}")
+        del corpus
+        gc.unfreeze()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""The extractor on the five seed articles and on made-up reports it has never seen."""
+
+import csv
+import datetime as dt
+import pickle
+from pathlib import Path
+
+import pytest
+
+from analysis.extract import extract_article
+from analysis.lexicon import load_lexicon
+from analysis.records import Article
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def _seed(article_id: str) -> Article:
+    with open(RAW / "articles.csv", encoding="utf-8", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["article_id"] == article_id)
+    text = (RAW / "articles" / row["file"]).read_text(encoding="utf-8")
+    return Article(
+        row["article_id"],
+        row["file"],
+        row["outlet"],
+        row["title"],
+        row["author"],
+        dt.date.fromisoformat(row["published"]),
+        row["url"],
+        text,
+    )
+
+
+@pytest.fixture(scope="module")
+def seeds(lexicon):
+    ids = [
+        "2020-03-13-rudaw-taji-strikes",
+        "2023-12-26-wapo-irbil-strikes",
+        "2024-01-24-dw-kh-strikes",
+        "2024-07-30-antiwar-babil-strike",
+        "2024-07-31-washex-babil-strike",
+    ]
+    return {i: (_seed(i), extract_article(_seed(i), lexicon)) for i in ids}
+
+
+def _find(extraction, **conditions):
+    found = [
+        m
+        for m in extraction.mentions
+        if all(
+            (value(getattr(m, key)) if callable(value) else getattr(m, key) == value)
+            for key, value in conditions.items()
+        )
+    ]
+    assert found, f"no mention with {conditions}"
+    return found
+
+
+def _article(text: str, published: dt.date, title: str = "") -> Article:
+    return Article("t", "t.txt", "Test", title, "", published, "", text)
+
+
+# --- invariants ------------------------------------------------------------------------
+
+
+def test_offsets_ids_and_determinism(seeds, lexicon):
+    for article, extraction in seeds.values():
+        for m in extraction.mentions:
+            assert article.text[m.char_start : m.char_end] == m.sentence_text
+            assert m.mention_id.startswith(f"{article.article_id}:{m.sentence_index:03d}:")
+            for target in m.responds_to:
+                assert target in {x.mention_id for x in extraction.mentions}
+        assert extract_article(article, lexicon) == extraction
+        assert pickle.loads(pickle.dumps(extraction)) == extraction
+
+
+def test_boilerplate_yields_nothing(seeds):
+    for _, extraction in seeds.values():
+        for m in extraction.mentions:
+            lower = m.sentence_text.lower()
+            assert "disqus" not in lower and "click here" not in lower
+            assert "bosnia" not in lower and "follow him" not in lower
+
+
+# --- Rudaw, 13 March 2020 ------------------------------------------------------------
+
+
+def test_rudaw_taji_rocket_attack(seeds):
+    _, ex = seeds["2020-03-13-rudaw-taji-strikes"]
+    taji = _find(ex, location="Camp Taji", event_date="2020-03-11", weapon="rocket")
+    assert {m.actor2_side for m in taji} == {"US_COALITION"}
+    assert {m.admin1 for m in taji} == {"Baghdad"}
+    assert max(m.killed_low for m in taji if m.killed_low is not None) == 3
+    assert max(m.injured_low for m in taji if m.injured_low is not None) == 14
+
+
+def test_rudaw_us_airstrikes_answer_taji(seeds):
+    _, ex = seeds["2020-03-13-rudaw-taji-strikes"]
+    [first_taji] = [m for m in ex.mentions if m.location == "Camp Taji"][:1]
+    strikes = _find(
+        ex, actor1_side="US_COALITION", actor2="Kataib Hezbollah", event_date="2020-03-13"
+    )
+    assert strikes[0].weapon == "manned airstrike"
+    assert strikes[0].responds_to == (first_taji.mention_id,)
+    assert "in response to" in strikes[0].link_text
+    babil = _find(ex, admin1="Babil", event_date="2020-03-13")
+    assert babil[0].actor1_side == "US_COALITION" and babil[0].killed_low == 5
+    karbala = _find(ex, location="Karbala")
+    assert (karbala[0].killed_low, karbala[0].injured_low) == (1, 1)
+    assert karbala[0].actor1_side == "US_COALITION"
+
+
+def test_rudaw_december_k1_and_january(seeds):
+    _, ex = seeds["2020-03-13-rudaw-taji-strikes"]
+    [k1] = _find(ex, location="K-1 Air Base")
+    assert (k1.admin1, k1.killed_low, k1.date_start[:7]) == ("Kirkuk", 1, "2019-12")
+    [december] = _find(ex, actor1_side="US_COALITION", date_precision="month")
+    assert december.date_start == "2019-12-01" and december.responds_to == (k1.mention_id,)
+    [soleimani] = _find(ex, event_date="2020-01-03")
+    assert soleimani.weapon == "armed drone"
+    assert soleimani.location == "Baghdad International Airport"
+    assert soleimani.killed_low == 2 and soleimani.actor2_side in ("IRAN", "IRAN_ALIGNED")
+    january8 = _find(ex, event_date="2020-01-08")
+    assert {m.actor1_side for m in january8} == {"IRAN"}
+    assert all(m.weapon == "ballistic missile" for m in january8)
+    assert all(m.responds_to == (soleimani.mention_id,) for m in january8)
+    assert any(m.killed_low == 0 and m.injured_low == 101 for m in january8)
+
+
+# --- Washington Post, 26 December 2023 ---------------------------------------------
+
+
+def test_wapo_irbil(seeds):
+    _, ex = seeds["2023-12-26-wapo-irbil-strikes"]
+    [drone] = _find(ex, location="Erbil Air Base")
+    assert (drone.actor1, drone.event_date, drone.injured_low) == (
+        "Kataib Hezbollah",
+        "2023-12-25",
+        3,
+    )
+    assert drone.weapon == "one-way drone"
+    strikes = _find(ex, actor1_side="US_COALITION", event_date="2023-12-25")
+    assert strikes[0].responds_to == (drone.mention_id,)
+    assert any(m.killed_low is None and m.killed_best is None for m in strikes[1:])
+    assert any((m.killed_low, m.injured_low) == (1, 18) for m in strikes)
+
+
+# --- DW, 24 January 2024 -------------------------------------------------------------
+
+
+def test_dw_strikes_count_people_not_facilities(seeds):
+    _, ex = seeds["2024-01-24-dw-kh-strikes"]
+    strikes = _find(ex, actor1_side="US_COALITION", event_date="2024-01-23")
+    assert strikes[0].responds_to and "drone and missile attacks" in strikes[0].link_text
+    assert any((m.killed_low, m.injured_low) == (2, 4) for m in strikes)
+    assert all(m.killed_low != 3 for m in strikes)
+    assert any(m.actor2 == "Kataib Hezbollah" for m in strikes)
+    leader = _find(ex, location="Baghdad", date_precision="month")
+    assert leader[0].killed_low == 1 and leader[0].date_start == "2024-01-01"
+    [aggregate] = ex.aggregates
+    assert (aggregate.count_low, aggregate.period_start) == (151, "2023-10-01")
+
+
+# --- Antiwar 30 July and Washington Examiner 31 July 2024 ---------------------------
+
+
+def test_babil_strike_july_2024(seeds):
+    _, antiwar = seeds["2024-07-30-antiwar-babil-strike"]
+    assert any(
+        m.admin1 == "Babil" and m.event_date == "2024-07-30" and m.killed_low == 4
+        for m in antiwar.mentions
+    )
+    rockets = _find(antiwar, location="Ain al-Asad Air Base")
+    assert rockets[0].actor1 == "" and rockets[0].actor2_side == "US_COALITION"
+    tower = _find(antiwar, location="Tower 22")
+    assert (tower[0].country, tower[0].killed_low) == ("Jordan", 3)
+    _, washex = seeds["2024-07-31-washex-babil-strike"]
+    babil = _find(washex, admin1="Babil", killed_low=4)
+    assert babil[0].injured_low == 4 and babil[0].event_date == "2024-07-30"
+    assert babil[0].weapon == "manned airstrike"
+
+
+def test_washex_tower22_last_week_and_aggregate(seeds):
+    _, ex = seeds["2024-07-31-washex-babil-strike"]
+    [jordan] = _find(ex, country="Jordan")
+    assert (jordan.killed_low, jordan.date_start) == (3, "2024-01-01")
+    [february] = _find(ex, responds_to=(jordan.mention_id,))
+    assert february.actor1_side == "US_COALITION" and february.date_start == "2024-02-01"
+    last_week = _find(ex, date_precision="week", actor1_side="IRAN_ALIGNED")
+    assert last_week[0].date_start == "2024-07-22"
+    assert any(m.injured_low == 0 for m in last_week)
+    [aggregate] = ex.aggregates
+    assert (aggregate.count_low, aggregate.period_start) == (170, "2023-10-07")
+    assert aggregate.actor1_side == "IRAN_ALIGNED"
+    # The drone threat is not an event: no link from the strike to it.
+    assert not any("threat" in m.link_text for m in ex.mentions)
+    # The Houthi sentence is habitual: no mention.
+    assert not any(m.actor1_side == "HOUTHIS" for m in ex.mentions)
+
+
+# --- made-up reports: other actors, places, grammar ----------------------------------
+
+
+def test_passive_voice_with_agent_and_number_words(lexicon):
+    text = (
+        "Rockets hit Balad air base north of Baghdad\n\n"
+        "Balad air base was struck by Asaib Ahl al-Haq on Sunday with a barrage of rockets. "
+        "Seven contractors were wounded and two dozen vehicles were damaged."
+    )
+    ex = extract_article(_article(text, dt.date(2021, 6, 8)), lexicon)
+    # The headline adds no event; the casualty sentence continues the attack.
+    attack, follow = ex.mentions
+    for m in (attack, follow):
+        assert (m.actor1, m.actor1_side) == ("Asaib Ahl al-Haq", "IRAN_ALIGNED")
+        assert (m.location, m.admin1, m.event_date) == (
+            "Balad Air Base",
+            "Salah al-Din",
+            "2021-06-06",
+        )
+        assert m.weapon == "rocket"
+    assert (attack.injured_low, follow.injured_low, follow.killed_low) == (None, 7, None)
+
+
+def test_retaliation_link_with_other_sides(lexicon):
+    text = (
+        "Israeli jets struck Hezbollah positions near Beirut on 12 May 2022 in retaliation for "
+        "a rocket attack by Hezbollah on Haifa the day before that killed a civilian."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    response, cause = ex.mentions
+    assert (response.actor1_side, response.actor2_side) == ("ISRAEL", "HEZBOLLAH")
+    assert (response.location, cause.location) == ("Beirut", "Haifa")
+    assert response.event_date == "2022-05-12" and response.responds_to == (cause.mention_id,)
+    assert (cause.actor1_side, cause.weapon, cause.killed_low) == ("HEZBOLLAH", "rocket", 1)
+
+
+def test_casualty_follow_up_continues_the_event(lexicon):
+    text = (
+        "Houthi rebels fired ballistic missiles at a tanker in the Red Sea on Thursday. "
+        "Three sailors were killed and four others injured, the operator said."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 3, 8)), lexicon)
+    first, follow = ex.mentions
+    assert (first.actor1_side, first.weapon, first.event_date) == (
+        "HOUTHIS",
+        "ballistic missile",
+        "2024-03-07",
+    )
+    assert (follow.actor1_side, follow.killed_low, follow.injured_low) == ("HOUTHIS", 3, 4)
+    assert follow.event_date == first.event_date
+
+
+def test_generic_hypothetical_and_aggregate_statements(lexicon):
+    text = (
+        "Militias have repeatedly attacked convoys. The army could strike militia camps. "
+        "Iranian proxies have targeted U.S. bases more than 60 times since January 2024."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 5, 1)), lexicon)
+    assert ex.mentions == ()
+    [aggregate] = ex.aggregates
+    assert (aggregate.count_low, aggregate.period_start, aggregate.period_end) == (
+        61,
+        "2024-01-01",
+        "2024-05-01",
+    )
+    assert (aggregate.actor1_side, aggregate.actor2_side) == ("IRAN_ALIGNED", "US_COALITION")
+
+
+def test_unknown_initiator_is_not_guessed(lexicon):
+    text = "Two mortar rounds landed near Camp Victory in Baghdad on Monday, injuring one guard."
+    ex = extract_article(_article(text, dt.date(2019, 9, 25)), lexicon)
+    [m] = ex.mentions
+    assert m.actor1 == "" and m.weapon == "artillery" and m.location == "Victory Base Complex"
