@@ -1,0 +1,570 @@
+"""Merge mentions of the same real-world event into one event.
+
+Mentions are first grouped into candidate blocks (:func:`candidate_blocks`) so that the
+pairwise rule is never applied to all pairs of the corpus. Within a block two mentions
+``a`` and ``b`` describe the same event (:func:`why_different` returns ``None``) when all
+of the following hold:
+
+1. neither mention has both sides unknown (too little to identify an event);
+2. same initiator side, or one of them unknown;
+3. same target side, or one of them unknown;
+4. their date intervals overlap (an undated mention never merges);
+5. compatible event families: both attacks/strikes, or the same other type, or one
+   unknown;
+6. compatible places: same country and same admin1, or one of them only country-level or
+   unknown (a different admin1 means a different event);
+7. neither states that it answers the other (``responds_to``): a response is never its
+   own trigger;
+8. different articles; or, within one article, different sentences (two items of one
+   sentence are two events; a later sentence with compatible actor, date and place
+   continues or repeats the earlier one).
+
+Clusters are grown by complete linkage, in two passes, so that merging stays faithful to
+the rule even though it is not transitive:
+
+- mentions with a known admin1 are merged first, strongest pairs first (more agreeing
+  known fields), and two clusters merge only when *every* cross pair satisfies the rule;
+- a mention without admin1 then joins the single place-specific cluster it fits. When it
+  fits several clusters that differ only by place (a country-level report of strikes that
+  the same or another article details per province), it is an *umbrella*: it is listed
+  under the first of them but credited to all of them as a source and for its
+  ``responds_to`` links, never for its casualty counts (they total several events).
+  Mentions without admin1 that fit no cluster merge among themselves.
+
+Every merge is logged at INFO level with its reason.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from analysis.records import Mention
+
+log = logging.getLogger(__name__)
+
+#: Event types (ACLED vocabulary and plain words) that belong to the attack/strike family.
+_ATTACK_WORDS = ("attack", "strike", "explosion", "remote violence", "battle", "clash", "violence")
+#: Words that make an actor name a generic description rather than a named group.
+_GENERIC_ACTOR_WORDS = frozenset(
+    [
+        "militia",
+        "militias",
+        "group",
+        "groups",
+        "forces",
+        "force",
+        "troops",
+        "personnel",
+        "backed",
+        "aligned",
+        "affiliated",
+        "proxies",
+        "proxy",
+        "unknown",
+        "gunmen",
+        "fighters",
+        "militants",
+        "military",
+    ]
+)
+#: Weapon classes used to detect conflicting reports (armed drone vs manned aircraft, ...).
+_WEAPON_CLASSES = (
+    ("drone", ("drone", "uav", "unmanned")),
+    ("aircraft", ("jet", "warplane", "aircraft", "fighter", "bomber", "air strike", "airstrike")),
+    ("missile", ("missile", "ballistic", "cruise")),
+    ("rocket", ("rocket", "katyusha")),
+    ("artillery", ("artillery", "mortar", "shell")),
+    ("explosive", ("ied", "explosive", "bomb")),
+    ("gunfire", ("gun", "rifle", "small arms", "sniper")),
+)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Mentions of one event.
+
+    ``members`` are the mentions listed under this event; ``shared`` are umbrella
+    mentions listed under another event but also credited to this one (sources, links,
+    dates, actors and place, but not casualty counts). ``umbrella_ids`` names the members
+    that are umbrellas: their casualty counts are not used here either.
+    """
+
+    members: tuple[Mention, ...]
+    shared: tuple[Mention, ...] = field(default_factory=tuple)
+    assigned_id: str = ""
+    umbrella_ids: frozenset[str] = frozenset()
+
+    @property
+    def event_id(self) -> str:
+        """Stable id: ``EV-`` and 10 hex digits of the sha1 of the smallest member id.
+
+        ``assigned_id`` (set by a ``merge_into`` override) takes precedence.
+        """
+        return self.assigned_id or event_id_for(min(m.mention_id for m in self.members))
+
+    @property
+    def all_mentions(self) -> tuple[Mention, ...]:
+        """Members and shared mentions together."""
+        return self.members + self.shared
+
+
+def event_id_for(mention_id: str) -> str:
+    """Event id derived from a mention id; unchanged when unrelated articles are added."""
+    return "EV-" + hashlib.sha1(mention_id.encode("utf-8")).hexdigest()[:10]
+
+
+# --- dates ---------------------------------------------------------------------------
+
+
+def interval(m: Mention) -> tuple[dt.date, dt.date] | None:
+    """The mention's date interval (``date_start``..``date_end``), or ``None`` if undated.
+
+    A mention with only ``event_date`` gets the one-day interval of that date.
+    """
+    start = m.date_start or m.event_date
+    end = m.date_end or m.event_date or m.date_start
+    if not start or not end:
+        return None
+    return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+
+
+def _months(span: tuple[dt.date, dt.date]) -> list[str]:
+    (y, mo), end = (span[0].year, span[0].month), (span[1].year, span[1].month)
+    out = []
+    while (y, mo) <= end:
+        out.append(f"{y:04d}-{mo:02d}")
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    return out
+
+
+# --- blocking -----------------------------------------------------------------------
+
+
+def _key_matches(a: tuple[str, str, str], b: tuple[str, str, str]) -> bool:
+    """Whether two (country, side, side) keys may hold the same event ("" matches all)."""
+
+    def eq(x: str, y: str) -> bool:
+        return x == y or not x or not y
+
+    if not eq(a[0], b[0]):
+        return False
+    return (eq(a[1], b[1]) and eq(a[2], b[2])) or (eq(a[1], b[2]) and eq(a[2], b[1]))
+
+
+def candidate_blocks(mentions: Iterable[Mention]) -> Iterable[list[Mention]]:
+    """Group mentions into blocks that may hold the same event.
+
+    The key is (country or ``""``, the unordered pair of sides, calendar month); a mention
+    is put in every month its interval overlaps. Unknown parts of a key (``""``) act as
+    wildcards: the block of a key holds the mentions of every matching key of the same
+    month. Undated mentions and mentions with both sides unknown never merge and are
+    yielded alone. Blocks are yielded in sorted key order, members sorted by mention id.
+
+    Parameters
+    ----------
+    mentions
+        Mentions from any number of articles.
+
+    Yields
+    ------
+    Lists of mentions; two mentions that satisfy the merge rule share at least one block.
+    """
+    by_month: dict[str, dict[tuple[str, str, str], list[Mention]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    alone: list[Mention] = []
+    for m in mentions:
+        span = interval(m)
+        if span is None or (not m.actor1_side and not m.actor2_side):
+            alone.append(m)
+            continue
+        sides = sorted((m.actor1_side, m.actor2_side))
+        key = (m.country, sides[0], sides[1])
+        for month in _months(span):
+            by_month[month][key].append(m)
+    for month in sorted(by_month):
+        keys = by_month[month]
+        yielded: set[tuple[str, ...]] = set()
+        for key in sorted(keys):
+            block: dict[str, Mention] = {}
+            for other in keys:
+                if _key_matches(key, other):
+                    block.update((m.mention_id, m) for m in keys[other])
+            ids = tuple(sorted(block))
+            if ids not in yielded:
+                yielded.add(ids)
+                yield [block[i] for i in ids]
+    for m in sorted(alone, key=lambda x: x.mention_id):
+        yield [m]
+
+
+# --- the pairwise rule --------------------------------------------------------------
+
+
+def event_family(event_type: str) -> str:
+    """``"attack"`` for attacks and strikes, ``""`` if unknown, else the type in lower case."""
+    text = event_type.strip().lower()
+    if not text:
+        return ""
+    return "attack" if any(w in text for w in _ATTACK_WORDS) else text
+
+
+def _compatible(x: str, y: str) -> bool:
+    return x == y or not x or not y
+
+
+def why_different(a: Mention, b: Mention) -> str | None:
+    """The first clause of the merge rule that ``a`` and ``b`` fail, or ``None`` if none.
+
+    See the module docstring for the rule; the returned text names the clause.
+    """
+    if not (a.actor1_side or a.actor2_side) or not (b.actor1_side or b.actor2_side):
+        return "both sides unknown"
+    if not _compatible(a.actor1_side, b.actor1_side):
+        return f"initiator sides differ ({a.actor1_side} vs {b.actor1_side})"
+    if not _compatible(a.actor2_side, b.actor2_side):
+        return f"target sides differ ({a.actor2_side} vs {b.actor2_side})"
+    sa, sb = interval(a), interval(b)
+    if sa is None or sb is None:
+        return "undated"
+    if sa[0] > sb[1] or sb[0] > sa[1]:
+        return f"dates do not overlap ({sa[0]}..{sa[1]} vs {sb[0]}..{sb[1]})"
+    if not _compatible(event_family(a.event_type), event_family(b.event_type)):
+        return f"event types differ ({a.event_type} vs {b.event_type})"
+    if not _compatible(a.country, b.country):
+        return f"countries differ ({a.country} vs {b.country})"
+    if not _compatible(a.admin1, b.admin1):
+        return f"admin1 differ ({a.admin1} vs {b.admin1})"
+    if a.mention_id in b.responds_to or b.mention_id in a.responds_to:
+        return "one answers the other"
+    if a.article_id == b.article_id and a.sentence_index == b.sentence_index:
+        return "two items of one sentence"
+    return None
+
+
+def merge_reason(a: Mention, b: Mention) -> str:
+    """Plain-words reason for merging two mentions that satisfy the rule (for the log)."""
+    sa, sb = interval(a), interval(b)
+    lo, hi = max(sa[0], sb[0]), min(sa[1], sb[1])
+    sides = f"{a.actor1_side or b.actor1_side or '?'}->{a.actor2_side or b.actor2_side or '?'}"
+    place = a.admin1 or b.admin1 or a.country or b.country or "place unknown"
+    where = "different articles" if a.article_id != b.article_id else "same article, other sentence"
+    return f"sides {sides}, dates overlap {lo}..{hi}, place {place}, {where}"
+
+
+def _strength(a: Mention, b: Mention) -> int:
+    """Number of known fields on which two mentions agree (stronger pairs merge first)."""
+    pairs = (
+        (a.actor1_side, b.actor1_side),
+        (a.actor2_side, b.actor2_side),
+        (a.admin1, b.admin1),
+        (a.location, b.location),
+        (a.weapon, b.weapon),
+        (a.event_date, b.event_date),
+        (a.actor1, b.actor1),
+        (a.actor2, b.actor2),
+    )
+    return sum(1 for x, y in pairs if x and x == y)
+
+
+# --- clustering ---------------------------------------------------------------------
+
+
+class _Clusters:
+    """Complete-linkage clusters over a set of compatible pairs."""
+
+    def __init__(self, ids: Iterable[str], compatible: set[frozenset[str]]):
+        self.of = {i: i for i in ids}
+        self.members: dict[str, list[str]] = {i: [i] for i in self.of}
+        self.compatible = compatible
+
+    def fits(self, ids: Sequence[str], root: str) -> bool:
+        return all(frozenset((x, y)) in self.compatible for x in ids for y in self.members[root])
+
+    def union(self, x: str, y: str) -> bool:
+        rx, ry = self.of[x], self.of[y]
+        if rx == ry or not self.fits(self.members[rx], ry):
+            return False
+        keep, gone = sorted((rx, ry))
+        for i in self.members[gone]:
+            self.of[i] = keep
+        self.members[keep].extend(self.members.pop(gone))
+        return True
+
+
+def _compatible_pairs(mentions: Iterable[Mention]) -> dict[frozenset[str], tuple[Mention, Mention]]:
+    pairs: dict[frozenset[str], tuple[Mention, Mention]] = {}
+    seen: set[frozenset[str]] = set()
+    for block in candidate_blocks(mentions):
+        for a, b in combinations(block, 2):
+            key = frozenset((a.mention_id, b.mention_id))
+            if key in seen:
+                continue
+            seen.add(key)
+            if why_different(a, b) is None:
+                pairs[key] = (a, b)
+    return pairs
+
+
+def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
+    """Group mentions into events by the merge rule (see the module docstring).
+
+    Parameters
+    ----------
+    mentions
+        Mentions with unique ``mention_id`` values, from any number of articles.
+
+    Returns
+    -------
+    Clusters sorted by event id; every mention is a member of exactly one cluster.
+    """
+    by_id = {m.mention_id: m for m in mentions}
+    pairs = _compatible_pairs(by_id.values())
+    compatible = set(pairs)
+    placed = sorted(i for i, m in by_id.items() if m.admin1)
+    unplaced = sorted(i for i, m in by_id.items() if not m.admin1)
+
+    def ordered(ids: set[str]) -> list[tuple[Mention, Mention]]:
+        chosen = [p for k, p in pairs.items() if k <= ids]
+        return sorted(
+            chosen,
+            key=lambda p: (-_strength(*p), *sorted((p[0].mention_id, p[1].mention_id))),
+        )
+
+    first = _Clusters(placed, compatible)
+    for a, b in ordered(set(placed)):
+        if first.union(a.mention_id, b.mention_id):
+            log.info("merge %s + %s: %s", a.mention_id, b.mention_id, merge_reason(a, b))
+
+    shared: dict[str, list[str]] = defaultdict(list)
+    leftovers = []
+    for mid in unplaced:
+        fits = sorted(root for root in first.members if first.fits([mid], root))
+        if not fits:
+            leftovers.append(mid)
+            continue
+        home = fits[0]
+        first.members[home].append(mid)
+        log.info(
+            "merge %s into event of %s: %s",
+            mid,
+            home,
+            merge_reason(by_id[mid], by_id[home]),
+        )
+        for other in fits[1:]:
+            shared[other].append(mid)
+            log.info("credit umbrella %s also to event of %s", mid, other)
+
+    second = _Clusters(leftovers, compatible)
+    for a, b in ordered(set(leftovers)):
+        if second.union(a.mention_id, b.mention_id):
+            log.info("merge %s + %s: %s", a.mention_id, b.mention_id, merge_reason(a, b))
+
+    umbrellas = frozenset(i for ids in shared.values() for i in ids)
+    clusters = []
+    for source in (first, second):
+        for root, ids in source.members.items():
+            clusters.append(
+                Cluster(
+                    members=tuple(by_id[i] for i in sorted(ids)),
+                    shared=tuple(by_id[i] for i in sorted(shared.get(root, ()))),
+                    umbrella_ids=umbrellas & set(ids),
+                )
+            )
+    return sorted(clusters, key=lambda c: c.event_id)
+
+
+# --- merged event fields ------------------------------------------------------------
+
+
+def _most_common(values: Iterable[str], rank=len) -> str:
+    """Most common non-empty value; ties go to the higher ``rank``, then alphabetical."""
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    return min(counts, key=lambda v: (-counts[v], -rank(v), v))
+
+
+def _actor_specificity(name: str) -> tuple[int, int]:
+    words = name.lower().replace("-", " ").split()
+    generic = sum(1 for w in words if w in _GENERIC_ACTOR_WORDS)
+    return (0 if generic else 1, len(words) - generic)
+
+
+def _most_specific_actor(values: Iterable[str]) -> str:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    return min(counts, key=lambda v: (tuple(-x for x in _actor_specificity(v)), -counts[v], v))
+
+
+def weapon_class(weapon: str) -> str:
+    """Coarse class of a weapon description (``"drone"``, ``"aircraft"``, ...; ``""``)."""
+    text = weapon.lower()
+    for name, words in _WEAPON_CLASSES:
+        if any(w in text for w in words):
+            return name
+    return text
+
+
+def _filled(low: int | None, best: int | None, high: int | None):
+    """One source's (low, best, high) with gaps filled from the other two, or ``None``."""
+    if best is None and low is not None and high is not None:
+        best = (low + high) // 2
+    best = best if best is not None else (low if low is not None else high)
+    if best is None:
+        return None
+    low = best if low is None else min(low, best)
+    high = best if high is None else max(high, best)
+    return low, best, high
+
+
+def combine_counts(sources: Iterable[tuple[int | None, int | None, int | None]]):
+    """Combine casualty counts (low, best, high) reported by several sources.
+
+    Rule: unknown (``None``) is not zero and is ignored; each source's missing low/high
+    falls back to its best (and best to the midpoint of low and high, rounded down). Then
+    ``low`` = min of the sources' lows, ``high`` = max of their highs, ``best`` = the
+    lower median of their bests. "killed four" and "killed one" give 1/1/4.
+
+    Returns
+    -------
+    ``(low, best, high)``, all ``None`` when no source gives a number.
+    """
+    filled = [t for t in (_filled(*s) for s in sources) if t is not None]
+    if not filled:
+        return None, None, None
+    bests = sorted(t[1] for t in filled)
+    return min(t[0] for t in filled), bests[(len(bests) - 1) // 2], max(t[2] for t in filled)
+
+
+def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, int, int]]:
+    """One (low, best, high) per article: the mention with the largest count.
+
+    Articles usually give a toll once and repeat or update it upwards; a sentence that
+    names only part of the victims ("killed British soldier ...") must not lower the
+    article's figure. Ties go to the wider range.
+    """
+    per_article: dict[str, tuple[int, int, int]] = {}
+    for m in mentions:
+        triple = _filled(
+            getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
+        )
+        if triple is None:
+            continue
+        kept = per_article.get(m.article_id)
+        if kept is None or (triple[1], triple[2] - triple[0]) > (kept[1], kept[2] - kept[0]):
+            per_article[m.article_id] = triple
+    return [per_article[a] for a in sorted(per_article)]
+
+
+def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
+    """The merged fields of one event (see ``data/README.md`` for every rule).
+
+    Parameters
+    ----------
+    cluster
+        The event's mentions.
+    event_ids
+        mention_id -> ids of the events that contain it (members and umbrella credits),
+        used to resolve ``responds_to`` into ``retaliation_for``.
+
+    Returns
+    -------
+    A dict keyed by the events table's columns (integers or ``None`` for counts).
+    """
+    mentions = cluster.all_mentions
+    flags = []
+    spans = [(interval(m), m) for m in mentions if interval(m) is not None]
+    event_date = date_start = date_end = date_precision = date_text = ""
+    if spans:
+        lo = max(s[0] for s, _ in spans)
+        hi = min(s[1] for s, _ in spans)
+        if lo > hi:
+            flags.append("date_conflict")
+            lo, hi = min(s[0] for s, _ in spans), max(s[1] for s, _ in spans)
+        best_span, best = min(spans, key=lambda p: ((p[0][1] - p[0][0]).days, p[1].mention_id))
+        day = dt.date.fromisoformat(best.event_date) if best.event_date else best_span[0]
+        day = min(max(day, lo), hi)
+        event_date, date_start, date_end = day.isoformat(), lo.isoformat(), hi.isoformat()
+        date_precision = "day" if lo == hi else best.date_precision
+        date_text = best.date_text
+
+    weapons = [m.weapon for m in mentions]
+    if len({weapon_class(w) for w in weapons if w}) > 1:
+        flags.append("weapon_conflict")
+
+    placed = [m for m in mentions if m.location] or [m for m in mentions if m.admin1] or mentions
+    location = _most_common(m.location for m in placed)
+    coords = [
+        (m.latitude, m.longitude)
+        for m in placed
+        if m.location == location and m.latitude is not None and m.longitude is not None
+    ]
+    own = [m for m in cluster.members if m.mention_id not in cluster.umbrella_ids]
+    killed = combine_counts(_article_counts(own, "killed"))
+    injured = combine_counts(_article_counts(own, "injured"))
+    links = sorted(
+        {
+            eid
+            for m in mentions
+            for target in m.responds_to
+            for eid in event_ids.get(target, ())
+            if eid != cluster.event_id
+        }
+    )
+    sources = sorted({m.article_id for m in mentions})
+    return {
+        "event_id": cluster.event_id,
+        "event_date": event_date,
+        "date_start": date_start,
+        "date_end": date_end,
+        "date_precision": date_precision,
+        "date_text": date_text,
+        "actor1": _most_specific_actor(m.actor1 for m in mentions),
+        "actor1_side": _most_common(m.actor1_side for m in mentions),
+        "actor2": _most_specific_actor(m.actor2 for m in mentions),
+        "actor2_side": _most_common(m.actor2_side for m in mentions),
+        "event_type": _most_common(m.event_type for m in mentions),
+        "sub_event_type": _most_common(m.sub_event_type for m in mentions),
+        "cameo_code": _most_common(m.cameo_code for m in mentions),
+        "weapon": _most_common(weapons, rank=lambda w: len(w.split())),
+        "country": _most_common(m.country for m in mentions),
+        "admin1": _most_common(m.admin1 for m in mentions),
+        "location": location,
+        "latitude": coords[0][0] if coords else None,
+        "longitude": coords[0][1] if coords else None,
+        "fatalities_low": killed[0],
+        "fatalities_best": killed[1],
+        "fatalities_high": killed[2],
+        "injured_low": injured[0],
+        "injured_best": injured[1],
+        "injured_high": injured[2],
+        "retaliation_for": ";".join(links),
+        "number_of_sources": len(sources),
+        "sources": ";".join(sources),
+        "origin": "articles",
+        "review_status": ";".join(["auto", *flags]),
+    }
+
+
+def mention_events(clusters: Sequence[Cluster]) -> dict[str, list[str]]:
+    """mention_id -> sorted ids of the events it belongs to or is credited to."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for c in clusters:
+        for m in c.all_mentions:
+            out[m.mention_id].add(c.event_id)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
+    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last."""
+    ids = mention_events(clusters)
+    rows = [event_fields(c, ids) for c in clusters]
+    return sorted(rows, key=lambda r: (r["event_date"] == "", r["event_date"], r["event_id"]))

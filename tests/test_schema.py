@@ -1,0 +1,180 @@
+"""Schemas of the three tables: what they accept and what they refuse."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.pipeline import tables_from_extractions
+from analysis.records import Aggregate, Extraction, Mention
+from analysis.schema import EVENT_COLUMNS, InvalidTable, validate_events, validate_tables
+
+
+def built():
+    trigger = Mention(
+        "a-1",
+        "a",
+        0,
+        0,
+        10,
+        "s0",
+        actor2_side="US_COALITION",
+        event_type="Battles",
+        country="Iraq",
+        admin1="Baghdad",
+        date_start="2020-03-11",
+        date_end="2020-03-11",
+        event_date="2020-03-11",
+        date_precision="day",
+        killed_best=3,
+    )
+    answer = Mention(
+        "a-2",
+        "a",
+        1,
+        11,
+        30,
+        "s1",
+        actor1_side="US_COALITION",
+        actor2_side="IRAN_ALIGNED",
+        event_type="Explosions/Remote violence",
+        country="Iraq",
+        date_start="2020-03-12",
+        date_end="2020-03-13",
+        event_date="2020-03-13",
+        date_precision="days",
+        responds_to=("a-1",),
+    )
+    claim = Aggregate("a", 2, 31, 40, "s2", actor1_side="IRAN_ALIGNED", count_low=170)
+    return tables_from_extractions([Extraction("a", (trigger, answer), (claim,))])
+
+
+def imported() -> pd.DataFrame:
+    """Two rows as an importer of an external data set builds them."""
+    frame = pd.DataFrame({c: ["", ""] for c in EVENT_COLUMNS})
+    frame["event_id"] = ["IQ-A-1", "IQ-I-2"]
+    for col in ("event_date", "date_start", "date_end"):
+        frame[col] = pd.to_datetime(["2007-01-02", "2007-01-03"])
+    frame["date_precision"] = "day"
+    frame["actor1_side"] = ["COALITION", "INSURGENTS"]
+    frame["actor2_side"] = ["INSURGENTS", "COALITION"]
+    frame["event_type"] = ["State-based conflict", "Other"]
+    frame["latitude"], frame["longitude"] = [33.3, float("nan")], [44.4, float("nan")]
+    for col in EVENT_COLUMNS:
+        if col.startswith(("fatalities", "injured")) or col == "number_of_sources":
+            frame[col] = pd.array([pd.NA, 2], dtype="Int64")
+    frame["origin"] = "iraq-2006-2008"
+    frame["review_status"] = "imported"
+    return frame
+
+
+def test_built_tables_pass():
+    tables = built()
+    assert list(tables.events.columns) == list(EVENT_COLUMNS)
+    assert len(tables.events) == 2 and len(tables.mentions) == 2 and len(tables.aggregates) == 1
+
+
+def test_an_imported_table_passes_with_empty_sources_and_free_side_codes():
+    out = validate_events(imported())
+    assert out["event_date"].dtype == "datetime64[ns]"
+    assert list(out["actor1_side"]) == ["COALITION", "INSURGENTS"]
+
+
+def test_imported_iso_date_strings_are_coerced():
+    frame = imported()
+    frame["event_date"] = frame["date_start"] = frame["date_end"] = ["2007-01-02", ""]
+    out = validate_events(frame)
+    assert out["event_date"].iloc[0] == pd.Timestamp("2007-01-02")
+    assert pd.isna(out["event_date"].iloc[1])
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "check"),
+    [
+        ("actor1_side", "us coalition", "str_matches"),
+        ("date_precision", "fortnight", "isin"),
+        ("cameo_code", "19x", "str_matches"),
+        ("latitude", 95.0, "in_range"),
+        ("fatalities_best", -1, "greater_than_or_equal_to"),
+        ("origin", "", "str_matches"),
+        ("review_status", "", "str_length"),
+    ],
+)
+def test_bad_values_are_refused(column, value, check):
+    frame = imported()
+    frame.loc[0, column] = value
+    with pytest.raises(InvalidTable, match=check) as err:
+        validate_events(frame)
+    assert column in str(err.value) and "row 0" in str(err.value)
+
+
+def test_date_order_and_casualty_ranges():
+    frame = imported()
+    frame.loc[0, "date_start"] = pd.Timestamp("2007-01-01")
+    frame.loc[0, "date_end"] = pd.Timestamp("2007-01-31")
+    validate_events(frame)  # a day inside a month-long interval is fine
+    frame.loc[0, "event_date"] = pd.Timestamp("2007-02-01")
+    with pytest.raises(InvalidTable, match="date_start <= event_date <= date_end"):
+        validate_events(frame)
+    frame = imported()
+    frame.loc[1, "date_end"] = pd.Timestamp("2007-01-02")
+    with pytest.raises(InvalidTable, match="date_start <= event_date <= date_end"):
+        validate_events(frame)
+    frame = imported()
+    frame.loc[1, "date_start"] = pd.Timestamp("2007-01-04")
+    with pytest.raises(InvalidTable, match="date_start <= event_date <= date_end"):
+        validate_events(frame)
+    frame = imported()
+    frame.loc[1, "fatalities_low"] = 3
+    with pytest.raises(InvalidTable, match="fatalities_low <= fatalities_best"):
+        validate_events(frame)
+
+
+def test_unique_ids_and_existing_links():
+    frame = imported()
+    frame.loc[1, "event_id"] = "IQ-A-1"
+    with pytest.raises(InvalidTable, match="unique"):
+        validate_events(frame)
+    frame = imported()
+    frame.loc[1, "retaliation_for"] = "IQ-A-1;IQ-X-9"
+    with pytest.raises(InvalidTable, match="retaliation_for ids exist"):
+        validate_events(frame)
+
+
+def test_article_rows_must_count_their_sources_and_use_the_article_event_types():
+    events = built().events
+    events.loc[0, "number_of_sources"] = 2
+    with pytest.raises(InvalidTable, match="number_of_sources"):
+        validate_events(events)
+    events = built().events
+    events.loc[0, "event_type"] = "Other"
+    with pytest.raises(InvalidTable, match="event_type in ARTICLE_EVENT_TYPES"):
+        validate_events(events)
+
+
+def test_column_order_is_enforced():
+    frame = imported()
+    cols = list(EVENT_COLUMNS)
+    cols[1], cols[2] = cols[2], cols[1]
+    with pytest.raises(InvalidTable, match="leading columns"):
+        validate_events(frame[cols])
+
+
+def test_every_mention_names_an_existing_event():
+    tables = built()
+    mentions = tables.mentions.copy()
+    mentions.loc[0, "event_id"] = "EV-0000000000"
+    with pytest.raises(InvalidTable, match="EV-0000000000"):
+        validate_tables(tables.events, mentions, tables.aggregates)
+
+
+def test_aggregate_and_mention_checks():
+    tables = built()
+    aggregates = tables.aggregates.copy()
+    aggregates.loc[0, "count_high"] = 100
+    with pytest.raises(InvalidTable, match="count_low <= count_high"):
+        validate_tables(tables.events, tables.mentions, aggregates)
+    mentions = tables.mentions.copy()
+    mentions.loc[0, "date_start"] = "11/03/2020"
+    with pytest.raises(InvalidTable, match="date_start"):
+        validate_tables(tables.events, mentions, tables.aggregates)
