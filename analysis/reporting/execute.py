@@ -20,6 +20,14 @@ from pathlib import Path
 from typing import Any
 
 KERNEL_NAME = "escalation"
+#: Kernels started at the same moment can race for the same free TCP port; the loser dies
+#: before answering. Such a start is retried; errors from the notebook itself never are.
+KERNEL_START_ATTEMPTS = 3
+
+
+def _kernel_start_failed(error: tuple[str, str]) -> bool:
+    name, message = error
+    return name == "RuntimeError" and "Kernel died before replying" in message
 
 
 @dataclass(frozen=True)
@@ -77,20 +85,24 @@ def run_job(job: Job) -> Outcome:
     error: tuple[str, str] | None = None
     with tempfile.TemporaryDirectory(prefix="escalation-report-") as tmp:
         executed_path = Path(tmp) / job.notebook.name
-        try:
-            papermill.execute_notebook(
-                str(job.notebook),
-                str(executed_path),
-                parameters=injected,
-                kernel_name=job.kernel_name,
-                cwd=str(job.notebook.parent),
-                progress_bar=False,
-                request_save_on_cell_execute=False,
-            )
-        except PapermillExecutionError as err:
-            error = (err.ename, err.evalue)
-        except Exception as err:  # the kernel may die or fail to start: still write a page
-            error = (type(err).__name__, str(err))
+        for _ in range(KERNEL_START_ATTEMPTS):
+            error = None
+            try:
+                papermill.execute_notebook(
+                    str(job.notebook),
+                    str(executed_path),
+                    parameters=injected,
+                    kernel_name=job.kernel_name,
+                    cwd=str(job.notebook.parent),
+                    progress_bar=False,
+                    request_save_on_cell_execute=False,
+                )
+            except PapermillExecutionError as err:
+                error = (err.ename, err.evalue)
+            except Exception as err:  # the kernel may die or fail to start: still write a page
+                error = (type(err).__name__, str(err))
+            if error is None or not _kernel_start_failed(error):
+                break
         if executed_path.is_file():
             notebook = nbformat.read(executed_path, as_version=4)
         else:
