@@ -1,0 +1,154 @@
+"""Every notebook on the seed table and on the Iraq 2007-08 table, through the report
+driver (papermill, then nbconvert), with assertions on the results files and the pages."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = [
+    "01_event_table",
+    "02_response_lags",
+    "03_tit_for_tat",
+    "04_casualty_trends",
+    "05_escalation_models",
+]
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("reports")
+    status = main(["reports", "--config", str(ROOT / "reports.yml"), "--out", str(out)])
+    assert status == 0, (out / ".cache" / "kernels.log").read_text()[-3000:]
+    return out
+
+
+def results(out: Path, report_set: str, notebook: str) -> dict:
+    return json.loads((out / report_set / f"{notebook}.results.json").read_text())
+
+
+def raw_counts(path: Path, side_a: str, side_b: str) -> dict[str, int]:
+    """Events per initiating side, counted straight from the file (not via analysis/)."""
+    frame = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path, dtype=str)
+    frame = frame.fillna("")
+    frame = frame[frame["event_date"] != ""]
+    return {
+        side: int(((frame["actor1_side"] == side) & frame["actor2_side"].isin([other, ""])).sum())
+        for side, other in ((side_a, side_b), (side_b, side_a))
+    }
+
+
+class _Sources(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.external: list[str] = []
+        self.images = 0
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        if tag == "img" and (attrs.get("src") or "").startswith("data:image/png;base64,"):
+            self.images += 1
+        for key in ("src", "href"):
+            value = attrs.get(key) or ""
+            if re.match(r"^(https?:)?//", value):
+                self.external.append(f"<{tag} {key}={value}>")
+
+
+@pytest.mark.parametrize("report_set", ["seed", "iraq"])
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_page_is_clean_and_offline(built, report_set, notebook):
+    page = (built / report_set / f"{notebook}.html").read_text()
+    assert "Traceback" not in page
+    assert "jp-InputArea" not in page and "In&nbsp;[" not in page
+    assert "injected-parameters" not in page
+    assert '<footer class="provenance">' in page
+    assert '<table class="parameters">' in page
+    parser = _Sources()
+    parser.feed(page)
+    assert parser.external == []
+    assert parser.scripts == 0
+    assert parser.images >= 1, "every report shows at least one figure"
+
+
+def test_index_lists_every_report_as_ok(built):
+    index = (built / "index.html").read_text()
+    for report_set in ("seed", "iraq"):
+        for notebook in NOTEBOOKS:
+            assert f'href="{report_set}/{notebook}.html"' in index
+    assert "failed" not in index.split("<body", 1)[1].lower().replace("0 failed", "")
+
+
+def test_seed_sample_matches_the_event_table(built):
+    expected = raw_counts(ROOT / "data/processed/events.csv", "IRAN_ALIGNED", "US_COALITION")
+    for notebook in NOTEBOOKS[:4]:
+        assert results(built, "seed", notebook)["sample"]["events"] == expected
+    assert min(expected.values()) < 10  # the seed table is small: descriptive route
+
+
+def test_seed_reports_take_the_descriptive_route_and_print_no_p_value(built):
+    lags = results(built, "seed", "02_response_lags")
+    assert lags["route"]["name"] == "descriptive"
+    tft = results(built, "seed", "03_tit_for_tat")
+    stated = tft["agreement"]["n_stated"]
+    assert stated >= 2  # Taji -> strikes, Irbil -> strikes at least
+    assert {p["basis"] for p in tft["pairs"]} >= {"stated"}
+    for direction in ("A->B", "B->A"):
+        assert tft["permutation"][direction]["p_value"] is None
+        assert tft["permutation"][direction]["p_value_reason"]
+    models = results(built, "seed", "05_escalation_models")
+    assert models["hawkes"] is None and models["granger"] is None
+    assert "not fitted" in models["reasons"]["hawkes"]
+
+
+def test_iraq_sample_and_route(built):
+    sample = results(built, "iraq", "01_event_table")["sample"]
+    assert sample["events"] == {"INSURGENTS": 68573, "US_COALITION": 3938}
+    assert (sample["start"], sample["end"]) == ("2007-02-23", "2008-07-05")
+    assert results(built, "iraq", "02_response_lags")["route"]["name"] == "parametric"
+
+
+def test_iraq_lags_and_pairing(built):
+    lags = results(built, "iraq", "02_response_lags")
+    for direction in ("A->B", "B->A"):
+        share = lags["share_answered"][direction]["3"]
+        assert 0 <= share["ci_low"] <= share["share"] <= share["ci_high"] <= 1
+    tft = results(built, "iraq", "03_tit_for_tat")
+    for direction in ("A->B", "B->A"):
+        perm = tft["permutation"][direction]
+        assert perm["p_value"] is not None and 0 < perm["p_value"] <= 1
+        lo, hi = perm["null_ci"]
+        assert lo <= perm["null_mean"] <= hi
+
+
+def test_iraq_escalation_models(built):
+    models = results(built, "iraq", "05_escalation_models")
+    hawkes = models["hawkes"]
+    for direction in ("A->A", "A->B", "B->A", "B->B"):
+        entry = hawkes["branching"][direction]
+        assert 0 <= entry["ci_low"] <= entry["estimate"] <= entry["ci_high"]
+    assert hawkes["decay"]["estimate"] > 0
+    assert hawkes["half_life_days"]["estimate"] > 0
+    for direction in ("A->B", "B->A"):
+        granger = models["granger"][direction]
+        assert 0 <= granger["p_value"] <= 1
+        assert granger["sum_ci_low"] <= granger["sum_coef"] <= granger["sum_ci_high"]
+
+
+def test_iraq_casualties_unknown_not_zero(built):
+    trends = results(built, "iraq", "04_casualty_trends")
+    for side in ("INSURGENTS", "US_COALITION"):
+        killed = trends["totals"][side]["killed"]
+        assert killed["n_known"] == 0 and killed["best"] is None
