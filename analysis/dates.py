@@ -89,8 +89,12 @@ _PATTERNS = (
     ("month_mid", rf"\bmid-(?P<m>{_MONTH_FULL})\b"),
     ("year", rf"\b(?:in|since|from|until|through|of)\s+(?P<y>{_YEAR})\b"),
 )
+# Every rule starts with a word boundary: tested once per position, before the rules.
+assert all(rx.startswith(r"\b") for _, rx in _PATTERNS)
 _FINDER = re.compile(
-    "|".join(f"(?P<{name}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', rx)})" for name, rx in _PATTERNS),
+    r"\b(?:"
+    + "|".join(f"(?P<{name}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', rx[2:])})" for name, rx in _PATTERNS)
+    + ")",
     re.IGNORECASE,
 )
 # Sub-patterns re-run on one matched expression to read its fields.
@@ -271,9 +275,8 @@ def find_dates(sentence: str) -> list[DateMatch]:
             windows.append([start, end])
     matches = [m for start, end in windows for m in _FINDER.finditer(sentence[:end], start)]
     for m in matches:
-        # The outer group that matched names the rule.
-        kind = next(name for name, _ in _PATTERNS if m.group(name) is not None)
-        found.append(DateMatch(m.start(), m.end(), m.group(0), kind))
+        # The outer group that matched names the rule (inner groups do not capture).
+        found.append(DateMatch(m.start(), m.end(), m.group(0), m.lastgroup))
     return found
 
 

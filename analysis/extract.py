@@ -20,8 +20,13 @@
      continues the event under discussion;
    - otherwise the clause is a new event mention;
 4. stated links set ``responds_to``; a stated sequence ("after", "following") counts only
-   when the earlier event hit the side that answers or came from the side answered, and a
-   response to a "threat" is never a link.
+   when the earlier event hit the side that answers or came from the side answered, a
+   measured interval ("came a few days after") states chronology, not a response, and a
+   response to a "threat" is never a link;
+5. dates are read, never invented: an undated clause gets a date only from words that
+   relate it to a dated event of the same sentence ("a few days after" it, "coincided
+   with" it); an undated series named only by its target ("in response to attacks on
+   American troops") is no event unless it names a place or casualties.
 """
 
 from __future__ import annotations
@@ -32,13 +37,20 @@ from dataclasses import dataclass, field, replace
 
 from analysis.dates import DateResolution, resolve_match
 from analysis.extract_clauses import Clause, content_span, split_clauses
-from analysis.extract_reading import ActorRef, Reading, read_clause, sentence_hits
+from analysis.extract_reading import (
+    ActorRef,
+    Reading,
+    normalise_space,
+    read_clause,
+    sentence_hits,
+)
 from analysis.lexicon import Lexicon
 from analysis.numbers import Count
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.sentences import Sentence, split_sentences
 
 _CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
+_LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 _FAMILIES_COMPATIBLE = {
     ("strike", "strike"),
     ("attack", "attack"),
@@ -89,10 +101,23 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     best: tuple[int, int] | None = None
     chosen = None
     own_date = reading.date.text if reading.date is not None and reading.date_near_anchor else ""
+    # "the latest strike", "the most recent attack": the newest event of that kind by date.
+    newest = ""
+    if _LATEST.search(reading.anchor_lead):
+        newest = max(
+            (
+                d.mention.event_date
+                for d in state.drafts
+                if d.origin is None and _compatible(d.family, family)
+            ),
+            default="",
+        )
     for order, draft in enumerate(state.drafts):
         if draft.origin is not None:
             continue
         score = 0
+        if newest and draft.mention.event_date == newest and _compatible(draft.family, family):
+            score += 5
         if _compatible(draft.family, family):
             score += 3
         if draft.mention.mention_id in state.recent:
@@ -305,6 +330,14 @@ def _relative_cause_date(
     return None
 
 
+def _simultaneous_date(partner: _Draft | None) -> DateResolution | None:
+    """The date of the event a clause is stated to coincide with ("coincided with X")."""
+    if partner is None or not partner.root.mention.event_date:
+        return None
+    m = partner.root.mention
+    return DateResolution(m.date_start, m.date_end, m.event_date, m.date_precision)
+
+
 def _weak_link_holds(response: Mention, cause: Mention) -> bool:
     if cause.actor2_side and cause.actor2_side == response.actor1_side:
         return True
@@ -327,18 +360,8 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
-    ctx = _Context(
-        article=article,
-        lexicon=lexicon,
-        ranks={
-            entry.location: entry.rank
-            for entry in lexicon.places.table.values()
-            if entry.kind != "country"
-        },
-        generic=frozenset(
-            e.actor for e in lexicon.actors.table.values() if not e.specific and e.role == "any"
-        ),
-    )
+    ranks, generic = _lexicon_tables(lexicon)
+    ctx = _Context(article=article, lexicon=lexicon, ranks=ranks, generic=generic)
     state = _Discourse()
     aggregates: list[Aggregate] = []
     for sentence in split_sentences(article.text, article.title, lexicon.boilerplate):
@@ -346,6 +369,28 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
             _read_sentence(ctx, sentence, state, aggregates)
     mentions = tuple(draft.mention for draft in state.drafts)
     return Extraction(article.article_id, mentions, tuple(aggregates))
+
+
+#: id(lexicon) -> (lexicon, place ranks, generic actor names): built once per lexicon.
+_TABLES: dict[int, tuple[Lexicon, dict[str, int], frozenset[str]]] = {}
+
+
+def _lexicon_tables(lexicon: Lexicon) -> tuple[dict[str, int], frozenset[str]]:
+    cached = _TABLES.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1], cached[2]
+    ranks = {
+        entry.location: entry.rank
+        for entry in lexicon.places.table.values()
+        if entry.kind != "country"
+    }
+    generic = frozenset(
+        e.actor for e in lexicon.actors.table.values() if not e.specific and e.role == "any"
+    )
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    _TABLES[id(lexicon)] = (lexicon, ranks, generic)
+    return ranks, generic
 
 
 @dataclass(frozen=True)
@@ -381,12 +426,14 @@ def _read_sentence(
     article, lexicon = ctx.article, ctx.lexicon
     published = article.published
     text = sentence.text
-    hits = sentence_hits(text, lexicon)
-    if not hits.actions and not _CASUALTY_HINT.search(text):
+    spaced = normalise_space(text)
+    actions = lexicon.actions.find(spaced)
+    if not actions and not _CASUALTY_HINT.search(text):
         # No action and no casualty word: the sentence can only name armed groups that a
-        # later "by the groups" may point back to.
-        _note_groups(lexicon, hits, state)
+        # later "by the groups" may point back to; the other vocabularies are not needed.
+        _note_groups(lexicon, lexicon.actors.find(spaced), state)
         return
+    hits = sentence_hits(text, lexicon, actions)
     clauses = split_clauses(text, content_span(text), lexicon)
     readings = [read_clause(text, c.spans, lexicon, hits) for c in clauses]
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
@@ -439,6 +486,8 @@ def _read_sentence(
         if reading.generic or reading.threat:
             continue
         resolution = _resolution(reading, published, state.last_date)
+        if resolution is None and clause.same_time_as is not None:
+            resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
             if not reading.casualties.found or reading.cumulative:
                 continue
@@ -487,6 +536,12 @@ def _read_sentence(
             partner = answered_by.get(i)
             if not clause.cause or partner is None or refers[partner] is None:
                 continue
+            if not reading.casualties.found and (
+                reading.place is None or reading.place.kind == "country"
+            ):
+                # "in response to drone and missile attacks on American troops": an
+                # undated series named only by its target is not one event.
+                continue
         if resolution is None and clause.cause:
             partner_index = answered_by.get(i)
             partner = refers[partner_index] if partner_index is not None else None
@@ -518,8 +573,8 @@ def _read_sentence(
     _update_focus(clauses, refers, state)
 
 
-def _note_groups(lexicon: Lexicon, hits, state: _Discourse) -> None:
-    for hit in hits.actors:
+def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
+    for hit in actors:
         entry = hit.value
         if lexicon.sides.get(entry.side) != "armed_group":
             continue
@@ -544,7 +599,7 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
         response, cause = refers[i], refers[clause.answers]
         if response is None or cause is None or response.root is cause.root:
             continue
-        if readings[clause.answers].threat:
+        if readings[clause.answers].threat or clause.link_kind == "chronology":
             continue
         if clause.link_kind == "link_weak" and not _weak_link_holds(
             response.mention, cause.mention

@@ -53,6 +53,8 @@ _NP_START = re.compile(
     r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s|^)",
     re.IGNORECASE | re.DOTALL,
 )
+#: Every pattern above needs one of these words; a clause without any states no casualties.
+_ANY_WORD = re.compile(r"kill|dead|died|injur|wound|hurt|suffered|\bno\b", re.IGNORECASE)
 _PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
 
 
@@ -117,6 +119,8 @@ def _combine(a: Count | None, b: Count | None) -> Count | None:
 
 def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
+    if not _ANY_WORD.search(text):
+        return Casualties()
     killed: Count | None = None
     injured: Count | None = None
     victims: list[str] = []

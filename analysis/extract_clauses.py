@@ -9,7 +9,12 @@ Two steps:
 2. **Links and separators** cut the rest into clauses (see ``data/lexicon/cues.csv``):
    "X in response to Y" gives X answering Y; "Following Y, X" and "Y, prompting X to ..."
    likewise; "X responded to Y by firing Z" gives "X ... firing Z" answering Y; separators
-   ("coincided with", ", but") start an independent clause.
+   (", but", "while") start an independent clause; a ``simultaneous`` cue ("coincided
+   with") does too, and the clauses it governs (up to the next cue that is not "and ...")
+   are marked as happening at the same time as the clause before the cue.
+3. A stated **chronology** is not a stated response: a sequence cue qualified by a measured
+   interval ("came a few days after Y", "two weeks after Y") only dates Y relative to X,
+   so the clause keeps ``link_kind`` ``"chronology"`` and never becomes a link.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ _TRAIL_ATTRIBUTION = re.compile(
     rf"(?:[,”\"]\s*|\s+)(?:[^\"“”]{{0,160}}?)\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$",
     re.IGNORECASE,
 )
+_REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
 _QUOTE_END = re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)")
 _INITIAL_END = re.compile(
     r",\s+(?!which\b|who\b|where\b|that\b|a\s|an\s|including\b|the\s+(?:[\w-]+\s+){0,2}"
@@ -39,6 +45,7 @@ _INITIAL_END = re.compile(
     re.IGNORECASE,
 )
 _BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
+_MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
 LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
 
 
@@ -49,6 +56,8 @@ class Clause:
     ``spans`` usually holds one span; "X responded to Y by firing Z" gives X's clause two.
     ``answers`` is the index of the clause this one responds to (same sentence), with
     ``link_kind`` and ``link_text``; ``cause`` marks a clause named as what was answered.
+    ``same_time_as`` is the index of the clause this one is stated to coincide with (its
+    ``link_text`` then holds the cue, e.g. "coincided with").
     """
 
     spans: tuple[tuple[int, int], ...]
@@ -56,6 +65,7 @@ class Clause:
     link_kind: str = ""
     link_text: str = ""
     cause: bool = False
+    same_time_as: int | None = None
 
     @property
     def start(self) -> int:
@@ -63,16 +73,31 @@ class Clause:
         return self.spans[0][0]
 
 
+def _earliest_trail(sentence: str, verb_start: int) -> int:
+    """The first position where a trailing attribution can start, given the first verb.
+
+    The pattern allows at most 160 characters between its opening separator (a comma or
+    quote and/or whitespace) and the verb, so no match starts before this position.
+    """
+    at = max(0, verb_start - 160)
+    while at > 0 and sentence[at - 1].isspace():
+        at -= 1
+    return max(0, at - 1)
+
+
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
     start, end = 0, len(sentence)
+    # Every attribution holds a reporting verb; without one there is nothing to set aside
+    # but an opening "According to ..., " (the verb-free part of the lead pattern).
+    verb = _REPORT_VERB.search(sentence)
     quote_close = _QUOTE_END.search(sentence)
     if quote_close and quote_close.start() > 20:
         tail = sentence[quote_close.end() :]
-        if re.search(rf"\b(?:{_REPORT_VERBS})\b", tail, re.IGNORECASE):
+        if verb is not None and _REPORT_VERB.search(tail):
             end = quote_close.start()
-    else:
-        trail = _TRAIL_ATTRIBUTION.search(sentence)
+    elif verb is not None:
+        trail = _TRAIL_ATTRIBUTION.search(sentence, _earliest_trail(sentence, verb.start()))
         if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
             end = trail.start()
     lead = _LEAD_ATTRIBUTION.match(sentence[:end])
@@ -94,26 +119,47 @@ def split_clauses(sentence: str, span: tuple[int, int], lexicon: Lexicon) -> lis
     cues = [
         h
         for h in lexicon.cues.find(sentence[start:end])
-        if h.value in LINK_KINDS or h.value == "separator"
+        if h.value in LINK_KINDS or h.value in ("separator", "simultaneous")
     ]
     clauses: list[Clause] = []
     cursor = start
     pending: Clause | None = None  # a clause waiting for the clause that answers it
+    # (index of the clause named before a "coincided with", the cue's text) while it governs
+    concurrent: tuple[int, str] | None = None
+
+    def plain(span: tuple[int, int]) -> Clause:
+        if concurrent is None:
+            return Clause((span,))
+        return Clause((span,), link_text=concurrent[1], same_time_as=concurrent[0])
+
     for hit in cues:
         c_start, c_end = start + hit.start, start + hit.end
         if c_start < cursor:
             continue
         kind = hit.value
+        if kind == "simultaneous":
+            if c_start > cursor and sentence[cursor:c_start].strip(" ,"):
+                clauses.append(plain((cursor, c_start)))
+                concurrent = (len(clauses) - 1, hit.text)
+            cursor = c_end
+            continue
         if kind == "separator":
             conjunction = hit.text.lower().startswith("and ")
             if conjunction and not _action_follows(sentence, c_end, lexicon):
                 continue
             if c_start > cursor:
-                clauses.append(Clause(((cursor, c_start),)))
+                clauses.append(plain((cursor, c_start)))
+            if not conjunction:
+                concurrent = None
             cursor = c_start + 4 if conjunction else c_end
             continue
+        concurrent = None
         initial = not sentence[cursor:c_start].strip(' ,“"')
-        if initial and kind in ("link", "link_weak", "link_by"):
+        if kind == "link_weak" and _MEASURED_INTERVAL.search(
+            sentence[max(start, c_start - 12) : c_start]
+        ):
+            kind = "chronology"
+        if initial and kind in ("link", "link_weak", "link_by", "chronology"):
             # "Following Y, X ...": Y runs to the comma that closes the opening phrase.
             close = _INITIAL_END.search(sentence, c_end, end)
             y_end = close.start() if close else end
@@ -160,7 +206,7 @@ def split_clauses(sentence: str, span: tuple[int, int], lexicon: Lexicon) -> lis
                 )
             )
         else:
-            clauses.append(Clause(((cursor, end),)))
+            clauses.append(plain((cursor, end)))
     elif pending is not None and not clauses:
         clauses.append(Clause(((cursor, end),)))
     return [c for c in clauses if any(e > s for s, e in c.spans)]

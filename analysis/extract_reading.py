@@ -7,7 +7,7 @@ attack" refers to, which event a casualty report continues) is in :mod:`analysis
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from analysis.dates import DateMatch, find_dates
 from analysis.extract_casualties import Casualties, find_casualties
@@ -71,8 +71,19 @@ _SPEAKER = re.compile(
     r"described|condemned|denounced|warned|blamed|stated|reported)\b",
     re.IGNORECASE,
 )
+#: Intent, threat or deliberation governing the action ("is preparing strikes against",
+#: "threatened a massive attack on", "was considering a strike on"): no act of force.
+_INTENT = re.compile(
+    r"\b(?:prepar(?:e|es|ed|ing)|plan(?:s|ned|ning)?|consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
+    r"threat(?:en|ens|ened|ening)|vow(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|"
+    r"intend(?:s|ed|ing)?|warn(?:s|ed|ing)?\s+of|call(?:s|ed|ing)?\s+for)\s+"
+    r"(?:(?:a|an|the|more|new|further|possible|massive|major|large-scale|retaliatory|"
+    r"military|fresh)\s+){0,3}$",
+    re.IGNORECASE,
+)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -115,6 +126,8 @@ class Reading:
     times_hit: str
     quantifier: bool
     armed_groups: tuple[ActorRef, ...]
+    #: The words just before the action ("this latest U.S." in "this latest U.S. strike").
+    anchor_lead: str = ""
 
 
 def _tail(text: str, end: int, width: int = 80) -> str:
@@ -166,11 +179,21 @@ class SentenceHits:
     dates: tuple[DateMatch, ...]
 
 
-def sentence_hits(sentence: str, lexicon: Lexicon) -> SentenceHits:
-    """Match every vocabulary and date expression over ``sentence`` once."""
-    text = re.sub(r"\s", " ", sentence)
+def normalise_space(sentence: str) -> str:
+    """``sentence`` with every whitespace character made a space (offsets unchanged)."""
+    return _SPACE.sub(" ", sentence)
+
+
+def sentence_hits(
+    sentence: str, lexicon: Lexicon, actions: list[Hit] | None = None
+) -> SentenceHits:
+    """Match every vocabulary and date expression over ``sentence`` once.
+
+    ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found.
+    """
+    text = normalise_space(sentence)
     return SentenceHits(
-        tuple(lexicon.actions.find(text)),
+        tuple(lexicon.actions.find(text) if actions is None else actions),
         tuple(lexicon.actors.find(text)),
         tuple(lexicon.places.find(text)),
         tuple(lexicon.weapons.find(text)),
@@ -180,11 +203,17 @@ def sentence_hits(sentence: str, lexicon: Lexicon) -> SentenceHits:
 
 
 def _share(items, spans: tuple[tuple[int, int], ...], offset: int) -> list:
-    return [
-        replace(h, start=h.start - offset, end=h.end - offset)
-        for h in items
-        if any(s <= h.start and h.end <= e for s, e in spans)
-    ]
+    """The hits (:class:`Hit` or :class:`DateMatch`) inside ``spans``, offsets made relative."""
+    if len(spans) == 1:
+        ((s, e),) = spans
+        inside = [h for h in items if s <= h.start and h.end <= e]
+    else:
+        inside = [h for h in items if any(s <= h.start and h.end <= e for s, e in spans)]
+    if not inside:
+        return inside
+    if isinstance(inside[0], DateMatch):
+        return [DateMatch(h.start - offset, h.end - offset, h.text, h.kind) for h in inside]
+    return [Hit(h.start - offset, h.end - offset, h.text, h.value) for h in inside]
 
 
 def read_clause(
@@ -282,6 +311,8 @@ def read_clause(
             and not _SUPPORT.search(before[-80:])
         )
         if _PRESENT_PERFECT.search(before[-60:]) and date is None and not since:
+            generic = True
+        if _INTENT.search(before[-60:]):
             generic = True
 
     since_span = period_span
@@ -400,4 +431,5 @@ def read_clause(
         times_hit=times_hit,
         quantifier=quantifier,
         armed_groups=armed,
+        anchor_lead=before[-40:] if anchor else "",
     )

@@ -10,6 +10,7 @@ pickles cheaply (compiled patterns pickle as their source and flags).
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ CUE_KINDS = (
     "link_back",
     "link_by",
     "separator",
+    "simultaneous",
     "threat",
     "generic",
     "quantifier",
@@ -108,8 +110,9 @@ class Matcher:
         """All non-overlapping phrases in ``text``, left to right, longest first at a position."""
         if not self.table:
             return []
+        table = self.table
         return [
-            Hit(m.start(), m.end(), m.group(0), self.table[phrase_key(m.group(0))])
+            Hit(m.start(), m.end(), m.group(0), table[phrase_key(m.group(0))])
             for m in self.pattern.finditer(text)
         ]
 
@@ -137,6 +140,7 @@ class Lexicon:
     directory: str
 
 
+@functools.lru_cache(maxsize=8192)
 def phrase_key(text: str) -> str:
     """Normalise a phrase for lookup: case, dots, spaces and apostrophe styles do not count."""
     return re.sub(r"[\s.]+", "", text.lower().replace("’", "'").replace("‐", "-"))
@@ -174,7 +178,10 @@ def _trie_regex(sequences: list[list[str]]) -> str:
 
     def build(node: dict) -> str:
         # A phrase ending here (its boundary check) is tried after every longer phrase.
-        order = sorted((t for t in node if t), key=lambda t: (t.startswith("(?!"), t))
+        # Case-sensitive short phrases ("US") come after every case-insensitive one.
+        order = sorted(
+            (t for t in node if t), key=lambda t: (t.startswith("(?!"), t.startswith("(?-i:"), t)
+        )
         branches = [token + build(node[token]) for token in order]
         if not branches:
             return ""
@@ -193,18 +200,16 @@ def compile_phrases(phrases: list[str]) -> re.Pattern:
     written, so the pronoun "us" is never the United States.
     """
     folded: list[list[str]] = []
-    exact: list[str] = []
     for phrase in sorted(set(phrases)):
         # Word boundaries only where the phrase itself starts or ends with a word character.
         head = [r"(?<![\w-])"] if phrase[0].isalnum() else []
         tail = [r"(?![\w-])"] if phrase[-1].isalnum() or phrase[-1] == "." else []
         if len(phrase) <= 4 and phrase.isupper():
             body = "".join(_phrase_tokens(phrase))
-            exact.append("".join(head) + f"(?-i:{body})" + "".join(tail))
+            folded.append([*head, f"(?-i:{body})", *tail])
         else:
             folded.append(head + _phrase_tokens(phrase.lower()) + tail)
-    alternatives = [rx for rx in (_trie_regex(folded), *exact) if rx]
-    return re.compile("|".join(alternatives) or r"(?!x)x", re.IGNORECASE)
+    return re.compile(_trie_regex(folded) or r"(?!x)x", re.IGNORECASE)
 
 
 def _rows(path: Path, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -284,7 +289,8 @@ def _load_actors(directory: Path, sides: dict[str, str]) -> Matcher:
             raise _fail(path, lineno, "aliases is empty; list at least one phrase")
         for alias in aliases:
             _add(table, alias, entry, path, lineno)
-    return Matcher(compile_phrases(_phrases(directory / "actors.csv", "aliases")), table)
+    phrases = _phrases(directory / "actors.csv", "aliases")
+    return Matcher(compile_phrases(phrases), table)
 
 
 def _phrases(path: Path, column: str) -> list[str]:
@@ -319,7 +325,8 @@ def _load_actions(directory: Path) -> Matcher:
         )
         for form in _split(row["forms"]):
             _add(table, form, entry, path, lineno)
-    return Matcher(compile_phrases(_phrases(path, "forms")), table)
+    phrases = _phrases(path, "forms")
+    return Matcher(compile_phrases(phrases), table)
 
 
 def _load_weapons(directory: Path, sides: dict[str, str]) -> Matcher:
@@ -341,7 +348,8 @@ def _load_weapons(directory: Path, sides: dict[str, str]) -> Matcher:
             if any(e.sides == row_sides for e in table.get(key, ())):
                 raise _fail(path, lineno, f"phrase {phrase!r} is listed twice for the same sides")
             table[key] = (*table.get(key, ()), entry)
-    return Matcher(compile_phrases(_phrases(path, "phrases")), table)
+    phrases = _phrases(path, "phrases")
+    return Matcher(compile_phrases(phrases), table)
 
 
 def _load_places(directory: Path) -> Matcher:
@@ -365,7 +373,8 @@ def _load_places(directory: Path) -> Matcher:
         )
         for alias in _split(row["aliases"]):
             _add(table, alias, entry, path, lineno)
-    return Matcher(compile_phrases(_phrases(path, "aliases")), table)
+    phrases = _phrases(path, "aliases")
+    return Matcher(compile_phrases(phrases), table)
 
 
 def _load_cues(directory: Path) -> Matcher:

@@ -31,6 +31,31 @@ the rule even though it is not transitive:
   ``responds_to`` links, never for its casualty counts (they total several events).
   Mentions without admin1 that fit no cluster merge among themselves.
 
+Clause 4 keeps undated mentions apart, because a date is the strongest evidence that two
+reports describe one event. A third pass, **anchoring** (:func:`why_not_anchored`), joins
+an undated mention to a dated event when other evidence identifies the event instead. An
+undated mention ``u`` joins event ``E`` when all of the following hold, and exactly one
+event of the corpus qualifies (candidates are blocked by country and sides, without month):
+
+A1. ``u`` has a known side, every known side of ``u`` equals that side of every mention of
+    ``E`` that knows it, and ``E`` knows at least one of them;
+A2. ``u`` names a country, and ``E`` is in that country (no mention of ``E`` says otherwise);
+A3. compatible places: no admin1 of ``E`` differs from ``u``'s, and when both name a
+    specific location it is the same (an event known only at country level fits any
+    place in that country);
+A4. compatible event families with every mention of ``E``;
+A5. identifying evidence, one of:
+
+    - a known, equal, non-zero casualty count: ``u``'s killed (or injured) figure equals
+      ``E``'s combined figure (``u`` "three US troops were killed in an attack on Tower 22",
+      ``E`` "In January, militias killed three U.S. troops at a small base in Jordan");
+    - the same article: ``E`` has a mention from ``u``'s article and ``u`` names both sides
+      (a lead sentence that a later sentence of the article dates);
+A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
+    second item of a sentence that a mention of ``E`` comes from.
+
+No date is given to ``u``: the event's interval comes from its dated mentions.
+
 Every merge is logged at INFO level with its reason.
 """
 
@@ -248,6 +273,61 @@ def why_different(a: Mention, b: Mention) -> str | None:
     return None
 
 
+def _counts_of(mentions: Sequence[Mention], kind: str) -> int | None:
+    """The combined best count of an event's mentions (as in the events table)."""
+    return combine_counts(_article_counts(mentions, kind))[1]
+
+
+def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
+    """The first anchoring clause (A1-A6, module docstring) that the undated mention ``u``
+    fails for the event made of ``members``, or ``None`` when ``u`` may join it.
+
+    Exactly-one-candidate is checked by :func:`cluster_mentions`, not here.
+    """
+    if interval(u) is not None:
+        return "dated"
+    dated = [m for m in members if interval(m) is not None]
+    if not dated:
+        return "event undated"
+    if not (u.actor1_side or u.actor2_side):
+        return "both sides unknown"
+    for field_name in ("actor1_side", "actor2_side"):
+        own = getattr(u, field_name)
+        if own and any(getattr(m, field_name) not in ("", own) for m in members):
+            return f"{field_name} differs"
+    shared = [
+        f
+        for f in ("actor1_side", "actor2_side")
+        if getattr(u, f) and any(getattr(m, f) for m in members)
+    ]
+    if not shared:
+        return "no known side in common"
+    if not u.country:
+        return "no country"
+    if any(m.country not in ("", u.country) for m in members) or not any(
+        m.country == u.country for m in members
+    ):
+        return "countries differ"
+    if u.admin1 and any(m.admin1 not in ("", u.admin1) for m in members):
+        return "admin1 differ"
+    if u.location and any(m.location not in ("", u.location) for m in members):
+        return "locations differ"
+    family = event_family(u.event_type)
+    if any(not _compatible(family, event_family(m.event_type)) for m in members):
+        return "event types differ"
+    for m in members:
+        if u.mention_id in m.responds_to or m.mention_id in u.responds_to:
+            return "one answers the other"
+        if m.article_id == u.article_id and m.sentence_index == u.sentence_index:
+            return "two items of one sentence"
+    for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+        if own and own == _counts_of(members, kind):
+            return None
+    if u.actor1_side and u.actor2_side and any(m.article_id == u.article_id for m in members):
+        return None
+    return "no identifying evidence (equal casualty count or same article)"
+
+
 def merge_reason(a: Mention, b: Mention) -> str:
     """Plain-words reason for merging two mentions that satisfy the rule (for the log)."""
     sa, sb = interval(a), interval(b)
@@ -366,6 +446,8 @@ def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
         if second.union(a.mention_id, b.mention_id):
             log.info("merge %s + %s: %s", a.mention_id, b.mention_id, merge_reason(a, b))
 
+    _anchor_undated(by_id, [first, second], shared)
+
     umbrellas = frozenset(i for ids in shared.values() for i in ids)
     clusters = []
     for source in (first, second):
@@ -378,6 +460,65 @@ def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
                 )
             )
     return sorted(clusters, key=lambda c: c.event_id)
+
+
+def _anchor_undated(
+    by_id: dict[str, Mention], passes: list[_Clusters], shared: dict[str, list[str]]
+) -> None:
+    """Third pass: join undated mentions to the one dated event that they identify.
+
+    Candidate events are blocked by country and by the unordered pair of sides (no month:
+    the mention has none); each undated mention joins an event only when exactly one
+    candidate satisfies :func:`why_not_anchored`. Decisions use the events as the first two
+    passes left them, so the order of the undated mentions does not matter.
+    """
+    events: dict[tuple[int, str], list[Mention]] = {}
+    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for n, source in enumerate(passes):
+        for root, ids in source.members.items():
+            members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
+            if all(interval(m) is None for m in members):
+                continue
+            events[n, root] = members
+            for country in sorted({m.country for m in members if m.country}):
+                blocks[country].append((n, root))
+    moves = []
+    for n, source in enumerate(passes):
+        for root, ids in sorted(source.members.items()):
+            if len(ids) != 1 or interval(by_id[root]) is not None:
+                continue
+            u = by_id[root]
+            sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
+            fits = []
+            for key in blocks.get(u.country, ()):
+                members = events[key]
+                if not any(
+                    _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
+                    for m in members
+                ):
+                    continue
+                if why_not_anchored(u, members) is None:
+                    fits.append(key)
+            if len(fits) == 1:
+                moves.append(((n, root), fits[0]))
+            elif len(fits) > 1:
+                log.info("undated %s fits %d events: left alone", root, len(fits))
+    for (n, root), (m, home) in moves:
+        passes[n].members.pop(root)
+        passes[m].members[home].append(root)
+        log.info(
+            "anchor undated %s to event of %s: %s",
+            root,
+            home,
+            _anchor_reason(by_id[root], events[m, home]),
+        )
+
+
+def _anchor_reason(u: Mention, members: Sequence[Mention]) -> str:
+    for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+        if own and own == _counts_of(members, kind):
+            return f"only event with sides, country {u.country} and {own} {kind}"
+    return f"only event of the same article with sides and country {u.country}"
 
 
 # --- merged event fields ------------------------------------------------------------

@@ -35,6 +35,8 @@ _FINAL = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(
 _BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 _DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.'\- ]{0,40})?\s*[–—-]{1,2}\s+")
 _STANDFIRST_MAX = 300
+#: Back-references and inline flags change meaning inside a joined alternation.
+_UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,45 @@ def _same_title(line: str, title: str) -> bool:
     return bool(title) and norm(line).startswith(norm(title))
 
 
-def _boilerplate_scope(paragraph: str, rules: tuple[BoilerplateRule, ...]) -> str | None:
-    scopes = [r.scope for r in rules if r.pattern.search(paragraph)]
+#: id(rules) -> (rules, their joined patterns); the rules are kept so the id stays theirs.
+_JOINED: dict[int, tuple[tuple, dict[str, tuple[re.Pattern, ...]]]] = {}
+
+
+def _scope_patterns(rules: tuple[BoilerplateRule, ...]) -> dict[str, tuple[re.Pattern, ...]]:
+    """Per scope, the rules' patterns joined into one alternation (one scan, not one per
+    rule); patterns that cannot be joined safely (back-references, inline flags) stay apart."""
+    cached = _JOINED.get(id(rules))
+    if cached is not None and cached[0] is rules:
+        return cached[1]
+    if len(_JOINED) > 16:
+        _JOINED.clear()
+    out = {}
     for scope in ("rest", "paragraph", "sentence"):
-        if scope in scopes:
+        patterns = [r.pattern for r in rules if r.scope == scope]
+        joinable = [
+            p for p in patterns if p.flags & re.IGNORECASE and not _UNJOINABLE.search(p.pattern)
+        ]
+        alone = [p for p in patterns if p not in joinable]
+        # Patterns anchored at the start are joined under one "^", so that the search still
+        # tries only the first position; the others are joined apart.
+        anchored = [p.pattern[1:] for p in joinable if p.pattern.startswith("^")]
+        floating = [p.pattern for p in joinable if not p.pattern.startswith("^")]
+        if floating:
+            alone.insert(0, re.compile("|".join(f"(?:{p})" for p in floating), re.I))
+        if anchored:
+            alone.insert(0, re.compile("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")", re.I))
+        out[scope] = tuple(alone)
+    _JOINED[id(rules)] = (rules, out)
+    return out
+
+
+def _matches(scope: str, text: str, rules: tuple[BoilerplateRule, ...]) -> bool:
+    return any(p.search(text) for p in _scope_patterns(rules)[scope])
+
+
+def _boilerplate_scope(paragraph: str, rules: tuple[BoilerplateRule, ...]) -> str | None:
+    for scope in ("rest", "paragraph", "sentence"):
+        if _matches(scope, paragraph, rules):
             return scope
     return None
 
@@ -128,7 +165,8 @@ def split_sentences(
     body_started = False
     for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
         paragraph = text[p_start:p_end]
-        scope = _boilerplate_scope(paragraph, boilerplate)
+        # Once a "rest" rule has matched, everything after it is boilerplate anyway.
+        scope = "rest" if rest else _boilerplate_scope(paragraph, boilerplate)
         rest = rest or scope == "rest"
         if rest or scope == "paragraph":
             role = "boilerplate"
@@ -158,8 +196,11 @@ def split_sentences(
         for s_start, s_end in _split_paragraph(text, p_start, p_end):
             s_text = text[s_start:s_end]
             s_role = role
-            if role == "body" and any(
-                r.scope == "sentence" and r.pattern.search(s_text) for r in boilerplate
+            if role == "body" and (
+                # A sentence that is its whole paragraph was tested with the paragraph.
+                scope == "sentence"
+                if s_text == paragraph
+                else _matches("sentence", s_text, boilerplate)
             ):
                 s_role = "boilerplate"
             sentences.append(Sentence(len(sentences), s_start, s_end, s_text, p_index, s_role))

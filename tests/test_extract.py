@@ -155,7 +155,10 @@ def test_wapo_irbil(seeds):
 def test_dw_strikes_count_people_not_facilities(seeds):
     _, ex = seeds["2024-01-24-dw-kh-strikes"]
     strikes = _find(ex, actor1_side="US_COALITION", event_date="2024-01-23")
-    assert strikes[0].responds_to and "drone and missile attacks" in strikes[0].link_text
+    # "in response to drone and missile attacks on American troops" names a series, not
+    # one event: no mention for it and no link.
+    assert not any(m.responds_to for m in strikes)
+    assert not any(m.actor2_side == "US_COALITION" and not m.event_date for m in ex.mentions)
     assert any((m.killed_low, m.injured_low) == (2, 4) for m in strikes)
     assert all(m.killed_low != 3 for m in strikes)
     assert any(m.actor2 == "Kataib Hezbollah" for m in strikes)
@@ -275,3 +278,87 @@ def test_unknown_initiator_is_not_guessed(lexicon):
     ex = extract_article(_article(text, dt.date(2019, 9, 25)), lexicon)
     [m] = ex.mentions
     assert m.actor1 == "" and m.weapon == "artillery" and m.location == "Victory Base Complex"
+
+
+def test_intent_threat_and_deliberation_give_no_event(lexicon):
+    text = (
+        "Iraqi officials said the U.S. is preparing strikes against Kataib Hezbollah in Iraq. "
+        "Hezbollah threatened a massive attack on Haifa. "
+        "The Pentagon was considering a strike on Iran-backed militias in Syria. "
+        "Houthi rebels vowed further missile attacks on ships in the Red Sea."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    assert ex.mentions == ()
+
+
+def test_an_undated_series_named_by_its_target_is_no_event(lexicon):
+    series = (
+        "The Iraqi army shelled militia positions in Diyala on Sunday in response to rocket "
+        "attacks on its bases."
+    )
+    [strike] = extract_article(_article(series, dt.date(2022, 5, 14)), lexicon).mentions
+    assert strike.event_date == "2022-05-08" and strike.responds_to == ()
+    # Named by a place and a toll, the same grammar reports one event and the link holds.
+    located = (
+        "The Iraqi army shelled militia positions in Diyala on Sunday in response to rocket "
+        "attacks on Balad air base that wounded two soldiers."
+    )
+    strike, cause = extract_article(_article(located, dt.date(2022, 5, 14)), lexicon).mentions
+    assert strike.responds_to == (cause.mention_id,)
+    assert (cause.location, cause.injured_low) == ("Balad Air Base", 2)
+
+
+def test_a_measured_interval_is_chronology_not_a_response(lexicon):
+    linked = (
+        "Israeli jets struck Hezbollah positions in Tyre on Friday after a rocket attack by "
+        "Hezbollah on Haifa."
+    )
+    response, cause = extract_article(_article(linked, dt.date(2022, 5, 14)), lexicon).mentions
+    assert response.responds_to == (cause.mention_id,)
+    dated = (
+        "Israeli jets struck Hezbollah positions in Tyre on Friday, two days after a rocket "
+        "attack by Hezbollah on Haifa."
+    )
+    response, cause = extract_article(_article(dated, dt.date(2022, 5, 14)), lexicon).mentions
+    assert response.responds_to == () and response.link_text == ""
+    # The interval still dates the earlier attack: two to six days before Friday.
+    assert (cause.location, cause.date_start, cause.date_end) == (
+        "Haifa",
+        "2022-05-07",
+        "2022-05-11",
+    )
+
+
+def test_coinciding_events_take_the_stated_date(lexicon):
+    text = (
+        "Houthi rebels fired a ballistic missile at Sanaa airport on Monday. "
+        "The missile strike coincided with an air raid on Hodeidah and another strike in "
+        "Tehran that killed two guards."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    hodeidah = _find(ex, location="Hodeidah")[0]
+    tehran = _find(ex, location="Tehran")[0]
+    for m in (hodeidah, tehran):
+        assert (m.event_date, m.date_precision, m.date_text) == (
+            "2022-05-09",
+            "day",
+            "coincided with",
+        )
+        assert m.actor1_side != "HOUTHIS"  # a coinciding event is another event
+    assert tehran.killed_low == 2
+    # Without a dated event to coincide with, nothing is dated.
+    undated = "An air raid on Hodeidah coincided with a strike in Tehran."
+    ex = extract_article(_article(undated, dt.date(2022, 5, 14)), lexicon)
+    assert all(not m.event_date for m in ex.mentions)
+
+
+def test_the_latest_strike_is_the_newest_by_date(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah in Anbar on 3 May 2022. "
+        "In February, militias attacked Balad air base, prompting a U.S. strike in March. "
+        "The latest U.S. strike killed four militants, officials said."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    four = _find(ex, killed_low=4)
+    assert [m.event_date for m in four] == ["2022-05-03"]
+    assert four[0].admin1 == "Anbar"

@@ -16,6 +16,7 @@ from analysis.reconcile import (
     event_id_for,
     reconcile,
     why_different,
+    why_not_anchored,
 )
 from analysis.records import Mention
 
@@ -266,3 +267,111 @@ def test_events_sorted_by_date_then_id():
     early = mention("b1-1", "b1", admin1="Anbar")
     rows = reconcile(cluster_mentions([late, early]))
     assert [r["event_date"] for r in rows] == ["2020-03-13", "2020-05-01"]
+
+
+# --- anchoring undated mentions -------------------------------------------------------
+
+UNDATED = dict(date_start="", date_end="", event_date="", date_precision="")
+#: An attack on US troops at a Jordanian site, dated to January by one article only.
+JANUARY = dict(
+    actor1_side="IRAN_ALIGNED",
+    actor2_side="US_COALITION",
+    country="Jordan",
+    admin1="",
+    event_type="",
+    date_start="2024-01-01",
+    date_end="2024-01-31",
+    event_date="2024-01-15",
+    date_precision="month",
+    killed_best=3,
+)
+DATED = mention("d1-1", "d1", 2, **JANUARY)
+UNDATED_SITE = mention(
+    "u1-1",
+    "u1",
+    7,
+    **{**JANUARY, **UNDATED, "actor1_side": "", "admin1": "Mafraq", "location": "Tower 22"},
+)
+
+
+def test_an_undated_report_with_the_same_toll_anchors_to_the_one_dated_event(caplog):
+    caplog.set_level(logging.INFO, logger="analysis.reconcile")
+    assert why_not_anchored(UNDATED_SITE, [DATED]) is None
+    [event] = cluster_mentions([DATED, UNDATED_SITE])
+    assert {m.mention_id for m in event.members} == {"d1-1", "u1-1"}
+    [row] = reconcile([event])
+    # The interval comes from the dated mention only; the place from the specific one.
+    assert (row["date_start"], row["date_end"], row["location"]) == (
+        "2024-01-01",
+        "2024-01-31",
+        "Tower 22",
+    )
+    assert row["number_of_sources"] == 2 and row["fatalities_best"] == 3
+    assert "anchor undated u1-1 to event of d1-1" in caplog.text
+    assert "3 killed" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("change", "clause"),
+    [
+        (
+            {"event_date": "2024-01-20", "date_start": "2024-01-20", "date_end": "2024-01-20"},
+            "dated",
+        ),
+        ({"actor2_side": ""}, "both sides unknown"),
+        ({"actor2_side": "IRAQ_GOV"}, "actor2_side differs"),
+        ({"actor1_side": "IRAN"}, "actor1_side differs"),
+        ({"country": ""}, "no country"),
+        ({"country": "Syria"}, "countries differ"),
+        ({"killed_best": 2}, "no identifying evidence"),
+        ({"killed_best": None, "injured_best": 3}, "no identifying evidence"),
+        ({"killed_best": 0}, "no identifying evidence"),
+        ({"responds_to": ("d1-1",)}, "one answers the other"),
+    ],
+)
+def test_each_anchoring_clause_keeps_an_undated_report_apart(change, clause):
+    assert clause in why_not_anchored(replace(UNDATED_SITE, **change), [DATED])
+
+
+def test_anchoring_places_and_the_same_sentence():
+    placed = replace(DATED, admin1="Mafraq", location="Rukban")
+    assert "locations differ" in why_not_anchored(UNDATED_SITE, [placed])
+    assert "admin1 differ" in why_not_anchored(UNDATED_SITE, [replace(DATED, admin1="Irbid")])
+    protest = replace(UNDATED_SITE, event_type="Protests")
+    assert "event types differ" in why_not_anchored(protest, [replace(DATED, event_type=STRIKE)])
+    same_sentence = replace(UNDATED_SITE, article_id="d1", sentence_index=2)
+    assert why_not_anchored(same_sentence, [DATED]) == "two items of one sentence"
+    # A dated event with no known side in common (only an unknown initiator) is not enough.
+    blind = replace(DATED, actor2_side="", actor1_side="IRAN_ALIGNED")
+    assert why_not_anchored(replace(UNDATED_SITE, actor1_side=""), [blind]) == (
+        "no known side in common"
+    )
+
+
+def test_an_undated_lead_joins_the_event_its_article_dates():
+    lead = mention("w1-0", "w1", 0, admin1="", **UNDATED)
+    dated = mention("w1-1", "w1", 1)
+    other_article = replace(lead, mention_id="x1-0", article_id="x1")
+    assert why_not_anchored(lead, [dated]) is None
+    assert "no identifying evidence" in why_not_anchored(other_article, [dated])
+    # One known side only: the same article is not evidence enough.
+    half = replace(lead, actor2_side="")
+    assert "no identifying evidence" in why_not_anchored(half, [dated])
+    clusters = cluster_mentions([lead, dated, other_article])
+    assert sorted(len(c.members) for c in clusters) == [1, 2]
+
+
+def test_an_undated_report_fitting_two_events_stays_alone(caplog):
+    caplog.set_level(logging.INFO, logger="analysis.reconcile")
+    february = mention(
+        "d2-1",
+        "d2",
+        3,
+        **{**JANUARY, "date_start": "2024-02-01", "date_end": "2024-02-29", "event_date": ""},
+    )
+    clusters = cluster_mentions([DATED, february, UNDATED_SITE])
+    assert len(clusters) == 3
+    assert "u1-1 fits 2 events" in caplog.text
+    # Undated reports never anchor to each other.
+    twin = replace(UNDATED_SITE, mention_id="u2-1", article_id="u2")
+    assert len(cluster_mentions([UNDATED_SITE, twin])) == 2
