@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.cli import UsageError
-from analysis.corpus import iter_articles
+from analysis.corpus import iter_articles, load_corpus
 from analysis.io import LIST_SEP
 from analysis.overrides import Overrides, apply_fields, apply_structure, load_overrides
 from analysis.reconcile import Cluster, cluster_mentions, reconcile
@@ -287,20 +287,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-overrides", action="store_true", help="write the raw output, without overrides"
     )
+    from analysis.cluster import add_cluster_arguments
+    from analysis.distributed import add_shard_arguments
+
+    add_shard_arguments(parser)
+    add_cluster_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build and write the tables; return 0 (bad input raises ``UsageError``)."""
-    articles = iter_articles(Path(args.articles), Path(args.metadata))
-    overrides = None if args.no_overrides else load_overrides(args.overrides)
+    """Build and write the tables; return 0 (bad input raises ``UsageError``).
+
+    Without ``--scheduler`` or ``--shards`` everything runs in this process; with them the
+    same extraction and reconciliation run through :mod:`analysis.distributed`, giving
+    byte-identical tables.
+    """
+    from analysis.cluster import open_client, options_from_args
     from analysis.lexicon import load_lexicon
 
+    cluster = options_from_args(args)
+    overrides = None if args.no_overrides else load_overrides(args.overrides)
     lexicon = load_lexicon(args.lexicon)
+    if args.shards or not cluster.in_process:
+        tables = _build_distributed(args, cluster, lexicon, overrides, open_client)
+    else:
 
-    def progress(done: int) -> None:
-        print(f"events: {done} articles extracted", file=sys.stderr)
+        def progress(done: int) -> None:
+            print(f"events: {done} articles extracted", file=sys.stderr)
 
-    tables = build_tables(articles, lexicon, overrides, progress)
+        articles = iter_articles(Path(args.articles), Path(args.metadata))
+        tables = build_tables(articles, lexicon, overrides, progress)
     changed = write_tables(tables, Path(args.out))
     print(
         f"events: {len(tables.events)} events, {len(tables.mentions)} mentions, "
@@ -308,3 +323,15 @@ def run(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 0
+
+
+def _build_distributed(args, cluster, lexicon, overrides, open_client) -> Tables:
+    from analysis.distributed import build_tables_distributed
+    from analysis.shards import find_shards
+
+    shards = find_shards(args.shards) if args.shards else None
+    articles = None if shards else load_corpus(Path(args.articles), Path(args.metadata))
+    where = cluster.scheduler or "this process"
+    print(f"events: extracting on {where}", file=sys.stderr)
+    with open_client(cluster) as client:
+        return build_tables_distributed(articles, lexicon, client, overrides, shards=shards)

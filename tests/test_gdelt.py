@@ -144,3 +144,34 @@ def test_failed_import_leaves_previous_dataset(export, tmp_path):
         write_dataset(failing(), out)
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_import_command_streams_into_a_year_partitioned_dataset(export, tmp_path, capsys):
+    from analysis.cli import main
+
+    rule = tmp_path / "rule.yaml"
+    rule.write_text("rename:\n  USA_MIL: US_COALITION\n  IRQ_REB: INSURGENTS\n")
+    out = tmp_path / "gdelt_events"
+    status = main(
+        ["import", "--format", "gdelt", str(export), "--mapping", str(rule), "--out", str(out)]
+    )
+    assert status == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2007", "2008"]
+    events = read_events(out)
+    assert sorted(events["event_id"]) == ["gdelt:101", "gdelt:103", "gdelt:104", "gdelt:105"]
+    assert set(events["actor1_side"]) == {"US_COALITION", ""}
+    assert "wrote 4 events" in capsys.readouterr().err
+
+
+def test_import_command_rejects_a_bad_side_rule_and_writes_nothing(export, tmp_path, capsys):
+    from analysis.cli import main
+
+    rule = tmp_path / "rule.yaml"
+    rule.write_text("colour: red\n")
+    out = tmp_path / "gdelt_events"
+    status = main(
+        ["import", "--format", "gdelt", str(export), "--mapping", str(rule), "--out", str(out)]
+    )
+    assert status == 2
+    assert "unknown key(s) colour" in capsys.readouterr().err
+    assert not out.exists()

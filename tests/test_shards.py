@@ -117,3 +117,30 @@ def test_find_shards_refuses_missing_and_empty(tmp_path):
     other.write_text("x")
     with pytest.raises(UsageError, match="not a shard"):
         find_shards(other)
+
+
+def test_events_command_reads_shards_and_matches_the_articles_folder(tmp_path, capsys):
+    from pathlib import Path
+
+    from analysis.cli import main
+    from analysis.corpus import load_corpus
+
+    root = Path(__file__).resolve().parents[1]
+    seed = load_corpus(root / "data/raw/articles", root / "data/raw/articles.csv")
+    write_shards(seed, tmp_path / "shards", per_shard=2, fmt="jsonl")
+    assert main(["events", "--shards", str(tmp_path / "shards"), "--out", str(tmp_path / "a")]) == 0
+    assert main(["events", "--out", str(tmp_path / "b")]) == 0
+    for name in ("events.csv", "mentions.csv", "aggregates.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_events_command_names_a_bad_shard_and_writes_nothing(tmp_path, capsys):
+    from analysis.cli import main
+
+    shards = tmp_path / "shards"
+    write_shards(_articles(3), shards, per_shard=2, fmt="jsonl")
+    (shards / "part-99999.jsonl").write_text('{"article_id": "x"}\n', encoding="utf-8")
+    status = main(["events", "--shards", str(shards), "--out", str(tmp_path / "out")])
+    assert status == 2
+    assert "part-99999.jsonl line 1" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

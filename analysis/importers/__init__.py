@@ -6,7 +6,8 @@ One module per source format, each with a pure ``convert_chunk(frame, spec) -> D
 - ``ucdp``: UCDP GED CSV files;
 - ``mapped``: any CSV described by a YAML mapping file;
 - ``iraq``: the Iraq 2007-2008 airstrike and insurgency files shipped in
-  ``data/external/iraq-2007-2008/``.
+  ``data/external/iraq-2007-2008/``;
+- ``gdelt``: GDELT 2.0 event exports (material conflict only), streamed chunk by chunk.
 
 ``common`` holds the chunked reading, value parsing and writing they share; ``cli`` is the
 ``escalation import`` command. The coding conventions are in ``README.md`` next to this file.
@@ -15,16 +16,17 @@ One module per source format, each with a pure ``convert_chunk(frame, spec) -> D
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from analysis.cli import UsageError
-from analysis.importers import acled, iraq, mapped, ucdp
+from analysis.importers import acled, gdelt, iraq, mapped, ucdp
 from analysis.importers.common import finalize, lexicon_side_map, load_side_map
 
-FORMATS = ("acled", "ucdp", "mapped", "iraq")
+FORMATS = ("acled", "ucdp", "mapped", "iraq", "gdelt")
 #: Formats recognisable from their header, to say which format a file looks like.
 KNOWN = (acled.FORMAT, ucdp.FORMAT, iraq.FORMAT)
 #: The project's actor lexicon, the default source of sides when no side map is given.
@@ -94,6 +96,42 @@ def import_events(
         if mapping is not None:
             raise UsageError("--format iraq takes no --mapping (its sides are fixed)")
         frames = iraq.import_files(paths, origin or iraq.ORIGIN, KNOWN, chunksize)
+    elif fmt == "gdelt":
+        frames = gdelt.import_files(paths, _gdelt_rule(mapping), origin or gdelt.ORIGIN, chunksize)
     else:
         raise UsageError(f"unknown format {fmt!r} (expected one of {', '.join(FORMATS)})")
     return finalize(frames, what=", ".join(map(str, paths)))
+
+
+def stream_events(
+    fmt: str,
+    paths: Iterable[str | os.PathLike],
+    *,
+    mapping: str | os.PathLike | None = None,
+    origin: str | None = None,
+    chunksize: int | None = None,
+) -> Iterator[pd.DataFrame]:
+    """Yield converted event chunks without holding the whole input in memory.
+
+    GDELT exports are converted chunk by chunk as they are read; the other formats are
+    small enough in practice to be converted whole by :func:`import_events`. Feed the
+    chunks to :func:`analysis.importers.parquet_sink.write_dataset`.
+    """
+    if fmt == "gdelt":
+        yield from gdelt.iter_events(
+            list(paths), _gdelt_rule(mapping), origin or gdelt.ORIGIN, chunksize
+        )
+    else:
+        yield import_events(fmt, paths, mapping=mapping, origin=origin, chunksize=chunksize)
+
+
+def _gdelt_rule(mapping: str | os.PathLike | None) -> gdelt.SideRule | None:
+    if mapping is None:
+        return None
+    try:
+        data = yaml.safe_load(Path(mapping).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise UsageError(f"{mapping}: cannot read the GDELT side rule: {err}") from err
+    if not isinstance(data, dict):
+        raise UsageError(f"{mapping}: the GDELT side rule must be a mapping of keys to values")
+    return gdelt.load_side_rule(data)

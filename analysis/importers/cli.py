@@ -9,6 +9,8 @@ Example::
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
 from analysis.importers import FORMATS, import_events
 from analysis.importers.common import output_kind, validated, write_events
@@ -21,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         required=True,
-        help="event table to write: .parquet, .csv or .csv.gz (written only if all inputs read)",
+        help="event table to write: .parquet, .csv or .csv.gz, or a directory (no suffix) "
+        "for a Parquet dataset partitioned by year; written only if all inputs read",
     )
     parser.add_argument(
         "--mapping",
@@ -38,6 +41,8 @@ def run(args: argparse.Namespace) -> int:
 
     Any error leaves ``--out`` untouched.
     """
+    if Path(args.out).suffix == "":
+        return _run_dataset(args)
     output_kind(args.out)
     events = import_events(
         args.format,
@@ -51,5 +56,27 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"escalation import: wrote {len(events)} events "
         f"({first:%Y-%m-%d} to {last:%Y-%m-%d}) to {args.out}"
+    )
+    return 0
+
+
+def _run_dataset(args: argparse.Namespace) -> int:
+    """Stream the inputs into a year-partitioned Parquet dataset at ``--out``."""
+    from analysis.importers import stream_events
+    from analysis.importers.parquet_sink import write_dataset
+
+    chunks = stream_events(
+        args.format,
+        args.inputs,
+        mapping=args.mapping,
+        origin=args.origin,
+        chunksize=args.chunksize,
+    )
+    counts = write_dataset(chunks, args.out)
+    years = ", ".join(f"{year}: {n}" for year, n in sorted(counts.items()))
+    print(
+        f"escalation import: wrote {sum(counts.values())} events to the dataset {args.out} "
+        f"({years})",
+        file=sys.stderr,
     )
     return 0
