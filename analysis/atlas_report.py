@@ -1,8 +1,10 @@
 """Render the escalation atlas for readers: a sortable offline table and small multiples.
 
-The table is plain HTML with a few lines of inline JavaScript that sort it when a column
-header is clicked: no library, no network, so the report works offline and from a file.
-The small multiples show the weekly counts of the most reciprocal dyads side by side.
+The table is plain HTML, ``<table class="sortable">`` with a sort key in each cell's
+``data-v`` attribute and no script: the report template's own script (``static/sort.js``
+of ``analysis/templates/escalation``) sorts it when a column header is clicked, offline and
+from a file. The small multiples show the weekly counts of the most reciprocal dyads side
+by side.
 """
 
 from __future__ import annotations
@@ -42,43 +44,21 @@ SUMMARY_COLUMNS = (
     "reciprocity",
 )
 
-_SORT_SCRIPT = """
-<script>
-(function () {
-  var table = document.getElementById("%(id)s");
-  if (!table) { return; }
-  var heads = table.tHead.rows[0].cells;
-  for (var c = 0; c < heads.length; c++) {
-    heads[c].style.cursor = "pointer";
-    heads[c].addEventListener("click", (function (col) {
-      return function () {
-        var body = table.tBodies[0];
-        var rows = Array.prototype.slice.call(body.rows);
-        var asc = table.getAttribute("data-col") != col || table.getAttribute("data-dir") != "asc";
-        rows.sort(function (x, y) {
-          var a = x.cells[col].getAttribute("data-v"), b = y.cells[col].getAttribute("data-v");
-          var na = parseFloat(a), nb = parseFloat(b);
-          var cmp = (isNaN(na) || isNaN(nb)) ? (a === "" ? 1 : b === "" ? -1 : a.localeCompare(b))
-                                             : na - nb;
-          return asc ? cmp : -cmp;
-        });
-        rows.forEach(function (r) { body.appendChild(r); });
-        table.setAttribute("data-col", col);
-        table.setAttribute("data-dir", asc ? "asc" : "desc");
-      };
-    })(c));
-  }
-})();
-</script>
-"""
-
 
 def _cell(value: object) -> tuple[str, str]:
-    """Display text and sort key of one value (missing: an empty key that sorts last)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Display text and sort key of one value (missing: an empty key that sorts last).
+
+    Numbers get a key that JavaScript's ``Number`` reads back exactly (``repr`` of the
+    float, ``Infinity`` for infinities); text is its own key.
+    """
+    if value is None or (not isinstance(value, str) and bool(pd.isna(value))):
         return "–", ""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)), str(int(value))
     if isinstance(value, float | np.floating):
         value = float(value)
+        if math.isinf(value):
+            return ("∞" if value > 0 else "−∞"), ("Infinity" if value > 0 else "-Infinity")
         shown = f"{value:.3g}" if abs(value) < 1000 else f"{value:,.0f}"
         return shown, repr(value)
     if isinstance(value, int | np.integer):
@@ -89,10 +69,10 @@ def _cell(value: object) -> tuple[str, str]:
 def sortable_table_html(
     atlas: pd.DataFrame,
     columns: Sequence[str] = SUMMARY_COLUMNS,
-    table_id: str = "atlas-table",
+    table_id: str | None = None,
     caption: str = "",
 ) -> str:
-    """HTML of a table that sorts by any column when its header is clicked.
+    """HTML of a table that the report template sorts by any column (header click).
 
     Parameters
     ----------
@@ -101,21 +81,26 @@ def sortable_table_html(
     columns
         Columns to show.
     table_id
-        HTML id of the table (unique within the page).
+        Optional HTML id of the table (unique within the page).
     caption
         Optional caption above the table.
 
     Returns
     -------
-    A self-contained HTML fragment (table and inline script). Missing values show as
-    "–" and sort last.
+    An HTML fragment ``<table class="sortable atlas-table">`` without any script: each
+    cell carries its sort key in ``data-v`` (the number itself for numbers, so that
+    "1,234" sorts after "987"); missing values show as "–" and have an empty key, which
+    the template's sort script puts last. Every name and value is escaped.
     """
     cols = [c for c in columns if c in atlas.columns]
-    parts = [f'<table id="{html.escape(table_id)}" class="atlas-table">']
+    id_attr = f' id="{html.escape(table_id)}"' if table_id else ""
+    parts = [f'<table class="sortable atlas-table"{id_attr}>']
     if caption:
         parts.append(f"<caption>{html.escape(caption)}</caption>")
     parts.append(
-        "<thead><tr>" + "".join(f"<th>{html.escape(c)}</th>" for c in cols) + "</tr></thead>"
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{html.escape(c)}</th>' for c in cols)
+        + "</tr></thead>"
     )
     parts.append("<tbody>")
     for record in atlas[cols].itertuples(index=False):
@@ -125,7 +110,7 @@ def sortable_table_html(
             cells.append(f'<td data-v="{html.escape(key)}">{html.escape(shown)}</td>')
         parts.append("<tr>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")
-    return "\n".join(parts) + _SORT_SCRIPT % {"id": html.escape(table_id)}
+    return "\n".join(parts)
 
 
 def most_reciprocal(atlas: pd.DataFrame, k: int = 6) -> pd.DataFrame:

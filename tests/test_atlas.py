@@ -4,12 +4,14 @@ in-process and cluster paths agree byte for byte, and outputs are written atomic
 from __future__ import annotations
 
 import math
+import re
+from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import atlas, granger, hawkes, lags, pairing
+from analysis import atlas, atlas_report, granger, hawkes, lags, pairing
 from analysis.cli import main
 from analysis.dyad import select_dyad
 from analysis.routing import choose_route
@@ -224,6 +226,101 @@ def test_cluster_atlas_is_byte_identical_and_failure_keeps_output(table, side_at
     assert (out / "atlas.csv").read_bytes() == before
 
 
+class _Table(HTMLParser):
+    """Header names and the (data-v, text) of every body cell of one HTML table."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.headers: list[str] = []
+        self.rows: list[list[tuple[str | None, str]]] = []
+        self.scripts = 0
+        self._cell: list | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            self.scripts += 1
+        elif tag == "table":
+            self.tables.append(attrs)
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = [tag, attrs.get("data-v"), ""]
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell:
+            kind, key, text = self._cell
+            if kind == "th":
+                self.headers.append(text)
+            else:
+                self.rows[-1].append((key, text))
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell:
+            self._cell[2] += data
+
+
+def _parse_table(fragment: str) -> _Table:
+    parser = _Table()
+    parser.feed(fragment)
+    parser.close()
+    parser.rows = [row for row in parser.rows if row]
+    return parser
+
+
+def test_sortable_table_is_plain_html_with_sort_keys(side_atlas):
+    fragment = atlas_report.sortable_table_html(side_atlas)
+    assert fragment.startswith('<table class="sortable atlas-table">')
+    parsed = _parse_table(fragment)
+    assert parsed.scripts == 0 and "<script" not in fragment.lower()
+    assert not re.search(r"<[^>]*\son\w*=", fragment)  # no event handler attribute
+    shown = [c for c in atlas_report.SUMMARY_COLUMNS if c in side_atlas.columns]
+    assert parsed.headers == shown
+    assert len(parsed.rows) == len(side_atlas)
+    for row, (_, expected) in zip(parsed.rows, side_atlas[shown].iterrows(), strict=True):
+        for (key, text), column in zip(row, shown, strict=True):
+            value = expected[column]
+            if pd.isna(value):
+                assert (key, text) == ("", "–"), column
+            elif isinstance(value, str):
+                assert key == text == value
+            else:
+                assert float(key) == float(value), column  # the key reads back exactly
+
+
+def test_sortable_table_keys_escaping_and_missing_values():
+    frame = pd.DataFrame(
+        {
+            "side_a": ["<script>alert(1)</script>", "B & C", 'say "hi"'],
+            "n_a": [1234, 987, 5],
+            "reciprocity": [0.5, math.nan, math.inf],
+            "branching_ab": [1e-7, None, 12345.678],
+        }
+    )
+    fragment = atlas_report.sortable_table_html(
+        frame, columns=["side_a", "n_a", "reciprocity", "branching_ab", "absent"], caption="<x>"
+    )
+    assert "<script>" not in fragment and "&lt;script&gt;" in fragment
+    assert "<caption>&lt;x&gt;</caption>" in fragment
+    parsed = _parse_table(fragment)
+    assert parsed.tables == [{"class": "sortable atlas-table"}]
+    assert parsed.headers == ["side_a", "n_a", "reciprocity", "branching_ab"]
+    assert parsed.rows[0] == [
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        ("1234", "1,234"),
+        ("0.5", "0.5"),
+        ("1e-07", "1e-07"),
+    ]
+    assert parsed.rows[1][2:] == [("", "–"), ("", "–")]
+    assert parsed.rows[2][0] == ('say "hi"', 'say "hi"')
+    assert parsed.rows[2][2] == ("Infinity", "∞")
+    assert parsed.rows[2][3] == ("12345.678", "12,346")
+    with_id = atlas_report.sortable_table_html(frame, table_id='t"1')
+    assert with_id.startswith('<table class="sortable atlas-table" id="t&quot;1">')
+
+
 @pytest.mark.slow
 def test_notebook_reports_the_atlas_numbers(table, tmp_path):
     import json
@@ -262,6 +359,14 @@ def test_notebook_reports_the_atlas_numbers(table, tmp_path):
     assert got["headline"]["dyads in the atlas"] == len(full)
     html = (tmp_path / "out.ipynb").read_text()
     assert "atlas-table" in html and "http" not in html.split("atlas-table", 1)[1][:5000]
+    outputs = [
+        "".join(output.get("data", {}).get("text/html", ""))
+        for cell in json.loads(html)["cells"]
+        for output in cell.get("outputs", [])
+    ]
+    (table_html,) = [o for o in outputs if "atlas-table" in o]
+    assert table_html.startswith('<table class="sortable atlas-table">')
+    assert not any("<script" in o.lower() for o in outputs)
 
 
 @pytest.mark.slow

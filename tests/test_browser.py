@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "data" / "reporting"
 NOTEBOOKS = FIXTURES / "notebooks"
+SORT_JS = (REPO / "analysis/templates/escalation/static/sort.js").read_text(encoding="utf-8")
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 FLAGS = (
@@ -132,10 +134,120 @@ def test_pages_open_offline_without_console_errors(reports, driver, tmp_path):
         errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
         assert errors == [], (page, errors)
         assert title and "<script>" not in driver.page_source.split("</title>")[0]
-        # Nothing ran: an alert would have left a dialog open.
-        assert driver.execute_script("return document.scripts.length") == 0
+        # Nothing from the notebooks or the titles ran (an alert would have left a dialog
+        # open): the index has no script, a report only the template's sort script.
+        scripts = driver.execute_script(
+            "return Array.prototype.map.call(document.scripts, function (s) { return s.text; })"
+        )
+        assert scripts == ([] if page.name == "index.html" else [SORT_JS]), page
         name = "index" if page.name == "index.html" else f"{page.parent.name}-{page.stem}"
         assert driver.save_screenshot(str(shots / f"{name}.png"))
         assert (shots / f"{name}.png").stat().st_size > 1000
     index_text = driver.get(pages[0].as_uri()) or driver.find_element("tag name", "body").text
     assert "failed" in index_text
+
+
+@pytest.fixture(scope="module")
+def sortable_page(tmp_path_factory) -> Path:
+    """A report page holding one sortable table, rendered (without a kernel) by the real
+    template: numbers whose text order differs from their numeric order, missing values,
+    text with markup."""
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from analysis.atlas_report import sortable_table_html
+    from analysis.reporting.render import PageContext, render_page
+
+    frame = pd.DataFrame(
+        {
+            "side_a": ["bravo", "<b>alpha</b>", "charlie", "delta"],
+            "n_a": [1234, 5, 987, None],
+            "reciprocity": [0.5, float("nan"), 2.0, 1e-3],
+        }
+    )
+    table = sortable_table_html(frame, columns=["side_a", "n_a", "reciprocity"])
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Sortable table"),
+            new_code_cell(
+                "HTML(table)",
+                outputs=[new_output("display_data", data={"text/html": table})],
+            ),
+        ],
+        metadata={"language_info": {"name": "python"}},
+    )
+    context = PageContext(
+        set_title="Toy",
+        notebook="toy.ipynb",
+        events="events.csv",
+        events_sha256="0" * 64,
+        parameters={"side_a": "A"},
+        provenance={"commit": "0" * 12, "dirty": False, "versions": [], "built": "now"},
+    )
+    root = tmp_path_factory.mktemp("sortable")
+    page = root / "sortable.html"
+    page.write_text(render_page(notebook, context), encoding="utf-8")
+    return page
+
+
+def _column(driver, index: int) -> list[str]:
+    return driver.execute_script(
+        "return Array.prototype.map.call("
+        "document.querySelectorAll('table.sortable tbody tr'),"
+        f"function (r) {{ return r.cells[{index}].textContent; }})"
+    )
+
+
+def _aria_sort(driver) -> list[str | None]:
+    return driver.execute_script(
+        "return Array.prototype.map.call(document.querySelectorAll('table.sortable th'),"
+        "function (h) { return h.getAttribute('aria-sort'); })"
+    )
+
+
+def _console_errors(driver) -> list[dict]:
+    return [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+def test_clicking_a_header_sorts_the_table(sortable_page, driver):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get_log("browser")  # drop entries of earlier pages
+    driver.get(sortable_page.as_uri())
+    buttons = driver.find_elements(By.CSS_SELECTOR, "table.sortable th button")
+    assert [b.text.split()[0] for b in buttons] == ["side_a", "n_a", "reciprocity"]
+    assert _aria_sort(driver) == ["none", "none", "none"]
+    assert _column(driver, 1) == ["1,234", "5", "987", "–"]  # the order of the frame
+
+    buttons[1].click()  # numbers sort by value (data-v), not by their text
+    assert _column(driver, 1) == ["5", "987", "1,234", "–"]
+    assert _aria_sort(driver) == ["none", "ascending", "none"]
+    buttons[1].click()  # descending; the missing value stays last
+    assert _column(driver, 1) == ["1,234", "987", "5", "–"]
+    assert _aria_sort(driver) == ["none", "descending", "none"]
+
+    buttons[2].send_keys(Keys.ENTER)  # keyboard: the header is a focusable button
+    assert _column(driver, 2) == ["0.001", "0.5", "2", "–"]
+    assert _aria_sort(driver) == ["none", "none", "ascending"]
+    buttons[0].send_keys(Keys.SPACE)
+    assert _column(driver, 0) == ["<b>alpha</b>", "bravo", "charlie", "delta"]
+    assert _aria_sort(driver) == ["ascending", "none", "none"]
+    # Whole rows move together.
+    assert _column(driver, 1) == ["5", "1,234", "987", "–"]
+    assert _console_errors(driver) == []
+
+
+def test_csp_blocks_any_other_script(sortable_page, driver, tmp_path):
+    """A script slipped into the page past the audit does not run, and the browser
+    reports the CSP violation; the sort script still works."""
+    page = sortable_page.read_text(encoding="utf-8")
+    tampered = tmp_path / "tampered.html"
+    injected = "<script>document.title = 'ran';</script>"
+    tampered.write_text(page.replace("</main>", injected + "</main>", 1), encoding="utf-8")
+    driver.get_log("browser")
+    driver.get(tampered.as_uri())
+    assert driver.title != "ran"
+    errors = _console_errors(driver)
+    assert errors and all("Content Security Policy" in e["message"] for e in errors), errors
+    driver.find_elements("css selector", "table.sortable th button")[1].click()
+    assert _column(driver, 1) == ["5", "987", "1,234", "–"]

@@ -18,6 +18,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.reporting.render import (
+    SORT_SCRIPT,
     PageContext,
     UnsafeOutputError,
     audit_html,
@@ -25,24 +26,52 @@ from analysis.reporting.render import (
     is_external,
     make_exporter,
     render_page,
+    script_csp_source,
+    sort_script,
 )
 
 EVIL = "<script>alert(1)</script>"
 
 
 class Elements(HTMLParser):
-    """Collect (tag, attributes) of every element and the text of the page."""
+    """Collect (tag, attributes) of every element, the text of the page and the content of
+    every ``<script>`` (kept out of the text)."""
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict]] = []
         self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         self.elements.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
 
     def handle_data(self, data):
-        self.text.append(data)
+        if self._in_script:
+            self.scripts[-1] += data
+        else:
+            self.text.append(data)
+
+
+def csp(page: str) -> dict[str, str]:
+    """Directives of the page's Content-Security-Policy meta element."""
+    (policy,) = [
+        attrs["content"]
+        for tag, attrs in parse(page).elements
+        if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy"
+    ]
+    return {
+        name: value.strip()
+        for name, _, value in (d.strip().partition(" ") for d in policy.split(";") if d.strip())
+    }
 
 
 def parse(page: str) -> Elements:
@@ -169,11 +198,34 @@ def test_article_text_and_titles_are_escaped(page):
     assert EVIL not in page
     assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") == 2
     assert "Set &lt;b&gt;bold&lt;/b&gt; &amp; co" in page
-    assert not [tag for tag, _ in parse(page).elements if tag in ("script", "b")]
+    assert not [tag for tag, _ in parse(page).elements if tag == "b"]
+    # The only script is the template's sort script.
+    assert parse(page).scripts == [SORT_SCRIPT.read_text(encoding="utf-8")]
+
+
+def test_only_script_is_the_sort_script_allowed_by_its_hash(page):
+    (script,) = parse(page).scripts
+    assert script == SORT_SCRIPT.read_bytes().decode("utf-8")
+    assert page.count(sort_script().element) == 1
+    assert page.index(sort_script().element) < page.index("</head>")
+    policy = csp(page)
+    assert policy["script-src"] == script_csp_source(script)
+    assert policy["script-src"].startswith("'sha256-") and " " not in policy["script-src"]
+    assert policy["default-src"] == "'none'"
+    assert "'unsafe-inline'" not in policy["script-src"]
+    # The script loads nothing and writes no markup.
+    for word in ("fetch", "XMLHttpRequest", "import", "src", "innerHTML", "eval", "http"):
+        assert word not in script, word
+
+
+def test_csp_hash_is_the_standard_base64_sha256():
+    # echo -n 'alert(1)' | openssl dgst -sha256 -binary | base64
+    assert script_csp_source("alert(1)") == "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='"
 
 
 def test_page_loads_nothing_from_elsewhere(page):
-    assert audit_html(page) == []
+    assert audit_html(page, trusted=(sort_script().element,)) == []
+    assert audit_html(page) == ["a <script> element"]
     for tag, attrs in parse(page).elements:
         if tag in ("script", "link", "img", "iframe"):
             for name in ("src", "href"):
@@ -188,13 +240,37 @@ def test_error_banner_shows_exception_name_and_message(exporter):
     assert "<code>ValueError</code>: bad &lt;input&gt;" in page
 
 
-def test_script_output_is_refused(exporter):
+@pytest.mark.parametrize(
+    "html",
+    [
+        EVIL,
+        # The trusted script itself is refused in an output: only the template's copy runs.
+        sort_script().element,
+        sort_script().element.replace("use strict", "use strict  "),
+        "<SCRIPT>alert(1)</SCRIPT>",
+    ],
+    ids=["evil", "copy-of-sort-script", "altered-sort-script", "upper-case"],
+)
+def test_script_output_is_refused(exporter, html):
     notebook = executed_notebook(figures=0)
     notebook.cells.append(
-        new_code_cell("HTML(x)", outputs=[new_output("display_data", data={"text/html": EVIL})])
+        new_code_cell("HTML(x)", outputs=[new_output("display_data", data={"text/html": html})])
     )
     with pytest.raises(UnsafeOutputError, match="script"):
         render_page(notebook, CONTEXT, exporter)
+
+
+def test_trusted_script_is_only_excused_once_and_in_the_head():
+    element = sort_script().element
+    head = f"<html><head>{element}</head><body>"
+    assert audit_html(head + "</body></html>", trusted=(element,)) == []
+    assert audit_html(head + element + "</body></html>", trusted=(element,)) == [
+        "a <script> element"
+    ]
+    body_only = f"<html><head></head><body>{element}</body></html>"
+    assert audit_html(body_only, trusted=(element,)) == ["a <script> element"]
+    twice = f"<html><head>{element}{element}</head><body></body></html>"
+    assert audit_html(twice, trusted=(element,)) == ["a <script> element"]
 
 
 @pytest.mark.parametrize(

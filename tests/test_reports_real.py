@@ -3,6 +3,8 @@ driver (papermill, then nbconvert), with assertions on the results files and the
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from html.parser import HTMLParser
@@ -49,22 +51,69 @@ def raw_counts(path: Path, side_a: str, side_b: str) -> dict[str, int]:
 
 
 class _Sources(HTMLParser):
+    """External URLs, inline PNGs, the page's CSP and its scripts: those whose content
+    hashes to the CSP's ``script-src`` hash (the template's sort script) and the others."""
+
     def __init__(self):
-        super().__init__()
+        super().__init__(convert_charrefs=True)
         self.external: list[str] = []
         self.images = 0
-        self.scripts = 0
+        self.csp = ""
+        self.scripts: list[tuple[dict, str]] = []
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "script":
-            self.scripts += 1
+            self.scripts.append((attrs, ""))
+            self._in_script = True
+        if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy":
+            self.csp = attrs.get("content") or ""
         if tag == "img" and (attrs.get("src") or "").startswith("data:image/png;base64,"):
             self.images += 1
         for key in ("src", "href"):
             value = attrs.get(key) or ""
             if re.match(r"^(https?:)?//", value):
                 self.external.append(f"<{tag} {key}={value}>")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+    def script_counts(self) -> tuple[int, int]:
+        """(scripts allowed by the CSP hash, other scripts): a script counts as allowed
+        when it has no attribute (no ``src``), its content hashes to the one source of the
+        CSP's ``script-src`` and it is the template's sort script."""
+        allowed = re.findall(r"script-src ('sha256-[A-Za-z0-9+/=]+');", self.csp)
+        trusted = sum(
+            1
+            for attrs, text in self.scripts
+            if not attrs and allowed == [_csp_source(text)] and text == _SORT_JS
+        )
+        return trusted, len(self.scripts) - trusted
+
+
+_SORT_JS = (ROOT / "analysis/templates/escalation/static/sort.js").read_text(encoding="utf-8")
+
+
+def _csp_source(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def check_page(page: str, min_images: int = 1) -> _Sources:
+    parser = _Sources()
+    parser.feed(page)
+    assert parser.external == []
+    assert parser.script_counts() == (1, 0), "only the sort script, allowed by its CSP hash"
+    assert "default-src 'none'" in parser.csp
+    assert parser.images >= min_images, "every report shows at least one figure"
+    return parser
 
 
 @pytest.mark.parametrize("report_set", ["seed", "iraq"])
@@ -76,11 +125,18 @@ def test_page_is_clean_and_offline(built, report_set, notebook):
     assert "injected-parameters" not in page
     assert '<footer class="provenance">' in page
     assert '<table class="parameters">' in page
-    parser = _Sources()
-    parser.feed(page)
-    assert parser.external == []
-    assert parser.scripts == 0
-    assert parser.images >= 1, "every report shows at least one figure"
+    check_page(page)
+
+
+def test_atlas_page_is_clean_and_its_table_sortable(built):
+    page = (built / "atlas" / "06_atlas.html").read_text()
+    assert "Traceback" not in page and 'class="error-banner"' not in page
+    check_page(page)
+    assert page.count('<table class="sortable atlas-table">') == 1
+    shipped = pd.read_csv(ROOT / "data" / "processed" / "atlas" / "atlas.csv")
+    table = page.split('<table class="sortable atlas-table">', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == len(shipped) + 1  # header row and one row per dyad
+    assert results(built, "atlas", "06_atlas")["n_dyads"] == len(shipped)
 
 
 def test_index_lists_every_report_as_ok(built):
@@ -88,6 +144,7 @@ def test_index_lists_every_report_as_ok(built):
     for report_set in ("seed", "iraq"):
         for notebook in NOTEBOOKS:
             assert f'href="{report_set}/{notebook}.html"' in index
+    assert 'href="atlas/06_atlas.html"' in index
     assert "failed" not in index.split("<body", 1)[1].lower().replace("0 failed", "")
 
 

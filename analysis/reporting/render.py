@@ -3,16 +3,22 @@
 The page uses the house template in ``analysis/templates/escalation`` (built on nbconvert's
 ``lab`` cell markup): no code, no prompts, no parameters cells, the parameters as a table,
 a table of contents from the headings, figures as base64 PNG, the stylesheet inlined and
-a provenance footer. :func:`audit_html` then checks that nothing in the page can run a
-script or load anything from elsewhere; a page that fails the audit is not written.
+a provenance footer. The only script is the template's own ``static/sort.js`` (it makes
+every ``table.sortable`` sortable by clicking a header), inlined in the page's head and
+allowed by the Content-Security-Policy through its SHA-256 hash. :func:`audit_html` then
+checks that nothing else in the page can run a script or load anything from elsewhere; a
+page that fails the audit is not written.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -26,6 +32,8 @@ REMOVED_TAGS = frozenset(
     {"parameters", "injected-parameters", "papermill-error-cell-tag", "remove-cell"}
 )
 TOC_MARKER = "<!--escalation:toc-->"
+#: The one script a page may hold: shipped with the template, inlined as is.
+SORT_SCRIPT = TEMPLATES / TEMPLATE_NAME / "static" / "sort.js"
 TOC_LEVELS = ("h1", "h2", "h3")
 #: Elements whose URL attributes make the browser fetch something.
 _LOADING = {
@@ -46,6 +54,31 @@ _LOADING = {
 
 class UnsafeOutputError(Exception):
     """The rendered page would run a script or load something from elsewhere."""
+
+
+@dataclass(frozen=True)
+class TrustedScript:
+    """An inline script the template ships: its text, the exact ``<script>`` element the
+    page holds and the CSP source (``'sha256-...'``) that allows it and nothing else."""
+
+    text: str
+    element: str
+    csp_source: str
+
+
+def script_csp_source(text: str) -> str:
+    """The CSP hash source of an inline script whose content is exactly ``text``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@cache
+def sort_script() -> TrustedScript:
+    """The template's sort script (read once per process)."""
+    text = SORT_SCRIPT.read_bytes().decode("utf-8")
+    if "</script" in text.lower() or "<!--" in text:
+        raise ValueError(f"{SORT_SCRIPT} cannot be inlined in a <script> element")
+    return TrustedScript(text, f"<script>{text}</script>", script_csp_source(text))
 
 
 @dataclass(frozen=True)
@@ -116,9 +149,12 @@ def render_page(notebook: Any, context: PageContext, exporter: Any | None = None
         "error": {"ename": context.error[0], "evalue": context.error[1]} if context.error else None,
         **context.extra,
     }
+    trusted = sort_script()
+    report["sort_script"] = trusted.text
+    report["script_src"] = trusted.csp_source
     body, _ = exporter.from_notebook_node(notebook, resources={"report": report})
     page = body.replace(TOC_MARKER, toc_html(headings(body)), 1)
-    problems = audit_html(page)
+    problems = audit_html(page, trusted=(trusted.element,))
     if problems:
         raise UnsafeOutputError("; ".join(problems))
     return page
@@ -145,14 +181,24 @@ def toc_html(found: Sequence[tuple[int, str, str]]) -> str:
     return '<p class="toc-title">Contents</p>\n<ol>\n' + "\n".join(items) + "\n</ol>"
 
 
-def audit_html(page: str) -> list[str]:
-    """Problems that would break the offline, script-free promise of a page.
+def audit_html(page: str, trusted: Sequence[str] = ()) -> list[str]:
+    """Problems that would break the offline promise of a page: nothing may run or load.
 
     Reports every ``<script>``, ``<base>``, refresh ``<meta>``, ``on*`` event attribute,
     ``@import`` or remote ``url()`` in a stylesheet, and any URL attribute of a loading
     element (img, link, iframe, ...) that is neither a ``data:`` URI, a fragment nor a
     relative path.
+
+    ``trusted`` lists exact ``<script>`` elements the template puts in the page's
+    ``<head>``: one copy of each, matched character for character in the head only, is
+    left out of the audit. Anything else, including a second copy of a trusted script
+    (from a notebook's output, say) or a script that differs by one byte, is reported.
     """
+    head, end, rest = page.partition("</head>")
+    if end:
+        for element in trusted:
+            head = head.replace(element, "", 1)
+        page = head + end + rest
     parser = _AuditParser()
     parser.feed(page)
     parser.close()
