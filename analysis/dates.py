@@ -23,6 +23,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from analysis.lexicon import foldable, lowered
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
     name: i
@@ -258,26 +260,36 @@ _HINT = re.compile(
 )
 
 
+_HINT_LOWER = lowered(_HINT)
+_FINDER_LOWER = lowered(_FINDER)
+
+
 def find_dates(sentence: str) -> list[DateMatch]:
     """Date expressions in ``sentence``, left to right (offsets into ``sentence``).
 
     A preposition is not part of the match except in fixed phrases ("in the early hours of
     Friday"); resolve each match with :func:`resolve_date`.
     """
-    found: list[DateMatch] = []
+    # Text whose letters are all ASCII (nearly all of it) is searched in lower case with the
+    # faster case-sensitive patterns; lowering keeps every offset.
+    if foldable(sentence):
+        searched, hints, finder = sentence.lower(), _HINT_LOWER, _FINDER_LOWER
+    else:
+        searched, hints, finder = sentence, _HINT, _FINDER
     # Every date expression holds one of the hint words; the full pattern runs only near them.
     windows: list[list[int]] = []
-    for hint in _HINT.finditer(sentence):
+    for hint in hints.finditer(searched):
         start, end = max(0, hint.start() - 40), min(len(sentence), hint.end() + 30)
         if windows and start <= windows[-1][1]:
             windows[-1][1] = end
         else:
             windows.append([start, end])
-    matches = [m for start, end in windows for m in _FINDER.finditer(sentence[:end], start)]
-    for m in matches:
-        # The outer group that matched names the rule (inner groups do not capture).
-        found.append(DateMatch(m.start(), m.end(), m.group(0), m.lastgroup))
-    return found
+    # The outer group that matched names the rule (inner groups do not capture).
+    return [
+        DateMatch(m.start(), m.end(), sentence[m.start() : m.end()], m.lastgroup)
+        for start, end in windows
+        for m in finder.finditer(searched[:end], start)
+    ]
 
 
 def preceded_by(sentence: str, match: DateMatch, words: tuple[str, ...]) -> str | None:

@@ -18,6 +18,8 @@ from analysis.lexicon import (
     Lexicon,
     PlaceEntry,
     WeaponEntry,
+    foldable,
+    lowered,
     phrase_key,
 )
 from analysis.numbers import QUANTITY, match_count
@@ -84,6 +86,7 @@ _INTENT = re.compile(
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
+_QUANTITY_LOWER = lowered(QUANTITY)
 
 
 @dataclass(frozen=True)
@@ -394,11 +397,14 @@ def read_clause(
     times_hit = ""
     times = _TIMES.search(text)
     if times:
-        for q in QUANTITY.finditer(text[: times.start()]):
+        # Lowered text is searched faster and matches the same (analysis.lexicon.foldable).
+        head = text[: times.start()]
+        quantity, searched = (_QUANTITY_LOWER, head.lower()) if foldable(head) else (QUANTITY, head)
+        for q in quantity.finditer(searched):
             if q.end() == times.start():
-                found = match_count(q.group(0))
+                found = match_count(head[q.start() : q.end()])
                 times_count = found[0].low if found else None
-                times_hit = q.group(0) + " times"
+                times_hit = head[q.start() : q.end()] + " times"
     cumulative = bool(since) or bool(
         re.search(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", text, re.I)
     )

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from analysis.cli import UsageError
 
@@ -89,9 +90,12 @@ class PlaceEntry:
         return PLACE_KINDS.index(self.kind)
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One phrase found in a text: its span, the text matched and what it stands for."""
+class Hit(NamedTuple):
+    """One phrase found in a text: its span, the text matched and what it stands for.
+
+    A named tuple, not a dataclass: hits are made by the hundred per article, and a tuple
+    is built several times faster than a frozen dataclass.
+    """
 
     start: int
     end: int
@@ -111,10 +115,40 @@ class Matcher:
         if not self.table:
             return []
         table = self.table
+        fast, guard = _lowered_matcher(self.pattern)
+        if fast is not None and foldable(text):
+            searched = text.lower()
+            # Case-sensitive phrases ("US") cannot match lowered text: the lowered pattern
+            # serves only where none of them could match in any case.
+            if guard is None or guard.search(searched) is None:
+                spans = [m.span() for m in fast.finditer(searched)]
+                return [Hit(s, e, text[s:e], table[phrase_key(text[s:e])]) for s, e in spans]
         return [
             Hit(m.start(), m.end(), m.group(0), table[phrase_key(m.group(0))])
             for m in self.pattern.finditer(text)
         ]
+
+
+#: id(pattern) -> (pattern, its lowered form, its guard); the pattern is kept so the id
+#: stays its own. Keyed by id: hashing a compiled pattern hashes its whole program.
+_LOWERED_MATCHERS: dict[int, tuple[re.Pattern, re.Pattern | None, re.Pattern | None]] = {}
+
+
+def _lowered_matcher(pattern: re.Pattern) -> tuple[re.Pattern | None, re.Pattern | None]:
+    """:func:`lowered` ``pattern`` and a guard that finds, in lowered text, every place
+    where one of its case-sensitive phrases could start (``None``: it has none)."""
+    cached = _LOWERED_MATCHERS.get(id(pattern))
+    if cached is not None and cached[0] is pattern:
+        return cached[1], cached[2]
+    bodies = re.findall(r"\(\?-i:((?:[^()\\]|\\.)*)\)", pattern.pattern)
+    fast, guard = lowered(pattern), None
+    if bodies:
+        guard = lowered(re.compile(r"(?<![\w-])(?:" + "|".join(bodies) + ")", re.IGNORECASE))
+        fast = fast if guard is not None else None
+    if len(_LOWERED_MATCHERS) > 64:
+        _LOWERED_MATCHERS.clear()
+    _LOWERED_MATCHERS[id(pattern)] = (pattern, fast, guard)
+    return _LOWERED_MATCHERS[id(pattern)][1:]
 
 
 @dataclass(frozen=True)
@@ -138,6 +172,48 @@ class Lexicon:
     cues: Matcher
     boilerplate: tuple[BoilerplateRule, ...]
     directory: str
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+#: What :func:`lowered` keeps as written: escapes, group syntax and case-sensitive groups.
+_KEEP_CASE = re.compile(r"\\.|\(\?P|\(\?-i:(?:[^()\\]|\\.)*\)|[A-Z]+")
+#: Pattern syntax whose meaning lowering could change (named characters, conditionals,
+#: a range from a capital to a non-capital such as ``[A-z]``).
+_NOT_LOWERABLE = re.compile(r"\\N\{|\(\?\(|[A-Z]-[^A-Z\]]")
+
+
+@functools.lru_cache(maxsize=1024)
+def _caseless(char: str) -> bool:
+    return not char.isalnum() and char.lower() == char == char.upper() == char.casefold()
+
+
+def foldable(text: str) -> bool:
+    """True when ``text.lower()`` can stand for ``text`` in case-insensitive matching.
+
+    That holds when every letter and digit is ASCII and no other character has a case
+    (curly quotes and dashes are fine): lowering then keeps every offset, and a
+    case-insensitive pattern matches ``text`` exactly where its :func:`lowered` form
+    matches ``text.lower()``.
+    """
+    return text.isascii() or all(_caseless(c) for c in set(_NON_ASCII.findall(text)))
+
+
+@functools.lru_cache(maxsize=256)
+def lowered(pattern: re.Pattern) -> re.Pattern | None:
+    """The case-sensitive form of a case-insensitive ``pattern``, for lowered text.
+
+    Matching ``text.lower()`` case-sensitively is two to three times faster than matching
+    ``text`` case-insensitively (the engine folds every character it compares), and finds
+    the same spans when :func:`foldable` (``text``). Escapes (``\\b``, ``\\d``), group syntax
+    and case-sensitive groups (``(?-i:US)``) keep their case; every other capital letter is
+    lowered. ``None`` when the pattern holds syntax that lowering could change.
+    """
+    if not pattern.flags & re.IGNORECASE or _NOT_LOWERABLE.search(pattern.pattern):
+        return None
+    source = _KEEP_CASE.sub(
+        lambda m: m.group(0) if m.group(0)[0] in "\\(" else m.group(0).lower(), pattern.pattern
+    )
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)

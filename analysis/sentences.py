@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.dates import find_dates
-from analysis.lexicon import BoilerplateRule
+from analysis.lexicon import BoilerplateRule, foldable, lowered
 
 ABBREVIATIONS = frozenset(
     (
@@ -37,6 +37,7 @@ _DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.'\- ]{0,40})?\s*[â€
 _STANDFIRST_MAX = 300
 #: Back-references and inline flags change meaning inside a joined alternation.
 _UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
 
 
 @dataclass(frozen=True)
@@ -99,10 +100,12 @@ def _same_title(line: str, title: str) -> bool:
 
 
 #: id(rules) -> (rules, their joined patterns); the rules are kept so the id stays theirs.
-_JOINED: dict[int, tuple[tuple, dict[str, tuple[re.Pattern, ...]]]] = {}
+_JOINED: dict[int, tuple[tuple, dict]] = {}
 
 
-def _scope_patterns(rules: tuple[BoilerplateRule, ...]) -> dict[str, tuple[re.Pattern, ...]]:
+def _scope_patterns(
+    rules: tuple[BoilerplateRule, ...],
+) -> dict[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]]:
     """Per scope, the rules' patterns joined into one alternation (one scan, not one per
     rule); patterns that cannot be joined safely (back-references, inline flags) stay apart."""
     cached = _JOINED.get(id(rules))
@@ -125,13 +128,21 @@ def _scope_patterns(rules: tuple[BoilerplateRule, ...]) -> dict[str, tuple[re.Pa
             alone.insert(0, re.compile("|".join(f"(?:{p})" for p in floating), re.I))
         if anchored:
             alone.insert(0, re.compile("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")", re.I))
-        out[scope] = tuple(alone)
+        # Each with its form for lowered text, unless an inline flag could change its case.
+        out[scope] = tuple(
+            (p, None if _INLINE_FLAGS.search(p.pattern) else lowered(p)) for p in alone
+        )
     _JOINED[id(rules)] = (rules, out)
     return out
 
 
 def _matches(scope: str, text: str, rules: tuple[BoilerplateRule, ...]) -> bool:
-    return any(p.search(text) for p in _scope_patterns(rules)[scope])
+    # Lowered text is searched faster and matches the same (analysis.lexicon.foldable).
+    folded = text.lower() if foldable(text) else None
+    return any(
+        p.search(text) if low is None or folded is None else low.search(folded)
+        for p, low in _scope_patterns(rules)[scope]
+    )
 
 
 def _boilerplate_scope(paragraph: str, rules: tuple[BoilerplateRule, ...]) -> str | None:
