@@ -6,7 +6,9 @@ Rules (documented in ``data/lexicon/README.md``):
   is the most recent such day on or before publication;
 - a month and day without a year ("January 3", "Oct. 7") is the most recent such date on or
   before publication; a month alone ("in December") is the most recent such month;
-- "last week" is the previous Monday-Sunday week; "earlier this month" runs from the first
+- "last week" is the previous Monday-Sunday week; "in the past week", "over the last two
+  months" run from that long before publication to publication (a period, used for
+  aggregates); "earlier this month" runs from the first
   of the month to publication; "in recent days" and "a few days ago" are the seven days
   before publication (precision ``days``);
 - "earlier in the day", "later that day" and "the same day" take the day of the date
@@ -79,6 +81,11 @@ _PATTERNS = (
     ),
     ("recent_days", r"\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days\b"),
     ("days_ago", r"\b(?:a\s+few|several|two|three)\s+days\s+ago\b"),
+    (
+        "past_period",
+        r"\b(?:(?:in|over|during|within)\s+)?the\s+(?:past|last|previous)\s+"
+        r"(?P<n>\d+|two|three|four|six|several)?\s*(?P<u>days|weeks?|months?|year)\b",
+    ),
     ("last_week", r"\blast\s+week(?:['’]s)?\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
     ("last_month", r"\blast\s+month(?:['’]s)?\b"),
@@ -228,6 +235,15 @@ def resolve_match(
         return _span(
             published - dt.timedelta(days=low), published - dt.timedelta(days=high), "days"
         )
+    if kind == "past_period":
+        # "in the past week", "over the last two months": a period running to publication.
+        n = {"two": 2, "three": 3, "four": 4, "six": 6, "several": 3}.get(
+            (m["n"] or "").lower(), int(m["n"]) if (m["n"] or "").isdigit() else 1
+        )
+        unit = m["u"].lower().rstrip("s")
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        precision = {"day": "days", "week": "week", "month": "month", "year": "year"}[unit]
+        return _span(published - dt.timedelta(days=days), published, precision)
     if kind == "yesterday":
         day = published - dt.timedelta(days=1)
         return _span(day, day, "day")

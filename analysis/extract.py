@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 from analysis.dates import DateResolution, resolve_match
 from analysis.extract_clauses import Clause, content_span, split_clauses
 from analysis.extract_reading import (
+    ADJ_ARMED,
     ActorRef,
     Reading,
     normalise_space,
@@ -294,7 +295,9 @@ def _aggregate(
     end = resolve_match(reading.until, published) if reading.until else None
     period_text = reading.text[reading.period_span[0] : reading.period_span[1]].strip(" ,")
     initiator, target = reading.initiator, reading.target
-    if reading.passive or "came under" in reading.text or "faced" in reading.text:
+    if reading.passive or re.search(
+        r"\b(?:came|come|comes|coming)\s+under\b|\bfaced\b", reading.text
+    ):
         initiator, target = None, reading.subject or target
     return Aggregate(
         article_id=article.article_id,
@@ -436,6 +439,7 @@ def _read_sentence(
     hits = sentence_hits(text, lexicon, actions)
     clauses = split_clauses(text, content_span(text), lexicon)
     readings = [read_clause(text, c.spans, lexicon, hits) for c in clauses]
+    readings = _speaker_agents(text, clauses, readings, hits, lexicon)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
@@ -515,7 +519,12 @@ def _read_sentence(
                     or resolution.event_date != base.root.mention.event_date
                 )
             ):
-                base = None
+                if _dates_undated(base.root, reading, family):
+                    # "a drone attack on a US outpost" ... "The drone attack on Tower 22 on
+                    # Sunday": the definite description dates the event named before.
+                    _adopt_date(base.root, reading, resolution)
+                else:
+                    base = None
         elif (
             not clause.cause
             and resolution is None
@@ -571,6 +580,64 @@ def _read_sentence(
         refers[i] = emit(mention, family)
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+
+
+def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
+    """True when a dated definite description can only be the undated event ``root``."""
+    m = root.mention
+    if m.event_date or not _compatible(root.family, family):
+        return False
+    weapon = reading.weapon.weapon if reading.weapon else ""
+    if weapon and m.weapon and weapon != m.weapon:
+        return False
+    if reading.initiator and m.actor1_side and reading.initiator.side != m.actor1_side:
+        return False
+    return not (reading.target and m.actor2_side and reading.target.side != m.actor2_side)
+
+
+def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> None:
+    root.mention = replace(root.mention, **_date_fields(reading, resolution))
+
+
+_SELF_REPORT = re.compile(
+    r"^\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s",
+    re.IGNORECASE,
+)
+
+
+def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
+    """ "The Israeli military said it had struck ...": the speaker is the one who struck."""
+    out = list(readings)
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        if reading.anchor is None or reading.initiator is not None or reading.passive:
+            continue
+        head = text[: reading.anchor_span_start + clause.start]
+        speaker = None
+        for hit in hits.actors:
+            if hit.end > len(head):
+                break
+            entry = hit.value
+            if entry.role == "target" or (
+                entry.role == "adjective" and not ADJ_ARMED.match(text, hit.end)
+            ):
+                continue
+            said = _SELF_REPORT.match(text[hit.end : hit.end + 60])
+            if (
+                said
+                and hit.end + said.end() <= len(head)
+                and not re.search(r"[.;]", text[hit.end + said.end() : len(head)])
+            ):
+                speaker = entry
+        if speaker is None:
+            continue
+        target = reading.target if reading.target and reading.target.side != speaker.side else None
+        out[i] = replace(
+            reading,
+            initiator=ActorRef(speaker.actor, speaker.side, speaker.specific),
+            target=target,
+        )
+    return out
 
 
 def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:

@@ -26,12 +26,38 @@ _KILL = r"killed|killing|dead|died"
 _INJURE = r"injured|injuring|wounded|wounding|hurt"
 _AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
 _ADV = r"(?:\s+(?:also|reportedly|reported|later|all|both|each|allegedly))*"
-_PASSIVE = re.compile(rf"\s+{_AUX}{_ADV}\s+(?P<verb>{_KILL}|{_INJURE})\b", re.IGNORECASE)
+_PASSIVE = re.compile(
+    rf"\s+{_AUX}{_ADV}\s+(?:among\s+(?:the|those)\s+)?(?P<verb>{_KILL}|{_INJURE})\b",
+    re.IGNORECASE,
+)
+#: A phrase set between a victims' noun phrase and its verb: "16 people, including
+#: civilians, were killed".
+_INTERPOSED = re.compile(
+    r",\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them|mostly|"
+    r"according\s+to)\b[^,]{0,80},?\s*$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a\s+dozen|dozens|several|scores"
+)
+_QTY = (
+    rf"(?:(?:at\s+least|more\s+than|about|around|nearly|some|over|another)\s+)?(?:{_NUMBER_WORDS})"
+)
+#: "left 3 dead and 12 injured", "leaving two people wounded".
+_LEFT = re.compile(
+    rf"\b(?:left|leaving|leaves)\s+(?P<np>{_QTY}(?:\s+[\w-]+){{0,2}}?)\s+"
+    rf"(?P<verb>dead|killed|injured|wounded|hurt)\b"
+    rf"(?:,?\s+and\s+(?P<np2>{_QTY}(?:\s+[\w-]+){{0,2}}?)\s+"
+    rf"(?P<verb2>dead|killed|injured|wounded|hurt)\b)?",
+    re.IGNORECASE,
+)
 _ACTIVE = re.compile(
     r"\b(?P<verb>killed|killing|injured|injuring|wounded|wounding)\s+", re.IGNORECASE
 )
 _ELLIPSIS = re.compile(
-    rf"^\s*,?\s*and\s+(?P<np>(?:[\w,-]+\s+){{0,3}}?(?:others?|more|another))\s+"
+    rf"^\s*,?\s*and\s+(?P<np>(?:[\w,-]+\s+){{0,3}}?(?:others?|more|another)|{_QTY}"
+    rf"(?:\s+(?:people|others|more|civilians|soldiers))?)\s+"
     rf"(?:{_AUX}\s+)?(?P<verb>{_INJURE}|{_KILL})\b",
     re.IGNORECASE,
 )
@@ -137,14 +163,21 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         victims.append(np)
         spans.append(span)
 
+    consumed = 0
     for m in _PASSIVE.finditer(text):
+        if m.start() < consumed:
+            continue  # the verb of an elliptical follow-on already counted
         head = text[: m.start()]
+        interposed = _INTERPOSED.search(head)
+        if interposed:
+            head = head[: interposed.start()]
         start = _NP_START.match(head).end()
         np = head[start:]
         add(m["verb"], count_victims(np), np, (start, m.end()))
         ellipsis = _ELLIPSIS.match(text[m.end() :])
         if ellipsis:
             add(ellipsis["verb"], count_victims(ellipsis["np"]), "", (m.end(), m.end()))
+            consumed = m.end() + ellipsis.end()
     for m in _ACTIVE.finditer(text):
         if re.search(rf"{_AUX}{_ADV}\s*$", text[: m.start()], re.IGNORECASE):
             continue
@@ -152,6 +185,10 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         stop = _NP_STOP.search(rest)
         np = rest[: stop.start()] if stop else rest
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+    for m in _LEFT.finditer(text):
+        add(m["verb"], count_victims(m["np"]), m["np"], (m.start(), m.end()))
+        if m["np2"]:
+            add(m["verb2"], count_victims(m["np2"]), m["np2"], (m.start(), m.end()))
     for m in _SUFFERED.finditer(text):
         head = text[: m.start()]
         start = _NP_START.match(head).end()

@@ -83,6 +83,56 @@ _INTENT = re.compile(
     r"military|fresh)\s+){0,3}$",
     re.IGNORECASE,
 )
+#: After a nationality adjective ("Israeli", "Iranian"): nouns of armed forces and
+#: weapons make it an actor that may initiate ...
+ADJ_ARMED = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:forces|army|military|navy|air\s+force|air\s+defen[cs]es|"
+    r"jets|warplanes|aircraft|fighter|gunboats|artillery|tanks|militias?|government|"
+    r"authorities|regime)\b",
+    re.IGNORECASE,
+)
+#: ... and nouns of people and places make it a target ("Israeli soldiers").
+_ADJ_TARGET = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:soldiers?|troops|personnel|service\s*(?:members|men|women)|"
+    r"positions?|targets?|outposts?|posts?|civilians?|settlements?|communit(?:y|ies)|"
+    r"citizens?|nationals?|vessels?|ships?|warships?|tankers?|destroyers?|convoys?|"
+    r"patrols?|people|contractors?|diplomats?)\b",
+    re.IGNORECASE,
+)
+_NATIONALITY_COUNTRY = {
+    "lebanese": "Lebanon",
+    "iraqi": "Iraq",
+    "syrian": "Syria",
+    "israeli": "Israel",
+    "jordanian": "Jordan",
+    "iranian": "Iran",
+    "yemeni": "Yemen",
+    "palestinian": "Palestine",
+}
+#: "in the southern Lebanese town of Khirbet Selm", "near the border town of al-Qaim".
+_NAMED_PLACE = re.compile(
+    r"\b(?:in|near|at|outside|around|on|of|into|toward|towards)\s+the\s+"
+    r"(?:(?:north|south|east|west|central|(?:north|south)?(?:east|west)?(?:ern)?)\s+)?"
+    r"(?:(?P<adj>" + "|".join(_NATIONALITY_COUNTRY) + r")\s+)?"
+    r"(?:(?:border|frontier|coastal|port|desert|northern|southern|eastern|western|"
+    r"mountain|hilltop|strategic)\s+)?"
+    r"(?P<kind>town|city|village|district|area|region|hamlet|suburb|neighbou?rhood|"
+    r"province|governorate)\s+of\s+"
+    r"(?P<name>(?-i:(?:(?:[Aa]l|[Ee]l|[Aa][dsrtnz]|[Aa]sh)-)?[A-Z][\w'’-]*"
+    r"(?:\s+(?:(?:al|el|ad|ar|as|at|ash|an|az)-)?[A-Z][\w'’-]*){0,3}))",
+    re.IGNORECASE,
+)
+_TRAILING_DATE = re.compile(
+    r"\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\b.*$"
+)
+_DATE_WORD = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|"
+    r"nov|dec)\.?\s+\d)",
+    re.IGNORECASE,
+)
+_UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
@@ -131,6 +181,8 @@ class Reading:
     armed_groups: tuple[ActorRef, ...]
     #: The words just before the action ("this latest U.S." in "this latest U.S. strike").
     anchor_lead: str = ""
+    #: Where the action starts in the clause text (-1: no action).
+    anchor_span_start: int = -1
 
 
 def _tail(text: str, end: int, width: int = 80) -> str:
@@ -141,6 +193,78 @@ def _tail(text: str, end: int, width: int = 80) -> str:
 
 def _ref(entry: ActorEntry) -> ActorRef:
     return ActorRef(entry.actor, entry.side, entry.specific)
+
+
+def _named_place(text: str, places: list[Hit]) -> Hit | None:
+    """A place the vocabulary does not know, named with its kind ("in the southern
+    Lebanese town of Khirbet Selm"): its name, no coordinates, and the country of the
+    nationality adjective, or of a country named in the clause."""
+    if " of " not in text:
+        return None
+    m = _NAMED_PLACE.search(text)
+    if m is None:
+        return None
+    start, end = m.start("name"), m.end("name")
+    if any(start <= p.start < end for p in places):
+        return None  # a place of the vocabulary: it says more
+    name = _TRAILING_DATE.sub("", m["name"])
+    country = _NATIONALITY_COUNTRY.get((m["adj"] or "").lower(), "")
+    if not country:
+        country = next((p.value.country for p in places if p.value.kind == "country"), "")
+    kind = "governorate" if m["kind"].lower() in ("province", "governorate") else "city"
+    entry = PlaceEntry(name, kind, name if kind == "governorate" else "", country, None, None)
+    return Hit(start, end, name, entry)
+
+
+def _intercepted(text, anchor, initiator, target, after):
+    """An interception is a failed attack on the side that intercepts: "US forces shot down
+    two drones" is an attack (by someone) on US forces. Owning what was downed ("downed a US
+    drone") makes it an attack on the owner instead."""
+    owner = next((a for a in after if a.start - anchor.end <= 12), None)
+    if owner is not None:
+        return initiator, owner.value
+    return None, initiator if initiator is not None else target
+
+
+def _target_prep(tail: str) -> bool:
+    """True when ``tail`` ends in a preposition phrase that makes what follows a target
+    ("on the", "against"); "On Friday the" is a date, not a preposition of the action."""
+    m = _TARGET_PREP.search(tail)
+    return m is not None and not _DATE_WORD.search(m.group(0))
+
+
+def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
+    """Give each nationality adjective ("Israeli", "Iranian") the role its noun implies.
+
+    Directly before an action or weapon ("an Israeli drone strike", "Iranian missiles") or
+    an armed force ("Syrian air defences") it may initiate; before people or places
+    ("Israeli soldiers", "an American base") it is a target; anywhere else ("Iranian
+    officials", "the Iraqi capital") it names no party to the event and is dropped.
+    """
+    if not any(a.value.role == "adjective" for a in actors):
+        return actors
+    starts = sorted(h.start for h in (*actions, *weapons))
+    out = []
+    for a in actors:
+        entry = a.value
+        if entry.role != "adjective":
+            out.append(a)
+            continue
+        rest = text[a.end : a.end + 60]
+        gap_ok = any(
+            0 <= s - a.end <= 25 and re.fullmatch(r"(?:\s+[\w-]+)?\s+", text[a.end : s])
+            for s in starts
+        )
+        if gap_ok or ADJ_ARMED.match(rest):
+            role = "any"
+        elif _ADJ_TARGET.match(rest):
+            role = "target"
+        else:
+            continue
+        out.append(
+            Hit(a.start, a.end, a.text, ActorEntry(entry.actor, entry.side, role, entry.specific))
+        )
+    return out
 
 
 def _choose_anchor(text: str, actions: list[Hit]) -> Hit | None:
@@ -236,6 +360,8 @@ def read_clause(
     actions = _share(hits.actions, spans, offset)
     actors = [a for a in _share(hits.actors, spans, offset) if not _SPEAKER.match(text[a.end :])]
     dates = _share(hits.dates, spans, offset)
+    weapon_hits = _share(hits.weapons, spans, offset)
+    actors = _adjectives(text, actors, actions, weapon_hits)
     casualties = find_casualties(text, lexicon)
     # "12 May 2022" holds no modal "may": cues inside date expressions do not count.
     date_spans = [(d.start, d.end) for d in dates]
@@ -252,7 +378,9 @@ def read_clause(
         (
             d
             for d in dates
-            if re.match(r"(?:since|from)\b", d.text, re.I) or _SINCE.search(_tail(text, d.start))
+            if d.kind == "past_period"
+            or re.match(r"(?:since|from)\b", d.text, re.I)
+            or _SINCE.search(_tail(text, d.start))
         ),
         None,
     )
@@ -271,7 +399,7 @@ def read_clause(
     period_span = (-1, -1)
     if since is not None:
         opener = _SINCE.search(_tail(text, since.start))
-        own = re.match(r"since|from", since.text, re.I)
+        own = since.kind == "past_period" or re.match(r"since|from", since.text, re.I)
         p_start = opener.start() if opener and not own else since.start
         comma = text.find(",", since.end, since.end + 40)
         p_end = max(since.end, until.end if until else 0)
@@ -305,6 +433,8 @@ def read_clause(
         )
         definite = definite or anchor.value.kind == "ref"
         passive = anchor.value.kind in ("verb", "kill") and bool(_PASSIVE.search(before[-40:]))
+        # "came under attack", "have come under fire": the subject is what was attacked.
+        passive = passive or bool(_UNDER.search(before[-30:] + anchor.text[:6]))
         plural = anchor.text.lower().endswith("s") and anchor.value.kind == "noun"
         bare_plural = (
             plural
@@ -343,7 +473,7 @@ def read_clause(
         subject_candidates = [
             a
             for a in prior
-            if not _TARGET_PREP.search(_tail(text, a.start))
+            if not _target_prep(_tail(text, a.start))
             and not any(s <= a.start < e for s, e in victim_ranges)
         ]
         if subject_candidates:
@@ -372,6 +502,8 @@ def read_clause(
                 break
         if target is not None and initiator is not None and target.side == initiator.side:
             target = None
+        if anchor.value.action == "interception":
+            initiator, target = _intercepted(text, anchor, initiator, target, after)
     if target is None and casualties.victim_side:
         victims = [a for a in actors if a.value.side == casualties.victim_side]
         target = victims[0].value if victims else None
@@ -388,10 +520,11 @@ def read_clause(
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
+    named = _named_place(text, places)
+    if named is not None:
+        places.append(named)
     place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
-    weapon = _weapon(
-        _share(hits.weapons, spans, offset), anchor, initiator.side if initiator else ""
-    )
+    weapon = _weapon(weapon_hits, anchor, initiator.side if initiator else "")
 
     times_count = None
     times_hit = ""
@@ -438,4 +571,5 @@ def read_clause(
         quantifier=quantifier,
         armed_groups=armed,
         anchor_lead=before[-40:] if anchor else "",
+        anchor_span_start=anchor.start if anchor else -1,
     )

@@ -23,7 +23,7 @@ DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "lexicon"
 
 ACTION_KINDS = ("noun", "verb", "kill", "ref")
 ACTION_FAMILIES = ("strike", "attack", "kill", "response", "any")
-ACTOR_ROLES = ("any", "target")
+ACTOR_ROLES = ("any", "target", "adjective")
 PLACE_KINDS = ("site", "city", "governorate", "region", "sea", "country")
 BOILERPLATE_SCOPES = ("sentence", "paragraph", "rest")
 CUE_KINDS = (

@@ -33,7 +33,16 @@ ABBREVIATIONS = frozenset(
 )
 _FINAL = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(.*\)\s*$""")
 _BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
-_DATELINE = re.compile(r"^[A-Z][A-Z.'\- ]{2,}(?:,\s*[A-Z][\w.'\- ]{0,40})?\s*[–—-]{1,2}\s+")
+#: A wire dateline: "ERBIL, Kurdistan Region – ", "WASHINGTON, Feb 3 (Reuters) - ",
+#: "BEIRUT (AP) — ", "BAGHDAD, Iraq, Jan 5 – ", or a city in title case before an agency
+#: ("Washington (Reuters) - ").
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’\- ]{2,}(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
+    r"(?:\s*\([A-Za-z.&'’/ -]{1,40}\))?"
+    r"|[A-Z][\w.'’\- ]{2,30}?(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
+    r"\s*\([A-Za-z.&'’/ -]{1,40}\))"
+    r"\s*[–—-]{1,2}\s+"
+)
 _STANDFIRST_MAX = 300
 #: Back-references and inline flags change meaning inside a joined alternation.
 _UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
@@ -192,6 +201,7 @@ def split_sentences(
         elif (
             headline_seen
             and not body_started
+            and not _DATELINE.match(paragraph)
             and p_index == 1
             and len(paragraph) < _STANDFIRST_MAX
             and not any(d.kind in ("wd", "md", "dmy", "mdy") for d in find_dates(paragraph))

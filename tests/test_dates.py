@@ -33,6 +33,8 @@ FRI_13_MAR_2020 = dt.date(2020, 3, 13)
         ("yesterday", dt.date(2024, 3, 1), "2024-02-29", "2024-02-29", "day"),
         ("since May 2019", FRI_13_MAR_2020, "2019-05-01", "2019-05-31", "month"),
         ("in 2009", dt.date(2023, 12, 26), "2009-01-01", "2009-12-31", "year"),
+        ("in the past week", dt.date(2022, 6, 10), "2022-06-03", "2022-06-10", "week"),
+        ("over the last two months", dt.date(2022, 6, 10), "2022-04-11", "2022-06-10", "month"),
     ],
 )
 def test_resolve_date(expression, published, start, end, precision):

@@ -362,3 +362,200 @@ def test_the_latest_strike_is_the_newest_by_date(lexicon):
     four = _find(ex, killed_low=4)
     assert [m.event_date for m in four] == ["2022-05-03"]
     assert four[0].admin1 == "Anbar"
+
+
+# --- wire leads, casualty phrasing, adjectives, definite references, places -----------
+
+
+def test_a_wire_dateline_gives_no_date_and_no_place(lexicon):
+    text = (
+        "Strikes on Hodeidah\n\n"
+        "SANAA, June 2 (Reuters) - Israeli warplanes on Thursday bombed the port of Hodeidah."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 6, 4)), lexicon)
+    (m,) = ex.mentions
+    assert (m.event_date, m.date_text) == ("2022-06-02", "Thursday")
+    assert m.location == "Hodeidah" and m.actor1_side == "ISRAEL"
+    text = "Strike in Yemen\n\nSANAA (AP) — An Israeli air strike hit Hodeidah on Monday."
+    (m,) = extract_article(_article(text, dt.date(2022, 6, 4)), lexicon).mentions
+    assert m.event_date == "2022-05-30" and m.location == "Hodeidah"
+    assert text[m.char_start : m.char_end] == m.sentence_text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "killed", "injured"),
+    [
+        ("Nine people, among them two children, were killed and 31 wounded in the raids.", 9, 31),
+        ("The raids left 5 dead and 17 injured, medics said.", 5, 17),
+        ("A senior Houthi commander was killed in the raids.", 1, None),
+        ("Four guards were among the dead.", 4, None),
+        ("No casualties were reported.", 0, 0),
+        ("The ministry said no sailors were hurt.", None, 0),
+    ],
+)
+def test_casualty_follow_ups_continue_the_event(lexicon, follow_up, killed, injured):
+    text = "U.S. jets bombed Houthi positions in Hodeidah on Sunday. " + follow_up
+    ex = extract_article(_article(text, dt.date(2022, 6, 8)), lexicon)
+    first, second = ex.mentions
+    assert (second.killed_best, second.injured_best) == (killed, injured)
+    assert (second.actor1_side, second.actor2_side) == ("US_COALITION", "HOUTHIS")
+    assert second.event_date == first.event_date == "2022-06-05"
+
+
+def test_no_immediate_reports_of_casualties_is_not_zero(lexicon):
+    text = (
+        "Hezbollah fired rockets at Metula on Friday. "
+        "There were no immediate reports of casualties."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 6, 8)), lexicon)
+    assert len(ex.mentions) == 1 and ex.mentions[0].killed_best is None
+    assert all(m.actor1_side for m in ex.mentions)
+
+
+def test_killing_and_wounding_after_the_action(lexicon):
+    text = "Iranian missiles struck Sulaymaniyah on Friday, killing at least 7 and wounding 12."
+    (m,) = extract_article(_article(text, dt.date(2022, 6, 8)), lexicon).mentions
+    assert (m.actor1_side, m.weapon) == ("IRAN", "missile")
+    assert (m.killed_low, m.killed_high, m.injured_best) == (7, None, 12)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "initiator", "target"),
+    [
+        ("An Israeli drone strike hit a car in Tyre on Monday.", "ISRAEL", ""),
+        ("Iranian drones attacked Kurdish camps near Erbil on Monday.", "IRAN", ""),
+        (
+            "Hezbollah fired rockets at Israeli soldiers near Shlomi on Monday.",
+            "HEZBOLLAH",
+            "ISRAEL",
+        ),
+        ("American warplanes struck a depot in Mayadin on Monday.", "US_COALITION", ""),
+        ("Syrian air defences fired at Israeli jets over Qusayr on Monday.", "SYRIA_GOV", "ISRAEL"),
+        (
+            "The Israeli army said it had struck Hezbollah sites in Khiam on Monday.",
+            "ISRAEL",
+            "HEZBOLLAH",
+        ),
+        ("A drone attack hit the Iraqi city of Duhok on Monday.", "", ""),
+    ],
+)
+def test_nationality_adjectives(lexicon, sentence, initiator, target):
+    (m,) = extract_article(_article(sentence, dt.date(2022, 6, 8)), lexicon).mentions
+    assert (m.actor1_side, m.actor2_side) == (initiator, target)
+
+
+@pytest.mark.parametrize("order", ["undated first", "dated first"])
+def test_a_definite_description_is_the_event_named_before(lexicon, order):
+    undated = (
+        "Israel bombed Hodeidah on Saturday in retaliation for a drone attack on an Israeli "
+        "city that killed one man."
+    )
+    dated = "The drone attack on Eilat on Tuesday was the first to kill anyone in the city."
+    if order == "undated first":
+        text = f"{undated} {dated}"
+    else:
+        text = (
+            "A drone attack on Eilat on Tuesday killed one man. "
+            "Israel bombed Hodeidah on Saturday in retaliation for the drone attack."
+        )
+    ex = extract_article(_article(text, dt.date(2022, 6, 12)), lexicon)
+    drones = [m for m in ex.mentions if m.weapon == "one-way drone"]
+    roots = {
+        m.mention_id for m in drones if m.sentence_index == min(d.sentence_index for d in drones)
+    }
+    strike = _find(ex, actor1_side="ISRAEL", location="Hodeidah")[0]
+    assert set(strike.responds_to) <= roots and strike.responds_to
+    # One event: every drone mention carries Tuesday's date.
+    assert {m.event_date for m in drones} == {"2022-06-07"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "low", "start"),
+    [
+        (
+            "Israeli troops have come under attack at least 9 times in the past week.",
+            9,
+            "2022-06-05",
+        ),
+        (
+            "Coalition bases have been attacked more than 40 times since mid-March.",
+            41,
+            "2022-03-01",
+        ),
+        ("Militias have carried out dozens of attacks since March.", None, "2022-03-01"),
+    ],
+)
+def test_counts_over_a_period_are_aggregates(lexicon, sentence, low, start):
+    ex = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon)
+    assert not ex.mentions
+    (agg,) = ex.aggregates
+    assert (agg.count_low, agg.period_start, agg.period_end) == (low, start, "2022-06-12")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "weapon", "location", "target"),
+    [
+        (
+            "On Friday a second drone struck near the Conoco gas field, causing minor "
+            "injuries to coalition forces.",
+            "one-way drone",
+            "Mission Support Site Conoco",
+            "US_COALITION",
+        ),
+        ("A rocket landed near the consulate in Erbil on Friday.", "rocket", "Erbil", ""),
+        ("A drone hit an oil refinery in Kirkuk on Friday.", "one-way drone", "Kirkuk", ""),
+        (
+            "Three drones were shot down on Friday as they approached Harir air base.",
+            "one-way drone",
+            "Harir Air Base",
+            "",
+        ),
+        (
+            "Coalition forces shot down a drone over Hasakah on Friday.",
+            "one-way drone",
+            "Al-Hasakah",
+            "US_COALITION",
+        ),
+    ],
+)
+def test_bare_weapon_subjects_and_failed_attacks(lexicon, sentence, weapon, location, target):
+    (m,) = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
+    assert (m.weapon, m.location, m.actor2_side, m.actor1_side) == (weapon, location, target, "")
+    assert m.event_date == "2022-06-10"
+    assert m.injured_best is None and m.killed_best is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "location", "country", "coordinates"),
+    [
+        (
+            "An Israeli strike hit a house in the southern Lebanese town of Deir Seryan on Monday.",
+            "Deir Seryan",
+            "Lebanon",
+            False,
+        ),
+        (
+            "Rockets hit a farm near the border town of Kiryat Shmona on Monday.",
+            "Kiryat Shmona",
+            "Israel",
+            True,
+        ),
+        (
+            "A drone struck a checkpoint in the northern Iraqi city of Zakho on Monday.",
+            "Zakho",
+            "Iraq",
+            False,
+        ),
+        (
+            "A drone struck a school in the village of Tal Hamis in Syria on Monday.",
+            "Tal Hamis",
+            "Syria",
+            False,
+        ),
+        ("Hezbollah fired missiles at Mount Meron on Monday.", "Mount Meron", "Israel", True),
+    ],
+)
+def test_places_named_with_their_kind(lexicon, sentence, location, country, coordinates):
+    (m,) = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
+    assert (m.location, m.country) == (location, country)
+    assert (m.latitude is not None) == coordinates

@@ -1,5 +1,7 @@
 """Sentence splitting, offsets and roles."""
 
+import pytest
+
 from analysis.lexicon import load_lexicon
 from analysis.sentences import split_sentences
 
@@ -45,3 +47,27 @@ def test_standfirst_without_a_precise_date_is_set_aside():
     )
     roles = [s.role for s in split_sentences(text, "Strikes in Iraq", ())]
     assert roles == ["headline", "standfirst", "body"]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "AMMAN, Mar 9 (Reuters) - ",
+        "SANAA (AP) — ",
+        "MOSUL, Iraq, Mar 9 – ",
+        "TEHRAN — ",
+        "Amman (AFP) - ",
+    ],
+)
+def test_wire_datelines_are_cut_from_the_lead(dateline):
+    text = f"Jets hit depot\n\n{dateline}Jets struck a depot on Tuesday. Two guards were hurt."
+    sentences = split_sentences(text, "", ())
+    lead = next(s for s in sentences if s.role == "body")
+    assert lead.text == "Jets struck a depot on Tuesday."
+    assert text[lead.start : lead.end] == lead.text
+
+
+def test_a_lead_with_a_dateline_is_never_a_standfirst():
+    text = "Jets hit depot\n\nKIRKUK, Mar 9 (Reuters) - Jets struck a depot, officials said."
+    roles = [s.role for s in split_sentences(text, "", ())]
+    assert roles == ["headline", "body"]
