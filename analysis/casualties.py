@@ -18,10 +18,11 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.discrete.discrete_model import NegativeBinomial, Poisson
+from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+from statsmodels.tools.tools import add_constant
 
 from analysis.dyad import Dyad
 
@@ -249,7 +250,7 @@ def dispersion_test(y: np.ndarray, mu: np.ndarray) -> dict:
     Returns ``{alpha, statistic, p_value}``.
     """
     aux = ((y - mu) ** 2 - y) / mu
-    fit = sm.OLS(aux, mu).fit()
+    fit = OLS(aux, mu).fit()
     t = float(fit.tvalues[0])
     return {
         "alpha": float(fit.params[0]),
@@ -280,7 +281,7 @@ def fit_trend(counts: np.ndarray, allows_parametric: bool, unit: str = "week") -
         return {"not_fitted": "some periods have unknown totals"}
     if y.sum() == 0 or np.all(y == y[0]):
         return {"not_fitted": "the counts do not vary: no trend to estimate"}
-    x = sm.add_constant(np.arange(y.size, dtype=float))
+    x = add_constant(np.arange(y.size, dtype=float))
     with warnings.catch_warnings():
         warnings.simplefilter(
             "ignore", (ConvergenceWarning, HessianInversionWarning, RuntimeWarning)

@@ -12,12 +12,15 @@ dyad's events and is a pure function of its inputs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from statsmodels.duration.survfunc import SurvfuncRight
-from statsmodels.stats.proportion import proportion_confint
 
 from analysis.dyad import Dyad
+
+if TYPE_CHECKING:
+    from statsmodels.duration.survfunc import SurvfuncRight
 
 #: Date precisions from finest to coarsest (schema field ``date_precision``).
 PRECISION_ORDER = ("day", "days", "week", "month", "year")
@@ -148,6 +151,10 @@ def wilson_share(count: int, n: int) -> dict:
     """Share ``count / n`` with its Wilson 95% interval (``None`` values when ``n`` is 0)."""
     if n == 0:
         return {"share": None, "ci_low": None, "ci_high": None, "n": 0}
+    # statsmodels is imported where it is used: notebooks that only pair events or list
+    # the table start their kernels without it.
+    from statsmodels.stats.proportion import proportion_confint
+
     lo, hi = proportion_confint(count, n, alpha=0.05, method="wilson")
     return {"share": count / n, "ci_low": float(lo), "ci_high": float(hi), "n": int(n)}
 
@@ -157,6 +164,8 @@ def kaplan_meier(lag_days: np.ndarray, censored: np.ndarray) -> SurvfuncRight | 
     lag_days = np.asarray(lag_days, dtype=float)
     if lag_days.size == 0:
         return None
+    from statsmodels.duration.survfunc import SurvfuncRight
+
     return SurvfuncRight(lag_days, (~np.asarray(censored, dtype=bool)).astype(int))
 
 
