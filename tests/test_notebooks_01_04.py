@@ -8,40 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.schema import EVENT_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ["01_event_table", "02_response_lags", "03_tit_for_tat", "04_casualty_trends"]
-COLUMNS = [
-    "event_id",
-    "event_date",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "actor1",
-    "actor1_side",
-    "actor2",
-    "actor2_side",
-    "event_type",
-    "sub_event_type",
-    "cameo_code",
-    "weapon",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "injured_low",
-    "injured_best",
-    "injured_high",
-    "retaliation_for",
-    "number_of_sources",
-    "sources",
-    "origin",
-    "review_status",
-]
+COLUMNS = list(EVENT_COLUMNS)
 
 
 def synthetic_table(n_a: int, n_b: int, lag: int | None, seed: int = 0) -> pd.DataFrame:

@@ -27,39 +27,6 @@ import yaml
 from analysis.cli import UsageError
 from analysis.io import LIST_SEP, atomic_write_bytes
 
-#: Columns of the event table, in order (``analysis.schema.EVENT_COLUMNS`` when it exists).
-FALLBACK_EVENT_COLUMNS = (
-    "event_id",
-    "event_date",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "actor1",
-    "actor1_side",
-    "actor2",
-    "actor2_side",
-    "event_type",
-    "sub_event_type",
-    "cameo_code",
-    "weapon",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "injured_low",
-    "injured_best",
-    "injured_high",
-    "retaliation_for",
-    "number_of_sources",
-    "sources",
-    "origin",
-    "review_status",
-)
 DATE_FIELDS = ("event_date", "date_start", "date_end")
 FLOAT_FIELDS = ("latitude", "longitude")
 INT_FIELDS = (
@@ -83,11 +50,9 @@ HEADER_LINES = 1
 
 
 def event_columns() -> tuple[str, ...]:
-    """Return the event-table columns, from ``analysis.schema`` when that module exists."""
-    try:
-        from analysis.schema import EVENT_COLUMNS
-    except ImportError:
-        return FALLBACK_EVENT_COLUMNS
+    """Return the event-table columns, in order (``analysis.schema.EVENT_COLUMNS``)."""
+    from analysis.schema import EVENT_COLUMNS
+
     return tuple(EVENT_COLUMNS)
 
 
