@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from analysis.lexicon import foldable, lowered
+from analysis.lexicon import foldable, lowered, screened
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -276,20 +276,22 @@ _HINT = re.compile(
 )
 
 
-_HINT_LOWER = lowered(_HINT)
-_FINDER_LOWER = lowered(_FINDER)
+_HINT_LOWER = screened(lowered(_HINT))
+_FINDER_LOWER = screened(lowered(_FINDER))
 
 
-def find_dates(sentence: str) -> list[DateMatch]:
+def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
     """Date expressions in ``sentence``, left to right (offsets into ``sentence``).
 
     A preposition is not part of the match except in fixed phrases ("in the early hours of
-    Friday"); resolve each match with :func:`resolve_date`.
+    Friday"); resolve each match with :func:`resolve_date`. ``folded``: ``sentence.lower()``
+    if :func:`analysis.lexicon.foldable` (``sentence``) is known to hold.
     """
     # Text whose letters are all ASCII (nearly all of it) is searched in lower case with the
     # faster case-sensitive patterns; lowering keeps every offset.
-    if foldable(sentence):
-        searched, hints, finder = sentence.lower(), _HINT_LOWER, _FINDER_LOWER
+    if folded is not None or foldable(sentence):
+        searched = sentence.lower() if folded is None else folded
+        hints, finder = _HINT_LOWER, _FINDER_LOWER
     else:
         searched, hints, finder = sentence, _HINT, _FINDER
     # Every date expression holds one of the hint words; the full pattern runs only near them.

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from analysis.dates import DateResolution, resolve_match
 from analysis.extract_clauses import Clause, content_span, split_clauses
@@ -45,7 +45,7 @@ from analysis.extract_reading import (
     read_clause,
     sentence_hits,
 )
-from analysis.lexicon import Lexicon
+from analysis.lexicon import Lexicon, foldable
 from analysis.numbers import Count
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.sentences import Sentence, split_sentences
@@ -82,6 +82,12 @@ class _Discourse:
     last_group: ActorRef | None = None
     #: Events named in the previous sentence that named any (ids of first mentions).
     recent: frozenset[str] = frozenset()
+
+
+def _replace(record, **changes):
+    """``dataclasses.replace`` for the records here (every field set by ``__init__``, no
+    ``__post_init__``), without its per-field checks."""
+    return type(record)(**{**vars(record), **changes})
 
 
 def _compatible(family: str, other: str) -> bool:
@@ -180,10 +186,10 @@ def _place_fields(reading: Reading) -> dict:
     }
 
 
-def _place_rank(mention: Mention, lexicon_rank: dict[str, int]) -> int:
-    if mention.location:
-        return lexicon_rank.get(mention.location, 2)
-    return 5 if mention.country else 9
+def _place_rank(location: str, country: str, lexicon_rank: dict[str, int]) -> int:
+    if location:
+        return lexicon_rank.get(location, 2)
+    return 5 if country else 9
 
 
 def _date_fields(reading: Reading, resolution: DateResolution | None) -> dict:
@@ -204,13 +210,19 @@ def _new_mention(
     reading: Reading,
     resolution: DateResolution | None,
     state: _Discourse,
-) -> Mention:
+) -> dict:
+    """The fields of a new mention, all but ``mention_id`` (set when it is emitted)."""
     initiator = reading.initiator
     if initiator is None and reading.group_anaphor and state.last_group is not None:
         initiator = state.last_group
     anchor = reading.anchor
     weapon = reading.weapon
     fields = {
+        "article_id": article.article_id,
+        "sentence_index": sentence.index,
+        "char_start": sentence.start,
+        "char_end": sentence.end,
+        "sentence_text": sentence.text,
         "actor1": initiator.actor if initiator else "",
         "actor1_side": initiator.side if initiator else "",
         "actor2": reading.target.actor if reading.target else "",
@@ -228,26 +240,19 @@ def _new_mention(
     fields.update(_place_fields(reading))
     fields.update(_date_fields(reading, resolution))
     fields.update(_casualty_fields(reading))
-    return Mention(
-        mention_id="",
-        article_id=article.article_id,
-        sentence_index=sentence.index,
-        char_start=sentence.start,
-        char_end=sentence.end,
-        sentence_text=sentence.text,
-        **fields,
-    )
+    return fields
 
 
 def _continuation(
     base: _Draft, sentence: Sentence, reading: Reading, ranks: dict[str, int], generic: set[str]
-) -> Mention | None:
-    """A mention that repeats ``base``'s event with what this clause adds, if it adds anything."""
+) -> dict | None:
+    """The fields (all but ``mention_id``) of a mention that repeats ``base``'s event with
+    what this clause adds, if it adds anything."""
     updates = _casualty_fields(reading)
     place = _place_fields(reading)
-    if place and _place_rank(
-        replace(base.mention, location=place["location"], country=place["country"]), ranks
-    ) < _place_rank(base.mention, ranks):
+    if place and _place_rank(place["location"], place["country"], ranks) < _place_rank(
+        base.mention.location, base.mention.country, ranks
+    ):
         updates.update(place)
     target = reading.target
     current = base.mention.actor2
@@ -271,15 +276,15 @@ def _continuation(
             "injured_high",
         )
     )
-    return replace(
-        base.mention,
-        **{**cleared, **updates},
-        mention_id="",
+    fields = {**vars(base.mention), **cleared, **updates}
+    del fields["mention_id"]
+    fields.update(
         sentence_index=sentence.index,
         char_start=sentence.start,
         char_end=sentence.end,
         sentence_text=sentence.text,
     )
+    return fields
 
 
 def _aggregate(
@@ -404,17 +409,20 @@ class _Context:
     generic: frozenset[str]
 
 
-def _same_event(mention: Mention, state: _Discourse, family: str) -> _Draft | None:
-    """An earlier mention of the article with the same day, place and kind of action."""
-    if mention.date_precision != "day" or not mention.location:
+def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
+    """An earlier mention of the article with the same day, place and kind of action
+    (``fields``: those of the new mention)."""
+    location = fields.get("location", "")
+    if fields.get("date_precision", "") != "day" or not location:
         return None
+    event_date = fields.get("event_date", "")
     for draft in state.drafts:
         m = draft.mention
         if (
             draft.origin is None
             and _compatible(draft.family, family)
-            and m.event_date == mention.event_date
-            and m.location == mention.location
+            and m.event_date == event_date
+            and m.location == location
         ):
             return draft
     return None
@@ -430,15 +438,17 @@ def _read_sentence(
     published = article.published
     text = sentence.text
     spaced = normalise_space(text)
-    actions = lexicon.actions.find(spaced)
+    # Lowered once for every vocabulary (see analysis.lexicon.foldable).
+    folded = spaced.lower() if foldable(spaced) else None
+    actions = lexicon.actions.find(spaced, folded)
     if not actions and not _CASUALTY_HINT.search(text):
         # No action and no casualty word: the sentence can only name armed groups that a
         # later "by the groups" may point back to; the other vocabularies are not needed.
-        _note_groups(lexicon, lexicon.actors.find(spaced), state)
+        _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
-    hits = sentence_hits(text, lexicon, actions)
-    clauses = split_clauses(text, content_span(text), lexicon)
-    readings = [read_clause(text, c.spans, lexicon, hits) for c in clauses]
+    hits = sentence_hits(text, lexicon, actions, spaced, folded)
+    clauses = split_clauses(text, content_span(text), lexicon, hits.cues)
+    readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, lexicon)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
@@ -449,9 +459,9 @@ def _read_sentence(
     emitted_here: list[_Draft] = []
     k = 0
 
-    def emit(mention: Mention, family: str, origin: _Draft | None = None) -> _Draft:
+    def emit(fields: dict, family: str, origin: _Draft | None = None) -> _Draft:
         nonlocal k
-        mention = replace(mention, mention_id=f"{article.article_id}:{sentence.index:03d}:{k}")
+        mention = Mention(mention_id=f"{article.article_id}:{sentence.index:03d}:{k}", **fields)
         k += 1
         draft = _Draft(mention, family, origin)
         state.drafts.append(draft)
@@ -462,13 +472,12 @@ def _read_sentence(
         base = base.root
         refers[i] = base
         mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
-        if mention is not None and reading.place is None and not mention.location:
+        if mention is not None and reading.place is None and not mention["location"]:
             # A casualty report with no place of its own stays where the event was last placed.
             placed = [d for d in state.drafts if d.root is base and d.mention.location]
             if placed:
                 m = placed[-1].mention
-                mention = replace(
-                    mention,
+                mention.update(
                     location=m.location,
                     admin1=m.admin1,
                     country=m.country,
@@ -570,9 +579,9 @@ def _read_sentence(
                 )
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
-            mention = replace(mention, date_text=clause.link_text or "")
-        if not mention.country and sentence_country and clause.link_kind != "link_back":
-            mention = replace(mention, country=sentence_country)
+            mention["date_text"] = clause.link_text or ""
+        if not mention.get("country") and sentence_country and clause.link_kind != "link_back":
+            mention["country"] = sentence_country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
@@ -596,7 +605,7 @@ def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
 
 
 def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> None:
-    root.mention = replace(root.mention, **_date_fields(reading, resolution))
+    root.mention = _replace(root.mention, **_date_fields(reading, resolution))
 
 
 _SELF_REPORT = re.compile(
@@ -632,7 +641,7 @@ def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
         if speaker is None:
             continue
         target = reading.target if reading.target and reading.target.side != speaker.side else None
-        out[i] = replace(
+        out[i] = _replace(
             reading,
             initiator=ActorRef(speaker.actor, speaker.side, speaker.specific),
             target=target,
@@ -656,7 +665,7 @@ def _merge_casualties(draft: _Draft, reading: Reading) -> None:
         if getattr(draft.mention, key) is None
     }
     if fields:
-        draft.mention = replace(draft.mention, **fields)
+        draft.mention = _replace(draft.mention, **fields)
 
 
 def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Reading]) -> None:
@@ -675,7 +684,7 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
         cause = cause.root
         if cause.mention.mention_id in response.mention.responds_to:
             continue
-        response.mention = replace(
+        response.mention = _replace(
             response.mention,
             responds_to=(*response.mention.responds_to, cause.mention.mention_id),
             link_text=response.mention.link_text or clause.link_text,

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from analysis.lexicon import Lexicon
+from analysis.lexicon import Lexicon, foldable, lowered, screened
 from analysis.numbers import Count, match_count
 
 _KILL = r"killed|killing|dead|died"
@@ -82,6 +83,56 @@ _NP_START = re.compile(
 #: Every pattern above needs one of these words; a clause without any states no casualties.
 _ANY_WORD = re.compile(r"kill|dead|died|injur|wound|hurt|suffered|\bno\b", re.IGNORECASE)
 _PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
+#: An auxiliary (and adverbs) right before an active verb: "were killed" is passive.
+_AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
+
+
+_QUOTES = re.compile(r"[“”\"‘’]")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
+_GROUP_BREAK = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_KILL_VERB = re.compile(_KILL, re.IGNORECASE)
+
+
+class _Patterns(NamedTuple):
+    any_word: re.Pattern
+    passive: re.Pattern
+    interposed: re.Pattern
+    np_start: re.Pattern
+    ellipsis: re.Pattern
+    active: re.Pattern
+    aux_before: re.Pattern
+    np_stop: re.Pattern
+    left: re.Pattern
+    suffered: re.Pattern
+    none: re.Pattern
+
+
+_AS_WRITTEN = _Patterns(
+    _ANY_WORD,
+    _PASSIVE,
+    _INTERPOSED,
+    _NP_START,
+    _ELLIPSIS,
+    _ACTIVE,
+    _AUX_BEFORE,
+    _NP_STOP,
+    _LEFT,
+    _SUFFERED,
+    _NONE,
+)
+#: The same, for lowered text (see :func:`analysis.lexicon.lowered`); ``None`` if one of
+#: them cannot be lowered.
+_LOWERED_FORMS = tuple(lowered(p) for p in _AS_WRITTEN)
+_LOWERED = (
+    None
+    if None in _LOWERED_FORMS
+    else _Patterns(*_LOWERED_FORMS)._replace(
+        # Searched over the whole clause: screened (the others gain nothing from it).
+        any_word=screened(_LOWERED_FORMS[0]),
+        active=screened(_LOWERED_FORMS[5]),
+        left=screened(_LOWERED_FORMS[8]),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -101,7 +152,7 @@ class Casualties:
 
 
 def _clean(np: str) -> str:
-    return re.sub(r"[“”\"‘’]", "", np).strip()
+    return _QUOTES.sub("", np).strip()
 
 
 def count_victims(np: str) -> Count | None:
@@ -111,11 +162,11 @@ def count_victims(np: str) -> Count | None:
     A group with no number counts 1 when it names one person ("the leader of a militia",
     "Iranian General Qasem Soleimani"), as a lower bound for a named person.
     """
-    text = re.sub(r"^(?:and|but|or|then)\s+", "", _clean(np), flags=re.IGNORECASE)
+    text = _LEADING_CONJUNCTION.sub("", _clean(np))
     if not text:
         return None
     total: Count | None = None
-    for group in re.split(r",\s*(?:and\s+)?|\s+and\s+", text):
+    for group in _GROUP_BREAK.split(text):
         group = group.strip()
         if not group:
             continue
@@ -145,7 +196,13 @@ def _combine(a: Count | None, b: Count | None) -> Count | None:
 
 def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
-    if not _ANY_WORD.search(text):
+    # Lowered text is searched faster and matches the same (analysis.lexicon.foldable); the
+    # phrases read for counts and victims are taken from ``text`` itself.
+    if _LOWERED is not None and foldable(text):
+        searched, rx = text.lower(), _LOWERED
+    else:
+        searched, rx = text, _AS_WRITTEN
+    if not rx.any_word.search(searched):
         return Casualties()
     killed: Count | None = None
     injured: Count | None = None
@@ -156,7 +213,7 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         nonlocal killed, injured
         if count is None:
             return
-        if re.match(_KILL, verb, re.IGNORECASE):
+        if _KILL_VERB.match(verb):
             killed = _combine(killed, count)
         else:
             injured = _combine(injured, count)
@@ -164,36 +221,40 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         spans.append(span)
 
     consumed = 0
-    for m in _PASSIVE.finditer(text):
+    for m in rx.passive.finditer(searched):
         if m.start() < consumed:
             continue  # the verb of an elliptical follow-on already counted
-        head = text[: m.start()]
-        interposed = _INTERPOSED.search(head)
+        head = searched[: m.start()]
+        interposed = rx.interposed.search(head)
         if interposed:
             head = head[: interposed.start()]
-        start = _NP_START.match(head).end()
-        np = head[start:]
+        start = rx.np_start.match(head).end()
+        np = text[start : len(head)]
         add(m["verb"], count_victims(np), np, (start, m.end()))
-        ellipsis = _ELLIPSIS.match(text[m.end() :])
+        ellipsis = rx.ellipsis.match(searched[m.end() :])
         if ellipsis:
-            add(ellipsis["verb"], count_victims(ellipsis["np"]), "", (m.end(), m.end()))
+            np_start, np_end = ellipsis.span("np")
+            np = text[m.end() + np_start : m.end() + np_end]
+            add(ellipsis["verb"], count_victims(np), "", (m.end(), m.end()))
             consumed = m.end() + ellipsis.end()
-    for m in _ACTIVE.finditer(text):
-        if re.search(rf"{_AUX}{_ADV}\s*$", text[: m.start()], re.IGNORECASE):
+    for m in rx.active.finditer(searched):
+        if rx.aux_before.search(searched, 0, m.start()):
             continue
-        rest = text[m.end() :]
-        stop = _NP_STOP.search(rest)
-        np = rest[: stop.start()] if stop else rest
+        stop = rx.np_stop.search(searched[m.end() :])
+        np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
-    for m in _LEFT.finditer(text):
-        add(m["verb"], count_victims(m["np"]), m["np"], (m.start(), m.end()))
+    for m in rx.left.finditer(searched):
+        np = text[m.start("np") : m.end("np")]
+        add(m["verb"], count_victims(np), np, (m.start(), m.end()))
         if m["np2"]:
-            add(m["verb2"], count_victims(m["np2"]), m["np2"], (m.start(), m.end()))
-    for m in _SUFFERED.finditer(text):
-        head = text[: m.start()]
-        start = _NP_START.match(head).end()
-        add("injured", count_victims(head[start:]), head[start:], (start, m.end()))
-    for m in _NONE.finditer(text):
+            np2 = text[m.start("np2") : m.end("np2")]
+            add(m["verb2"], count_victims(np2), np2, (m.start(), m.end()))
+    for m in rx.suffered.finditer(searched):
+        head = searched[: m.start()]
+        start = rx.np_start.match(head).end()
+        np = text[start : m.start()]
+        add("injured", count_victims(np), np, (start, m.end()))
+    for m in rx.none.finditer(searched):
         what = (m["what"] or m["what2"]).lower()
         zero = Count(0, 0, 0)
         if what in ("injuries", "casualties") and injured is None:

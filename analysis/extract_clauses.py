@@ -20,10 +20,11 @@ Two steps:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from analysis.lexicon import Lexicon, foldable, lowered
+from analysis.lexicon import Hit, Lexicon, foldable, lowered, screened
 
 _REPORT_VERBS = (
     r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
@@ -44,7 +45,7 @@ _REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
 _TRAIL_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$", re.IGNORECASE)
 #: The characters a trailing attribution can start with.
 _TRAIL_OPENER = re.compile(r"[,”\"\s]")
-_QUOTE_END = re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)")
+_QUOTE_END = screened(re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)"))
 _INITIAL_END = re.compile(
     r",\s+(?!which\b|who\b|where\b|that\b|a\s|an\s|including\b|the\s+(?:[\w-]+\s+){0,2}"
     r"(?:base|city|town|province|capital|border)\b)",
@@ -52,6 +53,7 @@ _INITIAL_END = re.compile(
 )
 _BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
 _MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
 
 
@@ -157,12 +159,42 @@ def _action_follows(sentence: str, position: int, lexicon: Lexicon) -> bool:
     return bool(hits) and not sentence[position : position + hits[0].start].strip(" ").count(" ")
 
 
-def split_clauses(sentence: str, span: tuple[int, int], lexicon: Lexicon) -> list[Clause]:
-    """Cut ``sentence[span[0]:span[1]]`` into clauses at link cues and separators."""
+def _cues_within(
+    sentence: str, start: int, end: int, lexicon: Lexicon, found: Sequence[Hit] | None
+) -> list[Hit]:
+    """The cues of ``sentence[start:end]`` (offsets into it), taken from ``found`` (the cues
+    of the whole sentence, or of it with its whitespace made spaces) where they must be the
+    same: no cue crosses either end, and the characters just outside the span cannot
+    continue a word, so every phrase boundary check gives the same answer in both."""
+    if (
+        found is not None
+        and (start == 0 or not _WORD_OR_HYPHEN.match(sentence, start - 1))
+        and (end >= len(sentence) or not _WORD_OR_HYPHEN.match(sentence, end))
+        and not any(h.start < start < h.end or h.start < end < h.end for h in found)
+    ):
+        return [
+            Hit(h.start - start, h.end - start, sentence[h.start : h.end], h.value)
+            for h in found
+            if start <= h.start and h.end <= end
+        ]
+    return lexicon.cues.find(sentence[start:end])
+
+
+def split_clauses(
+    sentence: str,
+    span: tuple[int, int],
+    lexicon: Lexicon,
+    sentence_cues: Sequence[Hit] | None = None,
+) -> list[Clause]:
+    """Cut ``sentence[span[0]:span[1]]`` into clauses at link cues and separators.
+
+    ``sentence_cues``: ``lexicon.cues.find`` over the whole sentence (or over it with its
+    whitespace made spaces), if already found; it spares a second scan.
+    """
     start, end = span
     cues = [
         h
-        for h in lexicon.cues.find(sentence[start:end])
+        for h in _cues_within(sentence, start, end, lexicon, sentence_cues)
         if h.value in LINK_KINDS or h.value in ("separator", "simultaneous")
     ]
     clauses: list[Clause] = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from analysis.dates import DateMatch, find_dates
 from analysis.extract_casualties import Casualties, find_casualties
@@ -21,6 +22,7 @@ from analysis.lexicon import (
     foldable,
     lowered,
     phrase_key,
+    screened,
 )
 from analysis.numbers import QUANTITY, match_count
 
@@ -136,7 +138,20 @@ _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
-_QUANTITY_LOWER = lowered(QUANTITY)
+#: The ASCII characters ``_SPACE`` matches, each made a space.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if _SPACE.match(chr(c))})
+_QUANTITY_LOWER = screened(lowered(QUANTITY))
+#: ``_SPEAKER`` without its "^", to match at a position rather than on a slice.
+_SPEAKER_AT = re.compile(_SPEAKER.pattern.removeprefix("^"), _SPEAKER.flags)
+_SPEAKER_LOWER = lowered(_SPEAKER_AT)
+
+
+_ONE_WORD_GAP = re.compile(r"(?:\s+[\w-]+)?\s+")
+_SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
+_UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
+_SINCE_OR_FROM = re.compile(r"since|from", re.I)
+_POSSESSIVE_S = re.compile(r"['’]s\b")
+_HAVE_BEEN_HIT = re.compile(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", re.I)
 
 
 @dataclass(frozen=True)
@@ -185,6 +200,63 @@ class Reading:
     anchor_span_start: int = -1
 
 
+class _LookBack(NamedTuple):
+    """The patterns a clause is searched with, as written or for lowered text."""
+
+    infinitive: re.Pattern
+    passive: re.Pattern
+    since: re.Pattern
+    until: re.Pattern
+    novel: re.Pattern
+    definite: re.Pattern
+    indefinite: re.Pattern
+    under: re.Pattern
+    numbered: re.Pattern
+    support: re.Pattern
+    present_perfect: re.Pattern
+    intent: re.Pattern
+    group_anaphor: re.Pattern
+    agent_by: re.Pattern
+    not_agent_by: re.Pattern
+    target_prep: re.Pattern
+    date_word: re.Pattern
+    locative: re.Pattern
+    relative_direction: re.Pattern
+    times: re.Pattern
+    have_been_hit: re.Pattern
+
+
+_LOOK_BACK = _LookBack(
+    _INFINITIVE,
+    _PASSIVE,
+    _SINCE,
+    _UNTIL,
+    _NOVEL,
+    _DEFINITE,
+    _INDEFINITE,
+    _UNDER,
+    _NUMBERED,
+    _SUPPORT,
+    _PRESENT_PERFECT,
+    _INTENT,
+    _GROUP_ANAPHOR,
+    _AGENT_BY,
+    _NOT_AGENT_BY,
+    _TARGET_PREP,
+    _DATE_WORD,
+    _LOCATIVE,
+    _RELATIVE_DIRECTION,
+    _TIMES,
+    _HAVE_BEEN_HIT,
+)
+_LOOK_BACK_FORMS = tuple(lowered(p) for p in _LOOK_BACK)
+#: The same for lowered text (see analysis.lexicon.foldable), screened; ``None`` if one of
+#: them cannot be lowered.
+_LOOK_BACK_LOWER = (
+    None if None in _LOOK_BACK_FORMS else _LookBack(*(screened(p) for p in _LOOK_BACK_FORMS))
+)
+
+
 def _tail(text: str, end: int, width: int = 80) -> str:
     # The patterns tested on the text before a word look back a few words only; a bounded
     # window keeps each test from rescanning the whole clause.
@@ -226,11 +298,11 @@ def _intercepted(text, anchor, initiator, target, after):
     return None, initiator if initiator is not None else target
 
 
-def _target_prep(tail: str) -> bool:
+def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
     """True when ``tail`` ends in a preposition phrase that makes what follows a target
     ("on the", "against"); "On Friday the" is a date, not a preposition of the action."""
-    m = _TARGET_PREP.search(tail)
-    return m is not None and not _DATE_WORD.search(m.group(0))
+    m = rx.target_prep.search(tail)
+    return m is not None and not rx.date_word.search(m.group(0))
 
 
 def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
@@ -252,8 +324,7 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
             continue
         rest = text[a.end : a.end + 60]
         gap_ok = any(
-            0 <= s - a.end <= 25 and re.fullmatch(r"(?:\s+[\w-]+)?\s+", text[a.end : s])
-            for s in starts
+            0 <= s - a.end <= 25 and _ONE_WORD_GAP.fullmatch(text[a.end : s]) for s in starts
         )
         if gap_ok or ADJ_ARMED.match(rest):
             role = "any"
@@ -267,13 +338,13 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
     return out
 
 
-def _choose_anchor(text: str, actions: list[Hit]) -> Hit | None:
-    usable = [h for h in actions if not _INFINITIVE.search(_tail(text, h.start))]
+def _choose_anchor(text: str, actions: list[Hit], rx: _LookBack = _LOOK_BACK) -> Hit | None:
+    usable = [h for h in actions if not rx.infinitive.search(_tail(text, h.start))]
     for kinds in (("noun", "verb", "ref"), ("kill",)):
         for hit in usable:
             if hit.value.kind not in kinds:
                 continue
-            if hit.value.kind == "kill" and _PASSIVE.search(_tail(text, hit.start)):
+            if hit.value.kind == "kill" and rx.passive.search(_tail(text, hit.start)):
                 continue
             return hit
     return None
@@ -308,24 +379,35 @@ class SentenceHits:
 
 def normalise_space(sentence: str) -> str:
     """``sentence`` with every whitespace character made a space (offsets unchanged)."""
+    if sentence.isascii():
+        return sentence.translate(_ASCII_SPACES)
     return _SPACE.sub(" ", sentence)
 
 
 def sentence_hits(
-    sentence: str, lexicon: Lexicon, actions: list[Hit] | None = None
+    sentence: str,
+    lexicon: Lexicon,
+    actions: list[Hit] | None = None,
+    spaced: str | None = None,
+    folded: str | None = None,
 ) -> SentenceHits:
     """Match every vocabulary and date expression over ``sentence`` once.
 
-    ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found.
+    ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found;
+    ``spaced``: :func:`normalise_space` (``sentence``), if already made; ``folded``: its
+    lower case, if made and :func:`analysis.lexicon.foldable` (``spaced``).
     """
-    text = normalise_space(sentence)
+    text = normalise_space(sentence) if spaced is None else spaced
+    # Lowered once for every vocabulary (see analysis.lexicon.foldable).
+    if folded is None and foldable(text):
+        folded = text.lower()
     return SentenceHits(
-        tuple(lexicon.actions.find(text) if actions is None else actions),
-        tuple(lexicon.actors.find(text)),
-        tuple(lexicon.places.find(text)),
-        tuple(lexicon.weapons.find(text)),
-        tuple(lexicon.cues.find(text)),
-        tuple(find_dates(text)),
+        tuple(lexicon.actions.find(text, folded) if actions is None else actions),
+        tuple(lexicon.actors.find(text, folded)),
+        tuple(lexicon.places.find(text, folded)),
+        tuple(lexicon.weapons.find(text, folded)),
+        tuple(lexicon.cues.find(text, folded)),
+        tuple(find_dates(text, folded)),
     )
 
 
@@ -336,7 +418,7 @@ def _share(items, spans: tuple[tuple[int, int], ...], offset: int) -> list:
         inside = [h for h in items if s <= h.start and h.end <= e]
     else:
         inside = [h for h in items if any(s <= h.start and h.end <= e for s, e in spans)]
-    if not inside:
+    if not inside or not offset:
         return inside
     if isinstance(inside[0], DateMatch):
         return [DateMatch(h.start - offset, h.end - offset, h.text, h.kind) for h in inside]
@@ -348,21 +430,44 @@ def read_clause(
     spans: tuple[tuple[int, int], ...],
     lexicon: Lexicon,
     hits: SentenceHits | None = None,
+    spaced: str | None = None,
 ) -> Reading:
-    """Read the clause made of ``spans`` of ``sentence`` (see :class:`Reading`)."""
+    """Read the clause made of ``spans`` of ``sentence`` (see :class:`Reading`).
+
+    ``spaced``: :func:`normalise_space` (``sentence``), if already made.
+    """
     offset = spans[0][0]
+    if spaced is None:
+        spaced = normalise_space(sentence)
     # Join the spans with spaces of the gap's length so offsets stay valid within `text`.
-    text = "".join(
-        (" " * (s - spans[i - 1][1]) if i else "") + sentence[s:e] for i, (s, e) in enumerate(spans)
-    )
-    text = re.sub(r"\s", " ", text)
+    if len(spans) == 1:
+        text = spaced[offset : spans[0][1]]
+    else:
+        text = "".join(
+            (" " * (s - spans[i - 1][1]) if i else "") + spaced[s:e]
+            for i, (s, e) in enumerate(spans)
+        )
     hits = hits or sentence_hits(sentence, lexicon)
     actions = _share(hits.actions, spans, offset)
-    actors = [a for a in _share(hits.actors, spans, offset) if not _SPEAKER.match(text[a.end :])]
+    # Lowered text is searched faster and matches the same (analysis.lexicon.foldable).
+    clause_folded = text.lower() if foldable(text) else None
+    if _SPEAKER_LOWER is not None and clause_folded is not None:
+        speaker, speaker_text = _SPEAKER_LOWER, clause_folded
+    else:
+        speaker, speaker_text = _SPEAKER_AT, text
+    actors = [
+        a for a in _share(hits.actors, spans, offset) if not speaker.match(speaker_text, a.end)
+    ]
     dates = _share(hits.dates, spans, offset)
     weapon_hits = _share(hits.weapons, spans, offset)
     actors = _adjectives(text, actors, actions, weapon_hits)
     casualties = find_casualties(text, lexicon)
+    # The look-back patterns search lowered text where that matches the same (see
+    # analysis.lexicon.foldable): ``lt`` is the text they search.
+    if _LOOK_BACK_LOWER is not None and clause_folded is not None:
+        lt, rx = clause_folded, _LOOK_BACK_LOWER
+    else:
+        lt, rx = text, _LOOK_BACK
     # "12 May 2022" holds no modal "may": cues inside date expressions do not count.
     date_spans = [(d.start, d.end) for d in dates]
     cues = [
@@ -379,8 +484,8 @@ def read_clause(
             d
             for d in dates
             if d.kind == "past_period"
-            or re.match(r"(?:since|from)\b", d.text, re.I)
-            or _SINCE.search(_tail(text, d.start))
+            or _SINCE_WORD.match(d.text)
+            or rx.since.search(_tail(lt, d.start))
         ),
         None,
     )
@@ -388,18 +493,14 @@ def read_clause(
         (
             d
             for d in dates
-            if d is not since
-            and (
-                re.match(r"(?:until|till|through)\b", d.text, re.I)
-                or _UNTIL.search(_tail(text, d.start))
-            )
+            if d is not since and (_UNTIL_WORD.match(d.text) or rx.until.search(_tail(lt, d.start)))
         ),
         None,
     )
     period_span = (-1, -1)
     if since is not None:
-        opener = _SINCE.search(_tail(text, since.start))
-        own = since.kind == "past_period" or re.match(r"since|from", since.text, re.I)
+        opener = rx.since.search(_tail(lt, since.start))
+        own = since.kind == "past_period" or _SINCE_OR_FROM.match(since.text)
         p_start = opener.start() if opener and not own else since.start
         comma = text.find(",", since.end, since.end + 40)
         p_end = max(since.end, until.end if until else 0)
@@ -407,7 +508,7 @@ def read_clause(
         period_span = (p_start, p_end)
     date = next((d for d in dates if d is not since and d is not until), None)
     in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
-    anchor = _choose_anchor(text, in_period)
+    anchor = _choose_anchor(lt, in_period, rx)
     if anchor is not None and casualties.spans:
         # Casualties belong to the action named just before them ("the drone attack and
         # the U.S. response, which he said killed ...").
@@ -417,10 +518,11 @@ def read_clause(
         ]
         anchor = earlier[-1] if earlier else anchor
     before = text[: anchor.start] if anchor else text
+    lbefore = lt[: anchor.start] if anchor else lt
 
     definite = passive = bare_plural = novel = near = False
     if anchor is not None:
-        novel = bool(_NOVEL.search(before[-40:]))
+        novel = bool(rx.novel.search(lbefore[-40:]))
         if date is not None:
             gap = text[date.end : anchor.start]
             near = 0 <= date.start - anchor.end <= 25 or (
@@ -428,24 +530,28 @@ def read_clause(
             )
         definite = (
             anchor.value.kind == "noun"
-            and bool(_DEFINITE.search(before[-80:]))
-            and not _INDEFINITE.search(before[-40:])
+            and bool(rx.definite.search(lbefore[-80:]))
+            and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
-        passive = anchor.value.kind in ("verb", "kill") and bool(_PASSIVE.search(before[-40:]))
+        passive = anchor.value.kind in ("verb", "kill") and bool(rx.passive.search(lbefore[-40:]))
         # "came under attack", "have come under fire": the subject is what was attacked.
-        passive = passive or bool(_UNDER.search(before[-30:] + anchor.text[:6]))
+        passive = passive or bool(
+            rx.under.search(
+                lbefore[-30:] + (anchor.text[:6].lower() if lt is not text else anchor.text[:6])
+            )
+        )
         plural = anchor.text.lower().endswith("s") and anchor.value.kind == "noun"
         bare_plural = (
             plural
             and not definite
-            and not _INDEFINITE.search(before[-40:])
-            and not _NUMBERED.search(before[-30:])
-            and not _SUPPORT.search(before[-80:])
+            and not rx.indefinite.search(lbefore[-40:])
+            and not rx.numbered.search(lbefore[-30:])
+            and not rx.support.search(lbefore[-80:])
         )
-        if _PRESENT_PERFECT.search(before[-60:]) and date is None and not since:
+        if rx.present_perfect.search(lbefore[-60:]) and date is None and not since:
             generic = True
-        if _INTENT.search(before[-60:]):
+        if rx.intent.search(lbefore[-60:]):
             generic = True
 
     since_span = period_span
@@ -454,26 +560,26 @@ def read_clause(
     target: ActorEntry | None = None
     subject: ActorEntry | None = None
     victim_ranges = casualties.spans
-    group_anaphor = bool(anchor and _GROUP_ANAPHOR.search(text[anchor.end : anchor.end + 40]))
+    group_anaphor = bool(anchor and rx.group_anaphor.search(lt[anchor.end : anchor.end + 40]))
     if anchor is not None:
         after = [a for a in usable if a.start >= anchor.end]
         prior = [a for a in usable if a.end <= anchor.start]
         for a in after:
-            head = text[anchor.end : a.start]
+            head = lt[anchor.end : a.start]
             if (
                 len(head) < 60
-                and _AGENT_BY.search(head)
-                and not _NOT_AGENT_BY.search(_tail(text, a.start))
+                and rx.agent_by.search(head)
+                and not rx.not_agent_by.search(_tail(lt, a.start))
             ):
                 initiator = a.value
                 break
-        possessive = [a for a in prior if re.match(r"['’]s\b", text[a.end : a.end + 3])]
+        possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
         if initiator is None and possessive and anchor.start - possessive[-1].end < 30:
             initiator = possessive[-1].value
         subject_candidates = [
             a
             for a in prior
-            if not _target_prep(_tail(text, a.start))
+            if not _target_prep(_tail(lt, a.start), rx)
             and not any(s <= a.start < e for s, e in victim_ranges)
         ]
         if subject_candidates:
@@ -490,12 +596,12 @@ def read_clause(
                 if initiator is not None and a.value == initiator:
                     continue
                 if (
-                    _LOCATIVE.search(_tail(text, a.start))
+                    rx.locative.search(_tail(lt, a.start))
                     and phrase_key(a.text) in lexicon.places.table
                 ):
                     continue
-                if _AGENT_BY.search(text[anchor.end : a.start]) and not _NOT_AGENT_BY.search(
-                    _tail(text, a.start)
+                if rx.agent_by.search(lt[anchor.end : a.start]) and not rx.not_agent_by.search(
+                    _tail(lt, a.start)
                 ):
                     continue
                 target = a.value
@@ -516,7 +622,7 @@ def read_clause(
     places = [
         p
         for p in _share(hits.places, spans, offset)
-        if not _RELATIVE_DIRECTION.search(_tail(text, p.start))
+        if not rx.relative_direction.search(_tail(lt, p.start))
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
@@ -528,7 +634,7 @@ def read_clause(
 
     times_count = None
     times_hit = ""
-    times = _TIMES.search(text)
+    times = rx.times.search(lt)
     if times:
         # Lowered text is searched faster and matches the same (analysis.lexicon.foldable).
         head = text[: times.start()]
@@ -538,9 +644,7 @@ def read_clause(
                 found = match_count(head[q.start() : q.end()])
                 times_count = found[0].low if found else None
                 times_hit = head[q.start() : q.end()] + " times"
-    cumulative = bool(since) or bool(
-        re.search(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", text, re.I)
-    )
+    cumulative = bool(since) or bool(rx.have_been_hit.search(lt))
     armed = tuple(_ref(a.value) for a in actors if lexicon.sides.get(a.value.side) == "armed_group")
     return Reading(
         text=text,

@@ -19,6 +19,12 @@ from typing import NamedTuple
 
 from analysis.cli import UsageError
 
+try:  # the regex parser is private: without it, patterns are simply not screened
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover - other Python versions
+    _sre = _sre_parse = None
+
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[1] / "data" / "lexicon"
 
 ACTION_KINDS = ("noun", "verb", "kill", "ref")
@@ -110,18 +116,29 @@ class Matcher:
     pattern: re.Pattern
     table: dict
 
-    def find(self, text: str) -> list[Hit]:
-        """All non-overlapping phrases in ``text``, left to right, longest first at a position."""
+    def find(self, text: str, folded: str | None = None) -> list[Hit]:
+        """All non-overlapping phrases in ``text``, left to right, longest first at a position.
+
+        ``folded``: ``text.lower()`` if :func:`foldable` (``text``) is known to hold (it
+        spares the test and the lowering when several vocabularies scan one text).
+        """
         if not self.table:
             return []
         table = self.table
         fast, guard = _lowered_matcher(self.pattern)
-        if fast is not None and foldable(text):
-            searched = text.lower()
-            # Case-sensitive phrases ("US") cannot match lowered text: the lowered pattern
-            # serves only where none of them could match in any case.
-            if guard is None or guard.search(searched) is None:
-                spans = [m.span() for m in fast.finditer(searched)]
+        if fast is not None and (folded is not None or foldable(text)):
+            searched = text.lower() if folded is None else folded
+            spans = [m.span() for m in fast.finditer(searched)]
+            # The lowered pattern matches its case-sensitive phrases ("US") in any case, so
+            # it finds every match of the pattern and maybe more: a match that can start
+            # with one of those phrases stands only if the pattern finds it too. Before
+            # it, neither pattern matched anywhere; after it, both go on from its end.
+            pattern = self.pattern
+            if guard is None or all(
+                guard.match(searched, s) is None
+                or ((m := pattern.match(text, s)) is not None and m.end() == e)
+                for s, e in spans
+            ):
                 return [Hit(s, e, text[s:e], table[phrase_key(text[s:e])]) for s, e in spans]
         return [
             Hit(m.start(), m.end(), m.group(0), table[phrase_key(m.group(0))])
@@ -135,16 +152,19 @@ _LOWERED_MATCHERS: dict[int, tuple[re.Pattern, re.Pattern | None, re.Pattern | N
 
 
 def _lowered_matcher(pattern: re.Pattern) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """:func:`lowered` ``pattern`` and a guard that finds, in lowered text, every place
-    where one of its case-sensitive phrases could start (``None``: it has none)."""
+    """:func:`lowered` ``pattern`` with its case-sensitive phrases made case-insensitive
+    too, and a guard that matches, in lowered text, where one of those phrases could start
+    (``None``: it has none)."""
     cached = _LOWERED_MATCHERS.get(id(pattern))
     if cached is not None and cached[0] is pattern:
         return cached[1], cached[2]
-    bodies = re.findall(r"\(\?-i:((?:[^()\\]|\\.)*)\)", pattern.pattern)
+    case_group = r"\(\?-i:((?:[^()\\]|\\.)*)\)"
+    bodies = re.findall(case_group, pattern.pattern)
     fast, guard = lowered(pattern), None
     if bodies:
-        guard = lowered(re.compile(r"(?<![\w-])(?:" + "|".join(bodies) + ")", re.IGNORECASE))
-        fast = fast if guard is not None else None
+        guard = lowered(re.compile("(?:" + "|".join(bodies) + ")", re.IGNORECASE))
+        folded = re.compile(re.sub(case_group, r"(?:\1)", pattern.pattern), pattern.flags)
+        fast = lowered(folded) if guard is not None else None
     if len(_LOWERED_MATCHERS) > 64:
         _LOWERED_MATCHERS.clear()
     _LOWERED_MATCHERS[id(pattern)] = (pattern, fast, guard)
@@ -214,6 +234,96 @@ def lowered(pattern: re.Pattern) -> re.Pattern | None:
         lambda m: m.group(0) if m.group(0)[0] in "\\(" else m.group(0).lower(), pattern.pattern
     )
     return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
+class _Unscreenable(Exception):
+    pass
+
+
+#: Character classes a screen may hold, as written in a set.
+_CATEGORIES = {
+    _sre.CATEGORY_DIGIT: r"\d",
+    _sre.CATEGORY_SPACE: r"\s",
+    _sre.CATEGORY_WORD: r"\w",
+}
+
+
+def _first_chars(items) -> tuple[set, bool]:
+    """The character set items that can start a match of the parsed sequence ``items`` and
+    whether the sequence can match without consuming any character."""
+    out: set = set()
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero-width: the first character is consumed further on
+        if op is _sre.LITERAL:
+            out.add((_sre.LITERAL, av))
+            return out, False
+        if op is _sre.IN:
+            for item_op, item in av:
+                allowed = item_op in (_sre.LITERAL, _sre.RANGE) or (
+                    item_op is _sre.CATEGORY and item in _CATEGORIES
+                )
+                if not allowed:
+                    raise _Unscreenable  # negated sets and the rest: no screen
+                out.add((item_op, item))
+            return out, False
+        if op is _sre.SUBPATTERN:
+            if av[1] or av[2]:
+                raise _Unscreenable  # inline flags inside
+            found, nullable = _first_chars(av[3].data)
+        elif op is _sre.BRANCH:
+            found, nullable = set(), False
+            for branch in av[1]:
+                chars, empty = _first_chars(branch.data)
+                found |= chars
+                nullable = nullable or empty
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
+            low, high, body = av
+            if high == 0:
+                continue
+            found, nullable = _first_chars(body.data)
+            nullable = nullable or low == 0
+        else:
+            raise _Unscreenable
+        out |= found
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _class_char(code: int) -> str:
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+@functools.lru_cache(maxsize=256)
+def screened(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` behind a look-ahead for the characters its matches can start with.
+
+    The look-ahead holds wherever a match can start, so the matches are the same; the
+    engine then skips most positions with one character test instead of trying every
+    alternative there. ``pattern`` itself when the set cannot be worked out (case-insensitive
+    patterns, negated sets, back-references, inline flags) or a match can be empty.
+    """
+    if pattern.flags & re.IGNORECASE or _sre_parse is None:
+        return pattern
+    try:
+        chars, nullable = _first_chars(_sre_parse.parse(pattern.pattern, pattern.flags).data)
+    except _Unscreenable:
+        return pattern
+    if nullable or not chars:
+        return pattern
+    parts = []
+    for op, av in sorted(chars, key=repr):
+        if op is _sre.LITERAL:
+            parts.append(_class_char(av))
+        elif op is _sre.RANGE:
+            parts.append(f"{_class_char(av[0])}-{_class_char(av[1])}")
+        else:
+            parts.append(_CATEGORIES[av])
+    try:
+        return re.compile(f"(?=[{''.join(parts)}])(?:{pattern.pattern})", pattern.flags)
+    except re.error:
+        return pattern
 
 
 @functools.lru_cache(maxsize=8192)

@@ -79,11 +79,25 @@ _FORMS = (
     ("one", r"a\s+single|another|one|an|a"),
 )
 _LEADING = {name: re.compile(rf"(?:{rx})(?![\w-])", re.IGNORECASE) for name, rx in _FORMS}
+#: Every form at once, each in a group named after it: the group that matched is the first
+#: form of ``_LEADING`` that matches (inner groups do not capture).
+_FIRST_FORM = re.compile(
+    "|".join(
+        f"(?P<{name}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', rx)})(?![\\w-])" for name, rx in _FORMS
+    ),
+    re.IGNORECASE,
+)
+_FORM_ORDER = tuple(_LEADING.items())
+_FORM_INDEX = {name: i for i, (name, _) in enumerate(_FORM_ORDER)}
 #: Finds count phrases anywhere in a text.
 QUANTITY = re.compile(
     "|".join(f"(?:{re.sub(r'[(][?]P<[a-z]+>', '(?:', rx)})" for _, rx in _FORMS[:-1]),
     re.IGNORECASE,
 )
+
+
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+_TOKEN_BREAK = re.compile(r"[\s-]+")
 
 
 @dataclass(frozen=True)
@@ -112,11 +126,11 @@ VAGUE = Count(None, None, None, vague=True)
 def word_number(text: str) -> int | None:
     """Value of digits or number words ("14", "2,500", "twenty-five", "two dozen", "a hundred")."""
     text = text.strip().lower()
-    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", text):
+    if _DIGITS.fullmatch(text):
         return int(text.replace(",", ""))
     total = 0
     current = 0
-    for token in re.split(r"[\s-]+", text):
+    for token in _TOKEN_BREAK.split(text):
         if token == "and":
             continue
         if token in MULTIPLIERS:
@@ -132,7 +146,11 @@ def word_number(text: str) -> int | None:
 
 def match_count(text: str) -> tuple[Count, int] | None:
     """Read a count phrase at the start of ``text``; return the count and its length."""
-    for name, rx in _LEADING.items():
+    first = _FIRST_FORM.match(text)
+    if first is None:
+        return None
+    # The forms before the first that matches need not be tried again.
+    for name, rx in _FORM_ORDER[_FORM_INDEX[first.lastgroup] :]:
         m = rx.match(text)
         if m is None:
             continue

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.dates import find_dates
-from analysis.lexicon import BoilerplateRule, foldable, lowered
+from analysis.lexicon import BoilerplateRule, foldable, lowered, screened
 
 ABBREVIATIONS = frozenset(
     (
@@ -31,7 +31,7 @@ ABBREVIATIONS = frozenset(
         *("oct", "nov", "dec", "no", "a.m", "p.m"),
     )
 )
-_FINAL = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(.*\)\s*$""")
+_FINAL = screened(re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(.*\)\s*$"""))
 _BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 #: A wire dateline: "ERBIL, Kurdistan Region – ", "WASHINGTON, Feb 3 (Reuters) - ",
 #: "BEIRUT (AP) — ", "BAGHDAD, Iraq, Jan 5 – ", or a city in title case before an agency
@@ -49,6 +49,13 @@ _UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
 
 
+_LINE = re.compile(r"[^\n]*\S[^\n]*")
+_ENDS_IN_INITIAL = re.compile(r"\b[A-Z]\.$")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?…]?[\"'”’)\]]*$")
+_ONE_LETTER = re.compile(r"[a-z]")
+_NON_WORD = re.compile(r"\W+")
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence: index in the article, raw span, paragraph number and role."""
@@ -63,7 +70,7 @@ class Sentence:
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
     """Spans of non-empty lines, with lines joined where a sentence was broken across them."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    spans = [(m.start(), m.end()) for m in _LINE.finditer(text)]
     joined: list[tuple[int, int]] = []
     for start, end in spans:
         if joined:
@@ -72,7 +79,8 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
             nxt = text[start:end].lstrip()
             # "U.\n\nS and Coalition": a line ending in an initial, or a next line that
             # starts in lower case, continues the same sentence.
-            if re.search(r"\b[A-Z]\.$", prev) or nxt[:1].islower():
+            # (The pattern can only match the last two characters and the one before.)
+            if _ENDS_IN_INITIAL.search(prev[-3:]) or nxt[:1].islower():
                 joined[-1] = (prev_start, end)
                 continue
         joined.append((start, end))
@@ -82,13 +90,24 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     ]
 
 
+def _last_word(piece: str) -> re.Match | None:
+    """``_LAST_WORD.search(piece)``, tried first on the last 40 characters: a match there
+    that does not start at their first character is the leftmost match of the whole."""
+    window = max(0, len(piece) - 40)
+    if window:
+        found = _LAST_WORD.search(piece, window)
+        if found is not None and found.start() > window:
+            return found
+    return _LAST_WORD.search(piece)
+
+
 def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
     pieces = []
     cursor = start
     for m in _BOUNDARY.finditer(text, start, end):
-        word = re.search(r"([\w.]+)[.!?…]?[\"'”’)\]]*$", text[cursor : m.start() + 1])
+        word = _last_word(text[cursor : m.start() + 1])
         token = word.group(1).lower().rstrip(".") if word else ""
-        if text[m.start()] == "." and (token in ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
+        if text[m.start()] == "." and (token in ABBREVIATIONS or _ONE_LETTER.fullmatch(token)):
             continue
         pieces.append((cursor, m.end()))
         cursor = m.end()
@@ -103,9 +122,15 @@ def _has_final_punctuation(paragraph: str) -> bool:
     return bool(_FINAL.search(paragraph))
 
 
-def _same_title(line: str, title: str) -> bool:
-    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
-    return bool(title) and norm(line).startswith(norm(title))
+def _norm(s: str) -> str:
+    return _NON_WORD.sub(" ", s).strip().lower()
+
+
+def _same_title(line: str, title: str, title_norm: str | None = None) -> bool:
+    """``title_norm``: ``_norm(title)``, if already made."""
+    if not title:
+        return False
+    return _norm(line).startswith(_norm(title) if title_norm is None else title_norm)
 
 
 #: id(rules) -> (rules, their joined patterns); the rules are kept so the id stays theirs.
@@ -139,24 +164,38 @@ def _scope_patterns(
             alone.insert(0, re.compile("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")", re.I))
         # Each with its form for lowered text, unless an inline flag could change its case.
         out[scope] = tuple(
-            (p, None if _INLINE_FLAGS.search(p.pattern) else lowered(p)) for p in alone
+            (p, None if _INLINE_FLAGS.search(p.pattern) else _lowered_screened(p)) for p in alone
         )
     _JOINED[id(rules)] = (rules, out)
     return out
 
 
-def _matches(scope: str, text: str, rules: tuple[BoilerplateRule, ...]) -> bool:
+def _lowered_screened(pattern: re.Pattern) -> re.Pattern | None:
+    """:func:`lowered` ``pattern``, :func:`screened` unless it is anchored at the start
+    (where the screen only costs)."""
+    low = lowered(pattern)
+    if low is None or pattern.pattern.startswith("^"):
+        return low
+    return screened(low)
+
+
+def _matches(
+    scope: str, text: str, rules: tuple[BoilerplateRule, ...], folded: str | None = None
+) -> bool:
+    """``folded``: ``text.lower()`` if :func:`foldable` (``text``) is known to hold."""
     # Lowered text is searched faster and matches the same (analysis.lexicon.foldable).
-    folded = text.lower() if foldable(text) else None
-    return any(
-        p.search(text) if low is None or folded is None else low.search(folded)
-        for p, low in _scope_patterns(rules)[scope]
-    )
+    if folded is None and foldable(text):
+        folded = text.lower()
+    for p, low in _scope_patterns(rules)[scope]:
+        if (p.search(text) if low is None or folded is None else low.search(folded)) is not None:
+            return True
+    return False
 
 
 def _boilerplate_scope(paragraph: str, rules: tuple[BoilerplateRule, ...]) -> str | None:
+    folded = paragraph.lower() if foldable(paragraph) else None
     for scope in ("rest", "paragraph", "sentence"):
-        if _matches(scope, paragraph, rules):
+        if _matches(scope, paragraph, rules, folded):
             return scope
     return None
 
@@ -183,6 +222,7 @@ def split_sentences(
     rest = False
     headline_seen = False
     body_started = False
+    title_norm = _norm(title) if title else ""
     for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
         paragraph = text[p_start:p_end]
         # Once a "rest" rule has matched, everything after it is boilerplate anyway.
@@ -191,10 +231,10 @@ def split_sentences(
         if rest or scope == "paragraph":
             role = "boilerplate"
         elif p_index == 0 and (
-            not _has_final_punctuation(paragraph) or _same_title(paragraph, title)
+            not _has_final_punctuation(paragraph) or _same_title(paragraph, title, title_norm)
         ):
             role, headline_seen = "headline", True
-        elif _same_title(paragraph, title):
+        elif _same_title(paragraph, title, title_norm):
             role = "headline"
         elif not _has_final_punctuation(paragraph):
             role = "heading"
