@@ -385,6 +385,9 @@ def caveats_markdown(models: dict) -> str:
         "The Hawkes goodness-of-fit p-values ignore that the parameters were estimated; the "
         "likelihood-ratio test against 'no excitation' uses a parametric bootstrap with few "
         "replications, so its smallest possible p-value is 1/(reps+1).",
+        "The Hawkes baseline rate is constant over the period. When the weekly counts have "
+        "change points, part of what the model reports as excitation is that trend: read "
+        "the branching estimates together with the change points.",
     ]
     if models.get("reasons"):
         items += [f"*{m}*: {why}" for m, why in sorted(models["reasons"].items())]
