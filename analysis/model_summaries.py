@@ -291,11 +291,11 @@ def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
             src, dst = names[label[0]], names[label[-1]]
             b = h["branching"][label]
             test = h["cross_tests"][label]
-            verdict = "a clear" if test["p_value"] < 0.05 else "no clear"
             lines.append(
                 f"- Each event by **{src}** is followed by about {b['estimate']:.2f} extra events "
                 f"by **{dst}** (95% interval {b['ci_low']:.2f} to {b['ci_high']:.2f}): "
-                f"{verdict} sign that {dst} responds to {src} within days."
+                f"{_excitation_verdict(test['p_value'], b['ci_low'])} that {dst} responds to "
+                f"{src} soon after."
             )
         hl = h["half_life_days"]
         lines.append(
@@ -392,3 +392,15 @@ def caveats_markdown(models: dict) -> str:
     if models.get("reasons"):
         items += [f"*{m}*: {why}" for m, why in sorted(models["reasons"].items())]
     return "**Caveats.**\n\n" + "\n".join(f"- {item}" for item in items)
+
+
+def _excitation_verdict(p_value: float, ci_low: float) -> str:
+    """Words for one direction of cross-excitation; "clear" needs the test and the interval
+    to agree, so a reader never sees "clear" next to an interval that reaches zero."""
+    if p_value >= 0.05:
+        return "no clear sign"
+    if round(ci_low, 2) > 0:
+        return f"a clear sign (test against no effect p = {p_value:.2g})"
+    return (
+        f"a weak sign (the test rejects no effect, p = {p_value:.2g}, but the interval reaches 0)"
+    )

@@ -115,3 +115,11 @@ def test_granger_degenerate_input_gives_nan():
     out = granger.granger_test(np.zeros(20), np.ones(20))
     assert np.isnan(out["stat"]) and np.isnan(out["p_value"])
     assert np.isnan(granger.granger_test(np.ones(4), np.ones(4))["stat"])
+
+
+def test_summary_never_calls_an_effect_clear_when_its_interval_reaches_zero():
+    from analysis.model_summaries import _excitation_verdict
+
+    assert _excitation_verdict(0.2, 0.05).startswith("no clear")
+    assert _excitation_verdict(0.01, 0.03).startswith("a clear")
+    assert _excitation_verdict(0.02, 0.0003).startswith("a weak")
