@@ -20,7 +20,7 @@ from analysis.importers.common import (
     assemble,
     bad_value,
     clean,
-    convert_file,
+    convert_files,
     join_sources,
     map_sides,
     parse_dates,
@@ -174,11 +174,11 @@ def import_files(
     lexicon: Mapping[str, str] | None = None,
 ) -> list[pd.DataFrame]:
     """Convert ACLED export files; returns one frame of event rows per file."""
-    frames = []
-    for path in paths:
-        spec = AcledSpec(str(path), side_map, side_map_name, origin, lexicon)
-        kwargs = {"chunksize": chunksize} if chunksize else {}
-        frames.append(
-            convert_file(path, FORMAT, known, lambda c, s=spec: convert_chunk(c, s), **kwargs)
-        )
-    return frames
+    return convert_files(
+        paths,
+        lambda path: AcledSpec(path, side_map, side_map_name, origin, lexicon),
+        FORMAT,
+        known,
+        convert_chunk,
+        chunksize,
+    )

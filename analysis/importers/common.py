@@ -411,6 +411,26 @@ def lexicon_side_map(path: str | os.PathLike) -> dict[str, str]:
 # --- driving and writing -------------------------------------------------------------------
 
 
+def convert_files(
+    paths: Iterable[str | os.PathLike],
+    make_spec: Callable[[str], object],
+    fmt: Format,
+    known: Iterable[Format],
+    convert_chunk: Callable[[pd.DataFrame, object], pd.DataFrame],
+    chunksize: int | None = None,
+) -> list[pd.DataFrame]:
+    """Convert each file with its own spec (``make_spec(path)``); one frame per file."""
+    known = tuple(known)
+    kwargs = {"chunksize": chunksize} if chunksize else {}
+    frames = []
+    for path in paths:
+        spec = make_spec(str(path))
+        frames.append(
+            convert_file(path, fmt, known, lambda c, s=spec: convert_chunk(c, s), **kwargs)
+        )
+    return frames
+
+
 def convert_file(
     path: str | os.PathLike,
     fmt: Format,

@@ -19,7 +19,7 @@ from analysis.importers.common import (
     assemble,
     bad_value,
     clean,
-    convert_file,
+    convert_files,
     join_sources,
     map_sides,
     parse_dates,
@@ -165,11 +165,11 @@ def import_files(
     lexicon: Mapping[str, str] | None = None,
 ) -> list[pd.DataFrame]:
     """Convert GED CSV files; returns one frame of event rows per file."""
-    frames = []
-    for path in paths:
-        spec = UcdpSpec(str(path), side_map, side_map_name, origin, lexicon)
-        kwargs = {"chunksize": chunksize} if chunksize else {}
-        frames.append(
-            convert_file(path, FORMAT, known, lambda c, s=spec: convert_chunk(c, s), **kwargs)
-        )
-    return frames
+    return convert_files(
+        paths,
+        lambda path: UcdpSpec(path, side_map, side_map_name, origin, lexicon),
+        FORMAT,
+        known,
+        convert_chunk,
+        chunksize,
+    )
