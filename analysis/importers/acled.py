@@ -23,6 +23,7 @@ from analysis.importers.common import (
     convert_files,
     join_sources,
     map_sides,
+    parse_coordinates,
     parse_dates,
     parse_numbers,
 )
@@ -146,12 +147,7 @@ def convert_chunk(frame: pd.DataFrame, spec: AcledSpec) -> pd.DataFrame:
             "country": frame["country"],
             "admin1": frame["admin1"],
             "location": frame["location"],
-            "latitude": parse_numbers(
-                frame["latitude"], source, "latitude", minimum=-90, maximum=90
-            ),
-            "longitude": parse_numbers(
-                frame["longitude"], source, "longitude", minimum=-180, maximum=180
-            ),
+            **parse_coordinates(frame, source),
             "fatalities_best": parse_numbers(
                 frame["fatalities"], source, "fatalities", integer=True, minimum=0
             ),

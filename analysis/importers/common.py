@@ -411,6 +411,16 @@ def lexicon_side_map(path: str | os.PathLike) -> dict[str, str]:
 # --- driving and writing -------------------------------------------------------------------
 
 
+def parse_coordinates(
+    frame: pd.DataFrame, source: str, latitude: str = "latitude", longitude: str = "longitude"
+) -> dict[str, pd.Series]:
+    """``latitude`` and ``longitude`` columns of ``frame`` as checked numbers (degrees)."""
+    return {
+        "latitude": parse_numbers(frame[latitude], source, latitude, minimum=-90, maximum=90),
+        "longitude": parse_numbers(frame[longitude], source, longitude, minimum=-180, maximum=180),
+    }
+
+
 def convert_files(
     paths: Iterable[str | os.PathLike],
     make_spec: Callable[[str], object],

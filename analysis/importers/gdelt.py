@@ -25,6 +25,7 @@ from analysis.importers.common import (
     IMPORTED,
     assemble,
     bad_value,
+    parse_coordinates,
     parse_dates,
     parse_numbers,
     text,
@@ -182,12 +183,7 @@ def convert_chunk(frame: pd.DataFrame, spec: GdeltSpec) -> pd.DataFrame:
             "country": text(frame["ActionGeo_CountryCode"]),
             "admin1": text(frame["ActionGeo_ADM1Code"]),
             "location": text(frame["ActionGeo_FullName"]),
-            "latitude": parse_numbers(
-                frame["ActionGeo_Lat"], source, "ActionGeo_Lat", minimum=-90, maximum=90
-            ),
-            "longitude": parse_numbers(
-                frame["ActionGeo_Long"], source, "ActionGeo_Long", minimum=-180, maximum=180
-            ),
+            **parse_coordinates(frame, source, "ActionGeo_Lat", "ActionGeo_Long"),
             "number_of_sources": n_sources,
             "sources": url,
             "origin": spec.origin,

@@ -30,8 +30,8 @@ from analysis.importers.common import (
     bad_value,
     clean,
     convert_file,
+    parse_coordinates,
     parse_dates,
-    parse_numbers,
 )
 
 ORIGIN = "iraq-2006-2008"
@@ -159,12 +159,7 @@ def convert_chunk(frame: pd.DataFrame, spec: IraqSpec) -> pd.DataFrame:
             **columns,
             "weapon": kinds.map(WEAPONS).fillna("").astype(object),
             "country": "Iraq",
-            "latitude": parse_numbers(
-                frame["latitude"], source, "latitude", minimum=-90, maximum=90
-            ),
-            "longitude": parse_numbers(
-                frame["longitude"], source, "longitude", minimum=-180, maximum=180
-            ),
+            **parse_coordinates(frame, source),
             "sources": f"{SOURCE_NAME}:{spec.dataset}",
             "number_of_sources": 1,
             "origin": spec.origin,

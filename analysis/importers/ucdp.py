@@ -22,6 +22,7 @@ from analysis.importers.common import (
     convert_files,
     join_sources,
     map_sides,
+    parse_coordinates,
     parse_dates,
     parse_numbers,
 )
@@ -137,12 +138,7 @@ def convert_chunk(frame: pd.DataFrame, spec: UcdpSpec) -> pd.DataFrame:
             "country": frame["country"],
             "admin1": frame["adm_1"],
             "location": frame["where_coordinates"],
-            "latitude": parse_numbers(
-                frame["latitude"], source, "latitude", minimum=-90, maximum=90
-            ),
-            "longitude": parse_numbers(
-                frame["longitude"], source, "longitude", minimum=-180, maximum=180
-            ),
+            **parse_coordinates(frame, source),
             "fatalities_low": low,
             "fatalities_best": best,
             "fatalities_high": high,
