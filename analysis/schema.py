@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.io import split_list
 
 #: Columns of the event table, in order. Importers build their tables with these.

@@ -25,8 +25,8 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis import atlas  # noqa: E402
-from analysis.cluster import make_options, open_client  # noqa: E402
+from analysis.scale import atlas
+from analysis.scale.cluster import make_options, open_client  # noqa: E402
 
 
 def write_table(out: Path, n_events: int, n_dyads: int, seed: int = 0, per_file: int = 250_000):

@@ -1,6 +1,6 @@
 """Time extraction of a synthetic corpus: in-process against a local cluster of 2 workers.
 
-The corpus recombines the seed articles' real sentences (``analysis.shards.recombined_corpus``)
+The corpus recombines the seed articles' real sentences (``shards.recombined_corpus``)
 and is written as JSON-lines shards that the workers read themselves. Default: 1,000
 articles; ``--full``: 100,000. Prints wall times, articles per second, the speed-up (goal
 >= 1.7x) and whether both paths gave byte-identical tables.
@@ -20,12 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis import distributed  # noqa: E402
-from analysis.cluster import make_options, open_client  # noqa: E402
-from analysis.corpus import load_corpus  # noqa: E402
-from analysis.lexicon import load_lexicon  # noqa: E402
-from analysis.pipeline import csv_bytes, tables_from_extractions  # noqa: E402
-from analysis.shards import recombined_corpus, write_shards  # noqa: E402
+from analysis.events.build import csv_bytes, tables_from_extractions  # noqa: E402
+from analysis.extract.corpus import load_corpus  # noqa: E402
+from analysis.extract.lexicon import load_lexicon  # noqa: E402
+from analysis.scale import distributed  # noqa: E402
+from analysis.scale.cluster import make_options, open_client  # noqa: E402
+from analysis.scale.shards import recombined_corpus, write_shards  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

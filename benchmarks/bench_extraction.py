@@ -14,8 +14,8 @@ import random
 import time
 from pathlib import Path
 
-from analysis.extract import extract_article
-from analysis.lexicon import load_lexicon
+from analysis.extract.article import extract_article
+from analysis.extract.lexicon import load_lexicon
 from analysis.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]

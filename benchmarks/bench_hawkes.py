@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from analysis.hawkes import fit_hawkes, simulate_hawkes
+from analysis.models.hawkes import fit_hawkes, simulate_hawkes
 
 MU = np.array([0.5, 0.4])
 ALPHA = np.array([[0.3, 0.1], [0.4, 0.2]])

@@ -16,8 +16,8 @@ import tracemalloc
 
 import numpy as np
 
-from analysis.lags import next_response
-from analysis.pairing import window_pairs
+from analysis.models.lags import next_response
+from analysis.models.pairing import window_pairs
 
 
 def simulate(n_events: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -128,7 +128,7 @@ def main() -> int:
         shutil.copytree(REPO / "analysis", src / "analysis")
         shutil.copy2(REPO / "requirements.lock", src / "requirements.lock")
         out = root / "reports"
-        command = [sys.executable, "-m", "analysis.cli", "reports", "--config", str(config)]
+        command = [sys.executable, "-m", "analysis.commands", "reports", "--config", str(config)]
         command += ["--out", str(out), "--only", name, "--jobs", str(jobs)]
         env = {**os.environ, "PYTHONPATH": str(src)}
         full, result = timed(command, env=env, cwd=src)

@@ -171,9 +171,9 @@ def evaluate(events: pd.DataFrame, gold: pd.DataFrame) -> dict:
 
 def system_events(articles: Path, metadata: Path, lexicon: Path | None) -> pd.DataFrame:
     """The raw event table (no overrides) of a corpus."""
-    from analysis.corpus import load_corpus
-    from analysis.lexicon import load_lexicon
-    from analysis.pipeline import build_tables
+    from analysis.events.build import build_tables
+    from analysis.extract.corpus import load_corpus
+    from analysis.extract.lexicon import load_lexicon
 
     return build_tables(load_corpus(articles, metadata), load_lexicon(lexicon)).events
 

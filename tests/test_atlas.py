@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import atlas, atlas_report, granger, hawkes, lags, pairing
-from analysis.cli import main
-from analysis.dyad import select_dyad
-from analysis.routing import choose_route
+from analysis.commands import main
+from analysis.models import granger, hawkes, lags, pairing
+from analysis.models.dyad import select_dyad
+from analysis.models.routing import choose_route
+from analysis.scale import atlas, atlas_report
 
 START = pd.Timestamp("2021-01-01")
 
@@ -209,7 +210,7 @@ def test_missing_events_file_exits_2(tmp_path):
 
 @pytest.mark.slow
 def test_cluster_atlas_is_byte_identical_and_failure_keeps_output(table, side_atlas, tmp_path):
-    from analysis.cluster import make_options, open_client
+    from analysis.scale.cluster import make_options, open_client
 
     events = tmp_path / "events.parquet"
     table.to_parquet(events)

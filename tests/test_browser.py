@@ -91,7 +91,7 @@ def reports(tmp_path_factory) -> Path:
         )
     )
     out = root / "out"
-    command = [sys.executable, "-m", "analysis.cli", "reports", "--config", str(config)]
+    command = [sys.executable, "-m", "analysis.commands", "reports", "--config", str(config)]
     result = subprocess.run(
         [*command, "--out", str(out), "--jobs", "2"], capture_output=True, text=True
     )
@@ -154,8 +154,8 @@ def sortable_page(tmp_path_factory) -> Path:
     text with markup."""
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-    from analysis.atlas_report import sortable_table_html
     from analysis.reporting.render import PageContext, render_page
+    from analysis.scale.atlas_report import sortable_table_html
 
     frame = pd.DataFrame(
         {

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.casualties import (
+from analysis.models.casualties import (
     casualty_series,
     casualty_totals,
     dyad_rate_tests,
@@ -13,7 +13,7 @@ from analysis.casualties import (
     rate_test,
     rolling_totals,
 )
-from analysis.dyad import select_dyad
+from analysis.models.dyad import select_dyad
 
 
 def _dyad(dates, sides, killed):

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis import changepoints
-from analysis.dyad import select_dyad
+from analysis.models import changepoints
+from analysis.models.dyad import select_dyad
 
 
 def test_dispersion_is_one_for_poisson_and_larger_for_negative_binomial():

@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from analysis.cli import UsageError
-from analysis.cluster import (
+from analysis.errors import UsageError
+from analysis.scale.cluster import (
     ClusterOptions,
     add_cluster_arguments,
     local_cluster_kwargs,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import UsageError
-from analysis.corpus import iter_articles, load_corpus
+from analysis.errors import UsageError
+from analysis.extract.corpus import iter_articles, load_corpus
 
 HEADER = "article_id,file,outlet,title,author,published,url\n"
 TODAY = dt.date(2024, 8, 1)

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from analysis.dates import find_dates, resolve_date
+from analysis.extract.dates import find_dates, resolve_date
 
 WED_31_JUL_2024 = dt.date(2024, 7, 31)
 TUE_30_JUL_2024 = dt.date(2024, 7, 30)

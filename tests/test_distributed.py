@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import distributed
-from analysis.cli import UsageError
-from analysis.corpus import load_corpus
-from analysis.shards import recombined_corpus, write_shards
+from analysis.errors import UsageError
+from analysis.extract.corpus import load_corpus
+from analysis.scale import distributed
+from analysis.scale.shards import recombined_corpus, write_shards
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,21 +27,21 @@ def seed_articles():
 
 @pytest.fixture(scope="module")
 def lexicon():
-    from analysis.lexicon import load_lexicon
+    from analysis.extract.lexicon import load_lexicon
 
     return load_lexicon()
 
 
 @pytest.fixture(scope="module")
 def client():
-    from analysis.cluster import make_options, open_client
+    from analysis.scale.cluster import make_options, open_client
 
     with open_client(make_options("local", 2)) as c:
         yield c
 
 
 def _bytes(tables) -> list[bytes]:
-    from analysis.pipeline import csv_bytes
+    from analysis.events.build import csv_bytes
 
     return [csv_bytes(tables.events), csv_bytes(tables.mentions), csv_bytes(tables.aggregates)]
 
@@ -63,7 +63,7 @@ def test_build_tables_needs_exactly_one_input(lexicon):
 
 @pytest.mark.slow
 def test_seed_corpus_tables_are_byte_identical(seed_articles, lexicon, client):
-    from analysis.pipeline import build_tables
+    from analysis.events.build import build_tables
 
     local = build_tables(seed_articles, lexicon)
     remote = distributed.build_tables_distributed(seed_articles, lexicon, client)
@@ -73,7 +73,7 @@ def test_seed_corpus_tables_are_byte_identical(seed_articles, lexicon, client):
 
 @pytest.mark.slow
 def test_synthetic_corpus_from_shards_is_byte_identical(seed_articles, lexicon, client, tmp_path):
-    from analysis.pipeline import build_tables
+    from analysis.events.build import build_tables
 
     articles = recombined_corpus(seed_articles, 3000, seed=7, sentences_per_article=(2, 5))
     shards = write_shards(articles, tmp_path, per_shard=250, fmt="jsonl")

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from analysis.dyad import select_dyad
-from analysis.episodes import dyad_episodes, episode_summary, split_episodes
+from analysis.models.dyad import select_dyad
+from analysis.models.episodes import dyad_episodes, episode_summary, split_episodes
 
 
 def test_split_episodes_hand_example():

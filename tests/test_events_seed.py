@@ -32,17 +32,17 @@ def load_script(name: str):
 
 @pytest.fixture(scope="module")
 def corpus():
-    from analysis.corpus import load_corpus
+    from analysis.extract.corpus import load_corpus
 
     return load_corpus(ROOT / "data/raw/articles", ROOT / "data/raw/articles.csv")
 
 
 @pytest.fixture(scope="module", params=["raw", "with-overrides"])
 def tables(request, corpus):
-    pytest.importorskip("analysis.extract")
-    from analysis.lexicon import load_lexicon
-    from analysis.overrides import load_overrides
-    from analysis.pipeline import build_tables
+    pytest.importorskip("analysis.extract.article")
+    from analysis.events.build import build_tables
+    from analysis.events.overrides import load_overrides
+    from analysis.extract.lexicon import load_lexicon
 
     overrides = None
     if request.param == "with-overrides":
@@ -182,7 +182,7 @@ def test_every_mention_quotes_its_article(tables, corpus):
 
 
 def test_evaluation_recall_on_required_gold_events():
-    pytest.importorskip("analysis.extract")
+    pytest.importorskip("analysis.extract.article")
     script = load_script("evaluate_extraction")
     result = script.evaluate(
         script.system_events(ROOT / "data/raw/articles", ROOT / "data/raw/articles.csv", None),

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.extract import extract_article
-from analysis.lexicon import load_lexicon
+from analysis.extract.article import extract_article
+from analysis.extract.lexicon import load_lexicon
 from analysis.records import Article
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"

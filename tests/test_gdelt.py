@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.importers import gdelt
 from analysis.importers.common import event_columns
 from analysis.importers.parquet_sink import write_dataset
@@ -147,7 +147,7 @@ def test_failed_import_leaves_previous_dataset(export, tmp_path):
 
 
 def test_import_command_streams_into_a_year_partitioned_dataset(export, tmp_path, capsys):
-    from analysis.cli import main
+    from analysis.commands import main
 
     rule = tmp_path / "rule.yaml"
     rule.write_text("rename:\n  USA_MIL: US_COALITION\n  IRQ_REB: INSURGENTS\n")
@@ -164,7 +164,7 @@ def test_import_command_streams_into_a_year_partitioned_dataset(export, tmp_path
 
 
 def test_import_command_rejects_a_bad_side_rule_and_writes_nothing(export, tmp_path, capsys):
-    from analysis.cli import main
+    from analysis.commands import main
 
     rule = tmp_path / "rule.yaml"
     rule.write_text("colour: red\n")

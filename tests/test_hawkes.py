@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import hawkes
-from analysis.dyad import select_dyad
+from analysis.models import hawkes
+from analysis.models.dyad import select_dyad
 
 MU = np.array([0.5, 0.4])
 ALPHA = np.array([[0.3, 0.1], [0.4, 0.2]])  # alpha[target, source]

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.cli import UsageError, main
-from analysis.importers import acled, import_events, iraq, mapped
+from analysis.commands import main
+from analysis.errors import UsageError
 from analysis.importers.common import event_columns, to_parquet_bytes, write_events
+from analysis.importers.dispatch import acled, import_events, iraq, mapped
 from analysis.io import read_events
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.dyad import select_dyad
-from analysis.lags import (
+from analysis.models.dyad import select_dyad
+from analysis.models.lags import (
     bootstrap_median,
     day_numbers,
     dyad_lags,

@@ -5,8 +5,8 @@ import shutil
 
 import pytest
 
-from analysis.cli import UsageError
-from analysis.lexicon import DEFAULT_DIRECTORY, load_lexicon
+from analysis.errors import UsageError
+from analysis.extract.lexicon import DEFAULT_DIRECTORY, load_lexicon
 
 
 @pytest.fixture(scope="module")

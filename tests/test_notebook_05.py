@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import model_summaries
-from analysis.dyad import select_dyad
-from analysis.hawkes import simulate_hawkes
-from analysis.routing import choose_route
+from analysis.models.dyad import select_dyad
+from analysis.models.hawkes import simulate_hawkes
+from analysis.models.routing import choose_route
+from analysis.present import model_summaries
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "05_escalation_models.ipynb"

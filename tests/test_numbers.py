@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.numbers import Count, parse_count, word_number
+from analysis.extract.numbers import Count, parse_count, word_number
 
 
 @pytest.mark.parametrize(

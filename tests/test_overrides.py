@@ -7,10 +7,10 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analysis.cli import UsageError
-from analysis.overrides import load_overrides
-from analysis.pipeline import tables_from_extractions
-from analysis.reconcile import event_id_for
+from analysis.errors import UsageError
+from analysis.events.build import tables_from_extractions
+from analysis.events.overrides import load_overrides
+from analysis.events.reconcile import event_id_for
 from analysis.records import Extraction, Mention
 
 HEADER = "target_id,field,value,reason\n"

@@ -3,8 +3,8 @@
 import numpy as np
 import pandas as pd
 
-from analysis.dyad import select_dyad
-from analysis.overview import (
+from analysis.models.dyad import select_dyad
+from analysis.present.overview import (
     coordinates,
     coverage_table,
     day_precision_share,

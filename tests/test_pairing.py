@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.dyad import select_dyad
-from analysis.pairing import (
+from analysis.models.dyad import select_dyad
+from analysis.models.pairing import (
     agreement,
     all_pairs,
     dyad_permutation,

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import pipeline
-from analysis.cli import main
-from analysis.pipeline import FILES, csv_bytes, tables_from_extractions, write_tables
+from analysis.commands import main
+from analysis.events import build
+from analysis.events.build import FILES, csv_bytes, tables_from_extractions, write_tables
 from analysis.records import Aggregate, Extraction, Mention
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,7 +173,7 @@ def test_a_failed_move_puts_the_old_files_back(out, monkeypatch):
             raise OSError("disk full")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(pipeline.os, "replace", failing)
+    monkeypatch.setattr(build.os, "replace", failing)
     before = snapshot(out)
     with pytest.raises(OSError, match="disk full"):
         write_tables(tables_from_extractions(hand_built()), out)
@@ -184,7 +184,7 @@ def test_a_failed_move_puts_the_old_files_back(out, monkeypatch):
 
 
 def real_build(out: Path, *extra: str) -> int:
-    pytest.importorskip("analysis.extract")
+    pytest.importorskip("analysis.extract.article")
     return main(
         [
             "events",

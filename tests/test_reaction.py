@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import granger, reaction
-from analysis.dyad import select_dyad
+from analysis.models import granger, reaction
+from analysis.models.dyad import select_dyad
 
 
 def _dyad_from_counts(a: np.ndarray, b: np.ndarray, fatalities: bool = False):
@@ -118,7 +118,7 @@ def test_granger_degenerate_input_gives_nan():
 
 
 def test_summary_never_calls_an_effect_clear_when_its_interval_reaches_zero():
-    from analysis.model_summaries import _excitation_verdict
+    from analysis.present.model_summaries import _excitation_verdict
 
     assert _excitation_verdict(0.2, 0.05).startswith("no clear")
     assert _excitation_verdict(0.01, 0.03).startswith("a clear")

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from analysis.reconcile import (
+from analysis.events.reconcile import (
     Cluster,
     candidate_blocks,
     cluster_mentions,
@@ -134,7 +134,7 @@ def test_blocking_compares_far_fewer_pairs_than_all_pairs():
 
 
 def test_provinces_are_never_joined_through_a_country_level_mention(caplog):
-    caplog.set_level(logging.INFO, logger="analysis.reconcile")
+    caplog.set_level(logging.INFO, logger="analysis.events.reconcile")
     umbrella = mention("a1-0", "a1", 1, admin1="", responds_to=("a1-9",), killed_best=6)
     babil = mention("a1-2", "a1", 3, actor1_side="US_COALITION", actor2_side="", killed_best=5)
     karbala = mention("a1-3", "a1", 4, admin1="Karbala", actor2_side="", killed_best=1)
@@ -295,7 +295,7 @@ UNDATED_SITE = mention(
 
 
 def test_an_undated_report_with_the_same_toll_anchors_to_the_one_dated_event(caplog):
-    caplog.set_level(logging.INFO, logger="analysis.reconcile")
+    caplog.set_level(logging.INFO, logger="analysis.events.reconcile")
     assert why_not_anchored(UNDATED_SITE, [DATED]) is None
     [event] = cluster_mentions([DATED, UNDATED_SITE])
     assert {m.mention_id for m in event.members} == {"d1-1", "u1-1"}
@@ -362,7 +362,7 @@ def test_an_undated_lead_joins_the_event_its_article_dates():
 
 
 def test_an_undated_report_fitting_two_events_stays_alone(caplog):
-    caplog.set_level(logging.INFO, logger="analysis.reconcile")
+    caplog.set_level(logging.INFO, logger="analysis.events.reconcile")
     february = mention(
         "d2-1",
         "d2",

@@ -61,7 +61,7 @@ def snapshot_package(root: Path) -> Path:
 
 
 def build(src: Path, config: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "analysis.cli", "reports", "--config", str(config)]
+    command = [sys.executable, "-m", "analysis.commands", "reports", "--config", str(config)]
     command += ["--out", str(out), "--jobs", "2", *extra]
     env = {**os.environ, "PYTHONPATH": str(src)}
     return subprocess.run(command, capture_output=True, text=True, timeout=600, env=env, cwd=src)

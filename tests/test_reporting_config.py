@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.cli import UsageError, main
+from analysis.commands import main
+from analysis.errors import UsageError
 from analysis.reporting.config import load_config, read_parameters_cell
 
 FIXTURES = Path(__file__).parent / "data" / "reporting"

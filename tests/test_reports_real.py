@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from analysis.commands import main
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = [

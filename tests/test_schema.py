@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.pipeline import tables_from_extractions
+from analysis.events.build import tables_from_extractions
 from analysis.records import Aggregate, Extraction, Mention
 from analysis.schema import EVENT_COLUMNS, InvalidTable, validate_events, validate_tables
 

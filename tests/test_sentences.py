@@ -2,8 +2,8 @@
 
 import pytest
 
-from analysis.lexicon import load_lexicon
-from analysis.sentences import split_sentences
+from analysis.extract.lexicon import load_lexicon
+from analysis.extract.sentences import split_sentences
 
 TEXT = (
     "Militias shell Baghdad base after U.S. raid\n\n"

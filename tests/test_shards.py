@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.records import Article
-from analysis.shards import find_shards, iter_shard_articles, read_shard, write_shards
+from analysis.scale.shards import find_shards, iter_shard_articles, read_shard, write_shards
 
 
 def _articles(n: int) -> list[Article]:
@@ -122,8 +122,8 @@ def test_find_shards_refuses_missing_and_empty(tmp_path):
 def test_events_command_reads_shards_and_matches_the_articles_folder(tmp_path, capsys):
     from pathlib import Path
 
-    from analysis.cli import main
-    from analysis.corpus import load_corpus
+    from analysis.commands import main
+    from analysis.extract.corpus import load_corpus
 
     root = Path(__file__).resolve().parents[1]
     seed = load_corpus(root / "data/raw/articles", root / "data/raw/articles.csv")
@@ -135,7 +135,7 @@ def test_events_command_reads_shards_and_matches_the_articles_folder(tmp_path, c
 
 
 def test_events_command_names_a_bad_shard_and_writes_nothing(tmp_path, capsys):
-    from analysis.cli import main
+    from analysis.commands import main
 
     shards = tmp_path / "shards"
     write_shards(_articles(3), shards, per_shard=2, fmt="jsonl")

@@ -24,8 +24,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.io import LIST_SEP, atomic_write_bytes
+from analysis.schema import EVENT_COLUMNS, validate_events
 
 DATE_FIELDS = ("event_date", "date_start", "date_end")
 FLOAT_FIELDS = ("latitude", "longitude")
@@ -51,7 +52,6 @@ HEADER_LINES = 1
 
 def event_columns() -> tuple[str, ...]:
     """Return the event-table columns, in order (``analysis.schema.EVENT_COLUMNS``)."""
-    from analysis.schema import EVENT_COLUMNS
 
     return tuple(EVENT_COLUMNS)
 
@@ -468,17 +468,13 @@ def convert_file(
 
 
 def validated(events: pd.DataFrame) -> pd.DataFrame:
-    """Check ``events`` against ``analysis.schema`` (when that module exists); return them.
+    """Check ``events`` against ``analysis.schema``; return them.
 
     Raises
     ------
     UsageError
         ``analysis.schema.InvalidTable`` naming the failing checks and rows.
     """
-    try:
-        from analysis.schema import validate_events
-    except ImportError:
-        return events
     validate_events(events)
     return events
 

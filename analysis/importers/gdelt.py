@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.importers.common import (
     DEFAULT_CHUNKSIZE,
     IMPORTED,

@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.importers.common import (
     IMPORTED,
     SIDE_CODE,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.importers.common import event_columns, to_parquet_bytes
 
 
@@ -44,7 +44,7 @@ def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dic
 
     Raises
     ------
-    analysis.cli.UsageError
+    analysis.errors.UsageError
         When ``out`` is an existing file, a chunk lacks schema columns, an event has no
         date, or no event was written. ``out`` is untouched then.
     """

@@ -1,4 +1,4 @@
-"""Render the notebooks to offline HTML reports: ``escalation reports``.
+"""Reports: notebooks and an event table -> offline HTML pages and an index.
 
 - ``config``: read and validate ``reports.yml`` (report sets and their parameters).
 - ``cache``: cache keys, so that unchanged reports are not rebuilt.
@@ -6,5 +6,5 @@
 - ``render``: one executed notebook -> one self-contained page (house template).
 - ``index``: the index page.
 - ``provenance``: commit, versions and build time for the page footers.
-- ``build``: the subcommand that ties them together.
+- ``build``: plan, run and index a build (``escalation reports`` calls it).
 """

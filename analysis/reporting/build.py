@@ -1,4 +1,4 @@
-"""``escalation reports``: run every notebook of every report set and render offline HTML.
+"""Report sets: run every notebook of every report set and render offline HTML.
 
 Steps: validate ``reports.yml`` (exit 2 on any problem, before a kernel starts); compute
 each report's cache key and skip those that did not change; run the rest in parallel
@@ -11,7 +11,6 @@ some report must be rebuilt, so that a build with nothing to do takes well under
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Mapping, Sequence
@@ -20,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 from analysis.reporting import cache
 from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
 from analysis.reporting.config import read_parameters_cell as _declared
@@ -30,41 +29,29 @@ LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
 INDEX_STATE = "index.json"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Options of ``escalation reports``."""
-    parser.add_argument(
-        "--config", type=Path, default=Path("reports.yml"), help="report sets (reports.yml)"
-    )
-    parser.add_argument("--out", type=Path, default=Path("reports"), help="output directory")
-    parser.add_argument(
-        "--only", action="append", metavar="NAME", help="build only this set (repeatable)"
-    )
-    parser.add_argument(
-        "--jobs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="parallel notebooks (default: cores + 1)",
-    )
-    parser.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
-
-
-def run(args: argparse.Namespace) -> int:
+def build_reports(
+    config: Path,
+    out: Path,
+    only: Sequence[str] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+) -> int:
     """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
-    if args.jobs is not None and args.jobs < 1:
-        raise UsageError(f"--jobs: expected a positive number of workers, got {args.jobs}")
-    config = args.config.resolve()
-    out = args.out.resolve()
-    sets = load_config(config, only=args.only)
-    plan = plan_build(sets, out, force=args.force)
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs: expected a positive number of workers, got {jobs}")
+    config = Path(config).resolve()
+    out = Path(out).resolve()
+    sets = load_config(config, only=only)
+    plan = plan_build(sets, out, force=force)
     todo = [item for item in plan if not item["fresh"]]
     outcomes: dict[str, Any] = {}
     if todo:
+        # Loaded only when something must be rebuilt: a build with nothing to do stays fast.
         from analysis.reporting import execute, provenance
 
         facts = provenance.collect(config.parent).as_dict()
         jobs = [_job(item, facts) for item in todo]
-        workers = args.jobs or execute.default_workers()
+        workers = jobs or execute.default_workers()
         (out / ".cache").mkdir(parents=True, exist_ok=True)
         print(
             f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "

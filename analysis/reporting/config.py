@@ -34,7 +34,7 @@ from typing import Any
 
 import yaml
 
-from analysis.cli import UsageError
+from analysis.errors import UsageError
 
 #: Parameters the driver sets itself; a report set may not give them.
 DRIVER_PARAMETERS = ("events_path", "results_path")

@@ -12,7 +12,7 @@ from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STYLESHEET = TEMPLATES / "escalation" / "static" / "report.css"
-#: At most this many headline numbers per report (the convention of analysis.results).
+#: At most this many headline numbers per report (the convention of analysis.present.results).
 MAX_HEADLINE = 4
 STATUSES = ("ok", "failed", "skipped-unchanged", "not-built")
 

@@ -1,0 +1,32 @@
+"""``escalation reports``: render every report set of ``reports.yml`` to offline HTML."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from analysis.reporting.build import build_reports
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``escalation reports``."""
+    parser.add_argument(
+        "--config", type=Path, default=Path("reports.yml"), help="report sets (reports.yml)"
+    )
+    parser.add_argument("--out", type=Path, default=Path("reports"), help="output directory")
+    parser.add_argument(
+        "--only", action="append", metavar="NAME", help="build only this set (repeatable)"
+    )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="parallel notebooks (default: cores + 1)",
+    )
+    parser.add_argument("--force", action="store_true", help="rebuild even unchanged reports")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
+    return build_reports(args.config, args.out, args.only, args.jobs, args.force)

@@ -1,0 +1,271 @@
+"""The build step: mentions -> ``events``, ``mentions`` and ``aggregates`` tables.
+
+The work is a pure function, :func:`tables_from_extractions` (and :func:`build_tables`,
+which first runs the per-article extractor); :func:`write_tables` validates the tables and
+replaces the three files together. ``escalation events``
+(:mod:`analysis.commands.events`) adds the I/O at the edges. The output is byte-identical
+on every run (sorted rows, fixed number formats, ``\\n`` line ends, no time stamps).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import UsageError
+from analysis.events.overrides import Overrides, apply_fields, apply_structure
+from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
+from analysis.extract.article import extract_article
+from analysis.io import LIST_SEP
+from analysis.records import Aggregate, Article, Extraction, Mention
+from analysis.schema import AGGREGATE_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, validate_tables
+
+DEFAULT_ARTICLES = "data/raw/articles"
+DEFAULT_METADATA = "data/raw/articles.csv"
+DEFAULT_OUT = "data/processed"
+DEFAULT_OVERRIDES = "data/codings/overrides.csv"
+FILES = ("events.csv", "mentions.csv", "aggregates.csv")
+#: Report progress on stderr every this many articles.
+PROGRESS_EVERY = 100
+_DATES = ("event_date", "date_start", "date_end")
+_FLOATS = ("latitude", "longitude")
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The three output tables (see ``data/README.md`` for every column)."""
+
+    events: pd.DataFrame
+    mentions: pd.DataFrame
+    aggregates: pd.DataFrame
+
+
+# --- building -----------------------------------------------------------------------
+
+
+def _ints(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    for col in columns:
+        frame[col] = pd.array(list(frame[col]), dtype="Int64")
+    return frame
+
+
+def _floats(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in _FLOATS:
+        frame[col] = pd.array(
+            [float("nan") if v is None else v for v in frame[col]], dtype="float64"
+        )
+    return frame
+
+
+def events_frame(rows: list[dict]) -> pd.DataFrame:
+    """Event rows (dicts from :func:`analysis.events.reconcile.reconcile`) as a typed DataFrame."""
+    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    for col in _DATES:
+        frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
+        frame[col] = frame[col].astype("datetime64[ns]")
+    frame = _ints(frame, [c for c in EVENT_COLUMNS if c.startswith(("fatalities", "injured"))])
+    frame = _ints(frame, ["number_of_sources"])
+    return _floats(frame)
+
+
+def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> pd.DataFrame:
+    """One row per mention with its event; sorted by article, sentence and position."""
+    home, also = {}, {}
+    for c in clusters:
+        for m in c.members:
+            home[m.mention_id] = c.event_id
+        for m in c.shared:
+            also.setdefault(m.mention_id, []).append(c.event_id)
+    rows = []
+    for m in mentions:
+        row = {col: getattr(m, col, None) for col in MENTION_COLUMNS}
+        row["event_id"] = home.get(m.mention_id, "")
+        row["responds_to"] = LIST_SEP.join(sorted(m.responds_to))
+        row["also_event_ids"] = LIST_SEP.join(sorted(also.get(m.mention_id, [])))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
+    frame = frame.sort_values(
+        ["article_id", "sentence_index", "char_start", "mention_id"], kind="mergesort"
+    ).reset_index(drop=True)
+    counts = [f"{k}_{p}" for k in ("killed", "injured") for p in ("low", "best", "high")]
+    return _floats(_ints(frame, ["sentence_index", "char_start", "char_end", *counts]))
+
+
+def aggregate_id(a: Aggregate) -> str:
+    """Stable id of an aggregate claim: ``AG-`` and 10 hex digits of its position's sha1."""
+    key = f"{a.article_id}:{a.sentence_index}:{a.char_start}:{a.char_end}"
+    return "AG-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def aggregates_frame(aggregates: Iterable[Aggregate]) -> pd.DataFrame:
+    """One row per aggregate claim, sorted by article, sentence and position."""
+    rows = []
+    for a in aggregates:
+        row = {col: getattr(a, col, None) for col in AGGREGATE_COLUMNS}
+        row["aggregate_id"] = aggregate_id(a)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+    frame = frame.sort_values(
+        ["article_id", "sentence_index", "char_start", "aggregate_id"], kind="mergesort"
+    ).reset_index(drop=True)
+    return _ints(frame, ["sentence_index", "char_start", "char_end", "count_low", "count_high"])
+
+
+def tables_from_extractions(
+    extractions: Iterable[Extraction], overrides: Overrides | None = None
+) -> Tables:
+    """Reconcile the extractions of many articles into the three validated tables.
+
+    Parameters
+    ----------
+    extractions
+        One :class:`~analysis.records.Extraction` per article.
+    overrides
+        Hand corrections to apply last; ``None`` gives the raw output.
+
+    Raises
+    ------
+    UsageError
+        Duplicate mention ids, an override naming an unknown event, or a table that breaks
+        its schema (e.g. after an override).
+    """
+    mentions: list[Mention] = []
+    aggregates: list[Aggregate] = []
+    for extraction in extractions:
+        mentions.extend(extraction.mentions)
+        aggregates.extend(extraction.aggregates)
+    counts = Counter(m.mention_id for m in mentions)
+    dupes = sorted(i for i, n in counts.items() if n > 1)
+    if dupes:
+        raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
+    clusters = cluster_mentions(mentions)
+    if overrides is not None:
+        clusters = apply_structure(clusters, overrides)
+    events = events_frame(reconcile(clusters))
+    if overrides is not None:
+        events = apply_fields(events, overrides)
+    tables = validate_tables(
+        events, mentions_frame(mentions, clusters), aggregates_frame(aggregates)
+    )
+    return Tables(*tables)
+
+
+def build_tables(
+    articles: Iterable[Article],
+    lexicon,
+    overrides: Overrides | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Tables:
+    """Extract every article and build the three tables.
+
+    Parameters
+    ----------
+    articles
+        The articles (a list or a stream from :func:`analysis.extract.corpus.iter_articles`).
+    lexicon
+        Vocabularies from :func:`analysis.extract.lexicon.load_lexicon`.
+    overrides
+        Hand corrections (:func:`analysis.events.overrides.load_overrides`); ``None`` for the raw
+        output.
+    progress
+        Called with the number of articles done, every :data:`PROGRESS_EVERY` articles and
+        at the end.
+    """
+
+    def extractions():
+        done = 0
+        for article in articles:
+            yield extract_article(article, lexicon)
+            done += 1
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done)
+        if progress is not None and done % PROGRESS_EVERY:
+            progress(done)
+
+    return tables_from_extractions(extractions(), overrides)
+
+
+# --- writing ------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        return "" if value != value else f"{value:.5f}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV bytes of a table: UTF-8, ``\\n`` line ends, ISO dates, whole numbers without
+    ``.0``, coordinates with 5 decimals, empty cells for unknown values."""
+    text = frame.astype(object).map(_cell)
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_tables(tables: Tables, out: Path) -> list[Path]:
+    """Write the three tables into ``out`` together.
+
+    All three files are first written to a temporary directory inside ``out`` and only
+    then moved over the old ones; if a move fails, the files already moved are put back,
+    so an error leaves ``out`` as it was. Files whose bytes
+    are unchanged are not touched. Other files in ``out`` are left alone.
+
+    Returns
+    -------
+    The paths that changed.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    payloads = {
+        "events.csv": csv_bytes(tables.events),
+        "mentions.csv": csv_bytes(tables.mentions),
+        "aggregates.csv": csv_bytes(tables.aggregates),
+    }
+    staging = Path(tempfile.mkdtemp(dir=out, prefix=".events-"))
+    try:
+        staged = {}
+        for name, data in payloads.items():
+            target = out / name
+            if target.exists() and target.read_bytes() == data:
+                continue
+            path = staging / name
+            with open(path, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            staged[name] = path
+        _replace_all(staged, out, staging)
+        return [out / name for name in staged]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _replace_all(staged: dict[str, Path], out: Path, staging: Path) -> None:
+    """Move the staged files into ``out``, restoring the old files if any move fails."""
+    backup = staging / "previous"
+    backup.mkdir()
+    done: list[str] = []
+    try:
+        for name, path in staged.items():
+            if (out / name).exists():
+                shutil.copy2(out / name, backup / name)
+            os.replace(path, out / name)
+            done.append(name)
+    except BaseException:
+        for name in done:
+            if (backup / name).exists():
+                os.replace(backup / name, out / name)
+            else:
+                (out / name).unlink(missing_ok=True)
+        raise

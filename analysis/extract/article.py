@@ -1,0 +1,704 @@
+"""Extract event mentions and aggregate claims from one article.
+
+:func:`extract_article` is a pure function of the article and the lexicon. Per body sentence
+(headline, standfirst, headings and boilerplate are skipped: see :mod:`analysis.extract.sentences`):
+
+1. attribution is set aside and the rest cut into clauses at link cues
+   (:mod:`analysis.extract.clauses`);
+2. each clause is read on its own (:mod:`analysis.extract.reading`);
+3. clauses are connected to the discourse:
+
+   - a clause stating many events over a period ("targeted at least 170 times since
+     Oct. 7") becomes an :class:`~analysis.records.Aggregate`, never a mention;
+   - generic, habitual or hypothetical clauses give nothing;
+   - a definite reference ("the attack", "these strikes", "the U.S. response") or an
+     undated clause naming no other initiator and an action of the same family as the event
+     under discussion *continues* that event: it yields a mention only if it adds casualties,
+     a more specific place or a named target, and the mention carries the event's actors,
+     type and date;
+   - a clause with casualties and no action ("Three Iraqi soldiers ... were killed") also
+     continues the event under discussion;
+   - otherwise the clause is a new event mention;
+4. stated links set ``responds_to``; a stated sequence ("after", "following") counts only
+   when the earlier event hit the side that answers or came from the side answered, a
+   measured interval ("came a few days after") states chronology, not a response, and a
+   response to a "threat" is never a link;
+5. dates are read, never invented: an undated clause gets a date only from words that
+   relate it to a dated event of the same sentence ("a few days after" it, "coincided
+   with" it); an undated series named only by its target ("in response to attacks on
+   American troops") is no event unless it names a place or casualties.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from analysis.extract.clauses import Clause, content_span, split_clauses
+from analysis.extract.dates import DateResolution, resolve_match
+from analysis.extract.lexicon import Lexicon, foldable
+from analysis.extract.numbers import Count
+from analysis.extract.reading import (
+    ADJ_ARMED,
+    ActorRef,
+    Reading,
+    normalise_space,
+    read_clause,
+    sentence_hits,
+)
+from analysis.extract.sentences import Sentence, split_sentences
+from analysis.records import Aggregate, Article, Extraction, Mention
+
+_CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
+_LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
+_FAMILIES_COMPATIBLE = {
+    ("strike", "strike"),
+    ("attack", "attack"),
+    ("kill", "kill"),
+}
+
+
+@dataclass
+class _Draft:
+    """A mention under construction (mutable until the article is read)."""
+
+    mention: Mention
+    family: str
+    origin: _Draft | None = None
+    responds: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> _Draft:
+        """The first mention of this event in the article (continuations point back to it)."""
+        return self.origin.root if self.origin is not None else self
+
+
+@dataclass
+class _Discourse:
+    drafts: list[_Draft] = field(default_factory=list)
+    focus: _Draft | None = None
+    last_date: dt.date | None = None
+    last_group: ActorRef | None = None
+    #: Events named in the previous sentence that named any (ids of first mentions).
+    recent: frozenset[str] = frozenset()
+
+
+def _replace(record, **changes):
+    """``dataclasses.replace`` for the records here (every field set by ``__init__``, no
+    ``__post_init__``), without its per-field checks."""
+    return type(record)(**{**vars(record), **changes})
+
+
+def _compatible(family: str, other: str) -> bool:
+    return "any" in (family, other) or (family, other) in _FAMILIES_COMPATIBLE
+
+
+def _date_of(draft: _Draft) -> dt.date | None:
+    value = draft.mention.event_date
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
+    """The earlier event a definite reference points to (best score, then most recent)."""
+    if not state.drafts or reading.anchor is None:
+        return None
+    family = reading.anchor.family
+    text = reading.text.lower()
+    best: tuple[int, int] | None = None
+    chosen = None
+    own_date = reading.date.text if reading.date is not None and reading.date_near_anchor else ""
+    # "the latest strike", "the most recent attack": the newest event of that kind by date.
+    newest = ""
+    if _LATEST.search(reading.anchor_lead):
+        newest = max(
+            (
+                d.mention.event_date
+                for d in state.drafts
+                if d.origin is None and _compatible(d.family, family)
+            ),
+            default="",
+        )
+    for order, draft in enumerate(state.drafts):
+        if draft.origin is not None:
+            continue
+        score = 0
+        if newest and draft.mention.event_date == newest and _compatible(draft.family, family):
+            score += 5
+        if _compatible(draft.family, family):
+            score += 3
+        if draft.mention.mention_id in state.recent:
+            score += 2
+        if (
+            own_date
+            and draft.mention.date_text
+            and draft.mention.date_text.lower().startswith(own_date.lower().rstrip("’'s"))
+        ):
+            score += 2
+        implied = reading.anchor.weapon
+        if implied and draft.mention.weapon == implied:
+            score += 1
+        if ("retaliatory" in text or family == "response") and draft.mention.responds_to:
+            score += 2
+        if family == "response" and draft.responds:
+            score += 2
+        if reading.initiator and reading.initiator.side == draft.mention.actor1_side:
+            score += 1
+        if state.focus is not None and draft is state.focus.root:
+            score += 1
+        key = (score, order)
+        if best is None or key > best:
+            best, chosen = key, draft
+    return chosen
+
+
+def _resolution(reading: Reading, published: dt.date, anchor: dt.date | None):
+    if reading.date is None:
+        return None
+    return resolve_match(reading.date, published, anchor)
+
+
+def _counts(count: Count | None) -> tuple[int | None, int | None, int | None]:
+    return (None, None, None) if count is None else (count.low, count.best, count.high)
+
+
+def _casualty_fields(reading: Reading) -> dict:
+    fields = {}
+    if reading.casualties.killed is not None:
+        low, best, high = _counts(reading.casualties.killed)
+        fields.update(killed_low=low, killed_best=best, killed_high=high)
+    if reading.casualties.injured is not None:
+        low, best, high = _counts(reading.casualties.injured)
+        fields.update(injured_low=low, injured_best=best, injured_high=high)
+    return fields
+
+
+def _place_fields(reading: Reading) -> dict:
+    place = reading.place
+    if place is None:
+        return {}
+    return {
+        "location": place.location if place.kind != "country" else "",
+        "admin1": place.admin1,
+        "country": place.country,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+    }
+
+
+def _place_rank(location: str, country: str, lexicon_rank: dict[str, int]) -> int:
+    if location:
+        return lexicon_rank.get(location, 2)
+    return 5 if country else 9
+
+
+def _date_fields(reading: Reading, resolution: DateResolution | None) -> dict:
+    if resolution is None:
+        return {}
+    return {
+        "date_text": reading.date.text if reading.date else "",
+        "date_start": resolution.date_start,
+        "date_end": resolution.date_end,
+        "event_date": resolution.event_date,
+        "date_precision": resolution.precision,
+    }
+
+
+def _new_mention(
+    article: Article,
+    sentence: Sentence,
+    reading: Reading,
+    resolution: DateResolution | None,
+    state: _Discourse,
+) -> dict:
+    """The fields of a new mention, all but ``mention_id`` (set when it is emitted)."""
+    initiator = reading.initiator
+    if initiator is None and reading.group_anaphor and state.last_group is not None:
+        initiator = state.last_group
+    anchor = reading.anchor
+    weapon = reading.weapon
+    fields = {
+        "article_id": article.article_id,
+        "sentence_index": sentence.index,
+        "char_start": sentence.start,
+        "char_end": sentence.end,
+        "sentence_text": sentence.text,
+        "actor1": initiator.actor if initiator else "",
+        "actor1_side": initiator.side if initiator else "",
+        "actor2": reading.target.actor if reading.target else "",
+        "actor2_side": reading.target.side if reading.target else "",
+        "event_type": (weapon.event_type if weapon else "")
+        or (anchor.event_type if anchor else ""),
+        "sub_event_type": (weapon.sub_event_type if weapon else "")
+        or (anchor.sub_event_type if anchor else ""),
+        "cameo_code": (weapon.cameo_code if weapon else "")
+        or (anchor.cameo_code if anchor else ""),
+        "weapon": weapon.weapon if weapon else (anchor.weapon if anchor else ""),
+    }
+    if anchor is not None and anchor.family == "kill" and anchor.cameo_code:
+        fields["cameo_code"] = anchor.cameo_code if weapon is None else fields["cameo_code"]
+    fields.update(_place_fields(reading))
+    fields.update(_date_fields(reading, resolution))
+    fields.update(_casualty_fields(reading))
+    return fields
+
+
+def _continuation(
+    base: _Draft, sentence: Sentence, reading: Reading, ranks: dict[str, int], generic: set[str]
+) -> dict | None:
+    """The fields (all but ``mention_id``) of a mention that repeats ``base``'s event with
+    what this clause adds, if it adds anything."""
+    updates = _casualty_fields(reading)
+    place = _place_fields(reading)
+    if place and _place_rank(place["location"], place["country"], ranks) < _place_rank(
+        base.mention.location, base.mention.country, ranks
+    ):
+        updates.update(place)
+    target = reading.target
+    current = base.mention.actor2
+    if (
+        target is not None
+        and target.specific
+        and target.side != base.mention.actor1_side
+        and target.actor != current
+        and (not current or (base.mention.actor2_side == target.side and current in generic))
+    ):
+        updates.update(actor2=target.actor, actor2_side=target.side)
+    if not updates:
+        return None
+    cleared = dict.fromkeys(
+        (
+            "killed_low",
+            "killed_best",
+            "killed_high",
+            "injured_low",
+            "injured_best",
+            "injured_high",
+        )
+    )
+    fields = {**vars(base.mention), **cleared, **updates}
+    del fields["mention_id"]
+    fields.update(
+        sentence_index=sentence.index,
+        char_start=sentence.start,
+        char_end=sentence.end,
+        sentence_text=sentence.text,
+    )
+    return fields
+
+
+def _aggregate(
+    article: Article, sentence: Sentence, reading: Reading, published: dt.date
+) -> Aggregate | None:
+    if reading.since is None or reading.anchor is None:
+        return None
+    if reading.times_count is None and not reading.quantifier and not reading.times_hit:
+        return None
+    start = resolve_match(reading.since, published)
+    if start is None:
+        return None
+    end = resolve_match(reading.until, published) if reading.until else None
+    period_text = reading.text[reading.period_span[0] : reading.period_span[1]].strip(" ,")
+    initiator, target = reading.initiator, reading.target
+    if reading.passive or re.search(
+        r"\b(?:came|come|comes|coming)\s+under\b|\bfaced\b", reading.text
+    ):
+        initiator, target = None, reading.subject or target
+    return Aggregate(
+        article_id=article.article_id,
+        sentence_index=sentence.index,
+        char_start=sentence.start,
+        char_end=sentence.end,
+        sentence_text=sentence.text,
+        actor1=initiator.actor if initiator else "",
+        actor1_side=initiator.side if initiator else "",
+        actor2=target.actor if target else "",
+        actor2_side=target.side if target else "",
+        period_text=period_text,
+        period_start=start.date_start,
+        period_end=end.date_end if end else published.isoformat(),
+        count_low=reading.times_count,
+        count_high=None,
+    )
+
+
+def _relative_cause_date(
+    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading
+) -> DateResolution | None:
+    """Date of a cause stated relative to its answer ("came a few days after Y")."""
+    if partner is None or not partner.mention.event_date:
+        return None
+    anchor = dt.date.fromisoformat(partner.mention.event_date)
+    before = sentence[max(0, clause.start - 40) : clause.start].lower()
+    if "hours after" in before or "hours before" in before:
+        return DateResolution(anchor.isoformat(), anchor.isoformat(), anchor.isoformat(), "day")
+    if "days after" in before:
+        start, end = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2)
+        return DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+    return None
+
+
+def _simultaneous_date(partner: _Draft | None) -> DateResolution | None:
+    """The date of the event a clause is stated to coincide with ("coincided with X")."""
+    if partner is None or not partner.root.mention.event_date:
+        return None
+    m = partner.root.mention
+    return DateResolution(m.date_start, m.date_end, m.event_date, m.date_precision)
+
+
+def _weak_link_holds(response: Mention, cause: Mention) -> bool:
+    if cause.actor2_side and cause.actor2_side == response.actor1_side:
+        return True
+    return bool(cause.actor1_side) and cause.actor1_side == response.actor2_side
+
+
+def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
+    """Extract the event mentions and aggregate claims of one article.
+
+    Parameters
+    ----------
+    article
+        The article, with its raw text and publication date.
+    lexicon
+        Vocabularies from :func:`analysis.extract.lexicon.load_lexicon`.
+
+    Returns
+    -------
+    Extraction
+        Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
+        aggregates. Deterministic: the same input always gives the same output.
+    """
+    ranks, generic = _lexicon_tables(lexicon)
+    ctx = _Context(article=article, lexicon=lexicon, ranks=ranks, generic=generic)
+    state = _Discourse()
+    aggregates: list[Aggregate] = []
+    for sentence in split_sentences(article.text, article.title, lexicon.boilerplate):
+        if sentence.role == "body":
+            _read_sentence(ctx, sentence, state, aggregates)
+    mentions = tuple(draft.mention for draft in state.drafts)
+    return Extraction(article.article_id, mentions, tuple(aggregates))
+
+
+#: id(lexicon) -> (lexicon, place ranks, generic actor names): built once per lexicon.
+_TABLES: dict[int, tuple[Lexicon, dict[str, int], frozenset[str]]] = {}
+
+
+def _lexicon_tables(lexicon: Lexicon) -> tuple[dict[str, int], frozenset[str]]:
+    cached = _TABLES.get(id(lexicon))
+    if cached is not None and cached[0] is lexicon:
+        return cached[1], cached[2]
+    ranks = {
+        entry.location: entry.rank
+        for entry in lexicon.places.table.values()
+        if entry.kind != "country"
+    }
+    generic = frozenset(
+        e.actor for e in lexicon.actors.table.values() if not e.specific and e.role == "any"
+    )
+    if len(_TABLES) > 8:
+        _TABLES.clear()
+    _TABLES[id(lexicon)] = (lexicon, ranks, generic)
+    return ranks, generic
+
+
+@dataclass(frozen=True)
+class _Context:
+    article: Article
+    lexicon: Lexicon
+    ranks: dict[str, int]
+    generic: frozenset[str]
+
+
+def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
+    """An earlier mention of the article with the same day, place and kind of action
+    (``fields``: those of the new mention)."""
+    location = fields.get("location", "")
+    if fields.get("date_precision", "") != "day" or not location:
+        return None
+    event_date = fields.get("event_date", "")
+    for draft in state.drafts:
+        m = draft.mention
+        if (
+            draft.origin is None
+            and _compatible(draft.family, family)
+            and m.event_date == event_date
+            and m.location == location
+        ):
+            return draft
+    return None
+
+
+def _read_sentence(
+    ctx: _Context,
+    sentence: Sentence,
+    state: _Discourse,
+    aggregates: list[Aggregate],
+) -> None:
+    article, lexicon = ctx.article, ctx.lexicon
+    published = article.published
+    text = sentence.text
+    spaced = normalise_space(text)
+    # Lowered once for every vocabulary (see analysis.extract.lexicon.foldable).
+    folded = spaced.lower() if foldable(spaced) else None
+    actions = lexicon.actions.find(spaced, folded)
+    if not actions and not _CASUALTY_HINT.search(text):
+        # No action and no casualty word: the sentence can only name armed groups that a
+        # later "by the groups" may point back to; the other vocabularies are not needed.
+        _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
+        return
+    hits = sentence_hits(text, lexicon, actions, spaced, folded)
+    clauses = split_clauses(text, content_span(text), lexicon, hits.cues)
+    readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
+    readings = _speaker_agents(text, clauses, readings, hits, lexicon)
+    # A place that is also an actor ("Iran responded ...") is not where anything happened.
+    actor_spans = {(h.start, h.end) for h in hits.actors}
+    sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
+    sentence_country = sentence_places[0].value.country if sentence_places else ""
+    # For each clause, the draft it reports or refers to (None: no event).
+    refers: list[_Draft | None] = [None] * len(clauses)
+    emitted_here: list[_Draft] = []
+    k = 0
+
+    def emit(fields: dict, family: str, origin: _Draft | None = None) -> _Draft:
+        nonlocal k
+        mention = Mention(mention_id=f"{article.article_id}:{sentence.index:03d}:{k}", **fields)
+        k += 1
+        draft = _Draft(mention, family, origin)
+        state.drafts.append(draft)
+        emitted_here.append(draft)
+        return draft
+
+    def continue_event(i: int, base: _Draft, reading: Reading) -> None:
+        base = base.root
+        refers[i] = base
+        mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
+        if mention is not None and reading.place is None and not mention["location"]:
+            # A casualty report with no place of its own stays where the event was last placed.
+            placed = [d for d in state.drafts if d.root is base and d.mention.location]
+            if placed:
+                m = placed[-1].mention
+                mention.update(
+                    location=m.location,
+                    admin1=m.admin1,
+                    country=m.country,
+                    latitude=m.latitude,
+                    longitude=m.longitude,
+                )
+        if mention is not None:
+            refers[i] = emit(mention, base.family, base)
+
+    answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        for group in reading.armed_groups:
+            if group.specific or state.last_group is None or not state.last_group.specific:
+                state.last_group = group
+        aggregate = _aggregate(article, sentence, reading, published)
+        if aggregate is not None:
+            aggregates.append(aggregate)
+            continue
+        if reading.generic or reading.threat:
+            continue
+        resolution = _resolution(reading, published, state.last_date)
+        if resolution is None and clause.same_time_as is not None:
+            resolution = _simultaneous_date(refers[clause.same_time_as])
+        if reading.anchor is None:
+            if not reading.casualties.found or reading.cumulative:
+                continue
+            previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
+            if previous is not None and previous in emitted_here:
+                _merge_casualties(previous, reading)
+                refers[i] = previous
+                continue
+            base = previous or state.focus
+            if base is not None:
+                continue_event(i, base, reading)
+            continue
+        family = reading.anchor.family
+        base = None
+        if reading.novel:
+            base = None
+        elif reading.definite:
+            base = _resolve(reading, state)
+            if (
+                base is not None
+                and resolution is not None
+                and reading.date_near_anchor
+                and (
+                    resolution.precision != "day"
+                    or resolution.event_date != base.root.mention.event_date
+                )
+            ):
+                if _dates_undated(base.root, reading, family):
+                    # "a drone attack on a US outpost" ... "The drone attack on Tower 22 on
+                    # Sunday": the definite description dates the event named before.
+                    _adopt_date(base.root, reading, resolution)
+                else:
+                    base = None
+        elif (
+            not clause.cause
+            and resolution is None
+            and state.focus is not None
+            and _compatible(family, state.focus.family)
+            and (
+                reading.initiator is None
+                or reading.initiator.side == state.focus.root.mention.actor1_side
+            )
+        ):
+            base = state.focus
+        if base is None and reading.anchor.kind == "ref":
+            continue
+        if base is not None:
+            continue_event(i, base, reading)
+            continue
+        if reading.bare_plural and resolution is None:
+            partner = answered_by.get(i)
+            if not clause.cause or partner is None or refers[partner] is None:
+                continue
+            if not reading.casualties.found and (
+                reading.place is None or reading.place.kind == "country"
+            ):
+                # "in response to drone and missile attacks on American troops": an
+                # undated series named only by its target is not one event.
+                continue
+        if resolution is None and clause.cause:
+            partner_index = answered_by.get(i)
+            partner = refers[partner_index] if partner_index is not None else None
+            resolution = _relative_cause_date(text, clause, partner, reading)
+            if (
+                resolution is None
+                and partner is not None
+                and partner.mention.date_precision
+                in (
+                    "month",
+                    "year",
+                )
+            ):
+                m = partner.mention
+                resolution = DateResolution(
+                    m.date_start, m.date_end, m.event_date, m.date_precision
+                )
+        mention = _new_mention(article, sentence, reading, resolution, state)
+        if resolution is not None and reading.date is None:
+            mention["date_text"] = clause.link_text or ""
+        if not mention.get("country") and sentence_country and clause.link_kind != "link_back":
+            mention["country"] = sentence_country
+        same = _same_event(mention, state, family)
+        if same is not None:
+            continue_event(i, same, reading)
+            continue
+        refers[i] = emit(mention, family)
+    _link(clauses, refers, readings)
+    _update_focus(clauses, refers, state)
+
+
+def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
+    """True when a dated definite description can only be the undated event ``root``."""
+    m = root.mention
+    if m.event_date or not _compatible(root.family, family):
+        return False
+    weapon = reading.weapon.weapon if reading.weapon else ""
+    if weapon and m.weapon and weapon != m.weapon:
+        return False
+    if reading.initiator and m.actor1_side and reading.initiator.side != m.actor1_side:
+        return False
+    return not (reading.target and m.actor2_side and reading.target.side != m.actor2_side)
+
+
+def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> None:
+    root.mention = _replace(root.mention, **_date_fields(reading, resolution))
+
+
+_SELF_REPORT = re.compile(
+    r"^\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s",
+    re.IGNORECASE,
+)
+
+
+def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
+    """ "The Israeli military said it had struck ...": the speaker is the one who struck."""
+    out = list(readings)
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        if reading.anchor is None or reading.initiator is not None or reading.passive:
+            continue
+        head = text[: reading.anchor_span_start + clause.start]
+        speaker = None
+        for hit in hits.actors:
+            if hit.end > len(head):
+                break
+            entry = hit.value
+            if entry.role == "target" or (
+                entry.role == "adjective" and not ADJ_ARMED.match(text, hit.end)
+            ):
+                continue
+            said = _SELF_REPORT.match(text[hit.end : hit.end + 60])
+            if (
+                said
+                and hit.end + said.end() <= len(head)
+                and not re.search(r"[.;]", text[hit.end + said.end() : len(head)])
+            ):
+                speaker = entry
+        if speaker is None:
+            continue
+        target = reading.target if reading.target and reading.target.side != speaker.side else None
+        out[i] = _replace(
+            reading,
+            initiator=ActorRef(speaker.actor, speaker.side, speaker.specific),
+            target=target,
+        )
+    return out
+
+
+def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
+    for hit in actors:
+        entry = hit.value
+        if lexicon.sides.get(entry.side) != "armed_group":
+            continue
+        if entry.specific or state.last_group is None or not state.last_group.specific:
+            state.last_group = ActorRef(entry.actor, entry.side, entry.specific)
+
+
+def _merge_casualties(draft: _Draft, reading: Reading) -> None:
+    fields = {
+        key: value
+        for key, value in _casualty_fields(reading).items()
+        if getattr(draft.mention, key) is None
+    }
+    if fields:
+        draft.mention = _replace(draft.mention, **fields)
+
+
+def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Reading]) -> None:
+    for i, clause in enumerate(clauses):
+        if clause.answers is None:
+            continue
+        response, cause = refers[i], refers[clause.answers]
+        if response is None or cause is None or response.root is cause.root:
+            continue
+        if readings[clause.answers].threat or clause.link_kind == "chronology":
+            continue
+        if clause.link_kind == "link_weak" and not _weak_link_holds(
+            response.mention, cause.mention
+        ):
+            continue
+        cause = cause.root
+        if cause.mention.mention_id in response.mention.responds_to:
+            continue
+        response.mention = _replace(
+            response.mention,
+            responds_to=(*response.mention.responds_to, cause.mention.mention_id),
+            link_text=response.mention.link_text or clause.link_text,
+        )
+        response.responds.append(cause.mention.mention_id)
+
+
+def _update_focus(clauses: list[Clause], refers: list[_Draft | None], state: _Discourse) -> None:
+    main = [d for c, d in zip(clauses, refers, strict=True) if d is not None and not c.cause]
+    caused = [d for c, d in zip(clauses, refers, strict=True) if d is not None and c.cause]
+    chosen = (main or caused or [None])[0]
+    if chosen is not None:
+        state.focus = chosen
+        state.recent = frozenset(d.root.mention.mention_id for d in refers if d is not None)
+    dated = [d for d in refers if d is not None and d.mention.event_date]
+    if dated:
+        state.last_date = _date_of(dated[-1])

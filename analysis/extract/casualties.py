@@ -1,0 +1,271 @@
+"""Casualty counts in one clause: who was killed or injured, and how many.
+
+The grammar of casualty reporting, not a list of sentences:
+
+- active: "killed two Americans and one Briton", "injured 18 others", "killing top Hezbollah
+  commander Fuad Shukr" (a named or singular person counts 1, known to be a lower bound);
+- passive: "Three Iraqi soldiers and two police officers were killed", "four people were
+  killed", with elliptical follow-ons ("... and 14 others wounded", "and several more
+  injured", "and another injured");
+- no casualties: "caused no injuries" (injured 0), "no casualties" (both 0);
+- "suffered ... injuries".
+
+Only quantities attached to a casualty verb count: numbers of missiles, facilities, bases,
+troops stationed or "times" never do.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from analysis.extract.lexicon import Lexicon, foldable, lowered, screened
+from analysis.extract.numbers import Count, match_count
+
+_KILL = r"killed|killing|dead|died"
+_INJURE = r"injured|injuring|wounded|wounding|hurt"
+_AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
+_ADV = r"(?:\s+(?:also|reportedly|reported|later|all|both|each|allegedly))*"
+_PASSIVE = re.compile(
+    rf"\s+{_AUX}{_ADV}\s+(?:among\s+(?:the|those)\s+)?(?P<verb>{_KILL}|{_INJURE})\b",
+    re.IGNORECASE,
+)
+#: A phrase set between a victims' noun phrase and its verb: "16 people, including
+#: civilians, were killed".
+_INTERPOSED = re.compile(
+    r",\s*(?:including|among\s+them|most\s+of\s+them|many\s+of\s+them|mostly|"
+    r"according\s+to)\b[^,]{0,80},?\s*$",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    r"\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"a\s+dozen|dozens|several|scores"
+)
+_QTY = (
+    rf"(?:(?:at\s+least|more\s+than|about|around|nearly|some|over|another)\s+)?(?:{_NUMBER_WORDS})"
+)
+#: "left 3 dead and 12 injured", "leaving two people wounded".
+_LEFT = re.compile(
+    rf"\b(?:left|leaving|leaves)\s+(?P<np>{_QTY}(?:\s+[\w-]+){{0,2}}?)\s+"
+    rf"(?P<verb>dead|killed|injured|wounded|hurt)\b"
+    rf"(?:,?\s+and\s+(?P<np2>{_QTY}(?:\s+[\w-]+){{0,2}}?)\s+"
+    rf"(?P<verb2>dead|killed|injured|wounded|hurt)\b)?",
+    re.IGNORECASE,
+)
+_ACTIVE = re.compile(
+    r"\b(?P<verb>killed|killing|injured|injuring|wounded|wounding)\s+", re.IGNORECASE
+)
+_ELLIPSIS = re.compile(
+    rf"^\s*,?\s*and\s+(?P<np>(?:[\w,-]+\s+){{0,3}}?(?:others?|more|another)|{_QTY}"
+    rf"(?:\s+(?:people|others|more|civilians|soldiers))?)\s+"
+    rf"(?:{_AUX}\s+)?(?P<verb>{_INJURE}|{_KILL})\b",
+    re.IGNORECASE,
+)
+_SUFFERED = re.compile(
+    r"\s+(?:\w+ly\s+)?suffered\s+(?:[\w-]+\s+){0,3}?(?:injury|injuries|wounds)\b", re.IGNORECASE
+)
+_NONE = re.compile(
+    r"\b(?:caused|causing|with|reported|were|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
+    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b",
+    re.IGNORECASE,
+)
+_NP_STOP = re.compile(
+    r"\s+and\s+(?:\w+\s+){0,2}?(?:injured|injuring|wounded|wounding|killed|killing)\b"
+    r"|,\s|;|\.\s*$|\.\"|\s(?:in|at|on|near|during|when|while|after|who|which|as|since|"
+    r"including|across|from|by)\s|[.”\"]$",
+    re.IGNORECASE,
+)
+_NP_START = re.compile(
+    r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s|^)",
+    re.IGNORECASE | re.DOTALL,
+)
+#: Every pattern above needs one of these words; a clause without any states no casualties.
+_ANY_WORD = re.compile(r"kill|dead|died|injur|wound|hurt|suffered|\bno\b", re.IGNORECASE)
+_PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
+#: An auxiliary (and adverbs) right before an active verb: "were killed" is passive.
+_AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
+
+
+_QUOTES = re.compile(r"[“”\"‘’]")
+_LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
+_GROUP_BREAK = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_KILL_VERB = re.compile(_KILL, re.IGNORECASE)
+
+
+class _Patterns(NamedTuple):
+    any_word: re.Pattern
+    passive: re.Pattern
+    interposed: re.Pattern
+    np_start: re.Pattern
+    ellipsis: re.Pattern
+    active: re.Pattern
+    aux_before: re.Pattern
+    np_stop: re.Pattern
+    left: re.Pattern
+    suffered: re.Pattern
+    none: re.Pattern
+
+
+_AS_WRITTEN = _Patterns(
+    _ANY_WORD,
+    _PASSIVE,
+    _INTERPOSED,
+    _NP_START,
+    _ELLIPSIS,
+    _ACTIVE,
+    _AUX_BEFORE,
+    _NP_STOP,
+    _LEFT,
+    _SUFFERED,
+    _NONE,
+)
+#: The same, for lowered text (see :func:`analysis.extract.lexicon.lowered`); ``None`` if one of
+#: them cannot be lowered.
+_LOWERED_FORMS = tuple(lowered(p) for p in _AS_WRITTEN)
+_LOWERED = (
+    None
+    if None in _LOWERED_FORMS
+    else _Patterns(*_LOWERED_FORMS)._replace(
+        # Searched over the whole clause: screened (the others gain nothing from it).
+        any_word=screened(_LOWERED_FORMS[0]),
+        active=screened(_LOWERED_FORMS[5]),
+        left=screened(_LOWERED_FORMS[8]),
+    )
+)
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """Killed and injured counts of one clause, and the victims' side if stated."""
+
+    killed: Count | None = None
+    injured: Count | None = None
+    victim_side: str = ""
+    victim_actor: str = ""
+    spans: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def found(self) -> bool:
+        """True when the clause states any casualty figure (even an unquantified one)."""
+        return self.killed is not None or self.injured is not None
+
+
+def _clean(np: str) -> str:
+    return _QUOTES.sub("", np).strip()
+
+
+def count_victims(np: str) -> Count | None:
+    """Count the people named by a victims' noun phrase.
+
+    Groups joined by "and" or commas are added up: "two Americans and one Briton" is 3.
+    A group with no number counts 1 when it names one person ("the leader of a militia",
+    "Iranian General Qasem Soleimani"), as a lower bound for a named person.
+    """
+    text = _LEADING_CONJUNCTION.sub("", _clean(np))
+    if not text:
+        return None
+    total: Count | None = None
+    for group in _GROUP_BREAK.split(text):
+        group = group.strip()
+        if not group:
+            continue
+        found = match_count(group)
+        if found is not None:
+            count = found[0]
+        elif _PERSON.match(group):
+            named = any(w[:1].isupper() for w in group.split()[1:]) or group[:1].isupper()
+            head = group.split(" of ")[0].split()[-1].lower()
+            if head.endswith("s") and not named:
+                count = Count(None, None, None, vague=True)
+            else:
+                count = Count(1, 1, None if named else 1)
+        else:
+            continue
+        total = count if total is None else total + count
+    return total
+
+
+def _combine(a: Count | None, b: Count | None) -> Count | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
+    """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
+    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable); the
+    # phrases read for counts and victims are taken from ``text`` itself.
+    if _LOWERED is not None and foldable(text):
+        searched, rx = text.lower(), _LOWERED
+    else:
+        searched, rx = text, _AS_WRITTEN
+    if not rx.any_word.search(searched):
+        return Casualties()
+    killed: Count | None = None
+    injured: Count | None = None
+    victims: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def add(verb: str, count: Count | None, np: str, span: tuple[int, int]) -> None:
+        nonlocal killed, injured
+        if count is None:
+            return
+        if _KILL_VERB.match(verb):
+            killed = _combine(killed, count)
+        else:
+            injured = _combine(injured, count)
+        victims.append(np)
+        spans.append(span)
+
+    consumed = 0
+    for m in rx.passive.finditer(searched):
+        if m.start() < consumed:
+            continue  # the verb of an elliptical follow-on already counted
+        head = searched[: m.start()]
+        interposed = rx.interposed.search(head)
+        if interposed:
+            head = head[: interposed.start()]
+        start = rx.np_start.match(head).end()
+        np = text[start : len(head)]
+        add(m["verb"], count_victims(np), np, (start, m.end()))
+        ellipsis = rx.ellipsis.match(searched[m.end() :])
+        if ellipsis:
+            np_start, np_end = ellipsis.span("np")
+            np = text[m.end() + np_start : m.end() + np_end]
+            add(ellipsis["verb"], count_victims(np), "", (m.end(), m.end()))
+            consumed = m.end() + ellipsis.end()
+    for m in rx.active.finditer(searched):
+        if rx.aux_before.search(searched, 0, m.start()):
+            continue
+        stop = rx.np_stop.search(searched[m.end() :])
+        np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
+        add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+    for m in rx.left.finditer(searched):
+        np = text[m.start("np") : m.end("np")]
+        add(m["verb"], count_victims(np), np, (m.start(), m.end()))
+        if m["np2"]:
+            np2 = text[m.start("np2") : m.end("np2")]
+            add(m["verb2"], count_victims(np2), np2, (m.start(), m.end()))
+    for m in rx.suffered.finditer(searched):
+        head = searched[: m.start()]
+        start = rx.np_start.match(head).end()
+        np = text[start : m.start()]
+        add("injured", count_victims(np), np, (start, m.end()))
+    for m in rx.none.finditer(searched):
+        what = (m["what"] or m["what2"]).lower()
+        zero = Count(0, 0, 0)
+        if what in ("injuries", "casualties") and injured is None:
+            injured = zero
+        if what in ("deaths", "fatalities", "casualties") and killed is None:
+            killed = zero
+        spans.append((m.start(), m.end()))
+    side, actor = "", ""
+    for np in victims:
+        hits = lexicon.actors.find(np)
+        if hits:
+            side, actor = hits[0].value.side, hits[0].value.actor
+            break
+    return Casualties(killed, injured, side, actor, tuple(spans))

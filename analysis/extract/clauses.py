@@ -1,0 +1,288 @@
+"""Cut one sentence into the clauses that can each report an event.
+
+Two steps:
+
+1. **Attribution** is set aside: "A US official told Reuters that ...", "According to
+   Iraqi officials, ...", "In a statement on Friday, X said ...", "..., Austin said in a
+   statement." The date of a statement is not the date of the event, and the speaker is not
+   the attacker.
+2. **Links and separators** cut the rest into clauses (see ``data/lexicon/cues.csv``):
+   "X in response to Y" gives X answering Y; "Following Y, X" and "Y, prompting X to ..."
+   likewise; "X responded to Y by firing Z" gives "X ... firing Z" answering Y; separators
+   (", but", "while") start an independent clause; a ``simultaneous`` cue ("coincided
+   with") does too, and the clauses it governs (up to the next cue that is not "and ...")
+   are marked as happening at the same time as the clause before the cue.
+3. A stated **chronology** is not a stated response: a sequence cue qualified by a measured
+   interval ("came a few days after Y", "two weeks after Y") only dates Y relative to X,
+   so the clause keeps ``link_kind`` ``"chronology"`` and never becomes a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from analysis.extract.lexicon import Hit, Lexicon, foldable, lowered, screened
+
+_REPORT_VERBS = (
+    r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
+    r"indicated?|indicate|believes?|estimated|explained|warned|wrote|posted\s+on\s+\w+\s+saying"
+)
+_LEAD_ATTRIBUTION = re.compile(
+    rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
+    rf"(?:[^,\"“”]{{0,140}}?\b(?:{_REPORT_VERBS})\s+(?:that\s+)?)?",
+    re.IGNORECASE,
+)
+_TRAIL_ATTRIBUTION = re.compile(
+    rf"(?:[,”\"]\s*|\s+)(?:[^\"“”]{{0,160}}?)\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$",
+    re.IGNORECASE,
+)
+_REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
+#: The end of a trailing attribution: a reporting verb with at most 80 quote-free
+#: characters after it (the same as the end of ``_TRAIL_ATTRIBUTION``).
+_TRAIL_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$", re.IGNORECASE)
+#: The characters a trailing attribution can start with.
+_TRAIL_OPENER = re.compile(r"[,”\"\s]")
+_QUOTE_END = screened(re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)"))
+_INITIAL_END = re.compile(
+    r",\s+(?!which\b|who\b|where\b|that\b|a\s|an\s|including\b|the\s+(?:[\w-]+\s+){0,2}"
+    r"(?:base|city|town|province|capital|border)\b)",
+    re.IGNORECASE,
+)
+_BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
+_MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A part of a sentence (offsets into the sentence).
+
+    ``spans`` usually holds one span; "X responded to Y by firing Z" gives X's clause two.
+    ``answers`` is the index of the clause this one responds to (same sentence), with
+    ``link_kind`` and ``link_text``; ``cause`` marks a clause named as what was answered.
+    ``same_time_as`` is the index of the clause this one is stated to coincide with (its
+    ``link_text`` then holds the cue, e.g. "coincided with").
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    answers: int | None = None
+    link_kind: str = ""
+    link_text: str = ""
+    cause: bool = False
+    same_time_as: int | None = None
+
+    @property
+    def start(self) -> int:
+        """Start of the first span."""
+        return self.spans[0][0]
+
+
+def _earliest_trail(sentence: str, verb_start: int) -> int:
+    """The first position where a trailing attribution can start, given the first verb.
+
+    The pattern allows at most 160 characters between its opening separator (a comma or
+    quote and/or whitespace) and the verb, so no match starts before this position.
+    """
+    at = max(0, verb_start - 160)
+    while at > 0 and sentence[at - 1].isspace():
+        at -= 1
+    return max(0, at - 1)
+
+
+class _AttributionPatterns(NamedTuple):
+    verb: re.Pattern
+    trail_verb: re.Pattern
+    trail: re.Pattern
+    lead: re.Pattern
+
+
+_AS_WRITTEN = _AttributionPatterns(_REPORT_VERB, _TRAIL_VERB, _TRAIL_ATTRIBUTION, _LEAD_ATTRIBUTION)
+#: The same, for lowered text (see :func:`analysis.extract.lexicon.lowered`).
+_LOWERED = _AttributionPatterns(*(lowered(p) for p in _AS_WRITTEN))
+
+
+def _trailing_attribution(
+    sentence: str, verb_start: int, patterns: _AttributionPatterns
+) -> re.Match | None:
+    """The leftmost match of ``_TRAIL_ATTRIBUTION``, given where the first reporting verb is.
+
+    The search tries every position and from each one every following character as the
+    verb's start, which is slow on long sentences; the first verb that can end the match
+    bounds where the match can start, and the match is tried first at the first opener
+    from there, which is nearly always where it starts.
+    """
+    verb = patterns.trail_verb.search(sentence, verb_start)
+    if verb is None:
+        return None
+    opener = _TRAIL_OPENER.search(sentence, _earliest_trail(sentence, verb.start()))
+    if opener is None:
+        return None
+    # No match starts before ``opener``: its verb cannot be before ``verb``.
+    found = patterns.trail.match(sentence, opener.start())
+    return found or patterns.trail.search(sentence, opener.start() + 1)
+
+
+def content_span(sentence: str) -> tuple[int, int]:
+    """The part of ``sentence`` left once the attribution is set aside."""
+    # Lowered text is searched faster and gives the same offsets (lexicon.foldable).
+    if foldable(sentence):
+        sentence, patterns = sentence.lower(), _LOWERED
+    else:
+        patterns = _AS_WRITTEN
+    start, end = 0, len(sentence)
+    # Every attribution holds a reporting verb; without one there is nothing to set aside
+    # but an opening "According to ..., " (the verb-free part of the lead pattern).
+    verb = patterns.verb.search(sentence)
+    quote_close = _QUOTE_END.search(sentence)
+    if quote_close and quote_close.start() > 20:
+        tail = sentence[quote_close.end() :]
+        if verb is not None and patterns.verb.search(tail):
+            end = quote_close.start()
+    elif verb is not None:
+        trail = _trailing_attribution(sentence, verb.start(), patterns)
+        if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
+            end = trail.start()
+    lead = patterns.lead.match(sentence[:end])
+    if lead and lead.end() < end - 10:
+        start = lead.end()
+    while start < end and sentence[start] in ' “"‘':
+        start += 1
+    return start, end
+
+
+def _action_follows(sentence: str, position: int, lexicon: Lexicon) -> bool:
+    hits = lexicon.actions.find(sentence[position : position + 40])
+    return bool(hits) and not sentence[position : position + hits[0].start].strip(" ").count(" ")
+
+
+def _cues_within(
+    sentence: str, start: int, end: int, lexicon: Lexicon, found: Sequence[Hit] | None
+) -> list[Hit]:
+    """The cues of ``sentence[start:end]`` (offsets into it), taken from ``found`` (the cues
+    of the whole sentence, or of it with its whitespace made spaces) where they must be the
+    same: no cue crosses either end, and the characters just outside the span cannot
+    continue a word, so every phrase boundary check gives the same answer in both."""
+    if (
+        found is not None
+        and (start == 0 or not _WORD_OR_HYPHEN.match(sentence, start - 1))
+        and (end >= len(sentence) or not _WORD_OR_HYPHEN.match(sentence, end))
+        and not any(h.start < start < h.end or h.start < end < h.end for h in found)
+    ):
+        return [
+            Hit(h.start - start, h.end - start, sentence[h.start : h.end], h.value)
+            for h in found
+            if start <= h.start and h.end <= end
+        ]
+    return lexicon.cues.find(sentence[start:end])
+
+
+def split_clauses(
+    sentence: str,
+    span: tuple[int, int],
+    lexicon: Lexicon,
+    sentence_cues: Sequence[Hit] | None = None,
+) -> list[Clause]:
+    """Cut ``sentence[span[0]:span[1]]`` into clauses at link cues and separators.
+
+    ``sentence_cues``: ``lexicon.cues.find`` over the whole sentence (or over it with its
+    whitespace made spaces), if already found; it spares a second scan.
+    """
+    start, end = span
+    cues = [
+        h
+        for h in _cues_within(sentence, start, end, lexicon, sentence_cues)
+        if h.value in LINK_KINDS or h.value in ("separator", "simultaneous")
+    ]
+    clauses: list[Clause] = []
+    cursor = start
+    pending: Clause | None = None  # a clause waiting for the clause that answers it
+    # (index of the clause named before a "coincided with", the cue's text) while it governs
+    concurrent: tuple[int, str] | None = None
+
+    def plain(span: tuple[int, int]) -> Clause:
+        if concurrent is None:
+            return Clause((span,))
+        return Clause((span,), link_text=concurrent[1], same_time_as=concurrent[0])
+
+    for hit in cues:
+        c_start, c_end = start + hit.start, start + hit.end
+        if c_start < cursor:
+            continue
+        kind = hit.value
+        if kind == "simultaneous":
+            if c_start > cursor and sentence[cursor:c_start].strip(" ,"):
+                clauses.append(plain((cursor, c_start)))
+                concurrent = (len(clauses) - 1, hit.text)
+            cursor = c_end
+            continue
+        if kind == "separator":
+            conjunction = hit.text.lower().startswith("and ")
+            if conjunction and not _action_follows(sentence, c_end, lexicon):
+                continue
+            if c_start > cursor:
+                clauses.append(plain((cursor, c_start)))
+            if not conjunction:
+                concurrent = None
+            cursor = c_start + 4 if conjunction else c_end
+            continue
+        concurrent = None
+        initial = not sentence[cursor:c_start].strip(' ,“"')
+        if kind == "link_weak" and _MEASURED_INTERVAL.search(
+            sentence[max(start, c_start - 12) : c_start]
+        ):
+            kind = "chronology"
+        if initial and kind in ("link", "link_weak", "link_by", "chronology"):
+            # "Following Y, X ...": Y runs to the comma that closes the opening phrase.
+            close = _INITIAL_END.search(sentence, c_end, end)
+            y_end = close.start() if close else end
+            clauses.append(Clause(((c_end, y_end),), cause=True))
+            pending = Clause(
+                (), answers=len(clauses) - 1, link_kind=kind, link_text=sentence[c_start:y_end]
+            )
+            cursor = close.end() if close else end
+            continue
+        x_span = (cursor, c_start)
+        if kind == "link_back":
+            clauses.append(Clause((x_span,), cause=True))
+            cursor = c_end
+            pending = Clause(
+                (), answers=len(clauses) - 1, link_kind=kind, link_text=hit.text.strip()
+            )
+            continue
+        y_end = end
+        by = _BY_GERUND.search(sentence, c_end, end) if kind == "link_by" else None
+        if by:
+            y_end = by.start()
+        x_spans = (x_span, (by.start(), end)) if by else (x_span,)
+        x_index = len(clauses)
+        y_index = x_index + 1
+        clauses.append(
+            Clause(
+                x_spans,
+                answers=y_index,
+                link_kind=kind,
+                link_text=sentence[c_start:y_end].strip(" ,."),
+            )
+        )
+        clauses.append(Clause(((c_end, y_end),), cause=True))
+        cursor = end
+        break
+    if cursor < end:
+        if pending is not None:
+            clauses.append(
+                Clause(
+                    ((cursor, end),),
+                    answers=pending.answers,
+                    link_kind=pending.link_kind,
+                    link_text=pending.link_text,
+                )
+            )
+        else:
+            clauses.append(plain((cursor, end)))
+    elif pending is not None and not clauses:
+        clauses.append(Clause(((cursor, end),)))
+    return [c for c in clauses if any(e > s for s, e in c.spans)]

@@ -1,0 +1,320 @@
+"""Date expressions of news reporting, resolved against the publication date.
+
+Rules (documented in ``data/lexicon/README.md``):
+
+- a weekday ("on Tuesday", "Monday night", "in the early hours of Friday", "Tuesday's")
+  is the most recent such day on or before publication;
+- a month and day without a year ("January 3", "Oct. 7") is the most recent such date on or
+  before publication; a month alone ("in December") is the most recent such month;
+- "last week" is the previous Monday-Sunday week; "in the past week", "over the last two
+  months" run from that long before publication to publication (a period, used for
+  aggregates); "earlier this month" runs from the first
+  of the month to publication; "in recent days" and "a few days ago" are the seven days
+  before publication (precision ``days``);
+- "earlier in the day", "later that day" and "the same day" take the day of the date
+  before them in the discourse (``anchor``); "a few days after" / "days after" mean two to
+  six days before the anchor.
+
+Precision is one of ``day``, ``days``, ``week``, ``month``, ``year``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from analysis.extract.lexicon import foldable, lowered, screened
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+_WD = "|".join(w.capitalize() for w in WEEKDAYS)
+_MONTH_FULL = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+)
+_MONTH_ABBR = r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+_MON = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:19|20)\d\d"
+_PART = r"(?:\s+(?:night|morning|afternoon|evening))?"
+
+# Ordered: the first alternative that matches at a position wins, so longer forms come first.
+_PATTERNS = (
+    ("dmy", rf"\b(?P<d>{_DAY})\s+(?P<m>{_MON})\s+(?P<y>{_YEAR})\b"),
+    ("mdy", rf"\b(?P<m>{_MON})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
+    ("my", rf"\b(?P<m>{_MON})\s+(?P<y>{_YEAR})\b"),
+    ("md", rf"\b(?P<m>{_MON})\s+(?P<d>{_DAY})(?![\d,]*\s*{_YEAR})(?!\d)"),
+    ("dm", rf"\b(?P<d>{_DAY})\s+(?P<m>{_MONTH_FULL})\b"),
+    (
+        "wd",
+        rf"\b(?:in\s+the\s+early\s+hours\s+of\s+|early\s+|late\s+)?(?P<w>{_WD})(?:['’]s)?{_PART}\b",
+    ),
+    (
+        "same_day",
+        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b",
+    ),
+    (
+        "days_after",
+        r"\b(?:just\s+)?(?:a\s+few\s+|several\s+|two\s+|three\s+)?days\s+(?:after|later)\b",
+    ),
+    ("recent_days", r"\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days\b"),
+    ("days_ago", r"\b(?:a\s+few|several|two|three)\s+days\s+ago\b"),
+    (
+        "past_period",
+        r"\b(?:(?:in|over|during|within)\s+)?the\s+(?:past|last|previous)\s+"
+        r"(?P<n>\d+|two|three|four|six|several)?\s*(?P<u>days|weeks?|months?|year)\b",
+    ),
+    ("last_week", r"\blast\s+week(?:['’]s)?\b"),
+    ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
+    ("last_month", r"\blast\s+month(?:['’]s)?\b"),
+    ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
+    ("yesterday", r"\byesterday\b"),
+    (
+        "month",
+        rf"\b(?:in|since|from|until|till|through|by|of|early|late)\s+(?P<m>{_MONTH_FULL})\b(?!\s+\d)",
+    ),
+    ("month_mid", rf"\bmid-(?P<m>{_MONTH_FULL})\b"),
+    ("year", rf"\b(?:in|since|from|until|through|of)\s+(?P<y>{_YEAR})\b"),
+)
+# Every rule starts with a word boundary: tested once per position, before the rules.
+assert all(rx.startswith(r"\b") for _, rx in _PATTERNS)
+_FINDER = re.compile(
+    r"\b(?:"
+    + "|".join(f"(?P<{name}>{re.sub(r'[(][?]P<[a-z]+>', '(?:', rx[2:])})" for name, rx in _PATTERNS)
+    + ")",
+    re.IGNORECASE,
+)
+# Sub-patterns re-run on one matched expression to read its fields.
+_SINGLE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _PATTERNS}
+
+
+@dataclass(frozen=True)
+class DateResolution:
+    """A date interval with its best single day and precision (ISO strings)."""
+
+    date_start: str
+    date_end: str
+    event_date: str
+    precision: str
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """A date expression found in a sentence (offsets into that sentence)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+def _iso(day: dt.date) -> str:
+    return day.isoformat()
+
+
+def _span(
+    start: dt.date, end: dt.date, precision: str, best: dt.date | None = None
+) -> DateResolution:
+    return DateResolution(_iso(start), _iso(end), _iso(best or end), precision)
+
+
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    return int(re.match(r"\d+", text).group(0))
+
+
+def _month_span(year: int, month: int, published: dt.date) -> DateResolution:
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    end = min(last, published)
+    mid = dt.date(year, month, 15)
+    return _span(dt.date(year, month, 1), end, "month", mid if end >= mid else end)
+
+
+def _recent_month(month: int, published: dt.date) -> int:
+    return published.year if month <= published.month else published.year - 1
+
+
+def _recent_day(month: int, day: int, published: dt.date) -> dt.date | None:
+    for year in (published.year, published.year - 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            return None
+        if candidate <= published:
+            return candidate
+    return None
+
+
+def resolve_date(
+    expression: str, published: dt.date, anchor: dt.date | None = None
+) -> DateResolution | None:
+    """Resolve one date expression.
+
+    Parameters
+    ----------
+    expression
+        The raw phrase ("on Tuesday", "Jan. 8", "last week", "30 July 2024").
+    published
+        Publication date of the article.
+    anchor
+        Day of the date before this one in the discourse, for "earlier in the day" and
+        "a few days after"; without it those expressions resolve to ``None``.
+
+    Returns
+    -------
+    DateResolution or None
+        ``None`` when the phrase holds no date expression or it cannot be resolved.
+
+    Examples
+    --------
+    >>> resolve_date("on Tuesday", dt.date(2024, 7, 31)).event_date
+    '2024-07-30'
+    >>> resolve_date("in December", dt.date(2020, 3, 13)).date_start
+    '2019-12-01'
+    """
+    matches = find_dates(re.sub(r"\s+", " ", expression.strip()))
+    if not matches:
+        return None
+    return resolve_match(matches[0], published, anchor)
+
+
+def resolve_match(
+    match: DateMatch, published: dt.date, anchor: dt.date | None = None
+) -> DateResolution | None:
+    """Resolve a :class:`DateMatch` found by :func:`find_dates` (see :func:`resolve_date`)."""
+    kind, body = match.kind, match.text
+    m = _SINGLE[kind].search(body)
+    if kind in ("dmy", "mdy"):
+        try:
+            day = dt.date(int(m["y"]), _month(m["m"]), _day(m["d"]))
+        except ValueError:
+            return None
+        return _span(day, day, "day")
+    if kind == "my":
+        return _month_span(int(m["y"]), _month(m["m"]), published)
+    if kind in ("md", "dm"):
+        day = _recent_day(_month(m["m"]), _day(m["d"]), published)
+        return _span(day, day, "day") if day else None
+    if kind == "wd":
+        target = WEEKDAYS.index(m["w"].lower())
+        day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        return _span(day, day, "day")
+    if kind == "same_day":
+        return _span(anchor, anchor, "day") if anchor else None
+    if kind == "days_after":
+        if anchor is None:
+            return None
+        return _span(anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2), "days")
+    if kind in ("recent_days", "days_ago"):
+        low, high = (7, 0) if kind == "recent_days" else (6, 2)
+        return _span(
+            published - dt.timedelta(days=low), published - dt.timedelta(days=high), "days"
+        )
+    if kind == "past_period":
+        # "in the past week", "over the last two months": a period running to publication.
+        n = {"two": 2, "three": 3, "four": 4, "six": 6, "several": 3}.get(
+            (m["n"] or "").lower(), int(m["n"]) if (m["n"] or "").isdigit() else 1
+        )
+        unit = m["u"].lower().rstrip("s")
+        days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+        precision = {"day": "days", "week": "week", "month": "month", "year": "year"}[unit]
+        return _span(published - dt.timedelta(days=days), published, precision)
+    if kind == "yesterday":
+        day = published - dt.timedelta(days=1)
+        return _span(day, day, "day")
+    if kind == "last_week":
+        monday = published - dt.timedelta(days=published.weekday() + 7)
+        return _span(monday, monday + dt.timedelta(days=6), "week", monday + dt.timedelta(days=3))
+    if kind == "this_week":
+        monday = published - dt.timedelta(days=published.weekday())
+        return _span(monday, published, "week")
+    if kind == "last_month":
+        first = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+        return _month_span(first.year, first.month, published)
+    if kind == "this_month":
+        return _span(published.replace(day=1), published, "month")
+    if kind in ("month", "month_mid"):
+        month = _month(re.search(_MONTH_FULL, body, re.IGNORECASE).group(0))
+        return _month_span(_recent_month(month, published), month, published)
+    if kind == "year":
+        y = int(re.search(_YEAR, body).group(0))
+        end = min(dt.date(y, 12, 31), published)
+        mid = dt.date(y, 7, 1)
+        return _span(dt.date(y, 1, 1), end, "year", mid if end >= mid else end)
+    return None
+
+
+_HINT = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"|\d\d\d\d|yesterday|week|month|\bdays?\b",
+    re.IGNORECASE,
+)
+
+
+_HINT_LOWER = screened(lowered(_HINT))
+_FINDER_LOWER = screened(lowered(_FINDER))
+
+
+def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
+    """Date expressions in ``sentence``, left to right (offsets into ``sentence``).
+
+    A preposition is not part of the match except in fixed phrases ("in the early hours of
+    Friday"); resolve each match with :func:`resolve_date`. ``folded``: ``sentence.lower()``
+    if :func:`analysis.extract.lexicon.foldable` (``sentence``) is known to hold.
+    """
+    # Text whose letters are all ASCII (nearly all of it) is searched in lower case with the
+    # faster case-sensitive patterns; lowering keeps every offset.
+    if folded is not None or foldable(sentence):
+        searched = sentence.lower() if folded is None else folded
+        hints, finder = _HINT_LOWER, _FINDER_LOWER
+    else:
+        searched, hints, finder = sentence, _HINT, _FINDER
+    # Every date expression holds one of the hint words; the full pattern runs only near them.
+    windows: list[list[int]] = []
+    for hint in hints.finditer(searched):
+        start, end = max(0, hint.start() - 40), min(len(sentence), hint.end() + 30)
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = end
+        else:
+            windows.append([start, end])
+    # The outer group that matched names the rule (inner groups do not capture).
+    return [
+        DateMatch(m.start(), m.end(), sentence[m.start() : m.end()], m.lastgroup)
+        for start, end in windows
+        for m in finder.finditer(searched[:end], start)
+    ]
+
+
+def preceded_by(sentence: str, match: DateMatch, words: tuple[str, ...]) -> str | None:
+    """The word of ``words`` just before ``match`` (or starting it), if any."""
+    head = sentence[: match.start()].rstrip().lower()
+    lead = match.text.lower()
+    for word in words:
+        if head.endswith(" " + word) or head == word or lead.startswith(word + " "):
+            return word
+    return None

@@ -1,0 +1,679 @@
+"""Read one clause: its action, actors, weapon, place, date expression and casualties.
+
+This is the grammar of a single clause; how clauses connect across the article (what "the
+attack" refers to, which event a casualty report continues) is in :mod:`analysis.extract.article`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from analysis.extract.casualties import Casualties, find_casualties
+from analysis.extract.dates import DateMatch, find_dates
+from analysis.extract.lexicon import (
+    ActionEntry,
+    ActorEntry,
+    Hit,
+    Lexicon,
+    PlaceEntry,
+    WeaponEntry,
+    foldable,
+    lowered,
+    phrase_key,
+    screened,
+)
+from analysis.extract.numbers import QUANTITY, match_count
+
+_DEFINITE = re.compile(
+    r"(?:\b(?:the|this|these|that|those|its|their|his|her|our|such)|['’]s)"
+    r"(?:\s+[\w'’.-]+){0,3}\s+$",
+    re.IGNORECASE,
+)
+_INDEFINITE = re.compile(r"\b(?:a|an|another|one|new)\s+(?:[\w'’.-]+\s+){0,3}$", re.IGNORECASE)
+_NUMBERED = re.compile(r"\b(?:\d+|two|three|four|five|several|many)\s+(?:[\w-]+\s+){0,2}$", re.I)
+_INFINITIVE = re.compile(r"\bto\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+|also\s+|not\s+)?$", re.IGNORECASE
+)
+_SUPPORT = re.compile(
+    r"\b(?:launched|launching|carried\s+out|carrying\s+out|conducted|conducting|waged|"
+    r"came\s+under|come\s+under|faced|mounted|staged)\b",
+    re.IGNORECASE,
+)
+_PRESENT_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:\w+ly\s+|also\s+|long\s+)*(?:been\s+)?\w+(?:ed|en)\b", re.IGNORECASE
+)
+_TARGET_PREP = re.compile(
+    r"\b(?:on|against|at|toward|towards|targeting|targeted|of|for|to|with|in|near|into|"
+    r"housing|hosting|houses|host|struck|hit|attacked|including|from)\s+(?:the\s+|an?\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_AGENT_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}$", re.IGNORECASE)
+_NOT_AGENT_BY = re.compile(
+    r"\b(?:used|linked|operated|run|backed|housed|owned|controlled|affiliated|supported|"
+    r"sponsored|hosted|posed|designated|cited|announced|made|issued)\s+by\s+(?:\S+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_GROUP_ANAPHOR = re.compile(
+    r"\bby\s+(?:the|these|those)\s+(?:groups?|militias?|militants|militia\s+groups?)\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DIRECTION = re.compile(
+    r"\b(?:north|south|east|west|northeast|northwest|southeast|southwest)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
+_UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
+_NOVEL = re.compile(
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE
+)
+_SPEAKER = re.compile(
+    r"^[\s'’s]*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told|confirmed|added|expressed|announced|"
+    r"described|condemned|denounced|warned|blamed|stated|reported)\b",
+    re.IGNORECASE,
+)
+#: Intent, threat or deliberation governing the action ("is preparing strikes against",
+#: "threatened a massive attack on", "was considering a strike on"): no act of force.
+_INTENT = re.compile(
+    r"\b(?:prepar(?:e|es|ed|ing)|plan(?:s|ned|ning)?|consider(?:s|ed|ing)?|weigh(?:s|ed|ing)?|"
+    r"threat(?:en|ens|ened|ening)|vow(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|"
+    r"intend(?:s|ed|ing)?|warn(?:s|ed|ing)?\s+of|call(?:s|ed|ing)?\s+for)\s+"
+    r"(?:(?:a|an|the|more|new|further|possible|massive|major|large-scale|retaliatory|"
+    r"military|fresh)\s+){0,3}$",
+    re.IGNORECASE,
+)
+#: After a nationality adjective ("Israeli", "Iranian"): nouns of armed forces and
+#: weapons make it an actor that may initiate ...
+ADJ_ARMED = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:forces|army|military|navy|air\s+force|air\s+defen[cs]es|"
+    r"jets|warplanes|aircraft|fighter|gunboats|artillery|tanks|militias?|government|"
+    r"authorities|regime)\b",
+    re.IGNORECASE,
+)
+#: ... and nouns of people and places make it a target ("Israeli soldiers").
+_ADJ_TARGET = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:soldiers?|troops|personnel|service\s*(?:members|men|women)|"
+    r"positions?|targets?|outposts?|posts?|civilians?|settlements?|communit(?:y|ies)|"
+    r"citizens?|nationals?|vessels?|ships?|warships?|tankers?|destroyers?|convoys?|"
+    r"patrols?|people|contractors?|diplomats?)\b",
+    re.IGNORECASE,
+)
+_NATIONALITY_COUNTRY = {
+    "lebanese": "Lebanon",
+    "iraqi": "Iraq",
+    "syrian": "Syria",
+    "israeli": "Israel",
+    "jordanian": "Jordan",
+    "iranian": "Iran",
+    "yemeni": "Yemen",
+    "palestinian": "Palestine",
+}
+#: "in the southern Lebanese town of Khirbet Selm", "near the border town of al-Qaim".
+_NAMED_PLACE = re.compile(
+    r"\b(?:in|near|at|outside|around|on|of|into|toward|towards)\s+the\s+"
+    r"(?:(?:north|south|east|west|central|(?:north|south)?(?:east|west)?(?:ern)?)\s+)?"
+    r"(?:(?P<adj>" + "|".join(_NATIONALITY_COUNTRY) + r")\s+)?"
+    r"(?:(?:border|frontier|coastal|port|desert|northern|southern|eastern|western|"
+    r"mountain|hilltop|strategic)\s+)?"
+    r"(?P<kind>town|city|village|district|area|region|hamlet|suburb|neighbou?rhood|"
+    r"province|governorate)\s+of\s+"
+    r"(?P<name>(?-i:(?:(?:[Aa]l|[Ee]l|[Aa][dsrtnz]|[Aa]sh)-)?[A-Z][\w'’-]*"
+    r"(?:\s+(?:(?:al|el|ad|ar|as|at|ash|an|az)-)?[A-Z][\w'’-]*){0,3}))",
+    re.IGNORECASE,
+)
+_TRAILING_DATE = re.compile(
+    r"\s+(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|January|February|March|April|May|June|"
+    r"July|August|September|October|November|December)\b.*$"
+)
+_DATE_WORD = re.compile(
+    r"\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|march|april|may|june|"
+    r"july|august|september|october|november|december|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|"
+    r"nov|dec)\.?\s+\d)",
+    re.IGNORECASE,
+)
+_UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
+_LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
+_TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
+_SPACE = re.compile(r"\s")
+#: The ASCII characters ``_SPACE`` matches, each made a space.
+_ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if _SPACE.match(chr(c))})
+_QUANTITY_LOWER = screened(lowered(QUANTITY))
+#: ``_SPEAKER`` without its "^", to match at a position rather than on a slice.
+_SPEAKER_AT = re.compile(_SPEAKER.pattern.removeprefix("^"), _SPEAKER.flags)
+_SPEAKER_LOWER = lowered(_SPEAKER_AT)
+
+
+_ONE_WORD_GAP = re.compile(r"(?:\s+[\w-]+)?\s+")
+_SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
+_UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
+_SINCE_OR_FROM = re.compile(r"since|from", re.I)
+_POSSESSIVE_S = re.compile(r"['’]s\b")
+_HAVE_BEEN_HIT = re.compile(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", re.I)
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor named in a clause."""
+
+    actor: str
+    side: str
+    specific: bool
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one clause says, before it is connected to the rest of the article."""
+
+    text: str
+    offset: int
+    anchor: ActionEntry | None
+    anchor_text: str
+    definite: bool
+    generic: bool
+    bare_plural: bool
+    passive: bool
+    initiator: ActorRef | None
+    target: ActorRef | None
+    group_anaphor: bool
+    weapon: WeaponEntry | None
+    place: PlaceEntry | None
+    date: DateMatch | None
+    since: DateMatch | None
+    until: DateMatch | None
+    period_span: tuple[int, int]
+    novel: bool
+    date_near_anchor: bool
+    subject: ActorRef | None
+    casualties: Casualties
+    cumulative: bool
+    threat: bool
+    times_count: int | None
+    times_hit: str
+    quantifier: bool
+    armed_groups: tuple[ActorRef, ...]
+    #: The words just before the action ("this latest U.S." in "this latest U.S. strike").
+    anchor_lead: str = ""
+    #: Where the action starts in the clause text (-1: no action).
+    anchor_span_start: int = -1
+
+
+class _LookBack(NamedTuple):
+    """The patterns a clause is searched with, as written or for lowered text."""
+
+    infinitive: re.Pattern
+    passive: re.Pattern
+    since: re.Pattern
+    until: re.Pattern
+    novel: re.Pattern
+    definite: re.Pattern
+    indefinite: re.Pattern
+    under: re.Pattern
+    numbered: re.Pattern
+    support: re.Pattern
+    present_perfect: re.Pattern
+    intent: re.Pattern
+    group_anaphor: re.Pattern
+    agent_by: re.Pattern
+    not_agent_by: re.Pattern
+    target_prep: re.Pattern
+    date_word: re.Pattern
+    locative: re.Pattern
+    relative_direction: re.Pattern
+    times: re.Pattern
+    have_been_hit: re.Pattern
+
+
+_LOOK_BACK = _LookBack(
+    _INFINITIVE,
+    _PASSIVE,
+    _SINCE,
+    _UNTIL,
+    _NOVEL,
+    _DEFINITE,
+    _INDEFINITE,
+    _UNDER,
+    _NUMBERED,
+    _SUPPORT,
+    _PRESENT_PERFECT,
+    _INTENT,
+    _GROUP_ANAPHOR,
+    _AGENT_BY,
+    _NOT_AGENT_BY,
+    _TARGET_PREP,
+    _DATE_WORD,
+    _LOCATIVE,
+    _RELATIVE_DIRECTION,
+    _TIMES,
+    _HAVE_BEEN_HIT,
+)
+_LOOK_BACK_FORMS = tuple(lowered(p) for p in _LOOK_BACK)
+#: The same for lowered text (see analysis.extract.lexicon.foldable), screened; ``None`` if one of
+#: them cannot be lowered.
+_LOOK_BACK_LOWER = (
+    None if None in _LOOK_BACK_FORMS else _LookBack(*(screened(p) for p in _LOOK_BACK_FORMS))
+)
+
+
+def _tail(text: str, end: int, width: int = 80) -> str:
+    # The patterns tested on the text before a word look back a few words only; a bounded
+    # window keeps each test from rescanning the whole clause.
+    return text[max(0, end - width) : end]
+
+
+def _ref(entry: ActorEntry) -> ActorRef:
+    return ActorRef(entry.actor, entry.side, entry.specific)
+
+
+def _named_place(text: str, places: list[Hit]) -> Hit | None:
+    """A place the vocabulary does not know, named with its kind ("in the southern
+    Lebanese town of Khirbet Selm"): its name, no coordinates, and the country of the
+    nationality adjective, or of a country named in the clause."""
+    if " of " not in text:
+        return None
+    m = _NAMED_PLACE.search(text)
+    if m is None:
+        return None
+    start, end = m.start("name"), m.end("name")
+    if any(start <= p.start < end for p in places):
+        return None  # a place of the vocabulary: it says more
+    name = _TRAILING_DATE.sub("", m["name"])
+    country = _NATIONALITY_COUNTRY.get((m["adj"] or "").lower(), "")
+    if not country:
+        country = next((p.value.country for p in places if p.value.kind == "country"), "")
+    kind = "governorate" if m["kind"].lower() in ("province", "governorate") else "city"
+    entry = PlaceEntry(name, kind, name if kind == "governorate" else "", country, None, None)
+    return Hit(start, end, name, entry)
+
+
+def _intercepted(text, anchor, initiator, target, after):
+    """An interception is a failed attack on the side that intercepts: "US forces shot down
+    two drones" is an attack (by someone) on US forces. Owning what was downed ("downed a US
+    drone") makes it an attack on the owner instead."""
+    owner = next((a for a in after if a.start - anchor.end <= 12), None)
+    if owner is not None:
+        return initiator, owner.value
+    return None, initiator if initiator is not None else target
+
+
+def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
+    """True when ``tail`` ends in a preposition phrase that makes what follows a target
+    ("on the", "against"); "On Friday the" is a date, not a preposition of the action."""
+    m = rx.target_prep.search(tail)
+    return m is not None and not rx.date_word.search(m.group(0))
+
+
+def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
+    """Give each nationality adjective ("Israeli", "Iranian") the role its noun implies.
+
+    Directly before an action or weapon ("an Israeli drone strike", "Iranian missiles") or
+    an armed force ("Syrian air defences") it may initiate; before people or places
+    ("Israeli soldiers", "an American base") it is a target; anywhere else ("Iranian
+    officials", "the Iraqi capital") it names no party to the event and is dropped.
+    """
+    if not any(a.value.role == "adjective" for a in actors):
+        return actors
+    starts = sorted(h.start for h in (*actions, *weapons))
+    out = []
+    for a in actors:
+        entry = a.value
+        if entry.role != "adjective":
+            out.append(a)
+            continue
+        rest = text[a.end : a.end + 60]
+        gap_ok = any(
+            0 <= s - a.end <= 25 and _ONE_WORD_GAP.fullmatch(text[a.end : s]) for s in starts
+        )
+        if gap_ok or ADJ_ARMED.match(rest):
+            role = "any"
+        elif _ADJ_TARGET.match(rest):
+            role = "target"
+        else:
+            continue
+        out.append(
+            Hit(a.start, a.end, a.text, ActorEntry(entry.actor, entry.side, role, entry.specific))
+        )
+    return out
+
+
+def _choose_anchor(text: str, actions: list[Hit], rx: _LookBack = _LOOK_BACK) -> Hit | None:
+    usable = [h for h in actions if not rx.infinitive.search(_tail(text, h.start))]
+    for kinds in (("noun", "verb", "ref"), ("kill",)):
+        for hit in usable:
+            if hit.value.kind not in kinds:
+                continue
+            if hit.value.kind == "kill" and rx.passive.search(_tail(text, hit.start)):
+                continue
+            return hit
+    return None
+
+
+def _weapon(hits: list[Hit], anchor: Hit | None, side: str) -> WeaponEntry | None:
+    if not hits:
+        return None
+    chosen = hits[0]
+    if anchor is not None:
+        overlapping = [h for h in hits if h.start < anchor.end and anchor.start < h.end]
+        chosen = overlapping[0] if overlapping else chosen
+    entries = chosen.value
+    for entry in entries:
+        if side and side in entry.sides:
+            return entry
+    general = [e for e in entries if not e.sides]
+    return general[0] if general else None
+
+
+@dataclass(frozen=True)
+class SentenceHits:
+    """Every vocabulary matched once over a whole sentence (clauses take their share)."""
+
+    actions: tuple[Hit, ...]
+    actors: tuple[Hit, ...]
+    places: tuple[Hit, ...]
+    weapons: tuple[Hit, ...]
+    cues: tuple[Hit, ...]
+    dates: tuple[DateMatch, ...]
+
+
+def normalise_space(sentence: str) -> str:
+    """``sentence`` with every whitespace character made a space (offsets unchanged)."""
+    if sentence.isascii():
+        return sentence.translate(_ASCII_SPACES)
+    return _SPACE.sub(" ", sentence)
+
+
+def sentence_hits(
+    sentence: str,
+    lexicon: Lexicon,
+    actions: list[Hit] | None = None,
+    spaced: str | None = None,
+    folded: str | None = None,
+) -> SentenceHits:
+    """Match every vocabulary and date expression over ``sentence`` once.
+
+    ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found;
+    ``spaced``: :func:`normalise_space` (``sentence``), if already made; ``folded``: its
+    lower case, if made and :func:`analysis.extract.lexicon.foldable` (``spaced``).
+    """
+    text = normalise_space(sentence) if spaced is None else spaced
+    # Lowered once for every vocabulary (see analysis.extract.lexicon.foldable).
+    if folded is None and foldable(text):
+        folded = text.lower()
+    return SentenceHits(
+        tuple(lexicon.actions.find(text, folded) if actions is None else actions),
+        tuple(lexicon.actors.find(text, folded)),
+        tuple(lexicon.places.find(text, folded)),
+        tuple(lexicon.weapons.find(text, folded)),
+        tuple(lexicon.cues.find(text, folded)),
+        tuple(find_dates(text, folded)),
+    )
+
+
+def _share(items, spans: tuple[tuple[int, int], ...], offset: int) -> list:
+    """The hits (:class:`Hit` or :class:`DateMatch`) inside ``spans``, offsets made relative."""
+    if len(spans) == 1:
+        ((s, e),) = spans
+        inside = [h for h in items if s <= h.start and h.end <= e]
+    else:
+        inside = [h for h in items if any(s <= h.start and h.end <= e for s, e in spans)]
+    if not inside or not offset:
+        return inside
+    if isinstance(inside[0], DateMatch):
+        return [DateMatch(h.start - offset, h.end - offset, h.text, h.kind) for h in inside]
+    return [Hit(h.start - offset, h.end - offset, h.text, h.value) for h in inside]
+
+
+def read_clause(
+    sentence: str,
+    spans: tuple[tuple[int, int], ...],
+    lexicon: Lexicon,
+    hits: SentenceHits | None = None,
+    spaced: str | None = None,
+) -> Reading:
+    """Read the clause made of ``spans`` of ``sentence`` (see :class:`Reading`).
+
+    ``spaced``: :func:`normalise_space` (``sentence``), if already made.
+    """
+    offset = spans[0][0]
+    if spaced is None:
+        spaced = normalise_space(sentence)
+    # Join the spans with spaces of the gap's length so offsets stay valid within `text`.
+    if len(spans) == 1:
+        text = spaced[offset : spans[0][1]]
+    else:
+        text = "".join(
+            (" " * (s - spans[i - 1][1]) if i else "") + spaced[s:e]
+            for i, (s, e) in enumerate(spans)
+        )
+    hits = hits or sentence_hits(sentence, lexicon)
+    actions = _share(hits.actions, spans, offset)
+    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+    clause_folded = text.lower() if foldable(text) else None
+    if _SPEAKER_LOWER is not None and clause_folded is not None:
+        speaker, speaker_text = _SPEAKER_LOWER, clause_folded
+    else:
+        speaker, speaker_text = _SPEAKER_AT, text
+    actors = [
+        a for a in _share(hits.actors, spans, offset) if not speaker.match(speaker_text, a.end)
+    ]
+    dates = _share(hits.dates, spans, offset)
+    weapon_hits = _share(hits.weapons, spans, offset)
+    actors = _adjectives(text, actors, actions, weapon_hits)
+    casualties = find_casualties(text, lexicon)
+    # The look-back patterns search lowered text where that matches the same (see
+    # analysis.extract.lexicon.foldable): ``lt`` is the text they search.
+    if _LOOK_BACK_LOWER is not None and clause_folded is not None:
+        lt, rx = clause_folded, _LOOK_BACK_LOWER
+    else:
+        lt, rx = text, _LOOK_BACK
+    # "12 May 2022" holds no modal "may": cues inside date expressions do not count.
+    date_spans = [(d.start, d.end) for d in dates]
+    cues = [
+        h
+        for h in _share(hits.cues, spans, offset)
+        if not any(s <= h.start < e for s, e in date_spans)
+    ]
+    generic = any(h.value == "generic" for h in cues)
+    threat = any(h.value == "threat" for h in cues)
+    quantifier = any(h.value == "quantifier" for h in cues)
+
+    since = next(
+        (
+            d
+            for d in dates
+            if d.kind == "past_period"
+            or _SINCE_WORD.match(d.text)
+            or rx.since.search(_tail(lt, d.start))
+        ),
+        None,
+    )
+    until = next(
+        (
+            d
+            for d in dates
+            if d is not since and (_UNTIL_WORD.match(d.text) or rx.until.search(_tail(lt, d.start)))
+        ),
+        None,
+    )
+    period_span = (-1, -1)
+    if since is not None:
+        opener = rx.since.search(_tail(lt, since.start))
+        own = since.kind == "past_period" or _SINCE_OR_FROM.match(since.text)
+        p_start = opener.start() if opener and not own else since.start
+        comma = text.find(",", since.end, since.end + 40)
+        p_end = max(since.end, until.end if until else 0)
+        p_end = comma if comma != -1 and comma > p_end else p_end
+        period_span = (p_start, p_end)
+    date = next((d for d in dates if d is not since and d is not until), None)
+    in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
+    anchor = _choose_anchor(lt, in_period, rx)
+    if anchor is not None and casualties.spans:
+        # Casualties belong to the action named just before them ("the drone attack and
+        # the U.S. response, which he said killed ...").
+        first = min(s for s, _ in casualties.spans)
+        earlier = [
+            h for h in in_period if h.value.kind != "kill" and anchor.start <= h.start < first
+        ]
+        anchor = earlier[-1] if earlier else anchor
+    before = text[: anchor.start] if anchor else text
+    lbefore = lt[: anchor.start] if anchor else lt
+
+    definite = passive = bare_plural = novel = near = False
+    if anchor is not None:
+        novel = bool(rx.novel.search(lbefore[-40:]))
+        if date is not None:
+            gap = text[date.end : anchor.start]
+            near = 0 <= date.start - anchor.end <= 25 or (
+                0 <= anchor.start - date.end <= 15 and "," not in gap
+            )
+        definite = (
+            anchor.value.kind == "noun"
+            and bool(rx.definite.search(lbefore[-80:]))
+            and not rx.indefinite.search(lbefore[-40:])
+        )
+        definite = definite or anchor.value.kind == "ref"
+        passive = anchor.value.kind in ("verb", "kill") and bool(rx.passive.search(lbefore[-40:]))
+        # "came under attack", "have come under fire": the subject is what was attacked.
+        passive = passive or bool(
+            rx.under.search(
+                lbefore[-30:] + (anchor.text[:6].lower() if lt is not text else anchor.text[:6])
+            )
+        )
+        plural = anchor.text.lower().endswith("s") and anchor.value.kind == "noun"
+        bare_plural = (
+            plural
+            and not definite
+            and not rx.indefinite.search(lbefore[-40:])
+            and not rx.numbered.search(lbefore[-30:])
+            and not rx.support.search(lbefore[-80:])
+        )
+        if rx.present_perfect.search(lbefore[-60:]) and date is None and not since:
+            generic = True
+        if rx.intent.search(lbefore[-60:]):
+            generic = True
+
+    since_span = period_span
+    usable = [a for a in actors if not (since_span[0] <= a.start < since_span[1])]
+    initiator: ActorEntry | None = None
+    target: ActorEntry | None = None
+    subject: ActorEntry | None = None
+    victim_ranges = casualties.spans
+    group_anaphor = bool(anchor and rx.group_anaphor.search(lt[anchor.end : anchor.end + 40]))
+    if anchor is not None:
+        after = [a for a in usable if a.start >= anchor.end]
+        prior = [a for a in usable if a.end <= anchor.start]
+        for a in after:
+            head = lt[anchor.end : a.start]
+            if (
+                len(head) < 60
+                and rx.agent_by.search(head)
+                and not rx.not_agent_by.search(_tail(lt, a.start))
+            ):
+                initiator = a.value
+                break
+        possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
+        if initiator is None and possessive and anchor.start - possessive[-1].end < 30:
+            initiator = possessive[-1].value
+        subject_candidates = [
+            a
+            for a in prior
+            if not _target_prep(_tail(lt, a.start), rx)
+            and not any(s <= a.start < e for s, e in victim_ranges)
+        ]
+        if subject_candidates:
+            subject = subject_candidates[-1].value
+        if passive:
+            if subject_candidates:
+                target = subject_candidates[-1].value
+        elif initiator is None:
+            agents = [a for a in subject_candidates if a.value.role != "target"]
+            if agents:
+                initiator = agents[-1].value
+        if target is None:
+            for a in after:
+                if initiator is not None and a.value == initiator:
+                    continue
+                if (
+                    rx.locative.search(_tail(lt, a.start))
+                    and phrase_key(a.text) in lexicon.places.table
+                ):
+                    continue
+                if rx.agent_by.search(lt[anchor.end : a.start]) and not rx.not_agent_by.search(
+                    _tail(lt, a.start)
+                ):
+                    continue
+                target = a.value
+                break
+        if target is not None and initiator is not None and target.side == initiator.side:
+            target = None
+        if anchor.value.action == "interception":
+            initiator, target = _intercepted(text, anchor, initiator, target, after)
+    if target is None and casualties.victim_side:
+        victims = [a for a in actors if a.value.side == casualties.victim_side]
+        target = victims[0].value if victims else None
+        if initiator is not None and target is not None and target.side == initiator.side:
+            target = None
+
+    skip_places = [
+        (a.start, a.end) for a in actors if initiator is not None and a.value == initiator
+    ]
+    places = [
+        p
+        for p in _share(hits.places, spans, offset)
+        if not rx.relative_direction.search(_tail(lt, p.start))
+        and not any(s <= p.start < e for s, e in skip_places)
+        and not (since_span[0] <= p.start < since_span[1])
+    ]
+    named = _named_place(text, places)
+    if named is not None:
+        places.append(named)
+    place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
+    weapon = _weapon(weapon_hits, anchor, initiator.side if initiator else "")
+
+    times_count = None
+    times_hit = ""
+    times = rx.times.search(lt)
+    if times:
+        # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+        head = text[: times.start()]
+        quantity, searched = (_QUANTITY_LOWER, head.lower()) if foldable(head) else (QUANTITY, head)
+        for q in quantity.finditer(searched):
+            if q.end() == times.start():
+                found = match_count(head[q.start() : q.end()])
+                times_count = found[0].low if found else None
+                times_hit = head[q.start() : q.end()] + " times"
+    cumulative = bool(since) or bool(rx.have_been_hit.search(lt))
+    armed = tuple(_ref(a.value) for a in actors if lexicon.sides.get(a.value.side) == "armed_group")
+    return Reading(
+        text=text,
+        offset=offset,
+        anchor=anchor.value if anchor else None,
+        anchor_text=anchor.text if anchor else "",
+        definite=definite,
+        generic=generic,
+        bare_plural=bare_plural,
+        passive=passive,
+        initiator=_ref(initiator) if initiator else None,
+        target=_ref(target) if target else None,
+        group_anaphor=group_anaphor,
+        weapon=weapon,
+        place=place,
+        date=date,
+        since=since,
+        until=until,
+        period_span=period_span,
+        novel=novel,
+        date_near_anchor=near,
+        subject=_ref(subject) if subject else None,
+        casualties=casualties,
+        cumulative=cumulative,
+        threat=threat,
+        times_count=times_count,
+        times_hit=times_hit,
+        quantifier=quantifier,
+        armed_groups=armed,
+        anchor_lead=before[-40:] if anchor else "",
+        anchor_span_start=anchor.start if anchor else -1,
+    )

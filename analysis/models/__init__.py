@@ -1,0 +1,10 @@
+"""Models of the attack-retaliation cycle: each a function of one dyad's events.
+
+In: an event table (:func:`analysis.io.read_events`) narrowed to one dyad by
+:func:`analysis.models.dyad.select_dyad`. Out: plain dicts and data frames of estimates,
+intervals and tests that ``analysis.present`` turns into words and figures.
+
+``routing`` says which models the sample supports; ``lags``, ``pairing`` and ``episodes``
+describe who answers whom and how fast; ``casualties`` models deaths over time;
+``reaction``, ``granger``, ``hawkes`` and ``changepoints`` are the escalation models.
+"""

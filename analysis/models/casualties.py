@@ -1,0 +1,420 @@
+"""Casualty trends: killed and injured per side over time, with honest handling of unknowns.
+
+Unknown casualty figures are never read as zero. Totals are sums of the *known* values and
+always come with the number of events whose figure is unknown. A period whose events all
+have unknown figures has an unknown (NaN) total; a period without events has zero.
+
+Two kinds of inference:
+
+- :func:`rate_test`, an exact conditional test of two Poisson rates (before and after a
+  date), valid at small counts;
+- :func:`fit_trend`, a count regression on time (Poisson, and negative binomial with an
+  estimated dispersion), only on the parametric route.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.discrete.discrete_model import NegativeBinomial, Poisson
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
+from statsmodels.tools.tools import add_constant
+
+from analysis.models.dyad import Dyad
+
+MEASURES = ("killed", "injured")
+BOUNDS = ("low", "best", "high")
+#: Schema column prefix of each measure.
+COLUMN_PREFIX = {"killed": "fatalities", "injured": "injured"}
+#: Fewest periods a trend model is fitted on.
+MIN_PERIODS = 8
+_PER = {"W": "week", "M": "month", "Q": "quarter", "D": "day"}
+
+
+def _column(measure: str, bound: str) -> str:
+    return f"{COLUMN_PREFIX[measure]}_{bound}"
+
+
+def _numeric(events: pd.DataFrame, column: str) -> pd.Series:
+    if column not in events.columns:
+        return pd.Series(np.nan, index=events.index, dtype=float)
+    return pd.to_numeric(events[column], errors="coerce").astype(float)
+
+
+def period_unit(freq: str) -> str:
+    """Plain name of a period frequency (``"W"`` -> ``"week"``)."""
+    return _PER.get(freq.upper()[:1], freq)
+
+
+def casualty_totals(events: pd.DataFrame) -> dict:
+    """Totals of killed and injured (low, best, high) over known values.
+
+    Returns
+    -------
+    ``{"killed": {low, best, high, n_known, n_unknown}, "injured": {...}, "n_events": n}``.
+    A total is ``None`` when no event has that figure. ``n_known``/``n_unknown`` refer to
+    the best estimate.
+    """
+    out: dict = {"n_events": int(len(events))}
+    for measure in MEASURES:
+        entry = {}
+        for bound in BOUNDS:
+            values = _numeric(events, _column(measure, bound))
+            entry[bound] = float(values.sum()) if values.notna().any() else None
+        best = _numeric(events, _column(measure, "best"))
+        entry["n_known"] = int(best.notna().sum())
+        entry["n_unknown"] = int(best.isna().sum())
+        out[measure] = entry
+    return out
+
+
+def dyad_totals(dyad: Dyad) -> dict:
+    """:func:`casualty_totals` per side, keyed by side code."""
+    return {
+        dyad.side_a: casualty_totals(dyad.a),
+        dyad.side_b: casualty_totals(dyad.b),
+    }
+
+
+def casualty_series(dyad: Dyad, freq: str = "W") -> pd.DataFrame:
+    """Events, killed and injured per side and period, every period of the span included.
+
+    Parameters
+    ----------
+    dyad
+        The dyad's events.
+    freq
+        Period: ``"W"`` (weeks) or ``"M"`` (months), as a pandas period alias.
+
+    Returns
+    -------
+    Long DataFrame with ``period`` (start date), ``side`` (``"A"``/``"B"``), ``n_events``,
+    ``killed_low``, ``killed_best``, ``killed_high``, ``injured_low`` ... and
+    ``killed_unknown``/``injured_unknown`` (events with unknown best figure).
+    """
+    value_cols = [f"{m}_{b}" for m in MEASURES for b in BOUNDS]
+    cols = ["period", "side", "n_events", *value_cols, "killed_unknown", "injured_unknown"]
+    events = dyad.events
+    if events.empty or pd.isna(dyad.start) or pd.isna(dyad.end):
+        return pd.DataFrame(columns=cols)
+    frame = pd.DataFrame(
+        {
+            "period": events["event_date"].dt.to_period(freq),
+            "side": events["side"],
+            "n_events": 1,
+        }
+    )
+    for m in MEASURES:
+        for b in BOUNDS:
+            frame[f"{m}_{b}"] = _numeric(events, _column(m, b)).to_numpy()
+        frame[f"{m}_unknown"] = frame[f"{m}_best"].isna().astype(int)
+    grouped = frame.groupby(["period", "side"])
+    # min_count=1: a period whose events all have unknown figures stays unknown, not zero.
+    sums = grouped[value_cols].sum(min_count=1)
+    counts = grouped[["n_events", "killed_unknown", "injured_unknown"]].sum()
+    table = counts.join(sums)
+    periods = pd.period_range(
+        pd.Timestamp(dyad.start).to_period(freq), pd.Timestamp(dyad.end).to_period(freq)
+    )
+    full = pd.MultiIndex.from_product([periods, ["A", "B"]], names=["period", "side"])
+    table = table.reindex(full)
+    empty = table["n_events"].isna()
+    table.loc[empty, ["n_events", "killed_unknown", "injured_unknown", *value_cols]] = 0
+    table = table.reset_index()
+    table["period"] = table["period"].dt.start_time
+    for c in ("n_events", "killed_unknown", "injured_unknown"):
+        table[c] = table[c].astype(int)
+    return table[cols]
+
+
+def rolling_totals(
+    series: pd.DataFrame, column: str = "killed_best", window: int = 4
+) -> pd.DataFrame:
+    """Rolling sum of ``column`` per side over ``window`` periods (known values only).
+
+    Returns the wide table ``period`` x side (``"A"``, ``"B"``).
+    """
+    if series.empty:
+        return pd.DataFrame(columns=["A", "B"])
+    wide = series.pivot(index="period", columns="side", values=column).astype(float)
+    return wide.rolling(window, min_periods=1).sum()
+
+
+def rate_test(
+    count_before: int,
+    exposure_before: float,
+    count_after: int,
+    exposure_after: float,
+    allows_tests: bool = True,
+) -> dict:
+    """Exact conditional test of two Poisson rates, with the exact CI of their ratio.
+
+    Given ``n = count_before + count_after``, under equal rates ``count_after`` is
+    binomial with ``p = exposure_after / (exposure_before + exposure_after)``. The
+    Clopper-Pearson interval of that proportion maps to an exact interval of the rate
+    ratio ``(count_after / exposure_after) / (count_before / exposure_before)``.
+
+    Returns
+    -------
+    ``{rate_before, rate_after, rate_ratio, ci_low, ci_high, p_value, p_value_reason,
+    count_before, count_after, exposure_before, exposure_after}``. The p-value is
+    two-sided, and ``None`` (with a reason) when tests are not allowed or there are no
+    events.
+    """
+    out = {
+        "count_before": int(count_before),
+        "count_after": int(count_after),
+        "exposure_before": float(exposure_before),
+        "exposure_after": float(exposure_after),
+        "rate_before": count_before / exposure_before if exposure_before > 0 else None,
+        "rate_after": count_after / exposure_after if exposure_after > 0 else None,
+        "rate_ratio": None,
+        "ci_low": None,
+        "ci_high": None,
+        "p_value": None,
+        "p_value_reason": None,
+    }
+    n = int(count_before + count_after)
+    if n == 0 or exposure_before <= 0 or exposure_after <= 0:
+        out["p_value_reason"] = "no events, or an empty period: nothing to compare"
+        return out
+    scale = exposure_before / exposure_after
+    if count_before > 0:
+        out["rate_ratio"] = (count_after / count_before) * scale
+    p0 = exposure_after / (exposure_before + exposure_after)
+    test = stats.binomtest(int(count_after), n, p0)
+    ci = test.proportion_ci(confidence_level=0.95, method="exact")
+    out["ci_low"] = float(ci.low / (1 - ci.low) * scale)
+    out["ci_high"] = float(ci.high / (1 - ci.high) * scale) if ci.high < 1 else None
+    if allows_tests:
+        out["p_value"] = float(test.pvalue)
+    else:
+        out["p_value_reason"] = "too few events for a test (descriptive route)"
+    return out
+
+
+def split_point(dyad: Dyad, split_date: str = "") -> pd.Timestamp:
+    """The date splitting "before" from "after": ``split_date`` or the period's midpoint."""
+    if split_date:
+        return pd.Timestamp(split_date)
+    return (dyad.start + (dyad.end - dyad.start) / 2).normalize()
+
+
+def dyad_rate_tests(dyad: Dyad, split_date: str = "", allows_tests: bool = True) -> dict:
+    """Rates of events and of known fatalities per day, before vs after the split, per side.
+
+    Before is ``[start, split)``, after is ``[split, end]``; exposures are in days. The
+    fatality test uses known figures only (``n_unknown`` says how many are left out) and
+    assumes deaths arrive independently, which clustered attacks violate: read it as a
+    rough guide.
+
+    Returns
+    -------
+    ``{"split_date": iso, side_code: {"events": rate_test, "fatalities": rate_test}}``.
+    """
+    split = split_point(dyad, split_date)
+    out: dict = {"split_date": split.date().isoformat() if pd.notna(split) else None}
+    if pd.isna(split):
+        return out
+    exp_before = float((split - dyad.start) / pd.Timedelta(days=1))
+    exp_after = float((dyad.end - split) / pd.Timedelta(days=1)) + 1.0
+    for code, part in ((dyad.side_a, dyad.a), (dyad.side_b, dyad.b)):
+        before = part["event_date"] < split
+        deaths = _numeric(part, "fatalities_best")
+        out[code] = {
+            "events": rate_test(
+                int(before.sum()), exp_before, int((~before).sum()), exp_after, allows_tests
+            ),
+            "fatalities": rate_test(
+                int(deaths[before].sum()),
+                exp_before,
+                int(deaths[~before].sum()),
+                exp_after,
+                allows_tests,
+            ),
+        }
+        out[code]["fatalities"]["n_unknown"] = int(deaths.isna().sum())
+    return out
+
+
+def dispersion_test(y: np.ndarray, mu: np.ndarray) -> dict:
+    """Cameron-Trivedi regression test of Poisson overdispersion.
+
+    Regresses ``((y - mu)^2 - y) / mu`` on ``mu`` without a constant; under the Poisson
+    model the slope (the NB2 dispersion ``alpha``) is 0. One-sided t-test.
+
+    Returns ``{alpha, statistic, p_value}``.
+    """
+    aux = ((y - mu) ** 2 - y) / mu
+    fit = OLS(aux, mu).fit()
+    t = float(fit.tvalues[0])
+    return {
+        "alpha": float(fit.params[0]),
+        "statistic": t,
+        "p_value": float(stats.t.sf(t, df=fit.df_resid)),
+    }
+
+
+def fit_trend(counts: np.ndarray, allows_parametric: bool, unit: str = "week") -> dict:
+    """Trend of counts per period: incidence-rate ratio per period with its 95% CI.
+
+    Fits a Poisson regression of the counts on the period index and tests its dispersion
+    (:func:`dispersion_test`); fits a negative binomial (NB2, dispersion ``alpha``
+    estimated). The reported ``model`` is the Poisson one when the dispersion test does
+    not reject at 5%, else the negative binomial.
+
+    Returns
+    -------
+    ``{model, irr, ci_low, ci_high, per, n_periods, dispersion, alpha, poisson, negbin}``
+    or ``{"not_fitted": reason}``.
+    """
+    y = np.asarray(counts, dtype=float)
+    if not allows_parametric:
+        return {"not_fitted": "the sample is too small for parametric models (see route)"}
+    if y.size < MIN_PERIODS:
+        return {"not_fitted": f"only {y.size} periods (< {MIN_PERIODS}) to fit a trend"}
+    if not np.all(np.isfinite(y)):
+        return {"not_fitted": "some periods have unknown totals"}
+    if y.sum() == 0 or np.all(y == y[0]):
+        return {"not_fitted": "the counts do not vary: no trend to estimate"}
+    x = add_constant(np.arange(y.size, dtype=float))
+    with warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore", (ConvergenceWarning, HessianInversionWarning, RuntimeWarning)
+        )
+        pois = Poisson(y, x).fit(disp=0)
+        disp = dispersion_test(y, pois.predict(x))
+        negbin = NegativeBinomial(y, x, loglike_method="nb2").fit(disp=0, maxiter=300)
+    summaries = {"poisson": _irr(pois), "negbin": _irr(negbin)}
+    alpha_ci = negbin.conf_int()[-1]
+    alpha = {
+        "estimate": float(negbin.params[-1]),
+        "ci_low": float(max(alpha_ci[0], 0.0)),
+        "ci_high": float(alpha_ci[1]),
+        "converged": bool(negbin.mle_retvals.get("converged", True)),
+    }
+    chosen = "poisson" if disp["p_value"] >= 0.05 else "negbin"
+    return {
+        "model": "Poisson" if chosen == "poisson" else "negative binomial",
+        **summaries[chosen],
+        "per": unit,
+        "n_periods": int(y.size),
+        "dispersion": disp,
+        "alpha": alpha,
+        **summaries,
+    }
+
+
+def _irr(result) -> dict:
+    ci = np.asarray(result.conf_int())[1]
+    return {
+        "irr": float(np.exp(result.params[1])),
+        "ci_low": float(np.exp(ci[0])),
+        "ci_high": float(np.exp(ci[1])),
+    }
+
+
+def dyad_trends(series: pd.DataFrame, dyad: Dyad, allows_parametric: bool, freq: str = "W") -> dict:
+    """Trend models of events and of known deaths per period, per side.
+
+    Deaths are modelled only when every event of the side has a known best figure:
+    a trend in partly unknown totals would mix the trend with reporting.
+    """
+    unit = period_unit(freq)
+    out = {}
+    for side, code in (("A", dyad.side_a), ("B", dyad.side_b)):
+        part = series[series["side"] == side]
+        entry = {"events": fit_trend(part["n_events"].to_numpy(), allows_parametric, unit)}
+        unknown = int(part["killed_unknown"].sum()) if len(part) else 0
+        if unknown:
+            entry["killed"] = {
+                "not_fitted": f"{unknown} events have unknown deaths; a trend would mix "
+                "violence with reporting"
+            }
+        else:
+            entry["killed"] = fit_trend(part["killed_best"].to_numpy(), allows_parametric, unit)
+        out[code] = entry
+    return out
+
+
+def totals_table(totals: dict) -> pd.DataFrame:
+    """Display table of :func:`dyad_totals`: one row per side and measure."""
+    rows = []
+    for code, entry in totals.items():
+        for measure in MEASURES:
+            m = entry[measure]
+            rows.append(
+                {
+                    "initiating side": code,
+                    "measure": measure,
+                    "low": m["low"],
+                    "best": m["best"],
+                    "high": m["high"],
+                    "events known": m["n_known"],
+                    "events unknown": m["n_unknown"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def trend_table(trends: dict) -> pd.DataFrame:
+    """Display table of :func:`dyad_trends`: IRR per period with CI, or why not fitted."""
+    rows = []
+    for code, entry in trends.items():
+        for series, res in entry.items():
+            if "not_fitted" in res:
+                rows.append(
+                    {
+                        "side": code,
+                        "series": series,
+                        "model": "not fitted",
+                        "IRR per period": None,
+                        "95% CI": "",
+                        "note": res["not_fitted"],
+                    }
+                )
+                continue
+            disp = res["dispersion"]
+            rows.append(
+                {
+                    "side": code,
+                    "series": series,
+                    "model": res["model"],
+                    "IRR per period": res["irr"],
+                    "95% CI": f"{res['ci_low']:.3f}–{res['ci_high']:.3f}",
+                    "note": f"per {res['per']}; {res['n_periods']} periods; dispersion test "
+                    f"p = {disp['p_value']:.3f}, alpha = {res['alpha']['estimate']:.3f}",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def rate_table(tests: dict) -> pd.DataFrame:
+    """Display table of :func:`dyad_rate_tests`."""
+    rows = []
+    for code, entry in tests.items():
+        if not isinstance(entry, dict):
+            continue
+        for measure, res in entry.items():
+            rows.append(
+                {
+                    "side": code,
+                    "measure": measure,
+                    "before": res["count_before"],
+                    "after": res["count_after"],
+                    "rate ratio (after/before)": res["rate_ratio"],
+                    "95% CI (exact)": (
+                        "n/a"
+                        if res["ci_low"] is None
+                        else f"{res['ci_low']:.2f}–"
+                        + ("inf" if res["ci_high"] is None else f"{res['ci_high']:.2f}")
+                    ),
+                    "p-value": res["p_value"],
+                    "note": res["p_value_reason"] or "",
+                }
+            )
+    return pd.DataFrame(rows)

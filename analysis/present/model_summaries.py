@@ -1,0 +1,406 @@
+"""Run the escalation models of one dyad under its inference route and put the results in
+words and tables.
+
+:func:`escalation_models` is the one call a notebook (or a cluster worker) makes: it fits
+the reaction functions, Granger tests, bivariate Hawkes process and change points that the
+route allows and returns a JSON-ready dict. A model that is not fitted is ``None`` and
+``reasons[model]`` says why. The other functions turn that dict into tables and plain
+words and never refit anything.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.models import changepoints, granger, hawkes, reaction
+from analysis.models.dyad import Dyad
+from analysis.models.routing import Route
+
+MODELS = ("reaction", "granger", "hawkes", "changepoints")
+#: Quantiles kept for the goodness-of-fit QQ plot (the JSON stays small on large tables).
+QQ_POINTS = 200
+
+
+def _qq(intervals: np.ndarray) -> dict:
+    if len(intervals) == 0:
+        return {"theoretical": [], "observed": []}
+    probs = (np.arange(min(QQ_POINTS, len(intervals))) + 0.5) / min(QQ_POINTS, len(intervals))
+    return {
+        "theoretical": (-np.log1p(-probs)).tolist(),
+        "observed": np.quantile(intervals, probs).tolist(),
+    }
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: v for k, v in row.items()} for row in frame.to_dict(orient="records")]
+
+
+def hawkes_section(dyad: Dyad, *, reps: int = 49, seed: int = 0) -> dict:
+    """Fit the bivariate Hawkes process and run its tests (likelihood ratio against Poisson
+    with a bootstrap null, cross-excitation tests, time-rescaling goodness of fit)."""
+    times_a, times_b, horizon = hawkes.dyad_times(dyad, seed=seed)
+    times = (times_a, times_b)
+    fit = hawkes.fit_hawkes(times, horizon, seed=seed)
+    out = fit.to_dict()
+    out["lr_test"] = hawkes.lr_test_poisson(times, horizon, fit, reps=reps, seed=seed)
+    out["cross_tests"] = hawkes.cross_excitation_tests(times, horizon, fit, seed=seed)
+    out["gof"] = hawkes.goodness_of_fit(times, horizon, fit)
+    inc_a, inc_b = hawkes.rescaled_intervals(times, horizon, fit)
+    out["gof"]["qq"] = {"A": _qq(inc_a), "B": _qq(inc_b)}
+    out["ties"] = "seeded uniform jitter in [0, 1) day added to each event date"
+    return out
+
+
+def reaction_section(dyad: Dyad, *, freq: str = "D") -> dict:
+    """Reaction functions on event counts, and on fatalities when they are mostly known."""
+    out = {}
+    for value in ("events", "fatalities"):
+        if value == "fatalities":
+            coverage = reaction.fatality_coverage(dyad)
+            if coverage < reaction.FATALITY_COVERAGE:
+                out[value] = None
+                out["fatalities_reason"] = (
+                    f"fatalities are known for {coverage:.0%} of one side's events "
+                    f"(< {reaction.FATALITY_COVERAGE:.0%}): no fatality model"
+                )
+                continue
+        fits = reaction.reaction_functions(dyad, freq=freq, value=value)
+        out[value] = {
+            label: {
+                "table": _records(fits[label]["table"]),
+                "family": fits[label]["family"],
+                "alpha": fits[label]["alpha"],
+                "n_periods": fits[label]["n_periods"],
+                "hac_maxlags": fits[label]["maxlags"],
+                "wald_other": fits[label]["wald_other"],
+            }
+            for label in ("A->B", "B->A")
+        }
+    out["freq"] = freq
+    return out
+
+
+def escalation_models(
+    dyad: Dyad,
+    route: Route,
+    *,
+    reaction_freq: str = "D",
+    granger_freq: str = "W",
+    granger_lags: int = 2,
+    hawkes_reps: int = 49,
+    changepoint_penalty: float = 2.0,
+    seed: int = 0,
+) -> dict:
+    """Fit every model the route allows.
+
+    Parameters
+    ----------
+    dyad
+        The dyad.
+    route
+        From :func:`analysis.models.routing.choose_route`; the models are parametric, so they run
+        on the ``"parametric"`` route only.
+    reaction_freq, granger_freq
+        ``"D"`` or ``"W"`` for the reaction functions and the Granger tests.
+    granger_lags
+        Periods of each side's past in the Granger regressions.
+    hawkes_reps
+        Bootstrap replications of the Hawkes likelihood-ratio test.
+    changepoint_penalty
+        Multiplier of ``log(n)`` in the change-point penalty.
+    seed
+        Seed of the within-day jitter, the optimiser starts and the bootstrap.
+
+    Returns
+    -------
+    ``{"reaction", "granger", "hawkes", "changepoints", "reasons"}``.
+    """
+    out: dict = {"reasons": {}}
+    if not route.allows_parametric:
+        reason = f"not fitted: {route.reason}"
+        for model in MODELS:
+            out[model] = None
+            out["reasons"][model] = reason
+        return out
+    out["reaction"] = reaction_section(dyad, freq=reaction_freq)
+    g = granger.granger_tests(dyad, freq=granger_freq, lags=granger_lags)
+    if any(math.isnan(g[k]["stat"]) for k in ("A->B", "B->A")):
+        out["granger"] = None
+        out["reasons"]["granger"] = (
+            f"too few {granger_freq} periods or no variation in the counts for {granger_lags} lags"
+        )
+    else:
+        out["granger"] = g
+    out["hawkes"] = hawkes_section(dyad, reps=hawkes_reps, seed=seed)
+    out["changepoints"] = changepoints.change_points(dyad, penalty=changepoint_penalty)
+    return out
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def irr_table(models: dict, value: str = "events") -> pd.DataFrame:
+    """Reaction-function IRRs to the other side's lags, both directions (short table)."""
+    section = (models.get("reaction") or {}).get(value)
+    if not section:
+        return pd.DataFrame(columns=["direction", "term", "IRR", "95% CI", "p_value"])
+    rows = []
+    for label in ("A->B", "B->A"):
+        source = label[0]
+        for row in section[label]["table"]:
+            if row["source"] != source:
+                continue
+            rows.append(
+                {
+                    "direction": label,
+                    "term": row["term"],
+                    "IRR": round(row["irr"], 4),
+                    "95% CI": f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]",
+                    "p_value": row["p_value"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def sample_dict(dyad: Dyad) -> dict:
+    """Events per side and the period, for the results JSON."""
+    return {
+        "side_a": dyad.side_a,
+        "side_b": dyad.side_b,
+        "n_a": len(dyad.a),
+        "n_b": len(dyad.b),
+        "start": dyad.start,
+        "end": dyad.end,
+    }
+
+
+def granger_frame(models: dict) -> pd.DataFrame:
+    """Granger tests both ways, or a one-row table saying why there are none."""
+    if not models.get("granger"):
+        why = models["reasons"].get("granger", "not fitted")
+        return pd.DataFrame({"Granger tests": [why]})
+    return granger.granger_table(models["granger"])
+
+
+def hawkes_tests_frame(models: dict) -> pd.DataFrame:
+    """Likelihood-ratio test against 'no excitation' and goodness of fit, one row each."""
+    h = models.get("hawkes")
+    if not h:
+        why = models["reasons"].get("hawkes", "not fitted")
+        return pd.DataFrame({"Hawkes tests": [why]})
+    lr = h["lr_test"]
+    rows = [
+        {
+            "test": "excitation vs none (likelihood ratio)",
+            "statistic": lr["stat"],
+            "p_value": lr["p_value_bootstrap"],
+            "note": f"parametric bootstrap, {lr['reps']} replications",
+        }
+    ]
+    for side in ("A", "B"):
+        g = h["gof"][side]
+        rows.append(
+            {
+                "test": f"fit of side {side} timing (KS, time rescaling)",
+                "statistic": g["ks_stat"],
+                "p_value": g["ks_p_value"],
+                "note": f"{g['n']} events",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def hawkes_table(models: dict) -> pd.DataFrame:
+    """Branching matrix with intervals and cross-excitation tests."""
+    h = models.get("hawkes")
+    if not h:
+        return pd.DataFrame(columns=["direction", "events triggered", "95% CI", "p_value"])
+    rows = []
+    for label, est in h["branching"].items():
+        test = h["cross_tests"].get(label)
+        rows.append(
+            {
+                "direction": label,
+                "events triggered": round(est["estimate"], 3),
+                "95% CI": f"[{est['ci_low']:.3f}, {est['ci_high']:.3f}]",
+                "p_value": test["p_value"] if test else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def changepoint_table(models: dict, side_names: dict[str, str]) -> pd.DataFrame:
+    """Change points per side: date with interval, rate before and after."""
+    cp = models.get("changepoints")
+    cols = ["side", "date", "date 95% CI", "rate before", "rate after"]
+    if not cp:
+        return pd.DataFrame(columns=cols)
+    unit = "/wk" if cp["freq"] == "W" else "/day"
+    rows = []
+    for side in ("A", "B"):
+        for p in cp[side]["changepoints"]:
+            rows.append(
+                {
+                    "side": side_names[side],
+                    "date": _iso(p["date"]),
+                    "date 95% CI": f"{_iso(p['date_low'])} to {_iso(p['date_high'])}",
+                    "rate before": _rate(p["rate_before"], p["rate_before_ci"], unit),
+                    "rate after": _rate(p["rate_after"], p["rate_after_ci"], unit),
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _iso(value) -> str:
+    return pd.Timestamp(value).date().isoformat()
+
+
+def _rate(rate: float, ci: list[float], unit: str) -> str:
+    return f"{rate:.1f}{unit} [{ci[0]:.1f}, {ci[1]:.1f}]"
+
+
+# --------------------------------------------------------------------------- words
+
+
+def _strongest_bucket(section: dict, label: str) -> dict | None:
+    source = label[0]
+    rows = [r for r in section[label]["table"] if r["source"] == source]
+    clear = [r for r in rows if r["ci_low"] > 1 or r["ci_high"] < 1]
+    if not clear:
+        return None
+    return max(clear, key=lambda r: abs(math.log(r["irr"])))
+
+
+def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
+    """Plain-words summary of the fitted models for readers who skip the methods."""
+    names = {"A": side_a, "B": side_b}
+    if all(models.get(m) is None for m in MODELS):
+        reason = next(iter(models["reasons"].values()), "")
+        return (
+            "**Summary.** The sample is too small for the escalation models in this report, "
+            f"so none is fitted ({reason.removeprefix('not fitted: ')}) Read the counts and "
+            "timelines in the other reports instead."
+        )
+    lines = ["**Summary.**", ""]
+    h = models.get("hawkes")
+    if h:
+        for label in ("A->B", "B->A"):
+            src, dst = names[label[0]], names[label[-1]]
+            b = h["branching"][label]
+            test = h["cross_tests"][label]
+            lines.append(
+                f"- Each event by **{src}** is followed by about {b['estimate']:.2f} extra events "
+                f"by **{dst}** (95% interval {b['ci_low']:.2f} to {b['ci_high']:.2f}): "
+                f"{_excitation_verdict(test['p_value'], b['ci_low'])} that {dst} responds to "
+                f"{src} soon after."
+            )
+        hl = h["half_life_days"]
+        lines.append(
+            f"- The effect of an event on the rate of later events halves in about "
+            f"{hl['estimate']:.2g} days (95% interval {hl['ci_low']:.2g} to {hl['ci_high']:.2g})."
+        )
+    r = (models.get("reaction") or {}).get("events")
+    r_freq = (models.get("reaction") or {}).get("freq", "D")
+    if r:
+        for label in ("A->B", "B->A"):
+            src, dst = names[label[0]], names[label[-1]]
+            best = _strongest_bucket(r, label)
+            if best is None:
+                lines.append(
+                    f"- In the reaction function, {dst}'s activity does not move clearly with "
+                    f"{src}'s activity over the previous two weeks."
+                )
+            else:
+                pct = (best["irr"] - 1) * 100
+                unit = "day" if r_freq == "D" else "week"
+                when = f"{best['lags']} {unit}{'' if best['lags'] == '1' else 's'} earlier"
+                lines.append(
+                    f"- In the reaction function, each extra {src} event {when} changes "
+                    f"{dst}'s expected events by {pct:+.1f}% "
+                    f"(95% interval {(best['ci_low'] - 1) * 100:+.1f}% to "
+                    f"{(best['ci_high'] - 1) * 100:+.1f}%)."
+                )
+    g = models.get("granger")
+    if g:
+        unit = "weeks" if g["freq"] == "W" else "days"
+        for label in ("A->B", "B->A"):
+            src, dst = names[label[0]], names[label[-1]]
+            t = g[label]
+            verdict = "helps" if t["p_value"] < 0.05 else "does not clearly help"
+            lines.append(
+                f"- {src}'s activity in the previous {t['lags']} {unit} {verdict} predict "
+                f"{dst}'s (Granger test p = {t['p_value']:.2g}; summed effect "
+                f"{t['sum_coef']:+.2f} events, 95% interval {t['sum_ci_low']:+.2f} to "
+                f"{t['sum_ci_high']:+.2f})."
+            )
+    cp = models.get("changepoints")
+    if cp:
+        for side in ("A", "B"):
+            pts = cp[side]["changepoints"]
+            if pts:
+                p = (
+                    pts[0]
+                    if len(pts) == 1
+                    else max(pts, key=lambda q: abs(q["rate_after"] - q["rate_before"]))
+                )
+                lines.append(
+                    f"- {names[side]}'s weekly activity changed around {_iso(p['date'])}, from "
+                    f"{p['rate_before']:.1f} to {p['rate_after']:.1f} events a week"
+                    + (f" ({len(pts)} changes in all)." if len(pts) > 1 else ".")
+                )
+    return "\n".join(lines)
+
+
+def headline(models: dict, route: Route) -> dict:
+    """At most four label -> value items for the report index."""
+    out = {"Route": route.name}
+    h = models.get("hawkes")
+    if h:
+        for label in ("A->B", "B->A"):
+            b = h["branching"][label]
+            out[f"Triggered {label}"] = (
+                f"{b['estimate']:.2f} [{b['ci_low']:.2f}, {b['ci_high']:.2f}]"
+            )
+        out["Half-life (days)"] = round(h["half_life_days"]["estimate"], 2)
+    else:
+        out["Models"] = "not fitted (sample too small)"
+    return out
+
+
+def caveats_markdown(models: dict) -> str:
+    """The limits of the models, in plain words."""
+    items = [
+        "Counts are events **reported** in the sources; changes in coverage look like changes "
+        "in activity.",
+        "Granger tests and excitation estimates measure whether one side's events predict the "
+        "other's, not why: both sides may respond to a third factor.",
+        "Dates are known to the day at best. For the Hawkes model each event gets a random "
+        "time within its day (seeded), so reactions within the same day cannot be resolved and "
+        "half-lives well under a day are not meaningful.",
+        "Events dated only to a week or month are placed at their central date, which blurs "
+        "short lags.",
+        "The Hawkes goodness-of-fit p-values ignore that the parameters were estimated; the "
+        "likelihood-ratio test against 'no excitation' uses a parametric bootstrap with few "
+        "replications, so its smallest possible p-value is 1/(reps+1).",
+        "The Hawkes baseline rate is constant over the period. When the weekly counts have "
+        "change points, part of what the model reports as excitation is that trend: read "
+        "the branching estimates together with the change points.",
+    ]
+    if models.get("reasons"):
+        items += [f"*{m}*: {why}" for m, why in sorted(models["reasons"].items())]
+    return "**Caveats.**\n\n" + "\n".join(f"- {item}" for item in items)
+
+
+def _excitation_verdict(p_value: float, ci_low: float) -> str:
+    """Words for one direction of cross-excitation; "clear" needs the test and the interval
+    to agree, so a reader never sees "clear" next to an interval that reaches zero."""
+    if p_value >= 0.05:
+        return "no clear sign"
+    if round(ci_low, 2) > 0:
+        return f"a clear sign (test against no effect p = {p_value:.2g})"
+    return (
+        f"a weak sign (the test rejects no effect, p = {p_value:.2g}, but the interval reaches 0)"
+    )
