@@ -176,13 +176,18 @@ def parse_date(value: object, name: str = "date") -> pd.Timestamp | None:
 
 
 def resolve_sides(
-    side_a: str, side_b: str, types_a: object = None, types_b: object = None
+    side_a: str,
+    side_b: str,
+    types_a: object = None,
+    types_b: object = None,
+    split_sides: bool = True,
 ) -> tuple[str, str, list[str], list[str]]:
     """Read atlas keys: ``side_a = "X:t"`` becomes side ``X`` with ``t`` added to its
-    types, and a type ``"X:t"`` in ``types_a`` becomes ``t`` (its ``X`` must be side A)."""
+    types (unless ``split_sides`` is false), and a type ``"X:t"`` in ``types_a`` becomes
+    ``t`` (its ``X`` must be side A)."""
     out = []
     for which, side, types in (("a", side_a, types_a), ("b", side_b, types_b)):
-        side, key_type = split_key(side)
+        side, key_type = split_key(side) if split_sides else (side, "")
         listed = as_type_list(types)
         plain = []
         for item in listed:
@@ -340,10 +345,8 @@ def select_dyad(
     """
     initiators = set(events["actor1_side"].astype(str).unique())
     # A key present as such (the atlas's own keyed frames) is a side, not SIDE:type.
-    if side_a in initiators and side_b in initiators:
-        ta, tb = as_type_list(types_a), as_type_list(types_b)
-    else:
-        side_a, side_b, ta, tb = resolve_sides(side_a, side_b, types_a, types_b)
+    keyed = side_a in initiators and side_b in initiators
+    side_a, side_b, ta, tb = resolve_sides(side_a, side_b, types_a, types_b, not keyed)
     if side_a == side_b:
         raise ValueError(f"side_a and side_b must differ (both are {side_a!r})")
     lo = parse_date(start, "start")

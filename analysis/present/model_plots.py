@@ -10,8 +10,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from analysis.models.dyad import Dyad
 from analysis.models.calendar import period_counts
+from analysis.models.dyad import Dyad
 from analysis.present.style import SIDE_COLOURS, source_line
 
 SOURCE = "event table; models in analysis/ (reaction, granger, hawkes, changepoints)"
