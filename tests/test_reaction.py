@@ -124,4 +124,7 @@ def test_summary_never_calls_an_effect_clear_when_its_interval_reaches_zero():
 
     assert _excitation_verdict(0.2, 0.05).startswith("no clear")
     assert _excitation_verdict(0.01, 0.03).startswith("a clear")
-    assert _excitation_verdict(0.02, 0.0003).startswith("a weak")
+    # An interval [0.0003, ...] excludes 0: small, not "reaching 0" after rounding.
+    assert _excitation_verdict(0.02, 0.0003).startswith("a clear but very small")
+    assert "0.0003" in _excitation_verdict(0.02, 0.0003)
+    assert _excitation_verdict(0.02, 0.0).startswith("a weak")

@@ -12,7 +12,10 @@ The file is a YAML list of report sets::
 
 Every value is checked against the literal of the same name in the ``parameters`` cell of
 each notebook that declares it, before any kernel starts, so that a typo fails in a second
-with the set and the field named rather than after minutes of computing.
+with the set and the field named rather than after minutes of computing. The dyad
+parameters (``side_a``, ``side_b``, ``types_a``, ``types_b``, ``start``, ``end``, as given
+or as the notebooks' defaults) are also checked against the set's event table: an unknown
+side or type is refused with the valid values and their counts listed.
 
 YAML reads some unquoted words as other types (``NO`` is the boolean ``False``, ``010`` is
 the integer ``8``). Such a value cannot be turned back into the text that was typed, so a
@@ -42,6 +45,13 @@ DRIVER_PARAMETERS = ("events_path", "results_path")
 SIDE_PARAMETERS = ("side_a", "side_b")
 #: Parameters holding ISO dates (text ``YYYY-MM-DD`` or null for an open end).
 DATE_PARAMETERS = ("start", "end")
+#: Parameters holding event types or subtypes (a list; one text is read as a one-item list).
+TYPE_PARAMETERS = ("types_a", "types_b")
+#: Parameters checked against the set's event table: names must exist there.
+SELECTION_PARAMETERS = ("side_a", "side_b", "types_a", "types_b", "start", "end")
+#: Columns read from the event table to check the selection parameters.
+_VOCABULARY_COLUMNS = ("actor1_side", "actor2_side", "event_type", "sub_event_type")
+_MESSAGE_FIELD = re.compile(r"^(side_a|side_b|types_a|types_b|start|end): ")
 SET_FIELDS = ("name", "title", "description", "events", "notebooks", "parameters")
 DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -237,6 +247,8 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
                 problems.append(f"{where}: {err} (parameters cell of {notebook.name})")
                 break
     _check_period(parameters, problems)
+    if not problems:
+        _check_against_table(events, declared, per_notebook, parameters, problems)
     return ReportSet(
         name=entry["name"],
         title=entry["title"],
@@ -247,6 +259,67 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
         parameters={k: _plain(v) for k, v in parameters.items()},
         notebook_parameters=per_notebook,
     )
+
+
+def _check_against_table(
+    events: Path,
+    declared: Mapping[Path, Mapping[str, Any]],
+    per_notebook: Mapping[Path, Mapping[str, Any]],
+    given: Mapping[str, Any],
+    problems: list[str],
+) -> None:
+    """Check the dyad parameters each notebook will run with against the event table."""
+    runs: dict[str, tuple[dict[str, Any], Path]] = {}
+    for notebook, literals in declared.items():
+        if not all(name in literals for name in SIDE_PARAMETERS):
+            continue
+        values = {
+            name: per_notebook[notebook].get(name, literals.get(name))
+            for name in SELECTION_PARAMETERS
+        }
+        runs.setdefault(json.dumps(values, sort_keys=True, default=str), (values, notebook))
+    if not runs:
+        return
+    # Loaded here on purpose: pandas and the models stage cost about a second to import,
+    # and a set without dyad parameters (or a missing table) must not pay for them.
+    from analysis.models.dyad import selection_problems, table_vocabulary
+
+    try:
+        vocabulary = table_vocabulary(_read_vocabulary_columns(events))
+    except (OSError, ValueError, KeyError) as err:
+        problems.append(f"field 'events': cannot read the event table {events}: {err}")
+        return
+    seen: set[str] = set()
+    for values, notebook in runs.values():
+        _, found = selection_problems(vocabulary, **values)
+        for message in found:
+            match = _MESSAGE_FIELD.match(message)
+            if match is None:
+                text = f"field 'parameters': {message}"
+            else:
+                name = match.group(1)
+                text = f"field 'parameters.{name}': {message[match.end() :]}"
+                if name not in given:
+                    text += f" (the default of {notebook.name}; give {name} in the set)"
+            if text not in seen:
+                seen.add(text)
+                problems.append(text)
+
+
+def _read_vocabulary_columns(events: Path) -> Any:
+    """The side and type columns of the event table (those it has)."""
+    # Lazy on purpose, as in _check_against_table.
+    from analysis.io import read_events
+
+    try:
+        frame = read_events(events, columns=_VOCABULARY_COLUMNS)
+    except (ValueError, KeyError):
+        # A table without the type columns: read it whole and check what it has.
+        frame = read_events(events)
+    for column in ("actor1_side", "actor2_side"):
+        if column not in frame.columns:
+            raise ValueError(f"no {column} column: not an event table in the project's schema")
+    return frame
 
 
 def _notebook_paths(listed: list[str] | None, base: Path, problems: list[str]) -> list[Path]:
@@ -280,6 +353,14 @@ def _convert(name: str, value: Any, literal: Any, raw: str | None) -> Any:
         )
     if name in DATE_PARAMETERS:
         return _date_text(name, value, literal, typed)
+    if name in TYPE_PARAMETERS and isinstance(literal, list | tuple):
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list) and all(isinstance(v, str) for v in items):
+            return list(items)
+        raise ValueError(
+            f"expected a list of event types or subtypes (text), got {_kind(value)} {value!r}; "
+            'quote each: ["Air/drone strike"]'
+        )
     if literal is None:
         return _plain(value)
     if isinstance(literal, str):
