@@ -50,8 +50,8 @@ def build_reports(
         from analysis.reporting import execute, provenance
 
         facts = provenance.collect(config.parent).as_dict()
-        jobs = [_job(item, facts) for item in todo]
         workers = jobs or execute.default_workers()
+        jobs = [_job(item, facts) for item in todo]
         (out / ".cache").mkdir(parents=True, exist_ok=True)
         print(
             f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
