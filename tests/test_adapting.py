@@ -325,3 +325,17 @@ def test_template_copied_and_filled_renders_in_a_report_set(tmp_path, capsys):
     page = (out / "07_monthly_counts.html").read_text()
     assert "Monthly counts" in page and "Events per month" in page
     assert "07_monthly_counts" in (project / "reports" / "index.html").read_text()
+
+
+def test_report_check_reads_tables_as_the_notebooks_do(tmp_path):
+    import gzip
+
+    from analysis.io import read_events
+    from analysis.models.dyad import table_vocabulary
+    from analysis.reporting.config import table_vocabulary as vocabulary_without_pandas
+
+    zipped = tmp_path / "events.csv.gz"
+    zipped.write_bytes(gzip.compress(SEED.read_bytes()))
+    for path in (SEED, IRAQ, zipped):
+        assert vocabulary_without_pandas(path) == table_vocabulary(read_events(path))
+    assert vocabulary_without_pandas(IRAQ).sides == {"INSURGENTS": 68573, "US_COALITION": 3938}

@@ -15,19 +15,40 @@ raises :class:`~analysis.errors.UsageError` listing the valid values with their 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.models.selection import (
+    KEY_SEP,
+    Selection,
+    Vocabulary,
+    as_type_list,
+    iso_date,
+    listing,
+    resolve_sides,
+    selection_problems,
+    split_key,
+    vocabulary_of,
+)
 
-#: Separator of the atlas's ``SIDE:type`` keys.
-KEY_SEP = ":"
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SIDE_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+__all__ = [
+    "KEY_SEP",
+    "Dyad",
+    "Selection",
+    "Vocabulary",
+    "as_type_list",
+    "check_selection",
+    "listing",
+    "parse_date",
+    "resolve_sides",
+    "select_dyad",
+    "selection_problems",
+    "split_key",
+    "table_vocabulary",
+]
 
 
 @dataclass(frozen=True)
@@ -61,40 +82,6 @@ class Dyad:
         return {self.side_a: len(self.a), self.side_b: len(self.b)}
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Checked dyad parameters: side codes, type lists and ISO dates (``""`` when open)."""
-
-    side_a: str
-    side_b: str
-    types_a: list[str] = field(default_factory=list)
-    types_b: list[str] = field(default_factory=list)
-    start: str = ""
-    end: str = ""
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """What a table holds: the valid sides and event types, with their counts.
-
-    ``sides`` counts the events each side initiated (a side that is only ever a target
-    counts 0); ``types[side]`` counts that side's events by ``event_type`` and
-    ``subtypes[side]`` by ``sub_event_type``.
-    """
-
-    sides: dict[str, int]
-    types: dict[str, dict[str, int]]
-    subtypes: dict[str, dict[str, int]]
-
-
-def _counts(values: pd.Series) -> dict[str, int]:
-    values = values.astype(str)
-    counted = values[values != ""].value_counts()
-    # Most frequent first, ties by name, so that listings are stable across runs.
-    order = sorted(counted.items(), key=lambda kv: (-kv[1], kv[0]))
-    return {str(k): int(v) for k, v in order}
-
-
 def table_vocabulary(events: pd.DataFrame) -> Vocabulary:
     """The sides, event types and subtypes of ``events``, with counts.
 
@@ -106,158 +93,21 @@ def table_vocabulary(events: pd.DataFrame) -> Vocabulary:
 
     Returns
     -------
-    :class:`Vocabulary`.
+    :class:`~analysis.models.selection.Vocabulary`.
     """
-    initiated = _counts(events["actor1_side"])
-    targets = set(_counts(events["actor2_side"])) - set(initiated)
-    sides = {**initiated, **{s: 0 for s in sorted(targets)}}
-    types: dict[str, dict[str, int]] = {}
-    subtypes: dict[str, dict[str, int]] = {}
-    by_side = events["actor1_side"].astype(str)
-    for side in sides:
-        mine = events[by_side == side]
-        types[side] = _counts(mine["event_type"]) if "event_type" in mine else {}
-        subtypes[side] = _counts(mine["sub_event_type"]) if "sub_event_type" in mine else {}
-    return Vocabulary(sides=sides, types=types, subtypes=subtypes)
 
+    def column(name: str) -> list | None:
+        return events[name].astype(str).tolist() if name in events.columns else None
 
-def listing(counts: dict[str, int]) -> str:
-    """``"A (1,234), B (5)"``: values with their counts, as error messages list them."""
-    return ", ".join(f"{k} ({v:,})" for k, v in counts.items()) or "none"
-
-
-def split_key(value: str) -> tuple[str, str]:
-    """Split an atlas key ``SIDE:type`` into ``(SIDE, type)``; ``(value, "")`` otherwise."""
-    head, sep, tail = str(value).partition(KEY_SEP)
-    if sep and _SIDE_CODE.match(head) and tail:
-        return head, tail
-    return str(value), ""
-
-
-def as_type_list(types: str | Iterable[str] | None) -> list[str]:
-    """A type parameter as a list: ``None`` or ``""`` is no restriction, a text one type."""
-    if types is None or types == "":
-        return []
-    if isinstance(types, str):
-        return [types]
-    return [str(t) for t in types]
-
-
-def parse_date(value: object, name: str = "date") -> pd.Timestamp | None:
-    """Read a full ISO date ``YYYY-MM-DD`` strictly; ``None`` or ``""`` is an open end.
-
-    Partial dates (``2007-12``, ``2007``) are rejected rather than read as the first day of
-    the month or year, which would silently drop the rest of the period.
-
-    Raises
-    ------
-    UsageError
-        Naming the parameter and saying how to write the date.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime | dt.date):
-        return pd.Timestamp(value).normalize()
-    text = str(value).strip()
-    if _ISO_DATE.match(text):
-        try:
-            return pd.Timestamp(dt.date.fromisoformat(text))
-        except ValueError:
-            pass
-    hint = ""
-    if re.fullmatch(r"\d{4}(-\d{2})?", text):
-        hint = (
-            "; partial dates are not accepted: write the first or last day in full, e.g. "
-            "start = '2007-12-01' and end = '2007-12-31' for December 2007"
-        )
-    raise UsageError(
-        f"{name}: {value!r} is not a full ISO date (YYYY-MM-DD) or an empty value{hint}"
+    return vocabulary_of(
+        column("actor1_side"), column("actor2_side"), column("event_type"), column("sub_event_type")
     )
 
 
-def resolve_sides(
-    side_a: str,
-    side_b: str,
-    types_a: object = None,
-    types_b: object = None,
-    split_sides: bool = True,
-) -> tuple[str, str, list[str], list[str]]:
-    """Read atlas keys: ``side_a = "X:t"`` becomes side ``X`` with ``t`` added to its
-    types (unless ``split_sides`` is false), and a type ``"X:t"`` in ``types_a`` becomes
-    ``t`` (its ``X`` must be side A)."""
-    out = []
-    for which, side, types in (("a", side_a, types_a), ("b", side_b, types_b)):
-        side, key_type = split_key(side) if split_sides else (side, "")
-        listed = as_type_list(types)
-        plain = []
-        for item in listed:
-            owner, kind = split_key(item)
-            if kind and owner != side:
-                raise UsageError(
-                    f"types_{which}: {item!r} names side {owner}, but side_{which} is {side}"
-                )
-            plain.append(kind or item)
-        if key_type and key_type not in plain:
-            plain.insert(0, key_type)
-        out.append((side, plain))
-    (sa, ta), (sb, tb) = out
-    return sa, sb, ta, tb
-
-
-def selection_problems(
-    vocabulary: Vocabulary,
-    side_a: str,
-    side_b: str,
-    types_a: object = None,
-    types_b: object = None,
-    start: object = None,
-    end: object = None,
-) -> tuple[Selection | None, list[str]]:
-    """Check dyad parameters against a table's vocabulary.
-
-    Returns
-    -------
-    ``(selection, problems)``: the checked :class:`Selection` (``None`` when there are
-    problems) and one message per problem, each listing the valid values with counts.
-    """
-    problems: list[str] = []
-    try:
-        sa, sb, ta, tb = resolve_sides(side_a, side_b, types_a, types_b)
-    except UsageError as err:
-        return None, [str(err)]
-    for which, side in (("side_a", sa), ("side_b", sb)):
-        if side not in vocabulary.sides:
-            near = [s for s in vocabulary.sides if s.lower() == str(side).lower()]
-            hint = f" (did you mean {near[0]}?)" if near else ""
-            problems.append(
-                f"{which}: {side} not found{hint}; sides in this table: {listing(vocabulary.sides)}"
-            )
-    if sa == sb and not problems:
-        problems.append(f"side_a and side_b must differ (both are {sa})")
-    for which, side, types in (("types_a", sa, ta), ("types_b", sb, tb)):
-        if side not in vocabulary.sides:
-            continue
-        known = {**vocabulary.types.get(side, {}), **vocabulary.subtypes.get(side, {})}
-        for kind in types:
-            if kind not in known:
-                problems.append(
-                    f"{which}: {kind!r} not found among the events of {side}; its event "
-                    f"types: {listing(vocabulary.types.get(side, {}))}; its subtypes: "
-                    f"{listing(vocabulary.subtypes.get(side, {}))}"
-                )
-    bounds = []
-    for name, value in (("start", start), ("end", end)):
-        try:
-            bounds.append(parse_date(value, name))
-        except UsageError as err:
-            problems.append(str(err))
-            bounds.append(None)
-    if bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
-        problems.append(f"start: {bounds[0].date()} is after end {bounds[1].date()}")
-    if problems:
-        return None, problems
-    iso = ["" if b is None else b.date().isoformat() for b in bounds]
-    return Selection(sa, sb, ta, tb, iso[0], iso[1]), []
+def parse_date(value: object, name: str = "date") -> pd.Timestamp | None:
+    """:func:`~analysis.models.selection.iso_date` as a Timestamp (strict full ISO dates)."""
+    day = iso_date(value, name)
+    return None if day is None else pd.Timestamp(day)
 
 
 def check_selection(

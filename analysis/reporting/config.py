@@ -27,7 +27,9 @@ convert back to the same ISO text without loss.
 from __future__ import annotations
 
 import ast
+import csv
 import datetime as dt
+import gzip
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -38,6 +40,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import UsageError
+from analysis.models.selection import Vocabulary, selection_problems, vocabulary_of
 
 #: Parameters the driver sets itself; a report set may not give them.
 DRIVER_PARAMETERS = ("events_path", "results_path")
@@ -51,6 +54,8 @@ TYPE_PARAMETERS = ("types_a", "types_b")
 SELECTION_PARAMETERS = ("side_a", "side_b", "types_a", "types_b", "start", "end")
 #: Columns read from the event table to check the selection parameters.
 _VOCABULARY_COLUMNS = ("actor1_side", "actor2_side", "event_type", "sub_event_type")
+#: Vocabularies of the tables read in this process, keyed by their files' paths and stats.
+_VOCABULARIES: dict[tuple, Vocabulary] = {}
 _MESSAGE_FIELD = re.compile(r"^(side_a|side_b|types_a|types_b|start|end): ")
 SET_FIELDS = ("name", "title", "description", "events", "notebooks", "parameters")
 DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
@@ -280,13 +285,9 @@ def _check_against_table(
         runs.setdefault(json.dumps(values, sort_keys=True, default=str), (values, notebook))
     if not runs:
         return
-    # Loaded here on purpose: pandas and the models stage cost about a second to import,
-    # and a set without dyad parameters (or a missing table) must not pay for them.
-    from analysis.models.dyad import selection_problems, table_vocabulary
-
     try:
-        vocabulary = table_vocabulary(_read_vocabulary_columns(events))
-    except (OSError, ValueError, KeyError) as err:
+        vocabulary = table_vocabulary(events)
+    except (OSError, ValueError, KeyError, csv.Error) as err:
         problems.append(f"field 'events': cannot read the event table {events}: {err}")
         return
     seen: set[str] = set()
@@ -306,20 +307,54 @@ def _check_against_table(
                 problems.append(text)
 
 
-def _read_vocabulary_columns(events: Path) -> Any:
-    """The side and type columns of the event table (those it has)."""
-    # Lazy on purpose, as in _check_against_table.
-    from analysis.io import read_events
+def table_vocabulary(events: Path) -> Vocabulary:
+    """Sides, event types and subtypes of the event table at ``events`` (CSV, possibly
+    gzipped, a Parquet file or a Parquet dataset directory), read without pandas and
+    remembered while the file is unchanged: every set on a table is checked at each build.
+    """
+    files = sorted(events.rglob("*.parquet")) if events.is_dir() else [events]
+    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if key not in _VOCABULARIES:
+        columns = (
+            _parquet_columns(files)
+            if events.is_dir() or events.suffix == ".parquet"
+            else (_csv_columns(events))
+        )
+        for name in ("actor1_side", "actor2_side"):
+            if columns.get(name) is None:
+                raise ValueError(f"no {name} column: not an event table in the project's schema")
+        _VOCABULARIES[key] = vocabulary_of(*(columns.get(c) for c in _VOCABULARY_COLUMNS))
+    return _VOCABULARIES[key]
 
-    try:
-        frame = read_events(events, columns=_VOCABULARY_COLUMNS)
-    except (ValueError, KeyError):
-        # A table without the type columns: read it whole and check what it has.
-        frame = read_events(events)
-    for column in ("actor1_side", "actor2_side"):
-        if column not in frame.columns:
-            raise ValueError(f"no {column} column: not an event table in the project's schema")
-    return frame
+
+def _parquet_columns(files: list[Path]) -> dict[str, list | None]:
+    # Loaded here on purpose: only the check of a set against a Parquet table needs pyarrow,
+    # and reading its metadata-free columns keeps pandas (a second to import) out.
+    import pyarrow.parquet as pq
+
+    out: dict[str, list | None] = {}
+    for path in files:
+        handle = pq.ParquetFile(path)
+        names = [c for c in _VOCABULARY_COLUMNS if c in handle.schema_arrow.names]
+        table = handle.read(columns=names, use_pandas_metadata=False)
+        for column in _VOCABULARY_COLUMNS:
+            if column in names:
+                out[column] = (out.get(column) or []) + table.column(column).to_pylist()
+            elif out.get(column) is not None:
+                out[column] = out[column] + [None] * table.num_rows
+    return out
+
+
+def _csv_columns(path: Path) -> dict[str, list | None]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        present = [c for c in _VOCABULARY_COLUMNS if c in (reader.fieldnames or [])]
+        out: dict[str, list | None] = {c: [] for c in present}
+        for row in reader:
+            for column in present:
+                out[column].append(row[column])
+    return out
 
 
 def _notebook_paths(listed: list[str] | None, base: Path, problems: list[str]) -> list[Path]:
