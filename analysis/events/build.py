@@ -21,12 +21,21 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
-from analysis.io import LIST_SEP
+from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
-from analysis.schema import AGGREGATE_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, validate_tables
+from analysis.schema import (
+    AGGREGATE_COLUMNS,
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    LIST_SEP,
+    MENTION_COLUMNS,
+)
 
 DEFAULT_ARTICLES = "data/raw/articles"
 DEFAULT_METADATA = "data/raw/articles.csv"
@@ -35,8 +44,6 @@ DEFAULT_OVERRIDES = "data/codings/overrides.csv"
 FILES = ("events.csv", "mentions.csv", "aggregates.csv")
 #: Report progress on stderr every this many articles.
 PROGRESS_EVERY = 100
-_DATES = ("event_date", "date_start", "date_end")
-_FLOATS = ("latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,7 @@ def _ints(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _floats(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in _FLOATS:
+    for col in FLOAT_COLUMNS:
         frame[col] = pd.array(
             [float("nan") if v is None else v for v in frame[col]], dtype="float64"
         )
@@ -68,11 +75,10 @@ def _floats(frame: pd.DataFrame) -> pd.DataFrame:
 def events_frame(rows: list[dict]) -> pd.DataFrame:
     """Event rows (dicts from :func:`analysis.events.reconcile.reconcile`) as a typed DataFrame."""
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    for col in _DATES:
+    for col in DATE_COLUMNS:
         frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
         frame[col] = frame[col].astype("datetime64[ns]")
-    frame = _ints(frame, [c for c in EVENT_COLUMNS if c.startswith(("fatalities", "injured"))])
-    frame = _ints(frame, ["number_of_sources"])
+    frame = _ints(frame, INT_COLUMNS)
     return _floats(frame)
 
 
@@ -194,23 +200,6 @@ def build_tables(
 
 
 # --- writing ------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        return "" if value != value else f"{value:.5f}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV bytes of a table: UTF-8, ``\\n`` line ends, ISO dates, whole numbers without
-    ``.0``, coordinates with 5 decimals, empty cells for unknown values."""
-    text = frame.astype(object).map(_cell)
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def write_tables(tables: Tables, out: Path) -> list[Path]:

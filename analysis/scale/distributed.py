@@ -84,6 +84,7 @@ def map_articles(
     """
     if client is None:
         return [func(article, shared) for article in articles]
+    # dask loads lazily: in-process runs never need it.
     import dask.bag as db
 
     shared_future = client.scatter(shared, broadcast=True, hash=False)
@@ -117,6 +118,7 @@ def map_shards(
     if client is None:
         parts = [_shard_task(path, func, shared) for path in paths]
     else:
+        # dask loads lazily: in-process runs never need it.
         import dask.bag as db
 
         shared_future = client.scatter(shared, broadcast=True, hash=False)
@@ -133,6 +135,7 @@ def _shard_task(path: str, func, shared) -> tuple[list[str], list[Any]]:
 
 
 def _compute(client: Any, collection) -> list[Any]:
+    # distributed loads lazily: in-process runs never need it.
     from distributed import KilledWorker
 
     try:
@@ -180,6 +183,7 @@ def compatible_pairs(mentions: Sequence[Mention], client: Any = None) -> list[tu
     if client is None:
         found = [_block_pairs(block) for block in blocks]
     else:
+        # dask loads lazily: in-process runs never need it.
         import dask.bag as db
 
         bag = db.from_sequence(blocks, partition_size=max(1, len(blocks) // 64 or 1))
