@@ -126,7 +126,9 @@ def aggregates_frame(aggregates: Iterable[Aggregate]) -> pd.DataFrame:
 
 
 def tables_from_extractions(
-    extractions: Iterable[Extraction], overrides: Overrides | None = None
+    extractions: Iterable[Extraction],
+    overrides: Overrides | None = None,
+    checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -136,6 +138,9 @@ def tables_from_extractions(
         One :class:`~analysis.records.Extraction` per article.
     overrides
         Hand corrections to apply last; ``None`` gives the raw output.
+    checked
+        Finds the pairs of mention ids the merge rule allows (for example block by block on
+        a cluster); ``None`` finds them in this process.
 
     Raises
     ------
@@ -152,7 +157,7 @@ def tables_from_extractions(
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
-    clusters = cluster_mentions(mentions)
+    clusters = cluster_mentions(mentions, None if checked is None else checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
     events = events_frame(reconcile(clusters))

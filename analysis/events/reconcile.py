@@ -392,20 +392,29 @@ def _compatible_pairs(mentions: Iterable[Mention]) -> dict[frozenset[str], tuple
     return pairs
 
 
-def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
+def cluster_mentions(
+    mentions: Iterable[Mention], checked: Iterable[tuple[str, str]] | None = None
+) -> list[Cluster]:
     """Group mentions into events by the merge rule (see the module docstring).
 
     Parameters
     ----------
     mentions
         Mentions with unique ``mention_id`` values, from any number of articles.
+    checked
+        The pairs of mention ids that the merge rule allows, when they were already found
+        block by block elsewhere (on the workers of a Dask cluster); ``None`` finds them
+        here.
 
     Returns
     -------
     Clusters sorted by event id; every mention is a member of exactly one cluster.
     """
     by_id = {m.mention_id: m for m in mentions}
-    pairs = _compatible_pairs(by_id.values())
+    if checked is None:
+        pairs = _compatible_pairs(by_id.values())
+    else:
+        pairs = {frozenset((a, b)): (by_id[a], by_id[b]) for a, b in checked}
     compatible = set(pairs)
     placed = sorted(i for i, m in by_id.items() if m.admin1)
     unplaced = sorted(i for i, m in by_id.items() if not m.admin1)
