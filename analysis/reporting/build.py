@@ -37,12 +37,12 @@ def build_reports(
     config: Path,
     out: Path,
     only: Sequence[str] | None = None,
-    jobs: int | None = None,
+    workers: int | None = None,
     force: bool = False,
 ) -> int:
     """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs: expected a positive number of workers, got {jobs}")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--jobs: expected a positive number of workers, got {workers}")
     config = Path(config).resolve()
     out = Path(out).resolve()
     sets = load_config(config, only=only)
@@ -52,7 +52,7 @@ def build_reports(
     if todo:
         facts = provenance.collect(config.parent).as_dict()
         jobs = [_job(item, facts) for item in todo]
-        workers = jobs or execute.default_workers()
+        workers = workers or execute.default_workers()
         (out / ".cache").mkdir(parents=True, exist_ok=True)
         print(
             f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
