@@ -25,6 +25,7 @@ from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
+from analysis.extract.cache import ExtractionCache
 from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import (
@@ -174,6 +175,7 @@ def build_tables(
     lexicon,
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
+    cache: ExtractionCache | None = None,
 ) -> Tables:
     """Extract every article and build the three tables.
 
@@ -189,12 +191,19 @@ def build_tables(
     progress
         Called with the number of articles done, every :data:`PROGRESS_EVERY` articles and
         at the end.
+    cache
+        Extractions kept from earlier runs (:class:`analysis.extract.cache.ExtractionCache`):
+        an article whose text, metadata, vocabularies and extractor did not change is not
+        read again. The tables are the same with or without it.
     """
+
+    def extract(article: Article) -> Extraction:
+        return extract_article(article, lexicon)
 
     def extractions():
         done = 0
         for article in articles:
-            yield extract_article(article, lexicon)
+            yield extract(article) if cache is None else cache.extract(article, extract)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done)

@@ -431,10 +431,17 @@ def cluster_mentions(
         if first.union(a.mention_id, b.mention_id):
             log.info("merge %s + %s: %s", a.mention_id, b.mention_id, merge_reason(a, b))
 
+    # A cluster can take a mention only if it holds one of the mention's compatible
+    # partners, so only those clusters are tried (not every cluster of the corpus).
+    partners: dict[str, set[str]] = defaultdict(set)
+    for a, b in pairs.values():
+        partners[a.mention_id].add(b.mention_id)
+        partners[b.mention_id].add(a.mention_id)
     shared: dict[str, list[str]] = defaultdict(list)
     leftovers = []
     for mid in unplaced:
-        fits = sorted(root for root in first.members if first.fits([mid], root))
+        roots = {first.of[p] for p in partners[mid] if p in first.of}
+        fits = sorted(root for root in roots if first.fits([mid], root))
         if not fits:
             leftovers.append(mid)
             continue
@@ -482,7 +489,12 @@ def _anchor_undated(
     passes left them, so the order of the undated mentions does not matter.
     """
     events: dict[tuple[int, str], list[Mention]] = {}
-    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    # Anchoring needs identifying evidence (an equal casualty count or a shared article):
+    # index the events by both, so each undated mention is tried only against events that
+    # could qualify rather than against every event of its country.
+    by_article: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    by_count: dict[tuple[str, int], set[tuple[int, str]]] = defaultdict(set)
     for n, source in enumerate(passes):
         for root, ids in source.members.items():
             members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
@@ -490,7 +502,13 @@ def _anchor_undated(
                 continue
             events[n, root] = members
             for country in sorted({m.country for m in members if m.country}):
-                blocks[country].append((n, root))
+                blocks[country].add((n, root))
+            for m in members:
+                by_article[m.article_id].add((n, root))
+            for kind in ("killed", "injured"):
+                count = _counts_of(members, kind)
+                if count:
+                    by_count[kind, count].add((n, root))
     moves = []
     for n, source in enumerate(passes):
         for root, ids in sorted(source.members.items()):
@@ -498,8 +516,12 @@ def _anchor_undated(
                 continue
             u = by_id[root]
             sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
+            evidence = set(by_article[u.article_id]) if u.actor1_side and u.actor2_side else set()
+            for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+                if own:
+                    evidence |= by_count[kind, own]
             fits = []
-            for key in blocks.get(u.country, ()):
+            for key in sorted(evidence & blocks.get(u.country, set())):
                 members = events[key]
                 if not any(
                     _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
