@@ -328,8 +328,8 @@ def table_vocabulary(events: Path) -> Vocabulary:
 
 
 def _parquet_columns(files: list[Path]) -> dict[str, list | None]:
-    # Loaded here on purpose: only the check of a set against a Parquet table needs pyarrow,
-    # and reading its metadata-free columns keeps pandas (a second to import) out.
+    # pyarrow is loaded lazily: only the check of a set against a Parquet table needs it,
+    # and reading columns without pandas metadata keeps pandas (a second to import) out.
     import pyarrow.parquet as pq
 
     out: dict[str, list | None] = {}
