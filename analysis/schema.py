@@ -18,6 +18,12 @@ from pandera.errors import SchemaErrors
 from analysis.errors import UsageError
 from analysis.io import split_list
 
+#: Largest casualty count (killed or injured) of one event accepted from any source: no
+#: single event of the conflicts studied comes near it, so a larger count is an error.
+MAX_COUNT = 1_000_000
+#: Earliest event or publication date accepted from any source.
+EARLIEST_DATE = "1900-01-01"
+
 #: Columns of the event table, in order. Importers build their tables with these.
 EVENT_COLUMNS = (
     "event_id",

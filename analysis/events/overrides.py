@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.errors import UsageError
 from analysis.events.reconcile import Cluster
-from analysis.schema import EVENT_COLUMNS, SIDE_PATTERN
+from analysis.schema import EARLIEST_DATE, EVENT_COLUMNS, MAX_COUNT, SIDE_PATTERN
 
 COLUMNS = ("target_id", "field", "value", "reason")
 DROP, MERGE_INTO = "drop", "merge_into"
@@ -75,12 +75,15 @@ def _parse(field: str, raw: str) -> object:
         return None if field in INT_FIELDS + FLOAT_FIELDS + DATE_FIELDS else ""
     if field in DATE_FIELDS:
         try:
-            return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
+            day = dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
         except ValueError:
             _bad("an ISO date (YYYY-MM-DD)")
+        if not dt.date.fromisoformat(EARLIEST_DATE) <= day <= dt.date.today():
+            _bad(f"a date from {EARLIEST_DATE} to today")
+        return day
     if field in INT_FIELDS:
-        if not raw.isdigit():
-            _bad("a whole number >= 0")
+        if not raw.isdigit() or int(raw) > MAX_COUNT:
+            _bad(f"a whole number from 0 to {MAX_COUNT}")
         return int(raw)
     if field in FLOAT_FIELDS:
         try:
