@@ -144,7 +144,8 @@ def replace_files(files: Mapping[str | os.PathLike, bytes]) -> list[Path]:
         for path in changed:
             backups[path] = _staged_copy(path, path.read_bytes()) if path.exists() else None
         for path in changed:
-            os.replace(staged.pop(path), path)
+            os.replace(staged[path], path)
+            del staged[path]
             done.append(path)
     except BaseException:
         for path in reversed(done):
