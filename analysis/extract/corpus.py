@@ -232,7 +232,7 @@ def scan_corpus(
     if problems:
         raise UsageError("\n".join(map(str, problems)))
     seen_ids: dict[str, int] = {}
-    listed: set[Path] = set()
+    listed: set[str] = set()
     checked = []
     for row in rows:
         found: list[Problem] = []
@@ -240,6 +240,7 @@ def scan_corpus(
         found: list[Problem] = []
         bad = functools.partial(_add_problem, found, row, str(metadata))
         article_id, name = row.values["article_id"], row.values["file"]
+        listed.add(name)
         if row.extra:
             bad("row", f"{row.extra} field(s) more than the header; quote values with commas")
         if not article_id:
@@ -267,7 +268,6 @@ def scan_corpus(
                 "file", f"file {name!r} not found in {articles_dir}; add the file or remove the row"
             )
         else:
-            listed.add(path)
             try:
                 text_problem = _text_problem(path)
             except OSError as err:
@@ -278,7 +278,7 @@ def scan_corpus(
         if not found:
             checked.append((row.values, path))
     for path in sorted(articles_dir.glob("*.txt")):
-        if path.resolve() not in listed:
+        if path.name not in listed:
             problems.append(
                 Problem(
                     str(path),

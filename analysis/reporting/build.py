@@ -11,6 +11,7 @@ some report must be rebuilt, so that a build with nothing to do takes well under
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import shutil
@@ -49,6 +50,7 @@ def build_reports(
     plan = plan_build(sets, out, force=force)
     todo = [item for item in plan if not item["fresh"]]
     _refuse_overwrite(plan, config, out)
+    _check_event_tables({item["set"].events for item in todo})
     outcomes: dict[str, Any] = {}
     files: dict[Path, bytes] = {}
     obsolete: list[Path] = []
@@ -120,6 +122,7 @@ def _run(
         page = job.html_path.read_bytes() if job.html_path.is_file() else None
         if outcome.status == "ok":
             files[item["html"]] = page
+            item["has_page"] = True
             item["headline_from"] = job.results_path
             if job.results_path.is_file():
                 files[item["results"]] = job.results_path.read_bytes()
@@ -146,6 +149,35 @@ def _run(
         ).encode("utf-8")
         outcomes[item["label"]] = outcome
     return outcomes
+
+
+#: Columns every report notebook reads from its event table.
+REQUIRED_EVENT_COLUMNS = ("event_id", "event_date", "actor1_side", "actor2_side")
+
+
+def _check_event_tables(paths: set[Path]) -> None:
+    """``UsageError`` naming the table and the missing columns, before any kernel starts."""
+    for path in sorted(paths):
+        columns = _event_columns(Path(path))
+        missing = [c for c in REQUIRED_EVENT_COLUMNS if c not in columns]
+        if missing:
+            raise UsageError(
+                f"{path} line 1, field header: missing column(s) {', '.join(missing)}; "
+                f"the reports need {', '.join(REQUIRED_EVENT_COLUMNS)}"
+            )
+
+
+def _event_columns(path: Path) -> list[str]:
+    try:
+        if path.is_dir() or path.suffix == ".parquet":
+            # Loaded lazily on purpose: only Parquet tables need it.
+            import pyarrow.dataset as ds
+
+            return list(ds.dataset(path, format="parquet", partitioning="hive").schema.names)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as err:
+        raise UsageError(f"{path}: cannot read the event table ({err})") from None
 
 
 def _has_good_page(item: Mapping[str, Any]) -> bool:
