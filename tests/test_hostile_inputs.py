@@ -546,3 +546,40 @@ def test_class4_out_not_writable(capsys, tmp_path, corpus):
         assert "is not writable" in err
     finally:
         locked.chmod(0o700)
+
+
+SHARD_CASES = {
+    "year-2999": ({"published": "2999-01-01"}, "field published", "in the future"),
+    "year-1850": ({"published": "1850-01-01"}, "field published", "correct the date"),
+    "nul": ({"text": "A US airstrike\u0000 killed 3 in Baghdad."}, "field text", "remove it"),
+    "huge": (
+        {"text": "A US airstrike killed 99999999999999999999 in Baghdad."},
+        "field text",
+        "64 bits",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SHARD_CASES))
+def test_class4_5_bad_shard_rows(capsys, tmp_path, case):
+    import json
+
+    change, field, hint = SHARD_CASES[case]
+    row = {
+        "article_id": "a1",
+        "outlet": "O",
+        "title": "T",
+        "author": "",
+        "published": "2024-07-31",
+        "url": "",
+        "text": GOOD_TEXT,
+    }
+    shard = tmp_path / "part-0.jsonl"
+    shard.write_text(json.dumps(row) + "\n" + json.dumps({**row, "article_id": "a2", **change}))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "events.csv").write_bytes(b"earlier")
+    code, err = run(capsys, "events", "--shards", shard, "--out", out, "--no-overrides")
+    assert code == 2
+    assert_one_message(err, "events", "part-0.jsonl line 2", field, hint)
+    assert snapshot(out) == {"events.csv": b"earlier"}

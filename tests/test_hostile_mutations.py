@@ -197,7 +197,5 @@ def test_mutated_imports_never_give_a_traceback(tmp_path, capsys, fmt):
             path.write_bytes(mutation(path.read_bytes(), rng))  # damage the archive itself
         out = tmp_path / ("dataset" if fmt == "gdelt" and case % 2 else "events.parquet")
         skip = ["--skip-bad"] if rng.random() < 0.5 else []
-        code, err = call(
-            ["import", "--format", fmt, path, "--out", out, *extra, *skip], capsys
-        )
+        code, err = call(["import", "--format", fmt, path, "--out", out, *extra, *skip], capsys)
         assert_clean(code, err, f"{fmt} case {case}: {mutation.__name__}")

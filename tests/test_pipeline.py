@@ -55,7 +55,12 @@ FUTURE = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     ("rows", "files", "header", "message"),
     [
         ([GOOD_ROW], {}, HEADER, "file 'one.txt' not found"),
-        ([GOOD_ROW], {"one.txt": b"x", "two.txt": b"y"}, HEADER, "two.txt line 1, field file: no row in"),
+        (
+            [GOOD_ROW],
+            {"one.txt": b"x", "two.txt": b"y"},
+            HEADER,
+            "two.txt line 1, field file: no row in",
+        ),
         (
             [GOOD_ROW, "a1,two.txt,O,T,A,2024-07-30,"],
             {"one.txt": b"x", "two.txt": b"y"},

@@ -124,6 +124,11 @@ def _read_metadata(metadata: Path, problems: list[Problem]) -> list[_Row]:
     return rows
 
 
+def check_published(value: str, today: dt.date | None = None) -> str | None:
+    """What is wrong with a ``published`` value (ISO date from 1900-01-01 to ``today``)."""
+    return _check_published(value, today or dt.date.today())
+
+
 def _check_published(value: str, today: dt.date) -> str | None:
     if not _ISO_DATE.match(value):
         return f"published {value!r} is not an ISO date (YYYY-MM-DD)"
@@ -167,6 +172,17 @@ def _text_problem(path: Path) -> tuple[int, str] | None:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         return line, f"not UTF-8 (byte {err.start}); re-save the file as UTF-8"
+    return text_problem(text)
+
+
+def text_problem(text: str) -> tuple[int, str] | None:
+    """(line, reason) of the first problem of an article's text, or ``None`` when it is fine.
+
+    Problems: an empty text, a control character other than tab, CR and LF, a number of
+    20 digits or more (no count fits in 64 bits), more than :data:`MAX_ARTICLE_BYTES`.
+    """
+    if len(text) > MAX_ARTICLE_BYTES:
+        return 1, f"more than the {MAX_ARTICLE_BYTES} bytes an article may have; split it"
     if not text.strip():
         return 1, "the text is empty; add the article text or remove it"
     control = _CONTROL.search(text)
