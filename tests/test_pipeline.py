@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.commands import main
 import analysis.io
+from analysis.commands import main
 from analysis.events.build import FILES, csv_bytes, tables_from_extractions, write_tables
 from analysis.records import Aggregate, Extraction, Mention
 

@@ -61,6 +61,10 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href"
 _SCRIPT_URL = re.compile(r"^\s*(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
 
 
+#: A Markdown link target that would run a script: ``[x](javascript:...)``.
+_SCRIPT_LINK = re.compile(r"\]\(\s*(?=(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p\s*t\s*:)", re.I)
+
+
 class UnsafeOutputError(Exception):
     """The rendered page would run a script or load something from elsewhere."""
 
@@ -176,7 +180,8 @@ def _markdown_outputs_escaped(notebook: Any) -> Any:
 
     Outputs are built from data and parameters (a side name such as ``<iframe ...>``);
     ``<`` is written as ``&lt;`` so that Markdown shows such a name as text. The notebooks'
-    own Markdown cells are left alone.
+    own Markdown cells are left alone. A link to a ``javascript:`` URL becomes a link to
+    a fragment of the page.
     """
     notebook = copy.deepcopy(notebook)
     for cell in notebook.get("cells", []):
@@ -185,7 +190,7 @@ def _markdown_outputs_escaped(notebook: Any) -> Any:
             if "text/markdown" in data:
                 text = data["text/markdown"]
                 text = "".join(text) if isinstance(text, list) else text
-                data["text/markdown"] = text.replace("<", "&lt;")
+                data["text/markdown"] = _SCRIPT_LINK.sub("](#", text.replace("<", "&lt;"))
     return notebook
 
 
