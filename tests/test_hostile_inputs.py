@@ -583,3 +583,21 @@ def test_class4_5_bad_shard_rows(capsys, tmp_path, case):
     assert code == 2
     assert_one_message(err, "events", "part-0.jsonl line 2", field, hint)
     assert snapshot(out) == {"events.csv": b"earlier"}
+
+
+@pytest.mark.slow
+def test_skip_bad_on_a_local_dask_cluster(capsys, corpus, tmp_path):
+    """The same bad article is set aside on Dask, giving the in-process bytes."""
+    articles, metadata, out = corpus
+    add_article(articles, metadata, "bad,bad.txt,O,T,A,2024-07-31,", "bad.txt", b"A\x00B.\n")
+    code, err = events(capsys, articles, metadata, out, "--skip-bad")
+    assert code == 0, err
+    in_process = snapshot(out)
+    dask_out = tmp_path / "dask"
+    code, err = events(
+        capsys, articles, metadata, dask_out, "--skip-bad", "--scheduler", "local", "--workers", "1"
+    )
+    assert code == 0, err
+    assert "1 bad input(s) set aside" in err
+    assert snapshot(dask_out) == in_process
+    assert [r["field"] for r in read_rejected(dask_out / "rejected.csv")] == ["text"]
