@@ -27,6 +27,7 @@ from analysis.events.build import (
     write_tables,
 )
 from analysis.events.overrides import load_overrides
+from analysis.extract.cache import ExtractionCache
 from analysis.extract.corpus import Problem, article_of, scan_corpus
 from analysis.extract.lexicon import load_lexicon
 from analysis.scale.cluster import add_cluster_arguments, open_client, options_from_args
@@ -36,6 +37,9 @@ from analysis.schema import EARLIEST_DATE, MAX_COUNT
 
 #: File of the articles set aside by ``--skip-bad``.
 REJECTED = "rejected.csv"
+
+#: Where extractions are kept between runs (ignored by git).
+DEFAULT_CACHE = ".cache/extraction"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -48,6 +52,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-overrides", action="store_true", help="write the raw output, without overrides"
     )
+    parser.add_argument(
+        "--cache",
+        default=DEFAULT_CACHE,
+        metavar="DIR",
+        help=f"keep each article's extraction here; unchanged articles are not read again "
+        f"(default {DEFAULT_CACHE})",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="extract every article afresh")
     parser.add_argument(
         "--skip-bad",
         action="store_true",
@@ -131,7 +143,14 @@ def _build(args, cluster, lexicon, overrides, checked) -> Tables:
     def progress(done: int) -> None:
         print(f"events: {done} articles extracted", file=sys.stderr)
 
-    return build_tables(articles, lexicon, overrides, progress)
+    cache = None if args.no_cache else ExtractionCache(args.cache, lexicon.directory)
+    tables = build_tables(articles, lexicon, overrides, progress, cache)
+    if cache is not None:
+        print(
+            f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted",
+            file=sys.stderr,
+        )
+    return tables
 
 
 def implausible_mentions(

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from analysis.commands.checks import check_out_dir, check_out_file, refuse_overwrite, rejected_bytes
 from analysis.errors import UsageError
-from analysis.importers.common import event_bytes, output_kind, skipping_bad_rows, validated
+from analysis.files import replace_files
+from analysis.importers.common import skipping_bad_rows, validated
 from analysis.importers.dispatch import FORMATS, import_events, stream_events
 from analysis.importers.parquet_sink import write_dataset
-from analysis.io import replace_files
+from analysis.io import output_kind, table_bytes
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
             origin=args.origin,
             chunksize=args.chunksize,
         )
-    files = {out: event_bytes(validated(events), out)}
+    files = {out: table_bytes(validated(events), output_kind(out))}
     if args.skip_bad:
         files[rejected_path] = rejected_bytes(rejected)
     replace_files(files)

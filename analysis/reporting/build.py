@@ -5,8 +5,9 @@ each report's cache key and skip those that did not change; run the rest in para
 worker processes; write ``OUT/index.html``. Exit status 1 when a notebook failed (after
 everything else was rendered).
 
-Only the standard library, PyYAML and the cache module are imported until it is known that
-some report must be rebuilt, so that a build with nothing to do takes well under a second.
+The modules of this package import only the standard library at the top; nbconvert,
+papermill and jinja2 load lazily where they are used, so that a build with nothing to do
+takes well under a second.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from typing import Any
 import yaml
 
 from analysis.errors import UsageError
-from analysis.io import replace_files
-from analysis.reporting import cache
+from analysis.files import replace_files
+from analysis.reporting import cache, execute, provenance
 from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
 from analysis.reporting.config import read_parameters_cell as _declared
+from analysis.reporting.execute import Job
+from analysis.reporting.index import IndexRow, IndexSet, notebook_title, read_headline, render_index
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
@@ -38,12 +41,12 @@ def build_reports(
     config: Path,
     out: Path,
     only: Sequence[str] | None = None,
-    jobs: int | None = None,
+    workers: int | None = None,
     force: bool = False,
 ) -> int:
     """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs: expected a positive number of workers, got {jobs}")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--jobs: expected a positive number of workers, got {workers}")
     config = Path(config).resolve()
     out = Path(out).resolve()
     sets = load_config(config, only=only)
@@ -61,7 +64,7 @@ def build_reports(
     try:
         if todo:
             unchanged = len(plan) - len(todo)
-            outcomes = _run(todo, config, out, staging, files, obsolete, jobs, unchanged)
+            outcomes = _run(todo, config, out, staging, files, obsolete, workers, unchanged)
         else:
             print(
                 f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
@@ -102,9 +105,6 @@ def _run(
     results: the failure's page goes to ``<notebook>.failed.html`` and the report is
     marked ``stale`` in the index, with the error beside it.
     """
-    # Loaded only when something must be rebuilt: a build with nothing to do stays fast.
-    from analysis.reporting import execute, provenance
-
     facts = provenance.collect(config.parent).as_dict()
     jobs = [_job(item, facts, staging) for item in todo]
     workers = workers or execute.default_workers()
@@ -260,7 +260,6 @@ def _shown_parameters(
 
 
 def _job(item: Mapping[str, Any], facts: Mapping[str, Any], staging: Path) -> Any:
-    from analysis.reporting.execute import Job
 
     report_set: ReportSet = item["set"]
     folder = staging / report_set.name
@@ -282,7 +281,6 @@ def _job(item: Mapping[str, Any], facts: Mapping[str, Any], staging: Path) -> An
 
 def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -> list[dict]:
     """The index entries of this build, grouped by set in reading order (plain dicts)."""
-    from analysis.reporting.index import notebook_title, read_headline
 
     grouped: dict[str, dict] = {}
     for item in plan:
@@ -335,7 +333,6 @@ def index_files(out: Path, config: Path, rows: Sequence[dict]) -> dict[Path, byt
     """``OUT/index.html`` and its state file, as bytes. Sets not built this time
     (``--only``) keep their entry from the previous build, so the index always lists every
     set of the configuration."""
-    from analysis.reporting.index import IndexRow, IndexSet, render_index
 
     state_path = out / ".cache" / INDEX_STATE
     try:
