@@ -85,6 +85,7 @@ def events(capsys, articles, metadata, out, *extra):
         "--out",
         out,
         "--no-overrides",
+        "--no-cache",
         *extra,
     )
 
@@ -285,6 +286,7 @@ def test_class4_huge_number_in_overrides(capsys, corpus, tmp_path):
             out,
             "--overrides",
             overrides,
+            "--no-cache",
         )
         assert code == 2
         assert "overrides.csv" in err and "fatalities_best" in err and "from 0 to" in err
@@ -579,7 +581,9 @@ def test_class4_5_bad_shard_rows(capsys, tmp_path, case):
     out = tmp_path / "out"
     out.mkdir()
     (out / "events.csv").write_bytes(b"earlier")
-    code, err = run(capsys, "events", "--shards", shard, "--out", out, "--no-overrides")
+    code, err = run(
+        capsys, "events", "--shards", shard, "--out", out, "--no-overrides", "--no-cache"
+    )
     assert code == 2
     assert_one_message(err, "events", "part-0.jsonl line 2", field, hint)
     assert snapshot(out) == {"events.csv": b"earlier"}

@@ -63,7 +63,7 @@ def test_events_outputs_are_replaced_together(capsys, tmp_path, fail_second_repl
     metadata = tmp_path / "articles.csv"
     metadata.write_text(HEADER + "a,a.txt,O,T,A,2024-07-31,\n")
     out = tmp_path / "out"
-    args = ["events", "--articles", articles, "--metadata", metadata, "--out", out]
+    args = ["events", "--articles", articles, "--metadata", metadata, "--out", out, "--no-cache"]
     assert run(capsys, *args, "--no-overrides")[0] == 0
     before = snapshot(out)
     (articles / "b.txt").write_text(
