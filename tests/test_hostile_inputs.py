@@ -605,3 +605,24 @@ def test_skip_bad_on_a_local_dask_cluster(capsys, corpus, tmp_path):
     assert "1 bad input(s) set aside" in err
     assert snapshot(dask_out) == in_process
     assert [r["field"] for r in read_rejected(dask_out / "rejected.csv")] == ["text"]
+
+
+def test_class5_overrides_extra_fields_and_byte_order_mark(capsys, corpus, tmp_path):
+    articles, metadata, out = corpus
+    assert events(capsys, articles, metadata, out)[0] == 0
+    before = snapshot(out)
+    event_id = (out / "events.csv").read_text().splitlines()[1].split(",")[0]
+    overrides = tmp_path / "overrides.csv"
+    common = ["events", "--articles", articles, "--metadata", metadata, "--out", out]
+    common += ["--overrides", overrides, "--no-cache"]
+    overrides.write_text(f"target_id,field,value,reason\n{event_id},weapon,rocket,a, b\n")
+    code, err = run(capsys, *common)
+    assert code == 2
+    assert_one_message(err, "events", "overrides.csv line 2", "more than the header", "quote")
+    assert snapshot(out) == before
+    overrides.write_bytes(
+        b"\xef\xbb\xbf" + f"target_id,field,value,reason\n{event_id},weapon,rocket,seen\n".encode()
+    )
+    code, err = run(capsys, *common)
+    assert code == 0, err
+    assert ",rocket," in (out / "events.csv").read_text()

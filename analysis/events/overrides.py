@@ -115,7 +115,8 @@ def load_overrides(path: str | Path) -> Overrides:
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte-order mark is not part of the first column's name.
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{path}: overrides file not found; pass --no-overrides") from None
     except UnicodeDecodeError:
@@ -132,6 +133,12 @@ def load_overrides(path: str | Path) -> Overrides:
         where = f"{path} line {reader.line_num}"
         values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
         target, field = values["target_id"], values["field"]
+        if raw.get(None):
+            problems.append(
+                f"{where}: {len(raw[None])} field(s) more than the header; quote a reason "
+                "that holds commas"
+            )
+            continue
         if not target:
             problems.append(f"{where}: target_id is empty; give the event_id to correct")
             continue
