@@ -290,6 +290,8 @@ def _check_against_table(
     except (OSError, ValueError, KeyError, csv.Error) as err:
         problems.append(f"field 'events': cannot read the event table {events}: {err}")
         return
+    if vocabulary is None:
+        return
     seen: set[str] = set()
     for values, notebook in runs.values():
         _, found = selection_problems(vocabulary, **values)
@@ -307,10 +309,12 @@ def _check_against_table(
                 problems.append(text)
 
 
-def table_vocabulary(events: Path) -> Vocabulary:
+def table_vocabulary(events: Path) -> Vocabulary | None:
     """Sides, event types and subtypes of the event table at ``events`` (CSV, possibly
     gzipped, a Parquet file or a Parquet dataset directory), read without pandas and
     remembered while the file is unchanged: every set on a table is checked at each build.
+    ``None`` when the table has no side columns (the report driver's header check names
+    every missing column).
     """
     files = sorted(events.rglob("*.parquet")) if events.is_dir() else [events]
     key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
@@ -320,9 +324,8 @@ def table_vocabulary(events: Path) -> Vocabulary:
             if events.is_dir() or events.suffix == ".parquet"
             else (_csv_columns(events))
         )
-        for name in ("actor1_side", "actor2_side"):
-            if columns.get(name) is None:
-                raise ValueError(f"no {name} column: not an event table in the project's schema")
+        if columns.get("actor1_side") is None or columns.get("actor2_side") is None:
+            return None
         _VOCABULARIES[key] = vocabulary_of(*(columns.get(c) for c in _VOCABULARY_COLUMNS))
     return _VOCABULARIES[key]
 
