@@ -42,6 +42,10 @@ class Mention:
     sentence_text: str
     actor1: str = ""
     actor1_side: str = ""
+    #: How actor1 is known (``analysis.schema.ACTOR1_BASES``), who claimed or blamed, who denied.
+    actor1_basis: str = ""
+    attributed_by: str = ""
+    denied_by: str = ""
     actor2: str = ""
     actor2_side: str = ""
     event_type: str = ""

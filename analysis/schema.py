@@ -28,6 +28,9 @@ EVENT_COLUMNS = (
     "date_text",
     "actor1",
     "actor1_side",
+    "actor1_basis",
+    "attributed_by",
+    "denied_by",
     "actor2",
     "actor2_side",
     "event_type",
@@ -62,6 +65,9 @@ MENTION_COLUMNS = (
     "sentence_text",
     "actor1",
     "actor1_side",
+    "actor1_basis",
+    "attributed_by",
+    "denied_by",
     "actor2",
     "actor2_side",
     "event_type",
@@ -106,6 +112,10 @@ AGGREGATE_COLUMNS = (
     "sentence_text",
 )
 DATE_PRECISIONS = ("", "day", "days", "week", "month", "quarter", "year")
+#: How the initiator (actor1) is known: named as the actor in the sentence, claimed by
+#: itself, blamed by someone else, suspected ("likely", "believed to be") or not at all.
+#: Empty for imported rows, whose publishers do not say.
+ACTOR1_BASES = ("", "stated", "claimed", "blamed", "suspected", "unattributed")
 #: Event types of rows coded from articles (ACLED's vocabulary); imports keep their own.
 ARTICLE_EVENT_TYPES = (
     "",
@@ -180,6 +190,9 @@ EVENTS = pa.DataFrameSchema(
         "date_text": _text(),
         "actor1": _text(),
         "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
+        "actor1_basis": _text(pa.Check.isin(ACTOR1_BASES)),
+        "attributed_by": _text(),
+        "denied_by": _text(),
         "actor2": _text(),
         "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
         "event_type": _text(),

@@ -73,6 +73,11 @@ from analysis.records import Mention
 
 log = logging.getLogger(__name__)
 
+#: The side code of an initiator (or target) that no source names.
+UNKNOWN_SIDE = "UNKNOWN"
+#: Attribution bases, strongest first (see ``data/README.md``).
+BASIS_ORDER = ("claimed", "blamed", "stated", "suspected", "unattributed")
+
 #: Event types (ACLED vocabulary and plain words) that belong to the attack/strike family.
 _ATTACK_WORDS = ("attack", "strike", "explosion", "remote violence", "battle", "clash", "violence")
 #: Words that make an actor name a generic description rather than a named group.
@@ -661,6 +666,7 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         }
     )
     sources = sorted({m.article_id for m in mentions})
+    side1 = _most_common(m.actor1_side for m in mentions)
     return {
         "event_id": cluster.event_id,
         "event_date": event_date,
@@ -669,9 +675,10 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "date_precision": date_precision,
         "date_text": date_text,
         "actor1": _most_specific_actor(m.actor1 for m in mentions),
-        "actor1_side": _most_common(m.actor1_side for m in mentions),
+        "actor1_side": side1 or UNKNOWN_SIDE,
+        **_attribution(mentions, side1),
         "actor2": _most_specific_actor(m.actor2 for m in mentions),
-        "actor2_side": _most_common(m.actor2_side for m in mentions),
+        "actor2_side": _most_common(m.actor2_side for m in mentions) or UNKNOWN_SIDE,
         "event_type": _most_common(m.event_type for m in mentions),
         "sub_event_type": _most_common(m.sub_event_type for m in mentions),
         "cameo_code": _most_common(m.cameo_code for m in mentions),
@@ -693,6 +700,21 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "origin": "articles",
         "review_status": ";".join(["auto", *flags]),
     }
+
+
+def _attribution(mentions: Sequence[Mention], side: str) -> dict[str, str]:
+    """``actor1_basis``, ``attributed_by`` and ``denied_by`` of an event whose initiator
+    side is ``side`` (``""``: no mention names one): the strongest basis of the mentions
+    of that side (a claim outranks a blame, a blame the text's own statement, that a
+    suspicion); every attribution and denial of the mentions is kept."""
+    if not side:
+        basis = "unattributed"
+    else:
+        bases = [m.actor1_basis for m in mentions if m.actor1_side == side and m.actor1_basis]
+        basis = min(bases, key=BASIS_ORDER.index, default="stated")
+    by = sorted({x.strip() for m in mentions for x in m.attributed_by.split(";") if x.strip()})
+    denied = sorted({x.strip() for m in mentions for x in m.denied_by.split(";") if x.strip()})
+    return {"actor1_basis": basis, "attributed_by": "; ".join(by), "denied_by": "; ".join(denied)}
 
 
 def mention_events(clusters: Sequence[Cluster]) -> dict[str, list[str]]:

@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.extract.clauses import Clause, content_span, split_clauses
+from analysis.extract.completion import complete_mentions
 from analysis.extract.dates import DateResolution, resolve_match
 from analysis.extract.lexicon import Lexicon, foldable
 from analysis.extract.numbers import Count
@@ -368,37 +369,38 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
-    ranks, generic = _lexicon_tables(lexicon)
-    ctx = _Context(article=article, lexicon=lexicon, ranks=ranks, generic=generic)
+    ctx = _Context(
+        article=article,
+        lexicon=lexicon,
+        ranks=lexicon.place_ranks,
+        generic=lexicon.generic_actors,
+    )
     state = _Discourse()
     aggregates: list[Aggregate] = []
+    body = []
     for sentence in split_sentences(article.text, article.title, lexicon.boilerplate):
         if sentence.role == "body":
+            body.append(sentence)
             _read_sentence(ctx, sentence, state, aggregates)
-    mentions = tuple(draft.mention for draft in state.drafts)
+    mentions = complete_mentions(
+        tuple(draft.mention for draft in state.drafts),
+        body,
+        _title_responds(article.title, lexicon),
+        article.published,
+        lexicon,
+    )
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
 
-#: id(lexicon) -> (lexicon, place ranks, generic actor names): built once per lexicon.
-_TABLES: dict[int, tuple[Lexicon, dict[str, int], frozenset[str]]] = {}
-
-
-def _lexicon_tables(lexicon: Lexicon) -> tuple[dict[str, int], frozenset[str]]:
-    cached = _TABLES.get(id(lexicon))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1], cached[2]
-    ranks = {
-        entry.location: entry.rank
-        for entry in lexicon.places.table.values()
-        if entry.kind != "country"
-    }
-    generic = frozenset(
-        e.actor for e in lexicon.actors.table.values() if not e.specific and e.role == "any"
-    )
-    if len(_TABLES) > 8:
-        _TABLES.clear()
-    _TABLES[id(lexicon)] = (lexicon, ranks, generic)
-    return ranks, generic
+def _title_responds(title: str, lexicon: Lexicon) -> bool:
+    """Whether the headline presents an action as an answer or as following an attack."""
+    if not title:
+        return False
+    if lexicon.attribution is not None and any(
+        h.value == "response" for h in lexicon.attribution.find(title)
+    ):
+        return True
+    return any(h.value in ("link", "link_weak", "link_by") for h in lexicon.cues.find(title))
 
 
 @dataclass(frozen=True)

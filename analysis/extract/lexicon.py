@@ -13,7 +13,7 @@ import csv
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -32,6 +32,7 @@ ACTION_FAMILIES = ("strike", "attack", "kill", "response", "any")
 ACTOR_ROLES = ("any", "target", "adjective")
 PLACE_KINDS = ("site", "city", "governorate", "region", "sea", "country")
 BOILERPLATE_SCOPES = ("sentence", "paragraph", "rest")
+ATTRIBUTION_KINDS = ("claimed", "blamed", "suspected", "stated", "denied", "response")
 CUE_KINDS = (
     "link",
     "link_weak",
@@ -192,6 +193,12 @@ class Lexicon:
     cues: Matcher
     boilerplate: tuple[BoilerplateRule, ...]
     directory: str
+    #: Attribution and response wording (``attribution.csv``).
+    attribution: Matcher | None = None
+    #: Lookup tables derived from the vocabularies when they load: place -> specificity
+    #: rank, names of generic actors that may initiate, and side -> canonical actor.
+    place_ranks: dict = field(default_factory=dict)
+    generic_actors: frozenset = frozenset()
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -573,6 +580,15 @@ def _load_cues(directory: Path) -> Matcher:
     return Matcher(compile_phrases(phrases), table)
 
 
+def _load_attribution(directory: Path) -> Matcher:
+    path = directory / "attribution.csv"
+    table: dict[str, str] = {}
+    for lineno, row in _rows(path, ("kind", "cue")):
+        kind = _choice(path, lineno, "kind", row["kind"], ATTRIBUTION_KINDS)
+        _add(table, row["cue"], kind, path, lineno)
+    return Matcher(compile_phrases([row["cue"] for _, row in _rows(path, ("kind", "cue"))]), table)
+
+
 def _load_boilerplate(directory: Path) -> tuple[BoilerplateRule, ...]:
     path = directory / "boilerplate.csv"
     rules = []
@@ -593,7 +609,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     ----------
     directory
         Folder holding ``sides.csv``, ``actors.csv``, ``actions.csv``, ``weapons.csv``,
-        ``places.csv``, ``cues.csv`` and ``boilerplate.csv``; the repository's
+        ``places.csv``, ``cues.csv``, ``attribution.csv`` and ``boilerplate.csv``; the repository's
         ``data/lexicon/`` by default.
 
     Returns
@@ -608,13 +624,22 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     """
     directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
     sides = _load_sides(directory)
+    actors = _load_actors(directory, sides)
+    places = _load_places(directory)
+    ranks = {e.location: e.rank for e in places.table.values() if e.kind != "country"}
+    generic = frozenset(
+        e.actor for e in actors.table.values() if not e.specific and e.role == "any"
+    )
     return Lexicon(
         sides=sides,
-        actors=_load_actors(directory, sides),
+        actors=actors,
         actions=_load_actions(directory),
         weapons=_load_weapons(directory, sides),
-        places=_load_places(directory),
+        places=places,
         cues=_load_cues(directory),
         boilerplate=_load_boilerplate(directory),
         directory=str(directory),
+        attribution=_load_attribution(directory),
+        place_ranks=ranks,
+        generic_actors=generic,
     )

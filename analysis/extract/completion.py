@@ -1,0 +1,333 @@
+"""Complete an article's mentions with what the rest of the article says.
+
+A clause often leaves out what the article states elsewhere: who is behind an attack ("The
+Pentagon blamed Kataib Hezbollah"), who answered it ("In reply, strikes hit four sites used
+by the group"), when it happened, and which event it answers. After every sentence has been
+read (:mod:`analysis.extract.article`), :func:`complete_mentions` makes four passes over the
+article's mentions:
+
+1. **Attribution.** Sentences holding attribution wording (``data/lexicon/attribution.csv``)
+   name a culprit: "X claimed responsibility" (``claimed``), "officials blamed X"
+   (``blamed``, ``attributed_by`` = who blamed), "probably by X" (``suspected``), "carried
+   out by X" (``stated``). A mention without an initiator takes the nearest attribution of
+   the article whose culprit is not on the mention's target side (a claim outranks a blame,
+   a blame a suspicion, when equally near); a mention that names its initiator is
+   ``stated``, or ``suspected`` when its own sentence hedges it. "X denied" sets
+   ``denied_by`` on the mentions attributed to X's side.
+2. **The answering side.** A mention that names only its target takes as initiator the side
+   the article reports fighting that target, when that side is a state (the US and Israel
+   announce their strikes; an attack *on* them is attributed only by the wording above).
+   What is left has no initiator: ``actor1_basis`` is ``unattributed`` (the event table
+   codes its side ``UNKNOWN``).
+3. **Dates.** An undated mention takes the date of the nearest dated mention of the article
+   with compatible sides and action (the event under discussion); failing that, it is
+   bounded by the article's time frame: from the earliest date the article gives (at most
+   92 days back) or seven days before publication, to the publication date
+   (``date_text`` says so).
+4. **Links.** A mention whose sentence (or, for the article's first response, whose
+   headline) presents it as an answer ("in reply", "retaliatory strikes") and that states
+   no link answers the latest earlier event of the article that came from its target's
+   side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
+from analysis.extract.sentences import Sentence
+from analysis.records import Mention
+
+#: Bases ranked: a claim outranks a blame, a blame a statement by the text, then suspicion.
+_RANK = {"claimed": 0, "blamed": 1, "stated": 2, "suspected": 3}
+#: Culprit after the cue ("blamed X", "carried out by X"), or before it ("X claimed").
+_CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": False}
+#: How far back the article's time frame reaches for an undated event.
+_FRAME_DAYS = 92
+_DEFAULT_FRAME = 7
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution statement of an article."""
+
+    sentence_index: int
+    basis: str
+    culprit: ActorEntry
+    by: str
+
+
+def _replace(record: Mention, **changes) -> Mention:
+    return type(record)(**{**vars(record), **changes})
+
+
+def _actors(text: str, lexicon: Lexicon) -> list[Hit]:
+    return [h for h in lexicon.actors.find(text) if h.value.role != "adjective"]
+
+
+def find_attributions(
+    sentences: list[Sentence], lexicon: Lexicon
+) -> tuple[list[Attribution], list[tuple[int, ActorEntry]], set[int]]:
+    """Attribution statements, denials ``(sentence index, denier)`` and the indexes of
+    sentences holding response wording, over the article's body sentences."""
+    found: list[Attribution] = []
+    denials: list[tuple[int, ActorEntry]] = []
+    responses: set[int] = set()
+    matcher = lexicon.attribution
+    if matcher is None:
+        return found, denials, responses
+    for sentence in sentences:
+        cues = matcher.find(sentence.text)
+        if not cues:
+            continue
+        actors = _actors(sentence.text, lexicon)
+        for cue in cues:
+            kind = cue.value
+            if kind == "response":
+                responses.add(sentence.index)
+                continue
+            before = [a for a in actors if a.end <= cue.start]
+            after = [a for a in actors if a.start >= cue.end and a.start - cue.end < 80]
+            if kind == "denied":
+                if before:
+                    denials.append((sentence.index, before[-1].value))
+                continue
+            if _CULPRIT_AFTER[kind]:
+                chosen = after[0] if after else (before[-1] if before else None)
+            else:
+                chosen = before[-1] if before else (after[0] if after else None)
+            if chosen is None:
+                continue
+            culprit = chosen.value
+            by = ""
+            if kind == "blamed":
+                blamers = [a for a in before if a.value.side != culprit.side]
+                by = blamers[0].value.actor if blamers else ""
+            elif kind == "claimed":
+                by = culprit.actor
+            found.append(Attribution(sentence.index, kind, culprit, by))
+    return found, denials, responses
+
+
+def _state(lexicon: Lexicon, side: str) -> bool:
+    return lexicon.sides.get(side) == "state"
+
+
+def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) -> Mention:
+    if m.actor1_side:
+        own = [
+            a
+            for a in attributions
+            if a.sentence_index == m.sentence_index and a.culprit.side == m.actor1_side
+        ]
+        best = min(own, key=lambda a: _RANK[a.basis], default=None)
+        if best is None:
+            return _replace(m, actor1_basis="stated")
+        return _replace(m, actor1_basis=best.basis, attributed_by=best.by)
+    usable = [
+        a
+        for a in attributions
+        if a.culprit.side != m.actor2_side and lexicon.sides.get(a.culprit.side) != "civilians"
+    ]
+    if not usable:
+        return m
+
+    def nearness(a: Attribution) -> tuple[int, int, int]:
+        gap = a.sentence_index - m.sentence_index
+        # Earlier sentences before later ones at the same distance: attribution is usually
+        # given with or before the report it qualifies.
+        return (abs(gap), 0 if gap <= 0 else 1, _RANK[a.basis])
+
+    best = min(usable, key=nearness)
+    others = sorted({a.by for a in usable if a.by and a.by != best.by})
+    by = "; ".join(x for x in [best.by, *others] if x)
+    return _replace(
+        m,
+        actor1=best.culprit.actor,
+        actor1_side=best.culprit.side,
+        actor1_basis=best.basis,
+        attributed_by=by,
+    )
+
+
+def _opponent(m: Mention, mentions: list[Mention], lexicon: Lexicon) -> tuple[str, str] | None:
+    """(side, actor) the article reports fighting ``m``'s target, when that side is a state."""
+    target = m.actor2_side
+    if lexicon.sides.get(target) != "armed_group":
+        return None
+    counts: dict[str, int] = {}
+    names: dict[str, dict[str, int]] = {}
+    for other in mentions:
+        a, b = other.actor1_side, other.actor2_side
+        if not a or not b or a == b:
+            continue
+        if a == target:
+            side, actor = b, other.actor2
+        elif b == target:
+            side, actor = a, other.actor1
+        else:
+            continue
+        counts[side] = counts.get(side, 0) + 1
+        if actor:
+            names.setdefault(side, {})
+            names[side][actor] = names[side].get(actor, 0) + 1
+    states = [s for s in counts if _state(lexicon, s)]
+    if not states:
+        return None
+    side = min(states, key=lambda s: (-counts[s], s))
+    actor = min(names.get(side, {"": 0}).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return side, actor
+
+
+def _sides_fit(m: Mention, d: Mention) -> bool:
+    return (not m.actor1_side or not d.actor1_side or m.actor1_side == d.actor1_side) and (
+        not m.actor2_side or not d.actor2_side or m.actor2_side == d.actor2_side
+    )
+
+
+def _family(m: Mention) -> str:
+    return "attack" if m.event_type else ""
+
+
+def _precision(days: int) -> str:
+    if days <= 0:
+        return "day"
+    if days <= 7:
+        return "week" if days == 6 else "days"
+    if days <= 31:
+        return "month"
+    if days <= 92:
+        return "quarter"
+    return "year"
+
+
+def _date(m: Mention, mentions: list[Mention], published: dt.date) -> Mention:
+    if m.date_start or m.event_date:
+        return m
+    dated = [d for d in mentions if d.date_start and d is not m]
+    fits = [
+        d
+        for d in dated
+        if (d.actor1_side or d.actor2_side)
+        and _sides_fit(m, d)
+        and (m.actor1_side or m.actor2_side)
+        and _family(d) == _family(m)
+    ]
+    if fits:
+        d = min(
+            fits,
+            key=lambda d: (
+                abs(d.sentence_index - m.sentence_index),
+                d.sentence_index > m.sentence_index,
+                d.mention_id,
+            ),
+        )
+        return _replace(
+            m,
+            date_text=d.date_text,
+            date_start=d.date_start,
+            date_end=d.date_end,
+            event_date=d.event_date,
+            date_precision=d.date_precision,
+        )
+    floor = published - dt.timedelta(days=_FRAME_DAYS)
+    starts = [
+        dt.date.fromisoformat(d.date_start)
+        for d in dated
+        if floor <= dt.date.fromisoformat(d.date_start) <= published
+    ]
+    start = min(starts, default=published - dt.timedelta(days=_DEFAULT_FRAME))
+    start = min(start, published)
+    return _replace(
+        m,
+        date_text=f"undated; article frame {start.isoformat()} to publication {published}",
+        date_start=start.isoformat(),
+        date_end=published.isoformat(),
+        event_date=published.isoformat(),
+        date_precision=_precision((published - start).days),
+    )
+
+
+def _link(m: Mention, mentions: list[Mention]) -> Mention:
+    if m.responds_to or not m.actor1_side or not m.event_date:
+        return m
+    causes = [
+        c
+        for c in mentions
+        if c is not m
+        and c.actor1_side
+        and c.actor1_side != m.actor1_side
+        and (
+            c.actor1_side == m.actor2_side
+            or (m.actor2_side == "" and c.actor2_side == m.actor1_side)
+        )
+        and c.event_date
+        and c.event_date <= m.event_date
+        and m.mention_id not in c.responds_to
+        and c.sentence_index != m.sentence_index
+    ]
+    if not causes:
+        return m
+    cause = max(causes, key=lambda c: (c.event_date, -abs(c.sentence_index - m.sentence_index)))
+    return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
+
+
+def complete_mentions(
+    mentions: tuple[Mention, ...],
+    sentences: list[Sentence],
+    title_responds: bool,
+    published: dt.date,
+    lexicon: Lexicon,
+) -> tuple[Mention, ...]:
+    """The article's mentions completed with attribution, sides, dates and links.
+
+    Parameters
+    ----------
+    mentions
+        The mentions read clause by clause, in text order.
+    sentences
+        The article's body sentences (attribution is read from every one of them).
+    title_responds
+        Whether the headline presents an action as an answer ("... hits sites after rocket
+        attack"): the article's first mention of an answering side is then linked.
+    published
+        The publication date, the end of the article's time frame.
+    lexicon
+        The vocabularies (``attribution`` among them).
+    """
+    if not mentions:
+        return mentions
+    attributions, denials, responses = find_attributions(sentences, lexicon)
+    out = [_attribute(m, attributions, lexicon) for m in mentions]
+    filled = []
+    for m in out:
+        if not m.actor1_side:
+            found = _opponent(m, out, lexicon)
+            if found is not None:
+                m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
+            else:
+                m = _replace(m, actor1_basis="unattributed")
+        filled.append(m)
+    out = [_date(m, filled, published) for m in filled]
+    linked = []
+    title_used = not title_responds
+    for m in out:
+        if m.sentence_index in responses:
+            m = _link(m, out)
+        elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
+            before = m
+            m = _link(m, out)
+            title_used = m is not before
+        linked.append(m)
+    if denials:
+        denied = {}
+        for _, actor in denials:
+            denied.setdefault(actor.side, []).append(actor.actor)
+        linked = [
+            _replace(m, denied_by="; ".join(sorted(set(denied[m.actor1_side]))))
+            if m.actor1_side in denied and m.actor1_basis != "stated"
+            else m
+            for m in linked
+        ]
+    return tuple(linked)
