@@ -46,6 +46,8 @@ _CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": 
 #: How far back the article's time frame reaches for an undated event.
 _FRAME_DAYS = 92
 _DEFAULT_FRAME = 7
+#: Cue kinds (``cues.csv``) that present a clause as an answer or as following another.
+_LINK_CUES = ("link", "link_weak", "link_by", "link_back")
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Attribution:
     basis: str
     culprit: ActorEntry
     by: str
+    #: The side of who blamed (``""`` unless blamed).
+    by_side: str = ""
 
 
 def _replace(record: Mention, **changes) -> Mention:
@@ -78,6 +82,8 @@ def find_attributions(
     if matcher is None:
         return found, denials, responses
     for sentence in sentences:
+        if any(h.value in _LINK_CUES for h in lexicon.cues.find(sentence.text)):
+            responses.add(sentence.index)
         cues = matcher.find(sentence.text)
         if not cues:
             continue
@@ -100,13 +106,14 @@ def find_attributions(
             if chosen is None:
                 continue
             culprit = chosen.value
-            by = ""
+            by = by_side = ""
             if kind == "blamed":
                 blamers = [a for a in before if a.value.side != culprit.side]
                 by = blamers[0].value.actor if blamers else ""
+                by_side = blamers[0].value.side if blamers else ""
             elif kind == "claimed":
                 by = culprit.actor
-            found.append(Attribution(sentence.index, kind, culprit, by))
+            found.append(Attribution(sentence.index, kind, culprit, by, by_side))
     return found, denials, responses
 
 
@@ -115,6 +122,28 @@ def _state(lexicon: Lexicon, side: str) -> bool:
 
 
 def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) -> Mention:
+    blamed_target = [
+        a
+        for a in attributions
+        if a.sentence_index == m.sentence_index
+        and a.basis in ("blamed", "claimed")
+        and m.actor2_side
+        and a.culprit.side == m.actor2_side
+        and a.culprit.side != m.actor1_side
+    ]
+    if blamed_target:
+        # "The US blamed X for an attack": the clause reads the blamer as the doer and X
+        # as the target; the attribution says X did it, to the blamer's side.
+        a = blamed_target[0]
+        return _replace(
+            m,
+            actor1=a.culprit.actor,
+            actor1_side=a.culprit.side,
+            actor1_basis=a.basis,
+            attributed_by=a.by,
+            actor2=m.actor1 or a.by,
+            actor2_side=m.actor1_side or a.by_side,
+        )
     if m.actor1_side:
         own = [
             a
@@ -128,7 +157,8 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
     usable = [
         a
         for a in attributions
-        if a.culprit.side != m.actor2_side and lexicon.sides.get(a.culprit.side) != "civilians"
+        if a.culprit.side != m.actor2_side
+        and lexicon.sides.get(a.culprit.side) != "civilians"
     ]
     if not usable:
         return m
@@ -178,6 +208,23 @@ def _opponent(m: Mention, mentions: list[Mention], lexicon: Lexicon) -> tuple[st
     side = min(states, key=lambda s: (-counts[s], s))
     actor = min(names.get(side, {"": 0}).items(), key=lambda kv: (-kv[1], kv[0]))[0]
     return side, actor
+
+
+def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
+    """A response naming neither side ("the retaliatory strike") is by the side that the
+    article's latest earlier event with both sides hit, on the side that hit it."""
+    both = [c for c in earlier if c.actor1_side and c.actor2_side]
+    if not both:
+        return m
+    c = max(both, key=lambda c: (c.event_date, c.sentence_index))
+    return _replace(
+        m,
+        actor1=c.actor2,
+        actor1_side=c.actor2_side,
+        actor1_basis="stated",
+        actor2=c.actor1,
+        actor2_side=c.actor1_side,
+    )
 
 
 def _sides_fit(m: Mention, d: Mention) -> bool:
@@ -258,10 +305,7 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
         if c is not m
         and c.actor1_side
         and c.actor1_side != m.actor1_side
-        and (
-            c.actor1_side == m.actor2_side
-            or (m.actor2_side == "" and c.actor2_side == m.actor1_side)
-        )
+        and (c.actor1_side == m.actor2_side or c.actor2_side == m.actor1_side)
         and c.event_date
         and c.event_date <= m.event_date
         and m.mention_id not in c.responds_to
@@ -302,6 +346,8 @@ def complete_mentions(
     out = [_attribute(m, attributions, lexicon) for m in mentions]
     filled = []
     for m in out:
+        if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
+            m = _answerer(m, filled)
         if not m.actor1_side:
             found = _opponent(m, out, lexicon)
             if found is not None:
