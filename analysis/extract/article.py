@@ -38,7 +38,8 @@ from dataclasses import dataclass, field
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
 from analysis.extract.dates import DateResolution, resolve_match
-from analysis.extract.lexicon import Lexicon, foldable
+from analysis.extract.fastre import foldable
+from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
 from analysis.extract.reading import (
     ADJ_ARMED,
@@ -378,7 +379,9 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     state = _Discourse()
     aggregates: list[Aggregate] = []
     body = []
-    for sentence in split_sentences(article.text, article.title, lexicon.boilerplate):
+    for sentence in split_sentences(
+        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+    ):
         if sentence.role == "body":
             body.append(sentence)
             _read_sentence(ctx, sentence, state, aggregates)
@@ -440,7 +443,7 @@ def _read_sentence(
     published = article.published
     text = sentence.text
     spaced = normalise_space(text)
-    # Lowered once for every vocabulary (see analysis.extract.lexicon.foldable).
+    # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
     actions = lexicon.actions.find(spaced, folded)
     if not actions and not _CASUALTY_HINT.search(text):

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from analysis.extract.lexicon import Lexicon, foldable, lowered, screened
+from analysis.extract.fastre import foldable, lowered, screened
+from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count, match_count
 
 _KILL = r"killed|killing|dead|died"
@@ -120,7 +121,7 @@ _AS_WRITTEN = _Patterns(
     _SUFFERED,
     _NONE,
 )
-#: The same, for lowered text (see :func:`analysis.extract.lexicon.lowered`); ``None`` if one of
+#: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`); ``None`` if one of
 #: them cannot be lowered.
 _LOWERED_FORMS = tuple(lowered(p) for p in _AS_WRITTEN)
 _LOWERED = (
@@ -128,9 +129,9 @@ _LOWERED = (
     if None in _LOWERED_FORMS
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
-        any_word=screened(_LOWERED_FORMS[0]),
-        active=screened(_LOWERED_FORMS[5]),
-        left=screened(_LOWERED_FORMS[8]),
+        any_word=screened(_LOWERED_FORMS[0], "dhiknsw"),
+        active=screened(_LOWERED_FORMS[5], "ikw"),
+        left=screened(_LOWERED_FORMS[8], "l"),
     )
 )
 
@@ -196,7 +197,7 @@ def _combine(a: Count | None, b: Count | None) -> Count | None:
 
 def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
-    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable); the
+    # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable); the
     # phrases read for counts and victims are taken from ``text`` itself.
     if _LOWERED is not None and foldable(text):
         searched, rx = text.lower(), _LOWERED

@@ -157,8 +157,7 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
     usable = [
         a
         for a in attributions
-        if a.culprit.side != m.actor2_side
-        and lexicon.sides.get(a.culprit.side) != "civilians"
+        if a.culprit.side != m.actor2_side and lexicon.sides.get(a.culprit.side) != "civilians"
     ]
     if not usable:
         return m

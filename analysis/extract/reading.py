@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from analysis.extract.casualties import Casualties, find_casualties
 from analysis.extract.dates import DateMatch, find_dates
+from analysis.extract.fastre import foldable, lowered, screened
 from analysis.extract.lexicon import (
     ActionEntry,
     ActorEntry,
@@ -19,10 +20,7 @@ from analysis.extract.lexicon import (
     Lexicon,
     PlaceEntry,
     WeaponEntry,
-    foldable,
-    lowered,
     phrase_key,
-    screened,
 )
 from analysis.extract.numbers import QUANTITY, match_count
 
@@ -140,7 +138,7 @@ _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
 #: The ASCII characters ``_SPACE`` matches, each made a space.
 _ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if _SPACE.match(chr(c))})
-_QUANTITY_LOWER = screened(lowered(QUANTITY))
+_QUANTITY_LOWER = screened(lowered(QUANTITY), r"\dabcdefhimnorstuz")
 #: ``_SPEAKER`` without its "^", to match at a position rather than on a slice.
 _SPEAKER_AT = re.compile(_SPEAKER.pattern.removeprefix("^"), _SPEAKER.flags)
 _SPEAKER_LOWER = lowered(_SPEAKER_AT)
@@ -250,11 +248,9 @@ _LOOK_BACK = _LookBack(
     _HAVE_BEEN_HIT,
 )
 _LOOK_BACK_FORMS = tuple(lowered(p) for p in _LOOK_BACK)
-#: The same for lowered text (see analysis.extract.lexicon.foldable), screened; ``None`` if one of
-#: them cannot be lowered.
-_LOOK_BACK_LOWER = (
-    None if None in _LOOK_BACK_FORMS else _LookBack(*(screened(p) for p in _LOOK_BACK_FORMS))
-)
+#: The same for lowered text (see analysis.extract.fastre.foldable); ``None`` if one of them
+#: cannot be lowered. Not screened: they search a few words before a position.
+_LOOK_BACK_LOWER = None if None in _LOOK_BACK_FORMS else _LookBack(*_LOOK_BACK_FORMS)
 
 
 def _tail(text: str, end: int, width: int = 80) -> str:
@@ -395,10 +391,10 @@ def sentence_hits(
 
     ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found;
     ``spaced``: :func:`normalise_space` (``sentence``), if already made; ``folded``: its
-    lower case, if made and :func:`analysis.extract.lexicon.foldable` (``spaced``).
+    lower case, if made and :func:`analysis.extract.fastre.foldable` (``spaced``).
     """
     text = normalise_space(sentence) if spaced is None else spaced
-    # Lowered once for every vocabulary (see analysis.extract.lexicon.foldable).
+    # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     if folded is None and foldable(text):
         folded = text.lower()
     return SentenceHits(
@@ -449,7 +445,7 @@ def read_clause(
         )
     hits = hits or sentence_hits(sentence, lexicon)
     actions = _share(hits.actions, spans, offset)
-    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+    # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable).
     clause_folded = text.lower() if foldable(text) else None
     if _SPEAKER_LOWER is not None and clause_folded is not None:
         speaker, speaker_text = _SPEAKER_LOWER, clause_folded
@@ -463,7 +459,7 @@ def read_clause(
     actors = _adjectives(text, actors, actions, weapon_hits)
     casualties = find_casualties(text, lexicon)
     # The look-back patterns search lowered text where that matches the same (see
-    # analysis.extract.lexicon.foldable): ``lt`` is the text they search.
+    # analysis.extract.fastre.foldable): ``lt`` is the text they search.
     if _LOOK_BACK_LOWER is not None and clause_folded is not None:
         lt, rx = clause_folded, _LOOK_BACK_LOWER
     else:
@@ -636,7 +632,7 @@ def read_clause(
     times_hit = ""
     times = rx.times.search(lt)
     if times:
-        # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+        # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable).
         head = text[: times.start()]
         quantity, searched = (_QUANTITY_LOWER, head.lower()) if foldable(head) else (QUANTITY, head)
         for q in quantity.finditer(searched):
