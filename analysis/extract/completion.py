@@ -67,7 +67,8 @@ def _replace(record: Mention, **changes) -> Mention:
 
 
 def _actors(text: str, lexicon: Lexicon) -> list[Hit]:
-    return [h for h in lexicon.actors.find(text) if h.value.role != "adjective"]
+    # Nationality adjectives count: "an air strike, suspected to be Israeli".
+    return lexicon.actors.find(text)
 
 
 def find_attributions(
@@ -212,7 +213,9 @@ def _opponent(m: Mention, mentions: list[Mention], lexicon: Lexicon) -> tuple[st
 def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
     """A response naming neither side ("the retaliatory strike") is by the side that the
     article's latest earlier event with both sides hit, on the side that hit it."""
-    both = [c for c in earlier if c.actor1_side and c.actor2_side]
+    both = [
+        c for c in earlier if c.actor1_side and c.actor2_side and c.actor1_side != c.actor2_side
+    ]
     if not both:
         return m
     c = max(both, key=lambda c: (c.event_date, c.sentence_index))

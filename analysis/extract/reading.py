@@ -545,7 +545,14 @@ def read_clause(
             and not rx.numbered.search(lbefore[-30:])
             and not rx.support.search(lbefore[-80:])
         )
-        if rx.present_perfect.search(lbefore[-60:]) and date is None and not since:
+        # "Militias have attacked US forces" is habitual; "Israel has carried out an attack
+        # on Iran" (one event, singular and indefinite) is news.
+        if (
+            rx.present_perfect.search(lbefore[-60:])
+            and date is None
+            and not since
+            and not (rx.indefinite.search(lbefore[-40:]) and not anchor.text.lower().endswith("s"))
+        ):
             generic = True
         if rx.intent.search(lbefore[-60:]):
             generic = True
@@ -618,7 +625,9 @@ def read_clause(
     places = [
         p
         for p in _share(hits.places, spans, offset)
-        if not rx.relative_direction.search(_tail(lt, p.start))
+        # "Tehran's attack", "Washington's response": the capital stands for the government.
+        if not _POSSESSIVE_S.match(text, p.end)
+        and not rx.relative_direction.search(_tail(lt, p.start))
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
