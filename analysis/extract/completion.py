@@ -46,6 +46,8 @@ _CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": 
 #: How far back the article's time frame reaches for an undated event.
 _FRAME_DAYS = 92
 _DEFAULT_FRAME = 7
+#: How far after an attribution cue its culprit may be named (characters).
+_CULPRIT_GAP = 40
 #: Cue kinds (``cues.csv``) that present a clause as an answer or as following another.
 _LINK_CUES = ("link", "link_weak", "link_by", "link_back")
 
@@ -94,8 +96,11 @@ def find_attributions(
             if kind == "response":
                 responses.add(sentence.index)
                 continue
-            before = [a for a in actors if a.end <= cue.start]
-            after = [a for a in actors if a.start >= cue.end and a.start - cue.end < 80]
+            # A culprit is an actor that may initiate, named close to the cue ("a suspected
+            # rocket attack hurt US personnel" names no culprit).
+            doers = [a for a in actors if a.value.role != "target"]
+            before = [a for a in doers if a.end <= cue.start]
+            after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
             if kind == "denied":
                 if before:
                     denials.append((sentence.index, before[-1].value))

@@ -149,6 +149,8 @@ _SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
 _UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
 _SINCE_OR_FROM = re.compile(r"since|from", re.I)
 _POSSESSIVE_S = re.compile(r"['’]s\b")
+#: Between a possessor and the action it owns: the "'s" and at most three words.
+_OWNS_ACTION = re.compile(r"['’]s(?:\s+[\w-]+){0,3}\s+")
 _HAVE_BEEN_HIT = re.compile(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", re.I)
 
 
@@ -577,13 +579,17 @@ def read_clause(
                 initiator = a.value
                 break
         possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
-        if initiator is None and possessive and anchor.start - possessive[-1].end < 30:
-            initiator = possessive[-1].value
+        # "Iran's missile attack", "Tehran's first retaliatory strikes": the possessor
+        # owns the action; "Hezbollah's top commander, in an air strike" owns a person.
+        owners = [a for a in possessive if _OWNS_ACTION.fullmatch(text[a.end : anchor.start])]
+        if initiator is None and owners:
+            initiator = owners[-1].value
         subject_candidates = [
             a
             for a in prior
             if not _target_prep(_tail(lt, a.start), rx)
             and not any(s <= a.start < e for s, e in victim_ranges)
+            and (a not in possessive or a in owners)
         ]
         if subject_candidates:
             subject = subject_candidates[-1].value
