@@ -62,6 +62,9 @@ class Mention:
     date_end: str = ""
     event_date: str = ""
     date_precision: str = ""
+    #: ``""``: the dates are read from the text; ``"frame"``: the text gives none, and the
+    #: interval is the article's time frame (see :mod:`analysis.extract.completion`).
+    date_basis: str = ""
     killed_low: int | None = None
     killed_best: int | None = None
     killed_high: int | None = None

@@ -56,6 +56,8 @@ A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is n
 
 No date is given to ``u``: the event's interval comes from its dated mentions.
 
+An event that no mention dates takes its article's time frame (``date_basis`` ``frame``).
+
 Every merge is logged at INFO level with its reason.
 """
 
@@ -155,8 +157,17 @@ def event_id_for(mention_id: str) -> str:
 def interval(m: Mention) -> tuple[dt.date, dt.date] | None:
     """The mention's date interval (``date_start``..``date_end``), or ``None`` if undated.
 
-    A mention with only ``event_date`` gets the one-day interval of that date.
+    A mention with only ``event_date`` gets the one-day interval of that date. A mention
+    dated only by its article's time frame (``date_basis`` ``"frame"``) counts as undated
+    here: the frame is no evidence of which event it is (see :func:`frame_interval`).
     """
+    if m.date_basis == "frame":
+        return None
+    return frame_interval(m)
+
+
+def frame_interval(m: Mention) -> tuple[dt.date, dt.date] | None:
+    """The mention's date interval, its article's time frame included, or ``None``."""
     start = m.date_start or m.event_date
     end = m.date_end or m.event_date or m.date_start
     if not start or not end:
@@ -628,6 +639,9 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
     mentions = cluster.all_mentions
     flags = []
     spans = [(interval(m), m) for m in mentions if interval(m) is not None]
+    if not spans:
+        # No mention dates the event: the article's time frame bounds it.
+        spans = [(frame_interval(m), m) for m in mentions if frame_interval(m) is not None]
     event_date = date_start = date_end = date_precision = date_text = ""
     if spans:
         lo = max(s[0] for s, _ in spans)

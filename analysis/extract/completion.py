@@ -260,31 +260,6 @@ def _date(m: Mention, mentions: list[Mention], published: dt.date) -> Mention:
     if m.date_start or m.event_date:
         return m
     dated = [d for d in mentions if d.date_start and d is not m]
-    fits = [
-        d
-        for d in dated
-        if (d.actor1_side or d.actor2_side)
-        and _sides_fit(m, d)
-        and (m.actor1_side or m.actor2_side)
-        and _family(d) == _family(m)
-    ]
-    if fits:
-        d = min(
-            fits,
-            key=lambda d: (
-                abs(d.sentence_index - m.sentence_index),
-                d.sentence_index > m.sentence_index,
-                d.mention_id,
-            ),
-        )
-        return _replace(
-            m,
-            date_text=d.date_text,
-            date_start=d.date_start,
-            date_end=d.date_end,
-            event_date=d.event_date,
-            date_precision=d.date_precision,
-        )
     floor = published - dt.timedelta(days=_FRAME_DAYS)
     starts = [
         dt.date.fromisoformat(d.date_start)
@@ -300,6 +275,7 @@ def _date(m: Mention, mentions: list[Mention], published: dt.date) -> Mention:
         date_end=published.isoformat(),
         event_date=published.isoformat(),
         date_precision=_precision((published - start).days),
+        date_basis="frame",
     )
 
 
@@ -362,6 +338,13 @@ def complete_mentions(
             else:
                 m = _replace(m, actor1_basis="unattributed")
         filled.append(m)
+    # No side attacks itself: a target read on the initiator's side is a misreading.
+    filled = [
+        _replace(m, actor2="", actor2_side="")
+        if m.actor1_side and m.actor1_side == m.actor2_side
+        else m
+        for m in filled
+    ]
     out = [_date(m, filled, published) for m in filled]
     linked = []
     title_used = not title_responds
