@@ -346,10 +346,13 @@ def test_coinciding_events_take_the_stated_date(lexicon):
         )
         assert m.actor1_side != "HOUTHIS"  # a coinciding event is another event
     assert tehran.killed_low == 2
-    # Without a dated event to coincide with, nothing is dated.
+    # Without a dated event to coincide with, the text dates nothing: only the article's
+    # time frame bounds the events (a week before publication, none dated in the text).
     undated = "An air raid on Hodeidah coincided with a strike in Tehran."
     ex = extract_article(_article(undated, dt.date(2022, 5, 14)), lexicon)
-    assert all(not m.event_date for m in ex.mentions)
+    assert ex.mentions
+    for m in ex.mentions:
+        assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2022-05-07", "2022-05-14")
 
 
 def test_the_latest_strike_is_the_newest_by_date(lexicon):

@@ -259,7 +259,7 @@ def test_links_resolve_to_events_and_a_self_link_is_dropped():
     rows = reconcile(cluster_mentions([trigger, answer]))
     by_side = {r["actor1_side"]: r for r in rows}
     assert by_side["US_COALITION"]["retaliation_for"] == event_id_for("a1-1")
-    assert by_side[""]["retaliation_for"] == ""
+    assert by_side["UNKNOWN"]["retaliation_for"] == ""
 
 
 def test_events_sorted_by_date_then_id():

@@ -90,6 +90,9 @@ def find_attributions(
         cues = matcher.find(sentence.text)
         if not cues:
             continue
+        # An attribution is about an act of force: "we hold the coalition responsible for
+        # the consequences" attributes none.
+        acts = lexicon.actions.find(sentence.text)
         actors = _actors(sentence.text, lexicon)
         for cue in cues:
             kind = cue.value
@@ -101,6 +104,8 @@ def find_attributions(
             doers = [a for a in actors if a.value.role != "target"]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            if not acts:
+                continue
             if kind == "denied":
                 if before:
                     denials.append((sentence.index, before[-1].value))
