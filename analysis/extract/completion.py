@@ -13,7 +13,7 @@ article's mentions:
    the article whose culprit is not on the mention's target side (a claim outranks a blame,
    a blame a suspicion, when equally near); a mention that names its initiator is
    ``stated``, or ``suspected`` when its own sentence hedges it. "X denied" sets
-   ``denied_by`` on the mentions attributed to X's side.
+   ``denied_by`` on the article's mentions of X's side (recorded, never dropped).
 2. **The answering side.** A mention that names only its target takes as initiator the side
    the article reports fighting that target, when that side is a state (the US and Israel
    announce their strikes; an attack *on* them is attributed only by the wording above).
@@ -39,8 +39,9 @@ from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
 from analysis.extract.sentences import Sentence
 from analysis.records import Mention
 
-#: Bases ranked: a claim outranks a blame, a blame a statement by the text, then suspicion.
-_RANK = {"claimed": 0, "blamed": 1, "stated": 2, "suspected": 3}
+#: Bases ranked: a claim outranks a blame, a blame a suspicion; a hedge ("probably fired
+#: by X") outranks the plain statement it qualifies.
+_RANK = {"claimed": 0, "blamed": 1, "suspected": 2, "stated": 3}
 #: Culprit after the cue ("blamed X", "carried out by X"), or before it ("X claimed").
 _CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": False}
 #: How far back the article's time frame reaches for an undated event.
@@ -203,7 +204,7 @@ def _opponent(m: Mention, mentions: list[Mention], lexicon: Lexicon) -> tuple[st
         if not a or not b or a == b:
             continue
         if a == target:
-            side, actor = b, other.actor2
+            side, actor = b, ""
         elif b == target:
             side, actor = a, other.actor1
         else:
@@ -216,8 +217,10 @@ def _opponent(m: Mention, mentions: list[Mention], lexicon: Lexicon) -> tuple[st
     if not states:
         return None
     side = min(states, key=lambda s: (-counts[s], s))
-    actor = min(names.get(side, {"": 0}).items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    return side, actor
+    named = names.get(side)
+    if named:
+        return side, min(named.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return side, lexicon.side_actors.get(side, "")
 
 
 def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
@@ -250,14 +253,10 @@ def _family(m: Mention) -> str:
 
 
 def _precision(days: int) -> str:
-    if days <= 0:
-        return "day"
-    if days <= 7:
-        return "week" if days == 6 else "days"
-    if days <= 31:
-        return "month"
-    if days <= 92:
-        return "quarter"
+    """The precision of an interval ``days`` long (0: one day)."""
+    for limit, name in ((0, "day"), (7, "week"), (31, "month"), (92, "quarter")):
+        if days <= limit:
+            return name
     return "year"
 
 
@@ -367,7 +366,7 @@ def complete_mentions(
             denied.setdefault(actor.side, []).append(actor.actor)
         linked = [
             _replace(m, denied_by="; ".join(sorted(set(denied[m.actor1_side]))))
-            if m.actor1_side in denied and m.actor1_basis != "stated"
+            if m.actor1_side in denied
             else m
             for m in linked
         ]

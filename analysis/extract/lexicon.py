@@ -229,6 +229,8 @@ class Lexicon:
     #: rank, names of generic actors that may initiate, and side -> canonical actor.
     place_ranks: dict = field(default_factory=dict)
     generic_actors: frozenset = frozenset()
+    #: side -> the name of its first named actor that may initiate ("United States").
+    side_actors: dict = field(default_factory=dict)
     #: ``boilerplate`` joined per scope (:func:`join_boilerplate`).
     boilerplate_scopes: dict = field(default_factory=dict)
 
@@ -531,6 +533,10 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         e.actor for e in actors.table.values() if not e.specific and e.role == "any"
     )
     boilerplate = _load_boilerplate(directory)
+    side_actors: dict[str, str] = {}
+    for entry in actors.table.values():
+        if entry.role == "any" and entry.specific:
+            side_actors.setdefault(entry.side, entry.actor)
     return Lexicon(
         sides=sides,
         actors=actors,
@@ -544,4 +550,5 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         place_ranks=ranks,
         generic_actors=generic,
         boilerplate_scopes=join_boilerplate(boilerplate),
+        side_actors=side_actors,
     )

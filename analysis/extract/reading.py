@@ -37,7 +37,7 @@ _PASSIVE = re.compile(
 )
 _SUPPORT = re.compile(
     r"\b(?:launched|launching|carried\s+out|carrying\s+out|conducted|conducting|waged|"
-    r"came\s+under|come\s+under|faced|mounted|staged)\b",
+    r"came\s+under|come\s+under|faced|mounted|staged|ordered|ordering|authori[sz]ed)\b",
     re.IGNORECASE,
 )
 _PRESENT_PERFECT = re.compile(
@@ -526,9 +526,13 @@ def read_clause(
             near = 0 <= date.start - anchor.end <= 25 or (
                 0 <= anchor.start - date.end <= 15 and "," not in gap
             )
+        # "the strikes" refers back; "the president ordered strikes" does not: a verb of
+        # carrying out between the determiner and the action ends the noun phrase.
+        determiner = rx.definite.search(lbefore[-80:])
         definite = (
             anchor.value.kind == "noun"
-            and bool(rx.definite.search(lbefore[-80:]))
+            and determiner is not None
+            and not rx.support.search(determiner.group(0))
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
