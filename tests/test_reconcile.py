@@ -375,3 +375,56 @@ def test_an_undated_report_fitting_two_events_stays_alone(caplog):
     # Undated reports never anchor to each other.
     twin = replace(UNDATED_SITE, mention_id="u2-1", article_id="u2")
     assert len(cluster_mentions([UNDATED_SITE, twin])) == 2
+
+
+def test_attribution_of_an_event_claim_outranks_blame_and_denials_are_kept():
+    blamed = mention(
+        "a1-1", actor1_side="IRAN_ALIGNED", actor1_basis="blamed", attributed_by="United States"
+    )
+    claimed = mention(
+        "b1-1",
+        "b1",
+        actor1_side="IRAN_ALIGNED",
+        actor1_basis="claimed",
+        attributed_by="Islamic Resistance in Iraq",
+        denied_by="Kataib Hezbollah",
+    )
+    [cluster] = cluster_mentions([blamed, claimed])
+    row = event_fields(cluster, {})
+    assert row["actor1_basis"] == "claimed"
+    assert row["attributed_by"] == "Islamic Resistance in Iraq; United States"
+    assert row["denied_by"] == "Kataib Hezbollah"
+
+
+def test_no_side_is_unknown_and_unattributed():
+    alone = mention("a1-1", actor1="", actor1_side="", actor1_basis="unattributed")
+    [cluster] = cluster_mentions([alone])
+    row = event_fields(cluster, {})
+    assert (row["actor1_side"], row["actor1_basis"]) == ("UNKNOWN", "unattributed")
+
+
+def test_a_frame_dated_mention_counts_as_undated_until_the_event_has_no_other_date():
+    framed = dict(
+        date_start="2020-03-07",
+        date_end="2020-03-14",
+        event_date="2020-03-14",
+        date_precision="week",
+        date_basis="frame",
+        date_text="undated; article frame",
+    )
+    dated = mention("a1-1", admin1="")
+    # Same sides and country, other article: without identifying evidence it stays apart,
+    # although its frame overlaps the dated event.
+    loose = mention("b1-1", "b1", admin1="", **framed)
+    clusters = cluster_mentions([dated, loose])
+    assert len(clusters) == 2
+    rows = {r["event_id"]: r for r in reconcile(clusters)}
+    frame_row = rows[event_id_for("b1-1")]
+    assert (frame_row["date_start"], frame_row["date_end"]) == ("2020-03-07", "2020-03-14")
+    assert frame_row["date_text"] == "undated; article frame"
+    # With the same killed count it anchors to the dated event and adds no date.
+    counted = mention("b1-1", "b1", admin1="", killed_best=3, **framed)
+    dated = mention("a1-1", admin1="", killed_best=3)
+    [cluster] = cluster_mentions([dated, counted])
+    row = event_fields(cluster, {})
+    assert (row["date_start"], row["date_end"]) == ("2020-03-13", "2020-03-13")
