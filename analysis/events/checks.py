@@ -13,11 +13,11 @@ from pandera.errors import SchemaErrors
 
 from analysis.errors import UsageError
 from analysis.schema import (
+    ACTOR1_BASES,
     AGGREGATE_COLUMNS,
     ARTICLE_EVENT_TYPES,
     ARTICLES,
     DATE,
-    ACTOR1_BASES,
     DATE_BASES,
     DATE_PRECISIONS,
     EVENT_COLUMNS,
