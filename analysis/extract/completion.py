@@ -227,7 +227,14 @@ def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
     """A response naming neither side ("the retaliatory strike") is by the side that the
     article's latest earlier event with both sides hit, on the side that hit it."""
     both = [
-        c for c in earlier if c.actor1_side and c.actor2_side and c.actor1_side != c.actor2_side
+        c
+        for c in earlier
+        if c.actor1_side
+        and c.actor2_side
+        and c.actor1_side != c.actor2_side
+        # An answer comes after what it answers: an event of the same day may be the
+        # answer itself, named again.
+        and (not m.event_date or (c.event_date and c.event_date < m.event_date))
     ]
     if not both:
         return m
@@ -300,7 +307,16 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
     ]
     if not causes:
         return m
-    cause = max(causes, key=lambda c: (c.event_date, -abs(c.sentence_index - m.sentence_index)))
+    # The event that hit the answering side, from the side answered, before any that only
+    # shares one of the two; then the latest; then the nearest in the text.
+    cause = max(
+        causes,
+        key=lambda c: (
+            c.actor1_side == m.actor2_side and c.actor2_side == m.actor1_side,
+            c.event_date,
+            -abs(c.sentence_index - m.sentence_index),
+        ),
+    )
     return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
 
 
@@ -330,11 +346,15 @@ def complete_mentions(
     if not mentions:
         return mentions
     attributions, denials, responses = find_attributions(sentences, lexicon)
-    out = [_attribute(m, attributions, lexicon) for m in mentions]
+    out: list[Mention] = []
+    for m in mentions:
+        # "Thursday's retaliatory strike": the answer comes from the side hit, before any
+        # attribution of a nearby attack can claim it.
+        if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
+            m = _answerer(m, out)
+        out.append(_attribute(m, attributions, lexicon))
     filled = []
     for m in out:
-        if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
-            m = _answerer(m, filled)
         if not m.actor1_side:
             found = _opponent(m, out, lexicon)
             if found is not None:
@@ -350,10 +370,18 @@ def complete_mentions(
         for m in filled
     ]
     out = [_date(m, filled, published) for m in filled]
+    # A response sentence that yields no mention of its own ("The strikes were approved in
+    # response to the recent attacks") speaks of the event discussed just before it.
+    with_mention = {m.sentence_index for m in out}
+    discussed = set()
+    for index in sorted(responses - with_mention):
+        before = [m for m in out if m.sentence_index < index and m.actor1_side]
+        if before:
+            discussed.add(max(before, key=lambda m: m.sentence_index).mention_id)
     linked = []
     title_used = not title_responds
     for m in out:
-        if m.sentence_index in responses:
+        if m.sentence_index in responses or m.mention_id in discussed:
             m = _link(m, out)
         elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
             before = m
