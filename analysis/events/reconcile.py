@@ -51,6 +51,8 @@ A5. identifying evidence, one of:
       ``E`` "In January, militias killed three U.S. troops at a small base in Jordan");
     - the same article: ``E`` has a mention from ``u``'s article and ``u`` names both sides
       (a lead sentence that a later sentence of the article dates);
+    - the article's time frame: ``u`` is dated only by its article's frame
+      (``date_basis`` ``frame``) and ``E``'s interval overlaps that frame;
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
     second item of a sentence that a mention of ``E`` comes from.
 
@@ -341,7 +343,18 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
             return None
     if u.actor1_side and u.actor2_side and any(m.article_id == u.article_id for m in members):
         return None
-    return "no identifying evidence (equal casualty count or same article)"
+    if _within_frame(u, members):
+        return None
+    return "no identifying evidence (equal casualty count, same article or article frame)"
+
+
+def _within_frame(u: Mention, members: Sequence[Mention]) -> bool:
+    """Whether ``u`` is dated by its article's time frame and the event lies in that frame."""
+    frame = frame_interval(u) if u.date_basis == "frame" else None
+    if frame is None:
+        return False
+    spans = [s for s in (interval(m) for m in members) if s is not None]
+    return any(s[0] <= frame[1] and frame[0] <= s[1] for s in spans)
 
 
 def merge_reason(a: Mention, b: Mention) -> str:
@@ -536,6 +549,10 @@ def _anchor_undated(
             for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
                 if own:
                     evidence |= by_count[kind, own]
+            if u.date_basis == "frame":
+                # The article's time frame is evidence too: the one event of the country
+                # and sides that falls in it.
+                evidence |= {k for k in blocks.get(u.country, ()) if _within_frame(u, events[k])}
             fits = []
             for key in sorted(evidence & blocks.get(u.country, set())):
                 members = events[key]

@@ -22,8 +22,8 @@ article's mentions:
 3. **Dates.** An undated mention takes the date of the nearest dated mention of the article
    with compatible sides and action (the event under discussion); failing that, it is
    bounded by the article's time frame: from the earliest date the article gives (at most
-   92 days back) or seven days before publication, to the publication date
-   (``date_text`` says so).
+   92 days back) or seven days before publication, whichever is earlier, to the
+   publication date (``date_text`` says so; ``date_basis`` is ``frame``).
 4. **Links.** A mention whose sentence (or, for the article's first response, whose
    headline) presents it as an answer ("in reply", "retaliatory strikes") and that states
    no link answers the latest earlier event of the article that came from its target's
@@ -277,7 +277,7 @@ def _date(m: Mention, mentions: list[Mention], published: dt.date) -> Mention:
         for d in dated
         if floor <= dt.date.fromisoformat(d.date_start) <= published
     ]
-    start = min(starts, default=published - dt.timedelta(days=_DEFAULT_FRAME))
+    start = min([*starts, published - dt.timedelta(days=_DEFAULT_FRAME)])
     start = min(start, published)
     return _replace(
         m,
