@@ -403,28 +403,39 @@ def test_no_side_is_unknown_and_unattributed():
     assert (row["actor1_side"], row["actor1_basis"]) == ("UNKNOWN", "unattributed")
 
 
-def test_a_frame_dated_mention_counts_as_undated_until_the_event_has_no_other_date():
-    framed = dict(
-        date_start="2020-03-07",
-        date_end="2020-03-14",
-        event_date="2020-03-14",
-        date_precision="week",
-        date_basis="frame",
-        date_text="undated; article frame",
-    )
-    dated = mention("a1-1", admin1="")
-    # Same sides and country, other article: without identifying evidence it stays apart,
-    # although its frame overlaps the dated event.
-    loose = mention("b1-1", "b1", admin1="", **framed)
-    clusters = cluster_mentions([dated, loose])
+def test_a_frame_dated_mention_joins_only_the_one_event_in_its_frame():
+    def framed(start, end):
+        return dict(
+            date_start=start,
+            date_end=end,
+            event_date=end,
+            date_precision="week",
+            date_basis="frame",
+            date_text="undated; article frame",
+        )
+
+    dated = mention("a1-1", admin1="")  # 13 March 2020
+    # A frame that ends before the event: nothing identifies it; it keeps its frame.
+    early = mention("b1-1", "b1", admin1="", **framed("2020-03-01", "2020-03-08"))
+    clusters = cluster_mentions([dated, early])
     assert len(clusters) == 2
     rows = {r["event_id"]: r for r in reconcile(clusters)}
-    frame_row = rows[event_id_for("b1-1")]
-    assert (frame_row["date_start"], frame_row["date_end"]) == ("2020-03-07", "2020-03-14")
-    assert frame_row["date_text"] == "undated; article frame"
-    # With the same killed count it anchors to the dated event and adds no date.
-    counted = mention("b1-1", "b1", admin1="", killed_best=3, **framed)
-    dated = mention("a1-1", admin1="", killed_best=3)
-    [cluster] = cluster_mentions([dated, counted])
+    row = rows[event_id_for("b1-1")]
+    assert (row["date_start"], row["date_end"]) == ("2020-03-01", "2020-03-08")
+    assert row["date_text"] == "undated; article frame"
+    # A frame holding the event: it joins it and adds no date.
+    late = mention("b1-1", "b1", admin1="", **framed("2020-03-07", "2020-03-14"))
+    [cluster] = cluster_mentions([dated, late])
     row = event_fields(cluster, {})
     assert (row["date_start"], row["date_end"]) == ("2020-03-13", "2020-03-13")
+    # Two events in the frame: which one is not identified; it stays alone.
+    other = mention(
+        "c1-1",
+        "c1",
+        admin1="",
+        date_start="2020-03-10",
+        date_end="2020-03-10",
+        event_date="2020-03-10",
+        killed_best=7,
+    )
+    assert len(cluster_mentions([dated, other, late])) == 3
