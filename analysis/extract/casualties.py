@@ -68,7 +68,9 @@ _SUFFERED = re.compile(
 )
 _NONE = re.compile(
     r"\b(?:caused|causing|with|reported|were|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
-    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b",
+    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b"
+    # "Neither damage nor casualties were reported".
+    r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b",
     re.IGNORECASE,
 )
 _NP_STOP = re.compile(
@@ -82,7 +84,9 @@ _NP_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 #: Every pattern above needs one of these words; a clause without any states no casualties.
-_ANY_WORD = re.compile(r"kill|dead|died|injur|wound|hurt|suffered|\bno\b", re.IGNORECASE)
+_ANY_WORD = re.compile(
+    r"kill|dead|died|injur|wound|hurt|suffered|\bno\b|\bneither\b", re.IGNORECASE
+)
 _PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
 #: An auxiliary (and adverbs) right before an active verb: "were killed" is passive.
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
@@ -256,11 +260,12 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = (m["what"] or m["what2"]).lower()
+        what = (m["what"] or m["what2"] or m["what3"]).lower()
         zero = Count(0, 0, 0)
+        # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:
             injured = zero
-        if what in ("deaths", "fatalities", "casualties") and killed is None:
+        if killed is None:
             killed = zero
         spans.append((m.start(), m.end()))
     side, actor = "", ""
