@@ -353,7 +353,7 @@ def test_coinciding_events_take_the_stated_date(lexicon):
     ex = extract_article(_article(undated, dt.date(2022, 5, 14)), lexicon)
     assert ex.mentions
     for m in ex.mentions:
-        assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2022-05-07", "2022-05-14")
+        assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2022-04-13", "2022-05-14")
 
 
 def test_the_latest_strike_is_the_newest_by_date(lexicon):
@@ -650,21 +650,21 @@ def test_a_response_without_a_named_actor_is_by_the_side_attacked_and_linked(lex
 def test_an_event_the_text_does_not_date_is_bounded_by_the_article_frame(lexicon):
     ex, events = _events(lexicon, "Militias fired rockets at Ain al-Asad air base, officials said.")
     [m] = ex.mentions
-    # No date in the text: a week before publication to the publication date.
-    assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2024-07-31", "2024-08-07")
+    # No date in the text: 31 days before publication to the publication date.
+    assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2024-07-07", "2024-08-07")
     [row] = events.to_dict("records")
     assert (row["date_start"], row["date_end"]) == (
-        pd.Timestamp("2024-07-31"),
+        pd.Timestamp("2024-07-07"),
         pd.Timestamp("2024-08-07"),
     )
-    assert row["date_precision"] == "week" and row["date_text"].startswith("undated")
-    # A date elsewhere in the article opens the frame earlier.
+    assert row["date_precision"] == "month" and row["date_text"].startswith("undated")
+    # A date elsewhere in the article, further back, opens the frame earlier.
     ex, _ = _events(
         lexicon,
-        "US jets struck Kataib Hezbollah in Anbar on 20 July 2024. "
+        "US jets struck Kataib Hezbollah in Anbar on 20 June 2024. "
         "Militias fired rockets at Ain al-Asad air base, officials said.",
     )
-    assert (ex.mentions[1].date_start, ex.mentions[1].date_end) == ("2024-07-20", "2024-08-07")
+    assert (ex.mentions[1].date_start, ex.mentions[1].date_end) == ("2024-06-20", "2024-08-07")
 
 
 def test_one_operation_on_several_sites_is_one_event(lexicon):

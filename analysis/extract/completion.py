@@ -22,7 +22,7 @@ article's mentions:
 3. **Dates.** An undated mention takes the date of the nearest dated mention of the article
    with compatible sides and action (the event under discussion); failing that, it is
    bounded by the article's time frame: from the earliest date the article gives (at most
-   92 days back) or seven days before publication, whichever is earlier, to the
+   92 days back) or 31 days before publication, whichever is earlier, to the
    publication date (``date_text`` says so; ``date_basis`` is ``frame``).
 4. **Links.** A mention whose sentence (or, for the article's first response, whose
    headline) presents it as an answer ("in reply", "retaliatory strikes") and that states
@@ -46,7 +46,9 @@ _RANK = {"claimed": 0, "blamed": 1, "suspected": 2, "stated": 3}
 _CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": False}
 #: How far back the article's time frame reaches for an undated event.
 _FRAME_DAYS = 92
-_DEFAULT_FRAME = 7
+_DEFAULT_FRAME = 31
+#: How many sentences after an event an attribution naming no act of force may qualify it.
+_BARE_REACH = 2
 #: How far after an attribution cue its culprit may be named (characters).
 _CULPRIT_GAP = 40
 #: Cue kinds (``cues.csv``) that present a clause as an answer or as following another.
@@ -63,6 +65,9 @@ class Attribution:
     by: str
     #: The side of who blamed (``""`` unless blamed).
     by_side: str = ""
+    #: Whether the sentence names an act of force; one that does not ("Washington blamed
+    #: X.") speaks of the event reported just before it.
+    has_act: bool = True
 
 
 def _replace(record: Mention, **changes) -> Mention:
@@ -92,7 +97,7 @@ def find_attributions(
         if not cues:
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
-        # the consequences" attributes none.
+        # the consequences" qualifies no event far from it.
         acts = lexicon.actions.find(sentence.text)
         actors = _actors(sentence.text, lexicon)
         for cue in cues:
@@ -105,8 +110,6 @@ def find_attributions(
             doers = [a for a in actors if a.value.role != "target"]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
-            if not acts:
-                continue
             if kind == "denied":
                 if before:
                     denials.append((sentence.index, before[-1].value))
@@ -125,7 +128,7 @@ def find_attributions(
                 by_side = blamers[0].value.side if blamers else ""
             elif kind == "claimed":
                 by = culprit.actor
-            found.append(Attribution(sentence.index, kind, culprit, by, by_side))
+            found.append(Attribution(sentence.index, kind, culprit, by, by_side, bool(acts)))
     return found, denials, responses
 
 
@@ -169,7 +172,9 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
     usable = [
         a
         for a in attributions
-        if a.culprit.side != m.actor2_side and lexicon.sides.get(a.culprit.side) != "civilians"
+        if a.culprit.side != m.actor2_side
+        and lexicon.sides.get(a.culprit.side) != "civilians"
+        and (a.has_act or 0 < a.sentence_index - m.sentence_index <= _BARE_REACH)
     ]
     if not usable:
         return m
