@@ -716,3 +716,13 @@ def test_a_link_stated_in_a_later_sentence(lexicon):
     )
     rows = {r["actor1_side"]: r for r in events.to_dict("records")}
     assert rows["US_COALITION"]["retaliation_for"] == rows["IRAN_ALIGNED"]["event_id"]
+
+
+def test_a_suspected_attack_names_no_suspect(lexicon):
+    # "suspected" before the action doubts the attack, not its doer: the US personnel hurt
+    # are no culprit.
+    _, events = _events(
+        lexicon, "A suspected rocket attack on Monday hurt several US personnel at Erbil air base."
+    )
+    [row] = events.to_dict("records")
+    assert (row["actor1_side"], row["actor1_basis"]) == ("UNKNOWN", "unattributed")

@@ -740,7 +740,11 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "actor1_side": side1 or UNKNOWN_SIDE,
         **_attribution(mentions, side1),
         "actor2": _most_specific_actor(m.actor2 for m in mentions),
-        "actor2_side": _most_common(m.actor2_side for m in mentions) or UNKNOWN_SIDE,
+        # No side attacks itself: a target on the initiator's side is a misreading.
+        "actor2_side": (
+            side2 if (side2 := _most_common(m.actor2_side for m in mentions)) != side1 else ""
+        )
+        or UNKNOWN_SIDE,
         "event_type": _most_common(m.event_type for m in mentions),
         "sub_event_type": _most_common(m.sub_event_type for m in mentions),
         "cameo_code": _most_common(m.cameo_code for m in mentions),

@@ -110,6 +110,10 @@ def find_attributions(
             doers = [a for a in actors if a.value.role != "target"]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            if kind == "suspected" and any(
+                h.value.kind == "noun" and 0 <= h.start - cue.end <= 20 for h in acts
+            ):
+                continue  # "a suspected rocket attack": the attack is in doubt, not its doer
             if kind == "denied":
                 if before:
                     denials.append((sentence.index, before[-1].value))
