@@ -32,6 +32,7 @@ article's mentions:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -47,6 +48,9 @@ _CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": 
 #: How far back the article's time frame reaches for an undated event.
 _FRAME_DAYS = 92
 _DEFAULT_FRAME = 31
+#: How far (in sentences, or in mentions) the article-level passes look from a mention, so
+#: that a very long text is completed in time linear in its length.
+_WINDOW = 60
 #: How many sentences after an event an attribution naming no act of force may qualify it.
 _BARE_REACH = 2
 #: How far after an attribution cue its culprit may be named (characters).
@@ -68,6 +72,15 @@ class Attribution:
     #: Whether the sentence names an act of force; one that does not ("Washington blamed
     #: X.") speaks of the event reported just before it.
     has_act: bool = True
+
+
+def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
+    """The attributions within :data:`_WINDOW` sentences of sentence ``index`` (they are in
+    sentence order)."""
+    keys = [a.sentence_index for a in attributions]
+    lo = bisect.bisect_left(keys, index - _WINDOW)
+    hi = bisect.bisect_right(keys, index + _WINDOW)
+    return attributions[lo:hi]
 
 
 def _replace(record: Mention, **changes) -> Mention:
@@ -201,27 +214,29 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
     )
 
 
-def _opponent(m: Mention, mentions: list[Mention], lexicon: Lexicon) -> tuple[str, str] | None:
-    """(side, actor) the article reports fighting ``m``'s target, when that side is a state."""
-    target = m.actor2_side
-    if lexicon.sides.get(target) != "armed_group":
-        return None
-    counts: dict[str, int] = {}
-    names: dict[str, dict[str, int]] = {}
+def _dyads(mentions: list[Mention]) -> dict[str, tuple[dict[str, int], dict[str, dict[str, int]]]]:
+    """Per side, the sides the article reports fighting it (with counts) and their names."""
+    out: dict[str, tuple[dict[str, int], dict[str, dict[str, int]]]] = {}
     for other in mentions:
         a, b = other.actor1_side, other.actor2_side
         if not a or not b or a == b:
             continue
-        if a == target:
-            side, actor = b, ""
-        elif b == target:
-            side, actor = a, other.actor1
-        else:
-            continue
-        counts[side] = counts.get(side, 0) + 1
-        if actor:
-            names.setdefault(side, {})
-            names[side][actor] = names[side].get(actor, 0) + 1
+        for target, side, actor in ((a, b, ""), (b, a, other.actor1)):
+            counts, names = out.setdefault(target, ({}, {}))
+            counts[side] = counts.get(side, 0) + 1
+            if actor:
+                names.setdefault(side, {})
+                names[side][actor] = names[side].get(actor, 0) + 1
+    return out
+
+
+def _opponent(m: Mention, dyads: dict, lexicon: Lexicon) -> tuple[str, str] | None:
+    """(side, actor) the article reports fighting ``m``'s target, when that side is a state
+    (``dyads``: :func:`_dyads` of the article's mentions)."""
+    target = m.actor2_side
+    if lexicon.sides.get(target) != "armed_group" or target not in dyads:
+        return None
+    counts, names = dyads[target]
     states = [s for s in counts if _state(lexicon, s)]
     if not states:
         return None
@@ -276,18 +291,17 @@ def _precision(days: int) -> str:
     return "year"
 
 
-def _date(m: Mention, mentions: list[Mention], published: dt.date) -> Mention:
+def _frame_start(mentions: list[Mention], published: dt.date) -> dt.date:
+    """The start of the article's time frame (see the module docstring)."""
+    floor = published - dt.timedelta(days=_FRAME_DAYS)
+    starts = [dt.date.fromisoformat(d.date_start) for d in mentions if d.date_start]
+    starts = [d for d in starts if floor <= d <= published]
+    return min([*starts, published - dt.timedelta(days=_DEFAULT_FRAME)])
+
+
+def _date(m: Mention, start: dt.date, published: dt.date) -> Mention:
     if m.date_start or m.event_date:
         return m
-    dated = [d for d in mentions if d.date_start and d is not m]
-    floor = published - dt.timedelta(days=_FRAME_DAYS)
-    starts = [
-        dt.date.fromisoformat(d.date_start)
-        for d in dated
-        if floor <= dt.date.fromisoformat(d.date_start) <= published
-    ]
-    start = min([*starts, published - dt.timedelta(days=_DEFAULT_FRAME)])
-    start = min(start, published)
     return _replace(
         m,
         date_text=f"undated; article frame {start.isoformat()} to publication {published}",
@@ -360,12 +374,13 @@ def complete_mentions(
         # "Thursday's retaliatory strike": the answer comes from the side hit, before any
         # attribution of a nearby attack can claim it.
         if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
-            m = _answerer(m, out)
-        out.append(_attribute(m, attributions, lexicon))
+            m = _answerer(m, out[-_WINDOW:])
+        out.append(_attribute(m, _near(attributions, m.sentence_index), lexicon))
     filled = []
+    dyads = _dyads(out)
     for m in out:
         if not m.actor1_side:
-            found = _opponent(m, out, lexicon)
+            found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
             else:
@@ -378,23 +393,27 @@ def complete_mentions(
         else m
         for m in filled
     ]
-    out = [_date(m, filled, published) for m in filled]
+    start = _frame_start(filled, published)
+    out = [_date(m, start, published) for m in filled]
     # A response sentence that yields no mention of its own ("The strikes were approved in
     # response to the recent attacks") speaks of the event discussed just before it.
     with_mention = {m.sentence_index for m in out}
+    sided = [m for m in out if m.actor1_side]  # in text order
+    positions = [m.sentence_index for m in sided]
     discussed = set()
     for index in sorted(responses - with_mention):
-        before = [m for m in out if m.sentence_index < index and m.actor1_side]
-        if before:
-            discussed.add(max(before, key=lambda m: m.sentence_index).mention_id)
+        k = bisect.bisect_left(positions, index)
+        if k:
+            discussed.add(sided[k - 1].mention_id)
     linked = []
     title_used = not title_responds
-    for m in out:
+    for i, m in enumerate(out):
+        near = out[max(0, i - _WINDOW) : i + _WINDOW]
         if m.sentence_index in responses or m.mention_id in discussed:
-            m = _link(m, out)
+            m = _link(m, near)
         elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
             before = m
-            m = _link(m, out)
+            m = _link(m, near)
             title_used = m is not before
         linked.append(m)
     if denials:
