@@ -54,6 +54,8 @@ from analysis.records import Aggregate, Article, Extraction, Mention
 
 _CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
+#: How many earlier mentions of the article a reference or a repeated report is sought in.
+_REFERENCE_REACH = 60
 _FAMILIES_COMPATIBLE = {
     ("strike", "strike"),
     ("attack", "attack"),
@@ -112,16 +114,19 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     own_date = reading.date.text if reading.date is not None and reading.date_near_anchor else ""
     # "the latest strike", "the most recent attack": the newest event of that kind by date.
     newest = ""
+    # A reference points back a few dozen mentions at most; looking no further keeps a very
+    # long text linear in its length.
+    recent = state.drafts[-_REFERENCE_REACH:]
     if _LATEST.search(reading.anchor_lead):
         newest = max(
             (
                 d.mention.event_date
-                for d in state.drafts
+                for d in recent
                 if d.origin is None and _compatible(d.family, family)
             ),
             default="",
         )
-    for order, draft in enumerate(state.drafts):
+    for order, draft in enumerate(recent):
         if draft.origin is not None:
             continue
         score = 0
@@ -421,7 +426,7 @@ def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
     if fields.get("date_precision", "") != "day" or not location:
         return None
     event_date = fields.get("event_date", "")
-    for draft in state.drafts:
+    for draft in state.drafts[-_REFERENCE_REACH:]:
         m = draft.mention
         if (
             draft.origin is None
@@ -479,7 +484,9 @@ def _read_sentence(
         mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
         if mention is not None and reading.place is None and not mention["location"]:
             # A casualty report with no place of its own stays where the event was last placed.
-            placed = [d for d in state.drafts if d.root is base and d.mention.location]
+            placed = [
+                d for d in state.drafts[-_REFERENCE_REACH:] if d.root is base and d.mention.location
+            ]
             if placed:
                 m = placed[-1].mention
                 mention.update(
