@@ -514,7 +514,7 @@ def fit_daily_hawkes(
         raise ValueError("each side needs at least one event to fit a bivariate Hawkes process")
     n_per = data.n_periods
     scale = float(max(n.sum(), 1))
-    fixed = [k for k, lab in enumerate(DIRECTIONS) if lab in fixed_zero]
+    fixed = [2 * i + j for lab, (i, j) in DIRECTIONS.items() if lab in fixed_zero]
     bounds = [(0.0, 0.0) if k in fixed else (0.0, ALPHA_MAX) for k in range(4)]
     bounds += [(math.log(BETA_BOUNDS[0]), math.log(BETA_BOUNDS[1]))]
     starts = []
@@ -607,7 +607,7 @@ def _covariances(data, mu, alpha, beta, fixed_zero) -> tuple[np.ndarray, np.ndar
     counts = data.counts
     r = counts / lam - 1.0
     n_days = len(counts)
-    fixed = [k for k, lab in enumerate(DIRECTIONS) if lab in fixed_zero]
+    fixed = [2 * i + j for lab, (i, j) in DIRECTIONS.items() if lab in fixed_zero]
     free = [k for k in range(5) if k not in fixed]
     # grads[i]: (n_days, 5) derivative of lambda_i with respect to the global parameters.
     grads = []
