@@ -21,9 +21,14 @@ BETA = 0.25
 N_DAYS = 8000
 
 
-def _day_dated(times, n_days):
+def _day_dated(times, n_days, knot_days=None):
     days = [np.floor(t).astype(np.int64) for t in times]
-    return hawkes_daily.counts_from_days(days[0], days[1], n_days)
+    return hawkes_daily.counts_from_days(days[0], days[1], n_days, knot_days=knot_days)
+
+
+def _fit(times, n_days):
+    """Daily counts and fit with the knot spacing adapted to the decay (the default)."""
+    return hawkes_daily.fit_adaptive(lambda k: _day_dated(times, n_days, k))
 
 
 def test_kernel_weights_match_binned_exponential():
@@ -113,8 +118,9 @@ def test_simulator_matches_stationary_mean():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_recovers_day_dated_hawkes_branching(seed, trend):
     times = hawkes.simulate_hawkes(MU, ALPHA, BETA, float(N_DAYS), seed=seed, trend=trend)
-    fit = hawkes_daily.fit_daily_hawkes(_day_dated(times, N_DAYS))
+    data, fit = _fit(times, N_DAYS)
     assert fit.converged
+    assert data.basis is not None and data.n_baseline >= 10  # knots about 600 days apart
     np.testing.assert_allclose(np.asarray(fit.alpha), ALPHA, atol=0.07)
     assert fit.beta == pytest.approx(BETA, rel=0.3)
     out = fit.to_dict()
@@ -126,7 +132,7 @@ def test_recovers_day_dated_hawkes_branching(seed, trend):
 
 def test_wald_intervals_cover_the_truth_on_a_flat_baseline():
     times = hawkes.simulate_hawkes(MU, ALPHA, BETA, float(N_DAYS), seed=5)
-    out = hawkes_daily.fit_daily_hawkes(_day_dated(times, N_DAYS)).to_dict()["branching"]
+    out = _fit(times, N_DAYS)[1].to_dict()["branching"]
     for label, (i, j) in hawkes_daily.DIRECTIONS.items():
         row = out[label]
         assert row["ci_low"] - 0.02 <= ALPHA[i, j] <= row["ci_high"] + 0.02
@@ -135,9 +141,32 @@ def test_wald_intervals_cover_the_truth_on_a_flat_baseline():
 
 def test_half_life_below_a_day_is_not_reported():
     times = hawkes.simulate_hawkes([0.5, 0.5], [[0.3, 0.0], [0.3, 0.3]], 4.0, 3000.0, seed=1)
-    fit = hawkes_daily.fit_daily_hawkes(_day_dated(times, 3000))
+    fit = _fit(times, 3000)[1]
     hl = fit.to_dict()["half_life_days"]
     assert hl["estimate"] is None and not hl["reported"] and "resolution" in hl["note"]
+
+
+def test_linear_spline_absorbs_a_shared_trend():
+    # Shared 60% decline, no triggering: a constant baseline reads it as excitation.
+    rng = np.random.default_rng(9)
+    lam = 3.0 * np.linspace(1.0, 0.4, 600)
+    counts = rng.poisson(np.stack([lam, lam], axis=1))
+    days = [np.repeat(np.arange(600), counts[:, i]) for i in (0, 1)]
+    spline = hawkes_daily.fit_adaptive(
+        lambda k: hawkes_daily.counts_from_days(days[0], days[1], 600, knot_days=k)
+    )[1]
+    flat = hawkes_daily.counts_from_days(days[0], days[1], 600, baseline="monthly", min_events=10**9)
+    constant = hawkes_daily.fit_daily_hawkes(flat)
+    assert flat.n_periods == 4  # at least four blocks are kept
+    assert np.max(spline.alpha) < 0.1
+    assert spline.loglik >= constant.loglik - 5
+
+
+def test_hat_basis():
+    basis, knots = hawkes_daily.hat_basis(11, 5.0)
+    np.testing.assert_allclose(knots, [0, 5, 10])
+    np.testing.assert_allclose(basis.sum(axis=1), 1.0)
+    np.testing.assert_allclose(basis[:, 1], [0, 0.2, 0.4, 0.6, 0.8, 1, 0.8, 0.6, 0.4, 0.2, 0])
 
 
 def test_monthly_blocks_merge_until_enough_events():
@@ -145,7 +174,9 @@ def test_monthly_blocks_merge_until_enough_events():
     counts[:, 0] = 1
     counts[::10, 1] = 1  # 3 events of B a month: blocks of 10 months hold 30
     period = hawkes_daily.coarsen_periods(hawkes_daily.block_periods(300), counts, 30)
-    assert period.max() == 0  # 300 days hold 30 B events: one block
+    assert period.max() == 3  # 30 B events in all: one block by count, but four are kept
+    # Ten blocks of about a month spread over four: months 0-2, 3-4, 5-7, 8-9.
+    assert np.bincount(period).tolist() == [31 + 30 + 31, 30 + 31, 30 + 31 + 30, 30 + 26]
     period = hawkes_daily.coarsen_periods(hawkes_daily.block_periods(300), counts, 10)
     sizes = np.bincount(period)
     b_per_block = np.bincount(period, weights=counts[:, 1])
@@ -154,7 +185,7 @@ def test_monthly_blocks_merge_until_enough_events():
 
 def test_cross_test_detects_planted_effect_and_not_its_absence():
     planted = hawkes.simulate_hawkes([0.3, 0.3], [[0.2, 0.0], [0.5, 0.2]], 0.5, 1500.0, seed=4)
-    data = _day_dated(planted, 1500)
+    data = _fit(planted, 1500)[0]
     test = hawkes_daily.cross_test(data, "A->B", reps=19, seed=0)
     assert test["p_value"] == pytest.approx(1 / 20)
     assert test["converged"]
@@ -180,8 +211,7 @@ def test_shared_daily_shocks_do_not_look_like_excitation():
 
 def test_attribution_probabilities():
     times = hawkes.simulate_hawkes(MU, ALPHA, BETA, 3000.0, seed=7)
-    data = _day_dated(times, 3000)
-    fit = hawkes_daily.fit_daily_hawkes(data)
+    data, fit = _fit(times, 3000)
     frame = hawkes_daily.attribution(data, fit)
     for side in ("A", "B"):
         total = frame[[f"p_other_{side}", f"p_self_{side}", f"p_background_{side}"]].sum(axis=1)
@@ -224,5 +254,10 @@ def test_dyad_counts_use_calendar_months():
     assert data.n_days == len(dates)
     assert data.counts.sum() == len(events)
     # January has 12 days (< 14): it joins February. April has 10 days: it joins March.
-    assert data.period_labels == ("2024-01", "2024-03")
-    assert np.sum(data.period == 0) == 12 + 29
+    monthly = hawkes_daily.counts_from_dyad(dyad, baseline="monthly")
+    assert monthly.period_labels == ("2024-01", "2024-03")
+    assert np.sum(monthly.period == 0) == 12 + 29
+    # The default linear spline: knots on the first and last day (window of 82 days is
+    # too short for a knot every 60 days), as dated labels.
+    assert data.period_labels == ("knot 2024-01-20", "knot 2024-02-29", "knot 2024-04-10")
+    np.testing.assert_allclose(data.basis.sum(axis=1), 1.0)

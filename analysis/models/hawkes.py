@@ -355,28 +355,33 @@ def fit_hawkes(
         )
     if resolution != "day":
         raise ValueError(f"resolution must be 'day' or 'continuous', not {resolution!r}")
-    return hawkes_daily.fit_daily_hawkes(
-        times_to_counts(times, horizon), fixed_zero=fixed_zero, with_cov=with_cov
+    _, fit = hawkes_daily.fit_adaptive(
+        lambda knot_days: times_to_counts(times, horizon, knot_days),
+        fixed_zero=fixed_zero,
+        with_cov=with_cov,
     )
+    return fit
 
 
-def times_to_counts(times: tuple[np.ndarray, np.ndarray], horizon: float) -> DailyCounts:
-    """Daily counts (day = ``floor(time)``) with blocks of about a month as periods."""
+def times_to_counts(
+    times: tuple[np.ndarray, np.ndarray], horizon: float, knot_days: float | None = None
+) -> DailyCounts:
+    """Daily counts (day = ``floor(time)``) with a linear-spline baseline."""
     n_days = int(math.ceil(horizon))
     days = [np.minimum(np.floor(np.asarray(t, float)).astype(np.int64), n_days - 1) for t in times]
-    return hawkes_daily.counts_from_days(days[0], days[1], n_days)
+    return hawkes_daily.counts_from_days(days[0], days[1], n_days, knot_days=knot_days)
 
 
-def dyad_counts(dyad: Dyad) -> DailyCounts:
-    """The dyad's daily counts with calendar-month baseline periods
+def dyad_counts(dyad: Dyad, knot_days: float | None = None) -> DailyCounts:
+    """The dyad's daily counts with a linear-spline baseline
     (:func:`analysis.models.hawkes_daily.counts_from_dyad`)."""
-    return hawkes_daily.counts_from_dyad(dyad)
+    return hawkes_daily.counts_from_dyad(dyad, knot_days=knot_days)
 
 
 def fit_dyad(dyad: Dyad) -> tuple[DailyCounts, DailyHawkesFit]:
-    """Daily counts of a dyad and the daily-count Hawkes fit with monthly baselines."""
-    data = dyad_counts(dyad)
-    return data, hawkes_daily.fit_daily_hawkes(data)
+    """Daily counts of a dyad and the daily-count Hawkes fit, its baseline a linear spline
+    with knots spaced by the fitted decay (:func:`analysis.models.hawkes_daily.fit_adaptive`)."""
+    return hawkes_daily.fit_adaptive(lambda knot_days: dyad_counts(dyad, knot_days))
 
 
 def fit_hawkes_continuous(

@@ -49,6 +49,12 @@ MU_FLOOR = 1e-8
 RESOLUTION_DAYS = 1.0
 #: Fewest events of the less active side per baseline period (see :func:`coarsen_periods`).
 MIN_EVENTS_PER_PERIOD = 100
+#: Knot spacing (days) of the linear-spline baseline before the decay is known (see
+#: :func:`fit_adaptive`).
+KNOT_DAYS = 90.0
+#: Knot spacing in kernel mean lags (``1 / beta`` days) once the decay is estimated.
+KNOT_DECAYS = 150.0
+MIN_KNOT_DAYS = 60.0
 #: A final (or first) calendar month shorter than this many days joins its neighbour.
 MIN_BLOCK_DAYS = 14
 _Z95 = stats.norm.ppf(0.975)
@@ -71,13 +77,30 @@ class DailyCounts:
     start
         Date of day 0 (``None`` for simulated data).
     period_labels
-        A label per period (``"2007-01"`` for calendar months, ``"block 0"`` otherwise).
+        A label per baseline coefficient (``"2007-01"`` for calendar months, ``"block 0"``
+        for blocks, ``"knot 2007-03-01"`` or ``"knot day 120"`` for a linear spline).
+    basis
+        ``(n_days, K)`` non-negative basis of the baseline (hat functions of a linear
+        spline, summing to 1 each day); ``None`` for one constant per period.
     """
 
     counts: np.ndarray
     period: np.ndarray
     start: pd.Timestamp | None = None
     period_labels: tuple[str, ...] = ()
+    basis: np.ndarray | None = None
+
+    @property
+    def design(self) -> np.ndarray:
+        """``(n_days, K)`` baseline design: the basis, or period indicators."""
+        if self.basis is not None:
+            return self.basis
+        return (self.period[:, None] == np.arange(self.n_periods)[None, :]).astype(float)
+
+    @property
+    def n_baseline(self) -> int:
+        """Number of baseline coefficients per side."""
+        return self.basis.shape[1] if self.basis is not None else self.n_periods
 
     @property
     def n_days(self) -> int:
@@ -91,7 +114,24 @@ class DailyCounts:
 
     def with_counts(self, counts: np.ndarray) -> DailyCounts:
         """The same calendar with other counts (simulated replicates)."""
-        return DailyCounts(np.asarray(counts), self.period, self.start, self.period_labels)
+        return DailyCounts(
+            np.asarray(counts), self.period, self.start, self.period_labels, self.basis
+        )
+
+
+def hat_basis(n_days: int, knot_days: float) -> tuple[np.ndarray, np.ndarray]:
+    """Hat functions of a linear spline with knots about ``knot_days`` apart from the
+    first day to the last (at least two knots).
+
+    Returns
+    -------
+    ``(basis, knots)``: the ``(n_days, K)`` basis (rows sum to 1) and the knot days.
+    """
+    k = max(2, int(round((n_days - 1) / knot_days)) + 1)
+    knots = np.linspace(0.0, max(n_days - 1, 1), k)
+    t = np.arange(n_days, dtype=float)
+    basis = np.clip(1.0 - np.abs(t[:, None] - knots[None, :]) / (knots[1] - knots[0]), 0.0, None)
+    return basis, knots
 
 
 def block_periods(n_days: int, block_days: float = 30.4375) -> np.ndarray:
@@ -112,9 +152,13 @@ def _merge_short_ends(period: np.ndarray) -> np.ndarray:
     return period
 
 
-def coarsen_periods(period: np.ndarray, counts: np.ndarray, min_events: int = 0) -> np.ndarray:
+def coarsen_periods(
+    period: np.ndarray, counts: np.ndarray, min_events: int = 0, min_periods: int = 4
+) -> np.ndarray:
     """Merge consecutive periods until each holds at least ``min_events`` events of the
-    less active side (the last block joins its neighbour when short).
+    less active side (the last block joins its neighbour when short), but keep at least
+    ``min_periods`` blocks of about equal length when there are that many periods: on a
+    sparse table a single baseline would read a trend as excitation.
 
     One free baseline per month costs little on dense data but biases the self-excitation
     towards zero when a month holds a handful of events (the baseline absorbs the month's
@@ -135,6 +179,8 @@ def coarsen_periods(period: np.ndarray, counts: np.ndarray, min_events: int = 0)
             block, acc = block + 1, 0.0
     if new[-1] == block and acc < min_events and block > 0:
         new[new == block] = block - 1
+    if new.max() + 1 < min(min_periods, n_per):
+        new = (np.arange(n_per) * min(min_periods, n_per)) // n_per
     _, new = np.unique(new, return_inverse=True)
     return new[period]
 
@@ -144,27 +190,76 @@ def counts_from_days(
     days_b: np.ndarray,
     n_days: int,
     min_events: int = MIN_EVENTS_PER_PERIOD,
+    baseline: str = "linear",
+    knot_days: float | None = None,
 ) -> DailyCounts:
-    """Daily counts from integer day numbers (``0 .. n_days - 1``) of each side's events,
-    with blocks of about a month (merged by :func:`coarsen_periods`) as baseline periods."""
+    """Daily counts from integer day numbers (``0 .. n_days - 1``) of each side's events.
+
+    ``baseline="linear"`` (default): a linear spline with knots about ``knot_days`` apart
+    (:func:`default_knot_days`); ``"monthly"``: blocks of about a month merged by
+    :func:`coarsen_periods`."""
     counts = np.stack(
         [np.bincount(np.asarray(d, np.int64), minlength=n_days)[:n_days] for d in (days_a, days_b)],
         axis=1,
     )
+    if baseline == "linear":
+        basis, knots = hat_basis(n_days, knot_days or default_knot_days(n_days))
+        labels = tuple(f"knot day {k:.0f}" for k in knots)
+        return DailyCounts(counts, np.zeros(n_days, np.int64), None, labels, basis)
+    if baseline != "monthly":
+        raise ValueError(f"baseline must be 'linear' or 'monthly', not {baseline!r}")
     period = coarsen_periods(block_periods(n_days), counts, min_events)
     return DailyCounts(counts, period, None, tuple(f"block {k}" for k in range(period.max() + 1)))
 
 
-def counts_from_dyad(dyad, min_events: int = MIN_EVENTS_PER_PERIOD) -> DailyCounts:
-    """Daily counts of a dyad's two sides, with calendar months (merged until each holds
-    ``min_events`` events of the less active side) as baseline periods.
+def default_knot_days(n_days: int, beta: float | None = None) -> float:
+    """Knot spacing of the linear-spline baseline: :data:`KNOT_DECAYS` kernel mean lags
+    (``1 / beta`` days; :data:`KNOT_DAYS` before the decay is known), at least
+    :data:`MIN_KNOT_DAYS` and at most half the window (so at least three knots)."""
+    spacing = KNOT_DAYS if beta is None else KNOT_DECAYS / beta
+    return float(min(max(spacing, MIN_KNOT_DAYS), max((n_days - 1) / 2.0, 1.0)))
+
+
+def fit_adaptive(make_data, **options) -> tuple[DailyCounts, DailyHawkesFit]:
+    """Fit with a baseline whose knot spacing follows the fitted decay.
+
+    ``make_data(knot_days)`` builds the daily counts for a spacing. A first fit with
+    :data:`KNOT_DAYS` estimates the decay; the data are rebuilt with
+    :func:`default_knot_days` for that decay and refitted (``options`` go to
+    :func:`fit_daily_hawkes`). A baseline that can move within a few kernel lengths
+    absorbs the clustering that self-excitation produces and biases the branching towards
+    zero, like fixed effects in short dynamic panels (Nickell 1981); knots many kernel
+    lengths apart keep that bias small and still follow trends (linear ones exactly).
+
+    Returns
+    -------
+    ``(data, fit)`` on the final design.
+    """
+    first_data = make_data(None)
+    first = fit_daily_hawkes(first_data, with_cov=False)
+    knot_days = default_knot_days(first_data.n_days, first.beta)
+    data = make_data(knot_days)
+    return data, fit_daily_hawkes(data, **options)
+
+
+def counts_from_dyad(
+    dyad,
+    min_events: int = MIN_EVENTS_PER_PERIOD,
+    baseline: str = "linear",
+    knot_days: float | None = None,
+) -> DailyCounts:
+    """Daily counts of a dyad's two sides with their baseline design.
 
     Parameters
     ----------
     dyad
         A :class:`analysis.models.dyad.Dyad`.
     min_events
-        See :func:`coarsen_periods`; 0 keeps one baseline per calendar month.
+        For ``baseline="monthly"``: see :func:`coarsen_periods`; 0 keeps one baseline per
+        calendar month.
+    baseline
+        ``"linear"`` (default): linear spline with knots about ``knot_days`` apart
+        (:func:`default_knot_days`); ``"monthly"``: calendar months.
     """
     start = dyad.start.normalize()
     n_days = int((dyad.end.normalize() - start).days) + 1
@@ -172,6 +267,14 @@ def counts_from_dyad(dyad, min_events: int = MIN_EVENTS_PER_PERIOD) -> DailyCoun
     side = dyad.events["side"].to_numpy()
     counts = np.stack([np.bincount(days[side == s], minlength=n_days) for s in ("A", "B")], axis=1)
     dates = pd.date_range(start, periods=n_days, freq="D")
+    if baseline == "linear":
+        basis, knots = hat_basis(n_days, knot_days or default_knot_days(n_days))
+        labels = tuple(
+            "knot " + (start + pd.Timedelta(days=float(k))).strftime("%Y-%m-%d") for k in knots
+        )
+        return DailyCounts(counts, np.zeros(n_days, np.int64), start, labels, basis)
+    if baseline != "monthly":
+        raise ValueError(f"baseline must be 'linear' or 'monthly', not {baseline!r}")
     ym = dates.year * 12 + dates.month
     period = _merge_short_ends(np.asarray(ym - ym.min(), np.int64))
     _, period = np.unique(period, return_inverse=True)
@@ -308,9 +411,40 @@ def _negloglik(z: np.ndarray, data: DailyCounts, scale: float) -> tuple[float, n
     return -ll / scale, -grad / scale
 
 
+def _baseline(data: DailyCounts, mu: np.ndarray) -> np.ndarray:
+    """``(n_days, 2)`` baselines from the coefficients ``mu`` (``(2, K)``)."""
+    if data.basis is None:
+        return mu[:, data.period].T
+    return data.basis @ mu.T
+
+
+def _joint_negloglik(
+    z: np.ndarray, data: DailyCounts, scale: float, fixed: list[int]
+) -> tuple[float, np.ndarray]:
+    """Minus the log-likelihood and gradient in ``(theta_A, theta_B, alpha, log beta)`` for a
+    baseline ``basis @ theta`` (natural scale, non-negative)."""
+    k = data.basis.shape[1]
+    z = z.copy()
+    z[2 * k + np.asarray(fixed, np.int64)] = 0.0
+    theta = z[: 2 * k].reshape(2, k)
+    alpha = z[2 * k : 2 * k + 4].reshape(2, 2)
+    beta = math.exp(z[-1])
+    x, dx, excite = _excitation(data, alpha, beta)
+    lam = data.basis @ theta.T + excite
+    n = data.counts
+    ll = float(np.sum(n * np.log(lam)) - lam.sum())
+    r = n / lam - 1.0
+    g_theta = (data.basis.T @ r).T
+    g_alpha = r.T @ x
+    g_beta = float(np.sum(r * (dx @ alpha.T)))
+    grad = np.concatenate([g_theta.ravel(), g_alpha.ravel(), [g_beta]])
+    grad[2 * k + np.asarray(fixed, np.int64)] = 0.0
+    return -ll / scale, -grad / scale
+
+
 def _intensity(data: DailyCounts, mu: np.ndarray, alpha: np.ndarray, beta: float):
     x, dx, excite = _excitation(data, alpha, beta)
-    base = mu[:, data.period].T
+    base = _baseline(data, mu)
     return base + excite, base, x, dx
 
 
@@ -512,9 +646,11 @@ def fit_daily_hawkes(
     n = counts.sum(axis=0)
     if min(n) == 0:
         raise ValueError("each side needs at least one event to fit a bivariate Hawkes process")
-    n_per = data.n_periods
+    n_per = data.n_baseline
     scale = float(max(n.sum(), 1))
     fixed = [2 * i + j for lab, (i, j) in DIRECTIONS.items() if lab in fixed_zero]
+    if data.basis is not None:
+        return _fit_joint(data, fixed, fixed_zero, with_cov, start, scale)
     bounds = [(0.0, 0.0) if k in fixed else (0.0, ALPHA_MAX) for k in range(4)]
     bounds += [(math.log(BETA_BOUNDS[0]), math.log(BETA_BOUNDS[1]))]
     starts = []
@@ -553,6 +689,67 @@ def fit_daily_hawkes(
     res.fun = fun
     z = np.concatenate([np.log(cache["mu"]).ravel(), res.x])
     mu, alpha, beta = _unpack(z, n_per)
+    return _finish(
+        data, mu, alpha, beta, -float(res.fun) * scale, converged, tried, fixed_zero, with_cov
+    )
+
+
+def _fit_joint(data, fixed, fixed_zero, with_cov, start, scale) -> DailyHawkesFit:
+    """Joint maximum likelihood of spline baselines, branching and decay."""
+    k = data.basis.shape[1]
+    counts = data.counts
+    rate = counts.mean(axis=0)
+    bounds = [(MU_FLOOR, None)] * (2 * k)
+    bounds += [(0.0, 0.0) if q in fixed else (0.0, ALPHA_MAX) for q in range(4)]
+    bounds += [(math.log(BETA_BOUNDS[0]), math.log(BETA_BOUNDS[1]))]
+    starts = []
+    if start is not None and np.shape(start.mu_periods) == (2, k):
+        starts.append(
+            np.concatenate(
+                [np.ravel(start.mu_periods), np.ravel(start.alpha), [math.log(start.beta)]]
+            )
+        )
+    theta0 = np.repeat(np.maximum(0.5 * rate, 1e-3), k)
+    starts += [np.concatenate([theta0, [0.2, 0.1, 0.1, 0.2], [math.log(b)]]) for b in _BETA_STARTS]
+    lo = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
+    hi = np.array([b[1] if b[1] is not None else np.inf for b in bounds])
+    best = best_ok = None
+    tried = 0
+    for z0 in starts:
+        z0 = np.clip(z0.copy(), lo, hi)
+        z0[2 * k + np.asarray(fixed, np.int64)] = 0.0
+        res = optimize.minimize(
+            _joint_negloglik,
+            z0,
+            args=(data, scale, fixed),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options=_OPTIONS,
+        )
+        tried += 1
+        ok = _stationary(res, bounds)
+        if best is None or res.fun < best.fun:
+            best = res
+        if ok and (best_ok is None or res.fun < best_ok.fun):
+            best_ok = res
+        if best_ok is not None and tried >= 2 and abs(best_ok.fun - best.fun) < 1e-9:
+            break
+    converged = best_ok is not None and best_ok.fun <= best.fun + 1e-9
+    res = best_ok if best_ok is not None else best
+    mu = res.x[: 2 * k].reshape(2, k)
+    alpha = res.x[2 * k : 2 * k + 4].reshape(2, 2).copy()
+    alpha.ravel()[fixed] = 0.0
+    beta = math.exp(res.x[-1])
+    return _finish(
+        data, mu, alpha, beta, -float(res.fun) * scale, converged, tried, fixed_zero, with_cov
+    )
+
+
+def _finish(data, mu, alpha, beta, loglik, converged, tried, fixed_zero, with_cov):
+    counts = np.asarray(data.counts)
+    n = counts.sum(axis=0)
+    n_per = data.n_baseline
     lam, *_ = _intensity(data, mu, alpha, beta)
     n_free = n_per + 3
     dispersion = tuple(
@@ -567,7 +764,7 @@ def fit_daily_hawkes(
         mu_periods=tuple(tuple(float(v) for v in row) for row in mu),
         alpha=tuple(tuple(float(v) for v in row) for row in alpha),
         beta=float(beta),
-        loglik=-float(res.fun) * scale,
+        loglik=float(loglik),
         n_events=(int(n[0]), int(n[1])),
         n_days=int(len(counts)),
         cov=tuple(tuple(float(v) for v in row) for row in cov),
@@ -598,8 +795,8 @@ def _stationary(res, bounds) -> bool:
 def _covariances(data, mu, alpha, beta, fixed_zero) -> tuple[np.ndarray, np.ndarray]:
     """Sandwich and model covariances of ``(alpha, log beta)``, baselines profiled out.
 
-    The month baselines enter one day each, so their Fisher block is diagonal and the
-    global block's efficient information is a Schur complement; the sandwich uses the
+    The global block's efficient information is a Schur complement (for month baselines
+    the baseline block is diagonal); the sandwich uses the
     efficient score of each day (both sides' counts together, so shared daily shocks count
     once)."""
     n_per = data.n_periods
@@ -625,6 +822,13 @@ def _covariances(data, mu, alpha, beta, fixed_zero) -> tuple[np.ndarray, np.ndar
         w = 1.0 / lam[:, i]
         g = grads[i]
         info_c += (g * w[:, None]).T @ g
+        if data.basis is not None:
+            # Spline coefficients: d lambda / d theta = basis; those at the floor are held.
+            h = data.basis[:, np.asarray(mu[i]) > 10 * MU_FLOOR]
+            sol = np.linalg.pinv(h.T @ (h * w[:, None])) @ (h.T @ (g * w[:, None]))
+            schur += (h.T @ (g * w[:, None])).T @ sol
+            eff += r[:, i : i + 1] * (g - h @ sol)
+            continue
         a = np.bincount(data.period, weights=base[:, i] ** 2 * w, minlength=n_per)
         b = np.stack(
             [
@@ -684,13 +888,19 @@ def simulate_daily(
     ``(n_days, 2)`` integer counts.
     """
     mu_periods = np.asarray(mu_periods, float)
+    base = np.stack([mu_periods[i][period] for i in (0, 1)], axis=1)
+    return _simulate_days(base, alpha, beta, rng)
+
+
+def _simulate_days(base: np.ndarray, alpha, beta: float, rng: np.random.Generator) -> np.ndarray:
+    """Cluster simulation from per-day baselines ``base`` (``(n_days, 2)``)."""
     alpha = np.asarray(alpha, float)
-    n_days = len(period)
+    n_days = len(base)
     share = later_day_share(beta)
     counts = np.zeros((n_days, 2), np.int64)
     gen = []
     for i in (0, 1):
-        k = rng.poisson(mu_periods[i][period])
+        k = rng.poisson(base[:, i])
         counts[:, i] += k
         gen.append(np.repeat(np.arange(n_days), k))
     p_geo = -math.expm1(-beta)
@@ -721,9 +931,8 @@ def simulate_from_fit(
     data: DailyCounts, fit: DailyHawkesFit, rng: np.random.Generator
 ) -> DailyCounts:
     """A parametric-bootstrap replicate of ``data`` under ``fit``."""
-    sim = simulate_daily(
-        np.asarray(fit.mu_periods), np.asarray(fit.alpha), fit.beta, data.period, rng
-    )
+    base = _baseline(data, np.asarray(fit.mu_periods))
+    sim = _simulate_days(base, np.asarray(fit.alpha), fit.beta, rng)
     return data.with_counts(sim)
 
 
