@@ -177,7 +177,10 @@ def test_monthly_blocks_merge_until_enough_events():
     assert period.max() == 3  # 30 B events in all: one block by count, but four are kept
     # Ten blocks of about a month spread over four: months 0-2, 3-4, 5-7, 8-9.
     assert np.bincount(period).tolist() == [31 + 30 + 31, 30 + 31, 30 + 31 + 30, 30 + 26]
-    period = hawkes_daily.coarsen_periods(hawkes_daily.block_periods(300), counts, 10)
+    period = hawkes_daily.coarsen_periods(
+        hawkes_daily.block_periods(300), counts, 10, min_periods=1
+    )
+    assert period.max() == 1  # months 0-2 hold 10 B events, months 3-9 the other 20
     sizes = np.bincount(period)
     b_per_block = np.bincount(period, weights=counts[:, 1])
     assert np.all(b_per_block >= 10) and sizes.sum() == 300
