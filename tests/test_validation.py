@@ -95,9 +95,7 @@ def test_budget_stops_cells_and_says_so(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "scenario", ["independent_poisson", "shared_trend", "shared_daily_shocks"]
-)
+@pytest.mark.parametrize("scenario", ["independent_poisson", "shared_trend", "shared_daily_shocks"])
 def test_hawkes_cross_test_size_reduced_study(scenario):
     test = validation.REGISTRY["hawkes_cross_bootstrap"]
     row = validation.run_cell(test, scenario, 200, 40, 11, math.inf)

@@ -47,7 +47,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from analysis.io import atomic_write_text
+from analysis.files import atomic_write_text
 from analysis.models import hawkes_daily
 from analysis.models.dyad import Dyad, select_dyad
 from analysis.models.hawkes import simulate_hawkes
