@@ -455,7 +455,8 @@ class DailyHawkesFit:
     Attributes
     ----------
     mu_periods
-        ``(2, n_periods)`` baselines per day of each side in each period.
+        ``(2, K)`` baseline coefficients of each side: events per day in each period, or
+        at each spline knot.
     alpha
         Branching matrix ``alpha[target, source]`` (events triggered per event, same-day
         share included through the kernel's shape).
@@ -482,7 +483,9 @@ class DailyHawkesFit:
     dispersion
         Pearson dispersion of each side's daily counts around the fitted means.
     period_labels
-        Labels of the baseline periods.
+        Labels of the baseline coefficients (periods or spline knots).
+    baseline_kind
+        ``"piecewise constant"`` or ``"linear spline"``.
     """
 
     mu_periods: tuple[tuple[float, ...], tuple[float, ...]]
@@ -498,6 +501,7 @@ class DailyHawkesFit:
     fixed_zero: tuple[str, ...] = field(default_factory=tuple)
     dispersion: tuple[float, float] = (1.0, 1.0)
     period_labels: tuple[str, ...] = ()
+    baseline_kind: str = "piecewise constant"
 
     @property
     def mu(self) -> tuple[float, float]:
@@ -576,7 +580,7 @@ class DailyHawkesFit:
         hl_lo, hl_hi = self._half_life_interval()
         resolved = self.half_life_resolved
         return {
-            "method": "daily-count Hawkes, monthly baselines, lags >= 1 day",
+            "method": f"daily-count Hawkes, {self.baseline_kind} baseline, lags >= 1 day",
             "baseline_per_day": baseline,
             "branching": branching,
             "decay": {"estimate": self.beta, "ci_low": lo_b, "ci_high": hi_b},
@@ -795,6 +799,7 @@ def _finish(data, mu, alpha, beta, loglik, converged, tried, fixed_zero, with_co
         fixed_zero=tuple(sorted(fixed_zero)),
         dispersion=dispersion,
         period_labels=data.period_labels,
+        baseline_kind="piecewise constant" if data.basis is None else "linear spline",
     )
 
 
