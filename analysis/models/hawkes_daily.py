@@ -4,11 +4,13 @@ Event tables know the day of an event, not its time. This model works with what 
 the number of events of each side on each day. The count of side ``i`` on day ``t`` is
 Poisson with mean
 
-    lambda_i[t] = mu_i[m(t)] + sum_j alpha[i, j] * sum_{l >= 1} w(l) N_j[t - l]
+    lambda_i[t] = mu_i[t] + sum_j alpha[i, j] * sum_{l >= 1} w(l) N_j[t - l]
 
-- ``mu_i[m]`` is a **baseline per calendar month** (or per block of about a month), so a
-  trend or a seasonal swing shared by both sides is absorbed by the baselines instead of
-  being read as excitation;
+- ``mu_i[t]`` is a **time-varying baseline**: by default a linear spline whose knots are
+  :data:`KNOT_DECAYS` kernel mean lags apart (:func:`fit_adaptive`), optionally one
+  constant per calendar month or block of months. A trend shared by both sides is
+  absorbed by the baselines instead of being read as excitation; knots far apart keep the
+  baseline from absorbing the clusters that self-excitation makes;
 - ``w(l) = c(beta) exp(-beta l)`` is the **exponential kernel of a continuous-time Hawkes
   process binned to days**, for a parent at a uniform time within its day:
   ``c(beta) = (1 - exp(-beta)) (exp(beta) - 1) / beta``. So ``alpha[i, j]`` keeps its

@@ -39,7 +39,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 
 def hawkes_section(dyad: Dyad, *, reps: int = 49, seed: int = 0) -> dict:
-    """Fit the daily-count bivariate Hawkes process (monthly baselines, triggering from
+    """Fit the daily-count bivariate Hawkes process (spline baseline, triggering from
     earlier days) and run its tests: any excitation against none and each cross entry
     against zero, both by parametric bootstrap, and a randomised-PIT goodness of fit.
 
@@ -408,10 +408,10 @@ def caveats_markdown(models: dict) -> str:
         "The Hawkes goodness-of-fit p-values ignore that the parameters were estimated; the "
         "likelihood-ratio test against 'no excitation' uses a parametric bootstrap with few "
         "replications, so its smallest possible p-value is 1/(reps+1).",
-        "The Hawkes baseline rate changes month by month (months with few events are "
-        "merged), so a trend or seasonal swing is not read as excitation; swings faster "
-        "than a month can still be. Its tests are calibrated by simulating the fitted "
-        "model without the tested effect.",
+        "The Hawkes baseline rate follows a smooth curve (a linear spline with knots many "
+        "kernel lengths apart), so a trend is not read as excitation; swings between the "
+        "knots can still be. Its tests are calibrated by simulating the fitted model "
+        "without the tested effect.",
     ]
     if models.get("reasons"):
         items += [f"*{m}*: {why}" for m, why in sorted(models["reasons"].items())]
