@@ -168,3 +168,32 @@ def test_dyad_times_jitter_within_day_and_seeded():
 def test_fit_needs_events_on_both_sides():
     with pytest.raises(ValueError, match="each side"):
         hawkes.fit_hawkes_continuous((np.array([1.0, 2.0]), np.empty(0)), 10.0)
+
+
+def test_default_fit_is_the_daily_model_with_the_old_result_keys():
+    times = hawkes.simulate_hawkes([0.3, 0.3], [[0.2, 0.0], [0.5, 0.2]], 0.5, 1500.0, seed=4)
+    fit = hawkes.fit_hawkes(times, 1500.0)
+    assert isinstance(fit, hawkes.DailyHawkesFit) and fit.converged
+    out = fit.to_dict()
+    old_keys = {
+        "baseline_per_day",
+        "branching",
+        "decay",
+        "half_life_days",
+        "spectral_radius",
+        "loglik",
+        "n_events",
+        "horizon_days",
+        "converged",
+    }
+    assert old_keys <= set(out)
+    assert out["n_events"] == {"A": len(times[0]), "B": len(times[1])}
+    tests = hawkes.cross_excitation_tests(times, 1500.0, fit, reps=9)
+    assert tests["A->B"]["p_value"] == pytest.approx(0.1)  # smallest possible with 9 reps
+    assert tests["A->B"]["reps"] == 9
+    assert tests["A->B"]["estimate"] == out["branching"]["A->B"]["estimate"]
+    assert tests["B->A"]["p_value"] > 0.1
+    gof = hawkes.goodness_of_fit(times, 1500.0, fit)
+    assert set(gof) == {"A", "B"} and gof["A"]["n"] == 1500
+    with pytest.raises(ValueError, match="resolution"):
+        hawkes.fit_hawkes(times, 1500.0, resolution="hourly")

@@ -517,7 +517,7 @@ def lr_test_poisson(
     """
     if isinstance(fit, DailyHawkesFit):
         return hawkes_daily.excitation_test(
-            times_to_counts(times, horizon), fit, reps=reps, seed=seed
+            times_to_counts(times, horizon, fit.knot_days), fit, reps=reps, seed=seed
         )
     stat = max(0.0, 2.0 * (fit.loglik - poisson_loglik(times, horizon)))
     rng = np.random.default_rng(seed)
@@ -560,7 +560,11 @@ def cross_excitation_tests(
     """
     table = fit.to_dict()["branching"]
     if isinstance(fit, DailyHawkesFit):
-        data = times if isinstance(times, DailyCounts) else times_to_counts(times, horizon)
+        data = (
+            times
+            if isinstance(times, DailyCounts)
+            else times_to_counts(times, horizon, fit.knot_days)
+        )
         out = {}
         for k, label in enumerate(("A->B", "B->A")):
             test = hawkes_daily.cross_test(data, label, reps=reps, seed=seed + k)
@@ -600,7 +604,7 @@ def rescaled_intervals(
     scale (:func:`analysis.models.hawkes_daily.goodness_of_fit`).
     """
     if isinstance(fit, DailyHawkesFit):
-        gof = hawkes_daily.goodness_of_fit(times_to_counts(times, horizon), fit)
+        gof = hawkes_daily.goodness_of_fit(times_to_counts(times, horizon, fit.knot_days), fit)
         return gof["A"]["residuals"], gof["B"]["residuals"]
     t, mark = _merge(times)
     if len(t) == 0:
@@ -622,7 +626,7 @@ def goodness_of_fit(times: tuple[np.ndarray, np.ndarray], horizon: float, fit: H
     it is somewhat conservative. For a daily-count fit: the randomised PIT check of
     :func:`analysis.models.hawkes_daily.goodness_of_fit`."""
     if isinstance(fit, DailyHawkesFit):
-        gof = hawkes_daily.goodness_of_fit(times_to_counts(times, horizon), fit)
+        gof = hawkes_daily.goodness_of_fit(times_to_counts(times, horizon, fit.knot_days), fit)
         return {side: {k: v for k, v in gof[side].items() if k != "residuals"} for side in "AB"}
     out = {}
     for side, inc in zip(("A", "B"), rescaled_intervals(times, horizon, fit), strict=True):

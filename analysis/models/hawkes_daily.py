@@ -84,6 +84,8 @@ class DailyCounts:
     basis
         ``(n_days, K)`` non-negative basis of the baseline (hat functions of a linear
         spline, summing to 1 each day); ``None`` for one constant per period.
+    knot_days
+        The spline's requested knot spacing (``None`` for periods).
     """
 
     counts: np.ndarray
@@ -91,6 +93,7 @@ class DailyCounts:
     start: pd.Timestamp | None = None
     period_labels: tuple[str, ...] = ()
     basis: np.ndarray | None = None
+    knot_days: float | None = None
 
     @property
     def design(self) -> np.ndarray:
@@ -117,7 +120,12 @@ class DailyCounts:
     def with_counts(self, counts: np.ndarray) -> DailyCounts:
         """The same calendar with other counts (simulated replicates)."""
         return DailyCounts(
-            np.asarray(counts), self.period, self.start, self.period_labels, self.basis
+            np.asarray(counts),
+            self.period,
+            self.start,
+            self.period_labels,
+            self.basis,
+            self.knot_days,
         )
 
 
@@ -205,9 +213,10 @@ def counts_from_days(
         axis=1,
     )
     if baseline == "linear":
-        basis, knots = hat_basis(n_days, knot_days or default_knot_days(n_days))
+        knot_days = knot_days or default_knot_days(n_days)
+        basis, knots = hat_basis(n_days, knot_days)
         labels = tuple(f"knot day {k:.0f}" for k in knots)
-        return DailyCounts(counts, np.zeros(n_days, np.int64), None, labels, basis)
+        return DailyCounts(counts, np.zeros(n_days, np.int64), None, labels, basis, knot_days)
     if baseline != "monthly":
         raise ValueError(f"baseline must be 'linear' or 'monthly', not {baseline!r}")
     period = coarsen_periods(block_periods(n_days), counts, min_events)
@@ -270,11 +279,12 @@ def counts_from_dyad(
     counts = np.stack([np.bincount(days[side == s], minlength=n_days) for s in ("A", "B")], axis=1)
     dates = pd.date_range(start, periods=n_days, freq="D")
     if baseline == "linear":
-        basis, knots = hat_basis(n_days, knot_days or default_knot_days(n_days))
+        knot_days = knot_days or default_knot_days(n_days)
+        basis, knots = hat_basis(n_days, knot_days)
         labels = tuple(
             "knot " + (start + pd.Timedelta(days=float(k))).strftime("%Y-%m-%d") for k in knots
         )
-        return DailyCounts(counts, np.zeros(n_days, np.int64), start, labels, basis)
+        return DailyCounts(counts, np.zeros(n_days, np.int64), start, labels, basis, knot_days)
     if baseline != "monthly":
         raise ValueError(f"baseline must be 'linear' or 'monthly', not {baseline!r}")
     ym = dates.year * 12 + dates.month
@@ -488,6 +498,8 @@ class DailyHawkesFit:
         Labels of the baseline coefficients (periods or spline knots).
     baseline_kind
         ``"piecewise constant"`` or ``"linear spline"``.
+    knot_days
+        The spline's knot spacing (rebuild the design with it), ``None`` for periods.
     """
 
     mu_periods: tuple[tuple[float, ...], tuple[float, ...]]
@@ -504,6 +516,7 @@ class DailyHawkesFit:
     dispersion: tuple[float, float] = (1.0, 1.0)
     period_labels: tuple[str, ...] = ()
     baseline_kind: str = "piecewise constant"
+    knot_days: float | None = None
 
     @property
     def mu(self) -> tuple[float, float]:
@@ -802,6 +815,7 @@ def _finish(data, mu, alpha, beta, loglik, converged, tried, fixed_zero, with_co
         dispersion=dispersion,
         period_labels=data.period_labels,
         baseline_kind="piecewise constant" if data.basis is None else "linear spline",
+        knot_days=data.knot_days,
     )
 
 
