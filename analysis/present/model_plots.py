@@ -129,7 +129,7 @@ def plot_branching(models: dict, dyad: Dyad) -> plt.Figure:
     )
     ax.set_ylabel("Events triggered per event (95% CI)")
     hl = h["half_life_days"].get("estimate")
-    hl_text = f"{hl:.2f} days" if hl is not None else "under 1 day, not resolved"
+    hl_text = f"{hl:.2f} days" if hl is not None else "not resolved at day level"
     ax.set_xlabel(f"Source → target (half-life {hl_text})")
     source_line(fig, SOURCE + "; daily-count bivariate Hawkes process, monthly baselines")
     return fig

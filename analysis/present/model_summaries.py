@@ -387,7 +387,7 @@ def headline(models: dict, route: Route) -> dict:
                 f"{b['estimate']:.2f} [{b['ci_low']:.2f}, {b['ci_high']:.2f}]"
             )
         hl = h["half_life_days"].get("estimate")
-        out["Half-life (days)"] = round(hl, 2) if hl is not None else "under 1 day (not resolved)"
+        out["Half-life (days)"] = round(hl, 2) if hl is not None else "not resolved at day level"
     else:
         out["Models"] = "not fitted (sample too small)"
     return out
