@@ -58,7 +58,14 @@ def hawkes_section(dyad: Dyad, *, reps: int = 49, seed: int = 0) -> dict:
     out["gof"] = {side: {k: v for k, v in gof[side].items() if k != "residuals"} for side in "AB"}
     out["gof"]["qq"] = {side: _qq(gof[side]["residuals"]) for side in "AB"}
     out["gof"]["method"] = "randomised PIT of daily counts, on the Exp(1) scale"
-    out["attribution"] = hawkes_daily.attribution_summary(hawkes_daily.attribution(data, fit))
+    frame = hawkes_daily.attribution(data, fit)
+    out["attribution"] = hawkes_daily.attribution_summary(frame)
+    # Per day: the probability that an event of that day was triggered by the other side.
+    out["attribution"]["by_day"] = {
+        "day": [pd.Timestamp(d).date().isoformat() for d in frame["day"]],
+        "p_other_A": frame["p_other_A"].round(6).tolist(),
+        "p_other_B": frame["p_other_B"].round(6).tolist(),
+    }
     out["ties"] = (
         "daily counts: triggering from earlier days only; same-day co-occurrence is not "
         "counted as a reaction"
