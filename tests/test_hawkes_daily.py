@@ -12,6 +12,7 @@ import pytest
 
 from analysis.models import hawkes, hawkes_daily
 from analysis.models.dyad import select_dyad
+from analysis.present import model_summaries
 
 # Acceptance design: baselines 0.3 and 0.05 a day, self 0.3 and 0.1, A->B 0.4, B->A 0,
 # decay 0.25 a day, 8,000 days, events dated to the day.
@@ -266,3 +267,26 @@ def test_dyad_counts_use_calendar_months():
     # too short for a knot every 60 days), as dated labels.
     assert data.period_labels == ("knot 2024-01-20", "knot 2024-02-29", "knot 2024-04-10")
     np.testing.assert_allclose(data.basis.sum(axis=1), 1.0)
+
+
+def test_hawkes_section_of_a_dyad():
+    ta, tb = hawkes.simulate_hawkes([0.3, 0.2], [[0.2, 0.0], [0.5, 0.1]], 1.0, 500.0, seed=2)
+    start = pd.Timestamp("2023-10-01")
+    events = pd.DataFrame(
+        {
+            "event_date": start + pd.to_timedelta(np.floor(np.concatenate([ta, tb])), unit="D"),
+            "actor1_side": ["X"] * len(ta) + ["Y"] * len(tb),
+            "actor2_side": ["Y"] * len(ta) + ["X"] * len(tb),
+        }
+    )
+    events["event_id"] = [f"e{k:05d}" for k in range(len(events))]
+    dyad = select_dyad(events, "X", "Y")
+    out = model_summaries.hawkes_section(dyad, reps=4, seed=0)
+    assert out["converged"] and out["method"].startswith("daily-count Hawkes, linear spline")
+    by_day = out["attribution"]["by_day"]
+    n_days = (dyad.end - dyad.start).days + 1
+    assert len(by_day["day"]) == len(by_day["p_other_B"]) == n_days
+    assert all(0 <= p <= 1 for p in by_day["p_other_B"])
+    assert out["cross_tests"]["A->B"]["reps"] == 4
+    assert out["lr_test"]["p_value_bootstrap"] == pytest.approx(0.2)
+    assert set(out["gof"]["qq"]) == {"A", "B"}
