@@ -240,7 +240,6 @@ def test_reaction_lag_windows_in_reports_yml_change_the_table_and_the_words(tmp_
     common = """
         side_a: "NORTH"
         side_b: "SOUTH"
-        hawkes_starts: 1
         hawkes_reps: 9
     """
     pages = {}
