@@ -123,3 +123,15 @@ def test_summary_never_calls_an_effect_clear_when_its_interval_reaches_zero():
     assert _excitation_verdict(0.2, 0.05).startswith("no clear")
     assert _excitation_verdict(0.01, 0.03).startswith("a clear")
     assert _excitation_verdict(0.02, 0.0003).startswith("a weak")
+
+
+def test_model_route_needs_days_and_events():
+    from analysis.models.routing import model_route
+
+    assert model_route("var", 68573, 3938, 499)[0]
+    assert model_route("reaction", 68573, 3938, 499)[0]
+    assert model_route("changepoints", 68573, 3938, 499)[0]
+    runs, why = model_route("var", 150, 150, 499)
+    assert not runs and "150 events" in why
+    runs, why = model_route("reaction", 500, 500, 60)
+    assert not runs and "60 days" in why
