@@ -125,9 +125,10 @@ def episode_summary(episodes: pd.DataFrame, side_a: str, side_b: str) -> dict:
 
     Returns
     -------
-    ``{n_episodes, started_by: {side: n, "both": n}, ended_by: {...}, one_sided:
-    {share, ci_low, ci_high, n}, median_length_days, max_length_days}``; shares with
-    Wilson intervals; ``"both"`` counts episodes both sides open (or close) the same day.
+    ``{n_episodes, started_by: {side: n}, ended_by: {side: n}, started_by_both,
+    ended_by_both, one_sided: {share, ci_low, ci_high, n}, median_length_days,
+    max_length_days}``; shares with Wilson intervals; ``started_by_both`` counts episodes
+    that both sides open on the same day (their starter cannot be told).
     """
     n = int(len(episodes))
     started = episodes["starter"].value_counts() if n else pd.Series(dtype=int)
@@ -135,10 +136,10 @@ def episode_summary(episodes: pd.DataFrame, side_a: str, side_b: str) -> dict:
     lengths = episodes["length_days"].to_numpy(dtype=float) if n else np.array([])
     return {
         "n_episodes": n,
-        "started_by": {s: int(started.get(s, 0)) for s in (side_a, side_b)}
-        | {"both": int(started.get(f"{side_a} & {side_b}", 0))},
-        "ended_by": {s: int(ended.get(s, 0)) for s in (side_a, side_b)}
-        | {"both": int(ended.get(f"{side_a} & {side_b}", 0))},
+        "started_by": {s: int(started.get(s, 0)) for s in (side_a, side_b)},
+        "ended_by": {s: int(ended.get(s, 0)) for s in (side_a, side_b)},
+        "started_by_both": int(started.get(f"{side_a} & {side_b}", 0)),
+        "ended_by_both": int(ended.get(f"{side_a} & {side_b}", 0)),
         "one_sided": wilson_share(int(episodes["one_sided"].sum()) if n else 0, n),
         "median_length_days": float(np.median(lengths)) if n else None,
         "max_length_days": float(lengths.max()) if n else None,
@@ -160,7 +161,7 @@ def gap_sensitivity(dyad: Dyad, gaps: tuple[float, ...] = SENSITIVITY_GAPS) -> p
                 "n_episodes": summary["n_episodes"],
                 "started_a": summary["started_by"][dyad.side_a],
                 "started_b": summary["started_by"][dyad.side_b],
-                "started_both": summary["started_by"]["both"],
+                "started_both": summary["started_by_both"],
                 "share_one_sided": summary["one_sided"]["share"],
                 "median_length_days": summary["median_length_days"],
             }
