@@ -112,7 +112,10 @@ def profile_alpha(y: np.ndarray, exog: np.ndarray) -> float:
     """
 
     def negll(log_alpha: float) -> float:
-        res = _glm(y, exog, sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha))))
+        try:
+            res = _glm(y, exog, sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha))))
+        except (ValueError, np.linalg.LinAlgError) as err:
+            raise FitFailed(f"NB GLM failed: {err}") from None
         if not res.converged:
             raise FitFailed(f"NB GLM at alpha = {np.exp(log_alpha):.3g} did not converge")
         return -float(res.llf)
