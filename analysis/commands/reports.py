@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from analysis.commands.checks import check_out_dir, refuse_overwrite
 from analysis.reporting.build import build_reports
 
 
@@ -28,5 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
-    return build_reports(args.config, args.out, args.only, args.jobs, args.force)
+    """Build the reports; 0 when all succeeded, 1 when any notebook failed, 2 on bad input."""
+    out = check_out_dir(args.out)
+    refuse_overwrite([out / "index.html"], [args.config])
+    return build_reports(args.config, out, args.only, args.jobs, args.force)

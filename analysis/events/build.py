@@ -10,23 +10,31 @@ on every run (sorted rows, fixed number formats, ``\\n`` line ends, no time stam
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
-from analysis.io import LIST_SEP
+from analysis.extract.cache import ExtractionCache
+from analysis.files import replace_files
+from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
-from analysis.schema import AGGREGATE_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, validate_tables
+from analysis.schema import (
+    AGGREGATE_COLUMNS,
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    LIST_SEP,
+    MENTION_COLUMNS,
+)
 
 DEFAULT_ARTICLES = "data/raw/articles"
 DEFAULT_METADATA = "data/raw/articles.csv"
@@ -35,8 +43,6 @@ DEFAULT_OVERRIDES = "data/codings/overrides.csv"
 FILES = ("events.csv", "mentions.csv", "aggregates.csv")
 #: Report progress on stderr every this many articles.
 PROGRESS_EVERY = 100
-_DATES = ("event_date", "date_start", "date_end")
-_FLOATS = ("latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,7 @@ def _ints(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _floats(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in _FLOATS:
+    for col in FLOAT_COLUMNS:
         frame[col] = pd.array(
             [float("nan") if v is None else v for v in frame[col]], dtype="float64"
         )
@@ -68,11 +74,10 @@ def _floats(frame: pd.DataFrame) -> pd.DataFrame:
 def events_frame(rows: list[dict]) -> pd.DataFrame:
     """Event rows (dicts from :func:`analysis.events.reconcile.reconcile`) as a typed DataFrame."""
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    for col in _DATES:
+    for col in DATE_COLUMNS:
         frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
         frame[col] = frame[col].astype("datetime64[ns]")
-    frame = _ints(frame, [c for c in EVENT_COLUMNS if c.startswith(("fatalities", "injured"))])
-    frame = _ints(frame, ["number_of_sources"])
+    frame = _ints(frame, INT_COLUMNS)
     return _floats(frame)
 
 
@@ -120,7 +125,9 @@ def aggregates_frame(aggregates: Iterable[Aggregate]) -> pd.DataFrame:
 
 
 def tables_from_extractions(
-    extractions: Iterable[Extraction], overrides: Overrides | None = None
+    extractions: Iterable[Extraction],
+    overrides: Overrides | None = None,
+    checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -130,6 +137,9 @@ def tables_from_extractions(
         One :class:`~analysis.records.Extraction` per article.
     overrides
         Hand corrections to apply last; ``None`` gives the raw output.
+    checked
+        Finds the pairs of mention ids the merge rule allows (for example block by block on
+        a cluster); ``None`` finds them in this process.
 
     Raises
     ------
@@ -146,7 +156,7 @@ def tables_from_extractions(
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
-    clusters = cluster_mentions(mentions)
+    clusters = cluster_mentions(mentions, None if checked is None else checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
     events = events_frame(reconcile(clusters))
@@ -163,6 +173,7 @@ def build_tables(
     lexicon,
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
+    cache: ExtractionCache | None = None,
 ) -> Tables:
     """Extract every article and build the three tables.
 
@@ -178,12 +189,19 @@ def build_tables(
     progress
         Called with the number of articles done, every :data:`PROGRESS_EVERY` articles and
         at the end.
+    cache
+        Extractions kept from earlier runs (:class:`analysis.extract.cache.ExtractionCache`):
+        an article whose text, metadata, vocabularies and extractor did not change is not
+        read again. The tables are the same with or without it.
     """
+
+    def extract(article: Article) -> Extraction:
+        return extract_article(article, lexicon)
 
     def extractions():
         done = 0
         for article in articles:
-            yield extract_article(article, lexicon)
+            yield extract(article) if cache is None else cache.extract(article, extract)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done)
@@ -196,76 +214,22 @@ def build_tables(
 # --- writing ------------------------------------------------------------------------
 
 
-def _cell(value) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        return "" if value != value else f"{value:.5f}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
+def write_tables(tables: Tables, out: Path, extra: Mapping[str, bytes] | None = None) -> list[Path]:
+    """Write the three tables (and any ``extra`` files, name -> bytes) into ``out`` together.
 
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV bytes of a table: UTF-8, ``\\n`` line ends, ISO dates, whole numbers without
-    ``.0``, coordinates with 5 decimals, empty cells for unknown values."""
-    text = frame.astype(object).map(_cell)
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
-
-
-def write_tables(tables: Tables, out: Path) -> list[Path]:
-    """Write the three tables into ``out`` together.
-
-    All three files are first written to a temporary directory inside ``out`` and only
-    then moved over the old ones; if a move fails, the files already moved are put back,
-    so an error leaves ``out`` as it was. Files whose bytes
-    are unchanged are not touched. Other files in ``out`` are left alone.
+    Uses :func:`analysis.files.replace_files`: an error leaves every file in ``out`` as it
+    was. Files whose bytes are unchanged are not touched. Other files in ``out`` are left
+    alone.
 
     Returns
     -------
     The paths that changed.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     payloads = {
-        "events.csv": csv_bytes(tables.events),
-        "mentions.csv": csv_bytes(tables.mentions),
-        "aggregates.csv": csv_bytes(tables.aggregates),
+        out / "events.csv": csv_bytes(tables.events),
+        out / "mentions.csv": csv_bytes(tables.mentions),
+        out / "aggregates.csv": csv_bytes(tables.aggregates),
     }
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".events-"))
-    try:
-        staged = {}
-        for name, data in payloads.items():
-            target = out / name
-            if target.exists() and target.read_bytes() == data:
-                continue
-            path = staging / name
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            staged[name] = path
-        _replace_all(staged, out, staging)
-        return [out / name for name in staged]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _replace_all(staged: dict[str, Path], out: Path, staging: Path) -> None:
-    """Move the staged files into ``out``, restoring the old files if any move fails."""
-    backup = staging / "previous"
-    backup.mkdir()
-    done: list[str] = []
-    try:
-        for name, path in staged.items():
-            if (out / name).exists():
-                shutil.copy2(out / name, backup / name)
-            os.replace(path, out / name)
-            done.append(name)
-    except BaseException:
-        for name in done:
-            if (backup / name).exists():
-                os.replace(backup / name, out / name)
-            else:
-                (out / name).unlink(missing_ok=True)
-        raise
+    payloads.update({out / name: data for name, data in (extra or {}).items()})
+    return replace_files(payloads)

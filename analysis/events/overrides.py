@@ -28,18 +28,23 @@ import pandas as pd
 
 from analysis.errors import UsageError
 from analysis.events.reconcile import Cluster
-from analysis.schema import EVENT_COLUMNS, SIDE_PATTERN
+from analysis.schema import (
+    DATE_COLUMNS,
+    EARLIEST_DATE,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    MAX_COUNT,
+    SIDE_PATTERN,
+)
 
 COLUMNS = ("target_id", "field", "value", "reason")
 DROP, MERGE_INTO = "drop", "merge_into"
 #: Columns computed from the mentions that no override may set.
 DERIVED = ("event_id", "number_of_sources", "sources", "origin", "review_status")
 SETTABLE = tuple(c for c in EVENT_COLUMNS if c not in DERIVED)
-DATE_FIELDS = ("event_date", "date_start", "date_end")
-INT_FIELDS = tuple(c for c in EVENT_COLUMNS if c.startswith(("fatalities_", "injured_")))
-FLOAT_FIELDS = ("latitude", "longitude")
 #: review_status flag -> fields whose override settles it.
-_SETTLES = {"date_conflict": DATE_FIELDS, "weapon_conflict": ("weapon",)}
+_SETTLES = {"date_conflict": DATE_COLUMNS, "weapon_conflict": ("weapon",)}
 
 
 @dataclass(frozen=True)
@@ -72,17 +77,20 @@ def _parse(field: str, raw: str) -> object:
             raise ValueError("merge_into needs the id of the event to merge into")
         return raw
     if raw == "":
-        return None if field in INT_FIELDS + FLOAT_FIELDS + DATE_FIELDS else ""
-    if field in DATE_FIELDS:
+        return None if field in INT_COLUMNS + FLOAT_COLUMNS + DATE_COLUMNS else ""
+    if field in DATE_COLUMNS:
         try:
-            return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
+            day = dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
         except ValueError:
             _bad("an ISO date (YYYY-MM-DD)")
-    if field in INT_FIELDS:
-        if not raw.isdigit():
-            _bad("a whole number >= 0")
+        if not dt.date.fromisoformat(EARLIEST_DATE) <= day <= dt.date.today():
+            _bad(f"a date from {EARLIEST_DATE} to today")
+        return day
+    if field in INT_COLUMNS:
+        if not raw.isdigit() or int(raw) > MAX_COUNT:
+            _bad(f"a whole number from 0 to {MAX_COUNT}")
         return int(raw)
-    if field in FLOAT_FIELDS:
+    if field in FLOAT_COLUMNS:
         try:
             return float(raw)
         except ValueError:
@@ -107,7 +115,8 @@ def load_overrides(path: str | Path) -> Overrides:
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte-order mark is not part of the first column's name.
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{path}: overrides file not found; pass --no-overrides") from None
     except UnicodeDecodeError:
@@ -124,6 +133,12 @@ def load_overrides(path: str | Path) -> Overrides:
         where = f"{path} line {reader.line_num}"
         values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
         target, field = values["target_id"], values["field"]
+        if raw.get(None):
+            problems.append(
+                f"{where}: {len(raw[None])} field(s) more than the header; quote a reason "
+                "that holds commas"
+            )
+            continue
         if not target:
             problems.append(f"{where}: target_id is empty; give the event_id to correct")
             continue
@@ -208,11 +223,11 @@ def apply_structure(clusters: Sequence[Cluster], overrides: Overrides) -> list[C
 
 
 def _frame_value(field: str, value: object) -> object:
-    if field in DATE_FIELDS:
+    if field in DATE_COLUMNS:
         return pd.NaT if value is None else pd.Timestamp(value)
-    if field in INT_FIELDS:
+    if field in INT_COLUMNS:
         return pd.NA if value is None else value
-    if field in FLOAT_FIELDS:
+    if field in FLOAT_COLUMNS:
         return float("nan") if value is None else value
     return value
 

@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.reporting.render import lock_styles
+
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STYLESHEET = TEMPLATES / "escalation" / "static" / "report.css"
 #: At most this many headline numbers per report (the convention of analysis.present.results).
 MAX_HEADLINE = 4
-STATUSES = ("ok", "failed", "skipped-unchanged", "not-built")
+#: ``stale``: this build failed, the last good page and results are kept and shown.
+STATUSES = ("ok", "failed", "stale", "skipped-unchanged", "not-built")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def read_headline(results_path: str | Path) -> tuple[tuple[str, str], ...]:
 
 def render_index(sets: Sequence[IndexSet]) -> str:
     """The index page's HTML (autoescaped: titles and numbers cannot inject markup)."""
+    # jinja2 loads lazily: a build with nothing to render never needs it.
     import jinja2
 
     env = jinja2.Environment(
@@ -101,10 +105,12 @@ def render_index(sets: Sequence[IndexSet]) -> str:
     statuses = [row.status for s in sets for row in s.rows]
     counts = {
         "ok": statuses.count("ok"),
-        "failed": statuses.count("failed"),
+        # A stale report failed too: its page is the last good one.
+        "failed": statuses.count("failed") + statuses.count("stale"),
         "skipped": statuses.count("skipped-unchanged"),
         "not_built": statuses.count("not-built"),
     }
-    return env.get_template("index.html.j2").render(
+    page = env.get_template("index.html.j2").render(
         sets=sets, counts=counts, css=STYLESHEET.read_text(encoding="utf-8")
     )
+    return lock_styles(page)

@@ -15,10 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from analysis.errors import UsageError
+from analysis.extract.corpus import check_published, text_problem
 from analysis.records import Article
 
 #: Columns of a shard, in this order when written.
@@ -152,6 +155,7 @@ def write_shards(
             lines = (json.dumps(row, ensure_ascii=False, sort_keys=True) for row in chunk)
             path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         else:
+            # pyarrow loads lazily: JSON-lines shards never need it.
             import pyarrow as pa
             import pyarrow.parquet as pq
 
@@ -203,6 +207,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    # pyarrow loads lazily: JSON-lines shards never need it.
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -241,6 +246,12 @@ def _to_article(row: dict, where: str, file_ref: str) -> Article:
         raise UsageError(
             f"{where}: published {values['published']!r} is not an ISO date (YYYY-MM-DD)"
         ) from err
+    problem = check_published(published.isoformat())
+    if problem:
+        raise UsageError(f"{where}, field published: {problem}")
+    found = text_problem(values["text"])
+    if found:
+        raise UsageError(f"{where}, field text (line {found[0]} of the text): {found[1]}")
     return Article(
         article_id=values["article_id"],
         file=file_ref,
@@ -267,8 +278,6 @@ def recombined_corpus(
     to two years and, where a known place name occurs, another place. Used to test and
     time extraction at scale; the same arguments give the same articles.
     """
-    import random
-    import re
 
     rng = random.Random(seed)
     pattern = re.compile("|".join(re.escape(p) for p in places))
