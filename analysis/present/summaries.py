@@ -243,6 +243,8 @@ def permutation_markdown(permutation: Mapping) -> str:
             text += f"permutation p = {res['p_value']:.3f} ({res['n_perm']} shifts)"
         else:
             text += f"no p-value: {res['p_value_reason']}"
+        if res.get("warning"):
+            text += f". **Warning:** {res['warning']}"
         lines.append(text)
     return "\n".join(lines)
 
