@@ -411,3 +411,17 @@ def test_shipped_iraq_atlas_matches_a_recomputed_row(tmp_path):
         "INSURGENTS": side_row["n_a"],
         "US_COALITION": side_row["n_b"],
     }
+
+
+def test_atlas_q_values_are_benjamini_hochberg_across_dyads():
+    frame = atlas.empty_atlas().reindex(range(3))
+    frame["tft_p_ab"] = [0.01, 0.04, np.nan]
+    frame["tft_p_ba"] = [0.03, 0.5, 0.02]
+    frame["granger_p_ab"] = np.nan
+    frame["granger_p_ba"] = np.nan
+    out = atlas.add_atlas_q_values(frame)
+    # Family of 5 p-values: 0.01 0.02 0.03 0.04 0.5 -> q 0.05 0.05 0.05 0.05 0.5
+    assert out["tft_q_ab"].tolist()[:2] == pytest.approx([0.05, 0.05])
+    assert np.isnan(out["tft_q_ab"].iloc[2])
+    assert out["tft_q_ba"].tolist() == pytest.approx([0.05, 0.5, 0.05])
+    assert out["granger_q_ab"].isna().all()

@@ -119,3 +119,42 @@ def test_trend_not_fitted_on_small_samples():
     assert "not_fitted" in fit_trend(np.arange(20), allows_parametric=False)
     assert "not_fitted" in fit_trend(np.array([1, 2, 3]), allows_parametric=True)
     assert "not_fitted" in fit_trend(np.array([1.0, np.nan] * 6), allows_parametric=True)
+
+
+def _clustered_daily(seed: int, n_days: int = 490, step: float = 1.0) -> np.ndarray:
+    """Daily counts in bursts: a log-rate AR(1) with a 10-day memory, NB noise on top."""
+    rng = np.random.default_rng(seed)
+    rho = np.exp(-1 / 10)
+    z = np.zeros(n_days)
+    for t in range(1, n_days):
+        z[t] = rho * z[t - 1] + rng.normal(0, 0.5 * np.sqrt(1 - rho**2))
+    mu = 20.0 * np.exp(z)
+    mu[n_days // 2 :] *= step
+    return rng.negative_binomial(2, 2 / (2 + mu))
+
+
+def test_block_rate_test_holds_its_size_where_the_exact_test_does_not():
+    from analysis.models.casualties import block_rate_test
+
+    block, exact = [], []
+    for seed in range(150):
+        y = _clustered_daily(seed)
+        res = block_rate_test(y, 245)
+        block.append(res["p_value"] < 0.05)
+        exact.append(
+            rate_test(res["count_before"], 245.0, res["count_after"], 245.0)["p_value"] < 0.05
+        )
+    assert 0.0 <= np.mean(block) <= 0.1
+    assert np.mean(exact) > 0.5
+
+
+def test_block_rate_test_recovers_a_planted_ratio():
+    from analysis.models.casualties import block_rate_test
+
+    covered, rejected = [], []
+    for seed in range(60):
+        res = block_rate_test(_clustered_daily(seed, step=0.5), 245)
+        covered.append(res["ci_low"] < 0.5 < res["ci_high"])
+        rejected.append(res["p_value"] < 0.05)
+    assert np.mean(covered) >= 0.85
+    assert np.mean(rejected) >= 0.8

@@ -62,3 +62,51 @@ def test_change_points_of_a_dyad_and_tiny_inputs():
         ]
         == []
     )
+
+
+def _ar_counts(seed: int, n: int, rho: float, step: float = 1.0) -> np.ndarray:
+    """Weekly counts whose log-rate is a stationary AR(1) (sd 0.3), times ``step`` from
+    the middle on."""
+    rng = np.random.default_rng(seed)
+    z = np.zeros(n)
+    z[0] = rng.normal(0, 0.3)
+    for t in range(1, n):
+        z[t] = rho * z[t - 1] + rng.normal(0, 0.3 * np.sqrt(1 - rho**2))
+    lam = 50.0 * np.exp(z)
+    lam[n // 2 :] *= step
+    return rng.poisson(lam)
+
+
+def test_calibrated_scan_keeps_its_size_on_autocorrelated_stationary_counts():
+    # The older BIC rule finds a change in most of these series (checked alongside).
+    found, bic = [], []
+    for seed in range(60):
+        y = _ar_counts(seed, 70, rho=0.6)
+        found.append(len(changepoints.calibrated_segmentation(y, reps=49, seed=seed)) > 0)
+        bic.append(len(changepoints.segment_counts(y)[0]) > 0)
+    assert np.mean(found) <= 0.1
+    assert np.mean(bic) >= 0.5
+
+
+def test_calibrated_scan_finds_a_clear_change_and_its_interval_covers_it():
+    hits, covered = [], []
+    for seed in range(20):
+        y = _ar_counts(100 + seed, 70, rho=0.0, step=3.0)
+        res = changepoints.calibrated_segmentation(y, reps=49, seed=seed)
+        hits.append(len(res) > 0)
+        if res:
+            c = min(res, key=lambda c: abs(c["tau"] - 35))
+            covered.append(c["tau_low"] <= 35 <= c["tau_high"])
+    assert np.mean(hits) >= 0.8
+    assert np.mean(covered) >= 0.8
+
+
+def test_sieve_series_reproduce_the_autocorrelation():
+    y = _ar_counts(7, 400, rho=0.8).astype(float)
+    sims = changepoints.sieve_series(y - y.mean(), 50, np.random.default_rng(0))
+
+    def acf1(x):
+        x = x - x.mean()
+        return float(x[1:] @ x[:-1] / (x @ x))
+
+    assert abs(np.mean([acf1(s) for s in sims]) - acf1(y)) < 0.1

@@ -48,3 +48,12 @@ def test_dyad_episodes_names_sides_and_summary_counts():
     assert summary["ended_by"] == {"X": 1, "Y": 1}
     assert summary["one_sided"]["share"] == 0.5 and summary["one_sided"]["n"] == 2
     assert summary["median_length_days"] == 2.5
+
+
+def test_same_day_start_is_reported_as_both_and_default_gap_is_two_days():
+    times = np.array([0.0, 0.0, 1.0, 10.0, 11.0])
+    sides = np.array(["B", "A", "B", "A", "B"])
+    eps = split_episodes(times, sides)
+    assert len(eps) == 2  # the 9-day gap splits; the 1-day gaps do not
+    assert eps["starter"].tolist() == ["both", "A"]
+    assert eps["ender"].tolist() == ["B", "B"]

@@ -111,3 +111,46 @@ def test_notebook_on_seed_event_table(tmp_path):
     # The seed table's smaller side has fewer than 10 events: descriptive only, no model.
     assert res["route"]["name"] == "descriptive"
     assert res["hawkes"] is None and "not fitted" in res["reasons"]["hawkes"]
+
+
+def _no_deaths(n_days: float, seed: int, column: bool) -> pd.DataFrame:
+    frame = _events(n_days, seed=seed)
+    if column:
+        frame["fatalities_best"] = 0.0
+    else:
+        frame = frame.drop(columns=["fatalities_best"])
+    return frame
+
+
+@pytest.mark.parametrize("column", [True, False])
+def test_models_run_on_a_table_without_deaths(column):
+    frame = _no_deaths(300.0, seed=3, column=column)
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    dyad = select_dyad(frame, "IRAN_ALIGNED", "US_COALITION")
+    route = choose_route(len(dyad.a), len(dyad.b))
+    models = model_summaries.start_models(dyad, route)
+    models["reaction"] = model_summaries.reaction_section(dyad, shift_reps=9)
+    assert models["reaction"]["fatalities"] is None
+    assert models["reaction"]["fatalities_reason"]
+    assert models["reaction"]["events"]["A->B"]["wald_other"]["p_value"] > 0
+    models["tests"] = model_summaries.add_q_values(models)
+    assert all(t["q_value"] >= t["p_value"] for t in models["tests"])
+    assert "reaction function" in model_summaries.summary_markdown(models, "X", "Y")
+
+
+@pytest.mark.slow
+def test_notebook_on_a_table_without_a_fatality_column(tmp_path):
+    path = tmp_path / "events.csv"
+    _no_deaths(500.0, seed=4, column=False).to_csv(path, index=False)
+    res = _run(tmp_path, path, hawkes_reps=9)
+    assert res["reaction"]["fatalities"] is None
+    assert res["tests"] and all(t["q_value"] is not None for t in res["tests"])
+
+
+@pytest.mark.slow
+def test_notebook_on_a_table_with_no_deaths(tmp_path):
+    path = tmp_path / "events.csv"
+    _no_deaths(500.0, seed=5, column=True).to_csv(path, index=False)
+    res = _run(tmp_path, path, hawkes_reps=9)
+    assert res["reaction"]["fatalities"] is None
+    assert "deaths" in res["reaction"]["fatalities_reason"]

@@ -154,3 +154,31 @@ def test_proportionality_uses_known_pairs_only():
     assert res["ci_low"] <= res["ratio"] <= res["ci_high"]
     zero = proportionality(pairs.iloc[:1], events.assign(fatalities_best=[0, 1, 0, 0, 0, 0]))
     assert zero["ratio"] is None and "undefined" in zero["reason"]
+
+
+def test_dense_pairing_is_flagged_as_saturated_and_sparse_is_not():
+    from analysis.models.pairing import permutation_null
+
+    rng = np.random.default_rng(0)
+    x = np.sort(rng.uniform(0, 500, 5000))  # ten a day
+    y = np.sort(rng.uniform(0, 500, 300))
+    dense = permutation_null(x, y, 3.0, 0.0, 500.0, n_perm=19)
+    assert dense["saturation"] >= 0.9 and "no power" in dense["warning"]
+    sparse = permutation_null(y[:50], y[50:100] + 0.5, 1.0, 0.0, 500.0, n_perm=19)
+    assert sparse["warning"] is None
+
+
+def test_same_day_counts_against_independence():
+    from analysis.models.dyad import select_dyad
+    from analysis.models.pairing import same_day
+
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a1", "a2", "b1", "b2"],
+            "event_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-02", "2024-01-04"]),
+            "actor1_side": ["X", "X", "Y", "Y"],
+            "actor2_side": ["Y", "Y", "X", "X"],
+        }
+    )
+    out = same_day(select_dyad(frame, "X", "Y"))
+    assert out == {"days": 4, "days_a": 2, "days_b": 2, "days_both": 1, "expected_both": 1.0}

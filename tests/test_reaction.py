@@ -71,7 +71,7 @@ def _planted(seed: int, n_days: int = 730, effect: float = 0.05):
 
 def test_reaction_function_finds_planted_effect_in_one_direction_only():
     dyad = _dyad_from_counts(*_planted(seed=0))
-    fits = reaction.reaction_functions(dyad)
+    fits = reaction.reaction_functions(dyad, shift_reps=19)
     b_on_a = fits["A->B"]["table"].set_index("term")
     hit = b_on_a.loc["A lag 2-7 days"]
     assert hit["ci_low"] < np.exp(0.05) < hit["ci_high"]
@@ -81,7 +81,8 @@ def test_reaction_function_finds_planted_effect_in_one_direction_only():
     a_on_b = fits["B->A"]["table"]
     reverse = a_on_b[a_on_b["source"] == "B"]
     assert ((reverse["ci_low"] < 1.0) & (reverse["ci_high"] > 1.0)).all()
-    assert fits["A->B"]["wald_other"]["p_value"] < 1e-4
+    assert fits["A->B"]["wald_other"]["p_value"] == pytest.approx(1 / 20)  # beats every shift
+    assert fits["A->B"]["wald_other"]["p_value_asymptotic"] < 1e-4
     assert fits["B->A"]["wald_other"]["p_value"] > 0.05
 
 
@@ -89,7 +90,7 @@ def test_reaction_function_estimates_overdispersion():
     rng = np.random.default_rng(3)
     a = rng.negative_binomial(2, 0.5, 500)  # mean 2, alpha = 1/2
     b = rng.negative_binomial(2, 0.5, 500)
-    fits = reaction.reaction_functions(_dyad_from_counts(a, b))
+    fits = reaction.reaction_functions(_dyad_from_counts(a, b), shift_reps=0)
     assert fits["A->B"]["family"] == "negbin"
     assert fits["A->B"]["alpha"] == pytest.approx(0.5, abs=0.15)
 
@@ -128,3 +129,68 @@ def test_summary_never_calls_an_effect_clear_when_its_interval_reaches_zero():
     assert _excitation_verdict(0.02, 0.0003).startswith("a clear but very small")
     assert "0.0003" in _excitation_verdict(0.02, 0.0003)
     assert _excitation_verdict(0.02, 0.0).startswith("a weak")
+
+
+def test_model_route_needs_days_and_events():
+    from analysis.models.routing import model_route
+
+    assert model_route("var", 68573, 3938, 499)[0]
+    assert model_route("reaction", 68573, 3938, 499)[0]
+    assert model_route("changepoints", 68573, 3938, 499)[0]
+    runs, why = model_route("var", 150, 150, 499)
+    assert not runs and "150 events" in why
+    runs, why = model_route("reaction", 500, 500, 60)
+    assert not runs and "60 days" in why
+
+
+def _shared_trend_counts(seed: int, n: int = 360) -> pd.DataFrame:
+    """Two independent NB(alpha 0.5) daily series sharing a trend from 1.6x to 0.4x."""
+    rng = np.random.default_rng(seed)
+    level = 1.6 - 1.2 * np.arange(n) / (n - 1)
+    a = rng.negative_binomial(2, 2 / (2 + 5 * level))
+    b = rng.negative_binomial(2, 2 / (2 + 1 * level))
+    periods = pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(n), unit="D")
+    return pd.DataFrame({"period": periods, "A": a, "B": b})
+
+
+@pytest.mark.slow
+def test_joint_test_holds_its_size_under_a_shared_trend_and_fixed_effects_matter():
+    shifted, no_fe = [], []
+    for seed in range(30):
+        counts = _shared_trend_counts(seed)
+        fit = reaction.fit_reaction(counts, "B", shift_reps=19, seed=seed)
+        shifted.append(fit["wald_other"]["p_value"] <= 0.05)
+        old = reaction.fit_reaction(counts, "B", fixed_effects=False, shift_reps=0)
+        no_fe.append(old["wald_other"]["p_value"] < 0.05)
+    assert np.mean(shifted) <= 0.15
+    assert np.mean(no_fe) >= 0.5
+
+
+def test_incidence_outcome_and_failures_are_reported_not_printed():
+    rng = np.random.default_rng(8)
+    a = rng.poisson(0.5, 400)
+    b = rng.binomial(1, 0.2 + 0.5 * (np.concatenate([[0], a[:-1]]) > 0))
+    fits = reaction.reaction_functions(_dyad_from_counts(a, b), value="incidence", shift_reps=19)
+    ab = fits["A->B"]
+    assert ab["scale"] == "probability"
+    row = ab["table"].set_index("term").loc["A lag 1 day"]
+    # One more A event the day before raises B's chance of acting by about 0.5 * P(a > 0
+    # | a >= 1) ~ 0.3-0.5 per event on the linear scale; the interval must exclude 0.
+    assert row["ci_low"] > 0.1
+    none = reaction.reaction_functions(
+        _dyad_from_counts(a, np.zeros(400, int)), value="events", shift_reps=0
+    )
+    assert "failed" in none["A->B"] and "periods with events" in none["A->B"]["failed"]
+
+
+def test_negative_binomial_fit_never_reports_the_start_value():
+    from analysis.models.fitting import FitFailed, negbin_alpha
+
+    rng = np.random.default_rng(4)
+    y = rng.negative_binomial(1, 1 / (1 + 150.0), 400).astype(float)  # mean 150, alpha 1
+    x = np.column_stack([np.ones(400), rng.normal(size=400)])
+    alpha, how = negbin_alpha(y, x)
+    assert alpha == pytest.approx(1.0, rel=0.25)
+    assert alpha != pytest.approx(np.exp(0.05))
+    with pytest.raises(FitFailed):
+        negbin_alpha(np.zeros(50), np.ones((50, 1)))

@@ -24,6 +24,8 @@ from analysis.schema import split_list
 #: Windows (days) of the sensitivity table.
 WINDOWS = (1, 3, 7, 14, 30)
 DIRECTIONS = (("A", "B"), ("B", "A"))
+#: Share of the possible pairs that chance alone fills from which pairing is saturated.
+SATURATION = 0.9
 
 
 def window_pairs(x: np.ndarray, y: np.ndarray, window_days: float) -> tuple[np.ndarray, np.ndarray]:
@@ -228,8 +230,12 @@ def permutation_null(
 
     Returns
     -------
-    ``{observed, null_mean, null_ci: [2.5%, 97.5%], p_value, n_perm}``. ``p_value`` is the
-    one-sided permutation p-value ``(1 + #(null >= observed)) / (1 + n_perm)``.
+    ``{observed, null_mean, null_ci: [2.5%, 97.5%], p_value, n_perm, saturation,
+    warning}``. ``p_value`` is the one-sided permutation p-value
+    ``(1 + #(null >= observed)) / (1 + n_perm)``. ``saturation`` is the chance pair count
+    over the most pairs possible (the smaller side's events); from
+    :data:`SATURATION` on, ``warning`` says that chance alone pairs nearly every event,
+    so the test has no power.
     """
     x = np.sort(np.asarray(x, dtype=float))
     y = np.asarray(y, dtype=float)
@@ -242,6 +248,8 @@ def permutation_null(
             "null_ci": [None, None],
             "p_value": None,
             "n_perm": 0,
+            "saturation": None,
+            "warning": None,
         }
     rng = np.random.default_rng(seed)
     # Shifts within one window of zero (either way round) would nearly reproduce the
@@ -253,12 +261,22 @@ def permutation_null(
         shifted = start + np.mod(y - start + shift, period)
         null[k] = count_window_pairs(x, np.sort(shifted), window_days)
     lo, hi = np.percentile(null, [2.5, 97.5])
+    saturation = float(null.mean()) / min(x.size, y.size)
+    warning = None
+    if saturation >= SATURATION:
+        warning = (
+            f"chance timing alone pairs {saturation:.0%} of the events that could be paired: "
+            f"the window of {window_days:g} days is too long for this density and the test "
+            "has no power; use a shorter window"
+        )
     return {
         "observed": observed,
         "null_mean": float(null.mean()),
         "null_ci": [float(lo), float(hi)],
         "p_value": float((1 + np.sum(null >= observed)) / (1 + n_perm)),
         "n_perm": int(n_perm),
+        "saturation": saturation,
+        "warning": warning,
     }
 
 
@@ -339,3 +357,32 @@ def proportionality(
         if boot.size:
             out["ci_low"], out["ci_high"] = (float(v) for v in np.percentile(boot, [2.5, 97.5]))
     return out
+
+
+def same_day(dyad: Dyad) -> dict:
+    """Same-day co-occurrence, descriptive only.
+
+    At day precision an answer on the same day cannot be told from a shared shock, so no
+    test counts same-day answers; this reports how often both sides act on the same day
+    against what two independent sides with the same daily activity would give.
+
+    Returns
+    -------
+    ``{days, days_a, days_b, days_both, expected_both}``; ``expected_both`` is
+    ``days_a * days_b / days``.
+    """
+    if dyad.events.empty or pd.isna(dyad.start):
+        return {"days": 0, "days_a": 0, "days_b": 0, "days_both": 0, "expected_both": None}
+    days = int((dyad.end.normalize() - dyad.start.normalize()).days) + 1
+    active = {
+        s: set(dyad.events.loc[dyad.events["side"] == s, "event_date"].dt.normalize())
+        for s in ("A", "B")
+    }
+    n_a, n_b = len(active["A"]), len(active["B"])
+    return {
+        "days": days,
+        "days_a": n_a,
+        "days_b": n_b,
+        "days_both": len(active["A"] & active["B"]),
+        "expected_both": n_a * n_b / days if days else None,
+    }

@@ -51,3 +51,35 @@ def choose_route(n_a: int, n_b: int) -> Route:
         f"the smaller side has {n} events (>= {EXACT_BELOW}): parametric models are fitted "
         "alongside exact and resampling methods.",
     )
+
+
+#: Fewest periods and events per side each model needs to hold its size (from the
+#: simulations in the tests: reaction functions and VAR on daily counts, change points on
+#: weekly counts). Below these the model is not run and the page says why.
+MODEL_NEEDS = {
+    "reaction": {"days": 120, "events": EXACT_BELOW},
+    "granger": {"days": 70, "events": EXACT_BELOW},
+    "var": {"days": 200, "events": 200},
+    "changepoints": {"days": 12 * 7, "events": 20},
+}
+
+
+def model_route(model: str, n_a: int, n_b: int, n_days: int) -> tuple[bool, str]:
+    """Whether ``model`` runs on a dyad with ``n_a``/``n_b`` events over ``n_days`` days.
+
+    Returns ``(runs, reason)``; the reason says what the sample has against what the model
+    needs, in plain words.
+    """
+    need = MODEL_NEEDS[model]
+    n = min(n_a, n_b)
+    if n_days < need["days"]:
+        return False, (
+            f"the period covers {n_days} days (< {need['days']}): too short for the {model} "
+            "model to hold its error rate"
+        )
+    if n < need["events"]:
+        return False, (
+            f"the smaller side has {n} events (< {need['events']}): too few for the {model} "
+            "model to hold its error rate"
+        )
+    return True, f"{n} events on the smaller side over {n_days} days: enough for the {model} model"

@@ -45,6 +45,8 @@ def plot_counts_changepoints(dyad: Dyad, models: dict) -> plt.Figure:
                 ax.hlines(seg["rate"], seg["start"], seg["end"], color=colour, lw=2.5)
             for p in cp[side]["changepoints"]:
                 ax.axvline(p["date"], color=colour, ls="--", lw=1)
+                # Shade the bootstrap interval of the date.
+                ax.axvspan(p["date_low"], p["date_high"], color=colour, alpha=0.1)
     if len(counts):
         n_cp = sum(len(cp[s]["changepoints"]) for s in ("A", "B")) if cp else None
         if n_cp is None:
@@ -71,15 +73,17 @@ def plot_irr(models: dict, dyad: Dyad, value: str = "events") -> plt.Figure:
         ax.set_title("Reaction functions not fitted (sample too small)")
         ax.set_axis_off()
         return fig
-    any_clear = False
+    joint = []
     for k, label in enumerate(("A->B", "B->A")):
         src, dst = label[0], label[-1]
+        if "failed" in section[label]:
+            continue
+        joint.append(section[label]["wald_other"]["p_value"])
         rows = [r for r in section[label]["table"] if r["source"] == src]
         x = np.arange(len(rows)) + (k - 0.5) * 0.25
         irr = np.array([r["irr"] for r in rows])
         lo = np.array([r["ci_low"] for r in rows])
         hi = np.array([r["ci_high"] for r in rows])
-        any_clear |= bool(np.any((lo > 1) | (hi < 1)))
         ax.errorbar(
             x,
             irr,
@@ -91,15 +95,56 @@ def plot_irr(models: dict, dyad: Dyad, value: str = "events") -> plt.Figure:
         )
         ax.set_xticks(np.arange(len(rows)), [r["term"][2:] for r in rows])
     ax.axhline(1.0, color="#555555", lw=1)
+    # The title follows the joint test of all the other side's lags, never one bucket.
     ax.set_title(
-        "At least one side reacts to the other's recent events"
-        if any_clear
+        "At least one side reacts to the other's recent events (joint test)"
+        if any(p < 0.05 for p in joint)
         else "Neither side's activity moves clearly with the other's recent events"
     )
     ax.set_xlabel("Lag bucket of the other side's events")
     ax.set_ylabel("Rate ratio per extra event (95% CI)")
     ax.legend(loc="best")
-    source_line(fig, SOURCE + "; negative binomial GLM, Newey-West standard errors")
+    source_line(
+        fig,
+        SOURCE + "; negative binomial GLM, month and weekday fixed effects, Newey-West errors",
+    )
+    return fig
+
+
+def plot_irf(models: dict, dyad: Dyad) -> plt.Figure:
+    """VAR impulse responses across the sides: one extra event by one side and the other
+    side's expected extra events on each following day, with 95% bands."""
+    names = _names(dyad)
+    v = models.get("var")
+    fig, ax = plt.subplots()
+    if not v:
+        ax.set_title("VAR not fitted (see the reasons below)")
+        ax.set_axis_off()
+        return fig
+    clear = False
+    for label in ("A->B", "B->A"):
+        src, dst = label[0], label[-1]
+        irf = v["irf"][label]
+        h = np.arange(len(irf["response"]))
+        lo, hi = np.array(irf["ci_low"]), np.array(irf["ci_high"])
+        clear |= bool(np.any((lo[1:] > 0) | (hi[1:] < 0)))
+        ax.plot(
+            h,
+            irf["response"],
+            color=SIDE_COLOURS[dst],
+            label=f"{names[dst]} after one {names[src]} event",
+        )
+        ax.fill_between(h, lo, hi, color=SIDE_COLOURS[dst], alpha=0.2)
+    ax.axhline(0.0, color="#555555", lw=1)
+    ax.set_title(
+        "One side's events move the other's on some later day"
+        if clear
+        else "Neither side's events move the other's clearly"
+    )
+    ax.set_xlabel("Days after the event")
+    ax.set_ylabel("Extra events of the other side (95% band)")
+    ax.legend(loc="best")
+    source_line(fig, SOURCE + f"; VAR({v['order']}) of daily counts, calendar fixed effects")
     return fig
 
 

@@ -15,11 +15,12 @@ import math
 import numpy as np
 import pandas as pd
 
-from analysis.models import changepoints, granger, hawkes, hawkes_daily, reaction
+from analysis.models import changepoints, granger, hawkes, hawkes_daily, reaction, var
 from analysis.models.dyad import Dyad
-from analysis.models.routing import Route
+from analysis.models.multiple import bh_qvalues
+from analysis.models.routing import Route, model_route
 
-MODELS = ("reaction", "granger", "hawkes", "changepoints")
+MODELS = ("reaction", "granger", "hawkes", "changepoints", "var")
 #: Quantiles kept for the goodness-of-fit QQ plot (the JSON stays small on large tables).
 QQ_POINTS = 200
 
@@ -79,15 +80,21 @@ def reaction_section(
     freq: str = "D",
     buckets: tuple[tuple[int, int], ...] | None = None,
     maxlags: int | None = None,
+    shift_reps: int = 99,
+    seed: int = 0,
 ) -> dict:
-    """Reaction functions on event counts, and on fatalities when they are mostly known.
+    """Reaction functions (Jaeger & Paserman 2008) on events, incidence and, when deaths
+    are mostly known and some occur, fatalities.
 
     ``buckets`` are the lag windows ``(first, last)`` in periods (default
     :data:`analysis.models.reaction.DEFAULT_BUCKETS` of ``freq``) and ``maxlags`` the HAC
-    truncation lag (default: the Newey-West rule of thumb)."""
+    truncation lag (default: the Newey-West rule of thumb). Each outcome is
+    ``{"A->B": fit, "B->A": fit}`` or ``None`` with ``"<outcome>_reason"``; a direction
+    whose fit failed is ``{"failed": reason}`` and is never shown as numbers.
+    """
     buckets = tuple(tuple(b) for b in buckets) if buckets else reaction.DEFAULT_BUCKETS[freq]
-    out = {}
-    for value in ("events", "fatalities"):
+    out: dict = {}
+    for value in reaction.OUTCOMES:
         if value == "fatalities":
             coverage = reaction.fatality_coverage(dyad)
             if coverage < reaction.FATALITY_COVERAGE:
@@ -98,21 +105,113 @@ def reaction_section(
                 )
                 continue
         fits = reaction.reaction_functions(
-            dyad, freq=freq, value=value, buckets=buckets, maxlags=maxlags
+            dyad,
+            freq=freq,
+            value=value,
+            buckets=buckets,
+            maxlags=maxlags,
+            shift_reps=shift_reps,
+            seed=seed,
         )
-        out[value] = {
-            label: {
-                "table": _records(fits[label]["table"]),
-                "family": fits[label]["family"],
-                "alpha": fits[label]["alpha"],
-                "n_periods": fits[label]["n_periods"],
-                "hac_maxlags": fits[label]["maxlags"],
-                "wald_other": fits[label]["wald_other"],
+        section = {}
+        for label in ("A->B", "B->A"):
+            fit = fits[label]
+            if "failed" in fit:
+                section[label] = {"failed": fit["failed"]}
+                continue
+            section[label] = {
+                "table": _records(fit["table"]),
+                "family": fit["family"],
+                "alpha": fit["alpha"],
+                "alpha_method": fit["alpha_method"],
+                "scale": fit["scale"],
+                "n_periods": fit["n_periods"],
+                "hac_maxlags": fit["maxlags"],
+                "fixed_effects": fit["fixed_effects"],
+                "wald_other": fit["wald_other"],
             }
-            for label in ("A->B", "B->A")
-        }
+        if all("failed" in section[k] for k in ("A->B", "B->A")):
+            out[value] = None
+            out[f"{value}_reason"] = "; ".join(
+                f"{k}: {section[k]['failed']}" for k in ("A->B", "B->A")
+            )
+        else:
+            out[value] = section
     out["freq"] = freq
     out["buckets"] = [list(b) for b in buckets]
+    return out
+
+
+def var_section(dyad: Dyad, *, criterion: str = "bic") -> dict:
+    """VAR of both sides' daily counts (see :mod:`analysis.models.var`)."""
+    return var.dyad_var(dyad, criterion=criterion)
+
+
+def add_q_values(models: dict) -> list[dict]:
+    """Benjamini-Hochberg q-values across every test of the report, written next to each
+    ``p_value`` (in place). Returns the list of tests in the family, each
+    ``{"test": name, "p_value", "q_value"}``."""
+    entries: list[tuple[str, dict, str]] = []
+    r = models.get("reaction") or {}
+    for value in reaction.OUTCOMES:
+        for label in ("A->B", "B->A"):
+            fit = (r.get(value) or {}).get(label) or {}
+            if "wald_other" in fit:
+                entries.append((f"reaction {value} {label}", fit["wald_other"], "p_value"))
+    for label in ("A->B", "B->A"):
+        g = (models.get("granger") or {}).get(label)
+        if g:
+            entries.append((f"Granger {label}", g, "p_value"))
+        v = ((models.get("var") or {}).get("granger") or {}).get(label)
+        if v:
+            entries.append((f"VAR Granger {label}", v, "p_value"))
+        c = ((models.get("hawkes") or {}).get("cross_tests") or {}).get(label)
+        if c and "p_value" in c:
+            entries.append((f"Hawkes cross-excitation {label}", c, "p_value"))
+    cp = models.get("changepoints") or {}
+    for side in ("A", "B"):
+        for k, point in enumerate((cp.get(side) or {}).get("changepoints", [])):
+            if point.get("p_value") is not None:
+                entries.append((f"change point {side} {k + 1}", point, "p_value"))
+    qs = bh_qvalues([e[1].get(key) for e in entries for key in [e[2]]])
+    family = []
+    for (name, entry, key), q in zip(entries, qs, strict=True):
+        entry["q_value"] = q
+        family.append({"test": name, "p_value": entry.get(key), "q_value": q})
+    return family
+
+
+def drop_failed(models: dict, model: str) -> None:
+    """Replace a fit that did not converge by ``None`` and its reason (in place): a failed
+    fit is reported as failed, never printed."""
+    fit = models.get(model)
+    if fit is not None and not fit.get("converged", True):
+        models["reasons"][model] = fit.get("reason", f"the {model} fit failed")
+        models[model] = None
+
+
+def start_models(dyad: Dyad, route: Route) -> dict:
+    """The results dict before any model is fitted: every model ``None``, ``runs[model]``
+    says whether the sample allows it and ``reasons[model]`` why not.
+
+    A notebook fills in one model per section (``if models["runs"]["var"]: ...``) and
+    finishes with :func:`add_q_values`.
+    """
+    out: dict = {m: None for m in MODELS}
+    out["runs"], out["reasons"], out["tests"] = {}, {}, []
+    if not route.allows_parametric:
+        for model in MODELS:
+            out["runs"][model] = False
+            out["reasons"][model] = f"not fitted: {route.reason}"
+        return out
+    n_a, n_b = len(dyad.a), len(dyad.b)
+    n_days = int((dyad.end.normalize() - dyad.start.normalize()).days) + 1
+    out["runs"]["hawkes"] = True
+    for model in ("reaction", "granger", "var", "changepoints"):
+        ok, why = model_route(model, n_a, n_b, n_days)
+        out["runs"][model] = ok
+        if not ok:
+            out["reasons"][model] = f"not fitted: {why}"
     return out
 
 
@@ -128,6 +227,9 @@ def escalation_models(
     hawkes_reps: int = 49,
     changepoint_penalty: float = 2.0,
     seed: int = 0,
+    var_criterion: str = "bic",
+    reaction_shift_reps: int = 99,
+    changepoint_reps: int = 199,
 ) -> dict:
     """Fit every model the route allows.
 
@@ -136,8 +238,9 @@ def escalation_models(
     dyad
         The dyad.
     route
-        From :func:`analysis.models.routing.choose_route`; the models are parametric, so they run
-        on the ``"parametric"`` route only.
+        From :func:`analysis.models.routing.choose_route`; the models are parametric, so
+        they run on the ``"parametric"`` route only, and each also needs the days and
+        events of :func:`analysis.models.routing.model_route`.
     reaction_freq, granger_freq
         ``"D"`` or ``"W"`` for the reaction functions and the Granger tests.
     reaction_lags
@@ -151,37 +254,55 @@ def escalation_models(
     hawkes_reps
         Bootstrap replications of the Hawkes likelihood-ratio test.
     changepoint_penalty
-        Multiplier of ``log(n)`` in the change-point penalty.
+        Penalty of the older change-point rule (kept for comparison; not used by the
+        calibrated scan).
     seed
-        Seed of the within-day jitter, the optimiser starts and the bootstrap.
+        Seed of the within-day jitter, the optimiser starts, the shifts and bootstraps.
+    var_criterion
+        ``"aic"`` or ``"bic"``: the criterion choosing the VAR lag order.
+    reaction_shift_reps
+        Time shifts calibrating the joint reaction-function test.
+    changepoint_reps
+        Bootstrap replicates of each change-point scan.
 
     Returns
     -------
-    ``{"reaction", "granger", "hawkes", "changepoints", "reasons"}``.
+    ``{"reaction", "granger", "hawkes", "changepoints", "var", "runs", "reasons",
+    "tests"}``;
+    ``tests`` lists every p-value of the report with its Benjamini-Hochberg q-value.
     """
-    out: dict = {"reasons": {}}
+    out = start_models(dyad, route)
+    runs = {m: (out["runs"][m], "") for m in MODELS}
     if not route.allows_parametric:
-        reason = f"not fitted: {route.reason}"
-        for model in MODELS:
-            out[model] = None
-            out["reasons"][model] = reason
         return out
-    out["reaction"] = reaction_section(
-        dyad, freq=reaction_freq, buckets=reaction_lags or None, maxlags=hac_lags
-    )
-    g = granger.granger_tests(dyad, freq=granger_freq, lags=granger_lags)
-    if any(math.isnan(g[k]["stat"]) for k in ("A->B", "B->A")):
-        out["granger"] = None
-        out["reasons"]["granger"] = (
-            f"too few {granger_freq} periods or no variation in the counts for {granger_lags} lags"
+    if runs["reaction"][0]:
+        out["reaction"] = reaction_section(
+            dyad,
+            freq=reaction_freq,
+            buckets=reaction_lags or None,
+            maxlags=hac_lags,
+            shift_reps=reaction_shift_reps,
+            seed=seed,
         )
-    else:
-        out["granger"] = g
-    out["hawkes"] = hawkes_section(dyad, reps=hawkes_reps, seed=seed)
-    if not out["hawkes"].get("converged", False):
-        out["reasons"]["hawkes"] = out["hawkes"].get("reason", "the Hawkes fit failed")
-        out["hawkes"] = None
-    out["changepoints"] = changepoints.change_points(dyad, penalty=changepoint_penalty)
+    if runs["granger"][0]:
+        g = granger.granger_tests(dyad, freq=granger_freq, lags=granger_lags)
+        if any(math.isnan(g[k]["stat"]) for k in ("A->B", "B->A")):
+            out["reasons"]["granger"] = (
+                f"too few {granger_freq} periods or no variation in the counts for "
+                f"{granger_lags} lags"
+            )
+        else:
+            out["granger"] = g
+    if runs["var"][0]:
+        out["var"] = var_section(dyad, criterion=var_criterion)
+    if runs["hawkes"][0]:
+        out["hawkes"] = hawkes_section(dyad, reps=hawkes_reps, seed=seed)
+        drop_failed(out, "hawkes")
+    if runs["changepoints"][0]:
+        out["changepoints"] = changepoints.change_points(
+            dyad, penalty=changepoint_penalty, reps=changepoint_reps, seed=seed
+        )
+    out["tests"] = add_q_values(out)
     return out
 
 
@@ -196,6 +317,8 @@ def irr_table(models: dict, value: str = "events") -> pd.DataFrame:
     rows = []
     for label in ("A->B", "B->A"):
         source = label[0]
+        if "failed" in section[label]:
+            continue
         for row in section[label]["table"]:
             if row["source"] != source:
                 continue
@@ -209,6 +332,105 @@ def irr_table(models: dict, value: str = "events") -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def reaction_tests_frame(models: dict) -> pd.DataFrame:
+    """The joint test of the other side's lags, per outcome and direction: the headline
+    of the reaction functions (single lag buckets are described, not tested one by one)."""
+    r = models.get("reaction")
+    cols = ["outcome", "direction", "F", "p_value", "q_value", "note"]
+    if not r:
+        why = models.get("reasons", {}).get("reaction", "not fitted")
+        return pd.DataFrame({"Reaction functions": [why]})
+    rows = []
+    for value in reaction.OUTCOMES:
+        section = r.get(value)
+        if section is None:
+            rows.append(
+                {
+                    "outcome": value,
+                    "direction": "",
+                    "F": None,
+                    "p_value": None,
+                    "q_value": None,
+                    "note": r.get(f"{value}_reason", "not fitted"),
+                }
+            )
+            continue
+        for label in ("A->B", "B->A"):
+            fit = section[label]
+            if "failed" in fit:
+                rows.append(
+                    {
+                        "outcome": value,
+                        "direction": label,
+                        "F": None,
+                        "p_value": None,
+                        "q_value": None,
+                        "note": f"fit failed: {fit['failed']}",
+                    }
+                )
+                continue
+            w = fit["wald_other"]
+            rows.append(
+                {
+                    "outcome": value,
+                    "direction": label,
+                    "F": w["stat"],
+                    "p_value": w["p_value"],
+                    "q_value": w.get("q_value"),
+                    "note": f"{fit['family']}; fixed effects: {fit['fixed_effects']}; "
+                    f"{w.get('shift_reps', 0)} shifts",
+                }
+            )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def var_frame(models: dict) -> pd.DataFrame:
+    """VAR summary: lag orders by AIC and BIC, stability, Granger tests, ADF tests."""
+    v = models.get("var")
+    if not v:
+        why = models.get("reasons", {}).get("var", "not fitted")
+        return pd.DataFrame({"VAR": [why]})
+    rows = []
+    for label in ("A->B", "B->A"):
+        g = v["granger"][label]
+        rows.append(
+            {
+                "item": f"Granger {label} (from the VAR)",
+                "statistic": g["stat"],
+                "p_value": g["p_value"],
+                "q_value": g.get("q_value"),
+                "note": f"lag order {v['order']} by {v['criterion'].upper()} "
+                f"(AIC {v['orders']['aic']}, BIC {v['orders']['bic']})",
+            }
+        )
+    for side in ("A", "B"):
+        a = v["adf"][side]
+        rows.append(
+            {
+                "item": f"ADF unit-root test, side {side}",
+                "statistic": a["stat"],
+                "p_value": a["p_value"],
+                "q_value": None,
+                "note": "looks stationary" if a["stationary"] else "a unit root is not rejected",
+            }
+        )
+    rows.append(
+        {
+            "item": "stability",
+            "statistic": v["max_root_modulus"],
+            "p_value": None,
+            "q_value": None,
+            "note": "stable (largest root modulus < 1)" if v["stable"] else "NOT stable",
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def tests_frame(models: dict) -> pd.DataFrame:
+    """Every p-value of the report with its Benjamini-Hochberg q-value."""
+    return pd.DataFrame(models.get("tests") or [], columns=["test", "p_value", "q_value"])
 
 
 def sample_dict(dyad: Dyad) -> dict:
@@ -281,7 +503,7 @@ def hawkes_table(models: dict) -> pd.DataFrame:
 def changepoint_table(models: dict, side_names: dict[str, str]) -> pd.DataFrame:
     """Change points per side: date with interval, rate before and after."""
     cp = models.get("changepoints")
-    cols = ["side", "date", "date 95% CI", "rate before", "rate after"]
+    cols = ["side", "date", "date 95% CI", "rate before", "rate after", "p_value", "q_value"]
     if not cp:
         return pd.DataFrame(columns=cols)
     unit = "/wk" if cp["freq"] == "W" else "/day"
@@ -295,6 +517,8 @@ def changepoint_table(models: dict, side_names: dict[str, str]) -> pd.DataFrame:
                     "date 95% CI": f"{_iso(p['date_low'])} to {_iso(p['date_high'])}",
                     "rate before": _rate(p["rate_before"], p["rate_before_ci"], unit),
                     "rate after": _rate(p["rate_after"], p["rate_after_ci"], unit),
+                    "p_value": p.get("p_value"),
+                    "q_value": p.get("q_value"),
                 }
             )
     return pd.DataFrame(rows, columns=cols)
@@ -309,15 +533,6 @@ def _rate(rate: float, ci: list[float], unit: str) -> str:
 
 
 # --------------------------------------------------------------------------- words
-
-
-def _strongest_bucket(section: dict, label: str) -> dict | None:
-    source = label[0]
-    rows = [r for r in section[label]["table"] if r["source"] == source]
-    clear = [r for r in rows if r["ci_low"] > 1 or r["ci_high"] < 1]
-    if not clear:
-        return None
-    return max(clear, key=lambda r: abs(math.log(r["irr"])))
 
 
 def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
@@ -364,21 +579,23 @@ def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
         last = max(hi for _, hi in buckets)
         for label in ("A->B", "B->A"):
             src, dst = names[label[0]], names[label[-1]]
-            best = _strongest_bucket(r, label)
-            if best is None:
+            fit = r[label]
+            if "failed" in fit:
                 lines.append(
-                    f"- In the reaction function, {dst}'s activity does not move clearly with "
-                    f"{src}'s activity over the previous {last} {r_unit}{'' if last == 1 else 's'}."
+                    f"- The reaction function of {dst} to {src} could not be fitted "
+                    f"({fit['failed']})."
                 )
-            else:
-                pct = (best["irr"] - 1) * 100
-                when = f"{best['lags']} {r_unit}{'' if best['lags'] == '1' else 's'} earlier"
-                lines.append(
-                    f"- In the reaction function, each extra {src} event {when} changes "
-                    f"{dst}'s expected events by {pct:+.1f}% "
-                    f"(95% interval {(best['ci_low'] - 1) * 100:+.1f}% to "
-                    f"{(best['ci_high'] - 1) * 100:+.1f}%)."
-                )
+                continue
+            w = fit["wald_other"]
+            q = w.get("q_value")
+            q_text = f", q = {q:.2g} across this report's tests" if q is not None else ""
+            verdict = "moves clearly" if w["p_value"] < 0.05 else "does not move clearly"
+            lines.append(
+                f"- In the reaction function (month and weekday fixed effects), {dst}'s "
+                f"{'daily' if r_freq == 'D' else 'weekly'} activity {verdict} with {src}'s "
+                f"activity over the previous {last} {r_unit}{'' if last == 1 else 's'} "
+                f"(joint test of all lags, p = {w['p_value']:.2g}{q_text})."
+            )
     g = models.get("granger")
     if g:
         for label in ("A->B", "B->A"):
@@ -391,6 +608,17 @@ def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
                 f"{dst}'s (Granger test p = {t['p_value']:.2g}; summed effect "
                 f"{t['sum_coef']:+.2f} events, 95% interval {t['sum_ci_low']:+.2f} to "
                 f"{t['sum_ci_high']:+.2f})."
+            )
+    v = models.get("var")
+    if v:
+        for label in ("A->B", "B->A"):
+            src, dst = names[label[0]], names[label[-1]]
+            t = v["granger"][label]
+            verdict = "helps" if t["p_value"] < 0.05 else "does not clearly help"
+            lines.append(
+                f"- In the VAR of daily counts ({v['order']} lags, "
+                f"{'stable' if v['stable'] else 'NOT stable'}), {src}'s past {verdict} "
+                f"predict {dst}'s (p = {t['p_value']:.2g})."
             )
     cp = models.get("changepoints")
     if cp:

@@ -280,6 +280,9 @@ def episode_bars(episodes: pd.DataFrame, dyad: Dyad, source: str = SOURCE) -> pl
     """Episodes as horizontal bars over time, coloured by the side that started them."""
     fig, ax = plt.subplots()
     colours = {dyad.side_a: SIDE_COLOURS["A"], dyad.side_b: SIDE_COLOURS["B"]}
+    # Both sides acting on an episode's first day: the starter cannot be told at day precision.
+    if (episodes.get("starter", pd.Series(dtype=object)) == f"{dyad.side_a} & {dyad.side_b}").any():
+        colours[f"{dyad.side_a} & {dyad.side_b}"] = "#999999"
     for row in episodes.itertuples(index=False):
         width = (row.end - row.start) / pd.Timedelta(days=1) + 1
         ax.barh(row.episode, width, left=row.start, color=colours[row.starter], height=0.8)

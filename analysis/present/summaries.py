@@ -198,7 +198,7 @@ def casualty_summary(results: Mapping) -> str:
             f"{_num(ev['rate_ratio'], 2)} times the rate before ({_ci(ev)})"
         )
         if ev.get("p_value") is not None:
-            text += f", exact p = {ev['p_value']:.3f}"
+            text += f", p = {ev['p_value']:.3f} (28-day blocks, overdispersion allowed)"
         lines.append(text + ".")
     route = _route_sentence(results)
     if route:
@@ -243,6 +243,8 @@ def permutation_markdown(permutation: Mapping) -> str:
             text += f"permutation p = {res['p_value']:.3f} ({res['n_perm']} shifts)"
         else:
             text += f"no p-value: {res['p_value_reason']}"
+        if res.get("warning"):
+            text += f". **Warning:** {res['warning']}"
         lines.append(text)
     return "\n".join(lines)
 

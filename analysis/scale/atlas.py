@@ -40,6 +40,7 @@ from analysis.files import replace_files
 from analysis.io import csv_bytes, parquet_bytes, read_events
 from analysis.models import granger, hawkes, lags, pairing
 from analysis.models.dyad import Dyad, select_dyad
+from analysis.models.multiple import bh_qvalues
 from analysis.models.routing import choose_route
 from analysis.scale.cluster import worker_count
 from analysis.schema import FLOAT, INT, TEXT
@@ -104,8 +105,8 @@ def atlas_columns(windows: Sequence[int] = DEFAULT_WINDOWS) -> list[str]:
         for w in windows:
             cols += [f"share_{w}d_{d}", f"share_{w}d_{d}_low", f"share_{w}d_{d}_high"]
         cols += [f"tft_pairs_{d}", f"tft_null_mean_{d}", f"tft_null_low_{d}"]
-        cols += [f"tft_null_high_{d}", f"tft_excess_{d}", f"tft_p_{d}"]
-        cols += [f"granger_F_{d}", f"granger_p_{d}"]
+        cols += [f"tft_null_high_{d}", f"tft_excess_{d}", f"tft_p_{d}", f"tft_q_{d}"]
+        cols += [f"granger_F_{d}", f"granger_p_{d}", f"granger_q_{d}"]
         cols += [f"branching_{d}", f"branching_{d}_low", f"branching_{d}_high"]
     cols += ["granger_lags", "hawkes_half_life_days", "reciprocity", "note"]
     return cols
@@ -641,7 +642,21 @@ def _assigned_meta() -> pd.DataFrame:
 
 def _finish(atlas: pd.DataFrame, config: AtlasConfig) -> pd.DataFrame:
     atlas = typed_atlas(atlas, config.windows)
-    return atlas.sort_values(["side_a", "side_b"], kind="stable").reset_index(drop=True)
+    atlas = atlas.sort_values(["side_a", "side_b"], kind="stable").reset_index(drop=True)
+    return add_atlas_q_values(atlas)
+
+
+def add_atlas_q_values(atlas: pd.DataFrame) -> pd.DataFrame:
+    """Benjamini-Hochberg q-values across the atlas's dyads, one family per test (pairing
+    and Granger, both directions together), in ``tft_q_*`` and ``granger_q_*``."""
+    atlas = atlas.copy()
+    for test in ("tft", "granger"):
+        cols = [f"{test}_p_{d}" for d in DIRS]
+        stacked = np.concatenate([atlas[c].to_numpy(float) for c in cols])
+        q = np.array([np.nan if v is None else v for v in bh_qvalues(stacked.tolist())])
+        for k, c in enumerate(cols):
+            atlas[c.replace("_p_", "_q_")] = q[k * len(atlas) : (k + 1) * len(atlas)]
+    return atlas
 
 
 # --------------------------------------------------------------------------- output
