@@ -1,6 +1,5 @@
 """Pick the importer of a format and run it over the input files."""
 
-
 from __future__ import annotations
 
 import os

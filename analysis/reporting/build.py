@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import UsageError
-from analysis.reporting import cache
+from analysis.reporting import cache, ordering
 from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
 from analysis.reporting.config import read_parameters_cell as _declared
 
@@ -43,31 +43,34 @@ def build_reports(
     out = Path(out).resolve()
     sets = load_config(config, only=only)
     plan = plan_build(sets, out, force=force)
-    todo = [item for item in plan if not item["fresh"]]
     outcomes: dict[str, Any] = {}
-    if todo:
+    # Notebooks that read their siblings' results (the brief) run after them.
+    for phase in ordering.phases(plan, force):
+        todo = [item for item in phase if not item["fresh"]]
+        if not todo:
+            continue
         # Loaded only when something must be rebuilt: a build with nothing to do stays fast.
         from analysis.reporting import execute, provenance
 
         facts = provenance.collect(config.parent).as_dict()
-        jobs = [_job(item, facts) for item in todo]
+        work = [_job(item, facts) for item in todo]
         workers = jobs or execute.default_workers()
         (out / ".cache").mkdir(parents=True, exist_ok=True)
         print(
-            f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
-            f"worker(s), {len(plan) - len(jobs)} unchanged",
+            f"escalation reports: {len(work)} to build on {min(workers, len(work))} "
+            f"worker(s), {len(phase) - len(work)} unchanged",
             file=sys.stderr,
         )
         for item, outcome in zip(
             todo,
             execute.run_jobs(
-                jobs, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
+                work, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
             ),
             strict=True,
         ):
             outcomes[item["label"]] = outcome
             _write_record(item, outcome.status, outcome.seconds, outcome.error)
-    else:
+    if not outcomes:
         print(
             f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
             file=sys.stderr,

@@ -71,6 +71,7 @@ def run_job(job: Job) -> Outcome:
     from papermill.exceptions import PapermillExecutionError
 
     from analysis.io import atomic_write_text
+    from analysis.reporting.plain import relabel_notebook
     from analysis.reporting.render import PageContext, UnsafeOutputError, render_page
 
     started = time.perf_counter()
@@ -107,6 +108,8 @@ def run_job(job: Job) -> Outcome:
             notebook = nbformat.read(executed_path, as_version=4)
         else:
             notebook = nbformat.read(job.notebook, as_version=4)
+    # Codes stay in the results files; the page shows plain names (analysis.reporting.plain).
+    relabel_notebook(notebook, job.parameters.get("labels"))
     context = PageContext(
         set_title=job.set_title,
         notebook=job.notebook.name,

@@ -1,0 +1,68 @@
+"""Build order within a report set: notebooks that read their siblings' results run last.
+
+A notebook that declares the parameter :data:`LATE_PARAMETER` in its parameters cell (the
+brief) reads the ``*.results.json`` files the other notebooks of its set wrote. It runs in
+a second phase, after them, and its cache key includes the digest of those files, so that
+it is rebuilt whenever a sibling's results change and not otherwise.
+
+Standard library only: this runs on the fast path of a build with nothing to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, MutableMapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from analysis.reporting import cache
+from analysis.reporting.config import read_parameters_cell
+
+#: The parameter by which a notebook says it reads its siblings' results.
+LATE_PARAMETER = "results_dir"
+
+
+def is_late(notebook: Path) -> bool:
+    """Whether ``notebook`` declares :data:`LATE_PARAMETER`."""
+    try:
+        return LATE_PARAMETER in read_parameters_cell(Path(notebook))
+    except (OSError, ValueError, SyntaxError):
+        return False
+
+
+def sibling_digest(item: MutableMapping[str, Any], plan: Sequence[MutableMapping[str, Any]]) -> str:
+    """SHA-256 over the results files of the other notebooks of ``item``'s set, in order."""
+    digest = hashlib.sha256()
+    for other in plan:
+        if other["set"].name != item["set"].name or other is item:
+            continue
+        path = Path(other["results"])
+        digest.update(path.name.encode() + b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def refresh(item: MutableMapping[str, Any], plan: Sequence[MutableMapping[str, Any]], force: bool):
+    """Fold the siblings' results into the key of a late ``item`` and recompute whether it
+    is fresh."""
+    item["key"] = hashlib.sha256(
+        (item["key"] + sibling_digest(item, plan)).encode("ascii")
+    ).hexdigest()
+    item["fresh"] = not force and cache.is_fresh(item["record"], item["key"], [item["html"]])
+
+
+def phases(
+    plan: Sequence[MutableMapping[str, Any]], force: bool
+) -> Iterator[list[MutableMapping[str, Any]]]:
+    """Yield the notebooks to consider in order: first those that do not read their
+    siblings, then (refreshed once the first phase has run) those that do."""
+    late = [item for item in plan if is_late(item["notebook"])]
+    yield [item for item in plan if not any(item is x for x in late)]
+    for item in late:
+        refresh(item, plan, force)
+    if late:
+        yield late
