@@ -399,3 +399,29 @@ def pairs_html(
     if not rows:
         return "<p>No pairs: neither side acted within the window after the other.</p>"
     return table_html(pd.DataFrame(rows), caption=caption, id_column=ID_COLUMN)
+
+
+def evidence_html(
+    evidence: pd.DataFrame,
+    outlets: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The sentences behind each event (from
+    :func:`analysis.present.overview.evidence_table`) in words: the event's date, the side
+    that initiated it, the outlet and the sentence in full; the event and article ids in the
+    last column."""
+    outlets = outlets or {}
+    rows = [
+        {
+            "Date": date_text({"event_date": r["event_date"], "date_precision": "day"}),
+            "Initiated by": side_label(r["side"], labels),
+            "Outlet": outlets.get(r["article_id"], r["article_id"]),
+            "Sentence": r["sentence"],
+            ID_COLUMN: f"{r['event_id']} · {r['article_id']}",
+            "_sort_date": str(r["event_date"]),
+        }
+        for r in evidence.to_dict(orient="records")
+    ]
+    if not rows:
+        return "<p>No sentence is linked to an event of these two sides.</p>"
+    return table_html(pd.DataFrame(rows), id_column=ID_COLUMN)

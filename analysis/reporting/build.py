@@ -164,7 +164,7 @@ def _write_record(item: Mapping[str, Any], status: str, seconds: float, error: s
 
 def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -> list[dict]:
     """The index entries of this build, grouped by set in reading order (plain dicts)."""
-    from analysis.reporting.index import notebook_title, read_headline
+    from analysis.reporting.index import notebook_title, read_finding, read_headline
 
     grouped: dict[str, dict] = {}
     for item in plan:
@@ -198,7 +198,10 @@ def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -
                 "title": notebook_title(item["notebook"]),
                 "status": status,
                 "href": f"{report_set.name}/{html.name}" if html.is_file() else "",
-                "headline": [list(pair) for pair in read_headline(item["results"])],
+                "headline": [
+                    list(pair) for pair in read_headline(item["results"], report_set.labels)
+                ],
+                "finding": read_finding(item["results"], report_set.labels),
                 "error": error.splitlines()[0][:300] if error else "",
             }
         )
@@ -237,6 +240,7 @@ def write_index(out: Path, config: Path, rows: Sequence[dict]) -> None:
                     href=r["href"],
                     headline=tuple(tuple(h) for h in r["headline"]),
                     error=r["error"],
+                    finding=r.get("finding", ""),
                 )
                 for r in s["rows"]
             ),
