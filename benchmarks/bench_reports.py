@@ -46,6 +46,7 @@ def toy_config(root: Path) -> Path:
                     "name": "toy",
                     "title": "Toy notebooks",
                     "events": str(TOY / "events.csv"),
+                    "labels": {"A": "Side A", "B": "Side B"},
                     "parameters": {"side_a": "A", "side_b": "B"},
                 }
             ]

@@ -36,6 +36,7 @@ def write_config(path: Path, n_boot: int = 100) -> Path:
                 str(NOTEBOOKS / "01_toy_counts.ipynb"),
                 str(NOTEBOOKS / "02_toy_gaps.ipynb"),
             ],
+            "labels": {"A": "Side A", "B": "Side B"},
             "parameters": {"side_a": "A", "side_b": "B", "window_days": 7, "n_boot": n_boot},
         },
         {
@@ -43,6 +44,7 @@ def write_config(path: Path, n_boot: int = 100) -> Path:
             "title": "A set whose notebook raises",
             "events": str(FIXTURES / "events.csv"),
             "notebooks": [str(NOTEBOOKS / "03_toy_fails.ipynb")],
+            "labels": {"A": "Side A", "B": "Side B"},
             "parameters": {"side_a": "A", "side_b": "B"},
         },
     ]
