@@ -389,3 +389,19 @@ def test_brief_is_plain_and_short():
 def test_brief_runs_after_its_siblings():
     assert ordering.is_late(ROOT / "notebooks" / "00_brief.ipynb")
     assert not ordering.is_late(ROOT / "notebooks" / "02_response_lags.ipynb")
+
+
+def test_a_set_without_tests_is_not_tested_not_too_small():
+    results = {
+        "06_atlas": {
+            "parameters": {"side_a": "INSURGENTS", "side_b": "US_COALITION"},
+            "sample": {"events": {"INSURGENTS": 68573, "US_COALITION": 3938}},
+        }
+    }
+    assert brief.verdict(results)["verdict"] == "not tested"
+    (first, second) = brief.bottom_line(results)
+    assert first.startswith("This set runs no test")
+    assert (
+        second
+        == "The table holds 68,573 events initiated by Insurgent groups and 3,938 by US-led coalition."
+    )

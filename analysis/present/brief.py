@@ -16,7 +16,10 @@ a verdict for each direction by a fixed rule (:func:`verdict`; the rule is also 
     No family does, yet the sample is large enough to see an effect: at least
     :data:`MIN_EVENTS` events on each side and tests from at least two families.
 ``too few events to say``
-    Otherwise.
+    Otherwise, when some test ran or the sample is small.
+``not tested``
+    The set runs no test of a response effect although it has enough events (a set that
+    only describes or compares, such as the atlas).
 
 A results file may list its tests itself under ``tests`` (a list of mappings with
 ``family``, ``direction`` (``"A->B"``: B's events follow A's), ``estimate``, ``ci_low``,
@@ -46,7 +49,13 @@ from analysis.present.tables import count, number, p_value, share
 Q_LEVEL = 0.05
 #: Events per side below which "not established" cannot be said.
 MIN_EVENTS = 50
-VERDICTS = ("established", "suggestive", "not established", "too few events to say")
+VERDICTS = (
+    "established",
+    "suggestive",
+    "not established",
+    "too few events to say",
+    "not tested",
+)
 DIRECTIONS = ("A->B", "B->A")
 #: Test kind -> model family; two tests of one family do not count as two agreeing families.
 FAMILIES = {
@@ -307,6 +316,8 @@ def verdict(results: Mapping[str, Mapping], min_events: int = MIN_EVENTS) -> dic
             word = "suggestive"
         elif enough and len(tried) >= 2:
             word = "not established"
+        elif enough and not tests:
+            word = "not tested"
         else:
             word = "too few events to say"
         directions[d] = {"verdict": word, "families": families, "tried": tried}
@@ -372,7 +383,13 @@ def bottom_line(
     names = _names(sample, labels)
     a, b = judged["directions"]["A->B"], judged["directions"]["B->A"]
     sentences = []
-    if a["verdict"] == b["verdict"] == "too few events to say":
+    if a["verdict"] == b["verdict"] == "not tested":
+        sentences.append(
+            f"This set runs no test of whether {names['A']} and {names['B']} answer each "
+            "other's attacks; it describes and compares, and the detailed reports of a pair "
+            "of sides carry the tests."
+        )
+    elif a["verdict"] == b["verdict"] == "too few events to say":
         sentences.append(
             f"There are too few events to say whether {names['A']} and {names['B']} answer "
             "each other's attacks."
@@ -380,13 +397,19 @@ def bottom_line(
     else:
         sentences.append(_direction_sentence("A->B", a, names))
         sentences.append(_direction_sentence("B->A", b, names))
+    period = (
+        f", from {_day(sample['start'])} to {_day(sample['end'])}"
+        if sample.get("start") and sample.get("end")
+        else ""
+    )
     sentences.append(
         f"The table holds {count(sample['n_a'])} events initiated by {names['A']} and "
-        f"{count(sample['n_b'])} by {names['B']}, from {_day(sample['start'])} to "
-        f"{_day(sample['end'])}."
+        f"{count(sample['n_b'])} by {names['B']}{period}."
     )
     stated = _stated_links(results)
-    if stated is not None:
+    if a["verdict"] == b["verdict"] == "not tested":
+        pass
+    elif stated is not None:
         sentences.append(
             f"The sources state a response explicitly for {count(stated)} "
             f"event{'s' if stated != 1 else ''}; everything else is inferred from timing, "
@@ -549,7 +572,7 @@ RULE_TEXT = (
     f"find the effect with q < {Q_LEVEL} (Benjamini–Hochberg across the set's tests) and an "
     "interval that excludes no effect. *Suggestive*: one kind does. *Not established*: none "
     f"does, with at least {MIN_EVENTS} events on each side and tests from two kinds. *Too few "
-    "events to say*: otherwise."
+    "events to say*: otherwise, unless the set runs no test at all (*not tested*)."
 )
 
 
