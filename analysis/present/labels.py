@@ -97,11 +97,12 @@ def _pattern(codes: Iterable[str]) -> re.Pattern | None:
     if not codes:
         return None
     # A code is a whole token: not part of a longer name, a path or an identifier.
+    # A subtype key CODE:Subtype keeps its subtype text; only the first letter after the
+    # colon is captured (to lower-case it), since where the subtype ends is not known.
     return re.compile(
         r"(?<![A-Za-z0-9_./-])("
         + "|".join(map(re.escape, codes))
-        + r")(?::([A-Za-z][^<>\"':\n]*))?"
-        r"(?![A-Za-z0-9_])"
+        + r")(?![A-Za-z0-9_])(?::([A-Za-z]))?"
     )
 
 
@@ -125,8 +126,7 @@ def plain_text(
     def swap(match: re.Match) -> str:
         name = side_label(match.group(1), labels)
         if match.group(2):
-            sub = match.group(2)
-            name = f"{name}: {sub[:1].lower()}{sub[1:]}"
+            name = f"{name}: {match.group(2).lower()}"
         return html.escape(name, quote=False) if is_html else name
 
     return pattern.sub(swap, text)
