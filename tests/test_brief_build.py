@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_present_reader import planted
 
 from analysis.commands import main
-from test_present_reader import planted
 
 pytestmark = pytest.mark.slow
 
@@ -72,3 +72,16 @@ def test_index_says_each_verdict_in_words(built):
     assert "It is established that attacks by" in index
     assert "suggests, but does not establish" in index
     assert "too few events to say" in index.lower()
+
+
+def test_brief_is_rebuilt_when_a_sibling_result_changes_and_only_then(built, capsys):
+    config = built.parent / "reports.yml"
+    args = ["reports", "--config", str(config), "--out", str(built)]
+    assert main(args) == 0
+    assert "all 4 reports unchanged" in capsys.readouterr().err
+    _write_planted(built, "none", "strong")  # new evidence for one set
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "none/00_brief" in err and "strong/00_brief" not in err
+    results = json.loads((built / "none" / "00_brief.results.json").read_text())
+    assert results["verdict"] == "established"

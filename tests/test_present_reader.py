@@ -401,7 +401,6 @@ def test_a_set_without_tests_is_not_tested_not_too_small():
     assert brief.verdict(results)["verdict"] == "not tested"
     (first, second) = brief.bottom_line(results)
     assert first.startswith("This set runs no test")
-    assert (
-        second
-        == "The table holds 68,573 events initiated by Insurgent groups and 3,938 by US-led coalition."
+    assert second == (
+        "The table holds 68,573 events initiated by Insurgent groups and 3,938 by US-led coalition."
     )

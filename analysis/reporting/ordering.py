@@ -30,13 +30,14 @@ def is_late(notebook: Path) -> bool:
         return False
 
 
-def sibling_digest(item: MutableMapping[str, Any], plan: Sequence[MutableMapping[str, Any]]) -> str:
-    """SHA-256 over the results files of the other notebooks of ``item``'s set, in order."""
+def sibling_digest(item: MutableMapping[str, Any]) -> str:
+    """SHA-256 over the results files next to ``item``'s own (those it reads: every
+    ``*.results.json`` of its set's output directory but its own), in name order."""
     digest = hashlib.sha256()
-    for other in plan:
-        if other["set"].name != item["set"].name or other is item:
+    own = Path(item["results"])
+    for path in sorted(own.parent.glob("*.results.json")):
+        if path.name == own.name:
             continue
-        path = Path(other["results"])
         digest.update(path.name.encode() + b"\0")
         try:
             digest.update(path.read_bytes())
@@ -46,12 +47,10 @@ def sibling_digest(item: MutableMapping[str, Any], plan: Sequence[MutableMapping
     return digest.hexdigest()
 
 
-def refresh(item: MutableMapping[str, Any], plan: Sequence[MutableMapping[str, Any]], force: bool):
+def refresh(item: MutableMapping[str, Any], force: bool) -> None:
     """Fold the siblings' results into the key of a late ``item`` and recompute whether it
     is fresh."""
-    item["key"] = hashlib.sha256(
-        (item["key"] + sibling_digest(item, plan)).encode("ascii")
-    ).hexdigest()
+    item["key"] = hashlib.sha256((item["key"] + sibling_digest(item)).encode("ascii")).hexdigest()
     item["fresh"] = not force and cache.is_fresh(item["record"], item["key"], [item["html"]])
 
 
@@ -63,6 +62,6 @@ def phases(
     late = [item for item in plan if is_late(item["notebook"])]
     yield [item for item in plan if not any(item is x for x in late)]
     for item in late:
-        refresh(item, plan, force)
+        refresh(item, force)
     if late:
         yield late
