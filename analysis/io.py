@@ -1,43 +1,39 @@
-"""Read an event table in the project's schema (CSV file, Parquet file or Parquet dataset).
+"""Read and write tables, and write any file atomically.
 
-I/O lives here so that the analysis functions can stay pure functions of a DataFrame.
+Reading and writing event tables derive their types from :mod:`analysis.schema`: one CSV
+format and one Parquet format serve ``escalation events``, every importer and the atlas,
+and the same table always gives the same bytes. I/O lives here so that the analysis
+functions can stay pure functions of a DataFrame. Files are written atomically
+(:mod:`analysis.files`).
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
-#: Columns that hold text codes and must never be read as numbers (``"010"`` stays ``"010"``).
-TEXT_COLUMNS = (
-    "event_id",
-    "actor1",
-    "actor1_side",
-    "actor2",
-    "actor2_side",
-    "event_type",
-    "sub_event_type",
-    "cameo_code",
-    "weapon",
-    "country",
-    "admin1",
-    "location",
-    "date_precision",
-    "date_text",
-    "retaliation_for",
-    "sources",
-    "origin",
-    "review_status",
+from analysis.errors import UsageError
+from analysis.files import atomic_write_bytes
+from analysis.schema import (
+    DATE,
+    DATE_COLUMNS,
+    EVENT_FIELDS,
+    FLOAT,
+    INT,
+    TEXT,
+    TEXT_COLUMNS,
 )
-DATE_COLUMNS = ("event_date", "date_start", "date_end")
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-#: Separator of list-valued fields (``sources``, ``retaliation_for``) in CSV files.
-LIST_SEP = ";"
+
+#: Suffixes a table file may have; the suffix chooses the format.
+OUTPUT_SUFFIXES = (".parquet", ".csv.gz", ".csv")
+_ARROW_TYPES = {TEXT: pa.string(), DATE: pa.date32(), INT: pa.int64(), FLOAT: pa.float64()}
 
 
 def read_events(path: str | os.PathLike, columns: Iterable[str] | None = None) -> pd.DataFrame:
@@ -83,29 +79,99 @@ def _numeric_guess(path: Path) -> list[str]:
     return [c for c in header if c not in TEXT_COLUMNS]
 
 
-def split_list(value: str) -> list[str]:
-    """Split a list-valued field (``"a;b"``) into its items; ``""`` gives ``[]``."""
-    return [item for item in str(value).split(LIST_SEP) if item] if value else []
+# --- writing tables -------------------------------------------------------------------
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp creates 0600 files; give the result the usual permissions.
-        os.chmod(tmp, 0o666 & ~_UMASK)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _cell(value, float_format: str) -> str:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float):
+        return "" if value != value else float_format % value
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
 
 
-def atomic_write_text(path: str | os.PathLike, text: str) -> None:
-    """Text version of :func:`atomic_write_bytes` (UTF-8, ``\\n`` line ends)."""
-    atomic_write_bytes(path, text.encode("utf-8"))
+def csv_bytes(frame: pd.DataFrame, float_format: str = "%.5f") -> bytes:
+    """CSV bytes of a table: UTF-8, ``\\n`` line ends, ISO dates, whole numbers without
+    ``.0``, decimals in ``float_format`` (coordinates: 5 decimals, about a metre), empty
+    cells for unknown values."""
+    text = frame.astype(object).map(lambda v: _cell(v, float_format))
+    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def arrow_schema(fields: dict[str, str] = EVENT_FIELDS) -> pa.Schema:
+    """Arrow types of a table's columns (:mod:`analysis.schema` kinds), fixed so that every
+    build writes the same bytes."""
+    return pa.schema([pa.field(name, _ARROW_TYPES[kind]) for name, kind in fields.items()])
+
+
+def parquet_bytes(
+    frame: pd.DataFrame, fields: dict[str, str] = EVENT_FIELDS, key: str | None = "event_id"
+) -> bytes:
+    """Parquet bytes of a table: zstd, no pandas index, no schema metadata.
+
+    ``key`` names a sorted id column: ids share long prefixes, which delta encoding stores
+    once, and dictionaries suit the other, repetitive columns. Without a key the writer's
+    defaults apply.
+    """
+    schema = arrow_schema(fields)
+    arrays = []
+    for field in schema:
+        column = frame[field.name]
+        if pa.types.is_date32(field.type):
+            arrays.append(pa.array(column.dt.date.where(column.notna(), None), type=field.type))
+        elif pa.types.is_string(field.type):
+            arrays.append(pa.array(column.astype(object).tolist(), type=field.type))
+        else:
+            arrays.append(pa.array(column, type=field.type, from_pandas=True))
+    table = pa.Table.from_arrays(arrays, schema=schema)
+    sink = io.BytesIO()
+    if key is None:
+        pq.write_table(table, sink, compression="zstd", store_schema=False)
+    else:
+        pq.write_table(
+            table,
+            sink,
+            compression="zstd",
+            compression_level=9,
+            store_schema=False,
+            use_dictionary=[name for name in schema.names if name != key],
+            column_encoding={key: "DELTA_BYTE_ARRAY"},
+        )
+    return sink.getvalue()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """Gzip ``data`` deterministically (no file name, time stamp 0)."""
+    sink = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0, compresslevel=9) as gz:
+        gz.write(data)
+    return sink.getvalue()
+
+
+def output_kind(path: str | os.PathLike) -> str:
+    """Which of :data:`OUTPUT_SUFFIXES` ``path`` ends in; :class:`UsageError` if none."""
+    name = Path(path).name.lower()
+    for suffix in OUTPUT_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    raise UsageError(f"{path}: the output must end in {', '.join(OUTPUT_SUFFIXES)}")
+
+
+def table_bytes(frame: pd.DataFrame, kind: str) -> bytes:
+    """An event table's bytes in the format of ``kind`` (one of :data:`OUTPUT_SUFFIXES`)."""
+    if kind == ".parquet":
+        return parquet_bytes(frame)
+    if kind == ".csv.gz":
+        return gzip_bytes(csv_bytes(frame))
+    return csv_bytes(frame)
+
+
+def write_events(events: pd.DataFrame, path: str | os.PathLike) -> None:
+    """Write an event table atomically; the suffix chooses the format.
+
+    ``.parquet`` (zstd), ``.csv`` or ``.csv.gz`` (gzip with no name and no time stamp),
+    so that the same events always give the same bytes.
+    """
+    atomic_write_bytes(path, table_bytes(events, output_kind(path)))

@@ -1,56 +1,93 @@
-"""Schemas of the three tables: events, mentions and aggregates.
+"""The one definition of the tables: events, mentions and aggregates.
 
-Every build validates its tables before writing anything, and importers of external data
-sets validate their event tables against the same :data:`EVENTS` schema (with their own
-``origin``; their ``sources`` may be empty and their sides are any upper-case codes).
+Everything else derives from here: the column order, each column's kind (text, date,
+whole number, decimal), the allowed date precisions and their order, the dtypes of
+:func:`analysis.io.read_events`, the Arrow schema and the CSV/Parquet writers of
+:mod:`analysis.io`, and the validation checks of :mod:`analysis.events.checks`. Importers,
+``escalation events`` and the atlas all write through those writers.
 
 In memory the tables use: ``datetime64[ns]`` for event dates, nullable ``Int64`` for
 counts, ``float64`` for coordinates and ``str`` (``""`` when unknown) for text. Mention and
 aggregate dates stay ISO strings, as read from the sentence.
+
+This module imports nothing but the standard library, so that anything may read it.
 """
 
 from __future__ import annotations
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.errors import SchemaErrors
+TEXT = "text"
+DATE = "date"
+INT = "int"
+FLOAT = "float"
 
-from analysis.errors import UsageError
-from analysis.io import split_list
+#: Columns of the event table, in order, with their kinds. Importers build their tables
+#: with these, and every writer and reader takes its types from here.
+EVENT_FIELDS: dict[str, str] = {
+    "event_id": TEXT,
+    "event_date": DATE,
+    "date_start": DATE,
+    "date_end": DATE,
+    "date_precision": TEXT,
+    "date_text": TEXT,
+    "actor1": TEXT,
+    "actor1_side": TEXT,
+    "actor2": TEXT,
+    "actor2_side": TEXT,
+    "event_type": TEXT,
+    "sub_event_type": TEXT,
+    "cameo_code": TEXT,
+    "weapon": TEXT,
+    "country": TEXT,
+    "admin1": TEXT,
+    "location": TEXT,
+    "latitude": FLOAT,
+    "longitude": FLOAT,
+    "fatalities_low": INT,
+    "fatalities_best": INT,
+    "fatalities_high": INT,
+    "injured_low": INT,
+    "injured_best": INT,
+    "injured_high": INT,
+    "retaliation_for": TEXT,
+    "number_of_sources": INT,
+    "sources": TEXT,
+    "origin": TEXT,
+    "review_status": TEXT,
+}
+EVENT_COLUMNS = tuple(EVENT_FIELDS)
 
-#: Columns of the event table, in order. Importers build their tables with these.
-EVENT_COLUMNS = (
-    "event_id",
-    "event_date",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_text",
-    "actor1",
-    "actor1_side",
-    "actor2",
-    "actor2_side",
-    "event_type",
-    "sub_event_type",
-    "cameo_code",
-    "weapon",
-    "country",
-    "admin1",
-    "location",
-    "latitude",
-    "longitude",
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "injured_low",
-    "injured_best",
-    "injured_high",
-    "retaliation_for",
-    "number_of_sources",
-    "sources",
-    "origin",
-    "review_status",
-)
+
+def columns_of(kind: str, fields: dict[str, str] = EVENT_FIELDS) -> tuple[str, ...]:
+    """The columns of ``fields`` whose kind is ``kind`` (one of text, date, int, float)."""
+    return tuple(name for name, k in fields.items() if k == kind)
+
+
+TEXT_COLUMNS = columns_of(TEXT)
+DATE_COLUMNS = columns_of(DATE)
+INT_COLUMNS = columns_of(INT)
+FLOAT_COLUMNS = columns_of(FLOAT)
+
+#: Date precisions from finest to coarsest; ``""`` means unknown.
+DATE_PRECISIONS = ("day", "days", "week", "month", "quarter", "year")
+
+
+def precision_rank(precision: str) -> int | None:
+    """Rank of a date precision (0 = day, finest); ``None`` when unknown or empty."""
+    try:
+        return DATE_PRECISIONS.index(precision)
+    except ValueError:
+        return None
+
+
+#: Separator of list-valued fields (``sources``, ``retaliation_for``) in CSV files.
+LIST_SEP = ";"
+
+
+def split_list(value: str) -> list[str]:
+    """Split a list-valued field (``"a;b"``) into its items; ``""`` gives ``[]``."""
+    return [item for item in str(value).split(LIST_SEP) if item] if value else []
+
+
 #: Leading columns of the mentions table; the values read from the sentence follow.
 MENTION_COLUMNS = (
     "mention_id",
@@ -105,7 +142,6 @@ AGGREGATE_COLUMNS = (
     "count_high",
     "sentence_text",
 )
-DATE_PRECISIONS = ("", "day", "days", "week", "month", "quarter", "year")
 #: Event types of rows coded from articles (ACLED's vocabulary); imports keep their own.
 ARTICLE_EVENT_TYPES = (
     "",
@@ -119,245 +155,3 @@ ARTICLE_EVENT_TYPES = (
 SIDE_PATTERN = r"^([A-Z][A-Z0-9_]*)?$"
 ISO_DATE_PATTERN = r"^(\d{4}-\d{2}-\d{2})?$"
 ARTICLES = "articles"
-
-_INT = pd.Int64Dtype()
-
-
-def _text(*checks: pa.Check, **kwargs) -> pa.Column:
-    # coerce: importers build text columns as object, pandas 3 infers str.
-    return pa.Column(str, checks=list(checks), coerce=True, **kwargs)
-
-
-def _count(**kwargs) -> pa.Column:
-    return pa.Column(_INT, checks=[pa.Check.ge(0)], nullable=True, coerce=True, **kwargs)
-
-
-def _ordered(frame: pd.DataFrame, low: str, best: str, high: str) -> pd.Series:
-    """Row-wise ``low <= best <= high`` where both sides of each comparison are known."""
-    lo, mid, hi = frame[low], frame[best], frame[high]
-    ok = (lo.isna() | mid.isna() | (lo <= mid)).fillna(True)
-    ok &= (mid.isna() | hi.isna() | (mid <= hi)).fillna(True)
-    ok &= (lo.isna() | hi.isna() | (lo <= hi)).fillna(True)
-    return ok.astype(bool)
-
-
-def _dates_ordered(frame: pd.DataFrame) -> pd.Series:
-    start, day, end = frame["date_start"], frame["event_date"], frame["date_end"]
-    ok = (start.isna() | day.isna() | (start <= day)) & (day.isna() | end.isna() | (day <= end))
-    return ok & (start.isna() | end.isna() | (start <= end))
-
-
-def _links_exist(frame: pd.DataFrame) -> pd.Series:
-    ids = set(frame["event_id"])
-    return frame["retaliation_for"].map(lambda v: all(i in ids for i in split_list(v)))
-
-
-def _article_rows_sourced(frame: pd.DataFrame) -> pd.Series:
-    """Rows coded from articles name their sources and count them."""
-    articles = frame["origin"] == ARTICLES
-    counted = frame["sources"].map(lambda v: len(split_list(v))) == frame["number_of_sources"]
-    return (~articles | (counted.fillna(False) & (frame["sources"] != ""))).astype(bool)
-
-
-def _article_event_types(frame: pd.DataFrame) -> pd.Series:
-    return (frame["origin"] != ARTICLES) | frame["event_type"].isin(ARTICLE_EVENT_TYPES)
-
-
-def _leading_columns(names: tuple[str, ...]):
-    def check(frame: pd.DataFrame) -> bool:
-        return tuple(frame.columns[: len(names)]) == names
-
-    return pa.Check(check, name=f"leading columns are {','.join(names[:3])},...")
-
-
-EVENTS = pa.DataFrameSchema(
-    {
-        "event_id": _text(pa.Check.str_length(min_value=1), unique=True),
-        "event_date": pa.Column("datetime64[ns]", nullable=True, coerce=True),
-        "date_start": pa.Column("datetime64[ns]", nullable=True, coerce=True),
-        "date_end": pa.Column("datetime64[ns]", nullable=True, coerce=True),
-        "date_precision": _text(pa.Check.isin(DATE_PRECISIONS)),
-        "date_text": _text(),
-        "actor1": _text(),
-        "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "actor2": _text(),
-        "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "event_type": _text(),
-        "sub_event_type": _text(),
-        "cameo_code": _text(pa.Check.str_matches(r"^(\d{2,4})?$")),
-        "weapon": _text(),
-        "country": _text(),
-        "admin1": _text(),
-        "location": _text(),
-        "latitude": pa.Column(float, pa.Check.in_range(-90, 90), nullable=True, coerce=True),
-        "longitude": pa.Column(float, pa.Check.in_range(-180, 180), nullable=True, coerce=True),
-        "fatalities_low": _count(),
-        "fatalities_best": _count(),
-        "fatalities_high": _count(),
-        "injured_low": _count(),
-        "injured_best": _count(),
-        "injured_high": _count(),
-        "retaliation_for": _text(),
-        "number_of_sources": _count(),
-        "sources": _text(),
-        "origin": _text(pa.Check.str_matches(r"^[a-z0-9][a-z0-9._-]*$")),
-        "review_status": _text(pa.Check.str_length(min_value=1)),
-    },
-    checks=[
-        _leading_columns(EVENT_COLUMNS),
-        pa.Check(_dates_ordered, name="date_start <= event_date <= date_end"),
-        pa.Check(
-            lambda f: _ordered(f, "fatalities_low", "fatalities_best", "fatalities_high"),
-            name="fatalities_low <= fatalities_best <= fatalities_high",
-        ),
-        pa.Check(
-            lambda f: _ordered(f, "injured_low", "injured_best", "injured_high"),
-            name="injured_low <= injured_best <= injured_high",
-        ),
-        pa.Check(_links_exist, name="retaliation_for ids exist"),
-        pa.Check(_article_rows_sourced, name="article rows: number_of_sources = len(sources)"),
-        pa.Check(_article_event_types, name="article rows: event_type in ARTICLE_EVENT_TYPES"),
-    ],
-    name="events",
-)
-
-_MENTION_TEXT = set(MENTION_COLUMNS) - {
-    "sentence_index",
-    "char_start",
-    "char_end",
-    "latitude",
-    "longitude",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "injured_low",
-    "injured_best",
-    "injured_high",
-}
-
-MENTIONS = pa.DataFrameSchema(
-    {
-        **{name: _text() for name in sorted(_MENTION_TEXT)},
-        "mention_id": _text(pa.Check.str_length(min_value=1), unique=True),
-        "article_id": _text(pa.Check.str_length(min_value=1)),
-        "sentence_index": _count(),
-        "char_start": _count(),
-        "char_end": _count(),
-        "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "date_start": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
-        "date_end": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
-        "event_date": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
-        "date_precision": _text(pa.Check.isin(DATE_PRECISIONS)),
-        "latitude": pa.Column(float, nullable=True, coerce=True),
-        "longitude": pa.Column(float, nullable=True, coerce=True),
-        **{f"{k}_{p}": _count() for k in ("killed", "injured") for p in ("low", "best", "high")},
-    },
-    checks=[
-        _leading_columns(MENTION_COLUMNS),
-        pa.Check(lambda f: f["char_start"] <= f["char_end"], name="char_start <= char_end"),
-        pa.Check(lambda f: _ordered(f, "killed_low", "killed_best", "killed_high"), name="killed"),
-        pa.Check(
-            lambda f: _ordered(f, "injured_low", "injured_best", "injured_high"), name="injured"
-        ),
-    ],
-    name="mentions",
-)
-
-AGGREGATES = pa.DataFrameSchema(
-    {
-        **{name: _text() for name in AGGREGATE_COLUMNS},
-        "aggregate_id": _text(pa.Check.str_length(min_value=1), unique=True),
-        "article_id": _text(pa.Check.str_length(min_value=1)),
-        "sentence_index": _count(),
-        "char_start": _count(),
-        "char_end": _count(),
-        "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "period_start": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
-        "period_end": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
-        "count_low": _count(),
-        "count_high": _count(),
-    },
-    checks=[
-        _leading_columns(AGGREGATE_COLUMNS),
-        pa.Check(
-            lambda f: (
-                (f["count_low"].isna() | f["count_high"].isna())
-                | (f["count_low"] <= f["count_high"]).fillna(True)
-            ),
-            name="count_low <= count_high",
-        ),
-    ],
-    name="aggregates",
-)
-
-
-class InvalidTable(UsageError):
-    """A table breaks its schema; the message lists the failing checks and rows."""
-
-
-def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    try:
-        return schema.validate(frame, lazy=True)
-    except SchemaErrors as err:
-        cases = err.failure_cases
-        lines, seen = [], set()
-        for _, case in cases.iterrows():
-            whole_row = case.get("schema_context") == "DataFrameSchema"
-            key = (case.get("check"), case.get("index")) if whole_row else tuple(case)
-            if key in seen:
-                continue
-            seen.add(key)
-            if whole_row:
-                # A whole-row check reports every cell; the first one is the row's id.
-                lines.append(
-                    f"  {case.get('check')} fails at row {case.get('index')} "
-                    f"(id {case.get('failure_case')!r})"
-                )
-            else:
-                lines.append(
-                    f"  {case.get('column')}: {case.get('check')} fails at row "
-                    f"{case.get('index')} (value {case.get('failure_case')!r})"
-                )
-        more = f"\n  ... and {len(lines) - 10} more" if len(lines) > 10 else ""
-        lines = lines[:10]
-        raise InvalidTable(
-            f"the {schema.name} table breaks its schema:\n" + "\n".join(lines) + more
-        ) from None
-
-
-def validate_events(frame: pd.DataFrame) -> pd.DataFrame:
-    """Validate an event table (built here or imported); return it with coerced dtypes.
-
-    Raises
-    ------
-    InvalidTable
-        Naming each failing check, column and row.
-    """
-    return _validate(EVENTS, frame)
-
-
-def validate_tables(events: pd.DataFrame, mentions: pd.DataFrame, aggregates: pd.DataFrame):
-    """Validate the three tables and their cross references.
-
-    Every mention's ``event_id`` (when not empty: an event dropped by an override leaves
-    it empty) and ``also_event_ids`` must name an event.
-
-    Returns
-    -------
-    The three validated tables, dtypes coerced.
-    """
-    events = validate_events(events)
-    mentions = _validate(MENTIONS, mentions)
-    aggregates = _validate(AGGREGATES, aggregates)
-    ids = set(events["event_id"])
-    named = {i for v in mentions["event_id"] for i in split_list(v)}
-    named |= {i for v in mentions["also_event_ids"] for i in split_list(v)}
-    missing = sorted(named - ids)
-    if missing:
-        raise InvalidTable(
-            f"the mentions table names {len(missing)} event id(s) not in the events table: "
-            + ", ".join(missing[:10])
-        )
-    return events, mentions, aggregates

@@ -28,7 +28,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.io import split_list  # noqa: E402
+from analysis.schema import split_list  # noqa: E402
 
 GOLD = ROOT / "tests" / "data" / "gold_events.csv"
 

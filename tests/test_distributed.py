@@ -14,6 +14,7 @@ import pytest
 
 from analysis.errors import UsageError
 from analysis.extract.corpus import load_corpus
+from analysis.records import Extraction, Mention
 from analysis.scale import distributed
 from analysis.scale.shards import recombined_corpus, write_shards
 
@@ -81,11 +82,6 @@ def test_synthetic_corpus_from_shards_is_byte_identical(seed_articles, lexicon, 
     remote = distributed.build_tables_distributed(None, lexicon, client, shards=shards)
     assert _bytes(remote) == _bytes(local)
     assert len(local.events) > 300
-    # Reconciliation compares mentions only within candidate blocks, in parallel too.
-    mentions = [
-        m for e in distributed.extract_articles(articles[:300], lexicon) for m in e.mentions
-    ]
-    assert distributed.compatible_pairs(mentions, client) == distributed.compatible_pairs(mentions)
 
 
 @pytest.mark.slow
@@ -132,3 +128,51 @@ def test_killed_worker_does_not_change_the_result(seed_articles, lexicon, client
         assert "nothing was written" in str(outcome["error"])
     else:
         assert outcome["result"] == expected
+
+
+def _m(mid: str, day: str, side1: str, side2: str, country: str = "Iraq", admin1: str = "Baghdad"):
+    return Mention(
+        mention_id=mid,
+        article_id=mid.split("-")[0],
+        sentence_index=0,
+        char_start=0,
+        char_end=10,
+        sentence_text="s",
+        actor1_side=side1,
+        actor2_side=side2,
+        event_type="Explosions/Remote violence",
+        country=country,
+        admin1=admin1,
+        date_start=day,
+        date_end=day,
+        event_date=day,
+        date_precision="day",
+    )
+
+
+#: Four mentions coded by hand: a and b report one attack (same day, sides and place), c the
+#: answer by the other side, d an attack a month later. Only (a, b) may merge.
+HAND = [
+    _m("a-1", "2020-01-05", "IRAN_ALIGNED", "US_COALITION"),
+    _m("b-1", "2020-01-05", "IRAN_ALIGNED", "US_COALITION"),
+    _m("c-1", "2020-01-06", "US_COALITION", "IRAN_ALIGNED"),
+    _m("d-1", "2020-02-09", "IRAN_ALIGNED", "US_COALITION"),
+]
+
+
+def test_compatible_pairs_are_the_hand_coded_ones():
+    assert distributed.compatible_pairs(HAND) == [("a-1", "b-1")]
+
+
+@pytest.mark.slow
+def test_compatible_pairs_on_the_cluster_are_the_hand_coded_ones(client):
+    assert distributed.compatible_pairs(HAND, client) == [("a-1", "b-1")]
+
+
+def test_reconciliation_uses_the_pairs_it_is_given():
+    from analysis.events.build import tables_from_extractions
+
+    extractions = [Extraction(m.article_id, (m,), ()) for m in HAND]
+    assert len(tables_from_extractions(extractions).events) == 3
+    # With no pair allowed nothing merges: the pairs handed in are the ones used.
+    assert len(tables_from_extractions(extractions, checked=lambda ms: []).events) == 4

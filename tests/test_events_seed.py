@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.io import split_list
+from analysis.schema import split_list
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Measured figures of the raw output (no overrides), minus a small margin for harmless drift.

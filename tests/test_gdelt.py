@@ -9,9 +9,9 @@ import pytest
 
 from analysis.errors import UsageError
 from analysis.importers import gdelt
-from analysis.importers.common import event_columns
 from analysis.importers.parquet_sink import write_dataset
 from analysis.io import read_events
+from analysis.schema import EVENT_COLUMNS
 
 
 def record(event_id: int, date: str, code: str, quad: str, **actors: str) -> str:
@@ -57,7 +57,7 @@ def export(tmp_path):
 
 def test_material_conflict_rows_in_the_schema(export):
     events = pd.concat(gdelt.import_files([export]), ignore_index=True)
-    assert list(events.columns) == list(event_columns())
+    assert list(events.columns) == list(EVENT_COLUMNS)
     assert events["event_id"].tolist() == ["gdelt:101", "gdelt:103", "gdelt:104", "gdelt:105"]
     assert events["cameo_code"].tolist() == ["190", "1823", "150", "203"]
     assert events["sub_event_type"].tolist() == [
@@ -121,7 +121,7 @@ def test_sink_partitions_by_year_and_reads_back(export, tmp_path):
         "2008/part-00001.parquet",
     ]
     events = read_events(out)
-    assert list(events.columns) == list(event_columns())
+    assert list(events.columns) == list(EVENT_COLUMNS)
     assert sorted(events["event_id"]) == ["gdelt:101", "gdelt:103", "gdelt:104", "gdelt:105"]
     assert events["cameo_code"].map(type).eq(str).all()
     assert math.isnan(events["fatalities_best"].iloc[0])

@@ -11,9 +11,10 @@ import yaml
 
 from analysis.commands import main
 from analysis.errors import UsageError
-from analysis.importers.common import event_columns, to_parquet_bytes, write_events
+from analysis.events import checks
 from analysis.importers.dispatch import acled, import_events, iraq, mapped
-from analysis.io import read_events
+from analysis.io import parquet_bytes, read_events, write_events
+from analysis.schema import EVENT_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "importers"
@@ -34,7 +35,7 @@ def day(text: str) -> pd.Timestamp:
 
 def test_acled_iso_dates_precision_and_sides():
     events = import_events("acled", [DATA / "acled_iso.csv"], mapping=DATA / "acled_sides.yaml")
-    assert list(events.columns) == list(event_columns())
+    assert list(events.columns) == list(EVENT_COLUMNS)
     assert list(events["event_id"]) == [
         "acled:IRQ12003",
         "acled:IRQ12002",
@@ -233,7 +234,7 @@ def test_committed_iraq_table_is_not_stale(iraq_events, tmp_path):
 
 def test_outputs_are_byte_identical_on_rewrite(iraq_events, tmp_path):
     sample = iraq_events.iloc[::500]
-    assert to_parquet_bytes(sample) == to_parquet_bytes(sample.copy())
+    assert parquet_bytes(sample) == parquet_bytes(sample.copy())
     for suffix in ("csv", "csv.gz"):
         one, two = tmp_path / f"one.{suffix}", tmp_path / f"two.{suffix}"
         write_events(sample, one)
@@ -299,16 +300,16 @@ def test_cli_keeps_date_intervals(tmp_path, capsys):
     ],
 )
 def test_imports_pass_the_event_schema(fmt, inputs, mapping):
-    schema = pytest.importorskip("analysis.schema")
+
     events = import_events(
         fmt, [DATA / name for name in inputs], mapping=DATA / mapping if mapping else None
     )
-    schema.validate_events(events)
+    checks.validate_events(events)
 
 
 def test_iraq_table_passes_the_event_schema(iraq_events):
-    schema = pytest.importorskip("analysis.schema")
-    schema.validate_events(iraq_events)
+
+    checks.validate_events(iraq_events)
 
 
 def test_without_a_side_map_the_lexicon_decides_sides(tmp_path):

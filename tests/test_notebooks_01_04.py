@@ -198,7 +198,7 @@ def test_seed_event_table(tmp_path):
     for name in NOTEBOOKS:
         res = _run(name, tmp_path, params)
         assert res["notebook"] == name
-        assert res["route"]["name"] in {"descriptive", "exact", "parametric"}
-        if res["route"]["name"] == "descriptive":
-            for perm in res.get("permutation", {}).values():
-                assert perm["p_value"] is None
+        # The seed table's smaller side has fewer than 10 events: no test, no p-value.
+        assert res["route"]["name"] == "descriptive"
+        for perm in res.get("permutation", {}).values():
+            assert perm["p_value"] is None

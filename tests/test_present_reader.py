@@ -157,6 +157,7 @@ def test_numbers_for_reading():
             {"event_date": "2024-01-10", "date_precision": "week", "date_start": "2024-01-08"},
             "week of 8 Jan 2024",
         ),
+        ({"event_date": "2024-05-15", "date_precision": "quarter"}, "Q2 2024"),
         ({"event_date": "", "date_precision": "day"}, "date unknown"),
     ],
 )

@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from analysis.events.build import tables_from_extractions
+from analysis.events.checks import InvalidTable, validate_events, validate_tables
 from analysis.records import Aggregate, Extraction, Mention
-from analysis.schema import EVENT_COLUMNS, InvalidTable, validate_events, validate_tables
+from analysis.schema import EVENT_COLUMNS
 
 
 def built():
@@ -178,3 +179,66 @@ def test_aggregate_and_mention_checks():
     mentions.loc[0, "date_start"] = "11/03/2020"
     with pytest.raises(InvalidTable, match="date_start"):
         validate_tables(tables.events, mentions, tables.aggregates)
+
+
+# --- one definition ----------------------------------------------------------------------
+
+
+def test_a_precision_added_in_the_schema_reaches_checks_lags_and_overview(tmp_path):
+    """Add a precision in ``analysis.schema`` alone; the checks accept it, the lag code
+    ranks it between its neighbours and the overview lists it in order."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(
+        """
+        import analysis.schema as s
+        s.DATE_PRECISIONS = ("day", "days", "week", "fortnight", "month", "quarter", "year")
+        import pandas as pd
+        from analysis.events.checks import ALLOWED_PRECISIONS
+        from analysis.models.lags import filter_precision
+        from analysis.present.overview import precision_counts
+        assert "fortnight" in ALLOWED_PRECISIONS
+        events = pd.DataFrame({"date_precision": ["day", "fortnight", "month", ""]})
+        kept, dropped = filter_precision(events, "week")
+        assert list(kept["date_precision"]) == ["day", ""] and dropped == 2, kept
+        kept, dropped = filter_precision(events, "fortnight")
+        assert list(kept["date_precision"]) == ["day", "fortnight", ""], kept
+        counts = precision_counts(events)
+        print(list(counts.iloc[:, 0]))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "fortnight" in out.stdout
+    assert out.stdout.index("fortnight") < out.stdout.index("month")
+
+
+def test_quarter_and_year_are_never_ranked_as_days():
+    from analysis.models.lags import filter_precision
+
+    events = pd.DataFrame({"date_precision": ["day", "quarter", "year", "days", "bogus"]})
+    kept, dropped = filter_precision(events, "days")
+    assert list(kept["date_precision"]) == ["day", "days"]
+    assert dropped == 3
+
+
+def test_writers_and_reader_follow_the_column_kinds(tmp_path):
+    from analysis.io import arrow_schema, read_events, write_events
+    from analysis.schema import EVENT_FIELDS
+
+    kinds = {"text": "string", "date": "date32[day]", "int": "int64", "float": "double"}
+    schema = arrow_schema()
+    assert [f.name for f in schema] == list(EVENT_FIELDS)
+    assert [str(f.type) for f in schema] == [kinds[k] for k in EVENT_FIELDS.values()]
+    events = validate_events(built().events)
+    for name in ("t.csv", "t.parquet", "t.csv.gz"):
+        write_events(events, tmp_path / name)
+        back = read_events(tmp_path / name)
+        assert list(back.columns) == list(EVENT_FIELDS)
+        assert back["event_date"].dtype.kind == "M"
+        assert (
+            back["fatalities_best"].dropna().tolist() == events["fatalities_best"].dropna().tolist()
+        )
+        assert back["actor1_side"].tolist() == events["actor1_side"].tolist()

@@ -21,11 +21,15 @@ from analysis.events.build import (
     write_tables,
 )
 from analysis.events.overrides import load_overrides
+from analysis.extract.cache import ExtractionCache
 from analysis.extract.corpus import iter_articles, load_corpus
 from analysis.extract.lexicon import load_lexicon
 from analysis.scale.cluster import add_cluster_arguments, open_client, options_from_args
 from analysis.scale.distributed import add_shard_arguments, build_tables_distributed
 from analysis.scale.shards import find_shards
+
+#: Where extractions are kept between runs (ignored by git).
+DEFAULT_CACHE = ".cache/extraction"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +42,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-overrides", action="store_true", help="write the raw output, without overrides"
     )
+    parser.add_argument(
+        "--cache",
+        default=DEFAULT_CACHE,
+        metavar="DIR",
+        help=f"keep each article's extraction here; unchanged articles are not read again "
+        f"(default {DEFAULT_CACHE})",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="extract every article afresh")
     add_shard_arguments(parser)
     add_cluster_arguments(parser)
 
@@ -60,7 +72,13 @@ def run(args: argparse.Namespace) -> int:
             print(f"events: {done} articles extracted", file=sys.stderr)
 
         articles = iter_articles(Path(args.articles), Path(args.metadata))
-        tables = build_tables(articles, lexicon, overrides, progress)
+        cache = None if args.no_cache else ExtractionCache(args.cache, lexicon.directory)
+        tables = build_tables(articles, lexicon, overrides, progress, cache)
+        if cache is not None:
+            print(
+                f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted",
+                file=sys.stderr,
+            )
     changed = write_tables(tables, Path(args.out))
     print(
         f"events: {len(tables.events)} events, {len(tables.mentions)} mentions, "

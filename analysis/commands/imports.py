@@ -12,9 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from analysis.importers.common import output_kind, validated, write_events
+from analysis.importers.common import validated
 from analysis.importers.dispatch import FORMATS, import_events, stream_events
 from analysis.importers.parquet_sink import write_dataset
+from analysis.io import output_kind, write_events
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

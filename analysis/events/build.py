@@ -21,12 +21,22 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
-from analysis.io import LIST_SEP
+from analysis.extract.cache import ExtractionCache
+from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
-from analysis.schema import AGGREGATE_COLUMNS, EVENT_COLUMNS, MENTION_COLUMNS, validate_tables
+from analysis.schema import (
+    AGGREGATE_COLUMNS,
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    LIST_SEP,
+    MENTION_COLUMNS,
+)
 
 DEFAULT_ARTICLES = "data/raw/articles"
 DEFAULT_METADATA = "data/raw/articles.csv"
@@ -35,8 +45,6 @@ DEFAULT_OVERRIDES = "data/codings/overrides.csv"
 FILES = ("events.csv", "mentions.csv", "aggregates.csv")
 #: Report progress on stderr every this many articles.
 PROGRESS_EVERY = 100
-_DATES = ("event_date", "date_start", "date_end")
-_FLOATS = ("latitude", "longitude")
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,7 @@ def _ints(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
 
 
 def _floats(frame: pd.DataFrame) -> pd.DataFrame:
-    for col in _FLOATS:
+    for col in FLOAT_COLUMNS:
         frame[col] = pd.array(
             [float("nan") if v is None else v for v in frame[col]], dtype="float64"
         )
@@ -68,11 +76,10 @@ def _floats(frame: pd.DataFrame) -> pd.DataFrame:
 def events_frame(rows: list[dict]) -> pd.DataFrame:
     """Event rows (dicts from :func:`analysis.events.reconcile.reconcile`) as a typed DataFrame."""
     frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    for col in _DATES:
+    for col in DATE_COLUMNS:
         frame[col] = pd.to_datetime(frame[col].replace("", None), format="%Y-%m-%d")
         frame[col] = frame[col].astype("datetime64[ns]")
-    frame = _ints(frame, [c for c in EVENT_COLUMNS if c.startswith(("fatalities", "injured"))])
-    frame = _ints(frame, ["number_of_sources"])
+    frame = _ints(frame, INT_COLUMNS)
     return _floats(frame)
 
 
@@ -120,7 +127,9 @@ def aggregates_frame(aggregates: Iterable[Aggregate]) -> pd.DataFrame:
 
 
 def tables_from_extractions(
-    extractions: Iterable[Extraction], overrides: Overrides | None = None
+    extractions: Iterable[Extraction],
+    overrides: Overrides | None = None,
+    checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -130,6 +139,9 @@ def tables_from_extractions(
         One :class:`~analysis.records.Extraction` per article.
     overrides
         Hand corrections to apply last; ``None`` gives the raw output.
+    checked
+        Finds the pairs of mention ids the merge rule allows (for example block by block on
+        a cluster); ``None`` finds them in this process.
 
     Raises
     ------
@@ -146,7 +158,7 @@ def tables_from_extractions(
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
-    clusters = cluster_mentions(mentions)
+    clusters = cluster_mentions(mentions, None if checked is None else checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
     events = events_frame(reconcile(clusters))
@@ -163,6 +175,7 @@ def build_tables(
     lexicon,
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
+    cache: ExtractionCache | None = None,
 ) -> Tables:
     """Extract every article and build the three tables.
 
@@ -178,12 +191,19 @@ def build_tables(
     progress
         Called with the number of articles done, every :data:`PROGRESS_EVERY` articles and
         at the end.
+    cache
+        Extractions kept from earlier runs (:class:`analysis.extract.cache.ExtractionCache`):
+        an article whose text, metadata, vocabularies and extractor did not change is not
+        read again. The tables are the same with or without it.
     """
+
+    def extract(article: Article) -> Extraction:
+        return extract_article(article, lexicon)
 
     def extractions():
         done = 0
         for article in articles:
-            yield extract_article(article, lexicon)
+            yield extract(article) if cache is None else cache.extract(article, extract)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done)
@@ -194,23 +214,6 @@ def build_tables(
 
 
 # --- writing ------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return ""
-    if isinstance(value, float):
-        return "" if value != value else f"{value:.5f}"
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV bytes of a table: UTF-8, ``\\n`` line ends, ISO dates, whole numbers without
-    ``.0``, coordinates with 5 decimals, empty cells for unknown values."""
-    text = frame.astype(object).map(_cell)
-    return text.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def write_tables(tables: Tables, out: Path) -> list[Path]:

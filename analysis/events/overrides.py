@@ -28,18 +28,21 @@ import pandas as pd
 
 from analysis.errors import UsageError
 from analysis.events.reconcile import Cluster
-from analysis.schema import EVENT_COLUMNS, SIDE_PATTERN
+from analysis.schema import (
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    SIDE_PATTERN,
+)
 
 COLUMNS = ("target_id", "field", "value", "reason")
 DROP, MERGE_INTO = "drop", "merge_into"
 #: Columns computed from the mentions that no override may set.
 DERIVED = ("event_id", "number_of_sources", "sources", "origin", "review_status")
 SETTABLE = tuple(c for c in EVENT_COLUMNS if c not in DERIVED)
-DATE_FIELDS = ("event_date", "date_start", "date_end")
-INT_FIELDS = tuple(c for c in EVENT_COLUMNS if c.startswith(("fatalities_", "injured_")))
-FLOAT_FIELDS = ("latitude", "longitude")
 #: review_status flag -> fields whose override settles it.
-_SETTLES = {"date_conflict": DATE_FIELDS, "weapon_conflict": ("weapon",)}
+_SETTLES = {"date_conflict": DATE_COLUMNS, "weapon_conflict": ("weapon",)}
 
 
 @dataclass(frozen=True)
@@ -72,17 +75,17 @@ def _parse(field: str, raw: str) -> object:
             raise ValueError("merge_into needs the id of the event to merge into")
         return raw
     if raw == "":
-        return None if field in INT_FIELDS + FLOAT_FIELDS + DATE_FIELDS else ""
-    if field in DATE_FIELDS:
+        return None if field in INT_COLUMNS + FLOAT_COLUMNS + DATE_COLUMNS else ""
+    if field in DATE_COLUMNS:
         try:
             return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
         except ValueError:
             _bad("an ISO date (YYYY-MM-DD)")
-    if field in INT_FIELDS:
+    if field in INT_COLUMNS:
         if not raw.isdigit():
             _bad("a whole number >= 0")
         return int(raw)
-    if field in FLOAT_FIELDS:
+    if field in FLOAT_COLUMNS:
         try:
             return float(raw)
         except ValueError:
@@ -208,11 +211,11 @@ def apply_structure(clusters: Sequence[Cluster], overrides: Overrides) -> list[C
 
 
 def _frame_value(field: str, value: object) -> object:
-    if field in DATE_FIELDS:
+    if field in DATE_COLUMNS:
         return pd.NaT if value is None else pd.Timestamp(value)
-    if field in INT_FIELDS:
+    if field in INT_COLUMNS:
         return pd.NA if value is None else value
-    if field in FLOAT_FIELDS:
+    if field in FLOAT_COLUMNS:
         return float("nan") if value is None else value
     return value
 

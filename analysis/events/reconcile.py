@@ -392,20 +392,29 @@ def _compatible_pairs(mentions: Iterable[Mention]) -> dict[frozenset[str], tuple
     return pairs
 
 
-def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
+def cluster_mentions(
+    mentions: Iterable[Mention], checked: Iterable[tuple[str, str]] | None = None
+) -> list[Cluster]:
     """Group mentions into events by the merge rule (see the module docstring).
 
     Parameters
     ----------
     mentions
         Mentions with unique ``mention_id`` values, from any number of articles.
+    checked
+        The pairs of mention ids that the merge rule allows, when they were already found
+        block by block elsewhere (on the workers of a Dask cluster); ``None`` finds them
+        here.
 
     Returns
     -------
     Clusters sorted by event id; every mention is a member of exactly one cluster.
     """
     by_id = {m.mention_id: m for m in mentions}
-    pairs = _compatible_pairs(by_id.values())
+    if checked is None:
+        pairs = _compatible_pairs(by_id.values())
+    else:
+        pairs = {frozenset((a, b)): (by_id[a], by_id[b]) for a, b in checked}
     compatible = set(pairs)
     placed = sorted(i for i, m in by_id.items() if m.admin1)
     unplaced = sorted(i for i, m in by_id.items() if not m.admin1)
@@ -422,10 +431,17 @@ def cluster_mentions(mentions: Iterable[Mention]) -> list[Cluster]:
         if first.union(a.mention_id, b.mention_id):
             log.info("merge %s + %s: %s", a.mention_id, b.mention_id, merge_reason(a, b))
 
+    # A cluster can take a mention only if it holds one of the mention's compatible
+    # partners, so only those clusters are tried (not every cluster of the corpus).
+    partners: dict[str, set[str]] = defaultdict(set)
+    for a, b in pairs.values():
+        partners[a.mention_id].add(b.mention_id)
+        partners[b.mention_id].add(a.mention_id)
     shared: dict[str, list[str]] = defaultdict(list)
     leftovers = []
     for mid in unplaced:
-        fits = sorted(root for root in first.members if first.fits([mid], root))
+        roots = {first.of[p] for p in partners[mid] if p in first.of}
+        fits = sorted(root for root in roots if first.fits([mid], root))
         if not fits:
             leftovers.append(mid)
             continue
@@ -473,7 +489,12 @@ def _anchor_undated(
     passes left them, so the order of the undated mentions does not matter.
     """
     events: dict[tuple[int, str], list[Mention]] = {}
-    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    # Anchoring needs identifying evidence (an equal casualty count or a shared article):
+    # index the events by both, so each undated mention is tried only against events that
+    # could qualify rather than against every event of its country.
+    by_article: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    by_count: dict[tuple[str, int], set[tuple[int, str]]] = defaultdict(set)
     for n, source in enumerate(passes):
         for root, ids in source.members.items():
             members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
@@ -481,7 +502,13 @@ def _anchor_undated(
                 continue
             events[n, root] = members
             for country in sorted({m.country for m in members if m.country}):
-                blocks[country].append((n, root))
+                blocks[country].add((n, root))
+            for m in members:
+                by_article[m.article_id].add((n, root))
+            for kind in ("killed", "injured"):
+                count = _counts_of(members, kind)
+                if count:
+                    by_count[kind, count].add((n, root))
     moves = []
     for n, source in enumerate(passes):
         for root, ids in sorted(source.members.items()):
@@ -489,8 +516,12 @@ def _anchor_undated(
                 continue
             u = by_id[root]
             sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
+            evidence = set(by_article[u.article_id]) if u.actor1_side and u.actor2_side else set()
+            for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+                if own:
+                    evidence |= by_count[kind, own]
             fits = []
-            for key in blocks.get(u.country, ()):
+            for key in sorted(evidence & blocks.get(u.country, set())):
                 members = events[key]
                 if not any(
                     _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))

@@ -9,8 +9,6 @@ Dask path can map the same function over partitions.
 
 from __future__ import annotations
 
-import gzip
-import io
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -20,26 +18,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 import yaml
 
 from analysis.errors import UsageError
-from analysis.io import LIST_SEP, atomic_write_bytes
-from analysis.schema import EVENT_COLUMNS, validate_events
-
-DATE_FIELDS = ("event_date", "date_start", "date_end")
-FLOAT_FIELDS = ("latitude", "longitude")
-INT_FIELDS = (
-    "fatalities_low",
-    "fatalities_best",
-    "fatalities_high",
-    "injured_low",
-    "injured_best",
-    "injured_high",
-    "number_of_sources",
+from analysis.events.checks import validate_events
+from analysis.schema import (
+    DATE_COLUMNS,
+    EVENT_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    LIST_SEP,
 )
-DATE_PRECISIONS = ("day", "days", "week", "month", "year")
+
 #: Rows of external data sets enter the table as coded by their publisher, not reviewed here.
 IMPORTED = "imported"
 #: Rows per chunk: large enough to amortise pandas overhead, small enough to bound memory.
@@ -48,12 +38,6 @@ SIDE_CODE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 #: Header line + 1-based record number = the line of a record in a file without multi-line
 #: quoted fields.
 HEADER_LINES = 1
-
-
-def event_columns() -> tuple[str, ...]:
-    """Return the event-table columns, in order (``analysis.schema.EVENT_COLUMNS``)."""
-
-    return tuple(EVENT_COLUMNS)
 
 
 class UnmappedSides(UsageError):
@@ -468,12 +452,12 @@ def convert_file(
 
 
 def validated(events: pd.DataFrame) -> pd.DataFrame:
-    """Check ``events`` against ``analysis.schema``; return them.
+    """Check ``events`` against the event-table checks; return them.
 
     Raises
     ------
     UsageError
-        ``analysis.schema.InvalidTable`` naming the failing checks and rows.
+        ``analysis.events.checks.InvalidTable`` naming the failing checks and rows.
     """
     validate_events(events)
     return events
@@ -485,13 +469,13 @@ def assemble(columns: Mapping[str, Any], index: pd.Index) -> pd.DataFrame:
     Absent text columns are ``""``; absent numbers are missing (unknown).
     """
     out = {}
-    for name in event_columns():
+    for name in EVENT_COLUMNS:
         value = columns.get(name)
-        if name in DATE_FIELDS:
+        if name in DATE_COLUMNS:
             out[name] = pd.Series(value, index=index, dtype="datetime64[ns]")
-        elif name in INT_FIELDS:
+        elif name in INT_COLUMNS:
             out[name] = pd.Series(pd.NA if value is None else value, index=index, dtype="Int64")
-        elif name in FLOAT_FIELDS:
+        elif name in FLOAT_COLUMNS:
             out[name] = pd.Series(np.nan if value is None else value, index=index, dtype="float64")
         else:
             out[name] = pd.Series("" if value is None else value, index=index, dtype=object)
@@ -513,88 +497,3 @@ def finalize(frames: Iterable[pd.DataFrame], what: str = "input") -> pd.DataFram
         )
     events = events.sort_values(["event_date", "event_id"], kind="mergesort")
     return events.reset_index(drop=True)
-
-
-def arrow_schema() -> pa.Schema:
-    """Arrow types of the event columns, fixed so that every build writes the same bytes."""
-    fields = []
-    for name in event_columns():
-        if name in DATE_FIELDS:
-            fields.append(pa.field(name, pa.date32()))
-        elif name in INT_FIELDS:
-            fields.append(pa.field(name, pa.int64()))
-        elif name in FLOAT_FIELDS:
-            fields.append(pa.field(name, pa.float64()))
-        else:
-            fields.append(pa.field(name, pa.string()))
-    return pa.schema(fields)
-
-
-def to_parquet_bytes(events: pd.DataFrame) -> bytes:
-    """Parquet bytes of an event table: zstd, no pandas index, no schema metadata."""
-    schema = arrow_schema()
-    arrays = []
-    for field in schema:
-        column = events[field.name]
-        if pa.types.is_date32(field.type):
-            arrays.append(pa.array(column.dt.date.where(column.notna(), None), type=field.type))
-        elif pa.types.is_string(field.type):
-            arrays.append(pa.array(column.astype(object).tolist(), type=field.type))
-        else:
-            arrays.append(pa.array(column, type=field.type, from_pandas=True))
-    table = pa.Table.from_arrays(arrays, schema=schema)
-    sink = io.BytesIO()
-    # Sorted ids share long prefixes, which delta encoding stores once; dictionaries suit the
-    # other, repetitive columns.
-    pq.write_table(
-        table,
-        sink,
-        compression="zstd",
-        compression_level=9,
-        store_schema=False,
-        use_dictionary=[name for name in schema.names if name != "event_id"],
-        column_encoding={"event_id": "DELTA_BYTE_ARRAY"},
-    )
-    return sink.getvalue()
-
-
-def to_csv_bytes(events: pd.DataFrame) -> bytes:
-    """CSV bytes of an event table (UTF-8, ``\\n`` line ends, ISO dates, empty = missing)."""
-    text_out = events.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    return text_out.encode("utf-8")
-
-
-OUTPUT_SUFFIXES = (".parquet", ".csv.gz", ".csv")
-
-
-def output_kind(path: str | os.PathLike) -> str:
-    """Which of :data:`OUTPUT_SUFFIXES` ``path`` ends in; :class:`UsageError` if none."""
-    name = Path(path).name.lower()
-    for suffix in OUTPUT_SUFFIXES:
-        if name.endswith(suffix):
-            return suffix
-    raise UsageError(f"{path}: the output must end in {', '.join(OUTPUT_SUFFIXES)}")
-
-
-def write_events(events: pd.DataFrame, path: str | os.PathLike) -> None:
-    """Write an event table atomically; the suffix chooses the format.
-
-    ``.parquet`` (zstd), ``.csv`` or ``.csv.gz`` (gzip with no name and no time stamp),
-    so that the same events always give the same bytes.
-    """
-    kind = output_kind(path)
-    if kind == ".parquet":
-        data = to_parquet_bytes(events)
-    elif kind == ".csv.gz":
-        data = gzip_bytes(to_csv_bytes(events))
-    else:
-        data = to_csv_bytes(events)
-    atomic_write_bytes(path, data)
-
-
-def gzip_bytes(data: bytes) -> bytes:
-    """Gzip ``data`` deterministically (no file name, time stamp 0)."""
-    sink = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=sink, mtime=0, compresslevel=9) as gz:
-        gz.write(data)
-    return sink.getvalue()

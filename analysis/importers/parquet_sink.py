@@ -3,7 +3,7 @@
 Large imports (GDELT) do not fit in memory as one table. :func:`write_dataset` takes the
 converted chunks one by one and writes each chunk's rows of a year to
 ``<out>/<year>/part-<n>.parquet`` with the event schema's column order and Arrow types
-(:func:`analysis.importers.common.to_parquet_bytes`). Directory names are plain years (not
+(:func:`analysis.io.parquet_bytes`). Directory names are plain years (not
 ``year=2007``), so readers see no extra partition column: ``analysis.io.read_events`` and
 ``dask.dataframe.read_parquet`` read the directory as the event table.
 
@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UsageError
-from analysis.importers.common import event_columns, to_parquet_bytes
+from analysis.io import parquet_bytes
+from analysis.schema import EVENT_COLUMNS
 
 
 def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dict[int, int]:
@@ -55,7 +56,7 @@ def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dic
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp"))
     counts: dict[int, int] = {}
     parts: dict[int, int] = {}
-    columns = list(event_columns())
+    columns = list(EVENT_COLUMNS)
     try:
         for chunk in chunks:
             missing = [c for c in columns if c not in chunk.columns]
@@ -69,7 +70,7 @@ def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dic
                 rows = rows.sort_values(["event_date", "event_id"], kind="mergesort")
                 target = staging / f"{year:04d}" / f"part-{parts.get(year, 0):05d}.parquet"
                 target.parent.mkdir(exist_ok=True)
-                target.write_bytes(to_parquet_bytes(rows[columns]))
+                target.write_bytes(parquet_bytes(rows[columns]))
                 parts[year] = parts.get(year, 0) + 1
                 counts[year] = counts.get(year, 0) + len(rows)
         if not counts:

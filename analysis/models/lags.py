@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.models.dyad import Dyad
+from analysis.schema import DATE_PRECISIONS, precision_rank
 
 if TYPE_CHECKING:
+    # statsmodels loads lazily: notebooks that only pair events start without it.
     from statsmodels.duration.survfunc import SurvfuncRight
 
-#: Date precisions from finest to coarsest (schema field ``date_precision``).
-PRECISION_ORDER = ("day", "days", "week", "month", "year")
 #: Horizons (days) at which the share of provocations answered is reported.
 HORIZONS = (1, 3, 7, 14)
 _EPOCH = np.datetime64("1970-01-01", "ns")
@@ -53,19 +53,23 @@ def filter_precision(events: pd.DataFrame, max_precision: str = "days") -> tuple
         kept; an empty precision counts as unknown and is kept too (imported tables that
         do not record precision are dated to the day).
     max_precision
-        The coarsest precision kept: one of ``PRECISION_ORDER``.
+        The coarsest precision kept: one of :data:`analysis.schema.DATE_PRECISIONS`.
 
     Returns
     -------
     The kept events (index reset) and the number dropped.
     """
-    if max_precision not in PRECISION_ORDER:
-        raise ValueError(f"max_precision must be one of {PRECISION_ORDER}, not {max_precision!r}")
+    limit = precision_rank(max_precision)
+    if limit is None:
+        raise ValueError(f"max_precision must be one of {DATE_PRECISIONS}, not {max_precision!r}")
     if "date_precision" not in events.columns or events.empty:
         return events.reset_index(drop=True), 0
-    rank = {p: i for i, p in enumerate(PRECISION_ORDER)}
-    ranks = events["date_precision"].map(rank).fillna(0).to_numpy()
-    keep = ranks <= rank[max_precision]
+    # An empty precision is unknown and kept (imported tables dated to the day leave it
+    # empty); any other value is ranked by the schema, so a coarse one is never taken
+    # for a day.
+    precision = events["date_precision"].fillna("").astype(str)
+    ranks = precision.map(lambda p: -1 if p == "" else precision_rank(p))
+    keep = (ranks.notna() & (ranks <= limit)).to_numpy(dtype=bool)
     return events[keep].reset_index(drop=True), int((~keep).sum())
 
 
@@ -153,6 +157,7 @@ def wilson_share(count: int, n: int) -> dict:
         return {"share": None, "ci_low": None, "ci_high": None, "n": 0}
     # statsmodels is imported where it is used: notebooks that only pair events or list
     # the table start their kernels without it.
+    # statsmodels loads lazily: notebooks that only pair events start without it.
     from statsmodels.stats.proportion import proportion_confint
 
     lo, hi = proportion_confint(count, n, alpha=0.05, method="wilson")
@@ -164,6 +169,7 @@ def kaplan_meier(lag_days: np.ndarray, censored: np.ndarray) -> SurvfuncRight | 
     lag_days = np.asarray(lag_days, dtype=float)
     if lag_days.size == 0:
         return None
+    # statsmodels loads lazily: notebooks that only pair events start without it.
     from statsmodels.duration.survfunc import SurvfuncRight
 
     return SurvfuncRight(lag_days, (~np.asarray(censored, dtype=bool)).astype(int))

@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.io import split_list
 from analysis.models.dyad import Dyad
 from analysis.models.lags import day_numbers, wilson_share
+from analysis.schema import split_list
 
 #: Windows (days) of the sensitivity table.
 WINDOWS = (1, 3, 7, 14, 30)

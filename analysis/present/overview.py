@@ -13,9 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.io import split_list
 from analysis.models.dyad import Dyad
-from analysis.models.lags import PRECISION_ORDER
+from analysis.schema import DATE_PRECISIONS, split_list
 
 PLACE_COLUMNS = ("country", "admin1", "location")
 
@@ -55,7 +54,7 @@ def precision_counts(events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame({"date_precision": ["unknown"], "events": [len(events)]})
     values = events["date_precision"].replace("", "unknown")
     counts = values.value_counts()
-    order = [p for p in (*PRECISION_ORDER, "unknown") if p in counts.index]
+    order = [p for p in (*DATE_PRECISIONS, "unknown") if p in counts.index]
     order += sorted(set(counts.index) - set(order))
     return pd.DataFrame({"date_precision": order, "events": [int(counts[p]) for p in order]})
 

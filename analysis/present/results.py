@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.io import atomic_write_text
+from analysis.files import atomic_write_text
 
 
 def _plain(value: Any) -> Any:

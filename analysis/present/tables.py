@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.io import split_list
+from analysis.schema import split_list
 from analysis.present.labels import side_label
 
 #: Tables longer than this get sortable headers.
@@ -27,7 +27,6 @@ SORTABLE_FROM = 12
 #: The column that holds event ids; always last.
 ID_COLUMN = "Event id"
 DASH = "–"
-_PRECISION_WORDS = {"week": "week of", "month": "", "year": "", "range": ""}
 
 
 def _missing(value: object) -> bool:
@@ -77,7 +76,8 @@ def number(value: object, digits: int = 2) -> str:
 
 def date_text(row: Mapping) -> str:
     """The event's date as a reader says it, with its precision: ``"28 Jan 2024"``,
-    ``"Jan 2024"``, ``"12–14 Jan 2024"``, ``"week of 8 Jan 2024"``, ``"2024"``."""
+    ``"Jan 2024"``, ``"12–14 Jan 2024"``, ``"week of 8 Jan 2024"``, ``"Q1 2024"``,
+    ``"2024"``."""
     precision = str(row.get("date_precision") or "day")
     date = pd.to_datetime(row.get("event_date"), errors="coerce")
     start = pd.to_datetime(row.get("date_start"), errors="coerce")
@@ -86,6 +86,8 @@ def date_text(row: Mapping) -> str:
         return "date unknown"
     if precision == "month":
         return date.strftime("%b %Y")
+    if precision == "quarter":
+        return f"Q{(date.month - 1) // 3 + 1} {date.year}"
     if precision == "year":
         return date.strftime("%Y")
     if precision == "week" and not pd.isna(start):

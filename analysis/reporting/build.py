@@ -5,8 +5,9 @@ each report's cache key and skip those that did not change; run the rest in para
 worker processes; write ``OUT/index.html``. Exit status 1 when a notebook failed (after
 everything else was rendered).
 
-Only the standard library, PyYAML and the cache module are imported until it is known that
-some report must be rebuilt, so that a build with nothing to do takes well under a second.
+The modules of this package import only the standard library at the top; nbconvert,
+papermill and jinja2 load lazily where they are used, so that a build with nothing to do
+takes well under a second.
 """
 
 from __future__ import annotations
@@ -20,9 +21,19 @@ from typing import Any
 import yaml
 
 from analysis.errors import UsageError
-from analysis.reporting import cache, ordering
+from analysis.files import atomic_write_text
+from analysis.reporting import cache, execute, ordering, provenance
 from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
 from analysis.reporting.config import read_parameters_cell as _declared
+from analysis.reporting.execute import Job
+from analysis.reporting.index import (
+    IndexRow,
+    IndexSet,
+    notebook_title,
+    read_finding,
+    read_headline,
+    render_index,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
@@ -33,12 +44,12 @@ def build_reports(
     config: Path,
     out: Path,
     only: Sequence[str] | None = None,
-    jobs: int | None = None,
+    workers: int | None = None,
     force: bool = False,
 ) -> int:
     """Build the reports; 0 when all succeeded, 1 when any notebook failed."""
-    if jobs is not None and jobs < 1:
-        raise UsageError(f"--jobs: expected a positive number of workers, got {jobs}")
+    if workers is not None and workers < 1:
+        raise UsageError(f"--jobs: expected a positive number of workers, got {workers}")
     config = Path(config).resolve()
     out = Path(out).resolve()
     sets = load_config(config, only=only)
@@ -49,22 +60,19 @@ def build_reports(
         todo = [item for item in phase if not item["fresh"]]
         if not todo:
             continue
-        # Loaded only when something must be rebuilt: a build with nothing to do stays fast.
-        from analysis.reporting import execute, provenance
-
         facts = provenance.collect(config.parent).as_dict()
-        work = [_job(item, facts) for item in todo]
-        workers = jobs or execute.default_workers()
+        jobs = [_job(item, facts) for item in todo]
+        workers = workers or execute.default_workers()
         (out / ".cache").mkdir(parents=True, exist_ok=True)
         print(
-            f"escalation reports: {len(work)} to build on {min(workers, len(work))} "
-            f"worker(s), {len(phase) - len(work)} unchanged",
+            f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
+            f"worker(s), {len(phase) - len(jobs)} unchanged",
             file=sys.stderr,
         )
         for item, outcome in zip(
             todo,
             execute.run_jobs(
-                work, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
+                jobs, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
             ),
             strict=True,
         ):
@@ -138,7 +146,6 @@ def _shown_parameters(
 
 
 def _job(item: Mapping[str, Any], facts: Mapping[str, Any]) -> Any:
-    from analysis.reporting.execute import Job
 
     report_set: ReportSet = item["set"]
     return Job(
@@ -157,14 +164,12 @@ def _job(item: Mapping[str, Any], facts: Mapping[str, Any]) -> Any:
 
 
 def _write_record(item: Mapping[str, Any], status: str, seconds: float, error: str) -> None:
-    from analysis.io import atomic_write_text
 
     atomic_write_text(item["record"], cache.record_text(item["key"], status, seconds, error))
 
 
 def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -> list[dict]:
     """The index entries of this build, grouped by set in reading order (plain dicts)."""
-    from analysis.reporting.index import notebook_title, read_finding, read_headline
 
     grouped: dict[str, dict] = {}
     for item in plan:
@@ -211,8 +216,6 @@ def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -
 def write_index(out: Path, config: Path, rows: Sequence[dict]) -> None:
     """Write ``OUT/index.html``. Sets not built this time (``--only``) keep their entry
     from the previous build, so the index always lists every set of the configuration."""
-    from analysis.io import atomic_write_text
-    from analysis.reporting.index import IndexRow, IndexSet, render_index
 
     state_path = out / ".cache" / INDEX_STATE
     try:

@@ -19,6 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analysis.files import atomic_write_text
+from analysis.reporting.plain import relabel_notebook
+from analysis.reporting.render import PageContext, UnsafeOutputError, render_page
+
 KERNEL_NAME = "escalation"
 #: Kernels started at the same moment can race for the same free TCP port; the loser dies
 #: before answering. Such a start is retried; errors from the notebook itself never are.
@@ -66,13 +70,10 @@ class Outcome:
 def run_job(job: Job) -> Outcome:
     """Execute ``job.notebook`` and write its page to ``job.html_path``; never raises for a
     failing notebook (the page shows the error instead)."""
+    # papermill and nbformat load lazily, in the worker that runs the notebook.
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
-
-    from analysis.io import atomic_write_text
-    from analysis.reporting.plain import relabel_notebook
-    from analysis.reporting.render import PageContext, UnsafeOutputError, render_page
 
     started = time.perf_counter()
     # A stale results file would put old numbers next to a failed run in the index.
@@ -142,7 +143,7 @@ def _start_worker(log_path: str | None) -> None:
         fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         os.dup2(fd, 2)
         os.close(fd)
-    # Import the heavy modules once per worker, while the parent is still queueing jobs.
+    # Loaded lazily, once per worker, while the parent is still queueing jobs.
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 

@@ -110,6 +110,7 @@ def read_finding(results_path: str | Path, labels: Mapping[str, str] | None = No
 
 def render_index(sets: Sequence[IndexSet]) -> str:
     """The index page's HTML (autoescaped: titles and numbers cannot inject markup)."""
+    # jinja2 loads lazily: a build with nothing to render never needs it.
     import jinja2
 
     env = jinja2.Environment(

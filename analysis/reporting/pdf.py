@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.io import atomic_write_text
+from analysis.files import atomic_write_text
 from analysis.reporting.config import ReportSet, load_config
 
 #: Tried in this order; ``ESCALATION_CHROMIUM`` names another binary.

@@ -97,6 +97,7 @@ class PageContext:
 
 def make_exporter() -> Any:
     """An ``HTMLExporter`` configured with the house template (reuse it for many pages)."""
+    # nbconvert loads lazily: only a build that renders a page needs it.
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 

@@ -25,7 +25,6 @@ same bytes.
 
 from __future__ import annotations
 
-import io
 import math
 import os
 from collections.abc import Iterable, Sequence
@@ -37,11 +36,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UsageError
-from analysis.io import atomic_write_bytes, read_events
+from analysis.io import atomic_write_bytes, csv_bytes, parquet_bytes, read_events
 from analysis.models import granger, hawkes, lags, pairing
 from analysis.models.dyad import Dyad, select_dyad
 from analysis.models.routing import choose_route
 from analysis.scale.cluster import worker_count
+from analysis.schema import FLOAT, INT, TEXT
 
 #: Dyad levels: what a "side" of the atlas is.
 LEVELS = ("side", "actor", "country", "subtype")
@@ -568,10 +568,12 @@ def _workers(client: Any) -> int:
 
 
 def _read_dask(source: str | os.PathLike, client: Any):
+    # dask loads lazily: the in-process atlas never needs it.
     import dask.dataframe as dd
 
     path = Path(source)
     if path.is_dir() or path.suffix == ".parquet":
+        # pyarrow.dataset loads lazily: only Parquet datasets need it.
         import pyarrow.dataset as ds
 
         available = set(ds.dataset(path, format="parquet", partitioning="hive").schema.names)
@@ -634,21 +636,23 @@ def _finish(atlas: pd.DataFrame, config: AtlasConfig) -> pd.DataFrame:
 # --------------------------------------------------------------------------- output
 
 
+def atlas_fields(atlas: pd.DataFrame) -> dict[str, str]:
+    """The kind (:mod:`analysis.schema`) of each atlas column, for the shared writers."""
+    return {
+        col: TEXT if col in _TEXT_COLUMNS else INT if col in _INT_COLUMNS else FLOAT
+        for col in atlas.columns
+    }
+
+
 def atlas_csv_bytes(atlas: pd.DataFrame) -> bytes:
-    """CSV bytes of the atlas: fixed float format, ``\\n`` line ends, empty = not computed."""
-    text = atlas.to_csv(index=False, lineterminator="\n", float_format="%.10g")
-    return text.encode("utf-8")
+    """CSV bytes of the atlas: 10 significant digits, ``\\n`` line ends, empty = not
+    computed (the writer of every table, :func:`analysis.io.csv_bytes`)."""
+    return csv_bytes(atlas, float_format="%.10g")
 
 
 def atlas_parquet_bytes(atlas: pd.DataFrame) -> bytes:
-    """Parquet bytes of the atlas, without pandas metadata so that reruns give equal bytes."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    table = pa.Table.from_pandas(atlas, preserve_index=False).replace_schema_metadata(None)
-    sink = io.BytesIO()
-    pq.write_table(table, sink, compression="zstd", store_schema=False)
-    return sink.getvalue()
+    """Parquet bytes of the atlas (:func:`analysis.io.parquet_bytes`; no id column)."""
+    return parquet_bytes(atlas, atlas_fields(atlas), key=None)
 
 
 def write_atlas(atlas: pd.DataFrame, out_dir: str | os.PathLike) -> tuple[Path, Path]:

@@ -123,6 +123,7 @@ def make_options(
 
 
 def _parse_memory(text: str) -> int:
+    # dask loads lazily: in-process runs never need it.
     from dask.utils import parse_bytes
 
     try:
@@ -176,6 +177,7 @@ def open_client(options: ClusterOptions, connect_timeout: str = "20s") -> Iterat
     if options.in_process:
         yield None
         return
+    # distributed loads lazily: in-process runs never need it.
     from distributed import Client, LocalCluster
 
     if options.scheduler == "local":

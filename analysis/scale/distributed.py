@@ -8,8 +8,9 @@ task. Results come back in input order.
 
 Reconciliation first compares mentions pairwise, but only within the candidate blocks
 of :func:`analysis.events.reconcile.candidate_blocks` (calendar month with overlap, country,
-sides), so it never compares all pairs; the blocks are checked in parallel. The
-clustering that follows and the table assembly are those of
+sides), so it never compares all pairs; the blocks are checked in parallel on the workers
+and the allowed pairs handed to the clustering. The clustering and the table assembly are
+those of
 :func:`analysis.events.build.tables_from_extractions`, run once on the gathered extractions, so
 the tables are byte-identical to :func:`analysis.events.build.build_tables`.
 
@@ -51,10 +52,12 @@ def _extract_function() -> Callable[[Article, Any], Extraction]:
     return extract_article
 
 
-def _tables_from_extractions(extractions: Sequence[Extraction], overrides: Any):
-    """The one reconciliation and table assembly of the project."""
-
-    return tables_from_extractions(extractions, overrides)
+def _tables_from_extractions(extractions: Sequence[Extraction], overrides: Any, client: Any):
+    """The one reconciliation and table assembly of the project, its pairwise checks run
+    block by block on the cluster."""
+    return tables_from_extractions(
+        extractions, overrides, checked=lambda mentions: compatible_pairs(mentions, client)
+    )
 
 
 # --------------------------------------------------------------------------- mapping
@@ -84,6 +87,7 @@ def map_articles(
     """
     if client is None:
         return [func(article, shared) for article in articles]
+    # dask loads lazily: in-process runs never need it.
     import dask.bag as db
 
     shared_future = client.scatter(shared, broadcast=True, hash=False)
@@ -117,6 +121,7 @@ def map_shards(
     if client is None:
         parts = [_shard_task(path, func, shared) for path in paths]
     else:
+        # dask loads lazily: in-process runs never need it.
         import dask.bag as db
 
         shared_future = client.scatter(shared, broadcast=True, hash=False)
@@ -133,6 +138,7 @@ def _shard_task(path: str, func, shared) -> tuple[list[str], list[Any]]:
 
 
 def _compute(client: Any, collection) -> list[Any]:
+    # distributed loads lazily: in-process runs never need it.
     from distributed import KilledWorker
 
     try:
@@ -180,6 +186,7 @@ def compatible_pairs(mentions: Sequence[Mention], client: Any = None) -> list[tu
     if client is None:
         found = [_block_pairs(block) for block in blocks]
     else:
+        # dask loads lazily: in-process runs never need it.
         import dask.bag as db
 
         bag = db.from_sequence(blocks, partition_size=max(1, len(blocks) // 64 or 1))
@@ -231,7 +238,7 @@ def build_tables_distributed(
         extractions = extract_shards(shards, lexicon, client)
     else:
         extractions = extract_articles(articles, lexicon, client)
-    return _tables_from_extractions(extractions, overrides)
+    return _tables_from_extractions(extractions, overrides, client)
 
 
 def add_shard_arguments(parser) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -152,6 +154,7 @@ def write_shards(
             lines = (json.dumps(row, ensure_ascii=False, sort_keys=True) for row in chunk)
             path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         else:
+            # pyarrow loads lazily: JSON-lines shards never need it.
             import pyarrow as pa
             import pyarrow.parquet as pq
 
@@ -203,6 +206,7 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 
 def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
+    # pyarrow loads lazily: JSON-lines shards never need it.
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -267,8 +271,6 @@ def recombined_corpus(
     to two years and, where a known place name occurs, another place. Used to test and
     time extraction at scale; the same arguments give the same articles.
     """
-    import random
-    import re
 
     rng = random.Random(seed)
     pattern = re.compile("|".join(re.escape(p) for p in places))

@@ -1,0 +1,109 @@
+"""Incremental extraction: unchanged articles come from the cache, and the tables are the
+same with or without it."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.commands import main
+from analysis.events.build import build_tables
+from analysis.extract import cache as cache_module
+from analysis.extract.article import extract_article
+from analysis.extract.cache import ExtractionCache, extractor_fingerprint, from_json, to_json
+from analysis.extract.corpus import load_corpus
+from analysis.extract.lexicon import DEFAULT_DIRECTORY, load_lexicon
+from analysis.io import csv_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(ROOT / "data/raw/articles", ROOT / "data/raw/articles.csv")
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def table_bytes(tables) -> list[bytes]:
+    return [csv_bytes(t) for t in (tables.events, tables.mentions, tables.aggregates)]
+
+
+def test_an_extraction_survives_the_round_trip(corpus, lexicon):
+    for article in corpus:
+        extraction = extract_article(article, lexicon)
+        assert from_json(to_json(extraction)) == extraction
+
+
+def test_second_build_reads_nothing_and_gives_the_same_tables(corpus, lexicon, tmp_path):
+    plain = build_tables(corpus, lexicon)
+    first = ExtractionCache(tmp_path / "cache", lexicon.directory)
+    cached = build_tables(corpus, lexicon, cache=first)
+    assert (first.hits, first.misses) == (0, len(corpus))
+    again = ExtractionCache(tmp_path / "cache", lexicon.directory)
+    reread = build_tables(corpus, lexicon, cache=again)
+    assert (again.hits, again.misses) == (len(corpus), 0)
+    assert table_bytes(plain) == table_bytes(cached) == table_bytes(reread)
+
+
+def test_only_the_changed_article_is_read_again(corpus, lexicon, tmp_path):
+    build_tables(corpus, lexicon, cache=ExtractionCache(tmp_path, lexicon.directory))
+    edited = list(corpus)
+    edited[2] = dataclasses.replace(edited[2], text=edited[2].text + "\nA closing line.\n")
+    cache = ExtractionCache(tmp_path, lexicon.directory)
+    build_tables(edited, lexicon, cache=cache)
+    assert (cache.hits, cache.misses) == (len(corpus) - 1, 1)
+
+
+def test_new_vocabularies_or_rules_are_a_new_extractor(tmp_path, monkeypatch):
+    copy = tmp_path / "lexicon"
+    shutil.copytree(DEFAULT_DIRECTORY, copy)
+    base = extractor_fingerprint(DEFAULT_DIRECTORY)
+    assert extractor_fingerprint(copy) == base
+    places = copy / "places.csv"
+    places.write_bytes(places.read_bytes() + b"\n")
+    assert extractor_fingerprint(copy) != base
+    rules = tmp_path / "rules"
+    shutil.copytree(cache_module.PACKAGE_DIR, rules)
+    (rules / "reading.py").write_text((rules / "reading.py").read_text() + "\n# edited\n")
+    monkeypatch.setattr(cache_module, "PACKAGE_DIR", rules)
+    assert extractor_fingerprint(DEFAULT_DIRECTORY) != base
+
+
+def test_a_damaged_entry_is_a_miss_and_is_replaced(corpus, lexicon, tmp_path):
+    article = corpus[0]
+    cache = ExtractionCache(tmp_path, lexicon.directory)
+    expected = cache.extract(article, lambda a: extract_article(a, lexicon))
+    (entry,) = list(tmp_path.rglob("*.json"))
+    entry.write_text('{"article_id": ', encoding="utf-8")
+    again = ExtractionCache(tmp_path, lexicon.directory)
+    assert again.extract(article, lambda a: extract_article(a, lexicon)) == expected
+    assert (again.hits, again.misses) == (0, 1)
+    assert from_json(entry.read_text(encoding="utf-8")) == expected
+
+
+def test_events_command_reports_what_came_from_the_cache(tmp_path, capsys):
+    args = [
+        "events",
+        "--articles",
+        str(ROOT / "data/raw/articles"),
+        "--metadata",
+        str(ROOT / "data/raw/articles.csv"),
+        "--cache",
+        str(tmp_path / "cache"),
+    ]
+    assert main([*args, "--out", str(tmp_path / "one")]) == 0
+    assert "0 article(s) from the cache, 5 extracted" in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "two")]) == 0
+    assert "5 article(s) from the cache, 0 extracted" in capsys.readouterr().err
+    for name in ("events.csv", "mentions.csv", "aggregates.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
+        assert (tmp_path / "one" / name).read_bytes() == (
+            ROOT / "data/processed" / name
+        ).read_bytes()
