@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.schema import split_list
 from analysis.present.labels import side_label
+from analysis.schema import split_list
 
 #: Tables longer than this get sortable headers.
 SORTABLE_FROM = 12
