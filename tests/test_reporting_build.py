@@ -130,8 +130,9 @@ def test_index_marks_status_and_shows_headlines(built):
     }
     index = (out / "index.html").read_text(encoding="utf-8")
     # Four A-side and three B-side events; gaps 3, 4, 3, 8, 3, 10 days have median 3.5.
-    assert "events A: <strong>4</strong>" in index
-    assert "events B: <strong>3</strong>" in index
+    # The headline labels name the sides by their plain names (the set's labels).
+    assert "events Side A: <strong>4</strong>" in index
+    assert "events Side B: <strong>3</strong>" in index
     assert "median gap (days): <strong>3.5</strong>" in index
     assert "bootstrap draws: <strong>100</strong>" in index
     assert "ValueError: toy failure for A vs B" in index
