@@ -405,3 +405,15 @@ def test_a_set_without_tests_is_not_tested_not_too_small():
     assert second == (
         "The table holds 68,573 events initiated by Insurgent groups and 3,938 by US-led coalition."
     )
+
+
+def test_plain_frame_formats_numbers_and_headers():
+    frame = pd.DataFrame(
+        {"IRAN_ALIGNED": [68573, 3], "share_answered": [0.346, 0.5], "p_value": [0.01234, 0.5]},
+        index=[7, 9],
+    )
+    out = tables.plain_frame(frame)
+    assert list(out.columns) == ["Iran-aligned militias", "share answered", "p value"]
+    assert out.iloc[0].tolist() == ["68,573", "35%", "0.012"]
+    assert out.iloc[1].tolist() == ["3", "50%", "0.50"]
+    assert list(out.index) == [0, 1]  # the old index is not carried along
