@@ -88,6 +88,12 @@ def split_list(value: str) -> list[str]:
     return [item for item in str(value).split(LIST_SEP) if item] if value else []
 
 
+#: Largest casualty count (killed or injured) of one event accepted from any source: no
+#: single event of the conflicts studied comes near it, so a larger count is an error.
+MAX_COUNT = 1_000_000
+#: Earliest event or publication date accepted from any source.
+EARLIEST_DATE = "1900-01-01"
+
 #: Leading columns of the mentions table; the values read from the sentence follow.
 MENTION_COLUMNS = (
     "mention_id",

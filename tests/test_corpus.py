@@ -72,7 +72,7 @@ def test_row_without_file(tmp_path):
 
 def test_file_without_row(tmp_path):
     msg = problems(tmp_path, ["a1,one.txt,O,T,A,2024-07-30,"], {"one.txt": b"x", "x.txt": b"y"})
-    assert "x.txt: no row in" in msg
+    assert "x.txt line 1, field file: no row in" in msg
 
 
 def test_duplicate_id(tmp_path):
@@ -81,13 +81,13 @@ def test_duplicate_id(tmp_path):
         ["a1,one.txt,O,T,A,2024-07-30,", "a1,two.txt,O,T,A,2024-07-30,"],
         {"one.txt": b"x", "two.txt": b"y"},
     )
-    assert "line 3: duplicate article_id 'a1' (first on line 2)" in msg
+    assert "line 3, field article_id: duplicate article_id 'a1' (first on line 2)" in msg
 
 
 @pytest.mark.parametrize("value", ["2024-02-30", "30/07/2024", "2024-7-30", ""])
 def test_bad_date(tmp_path, value):
     msg = problems(tmp_path, [f"a1,one.txt,O,T,A,{value},"], {"one.txt": b"x"})
-    assert "line 2: published" in msg and "date" in msg
+    assert "line 2, field published: published" in msg and "date" in msg
 
 
 def test_future_date(tmp_path):
@@ -97,13 +97,13 @@ def test_future_date(tmp_path):
 
 def test_non_utf8_text(tmp_path):
     msg = problems(tmp_path, ["a1,one.txt,O,T,A,2024-07-30,"], {"one.txt": b"caf\xe9"})
-    assert "one.txt: not UTF-8 (byte 3)" in msg
+    assert "one.txt line 1, field text: not UTF-8 (byte 3)" in msg
 
 
 @pytest.mark.parametrize("data", [b"", b"  \n\t\n"])
 def test_empty_text(tmp_path, data):
     msg = problems(tmp_path, ["a1,one.txt,O,T,A,2024-07-30,"], {"one.txt": data})
-    assert "one.txt: the text is empty" in msg
+    assert "one.txt line 1, field text: the text is empty" in msg
 
 
 def test_missing_column(tmp_path):
@@ -113,7 +113,7 @@ def test_missing_column(tmp_path):
         {"one.txt": b"x"},
         header="article_id,file,outlet,title,published,url\n",
     )
-    assert "line 1: missing column(s) author" in msg
+    assert "line 1, field header: missing column(s) author" in msg
 
 
 def test_extra_columns_are_allowed(tmp_path):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import analysis.io
 from analysis.commands import main
-from analysis.events import build
 from analysis.events.build import FILES, csv_bytes, tables_from_extractions, write_tables
 from analysis.records import Aggregate, Extraction, Mention
 
@@ -55,17 +55,22 @@ FUTURE = (dt.date.today() + dt.timedelta(days=2)).isoformat()
     ("rows", "files", "header", "message"),
     [
         ([GOOD_ROW], {}, HEADER, "file 'one.txt' not found"),
-        ([GOOD_ROW], {"one.txt": b"x", "two.txt": b"y"}, HEADER, "two.txt: no row in"),
+        (
+            [GOOD_ROW],
+            {"one.txt": b"x", "two.txt": b"y"},
+            HEADER,
+            "two.txt line 1, field file: no row in",
+        ),
         (
             [GOOD_ROW, "a1,two.txt,O,T,A,2024-07-30,"],
             {"one.txt": b"x", "two.txt": b"y"},
             HEADER,
-            "line 3: duplicate article_id 'a1'",
+            "line 3, field article_id: duplicate article_id 'a1'",
         ),
         (["a1,one.txt,O,T,A,2024-02-30,"], {"one.txt": b"x"}, HEADER, "not a real calendar date"),
         ([f"a1,one.txt,O,T,A,{FUTURE},"], {"one.txt": b"x"}, HEADER, "is in the future"),
-        ([GOOD_ROW], {"one.txt": b"\xff\xfe"}, HEADER, "one.txt: not UTF-8"),
-        ([GOOD_ROW], {"one.txt": b" \n "}, HEADER, "one.txt: the text is empty"),
+        ([GOOD_ROW], {"one.txt": b"\xff\xfe"}, HEADER, "one.txt line 1, field text: not UTF-8"),
+        ([GOOD_ROW], {"one.txt": b" \n "}, HEADER, "one.txt line 1, field text: the text is empty"),
         (
             ["a1,one.txt,O,T,2024-07-30,"],
             {"one.txt": b"x"},
@@ -173,7 +178,7 @@ def test_a_failed_move_puts_the_old_files_back(out, monkeypatch):
             raise OSError("disk full")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(build.os, "replace", failing)
+    monkeypatch.setattr(analysis.io.os, "replace", failing)
     before = snapshot(out)
     with pytest.raises(OSError, match="disk full"):
         write_tables(tables_from_extractions(hand_built()), out)

@@ -1,7 +1,8 @@
 """The ``escalation`` command line: one module per subcommand.
 
 In: arguments from the shell. Out: files written by the library stages and an exit status
-(0 done, 2 bad input with one message naming the file, line or field). Each subcommand
+(0 done, 2 bad input or a file that cannot be read or written, with one message naming
+the file, line or field). Each subcommand
 module is imported only when it runs, so ``escalation --help`` and ``escalation events``
 never pay for the reporting stack. Nothing in the library imports this package.
 """
@@ -43,4 +44,14 @@ def main(argv: list[str] | None = None) -> int:
         return int(args._run(args) or 0)
     except UsageError as err:
         print(f"escalation {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # A file that vanished, a full disk or a permission changed during the run: the
+        # outputs were replaced together or not at all, so a message is all that is needed.
+        where = err.filename or "a file"
+        print(
+            f"escalation {args.command}: error: {where}: {err.strerror or err}; "
+            "check the path, the permissions and the free space, then run again",
+            file=sys.stderr,
+        )
         return 2

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.commands.checks import check_out_dir, refuse_overwrite
 from analysis.errors import UsageError
 from analysis.io import read_events
 from analysis.scale.atlas import (
@@ -18,6 +20,7 @@ from analysis.scale.atlas import (
     DEFAULT_WINDOWS,
     LEVELS,
     AtlasConfig,
+    check_event_table,
     compute_atlas,
     compute_atlas_dask,
     parse_windows,
@@ -102,6 +105,13 @@ def run(args: argparse.Namespace) -> int:
     if not source.exists():
         raise UsageError(f"--events {source}: no such file or directory")
     levels = parse_levels(args.level)
+    out = check_out_dir(args.out)
+    refuse_overwrite(
+        [out / "atlas.parquet", out / "atlas.csv"], [source], [source] if source.is_dir() else []
+    )
+    undated = check_event_table(source, levels)
+    if undated:
+        print(f"atlas: {undated} event(s) without event_date left out", file=sys.stderr)
     parts = []
     with open_client(options) as client:
         events = read_events(source) if client is None else None

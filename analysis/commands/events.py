@@ -8,25 +8,35 @@ replaces the three tables together.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
+import pandas as pd
+
+from analysis.commands.checks import check_out_dir, refuse_overwrite, rejected_bytes
+from analysis.errors import UsageError
 from analysis.events.build import (
     DEFAULT_ARTICLES,
     DEFAULT_METADATA,
     DEFAULT_OUT,
     DEFAULT_OVERRIDES,
+    FILES,
     Tables,
     build_tables,
     write_tables,
 )
 from analysis.events.overrides import load_overrides
 from analysis.extract.cache import ExtractionCache
-from analysis.extract.corpus import iter_articles, load_corpus
+from analysis.extract.corpus import Problem, article_of, scan_corpus
 from analysis.extract.lexicon import load_lexicon
 from analysis.scale.cluster import add_cluster_arguments, open_client, options_from_args
 from analysis.scale.distributed import add_shard_arguments, build_tables_distributed
 from analysis.scale.shards import find_shards
+from analysis.schema import EARLIEST_DATE, MAX_COUNT
+
+#: File of the articles set aside by ``--skip-bad``.
+REJECTED = "rejected.csv"
 
 #: Where extractions are kept between runs (ignored by git).
 DEFAULT_CACHE = ".cache/extraction"
@@ -50,6 +60,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"(default {DEFAULT_CACHE})",
     )
     parser.add_argument("--no-cache", action="store_true", help="extract every article afresh")
+    parser.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="set bad articles aside in OUT/rejected.csv and build the rest (exit 0)",
+    )
     add_shard_arguments(parser)
     add_cluster_arguments(parser)
 
@@ -59,38 +74,131 @@ def run(args: argparse.Namespace) -> int:
 
     Without ``--scheduler`` or ``--shards`` everything runs in this process; with them the
     same extraction and reconciliation run through :mod:`analysis.scale.distributed`, giving
-    byte-identical tables.
+    byte-identical tables. With ``--skip-bad`` a bad article is set aside in
+    ``OUT/rejected.csv`` (file, line, field, reason) and the rest is built.
     """
+    out = check_out_dir(args.out)
+    outputs = [out / name for name in (*FILES, REJECTED)]
+    refuse_overwrite(
+        outputs,
+        [args.metadata, None if args.no_overrides else args.overrides],
+        [args.articles, args.lexicon, args.shards],
+    )
     cluster = options_from_args(args)
     overrides = None if args.no_overrides else load_overrides(args.overrides)
     lexicon = load_lexicon(args.lexicon)
-    if args.shards or not cluster.in_process:
-        tables = _build_distributed(args, cluster, lexicon, overrides)
+    rejected: list[Problem] = []
+    if args.shards:
+        tables = _build_distributed(args, cluster, lexicon, overrides, None)
+        sources: dict[str, tuple[str, dt.date | None, Path | None]] = {}
     else:
-
-        def progress(done: int) -> None:
-            print(f"events: {done} articles extracted", file=sys.stderr)
-
-        articles = iter_articles(Path(args.articles), Path(args.metadata))
-        cache = None if args.no_cache else ExtractionCache(args.cache, lexicon.directory)
-        tables = build_tables(articles, lexicon, overrides, progress, cache)
-        if cache is not None:
-            print(
-                f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted",
-                file=sys.stderr,
-            )
-    changed = write_tables(tables, Path(args.out))
+        checked, problems = scan_corpus(Path(args.articles), Path(args.metadata))
+        _stop_or_skip(problems, rejected, args.skip_bad)
+        sources = {
+            v["article_id"]: (str(p), dt.date.fromisoformat(v["published"]), p) for v, p in checked
+        }
+        tables = _build(args, cluster, lexicon, overrides, checked)
+        implausible = implausible_mentions(tables, sources)
+        if implausible:
+            _stop_or_skip(implausible, rejected, args.skip_bad)
+            bad_ids = {p.article_id for p in implausible}
+            checked = [(v, p) for v, p in checked if v["article_id"] not in bad_ids]
+            tables = _build(args, cluster, lexicon, overrides, checked)
+    if args.shards:
+        _stop_or_skip(implausible_mentions(tables, sources), rejected, False)
+    extra = {}
+    if args.skip_bad:
+        extra[REJECTED] = rejected_bytes((p.file, p.line, p.field, p.reason) for p in rejected)
+    changed = write_tables(tables, out, extra)
     print(
         f"events: {len(tables.events)} events, {len(tables.mentions)} mentions, "
         f"{len(tables.aggregates)} aggregates -> {args.out} ({len(changed)} file(s) changed)",
         file=sys.stderr,
     )
+    if args.skip_bad:
+        print(
+            f"events: {len(rejected)} bad input(s) set aside in {out / REJECTED}",
+            file=sys.stderr,
+        )
     return 0
 
 
-def _build_distributed(args, cluster, lexicon, overrides) -> Tables:
+def _stop_or_skip(problems: list[Problem], rejected: list[Problem], skip_bad: bool) -> None:
+    """Raise one message listing ``problems``; with ``--skip-bad`` set them aside instead."""
+    if not problems:
+        return
+    if not skip_bad:
+        raise UsageError(
+            "\n".join(map(str, problems))
+            + "\nfix these inputs, or pass --skip-bad to set bad articles aside in rejected.csv"
+        )
+    rejected.extend(problems)
+
+
+def _build(args, cluster, lexicon, overrides, checked) -> Tables:
+    articles = (article_of(values, path) for values, path in checked)
+    if not cluster.in_process:
+        return _build_distributed(args, cluster, lexicon, overrides, list(articles))
+
+    def progress(done: int) -> None:
+        print(f"events: {done} articles extracted", file=sys.stderr)
+
+    cache = None if args.no_cache else ExtractionCache(args.cache, lexicon.directory)
+    tables = build_tables(articles, lexicon, overrides, progress, cache)
+    if cache is not None:
+        print(
+            f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted",
+            file=sys.stderr,
+        )
+    return tables
+
+
+def implausible_mentions(
+    tables: Tables, sources: dict[str, tuple[str, dt.date | None, Path | None]]
+) -> list[Problem]:
+    """Mentions whose count exceeds :data:`analysis.schema.MAX_COUNT` or whose date lies
+    before :data:`analysis.schema.EARLIEST_DATE` or after the article's publication date.
+
+    Each is reported at its article file and the line of the sentence it was read from.
+    """
+    mentions = tables.mentions
+    problems: dict[tuple[str, str], Problem] = {}
+    earliest = dt.date.fromisoformat(EARLIEST_DATE)
+    counts = [f"{k}_{p}" for k in ("killed", "injured") for p in ("low", "best", "high")]
+    for row in mentions.itertuples(index=False):
+        file, published, path = sources.get(row.article_id, (row.article_id, None, None))
+        reason = field = None
+        for col in counts:
+            value = getattr(row, col)
+            if value is not pd.NA and value is not None and value == value and value > MAX_COUNT:
+                field = col
+                reason = (
+                    f"count {value} is above {MAX_COUNT}, more than any single event; "
+                    "correct the text or set the article aside"
+                )
+                break
+        for col in ("date_start", "date_end"):
+            if reason is None and getattr(row, col):
+                day = dt.date.fromisoformat(str(getattr(row, col))[:10])
+                if day < earliest or (published is not None and day > published):
+                    field = col
+                    reason = (
+                        f"date {day} is before {EARLIEST_DATE} or after the publication "
+                        f"date {published}; correct the text or the published date"
+                    )
+        if reason is not None and (row.article_id, field) not in problems:
+            line = _line_of(path, int(row.char_start)) if path is not None else 0
+            problems[(row.article_id, field)] = Problem(file, line, field, reason, row.article_id)
+    return list(problems.values())
+
+
+def _line_of(path: Path, offset: int) -> int:
+    text = path.read_bytes().decode("utf-8")
+    return text.count("\n", 0, offset) + 1
+
+
+def _build_distributed(args, cluster, lexicon, overrides, articles) -> Tables:
     shards = find_shards(args.shards) if args.shards else None
-    articles = None if shards else load_corpus(Path(args.articles), Path(args.metadata))
     where = cluster.scheduler or "this process"
     print(f"events: extracting on {where}", file=sys.stderr)
     with open_client(cluster) as client:

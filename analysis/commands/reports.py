@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from analysis.commands.checks import check_out_dir, refuse_overwrite
 from analysis.reporting.build import build_reports
 from analysis.reporting.pdf import build_pdfs
 
@@ -35,8 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the reports; 0 when all succeeded, 1 when any notebook or PDF failed."""
-    status = build_reports(args.config, args.out, args.only, args.jobs, args.force)
+    """Build the reports; 0 when all succeeded, 1 when any notebook or PDF failed, 2 on bad
+    input."""
+    out = check_out_dir(args.out)
+    refuse_overwrite([out / "index.html"], [args.config])
+    status = build_reports(args.config, out, args.only, args.jobs, args.force)
     if args.pdf:
-        status = max(status, build_pdfs(args.config, args.out, args.only, args.force))
+        status = max(status, build_pdfs(args.config, out, args.only, args.force))
     return status

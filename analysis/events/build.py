@@ -10,11 +10,8 @@ on every run (sorted rows, fixed number formats, ``\\n`` line ends, no time stam
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.cache import ExtractionCache
+from analysis.files import replace_files
 from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import (
@@ -216,59 +214,22 @@ def build_tables(
 # --- writing ------------------------------------------------------------------------
 
 
-def write_tables(tables: Tables, out: Path) -> list[Path]:
-    """Write the three tables into ``out`` together.
+def write_tables(tables: Tables, out: Path, extra: Mapping[str, bytes] | None = None) -> list[Path]:
+    """Write the three tables (and any ``extra`` files, name -> bytes) into ``out`` together.
 
-    All three files are first written to a temporary directory inside ``out`` and only
-    then moved over the old ones; if a move fails, the files already moved are put back,
-    so an error leaves ``out`` as it was. Files whose bytes
-    are unchanged are not touched. Other files in ``out`` are left alone.
+    Uses :func:`analysis.files.replace_files`: an error leaves every file in ``out`` as it
+    was. Files whose bytes are unchanged are not touched. Other files in ``out`` are left
+    alone.
 
     Returns
     -------
     The paths that changed.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     payloads = {
-        "events.csv": csv_bytes(tables.events),
-        "mentions.csv": csv_bytes(tables.mentions),
-        "aggregates.csv": csv_bytes(tables.aggregates),
+        out / "events.csv": csv_bytes(tables.events),
+        out / "mentions.csv": csv_bytes(tables.mentions),
+        out / "aggregates.csv": csv_bytes(tables.aggregates),
     }
-    staging = Path(tempfile.mkdtemp(dir=out, prefix=".events-"))
-    try:
-        staged = {}
-        for name, data in payloads.items():
-            target = out / name
-            if target.exists() and target.read_bytes() == data:
-                continue
-            path = staging / name
-            with open(path, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            staged[name] = path
-        _replace_all(staged, out, staging)
-        return [out / name for name in staged]
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _replace_all(staged: dict[str, Path], out: Path, staging: Path) -> None:
-    """Move the staged files into ``out``, restoring the old files if any move fails."""
-    backup = staging / "previous"
-    backup.mkdir()
-    done: list[str] = []
-    try:
-        for name, path in staged.items():
-            if (out / name).exists():
-                shutil.copy2(out / name, backup / name)
-            os.replace(path, out / name)
-            done.append(name)
-    except BaseException:
-        for name in done:
-            if (backup / name).exists():
-                os.replace(backup / name, out / name)
-            else:
-                (out / name).unlink(missing_ok=True)
-        raise
+    payloads.update({out / name: data for name, data in (extra or {}).items()})
+    return replace_files(payloads)

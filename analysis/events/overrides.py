@@ -30,9 +30,11 @@ from analysis.errors import UsageError
 from analysis.events.reconcile import Cluster
 from analysis.schema import (
     DATE_COLUMNS,
+    EARLIEST_DATE,
     EVENT_COLUMNS,
     FLOAT_COLUMNS,
     INT_COLUMNS,
+    MAX_COUNT,
     SIDE_PATTERN,
 )
 
@@ -78,12 +80,15 @@ def _parse(field: str, raw: str) -> object:
         return None if field in INT_COLUMNS + FLOAT_COLUMNS + DATE_COLUMNS else ""
     if field in DATE_COLUMNS:
         try:
-            return dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
+            day = dt.date.fromisoformat(raw) if len(raw) == 10 else _bad("an ISO date")
         except ValueError:
             _bad("an ISO date (YYYY-MM-DD)")
+        if not dt.date.fromisoformat(EARLIEST_DATE) <= day <= dt.date.today():
+            _bad(f"a date from {EARLIEST_DATE} to today")
+        return day
     if field in INT_COLUMNS:
-        if not raw.isdigit():
-            _bad("a whole number >= 0")
+        if not raw.isdigit() or int(raw) > MAX_COUNT:
+            _bad(f"a whole number from 0 to {MAX_COUNT}")
         return int(raw)
     if field in FLOAT_COLUMNS:
         try:
@@ -110,7 +115,8 @@ def load_overrides(path: str | Path) -> Overrides:
     """
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
+        # utf-8-sig: a byte-order mark is not part of the first column's name.
+        text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise UsageError(f"{path}: overrides file not found; pass --no-overrides") from None
     except UnicodeDecodeError:
@@ -127,6 +133,12 @@ def load_overrides(path: str | Path) -> Overrides:
         where = f"{path} line {reader.line_num}"
         values = {k: (raw.get(k) or "").strip() for k in COLUMNS}
         target, field = values["target_id"], values["field"]
+        if raw.get(None):
+            problems.append(
+                f"{where}: {len(raw[None])} field(s) more than the header; quote a reason "
+                "that holds commas"
+            )
+            continue
         if not target:
             problems.append(f"{where}: target_id is empty; give the event_id to correct")
             continue

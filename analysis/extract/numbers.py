@@ -120,6 +120,7 @@ class Count:
 
 
 ZERO = Count(0, 0, 0)
+_INT64_LIMIT = 2**63
 VAGUE = Count(None, None, None, vague=True)
 
 
@@ -127,7 +128,9 @@ def word_number(text: str) -> int | None:
     """Value of digits or number words ("14", "2,500", "twenty-five", "two dozen", "a hundred")."""
     text = text.strip().lower()
     if _DIGITS.fullmatch(text):
-        return int(text.replace(",", ""))
+        value = int(text.replace(",", ""))
+        # Beyond 64 bits no table can hold it: a corrupted text, not a count.
+        return value if value < _INT64_LIMIT else None
     total = 0
     current = 0
     for token in _TOKEN_BREAK.split(text):

@@ -9,8 +9,12 @@ Dask path can map the same function over partitions.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import os
 import re
+import warnings
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,10 +28,12 @@ from analysis.errors import UsageError
 from analysis.events.checks import validate_events
 from analysis.schema import (
     DATE_COLUMNS,
+    EARLIEST_DATE,
     EVENT_COLUMNS,
     FLOAT_COLUMNS,
     INT_COLUMNS,
     LIST_SEP,
+    MAX_COUNT,
 )
 
 #: Rows of external data sets enter the table as coded by their publisher, not reviewed here.
@@ -140,29 +146,80 @@ def read_chunks(
         raise UsageError(
             f"{path}: the file is empty (expected a --format {fmt.name} CSV)"
         ) from None
-    except (UnicodeDecodeError, pd.errors.ParserError, OSError) as err:
-        raise UsageError(f"{path}: not a readable CSV file ({err})") from None
+    except (UnicodeDecodeError, pd.errors.ParserError, OSError, EOFError, zlib.error) as err:
+        raise UsageError(
+            f"{path} line 1, field header: not a readable CSV file ({_short(err)}); "
+            "check that it is a complete, uncompressed or gzip CSV"
+        ) from None
     check_header(path, header, fmt, known)
     cols = list(usecols) if usecols is not None else list(fmt.required)
-    reader = pd.read_csv(
-        path,
-        dtype=object,
-        keep_default_na=False,
-        usecols=cols,
-        chunksize=chunksize,
-    )
+    skipping = _REJECTED.get() is not None
+    # All columns are read (no usecols) so that a record with more fields than the header
+    # is an error rather than silently cut; bad bytes become U+FFFD, found by check_text.
     rows = 0
+    skipped: set[int] = set()
+    record = 0
     try:
-        for chunk in reader:
+        reader = pd.read_csv(
+            path,
+            dtype=object,
+            keep_default_na=False,
+            chunksize=chunksize,
+            encoding_errors="replace",
+            on_bad_lines="warn" if skipping else "error",
+        )
+        while True:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", pd.errors.ParserWarning)
+                chunk = next(reader, None)
+            if skipping:
+                skipped |= _note_skipped_lines(str(path), caught)
+            if chunk is None:
+                break
             if chunk.empty:
                 continue
             rows += len(chunk)
+            # Record numbers as in the file: records set aside by --skip-bad keep theirs, so
+            # that later records keep their lines and their record-based ids.
+            numbers = []
+            while len(numbers) < len(chunk):
+                if record not in skipped:
+                    numbers.append(record)
+                record += 1
+            chunk.index = pd.Index(numbers)
             # Values arrive as text so that parsing errors can be reported with their line.
-            yield chunk
+            yield chunk[cols]
     except pd.errors.ParserError as err:
-        raise UsageError(f"{path}: malformed CSV after record {rows} ({err})") from None
+        raise UsageError(
+            f"{path}: malformed CSV after record {rows}, field count ({_short(err)}); quote "
+            "values that hold commas, or pass --skip-bad to set such records aside"
+        ) from None
+    except (OSError, EOFError, zlib.error) as err:
+        raise UsageError(
+            f"{path}: cannot read past record {rows} (line {rows + 1 + HEADER_LINES}), "
+            f"field compression ({_short(err)}); the file is truncated or damaged, "
+            "download it again"
+        ) from None
     if rows == 0:
         raise UsageError(f"{path}: the file has a header but no rows")
+
+
+def _short(err: BaseException) -> str:
+    return " ".join(str(err).split())[:200]
+
+
+_SKIPPING_LINE = re.compile(r"Skipping line (\d+): (.*)")
+
+
+def _note_skipped_lines(path: str, caught: list) -> set[int]:
+    """Set aside the records pandas skipped; return their record numbers."""
+    rejected = _REJECTED.get()
+    records = set()
+    for warning in caught:
+        for line, reason in _SKIPPING_LINE.findall(str(warning.message)):
+            rejected.append((path, int(line), "row", reason.strip()))
+            records.add(int(line) - 1 - HEADER_LINES)
+    return records
 
 
 def line_of(index: Any) -> int:
@@ -170,11 +227,83 @@ def line_of(index: Any) -> int:
     return int(index) + 1 + HEADER_LINES
 
 
-def bad_value(source: str, index: Any, column: str, value: Any, expected: str) -> UsageError:
+class BadValue(UsageError):
+    """One bad value of one record: the file, the record, the column and what was expected.
+
+    Under :func:`skipping_bad_rows` the drivers set the record aside and convert the rest.
+    """
+
+    def __init__(self, source: str, index: Any, column: str, value: Any, expected: str):
+        self.source, self.index, self.column = source, index, column
+        shown = repr(value) if len(str(value)) <= 80 else repr(str(value)[:80]) + "..."
+        self.reason = f"cannot read {shown} ({expected})"
+        super().__init__(
+            f"{source}, line {line_of(index)}, column {column}: {self.reason}; correct the "
+            "value, or pass --skip-bad to set bad rows aside in rejected.csv"
+        )
+
+
+def bad_value(source: str, index: Any, column: str, value: Any, expected: str) -> BadValue:
     """Build the error for one bad value: file, line, column, value and what was expected."""
-    return UsageError(
-        f"{source}, line {line_of(index)}, column {column}: cannot read {value!r} ({expected})"
-    )
+    return BadValue(source, index, column, value, expected)
+
+
+#: Where the rows set aside go while :func:`skipping_bad_rows` is active (else ``None``).
+_REJECTED: contextvars.ContextVar[list | None] = contextvars.ContextVar("rejected", default=None)
+
+
+@contextlib.contextmanager
+def skipping_bad_rows() -> Iterator[list[tuple[str, int, str, str]]]:
+    """Within the block, a bad record is set aside instead of stopping the import.
+
+    Yields the list that collects ``(file, line, column, reason)`` of every record set
+    aside (``escalation import --skip-bad`` writes it to ``rejected.csv``).
+    """
+    rejected: list[tuple[str, int, str, str]] = []
+    token = _REJECTED.set(rejected)
+    try:
+        yield rejected
+    finally:
+        _REJECTED.reset(token)
+
+
+def convert_skipping(
+    chunk: pd.DataFrame, convert: Callable[[pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    """``convert(chunk)``; under :func:`skipping_bad_rows` bad records are dropped and noted.
+
+    A chunk with k bad records is converted k + 1 times, which is cheap for the rare bad
+    record and bounded by the chunk size.
+    """
+    rejected = _REJECTED.get()
+    if rejected is None:
+        return convert(chunk)
+    while True:
+        try:
+            return convert(chunk)
+        except BadValue as err:
+            if err.index not in chunk.index:
+                raise
+            rejected.append((err.source, line_of(err.index), err.column, err.reason))
+            chunk = chunk.drop(index=err.index)
+            if chunk.empty:
+                return assemble({}, pd.RangeIndex(0))
+
+
+def check_text(chunk: pd.DataFrame, source: str) -> None:
+    """Raise :class:`BadValue` at the first value that was not valid UTF-8 or holds a NUL.
+
+    Files are decoded with replacement characters so that one bad byte names its record
+    and column instead of stopping the reader somewhere in the file.
+    """
+    for column in chunk.columns:
+        values = chunk[column]
+        bad = values.map(lambda v: isinstance(v, str) and ("\ufffd" in v or "\x00" in v))
+        if bad.any():
+            idx = bad.idxmax()
+            raise bad_value(
+                source, idx, column, values[idx], "not UTF-8 text or holds a NUL; re-save as UTF-8"
+            )
 
 
 # --- parsing -------------------------------------------------------------------------------
@@ -210,12 +339,24 @@ def parse_dates(values: pd.Series, formats: Iterable[str], source: str, column: 
     """
     raw = _filled(values)
     parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    earliest, latest = pd.Timestamp(EARLIEST_DATE), pd.Timestamp.today().normalize()
+    outside = pd.Series(False, index=raw.index)
     for fmt in formats:
-        todo = parsed.isna()
+        todo = parsed.isna() & ~outside
         if not todo.any():
             break
-        attempt = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
-        parsed[todo] = attempt.astype("datetime64[ns]")
+        # Seconds, not nanoseconds: a year such as 2999 must be read to be reported.
+        attempt = pd.to_datetime(raw[todo], format=fmt, errors="coerce").astype("datetime64[s]")
+        wrong = attempt.notna() & (
+            (attempt < earliest) | (attempt >= latest + pd.Timedelta(days=1))
+        )
+        outside[wrong[wrong].index] = True
+        parsed[todo] = attempt.where(~wrong).astype("datetime64[ns]")
+    if outside.any():
+        idx = outside.idxmax()
+        raise bad_value(
+            source, idx, column, raw[idx], f"expected a date from {EARLIEST_DATE} to today"
+        )
     failed = parsed.isna()
     if failed.any():
         idx = failed.idxmax()
@@ -243,6 +384,9 @@ def parse_numbers(
     numbers = pd.to_numeric(raw.where(raw != "", None), errors="coerce").astype("float64")
     wrong = numbers.isna() & (raw != "")
     expected = "a whole number" if integer else "a number"
+    if integer and maximum is None:
+        # Counts above the bound are errors, and larger ones would not fit in 64 bits.
+        maximum = MAX_COUNT
     if integer:
         wrong |= numbers.notna() & (numbers != np.floor(numbers))
     if minimum is not None:
@@ -440,9 +584,14 @@ def convert_file(
     known = tuple(known)
     parts = []
     unmapped: list[UnmappedSides] = []
+
+    def checked(chunk: pd.DataFrame) -> pd.DataFrame:
+        check_text(chunk, str(path))
+        return convert(chunk)
+
     for chunk in read_chunks(path, fmt, known, chunksize, usecols):
         try:
-            parts.append(convert(chunk))
+            parts.append(convert_skipping(chunk, checked))
         except UnmappedSides as err:
             unmapped.append(err)
     if unmapped:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ from analysis.importers.common import (
     IMPORTED,
     assemble,
     bad_value,
+    check_text,
+    convert_skipping,
     parse_coordinates,
     parse_dates,
     parse_numbers,
@@ -217,6 +220,8 @@ def read_chunks(
         quoting=csv.QUOTE_NONE,
         chunksize=chunksize,
         on_bad_lines="error",
+        # Bad bytes become U+FFFD and are reported with their record by check_text.
+        encoding_errors="replace",
     )
     rows = 0
     try:
@@ -242,6 +247,12 @@ def read_chunks(
         ) from None
     except pd.errors.EmptyDataError:
         raise UsageError(f"{path}: the file is empty") from None
+    except (OSError, EOFError, zlib.error) as err:
+        raise UsageError(
+            f"{path}: cannot read past record {rows} (line {rows + 1}), field compression "
+            f"({' '.join(str(err).split())[:200]}); the file is truncated or damaged, "
+            "download it again"
+        ) from None
     if rows == 0:
         raise UsageError(f"{path}: the file has no records")
 
@@ -260,9 +271,14 @@ def iter_events(
     for path in paths:
         spec = GdeltSpec(str(path), origin, sides or SideRule())
         for chunk in read_chunks(path, chunksize or DEFAULT_CHUNKSIZE):
-            converted = convert_chunk(chunk, spec)
+            converted = convert_skipping(chunk, lambda c, s=spec: _checked(c, s))
             if len(converted):
                 yield converted
+
+
+def _checked(chunk: pd.DataFrame, spec: GdeltSpec) -> pd.DataFrame:
+    check_text(chunk, spec.source)
+    return convert_chunk(chunk, spec)
 
 
 def import_files(

@@ -12,8 +12,12 @@ takes well under a second.
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import json
+import shutil
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import UsageError
-from analysis.files import atomic_write_text
+from analysis.files import replace_files
 from analysis.reporting import cache, execute, ordering, provenance
 from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
 from analysis.reporting.config import read_parameters_cell as _declared
@@ -54,37 +58,38 @@ def build_reports(
     out = Path(out).resolve()
     sets = load_config(config, only=only)
     plan = plan_build(sets, out, force=force)
+    todo = [item for item in plan if not item["fresh"]]
+    _refuse_overwrite(plan, config, out)
+    # A late notebook (the brief) may run though it looked fresh: check every table it may read.
+    _check_event_tables({item["set"].events for item in plan if not item["fresh"]})
     outcomes: dict[str, Any] = {}
-    # Notebooks that read their siblings' results (the brief) run after them.
-    for phase in ordering.phases(plan, force):
-        todo = [item for item in phase if not item["fresh"]]
-        if not todo:
-            continue
-        facts = provenance.collect(config.parent).as_dict()
-        jobs = [_job(item, facts) for item in todo]
-        workers = workers or execute.default_workers()
-        (out / ".cache").mkdir(parents=True, exist_ok=True)
-        print(
-            f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
-            f"worker(s), {len(phase) - len(jobs)} unchanged",
-            file=sys.stderr,
-        )
-        for item, outcome in zip(
-            todo,
-            execute.run_jobs(
-                jobs, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
-            ),
-            strict=True,
-        ):
-            outcomes[item["label"]] = outcome
-            _write_record(item, outcome.status, outcome.seconds, outcome.error)
-    if not outcomes:
-        print(
-            f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
-            file=sys.stderr,
-        )
-    rows = index_rows(plan, outcomes)
-    write_index(out, config, rows)
+    files: dict[Path, bytes] = {}
+    obsolete: list[Path] = []
+    (out / ".cache").mkdir(parents=True, exist_ok=True)
+    # Every page, results file and record is first written here; all of them and the index
+    # then replace the previous build's files together (analysis.io.replace_files).
+    staging = Path(tempfile.mkdtemp(dir=out / ".cache", prefix="staging-"))
+    try:
+        # Notebooks that read their siblings' results (the brief) run after them, on the
+        # results of this build (staged) and of the unchanged reports.
+        for phase in ordering.phases(plan, force, staging):
+            todo = [item for item in phase if not item["fresh"]]
+            if todo:
+                unchanged = len(phase) - len(todo)
+                ran = _run(todo, config, out, staging, files, obsolete, workers, unchanged)
+                outcomes.update(ran)
+        if not outcomes:
+            print(
+                f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
+                file=sys.stderr,
+            )
+        rows = index_rows(plan, outcomes)
+        files.update(index_files(out, config, rows))
+        replace_files(files)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    for path in obsolete:
+        path.unlink(missing_ok=True)
     failed = [o.label for o in outcomes.values() if o.status != "ok"]
     # A failure whose inputs did not change is not rerun, but it is still a failure.
     failed += [i["label"] for i in plan if i["fresh"] and i["stored"].get("status") != "ok"]
@@ -95,6 +100,128 @@ def build_reports(
         )
     print(f"escalation reports: {out / 'index.html'}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _run(
+    todo: Sequence[dict[str, Any]],
+    config: Path,
+    out: Path,
+    staging: Path,
+    files: dict[Path, bytes],
+    obsolete: list[Path],
+    workers: int | None = None,
+    unchanged: int = 0,
+) -> dict[str, Any]:
+    """Run the reports of ``todo`` into ``staging``; fill ``files`` with what replaces what.
+
+    A report that fails while an earlier build left a good page keeps that page and its
+    results: the failure's page goes to ``<notebook>.failed.html`` and the report is
+    marked ``stale`` in the index, with the error beside it.
+    """
+    facts = provenance.collect(config.parent).as_dict()
+    jobs = [_job(item, facts, staging) for item in todo]
+    workers = workers or execute.default_workers()
+    print(
+        f"escalation reports: {len(jobs)} to build on {min(workers, len(jobs))} "
+        f"worker(s), {unchanged} unchanged",
+        file=sys.stderr,
+    )
+    outcomes: dict[str, Any] = {}
+    results = execute.run_jobs(
+        jobs, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
+    )
+    for item, job, outcome in zip(todo, jobs, results, strict=True):
+        failed_page = item["html"].with_name(item["html"].stem + ".failed.html")
+        page = job.html_path.read_bytes() if job.html_path.is_file() else None
+        if outcome.status == "ok":
+            files[item["html"]] = page
+            item["has_page"] = True
+            item["headline_from"] = job.results_path
+            if job.results_path.is_file():
+                files[item["results"]] = job.results_path.read_bytes()
+            else:
+                obsolete.append(item["results"])
+            obsolete.append(failed_page)
+        elif _has_good_page(item):
+            if page is not None:
+                files[failed_page] = page
+            outcome = dataclasses.replace(
+                outcome,
+                status="stale",
+                error=f"{outcome.error} (last good page kept; this build's page: "
+                f"{failed_page.name})",
+            )
+        else:
+            if page is not None:
+                files[item["html"]] = page
+            item["has_page"] = page is not None
+            item["headline_from"] = None
+            obsolete.append(item["results"])
+        files[item["record"]] = cache.record_text(
+            item["key"], outcome.status, outcome.seconds, outcome.error
+        ).encode("utf-8")
+        outcomes[item["label"]] = outcome
+    return outcomes
+
+
+#: Columns every report notebook reads from its event table.
+REQUIRED_EVENT_COLUMNS = ("event_id", "event_date", "actor1_side", "actor2_side")
+
+
+def _check_event_tables(paths: set[Path]) -> None:
+    """``UsageError`` naming the table and the missing columns, before any kernel starts."""
+    for path in sorted(paths):
+        columns = _event_columns(Path(path))
+        missing = [c for c in REQUIRED_EVENT_COLUMNS if c not in columns]
+        if missing:
+            raise UsageError(
+                f"{path} line 1, field header: missing column(s) {', '.join(missing)}; "
+                f"the reports need {', '.join(REQUIRED_EVENT_COLUMNS)}"
+            )
+
+
+def _event_columns(path: Path) -> list[str]:
+    try:
+        if path.is_dir() or path.suffix == ".parquet":
+            # Loaded lazily on purpose: only Parquet tables need it.
+            import pyarrow.dataset as ds
+
+            return list(ds.dataset(path, format="parquet", partitioning="hive").schema.names)
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as err:
+        raise UsageError(f"{path}: cannot read the event table ({err})") from None
+
+
+def _has_good_page(item: Mapping[str, Any]) -> bool:
+    """Whether the page and results on disk come from a build that succeeded."""
+    return (
+        item["stored"].get("status") in ("ok", "stale")
+        and item["html"].is_file()
+        and item["results"].is_file()
+    )
+
+
+def _refuse_overwrite(plan: Sequence[Mapping[str, Any]], config: Path, out: Path) -> None:
+    """``UsageError`` when an output of the build would replace one of its inputs."""
+    inputs = {config.resolve()}
+    for item in plan:
+        inputs.add(Path(item["notebook"]).resolve())
+        events = Path(item["set"].events).resolve()
+        inputs.add(events)
+    outputs = [out / "index.html", out / ".cache" / INDEX_STATE]
+    for item in plan:
+        outputs += [item["html"], item["results"], item["record"]]
+    for path in outputs:
+        target = path.resolve()
+        hit = next(
+            (i for i in inputs if target == i or (i.is_dir() and target.is_relative_to(i))), None
+        )
+        if hit is not None:
+            raise UsageError(
+                f"--out {out}: the output {path} would replace the input {hit}; "
+                "choose another output directory"
+            )
 
 
 def plan_build(sets: Sequence[ReportSet], out: Path, force: bool) -> list[dict[str, Any]]:
@@ -145,9 +272,11 @@ def _shown_parameters(
     return shown
 
 
-def _job(item: Mapping[str, Any], facts: Mapping[str, Any]) -> Any:
+def _job(item: Mapping[str, Any], facts: Mapping[str, Any], staging: Path) -> Any:
 
     report_set: ReportSet = item["set"]
+    folder = staging / report_set.name
+    folder.mkdir(parents=True, exist_ok=True)
     return Job(
         set_name=report_set.name,
         set_title=report_set.title,
@@ -156,16 +285,11 @@ def _job(item: Mapping[str, Any], facts: Mapping[str, Any]) -> Any:
         events_path=report_set.events.resolve(),
         events_text=report_set.events_text,
         events_sha256=item["events_digest"],
-        html_path=item["html"],
-        results_path=item["results"],
+        html_path=folder / item["html"].name,
+        results_path=folder / item["results"].name,
         provenance=facts,
         shown_parameters=item["shown"],
     )
-
-
-def _write_record(item: Mapping[str, Any], status: str, seconds: float, error: str) -> None:
-
-    atomic_write_text(item["record"], cache.record_text(item["key"], status, seconds, error))
 
 
 def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -> list[dict]:
@@ -195,18 +319,21 @@ def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -
         elif stored.get("status", "ok") == "ok":
             status, error = "skipped-unchanged", ""
         else:
-            status = "failed"
+            status = "stale" if stored.get("status") == "stale" else "failed"
             error = f"{stored.get('error', '')} (unchanged since the last build)"
         html: Path = item["html"]
+        has_page = item.get("has_page", html.is_file())
+        headline_from = item.get("headline_from", item["results"])
+        labels = report_set.labels
+        headline = read_headline(headline_from, labels) if headline_from is not None else ()
+        found = read_finding(headline_from, labels) if headline_from is not None else ""
         entry["rows"].append(
             {
                 "title": notebook_title(item["notebook"]),
                 "status": status,
-                "href": f"{report_set.name}/{html.name}" if html.is_file() else "",
-                "headline": [
-                    list(pair) for pair in read_headline(item["results"], report_set.labels)
-                ],
-                "finding": read_finding(item["results"], report_set.labels),
+                "href": f"{report_set.name}/{html.name}" if has_page else "",
+                "headline": [list(pair) for pair in headline],
+                "finding": found,
                 "error": error.splitlines()[0][:300] if error else "",
             }
         )
@@ -214,8 +341,14 @@ def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -
 
 
 def write_index(out: Path, config: Path, rows: Sequence[dict]) -> None:
-    """Write ``OUT/index.html``. Sets not built this time (``--only``) keep their entry
-    from the previous build, so the index always lists every set of the configuration."""
+    """Write ``OUT/index.html`` (and its state file) together; see :func:`index_files`."""
+    replace_files(index_files(out, config, rows))
+
+
+def index_files(out: Path, config: Path, rows: Sequence[dict]) -> dict[Path, bytes]:
+    """``OUT/index.html`` and its state file, as bytes. Sets not built this time
+    (``--only``) keep their entry from the previous build, so the index always lists every
+    set of the configuration."""
 
     state_path = out / ".cache" / INDEX_STATE
     try:
@@ -228,7 +361,7 @@ def write_index(out: Path, config: Path, rows: Sequence[dict]) -> None:
         entry = current.get(name) or previous.get(name)
         if entry is not None:
             merged.append(entry)
-    atomic_write_text(state_path, json.dumps(merged, indent=1, sort_keys=True) + "\n")
+    state = json.dumps(merged, indent=1, sort_keys=True) + "\n"
     sets = [
         IndexSet(
             name=s["name"],
@@ -250,7 +383,10 @@ def write_index(out: Path, config: Path, rows: Sequence[dict]) -> None:
         )
         for s in merged
     ]
-    atomic_write_text(out / "index.html", render_index(sets))
+    return {
+        state_path: state.encode("utf-8"),
+        out / "index.html": render_index(sets).encode("utf-8"),
+    }
 
 
 def _configured_names(config: Path) -> list[str]:

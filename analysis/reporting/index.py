@@ -12,12 +12,14 @@ from typing import Any
 
 from analysis.present.findings import finding
 from analysis.present.labels import plain_text
+from analysis.reporting.render import lock_styles
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 STYLESHEET = TEMPLATES / "escalation" / "static" / "report.css"
 #: At most this many headline numbers per report (the convention of analysis.present.results).
 MAX_HEADLINE = 4
-STATUSES = ("ok", "failed", "skipped-unchanged", "not-built")
+#: ``stale``: this build failed, the last good page and results are kept and shown.
+STATUSES = ("ok", "failed", "stale", "skipped-unchanged", "not-built")
 
 
 @dataclass(frozen=True)
@@ -122,10 +124,12 @@ def render_index(sets: Sequence[IndexSet]) -> str:
     statuses = [row.status for s in sets for row in s.rows]
     counts = {
         "ok": statuses.count("ok"),
-        "failed": statuses.count("failed"),
+        # A stale report failed too: its page is the last good one.
+        "failed": statuses.count("failed") + statuses.count("stale"),
         "skipped": statuses.count("skipped-unchanged"),
         "not_built": statuses.count("not-built"),
     }
-    return env.get_template("index.html.j2").render(
+    page = env.get_template("index.html.j2").render(
         sets=sets, counts=counts, css=STYLESHEET.read_text(encoding="utf-8")
     )
+    return lock_styles(page)

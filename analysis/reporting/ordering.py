@@ -11,6 +11,7 @@ Standard library only: this runs on the fast path of a build with nothing to do.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,12 +31,12 @@ def is_late(notebook: Path) -> bool:
         return False
 
 
-def sibling_digest(item: MutableMapping[str, Any]) -> str:
-    """SHA-256 over the results files next to ``item``'s own (those it reads: every
-    ``*.results.json`` of its set's output directory but its own), in name order."""
+def sibling_digest(item: MutableMapping[str, Any], folder: Path | None = None) -> str:
+    """SHA-256 over the results files the late ``item`` reads: every ``*.results.json`` of
+    ``folder`` (by default its set's output directory) but its own, in name order."""
     digest = hashlib.sha256()
     own = Path(item["results"])
-    for path in sorted(own.parent.glob("*.results.json")):
+    for path in sorted(Path(folder or own.parent).glob("*.results.json")):
         if path.name == own.name:
             continue
         digest.update(path.name.encode() + b"\0")
@@ -47,21 +48,39 @@ def sibling_digest(item: MutableMapping[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def refresh(item: MutableMapping[str, Any], force: bool) -> None:
+def refresh(item: MutableMapping[str, Any], force: bool, folder: Path | None = None) -> None:
     """Fold the siblings' results into the key of a late ``item`` and recompute whether it
     is fresh."""
-    item["key"] = hashlib.sha256((item["key"] + sibling_digest(item)).encode("ascii")).hexdigest()
+    item["key"] = hashlib.sha256(
+        (item["key"] + sibling_digest(item, folder)).encode("ascii")
+    ).hexdigest()
     item["fresh"] = not force and cache.is_fresh(item["record"], item["key"], [item["html"]])
 
 
+def stage_siblings(item: MutableMapping[str, Any], staging: Path) -> Path:
+    """Complete ``STAGING/SET/`` with the results of the set's reports that this build did
+    not rerun (copied from the output directory, where the last good build left them), so
+    that a late notebook staged there reads this build's results of every sibling."""
+    folder = Path(staging) / item["set"].name
+    folder.mkdir(parents=True, exist_ok=True)
+    own = Path(item["results"]).name
+    for path in sorted(Path(item["results"]).parent.glob("*.results.json")):
+        if path.name != own and not (folder / path.name).exists():
+            shutil.copyfile(path, folder / path.name)
+    return folder
+
+
 def phases(
-    plan: Sequence[MutableMapping[str, Any]], force: bool
+    plan: Sequence[MutableMapping[str, Any]], force: bool, staging: Path | None = None
 ) -> Iterator[list[MutableMapping[str, Any]]]:
     """Yield the notebooks to consider in order: first those that do not read their
-    siblings, then (refreshed once the first phase has run) those that do."""
+    siblings, then (refreshed once the first phase has run) those that do. With
+    ``staging`` (where the build writes before replacing the output), the late ones' keys
+    cover the staged view of their siblings' results (:func:`stage_siblings`)."""
     late = [item for item in plan if is_late(item["notebook"])]
     yield [item for item in plan if not any(item is x for x in late)]
     for item in late:
-        refresh(item, force)
+        folder = stage_siblings(item, staging) if staging is not None else None
+        refresh(item, force, folder)
     if late:
         yield late

@@ -13,9 +13,11 @@ page that fails the audit is not written.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -50,6 +52,17 @@ _LOADING = {
     "track": ("src",),
     "input": ("src",),
 }
+
+
+#: Attributes that take a URL the browser may follow or run.
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
+#: ``javascript:`` and ``vbscript:`` URLs, also when written with spaces or entities in
+#: between (the parser has already decoded character references).
+_SCRIPT_URL = re.compile(r"^\s*(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p\s*t\s*:", re.I)
+
+
+#: A Markdown link target that would run a script: ``[x](javascript:...)``.
+_SCRIPT_LINK = re.compile(r"\]\(\s*(?=(?:j\s*a\s*v\s*a|v\s*b)\s*s\s*c\s*r\s*i\s*p\s*t\s*:)", re.I)
 
 
 class UnsafeOutputError(Exception):
@@ -139,6 +152,7 @@ def render_page(notebook: Any, context: PageContext, exporter: Any | None = None
         When the audit finds a script, an event handler or an external resource.
     """
     exporter = exporter or make_exporter()
+    notebook = _markdown_outputs_escaped(notebook)
     report = {
         "set_title": context.set_title,
         "page_title": page_title(notebook, Path(context.notebook).stem),
@@ -155,10 +169,88 @@ def render_page(notebook: Any, context: PageContext, exporter: Any | None = None
     report["script_src"] = trusted.csp_source
     body, _ = exporter.from_notebook_node(notebook, resources={"report": report})
     page = body.replace(TOC_MARKER, toc_html(headings(body)), 1)
+    page = lock_styles(page)
     problems = audit_html(page, trusted=(trusted.element,))
     if problems:
         raise UnsafeOutputError("; ".join(problems))
     return page
+
+
+def _markdown_outputs_escaped(notebook: Any) -> Any:
+    """A copy of ``notebook`` whose Markdown *outputs* cannot carry raw HTML.
+
+    Outputs are built from data and parameters (a side name such as ``<iframe ...>``);
+    ``<`` is written as ``&lt;`` so that Markdown shows such a name as text. The notebooks'
+    own Markdown cells are left alone. A link to a ``javascript:`` URL becomes a link to
+    a fragment of the page.
+    """
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data") or {}
+            if "text/markdown" in data:
+                text = data["text/markdown"]
+                text = "".join(text) if isinstance(text, list) else text
+                data["text/markdown"] = _SCRIPT_LINK.sub("](#", text.replace("<", "&lt;"))
+    return notebook
+
+
+def lock_styles(page: str) -> str:
+    """Make the page's styles pass a Content-Security-Policy without ``'unsafe-inline'``.
+
+    In the body, ``style`` attributes (pandas writes ``<tr style="text-align: right;">``)
+    become classes of the house stylesheet (:data:`STYLE_CLASSES`; any other is dropped)
+    and ``<style>`` elements from outputs are removed (the stylesheet has their rules).
+    The policy's ``style-src 'unsafe-inline'`` is then replaced by the SHA-256 hashes of
+    the ``<style>`` elements left in the head, so the browser applies nothing else.
+    """
+    head, end, body = page.partition("</head>")
+    if not end:
+        return page
+    body = _STYLE_ELEMENT.sub("", body)
+    body = _TAG.sub(_classes_for_styles, body)
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
+        for css in _STYLE_ELEMENT_TEXT.findall(head)
+    )
+    head = head.replace(
+        "style-src 'unsafe-inline'", f"style-src {hashes or chr(39) + 'none' + chr(39)}", 1
+    )
+    return head + end + body
+
+
+#: Inline style values of notebook outputs and the stylesheet class that replaces each.
+STYLE_CLASSES = {
+    "text-align: right;": "align-right",
+    "text-align: left;": "align-left",
+    "text-align: center;": "align-center",
+}
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.I | re.S)
+_STYLE_ELEMENT_TEXT = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.I | re.S)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*?\bstyle\s*=[^<>]*)>")
+_STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+_CLASS_ATTR = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def _classes_for_styles(match: re.Match) -> str:
+    tag, attrs = match.group(1), match.group(2)
+    styles = ["".join(m.groups(default="")) for m in _STYLE_ATTR.finditer(attrs)]
+    if not styles:
+        return match.group(0)
+    attrs = _STYLE_ATTR.sub("", attrs)
+    wanted = []
+    for style in styles:
+        normal = " ".join(style.split()).rstrip(";") + ";"
+        if normal in STYLE_CLASSES:
+            wanted.append(STYLE_CLASSES[normal])
+    if wanted:
+        found = _CLASS_ATTR.search(attrs)
+        if found:
+            classes = " ".join([*"".join(found.groups(default="")).split(), *wanted])
+            attrs = attrs[: found.start()] + f' class="{classes}"' + attrs[found.end() :]
+        else:
+            attrs += f' class="{" ".join(wanted)}"'
+    return f"<{tag}{attrs}>"
 
 
 def headings(page: str) -> list[tuple[int, str, str]]:
@@ -259,6 +351,8 @@ class _AuditParser(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"an event attribute {name} on <{tag}>")
+            if name in _URL_ATTRIBUTES and value and _SCRIPT_URL.match(value):
+                self.problems.append(f"a script URL in <{tag} {name}>")
             if name in _LOADING.get(tag, ()) and value and is_external(value):
                 self.problems.append(f"<{tag} {name}> loads {value[:80]}")
             if tag == "meta" and name == "http-equiv" and (value or "").lower() == "refresh":

@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import UsageError
-from analysis.io import atomic_write_bytes, csv_bytes, parquet_bytes, read_events
+from analysis.files import replace_files
+from analysis.io import csv_bytes, parquet_bytes, read_events
 from analysis.models import granger, hawkes, lags, pairing
 from analysis.models.dyad import Dyad, select_dyad
 from analysis.models.routing import choose_route
@@ -66,6 +67,13 @@ EVENT_FIELDS = (
     "sub_event_type",
 )
 DIRS = {"ab": "A->B", "ba": "B->A"}
+#: Columns each level needs besides ``event_date``.
+LEVEL_COLUMNS = {
+    "side": ("actor1_side", "actor2_side"),
+    "actor": ("actor1", "actor2"),
+    "country": ("actor1_side", "actor2_side"),
+    "subtype": ("actor1_side", "actor2_side", "event_type"),
+}
 
 
 @dataclass(frozen=True)
@@ -656,16 +664,86 @@ def atlas_parquet_bytes(atlas: pd.DataFrame) -> bytes:
 
 
 def write_atlas(atlas: pd.DataFrame, out_dir: str | os.PathLike) -> tuple[Path, Path]:
-    """Write ``atlas.parquet`` and ``atlas.csv`` into ``out_dir``, each atomically.
+    """Write ``atlas.parquet`` and ``atlas.csv`` into ``out_dir`` together.
 
-    Both files are rendered in memory first, so a failure while rendering leaves the
-    previous files untouched.
+    Both files are rendered in memory first and replaced with
+    :func:`analysis.files.replace_files`, so any failure leaves both previous files as they
+    were.
     """
     out = Path(out_dir)
     parquet, csv = atlas_parquet_bytes(atlas), atlas_csv_bytes(atlas)
-    atomic_write_bytes(out / "atlas.parquet", parquet)
-    atomic_write_bytes(out / "atlas.csv", csv)
+    # Together: a failure on the second file must not leave a pair that disagrees.
+    replace_files({out / "atlas.parquet": parquet, out / "atlas.csv": csv})
     return out / "atlas.parquet", out / "atlas.csv"
+
+
+def check_event_table(source: str | os.PathLike, levels: Sequence[str]) -> int:
+    """Check that an event table can make an atlas; return the number of undated events.
+
+    Raises
+    ------
+    UsageError
+        When a column the levels need is missing, or an ``event_date`` is not a date from
+        1900-01-01 to today (naming the line of a CSV file or the row of a Parquet table).
+        Empty dates are allowed (undated events are left out of the atlas and counted).
+    """
+    path = Path(source)
+    parquet = path.is_dir() or path.suffix == ".parquet"
+    names, dates = _table_dates(path) if parquet else _csv_dates(path)
+    needed = ["event_date", *dict.fromkeys(c for lv in levels for c in LEVEL_COLUMNS[lv])]
+    missing = [c for c in needed if c not in names]
+    if missing:
+        raise UsageError(
+            f"{path} line 1, field header: missing column(s) {', '.join(missing)}; the atlas "
+            f"at level {', '.join(levels)} needs {', '.join(needed)}"
+        )
+    text = dates.astype("string").fillna("").str.strip()
+    parsed = pd.to_datetime(text.where(text != ""), errors="coerce", format="ISO8601")
+    too_late = pd.Timestamp.today().normalize() + pd.Timedelta(days=1)
+    bad = (text != "") & (
+        parsed.isna() | (parsed < pd.Timestamp("1900-01-01")) | (parsed >= too_late)
+    )
+    if bad.any():
+        position = int(np.argmax(bad.to_numpy()))
+        where = f"row {position + 1}" if parquet else f"line {position + 2}"
+        raise UsageError(
+            f"{path} {where}, field event_date: {text.iloc[position]!r} is not a date from "
+            "1900-01-01 to today; correct it or leave it empty (undated)"
+        )
+    return int((text == "").sum())
+
+
+def _csv_dates(path: Path) -> tuple[list[str], pd.Series]:
+    try:
+        names = list(pd.read_csv(path, nrows=0).columns)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise UsageError(f"{path} line 1, field header: not a readable CSV file ({err})") from None
+    if "event_date" not in names:
+        return names, pd.Series([], dtype=object)
+    try:
+        dates = pd.read_csv(path, usecols=["event_date"], dtype=str, keep_default_na=False)[
+            "event_date"
+        ]
+    except (UnicodeDecodeError, pd.errors.ParserError) as err:
+        raise UsageError(f"{path}: not a readable CSV file ({err}); re-save it as UTF-8") from None
+    return names, dates
+
+
+def _table_dates(path: Path) -> tuple[list[str], pd.Series]:
+    # Loaded lazily on purpose: pyarrow is only needed for Parquet inputs.
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    try:
+        dataset = ds.dataset(path, format="parquet", partitioning="hive")
+        names = list(dataset.schema.names)
+        if "event_date" not in names:
+            return names, pd.Series([], dtype=object)
+        column = dataset.to_table(columns=["event_date"]).column("event_date")
+    except (OSError, pa.ArrowException) as err:
+        raise UsageError(f"{path}: not a readable Parquet table ({err})") from None
+    values = [None if v is None else str(v)[:10] for v in column.to_pylist()]
+    return names, pd.Series(values, dtype=object)
 
 
 def read_atlas(path: str | os.PathLike) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from analysis.errors import UsageError
+from analysis.extract.corpus import check_published, text_problem
 from analysis.records import Article
 
 #: Columns of a shard, in this order when written.
@@ -245,6 +246,12 @@ def _to_article(row: dict, where: str, file_ref: str) -> Article:
         raise UsageError(
             f"{where}: published {values['published']!r} is not an ISO date (YYYY-MM-DD)"
         ) from err
+    problem = check_published(published.isoformat())
+    if problem:
+        raise UsageError(f"{where}, field published: {problem}")
+    found = text_problem(values["text"])
+    if found:
+        raise UsageError(f"{where}, field text (line {found[0]} of the text): {found[1]}")
     return Article(
         article_id=values["article_id"],
         file=file_ref,
