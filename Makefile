@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 KERNEL := escalation
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv events reports pdf browser test test-fast lint format bench lab clean
+.PHONY: help venv events reports pdf browser test test-fast lint format bench validate lab clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,16 @@ format: $(STAMP) ## Apply ruff format and the safe ruff fixes
 
 bench: $(STAMP) ## Run the benchmarks (speed and memory figures; slow)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+VALIDATE_REPS ?= 500
+VALIDATE_HOURS ?= 12
+validate: $(STAMP) ## Run the validation study (size and power by simulation; hours) into data/validation/
+	nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
+		--name hawkes_cross_500d --reps $(VALIDATE_REPS) --n-days 500 \
+		--tests hawkes_cross_bootstrap hawkes_cross_asymptotic --budget-hours $(VALIDATE_HOURS)
+	nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
+		--name hawkes_cross_2000d --reps $(VALIDATE_REPS) --n-days 2000 \
+		--scenarios planted_cross_0.2 shared_daily_shocks --budget-hours $(VALIDATE_HOURS)
 
 lab: $(STAMP) ## Open JupyterLab with the project's kernel registered
 	$(BIN)/jupyter lab --notebook-dir=.

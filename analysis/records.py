@@ -42,6 +42,10 @@ class Mention:
     sentence_text: str
     actor1: str = ""
     actor1_side: str = ""
+    #: How actor1 is known (``analysis.schema.ACTOR1_BASES``), who claimed or blamed, who denied.
+    actor1_basis: str = ""
+    attributed_by: str = ""
+    denied_by: str = ""
     actor2: str = ""
     actor2_side: str = ""
     event_type: str = ""
@@ -58,6 +62,9 @@ class Mention:
     date_end: str = ""
     event_date: str = ""
     date_precision: str = ""
+    #: ``""``: the dates are read from the text; ``"frame"``: the text gives none, and the
+    #: interval is the article's time frame (see :mod:`analysis.extract.completion`).
+    date_basis: str = ""
     killed_low: int | None = None
     killed_best: int | None = None
     killed_high: int | None = None

@@ -31,6 +31,9 @@ EVENT_FIELDS: dict[str, str] = {
     "date_text": TEXT,
     "actor1": TEXT,
     "actor1_side": TEXT,
+    "actor1_basis": TEXT,
+    "attributed_by": TEXT,
+    "denied_by": TEXT,
     "actor2": TEXT,
     "actor2_side": TEXT,
     "event_type": TEXT,
@@ -79,6 +82,16 @@ def precision_rank(precision: str) -> int | None:
         return None
 
 
+#: How the initiator (``actor1``) is known: named as the actor by the text (``stated``),
+#: claimed by itself, blamed by someone else, suspected ("likely", "believed to be"), or
+#: not at all (``unattributed``, side ``UNKNOWN``). Empty for imported rows, whose
+#: publishers do not say.
+ACTOR1_BASES = ("stated", "claimed", "blamed", "suspected", "unattributed")
+#: How a mention's dates were set: ``""`` read from the text, ``frame`` bounded by the
+#: article's time frame because the text gives none.
+DATE_BASES = ("frame",)
+
+
 #: Separator of list-valued fields (``sources``, ``retaliation_for``) in CSV files.
 LIST_SEP = ";"
 
@@ -105,6 +118,9 @@ MENTION_COLUMNS = (
     "sentence_text",
     "actor1",
     "actor1_side",
+    "actor1_basis",
+    "attributed_by",
+    "denied_by",
     "actor2",
     "actor2_side",
     "event_type",
@@ -121,6 +137,7 @@ MENTION_COLUMNS = (
     "date_end",
     "event_date",
     "date_precision",
+    "date_basis",
     "killed_low",
     "killed_best",
     "killed_high",

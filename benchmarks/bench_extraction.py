@@ -1,7 +1,10 @@
-"""Extraction speed on one core: articles per second for 1k, 2k and 4k synthetic articles.
+"""Extraction speed on one core: articles per second for 1k, 2k and 4k articles.
 
-Articles are built from the seed texts and from sentences generated out of the lexicons, so
-the vocabulary mix is realistic. Run: ``python benchmarks/bench_extraction.py [--sizes ...]``.
+By default articles are built from the seed texts and from sentences generated out of the
+lexicons, so the vocabulary mix is realistic. With ``--corpus DIR`` (a corpus of parts,
+each with ``articles/`` and ``articles.csv``, such as the development corpus) its real
+texts are repeated to each size instead; the target is at least 50 articles/s on one core
+for 2,000 articles. Run: ``python benchmarks/bench_extraction.py [--sizes ...] [--corpus DIR]``.
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ import csv
 import datetime as dt
 import gc
 import random
+import resource
 import time
 from pathlib import Path
 
 from analysis.extract.article import extract_article
 from analysis.extract.lexicon import load_lexicon
+from analysis.extract.sentences import split_sentences
 from analysis.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +49,38 @@ def _seed_articles() -> list[Article]:
             (ROOT / "data" / "raw" / "articles" / r["file"]).read_text(encoding="utf-8"),
         )
         for r in rows
+    ]
+
+
+def corpus_articles(corpus: Path) -> list[Article]:
+    """Every article of every part of ``corpus`` (folders holding ``articles.csv``)."""
+    out = []
+    for part in sorted(p for p in corpus.iterdir() if (p / "articles.csv").is_file()):
+        with open(part / "articles.csv", encoding="utf-8", newline="") as handle:
+            for r in csv.DictReader(handle):
+                out.append(
+                    Article(
+                        r["article_id"],
+                        r["file"],
+                        r["outlet"],
+                        r["title"],
+                        r["author"],
+                        dt.date.fromisoformat(r["published"]),
+                        r["url"],
+                        (part / "articles" / r["file"]).read_text(encoding="utf-8"),
+                    )
+                )
+    return out
+
+
+def repeated_corpus(size: int, texts: list[Article]) -> list[Article]:
+    """``size`` articles cycling through ``texts``, each with its own id."""
+    return [
+        Article(
+            f"{texts[i % len(texts)].article_id}-{i}",
+            *list(vars(texts[i % len(texts)]).values())[1:],
+        )
+        for i in range(size)
     ]
 
 
@@ -88,14 +125,46 @@ def synthetic_corpus(size: int, seed: int = 7) -> list[Article]:
     return corpus
 
 
+def long_article(texts: list[Article], megabytes: float) -> Article:
+    """One article of ``megabytes`` MB: the texts' body sentences, concatenated and repeated."""
+    lexicon = load_lexicon()
+    body = [
+        s.text
+        for a in texts
+        for s in split_sentences(a.text, a.title, lexicon.boilerplate)
+        if s.role == "body"
+    ]
+    block = "\n\n".join(body)
+    size = int(megabytes * 1_000_000)
+    text = ("\n\n".join([block] * (size // len(block) + 1)))[:size]
+    return Article("long", "long.txt", "Benchmark", "", "", texts[0].published, "", text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000])
+    parser.add_argument("--corpus", type=Path, default=None, help="repeat this corpus's texts")
+    parser.add_argument(
+        "--long-mb", type=float, nargs="+", default=None, help="time one article of these sizes"
+    )
     args = parser.parse_args()
     lexicon = load_lexicon()
+    texts = corpus_articles(args.corpus) if args.corpus is not None else None
+    if args.long_mb:
+        # One very long article: time should grow linearly with its length.
+        source = texts or _seed_articles()
+        print(f"{'MB':>5} {'seconds':>8} {'mentions':>9} {'peak RSS GB':>12}")
+        for mb in args.long_mb:
+            article = long_article(source, mb)
+            start = time.perf_counter()
+            found = len(extract_article(article, lexicon).mentions)
+            elapsed = time.perf_counter() - start
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
+            print(f"{mb:>5} {elapsed:>8.2f} {found:>9} {peak:>12.2f}")
+        return
     print(f"{'articles':>8} {'seconds':>8} {'articles/s':>11} {'mentions':>9}")
     for size in args.sizes:
-        corpus = synthetic_corpus(size)
+        corpus = synthetic_corpus(size) if texts is None else repeated_corpus(size, texts)
         # The corpus is input, not work: keep the collector from re-scanning it on every pass.
         gc.collect()
         gc.freeze()

@@ -111,8 +111,7 @@ def test_atlas_numbers_equal_the_notebook_functions(table, side_atlas):
     tests = granger.granger_tests(dyad, freq="W", lags=2)
     assert row["granger_p_ab"] == tests["A->B"]["p_value"]
     assert row["granger_F_ba"] == tests["B->A"]["stat"]
-    t_a, t_b, horizon = hawkes.dyad_times(dyad, seed=0)
-    fit = hawkes.fit_hawkes((t_a, t_b), horizon, seed=0).to_dict()["branching"]
+    fit = hawkes.fit_dyad(dyad)[1].to_dict()["branching"]
     assert row["branching_ab"] == fit["A->B"]["estimate"]
     assert row["branching_ba_high"] == fit["B->A"]["ci_high"]
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pickle
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.extract.article import extract_article
@@ -346,10 +347,13 @@ def test_coinciding_events_take_the_stated_date(lexicon):
         )
         assert m.actor1_side != "HOUTHIS"  # a coinciding event is another event
     assert tehran.killed_low == 2
-    # Without a dated event to coincide with, nothing is dated.
+    # Without a dated event to coincide with, the text dates nothing: only the article's
+    # time frame bounds the events (a week before publication, none dated in the text).
     undated = "An air raid on Hodeidah coincided with a strike in Tehran."
     ex = extract_article(_article(undated, dt.date(2022, 5, 14)), lexicon)
-    assert all(not m.event_date for m in ex.mentions)
+    assert ex.mentions
+    for m in ex.mentions:
+        assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2022-04-13", "2022-05-14")
 
 
 def test_the_latest_strike_is_the_newest_by_date(lexicon):
@@ -559,3 +563,166 @@ def test_places_named_with_their_kind(lexicon, sentence, location, country, coor
     (m,) = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
     assert (m.location, m.country) == (location, country)
     assert (m.latitude is not None) == coordinates
+
+
+# --- failure classes of unseen text (one sentence-level test each) ----------------------
+
+#: A Wednesday: Monday is 5 August 2024, Tuesday the 6th.
+PUBLISHED = dt.date(2024, 8, 7)
+
+
+def _events(lexicon, text: str, title: str = ""):
+    from analysis.events.build import tables_from_extractions
+
+    ex = extract_article(_article(text, PUBLISHED, title), lexicon)
+    return ex, tables_from_extractions([ex]).events
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "basis", "by"),
+    [
+        # The attacker in a prepositional phrase of the action noun.
+        (
+            "A rocket attack by an Iran-backed militia hit a base housing US troops in Syria "
+            "on Monday.",
+            "IRAN_ALIGNED",
+            "stated",
+            "",
+        ),
+        # Blamed in the next sentence, by officials of the side attacked.
+        (
+            "Rockets struck Ain al-Asad air base on Monday. "
+            "US officials blamed Kataib Hezbollah for the attack.",
+            "IRAN_ALIGNED",
+            "blamed",
+            "United States",
+        ),
+        # Claimed by the group itself.
+        (
+            "Two drones hit the Conoco base on Monday. "
+            "The Islamic Resistance in Iraq claimed responsibility for the attack.",
+            "IRAN_ALIGNED",
+            "claimed",
+            "Islamic Resistance in Iraq",
+        ),
+        # Hedged: the doer is only suspected.
+        (
+            "Rockets hit Ain al-Asad air base on Monday, probably fired by Iran-backed militias.",
+            "IRAN_ALIGNED",
+            "suspected",
+            "",
+        ),
+        # Nobody named: the side is UNKNOWN, never empty.
+        ("Rockets hit a base housing US troops in Erbil on Monday.", "UNKNOWN", "unattributed", ""),
+    ],
+)
+def test_attribution_outside_the_action_clause(lexicon, text, side, basis, by):
+    _, events = _events(lexicon, text)
+    [row] = events.to_dict("records")
+    assert (row["actor1_side"], row["actor1_basis"], row["attributed_by"]) == (side, basis, by)
+    assert row["event_date"] == pd.Timestamp("2024-08-05")
+
+
+def test_a_denial_is_recorded_not_dropped(lexicon):
+    _, events = _events(
+        lexicon,
+        "Rockets hit Ain al-Asad air base on Monday, probably fired by Iran-backed militias. "
+        "Kataib Hezbollah denied any role in the attack.",
+    )
+    [row] = events.to_dict("records")
+    assert (row["actor1_side"], row["denied_by"]) == ("IRAN_ALIGNED", "Kataib Hezbollah")
+
+
+def test_a_response_without_a_named_actor_is_by_the_side_attacked_and_linked(lexicon):
+    _, events = _events(
+        lexicon,
+        "Militants fired rockets at a US base in Erbil on Monday. In reply, the president "
+        "ordered strikes on three sites used by Kataib Hezbollah on Tuesday.",
+    )
+    rows = {r["actor1_side"]: r for r in events.to_dict("records")}
+    assert set(rows) == {"IRAN_ALIGNED", "US_COALITION"}
+    answer = rows["US_COALITION"]
+    assert (answer["actor1"], answer["actor2_side"]) == ("United States", "IRAN_ALIGNED")
+    assert answer["event_date"] == pd.Timestamp("2024-08-06")
+    assert answer["retaliation_for"] == rows["IRAN_ALIGNED"]["event_id"]
+
+
+def test_an_event_the_text_does_not_date_is_bounded_by_the_article_frame(lexicon):
+    ex, events = _events(lexicon, "Militias fired rockets at Ain al-Asad air base, officials said.")
+    [m] = ex.mentions
+    # No date in the text: 31 days before publication to the publication date.
+    assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2024-07-07", "2024-08-07")
+    [row] = events.to_dict("records")
+    assert (row["date_start"], row["date_end"]) == (
+        pd.Timestamp("2024-07-07"),
+        pd.Timestamp("2024-08-07"),
+    )
+    assert row["date_precision"] == "month" and row["date_text"].startswith("undated")
+    # A date elsewhere in the article, further back, opens the frame earlier.
+    ex, _ = _events(
+        lexicon,
+        "US jets struck Kataib Hezbollah in Anbar on 20 June 2024. "
+        "Militias fired rockets at Ain al-Asad air base, officials said.",
+    )
+    assert (ex.mentions[1].date_start, ex.mentions[1].date_end) == ("2024-06-20", "2024-08-07")
+
+
+def test_one_operation_on_several_sites_is_one_event(lexicon):
+    _, events = _events(
+        lexicon,
+        "On Tuesday, US jets struck three Kataib Hezbollah sites, in Jurf al-Sakhar, "
+        "al-Qaim and Karbala.",
+    )
+    assert len(events) == 1
+    assert events.iloc[0]["actor1_side"] == "US_COALITION"
+
+
+def test_casualties_stay_on_their_own_event(lexicon):
+    _, events = _events(
+        lexicon,
+        "Militias fired rockets at a US base in Erbil on Monday, wounding two soldiers. "
+        "US jets struck militia sites in Anbar on Tuesday, killing five fighters.",
+    )
+    rows = {r["actor1_side"]: r for r in events.to_dict("records")}
+    attack, strike = rows["IRAN_ALIGNED"], rows["US_COALITION"]
+    assert pd.isna(attack["fatalities_best"]) and attack["injured_best"] == 2
+    assert strike["fatalities_best"] == 5 and pd.isna(strike["injured_best"])
+
+
+def test_a_link_stated_in_the_headline(lexicon):
+    _, events = _events(
+        lexicon,
+        "Rockets hit a base housing US troops in Erbil on Monday, and officials blamed "
+        "Kataib Hezbollah. US jets struck Kataib Hezbollah sites in Anbar on Tuesday.",
+        title="US strikes militia sites after rocket attack on base",
+    )
+    rows = {r["actor1_side"]: r for r in events.to_dict("records")}
+    assert rows["US_COALITION"]["retaliation_for"] == rows["IRAN_ALIGNED"]["event_id"]
+    # Without the headline nothing states the link.
+    _, events = _events(
+        lexicon,
+        "Rockets hit a base housing US troops in Erbil on Monday, and officials blamed "
+        "Kataib Hezbollah. US jets struck Kataib Hezbollah sites in Anbar on Tuesday.",
+    )
+    assert set(events["retaliation_for"]) == {""}
+
+
+def test_a_link_stated_in_a_later_sentence(lexicon):
+    _, events = _events(
+        lexicon,
+        "Kataib Hezbollah fired rockets at Ain al-Asad on Sunday. US jets struck the "
+        "group's depots in Anbar on Tuesday. The strikes were retaliation for the rocket "
+        "fire, the Pentagon said.",
+    )
+    rows = {r["actor1_side"]: r for r in events.to_dict("records")}
+    assert rows["US_COALITION"]["retaliation_for"] == rows["IRAN_ALIGNED"]["event_id"]
+
+
+def test_a_suspected_attack_names_no_suspect(lexicon):
+    # "suspected" before the action doubts the attack, not its doer: the US personnel hurt
+    # are no culprit.
+    _, events = _events(
+        lexicon, "A suspected rocket attack on Monday hurt several US personnel at Erbil air base."
+    )
+    [row] = events.to_dict("records")
+    assert (row["actor1_side"], row["actor1_basis"]) == ("UNKNOWN", "unattributed")

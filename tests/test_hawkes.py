@@ -1,5 +1,6 @@
-"""The bivariate Hawkes process: likelihood, gradient, recovery of known parameters,
-calibration of its tests under a null, goodness of fit and the simulator."""
+"""The continuous-time bivariate Hawkes process: likelihood, gradient, recovery of known
+parameters, calibration of its tests under a null, goodness of fit and the simulator.
+The daily-count model (the default for day-dated events) is in test_hawkes_daily.py."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def test_simulator_refuses_explosive_branching():
 def test_fit_recovers_branching_matrix_and_decay():
     times = hawkes.simulate_hawkes(MU, ALPHA, BETA, 5000.0, seed=11)
     assert 7000 < len(times[0]) + len(times[1]) < 11000
-    fit = hawkes.fit_hawkes(times, 5000.0)
+    fit = hawkes.fit_hawkes_continuous(times, 5000.0)
     np.testing.assert_allclose(np.asarray(fit.alpha), ALPHA, atol=0.05)
     assert fit.beta == pytest.approx(BETA, rel=0.10)
     np.testing.assert_allclose(fit.mu, MU, rtol=0.15)
@@ -85,7 +86,7 @@ def test_fit_recovers_branching_matrix_and_decay():
 
 def test_fit_is_deterministic():
     times = hawkes.simulate_hawkes(MU, ALPHA, BETA, 400.0, seed=2)
-    assert hawkes.fit_hawkes(times, 400.0) == hawkes.fit_hawkes(times, 400.0)
+    assert hawkes.fit_hawkes_continuous(times, 400.0) == hawkes.fit_hawkes_continuous(times, 400.0)
 
 
 def test_cross_excitation_false_positive_rate_is_near_nominal():
@@ -94,7 +95,7 @@ def test_cross_excitation_false_positive_rate_is_near_nominal():
     rejections = []
     for seed in range(100):
         times = hawkes.simulate_hawkes([0.3, 0.3], null_alpha, 1.0, 600.0, seed=seed)
-        fit = hawkes.fit_hawkes(times, 600.0, n_starts=3, with_cov=False)
+        fit = hawkes.fit_hawkes_continuous(times, 600.0, n_starts=3, with_cov=False)
         tests = hawkes.cross_excitation_tests(times, 600.0, fit)
         rejections += [tests[k]["p_value"] < 0.05 for k in ("A->B", "B->A")]
     assert 0.01 <= np.mean(rejections) <= 0.11
@@ -102,7 +103,7 @@ def test_cross_excitation_false_positive_rate_is_near_nominal():
 
 def test_cross_excitation_test_detects_planted_effect():
     times = hawkes.simulate_hawkes([0.3, 0.3], [[0.2, 0.0], [0.4, 0.2]], 1.0, 600.0, seed=1)
-    fit = hawkes.fit_hawkes(times, 600.0)
+    fit = hawkes.fit_hawkes_continuous(times, 600.0)
     tests = hawkes.cross_excitation_tests(times, 600.0, fit)
     assert tests["A->B"]["p_value"] < 0.001
     assert tests["A->B"]["ci_low"] > 0.15
@@ -110,13 +111,13 @@ def test_cross_excitation_test_detects_planted_effect():
 
 def test_lr_test_against_poisson():
     clustered = hawkes.simulate_hawkes(MU, ALPHA, BETA, 300.0, seed=7)
-    fit = hawkes.fit_hawkes(clustered, 300.0)
+    fit = hawkes.fit_hawkes_continuous(clustered, 300.0)
     res = hawkes.lr_test_poisson(clustered, 300.0, fit, reps=19, seed=0)
     assert res["reps"] == 19
     assert res["p_value_bootstrap"] == pytest.approx(1 / 20)
     rng = np.random.default_rng(8)
     flat = tuple(np.sort(rng.uniform(0, 300.0, size=150)) for _ in range(2))
-    fit0 = hawkes.fit_hawkes(flat, 300.0)
+    fit0 = hawkes.fit_hawkes_continuous(flat, 300.0)
     res0 = hawkes.lr_test_poisson(flat, 300.0, fit0, reps=19, seed=0)
     assert res0["p_value_bootstrap"] > 0.1
     assert res0["stat"] < res["stat"]
@@ -124,7 +125,7 @@ def test_lr_test_against_poisson():
 
 def test_time_rescaling_accepts_true_model_and_rejects_poisson_fit():
     times = hawkes.simulate_hawkes(MU, ALPHA, BETA, 2000.0, seed=9)
-    fit = hawkes.fit_hawkes(times, 2000.0)
+    fit = hawkes.fit_hawkes_continuous(times, 2000.0)
     gof = hawkes.goodness_of_fit(times, 2000.0, fit)
     for side in ("A", "B"):
         assert gof[side]["ks_p_value"] > 0.01
@@ -166,4 +167,33 @@ def test_dyad_times_jitter_within_day_and_seeded():
 
 def test_fit_needs_events_on_both_sides():
     with pytest.raises(ValueError, match="each side"):
-        hawkes.fit_hawkes((np.array([1.0, 2.0]), np.empty(0)), 10.0)
+        hawkes.fit_hawkes_continuous((np.array([1.0, 2.0]), np.empty(0)), 10.0)
+
+
+def test_default_fit_is_the_daily_model_with_the_old_result_keys():
+    times = hawkes.simulate_hawkes([0.3, 0.3], [[0.2, 0.0], [0.5, 0.2]], 0.5, 1500.0, seed=4)
+    fit = hawkes.fit_hawkes(times, 1500.0)
+    assert isinstance(fit, hawkes.DailyHawkesFit) and fit.converged
+    out = fit.to_dict()
+    old_keys = {
+        "baseline_per_day",
+        "branching",
+        "decay",
+        "half_life_days",
+        "spectral_radius",
+        "loglik",
+        "n_events",
+        "horizon_days",
+        "converged",
+    }
+    assert old_keys <= set(out)
+    assert out["n_events"] == {"A": len(times[0]), "B": len(times[1])}
+    tests = hawkes.cross_excitation_tests(times, 1500.0, fit, reps=9)
+    assert tests["A->B"]["p_value"] == pytest.approx(0.1)  # smallest possible with 9 reps
+    assert tests["A->B"]["reps"] == 9
+    assert tests["A->B"]["estimate"] == out["branching"]["A->B"]["estimate"]
+    assert tests["B->A"]["p_value"] > 0.1
+    gof = hawkes.goodness_of_fit(times, 1500.0, fit)
+    assert set(gof) == {"A", "B"} and gof["A"]["n"] == 1500
+    with pytest.raises(ValueError, match="resolution"):
+        hawkes.fit_hawkes(times, 1500.0, resolution="hourly")

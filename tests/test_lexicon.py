@@ -83,3 +83,37 @@ def test_bad_cameo_and_missing_column(tmp_path):
     (target / "places.csv").write_text(text.replace(",longitude,", ",lon,"), encoding="utf-8")
     with pytest.raises(UsageError, match="places.csv:.*header lacks column"):
         load_lexicon(target)
+
+
+def test_attribution_wording_is_read_with_its_kind(lexicon):
+    found = {
+        h.text: h.value
+        for h in lexicon.attribution.find(
+            "Officials blamed the group; it denied it, though it later claimed responsibility "
+            "for the attack, probably in retaliation."
+        )
+    }
+    assert found == {
+        "blamed": "blamed",
+        "denied": "denied",
+        "claimed responsibility for": "claimed",
+        "probably": "suspected",
+        "in retaliation": "response",
+    }
+
+
+def test_bad_attribution_kind_names_file_and_line(tmp_path):
+    target = tmp_path / "lexicon"
+    shutil.copytree(DEFAULT_DIRECTORY, target)
+    with open(target / "attribution.csv", "a", encoding="utf-8") as handle:
+        handle.write("rumoured,people say\n")
+    lines = (target / "attribution.csv").read_text(encoding="utf-8").count("\n")
+    with pytest.raises(UsageError, match=rf"attribution.csv:{lines}: kind 'rumoured'"):
+        load_lexicon(target)
+
+
+def test_lookup_tables_are_built_with_the_vocabularies(lexicon):
+    assert lexicon.side_actors["US_COALITION"] == "United States"
+    assert lexicon.place_ranks["Tower 22"] == 0  # a site: the most specific kind
+    assert "Iran-aligned militias" in lexicon.generic_actors
+    assert set(lexicon.boilerplate_scopes) == {"sentence", "paragraph", "rest"}

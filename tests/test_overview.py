@@ -13,6 +13,7 @@ from analysis.present.overview import (
     place_table,
     precision_counts,
     source_counts,
+    unattributed_attacks,
 )
 
 
@@ -117,3 +118,30 @@ def test_load_optional_table(tmp_path):
     path.write_text("event_id,article_id\n010,a\n")
     frame, reason = load_optional_table(path)
     assert frame["event_id"].tolist() == ["010"] and reason == ""
+
+
+def test_unattributed_attacks_per_side_in_the_dyad_period():
+    dyad = _dyad()  # 2024-01-05 .. 2024-03-01; X attacked Y three times, Y attacked X once
+    events = pd.concat(
+        [
+            dyad.events.drop(columns="side"),
+            pd.DataFrame(
+                {
+                    "event_id": ["u1", "u2", "u3", "u4"],
+                    "event_date": pd.to_datetime(
+                        ["2024-01-10", "2024-02-10", "2024-01-11", "2025-06-01"]
+                    ),
+                    # Two unattributed attacks on Y, one on X (empty side, as some imports),
+                    # and one on Y outside the dyad's period.
+                    "actor1_side": ["UNKNOWN", "UNKNOWN", "", "UNKNOWN"],
+                    "actor2_side": ["Y", "Y", "X", "Y"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    table = unattributed_attacks(events, dyad).set_index("attacked side")
+    assert table.loc["Y", ["by the other side", "unattributed"]].tolist() == [3, 2]
+    assert table.loc["X", ["by the other side", "unattributed"]].tolist() == [1, 1]
+    assert table.loc["Y", "unattributed share"] == 2 / 5
+    assert table.loc["X", "unattributed share"] == 0.5

@@ -259,7 +259,7 @@ def test_links_resolve_to_events_and_a_self_link_is_dropped():
     rows = reconcile(cluster_mentions([trigger, answer]))
     by_side = {r["actor1_side"]: r for r in rows}
     assert by_side["US_COALITION"]["retaliation_for"] == event_id_for("a1-1")
-    assert by_side[""]["retaliation_for"] == ""
+    assert by_side["UNKNOWN"]["retaliation_for"] == ""
 
 
 def test_events_sorted_by_date_then_id():
@@ -375,3 +375,67 @@ def test_an_undated_report_fitting_two_events_stays_alone(caplog):
     # Undated reports never anchor to each other.
     twin = replace(UNDATED_SITE, mention_id="u2-1", article_id="u2")
     assert len(cluster_mentions([UNDATED_SITE, twin])) == 2
+
+
+def test_attribution_of_an_event_claim_outranks_blame_and_denials_are_kept():
+    blamed = mention(
+        "a1-1", actor1_side="IRAN_ALIGNED", actor1_basis="blamed", attributed_by="United States"
+    )
+    claimed = mention(
+        "b1-1",
+        "b1",
+        actor1_side="IRAN_ALIGNED",
+        actor1_basis="claimed",
+        attributed_by="Islamic Resistance in Iraq",
+        denied_by="Kataib Hezbollah",
+    )
+    [cluster] = cluster_mentions([blamed, claimed])
+    row = event_fields(cluster, {})
+    assert row["actor1_basis"] == "claimed"
+    assert row["attributed_by"] == "Islamic Resistance in Iraq; United States"
+    assert row["denied_by"] == "Kataib Hezbollah"
+
+
+def test_no_side_is_unknown_and_unattributed():
+    alone = mention("a1-1", actor1="", actor1_side="", actor1_basis="unattributed")
+    [cluster] = cluster_mentions([alone])
+    row = event_fields(cluster, {})
+    assert (row["actor1_side"], row["actor1_basis"]) == ("UNKNOWN", "unattributed")
+
+
+def test_a_frame_dated_mention_joins_only_the_one_event_in_its_frame():
+    def framed(start, end):
+        return dict(
+            date_start=start,
+            date_end=end,
+            event_date=end,
+            date_precision="week",
+            date_basis="frame",
+            date_text="undated; article frame",
+        )
+
+    dated = mention("a1-1", admin1="")  # 13 March 2020
+    # A frame that ends before the event: nothing identifies it; it keeps its frame.
+    early = mention("b1-1", "b1", admin1="", **framed("2020-03-01", "2020-03-08"))
+    clusters = cluster_mentions([dated, early])
+    assert len(clusters) == 2
+    rows = {r["event_id"]: r for r in reconcile(clusters)}
+    row = rows[event_id_for("b1-1")]
+    assert (row["date_start"], row["date_end"]) == ("2020-03-01", "2020-03-08")
+    assert row["date_text"] == "undated; article frame"
+    # A frame holding the event: it joins it and adds no date.
+    late = mention("b1-1", "b1", admin1="", **framed("2020-03-07", "2020-03-14"))
+    [cluster] = cluster_mentions([dated, late])
+    row = event_fields(cluster, {})
+    assert (row["date_start"], row["date_end"]) == ("2020-03-13", "2020-03-13")
+    # Two events in the frame: which one is not identified; it stays alone.
+    other = mention(
+        "c1-1",
+        "c1",
+        admin1="",
+        date_start="2020-03-10",
+        date_end="2020-03-10",
+        event_date="2020-03-10",
+        killed_best=7,
+    )
+    assert len(cluster_mentions([dated, other, late])) == 3

@@ -194,7 +194,8 @@ def test_iraq_escalation_models(built):
         entry = hawkes["branching"][direction]
         assert 0 <= entry["ci_low"] <= entry["estimate"] <= entry["ci_high"]
     assert hawkes["decay"]["estimate"] > 0
-    assert hawkes["half_life_days"]["estimate"] > 0
+    half_life = hawkes["half_life_days"]
+    assert half_life["estimate"] is None or half_life["estimate"] > 1  # never below a day
     for direction in ("A->B", "B->A"):
         granger = models["granger"][direction]
         assert 0 <= granger["p_value"] <= 1

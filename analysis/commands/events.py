@@ -153,11 +153,16 @@ def _build(args, cluster, lexicon, overrides, checked) -> Tables:
     return tables
 
 
+_DAY = dt.timedelta(days=1)
+
+
 def implausible_mentions(
     tables: Tables, sources: dict[str, tuple[str, dt.date | None, Path | None]]
 ) -> list[Problem]:
     """Mentions whose count exceeds :data:`analysis.schema.MAX_COUNT` or whose date lies
-    before :data:`analysis.schema.EARLIEST_DATE` or after the article's publication date.
+    before :data:`analysis.schema.EARLIEST_DATE` or more than a day after the article's
+    publication date (a dateline in another time zone may run a day ahead of the
+    publication date recorded in the metadata).
 
     Each is reported at its article file and the line of the sentence it was read from.
     """
@@ -180,11 +185,11 @@ def implausible_mentions(
         for col in ("date_start", "date_end"):
             if reason is None and getattr(row, col):
                 day = dt.date.fromisoformat(str(getattr(row, col))[:10])
-                if day < earliest or (published is not None and day > published):
+                if day < earliest or (published is not None and day > published + _DAY):
                     field = col
                     reason = (
-                        f"date {day} is before {EARLIEST_DATE} or after the publication "
-                        f"date {published}; correct the text or the published date"
+                        f"date {day} is before {EARLIEST_DATE} or more than a day after the "
+                        f"publication date {published}; correct the text or the published date"
                     )
         if reason is not None and (row.article_id, field) not in problems:
             line = _line_of(path, int(row.char_start)) if path is not None else 0

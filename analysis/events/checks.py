@@ -13,10 +13,12 @@ from pandera.errors import SchemaErrors
 
 from analysis.errors import UsageError
 from analysis.schema import (
+    ACTOR1_BASES,
     AGGREGATE_COLUMNS,
     ARTICLE_EVENT_TYPES,
     ARTICLES,
     DATE,
+    DATE_BASES,
     DATE_PRECISIONS,
     EVENT_COLUMNS,
     EVENT_FIELDS,
@@ -96,6 +98,7 @@ EVENTS = pa.DataFrameSchema(
         "event_id": _text(pa.Check.str_length(min_value=1), unique=True),
         "date_precision": _text(pa.Check.isin(ALLOWED_PRECISIONS)),
         "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
+        "actor1_basis": _text(pa.Check.isin(("", *ACTOR1_BASES))),
         "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
         "cameo_code": _text(pa.Check.str_matches(r"^(\d{2,4})?$")),
         "latitude": pa.Column(float, pa.Check.in_range(-90, 90), nullable=True, coerce=True),
@@ -149,6 +152,7 @@ MENTIONS = pa.DataFrameSchema(
         "date_end": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
         "event_date": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
         "date_precision": _text(pa.Check.isin(ALLOWED_PRECISIONS)),
+        "date_basis": _text(pa.Check.isin(("", *DATE_BASES))),
         "latitude": pa.Column(float, nullable=True, coerce=True),
         "longitude": pa.Column(float, nullable=True, coerce=True),
         **{f"{k}_{p}": _count() for k in ("killed", "injured") for p in ("low", "best", "high")},

@@ -51,10 +51,14 @@ A5. identifying evidence, one of:
       ``E`` "In January, militias killed three U.S. troops at a small base in Jordan");
     - the same article: ``E`` has a mention from ``u``'s article and ``u`` names both sides
       (a lead sentence that a later sentence of the article dates);
+    - the article's time frame: ``u`` is dated only by its article's frame
+      (``date_basis`` ``frame``) and ``E``'s interval overlaps that frame;
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
     second item of a sentence that a mention of ``E`` comes from.
 
 No date is given to ``u``: the event's interval comes from its dated mentions.
+
+An event that no mention dates takes its article's time frame (``date_basis`` ``frame``).
 
 Every merge is logged at INFO level with its reason.
 """
@@ -72,6 +76,11 @@ from itertools import combinations
 from analysis.records import Mention
 
 log = logging.getLogger(__name__)
+
+#: The side code of an initiator (or target) that no source names.
+UNKNOWN_SIDE = "UNKNOWN"
+#: Attribution bases, strongest first (see ``data/README.md``).
+BASIS_ORDER = ("claimed", "blamed", "stated", "suspected", "unattributed")
 
 #: Event types (ACLED vocabulary and plain words) that belong to the attack/strike family.
 _ATTACK_WORDS = ("attack", "strike", "explosion", "remote violence", "battle", "clash", "violence")
@@ -150,8 +159,17 @@ def event_id_for(mention_id: str) -> str:
 def interval(m: Mention) -> tuple[dt.date, dt.date] | None:
     """The mention's date interval (``date_start``..``date_end``), or ``None`` if undated.
 
-    A mention with only ``event_date`` gets the one-day interval of that date.
+    A mention with only ``event_date`` gets the one-day interval of that date. A mention
+    dated only by its article's time frame (``date_basis`` ``"frame"``) counts as undated
+    here: the frame is no evidence of which event it is (see :func:`frame_interval`).
     """
+    if m.date_basis == "frame":
+        return None
+    return frame_interval(m)
+
+
+def frame_interval(m: Mention) -> tuple[dt.date, dt.date] | None:
+    """The mention's date interval, its article's time frame included, or ``None``."""
     start = m.date_start or m.event_date
     end = m.date_end or m.event_date or m.date_start
     if not start or not end:
@@ -325,7 +343,18 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
             return None
     if u.actor1_side and u.actor2_side and any(m.article_id == u.article_id for m in members):
         return None
-    return "no identifying evidence (equal casualty count or same article)"
+    if _within_frame(u, members):
+        return None
+    return "no identifying evidence (equal casualty count, same article or article frame)"
+
+
+def _within_frame(u: Mention, members: Sequence[Mention]) -> bool:
+    """Whether ``u`` is dated by its article's time frame and the event lies in that frame."""
+    frame = frame_interval(u) if u.date_basis == "frame" else None
+    if frame is None:
+        return False
+    spans = [s for s in (interval(m) for m in members) if s is not None]
+    return any(s[0] <= frame[1] and frame[0] <= s[1] for s in spans)
 
 
 def merge_reason(a: Mention, b: Mention) -> str:
@@ -520,6 +549,10 @@ def _anchor_undated(
             for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
                 if own:
                     evidence |= by_count[kind, own]
+            if u.date_basis == "frame":
+                # The article's time frame is evidence too: the one event of the country
+                # and sides that falls in it.
+                evidence |= {k for k in blocks.get(u.country, ()) if _within_frame(u, events[k])}
             fits = []
             for key in sorted(evidence & blocks.get(u.country, set())):
                 members = events[key]
@@ -654,6 +687,9 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
     mentions = cluster.all_mentions
     flags = []
     spans = [(interval(m), m) for m in mentions if interval(m) is not None]
+    if not spans:
+        # No mention dates the event: the article's time frame bounds it.
+        spans = [(frame_interval(m), m) for m in mentions if frame_interval(m) is not None]
     event_date = date_start = date_end = date_precision = date_text = ""
     if spans:
         lo = max(s[0] for s, _ in spans)
@@ -692,6 +728,7 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         }
     )
     sources = sorted({m.article_id for m in mentions})
+    side1 = _most_common(m.actor1_side for m in mentions)
     return {
         "event_id": cluster.event_id,
         "event_date": event_date,
@@ -700,9 +737,14 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "date_precision": date_precision,
         "date_text": date_text,
         "actor1": _most_specific_actor(m.actor1 for m in mentions),
-        "actor1_side": _most_common(m.actor1_side for m in mentions),
+        "actor1_side": side1 or UNKNOWN_SIDE,
+        **_attribution(mentions, side1),
         "actor2": _most_specific_actor(m.actor2 for m in mentions),
-        "actor2_side": _most_common(m.actor2_side for m in mentions),
+        # No side attacks itself: a target on the initiator's side is a misreading.
+        "actor2_side": (
+            side2 if (side2 := _most_common(m.actor2_side for m in mentions)) != side1 else ""
+        )
+        or UNKNOWN_SIDE,
         "event_type": _most_common(m.event_type for m in mentions),
         "sub_event_type": _most_common(m.sub_event_type for m in mentions),
         "cameo_code": _most_common(m.cameo_code for m in mentions),
@@ -724,6 +766,21 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "origin": "articles",
         "review_status": ";".join(["auto", *flags]),
     }
+
+
+def _attribution(mentions: Sequence[Mention], side: str) -> dict[str, str]:
+    """``actor1_basis``, ``attributed_by`` and ``denied_by`` of an event whose initiator
+    side is ``side`` (``""``: no mention names one): the strongest basis of the mentions
+    of that side (a claim outranks a blame, a blame the text's own statement, that a
+    suspicion); every attribution and denial of the mentions is kept."""
+    if not side:
+        basis = "unattributed"
+    else:
+        bases = [m.actor1_basis for m in mentions if m.actor1_side == side and m.actor1_basis]
+        basis = min(bases, key=BASIS_ORDER.index, default="stated")
+    by = sorted({x.strip() for m in mentions for x in m.attributed_by.split(";") if x.strip()})
+    denied = sorted({x.strip() for m in mentions for x in m.denied_by.split(";") if x.strip()})
+    return {"actor1_basis": basis, "attributed_by": "; ".join(by), "denied_by": "; ".join(denied)}
 
 
 def mention_events(clusters: Sequence[Cluster]) -> dict[str, list[str]]:

@@ -36,8 +36,10 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.extract.clauses import Clause, content_span, split_clauses
+from analysis.extract.completion import complete_mentions
 from analysis.extract.dates import DateResolution, resolve_match
-from analysis.extract.lexicon import Lexicon, foldable
+from analysis.extract.fastre import foldable
+from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
 from analysis.extract.reading import (
     ADJ_ARMED,
@@ -52,6 +54,8 @@ from analysis.records import Aggregate, Article, Extraction, Mention
 
 _CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
+#: How many earlier mentions of the article a reference or a repeated report is sought in.
+_REFERENCE_REACH = 60
 _FAMILIES_COMPATIBLE = {
     ("strike", "strike"),
     ("attack", "attack"),
@@ -110,16 +114,19 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     own_date = reading.date.text if reading.date is not None and reading.date_near_anchor else ""
     # "the latest strike", "the most recent attack": the newest event of that kind by date.
     newest = ""
+    # A reference points back a few dozen mentions at most; looking no further keeps a very
+    # long text linear in its length.
+    recent = state.drafts[-_REFERENCE_REACH:]
     if _LATEST.search(reading.anchor_lead):
         newest = max(
             (
                 d.mention.event_date
-                for d in state.drafts
+                for d in recent
                 if d.origin is None and _compatible(d.family, family)
             ),
             default="",
         )
-    for order, draft in enumerate(state.drafts):
+    for order, draft in enumerate(recent):
         if draft.origin is not None:
             continue
         score = 0
@@ -368,37 +375,40 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
-    ranks, generic = _lexicon_tables(lexicon)
-    ctx = _Context(article=article, lexicon=lexicon, ranks=ranks, generic=generic)
+    ctx = _Context(
+        article=article,
+        lexicon=lexicon,
+        ranks=lexicon.place_ranks,
+        generic=lexicon.generic_actors,
+    )
     state = _Discourse()
     aggregates: list[Aggregate] = []
-    for sentence in split_sentences(article.text, article.title, lexicon.boilerplate):
+    body = []
+    for sentence in split_sentences(
+        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+    ):
         if sentence.role == "body":
+            body.append(sentence)
             _read_sentence(ctx, sentence, state, aggregates)
-    mentions = tuple(draft.mention for draft in state.drafts)
+    mentions = complete_mentions(
+        tuple(draft.mention for draft in state.drafts),
+        body,
+        _title_responds(article.title, lexicon),
+        article.published,
+        lexicon,
+    )
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
 
-#: id(lexicon) -> (lexicon, place ranks, generic actor names): built once per lexicon.
-_TABLES: dict[int, tuple[Lexicon, dict[str, int], frozenset[str]]] = {}
-
-
-def _lexicon_tables(lexicon: Lexicon) -> tuple[dict[str, int], frozenset[str]]:
-    cached = _TABLES.get(id(lexicon))
-    if cached is not None and cached[0] is lexicon:
-        return cached[1], cached[2]
-    ranks = {
-        entry.location: entry.rank
-        for entry in lexicon.places.table.values()
-        if entry.kind != "country"
-    }
-    generic = frozenset(
-        e.actor for e in lexicon.actors.table.values() if not e.specific and e.role == "any"
-    )
-    if len(_TABLES) > 8:
-        _TABLES.clear()
-    _TABLES[id(lexicon)] = (lexicon, ranks, generic)
-    return ranks, generic
+def _title_responds(title: str, lexicon: Lexicon) -> bool:
+    """Whether the headline presents an action as an answer or as following an attack."""
+    if not title:
+        return False
+    if lexicon.attribution is not None and any(
+        h.value == "response" for h in lexicon.attribution.find(title)
+    ):
+        return True
+    return any(h.value in ("link", "link_weak", "link_by") for h in lexicon.cues.find(title))
 
 
 @dataclass(frozen=True)
@@ -416,7 +426,7 @@ def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
     if fields.get("date_precision", "") != "day" or not location:
         return None
     event_date = fields.get("event_date", "")
-    for draft in state.drafts:
+    for draft in state.drafts[-_REFERENCE_REACH:]:
         m = draft.mention
         if (
             draft.origin is None
@@ -438,7 +448,7 @@ def _read_sentence(
     published = article.published
     text = sentence.text
     spaced = normalise_space(text)
-    # Lowered once for every vocabulary (see analysis.extract.lexicon.foldable).
+    # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
     actions = lexicon.actions.find(spaced, folded)
     if not actions and not _CASUALTY_HINT.search(text):
@@ -474,7 +484,9 @@ def _read_sentence(
         mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
         if mention is not None and reading.place is None and not mention["location"]:
             # A casualty report with no place of its own stays where the event was last placed.
-            placed = [d for d in state.drafts if d.root is base and d.mention.location]
+            placed = [
+                d for d in state.drafts[-_REFERENCE_REACH:] if d.root is base and d.mention.location
+            ]
             if placed:
                 m = placed[-1].mention
                 mention.update(

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from analysis.extract.lexicon import Lexicon, foldable, lowered, screened
+from analysis.extract.fastre import foldable, lowered, screened
+from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count, match_count
 
 _KILL = r"killed|killing|dead|died"
@@ -67,7 +68,9 @@ _SUFFERED = re.compile(
 )
 _NONE = re.compile(
     r"\b(?:caused|causing|with|reported|were|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
-    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b",
+    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b"
+    # "Neither damage nor casualties were reported".
+    r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b",
     re.IGNORECASE,
 )
 _NP_STOP = re.compile(
@@ -81,7 +84,9 @@ _NP_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 #: Every pattern above needs one of these words; a clause without any states no casualties.
-_ANY_WORD = re.compile(r"kill|dead|died|injur|wound|hurt|suffered|\bno\b", re.IGNORECASE)
+_ANY_WORD = re.compile(
+    r"kill|dead|died|injur|wound|hurt|suffered|\bno\b|\bneither\b", re.IGNORECASE
+)
 _PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
 #: An auxiliary (and adverbs) right before an active verb: "were killed" is passive.
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
@@ -120,7 +125,7 @@ _AS_WRITTEN = _Patterns(
     _SUFFERED,
     _NONE,
 )
-#: The same, for lowered text (see :func:`analysis.extract.lexicon.lowered`); ``None`` if one of
+#: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`); ``None`` if one of
 #: them cannot be lowered.
 _LOWERED_FORMS = tuple(lowered(p) for p in _AS_WRITTEN)
 _LOWERED = (
@@ -128,9 +133,9 @@ _LOWERED = (
     if None in _LOWERED_FORMS
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
-        any_word=screened(_LOWERED_FORMS[0]),
-        active=screened(_LOWERED_FORMS[5]),
-        left=screened(_LOWERED_FORMS[8]),
+        any_word=screened(_LOWERED_FORMS[0], "dhiknsw"),
+        active=screened(_LOWERED_FORMS[5], "ikw"),
+        left=screened(_LOWERED_FORMS[8], "l"),
     )
 )
 
@@ -196,7 +201,7 @@ def _combine(a: Count | None, b: Count | None) -> Count | None:
 
 def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
-    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable); the
+    # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable); the
     # phrases read for counts and victims are taken from ``text`` itself.
     if _LOWERED is not None and foldable(text):
         searched, rx = text.lower(), _LOWERED
@@ -255,11 +260,12 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = (m["what"] or m["what2"]).lower()
+        what = (m["what"] or m["what2"] or m["what3"]).lower()
         zero = Count(0, 0, 0)
+        # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:
             injured = zero
-        if what in ("deaths", "fatalities", "casualties") and killed is None:
+        if killed is None:
             killed = zero
         spans.append((m.start(), m.end()))
     side, actor = "", ""

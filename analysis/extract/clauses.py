@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from analysis.extract.lexicon import Hit, Lexicon, foldable, lowered, screened
+from analysis.extract.fastre import foldable, lowered, screened
+from analysis.extract.lexicon import Hit, Lexicon
 
 _REPORT_VERBS = (
     r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
@@ -45,7 +46,8 @@ _REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
 _TRAIL_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$", re.IGNORECASE)
 #: The characters a trailing attribution can start with.
 _TRAIL_OPENER = re.compile(r"[,”\"\s]")
-_QUOTE_END = screened(re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)"))
+_QUOTE_END_PLAIN = re.compile(r"[,.]?[”\"]\s*,?\s*(?=[^\"“”]*$)")
+_QUOTE_END = screened(_QUOTE_END_PLAIN, ',.”"')
 _INITIAL_END = re.compile(
     r",\s+(?!which\b|who\b|where\b|that\b|a\s|an\s|including\b|the\s+(?:[\w-]+\s+){0,2}"
     r"(?:base|city|town|province|capital|border)\b)",
@@ -101,7 +103,7 @@ class _AttributionPatterns(NamedTuple):
 
 
 _AS_WRITTEN = _AttributionPatterns(_REPORT_VERB, _TRAIL_VERB, _TRAIL_ATTRIBUTION, _LEAD_ATTRIBUTION)
-#: The same, for lowered text (see :func:`analysis.extract.lexicon.lowered`).
+#: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`).
 _LOWERED = _AttributionPatterns(*(lowered(p) for p in _AS_WRITTEN))
 
 
@@ -128,7 +130,7 @@ def _trailing_attribution(
 
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
-    # Lowered text is searched faster and gives the same offsets (lexicon.foldable).
+    # Lowered text is searched faster and gives the same offsets (fastre.foldable).
     if foldable(sentence):
         sentence, patterns = sentence.lower(), _LOWERED
     else:

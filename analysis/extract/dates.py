@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from analysis.extract.lexicon import foldable, lowered, screened
+from analysis.extract.fastre import foldable, lowered, screened
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = {
@@ -276,8 +276,9 @@ _HINT = re.compile(
 )
 
 
-_HINT_LOWER = screened(lowered(_HINT))
-_FINDER_LOWER = screened(lowered(_FINDER))
+# The characters each can start with, as the patterns above are written.
+_HINT_LOWER = screened(lowered(_HINT), r"\dadfjmnostwy")
+_FINDER_LOWER = screened(lowered(_FINDER), r"0-9abdefijlmnorstuwy")
 
 
 def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
@@ -285,7 +286,7 @@ def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
 
     A preposition is not part of the match except in fixed phrases ("in the early hours of
     Friday"); resolve each match with :func:`resolve_date`. ``folded``: ``sentence.lower()``
-    if :func:`analysis.extract.lexicon.foldable` (``sentence``) is known to hold.
+    if :func:`analysis.extract.fastre.foldable` (``sentence``) is known to hold.
     """
     # Text whose letters are all ASCII (nearly all of it) is searched in lower case with the
     # faster case-sensitive patterns; lowering keeps every offset.

@@ -13,17 +13,12 @@ import csv
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from analysis.errors import UsageError
-
-try:  # the regex parser is private: without it, patterns are simply not screened
-    import re._constants as _sre
-    import re._parser as _sre_parse
-except ImportError:  # pragma: no cover - other Python versions
-    _sre = _sre_parse = None
+from analysis.extract.fastre import foldable, lowered, phrase_forms
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "lexicon"
 
@@ -32,6 +27,7 @@ ACTION_FAMILIES = ("strike", "attack", "kill", "response", "any")
 ACTOR_ROLES = ("any", "target", "adjective")
 PLACE_KINDS = ("site", "city", "governorate", "region", "sea", "country")
 BOILERPLATE_SCOPES = ("sentence", "paragraph", "rest")
+ATTRIBUTION_KINDS = ("claimed", "blamed", "suspected", "stated", "denied", "response")
 CUE_KINDS = (
     "link",
     "link_weak",
@@ -111,21 +107,29 @@ class Hit(NamedTuple):
 
 @dataclass(frozen=True)
 class Matcher:
-    """A compiled alternation of phrases and the table from normalised phrase to value."""
+    """A compiled alternation of phrases and the table from normalised phrase to value.
+
+    ``fast`` and ``guard``: the pattern's fast form for lowered text and its guard
+    (:func:`analysis.extract.fastre.phrase_forms`), built with the matcher by
+    :func:`make_matcher`; ``None`` when there is none.
+    """
 
     pattern: re.Pattern
     table: dict
+    fast: re.Pattern | None = None
+    guard: re.Pattern | None = None
 
     def find(self, text: str, folded: str | None = None) -> list[Hit]:
         """All non-overlapping phrases in ``text``, left to right, longest first at a position.
 
         ``folded``: ``text.lower()`` if :func:`foldable` (``text``) is known to hold (it
-        spares the test and the lowering when several vocabularies scan one text).
+        spares the test and the lowering when several vocabularies scan one text). The
+        same hits as :meth:`find_plain`, faster.
         """
         if not self.table:
             return []
         table = self.table
-        fast, guard = _lowered_matcher(self.pattern)
+        fast, guard = self.fast, self.guard
         if fast is not None and (folded is not None or foldable(text)):
             searched = text.lower() if folded is None else folded
             spans = [m.span() for m in fast.finditer(searched)]
@@ -140,35 +144,28 @@ class Matcher:
                 for s, e in spans
             ):
                 return [Hit(s, e, text[s:e], table[phrase_key(text[s:e])]) for s, e in spans]
+        return self.find_plain(text)
+
+    def find_plain(self, text: str) -> list[Hit]:
+        """:meth:`find` with the plain case-insensitive pattern (the reference)."""
+        if not self.table:
+            return []
         return [
-            Hit(m.start(), m.end(), m.group(0), table[phrase_key(m.group(0))])
+            Hit(m.start(), m.end(), m.group(0), self.table[phrase_key(m.group(0))])
             for m in self.pattern.finditer(text)
         ]
 
 
-#: id(pattern) -> (pattern, its lowered form, its guard); the pattern is kept so the id
-#: stays its own. Keyed by id: hashing a compiled pattern hashes its whole program.
-_LOWERED_MATCHERS: dict[int, tuple[re.Pattern, re.Pattern | None, re.Pattern | None]] = {}
-
-
-def _lowered_matcher(pattern: re.Pattern) -> tuple[re.Pattern | None, re.Pattern | None]:
-    """:func:`lowered` ``pattern`` with its case-sensitive phrases made case-insensitive
-    too, and a guard that matches, in lowered text, where one of those phrases could start
-    (``None``: it has none)."""
-    cached = _LOWERED_MATCHERS.get(id(pattern))
-    if cached is not None and cached[0] is pattern:
-        return cached[1], cached[2]
-    case_group = r"\(\?-i:((?:[^()\\]|\\.)*)\)"
-    bodies = re.findall(case_group, pattern.pattern)
-    fast, guard = lowered(pattern), None
-    if bodies:
-        guard = lowered(re.compile("(?:" + "|".join(bodies) + ")", re.IGNORECASE))
-        folded = re.compile(re.sub(case_group, r"(?:\1)", pattern.pattern), pattern.flags)
-        fast = lowered(folded) if guard is not None else None
-    if len(_LOWERED_MATCHERS) > 64:
-        _LOWERED_MATCHERS.clear()
-    _LOWERED_MATCHERS[id(pattern)] = (pattern, fast, guard)
-    return _LOWERED_MATCHERS[id(pattern)][1:]
+def make_matcher(phrases: list[str], table: dict) -> Matcher:
+    """The :class:`Matcher` of ``phrases`` (see :func:`compile_phrases`) with its fast form,
+    screened by the phrases' first characters."""
+    pattern = compile_phrases(phrases)
+    firsts = set()
+    for phrase in phrases:
+        first = phrase[:1].lower()
+        firsts.update("'’" if first in "'’" else first)
+    fast, guard = phrase_forms(pattern, firsts)
+    return Matcher(pattern, table, fast, guard)
 
 
 @dataclass(frozen=True)
@@ -178,6 +175,40 @@ class BoilerplateRule:
     scope: str
     pattern: re.Pattern
     description: str
+
+
+#: Per boilerplate scope, the patterns to search: each with its form for lowered text (or
+#: ``None``).
+BoilerplateScopes = dict[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]]
+#: Back-references and inline flags change meaning inside a joined alternation.
+_UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
+
+
+def join_boilerplate(rules: tuple[BoilerplateRule, ...]) -> BoilerplateScopes:
+    """Per scope, the rules' patterns joined into one alternation (one scan, not one per
+    rule), each with its :func:`analysis.extract.fastre.lowered` form; patterns that cannot
+    be joined safely (back-references, inline flags) stay apart."""
+    out = {}
+    for scope in BOILERPLATE_SCOPES:
+        patterns = [r.pattern for r in rules if r.scope == scope]
+        joinable = [
+            p for p in patterns if p.flags & re.IGNORECASE and not _UNJOINABLE.search(p.pattern)
+        ]
+        alone = [p for p in patterns if p not in joinable]
+        # Patterns anchored at the start are joined under one "^", so that the search still
+        # tries only the first position; the others are joined apart.
+        anchored = [p.pattern[1:] for p in joinable if p.pattern.startswith("^")]
+        floating = [p.pattern for p in joinable if not p.pattern.startswith("^")]
+        if floating:
+            alone.insert(0, re.compile("|".join(f"(?:{p})" for p in floating), re.I))
+        if anchored:
+            alone.insert(0, re.compile("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")", re.I))
+        # Each with its form for lowered text, unless an inline flag could change its case.
+        out[scope] = tuple(
+            (p, None if _INLINE_FLAGS.search(p.pattern) else lowered(p)) for p in alone
+        )
+    return out
 
 
 @dataclass(frozen=True)
@@ -192,138 +223,16 @@ class Lexicon:
     cues: Matcher
     boilerplate: tuple[BoilerplateRule, ...]
     directory: str
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-#: What :func:`lowered` keeps as written: escapes, group syntax and case-sensitive groups.
-_KEEP_CASE = re.compile(r"\\.|\(\?P|\(\?-i:(?:[^()\\]|\\.)*\)|[A-Z]+")
-#: Pattern syntax whose meaning lowering could change (named characters, conditionals,
-#: a range from a capital to a non-capital such as ``[A-z]``).
-_NOT_LOWERABLE = re.compile(r"\\N\{|\(\?\(|[A-Z]-[^A-Z\]]")
-
-
-@functools.lru_cache(maxsize=1024)
-def _caseless(char: str) -> bool:
-    return not char.isalnum() and char.lower() == char == char.upper() == char.casefold()
-
-
-def foldable(text: str) -> bool:
-    """True when ``text.lower()`` can stand for ``text`` in case-insensitive matching.
-
-    That holds when every letter and digit is ASCII and no other character has a case
-    (curly quotes and dashes are fine): lowering then keeps every offset, and a
-    case-insensitive pattern matches ``text`` exactly where its :func:`lowered` form
-    matches ``text.lower()``.
-    """
-    return text.isascii() or all(_caseless(c) for c in set(_NON_ASCII.findall(text)))
-
-
-@functools.lru_cache(maxsize=256)
-def lowered(pattern: re.Pattern) -> re.Pattern | None:
-    """The case-sensitive form of a case-insensitive ``pattern``, for lowered text.
-
-    Matching ``text.lower()`` case-sensitively is two to three times faster than matching
-    ``text`` case-insensitively (the engine folds every character it compares), and finds
-    the same spans when :func:`foldable` (``text``). Escapes (``\\b``, ``\\d``), group syntax
-    and case-sensitive groups (``(?-i:US)``) keep their case; every other capital letter is
-    lowered. ``None`` when the pattern holds syntax that lowering could change.
-    """
-    if not pattern.flags & re.IGNORECASE or _NOT_LOWERABLE.search(pattern.pattern):
-        return None
-    source = _KEEP_CASE.sub(
-        lambda m: m.group(0) if m.group(0)[0] in "\\(" else m.group(0).lower(), pattern.pattern
-    )
-    return re.compile(source, pattern.flags & ~re.IGNORECASE)
-
-
-class _Unscreenable(Exception):
-    pass
-
-
-#: Character classes a screen may hold, as written in a set.
-_CATEGORIES = {
-    _sre.CATEGORY_DIGIT: r"\d",
-    _sre.CATEGORY_SPACE: r"\s",
-    _sre.CATEGORY_WORD: r"\w",
-}
-
-
-def _first_chars(items) -> tuple[set, bool]:
-    """The character set items that can start a match of the parsed sequence ``items`` and
-    whether the sequence can match without consuming any character."""
-    out: set = set()
-    for op, av in items:
-        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
-            continue  # zero-width: the first character is consumed further on
-        if op is _sre.LITERAL:
-            out.add((_sre.LITERAL, av))
-            return out, False
-        if op is _sre.IN:
-            for item_op, item in av:
-                allowed = item_op in (_sre.LITERAL, _sre.RANGE) or (
-                    item_op is _sre.CATEGORY and item in _CATEGORIES
-                )
-                if not allowed:
-                    raise _Unscreenable  # negated sets and the rest: no screen
-                out.add((item_op, item))
-            return out, False
-        if op is _sre.SUBPATTERN:
-            if av[1] or av[2]:
-                raise _Unscreenable  # inline flags inside
-            found, nullable = _first_chars(av[3].data)
-        elif op is _sre.BRANCH:
-            found, nullable = set(), False
-            for branch in av[1]:
-                chars, empty = _first_chars(branch.data)
-                found |= chars
-                nullable = nullable or empty
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT):
-            low, high, body = av
-            if high == 0:
-                continue
-            found, nullable = _first_chars(body.data)
-            nullable = nullable or low == 0
-        else:
-            raise _Unscreenable
-        out |= found
-        if not nullable:
-            return out, False
-    return out, True
-
-
-def _class_char(code: int) -> str:
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
-@functools.lru_cache(maxsize=256)
-def screened(pattern: re.Pattern) -> re.Pattern:
-    """``pattern`` behind a look-ahead for the characters its matches can start with.
-
-    The look-ahead holds wherever a match can start, so the matches are the same; the
-    engine then skips most positions with one character test instead of trying every
-    alternative there. ``pattern`` itself when the set cannot be worked out (case-insensitive
-    patterns, negated sets, back-references, inline flags) or a match can be empty.
-    """
-    if pattern.flags & re.IGNORECASE or _sre_parse is None:
-        return pattern
-    try:
-        chars, nullable = _first_chars(_sre_parse.parse(pattern.pattern, pattern.flags).data)
-    except _Unscreenable:
-        return pattern
-    if nullable or not chars:
-        return pattern
-    parts = []
-    for op, av in sorted(chars, key=repr):
-        if op is _sre.LITERAL:
-            parts.append(_class_char(av))
-        elif op is _sre.RANGE:
-            parts.append(f"{_class_char(av[0])}-{_class_char(av[1])}")
-        else:
-            parts.append(_CATEGORIES[av])
-    try:
-        return re.compile(f"(?=[{''.join(parts)}])(?:{pattern.pattern})", pattern.flags)
-    except re.error:
-        return pattern
+    #: Attribution and response wording (``attribution.csv``).
+    attribution: Matcher | None = None
+    #: Lookup tables derived from the vocabularies when they load: place -> specificity
+    #: rank, names of generic actors that may initiate, and side -> canonical actor.
+    place_ranks: dict = field(default_factory=dict)
+    generic_actors: frozenset = frozenset()
+    #: side -> the name of its first named actor that may initiate ("United States").
+    side_actors: dict = field(default_factory=dict)
+    #: ``boilerplate`` joined per scope (:func:`join_boilerplate`).
+    boilerplate_scopes: dict = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -476,7 +385,7 @@ def _load_actors(directory: Path, sides: dict[str, str]) -> Matcher:
         for alias in aliases:
             _add(table, alias, entry, path, lineno)
     phrases = _phrases(directory / "actors.csv", "aliases")
-    return Matcher(compile_phrases(phrases), table)
+    return make_matcher(phrases, table)
 
 
 def _phrases(path: Path, column: str) -> list[str]:
@@ -512,7 +421,7 @@ def _load_actions(directory: Path) -> Matcher:
         for form in _split(row["forms"]):
             _add(table, form, entry, path, lineno)
     phrases = _phrases(path, "forms")
-    return Matcher(compile_phrases(phrases), table)
+    return make_matcher(phrases, table)
 
 
 def _load_weapons(directory: Path, sides: dict[str, str]) -> Matcher:
@@ -535,7 +444,7 @@ def _load_weapons(directory: Path, sides: dict[str, str]) -> Matcher:
                 raise _fail(path, lineno, f"phrase {phrase!r} is listed twice for the same sides")
             table[key] = (*table.get(key, ()), entry)
     phrases = _phrases(path, "phrases")
-    return Matcher(compile_phrases(phrases), table)
+    return make_matcher(phrases, table)
 
 
 def _load_places(directory: Path) -> Matcher:
@@ -560,7 +469,7 @@ def _load_places(directory: Path) -> Matcher:
         for alias in _split(row["aliases"]):
             _add(table, alias, entry, path, lineno)
     phrases = _phrases(path, "aliases")
-    return Matcher(compile_phrases(phrases), table)
+    return make_matcher(phrases, table)
 
 
 def _load_cues(directory: Path) -> Matcher:
@@ -570,7 +479,16 @@ def _load_cues(directory: Path) -> Matcher:
         kind = _choice(path, lineno, "kind", row["kind"], CUE_KINDS)
         _add(table, row["cue"], kind, path, lineno)
     phrases = [row["cue"] for _, row in _rows(path, ("kind", "cue"))]
-    return Matcher(compile_phrases(phrases), table)
+    return make_matcher(phrases, table)
+
+
+def _load_attribution(directory: Path) -> Matcher:
+    path = directory / "attribution.csv"
+    table: dict[str, str] = {}
+    for lineno, row in _rows(path, ("kind", "cue")):
+        kind = _choice(path, lineno, "kind", row["kind"], ATTRIBUTION_KINDS)
+        _add(table, row["cue"], kind, path, lineno)
+    return make_matcher([row["cue"] for _, row in _rows(path, ("kind", "cue"))], table)
 
 
 def _load_boilerplate(directory: Path) -> tuple[BoilerplateRule, ...]:
@@ -593,7 +511,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     ----------
     directory
         Folder holding ``sides.csv``, ``actors.csv``, ``actions.csv``, ``weapons.csv``,
-        ``places.csv``, ``cues.csv`` and ``boilerplate.csv``; the repository's
+        ``places.csv``, ``cues.csv``, ``attribution.csv`` and ``boilerplate.csv``; the repository's
         ``data/lexicon/`` by default.
 
     Returns
@@ -608,13 +526,29 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     """
     directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
     sides = _load_sides(directory)
+    actors = _load_actors(directory, sides)
+    places = _load_places(directory)
+    ranks = {e.location: e.rank for e in places.table.values() if e.kind != "country"}
+    generic = frozenset(
+        e.actor for e in actors.table.values() if not e.specific and e.role == "any"
+    )
+    boilerplate = _load_boilerplate(directory)
+    side_actors: dict[str, str] = {}
+    for entry in actors.table.values():
+        if entry.role == "any" and entry.specific:
+            side_actors.setdefault(entry.side, entry.actor)
     return Lexicon(
         sides=sides,
-        actors=_load_actors(directory, sides),
+        actors=actors,
         actions=_load_actions(directory),
         weapons=_load_weapons(directory, sides),
-        places=_load_places(directory),
+        places=places,
         cues=_load_cues(directory),
-        boilerplate=_load_boilerplate(directory),
+        boilerplate=boilerplate,
         directory=str(directory),
+        attribution=_load_attribution(directory),
+        place_ranks=ranks,
+        generic_actors=generic,
+        boilerplate_scopes=join_boilerplate(boilerplate),
+        side_actors=side_actors,
     )

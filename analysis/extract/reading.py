@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from analysis.extract.casualties import Casualties, find_casualties
 from analysis.extract.dates import DateMatch, find_dates
+from analysis.extract.fastre import foldable, lowered, screened
 from analysis.extract.lexicon import (
     ActionEntry,
     ActorEntry,
@@ -19,10 +20,7 @@ from analysis.extract.lexicon import (
     Lexicon,
     PlaceEntry,
     WeaponEntry,
-    foldable,
-    lowered,
     phrase_key,
-    screened,
 )
 from analysis.extract.numbers import QUANTITY, match_count
 
@@ -39,7 +37,7 @@ _PASSIVE = re.compile(
 )
 _SUPPORT = re.compile(
     r"\b(?:launched|launching|carried\s+out|carrying\s+out|conducted|conducting|waged|"
-    r"came\s+under|come\s+under|faced|mounted|staged)\b",
+    r"came\s+under|come\s+under|faced|mounted|staged|ordered|ordering|authori[sz]ed)\b",
     re.IGNORECASE,
 )
 _PRESENT_PERFECT = re.compile(
@@ -140,7 +138,7 @@ _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s")
 #: The ASCII characters ``_SPACE`` matches, each made a space.
 _ASCII_SPACES = str.maketrans({chr(c): " " for c in range(128) if _SPACE.match(chr(c))})
-_QUANTITY_LOWER = screened(lowered(QUANTITY))
+_QUANTITY_LOWER = screened(lowered(QUANTITY), r"\dabcdefhimnorstuz")
 #: ``_SPEAKER`` without its "^", to match at a position rather than on a slice.
 _SPEAKER_AT = re.compile(_SPEAKER.pattern.removeprefix("^"), _SPEAKER.flags)
 _SPEAKER_LOWER = lowered(_SPEAKER_AT)
@@ -151,6 +149,8 @@ _SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
 _UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
 _SINCE_OR_FROM = re.compile(r"since|from", re.I)
 _POSSESSIVE_S = re.compile(r"['’]s\b")
+#: Between a possessor and the action it owns: the "'s" and at most three words.
+_OWNS_ACTION = re.compile(r"['’]s(?:\s+[\w-]+){0,3}\s+")
 _HAVE_BEEN_HIT = re.compile(r"\b(?:have|has)\s+been\s+(?:killed|injured|wounded)", re.I)
 
 
@@ -250,11 +250,9 @@ _LOOK_BACK = _LookBack(
     _HAVE_BEEN_HIT,
 )
 _LOOK_BACK_FORMS = tuple(lowered(p) for p in _LOOK_BACK)
-#: The same for lowered text (see analysis.extract.lexicon.foldable), screened; ``None`` if one of
-#: them cannot be lowered.
-_LOOK_BACK_LOWER = (
-    None if None in _LOOK_BACK_FORMS else _LookBack(*(screened(p) for p in _LOOK_BACK_FORMS))
-)
+#: The same for lowered text (see analysis.extract.fastre.foldable); ``None`` if one of them
+#: cannot be lowered. Not screened: they search a few words before a position.
+_LOOK_BACK_LOWER = None if None in _LOOK_BACK_FORMS else _LookBack(*_LOOK_BACK_FORMS)
 
 
 def _tail(text: str, end: int, width: int = 80) -> str:
@@ -395,10 +393,10 @@ def sentence_hits(
 
     ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found;
     ``spaced``: :func:`normalise_space` (``sentence``), if already made; ``folded``: its
-    lower case, if made and :func:`analysis.extract.lexicon.foldable` (``spaced``).
+    lower case, if made and :func:`analysis.extract.fastre.foldable` (``spaced``).
     """
     text = normalise_space(sentence) if spaced is None else spaced
-    # Lowered once for every vocabulary (see analysis.extract.lexicon.foldable).
+    # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     if folded is None and foldable(text):
         folded = text.lower()
     return SentenceHits(
@@ -449,7 +447,7 @@ def read_clause(
         )
     hits = hits or sentence_hits(sentence, lexicon)
     actions = _share(hits.actions, spans, offset)
-    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+    # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable).
     clause_folded = text.lower() if foldable(text) else None
     if _SPEAKER_LOWER is not None and clause_folded is not None:
         speaker, speaker_text = _SPEAKER_LOWER, clause_folded
@@ -463,7 +461,7 @@ def read_clause(
     actors = _adjectives(text, actors, actions, weapon_hits)
     casualties = find_casualties(text, lexicon)
     # The look-back patterns search lowered text where that matches the same (see
-    # analysis.extract.lexicon.foldable): ``lt`` is the text they search.
+    # analysis.extract.fastre.foldable): ``lt`` is the text they search.
     if _LOOK_BACK_LOWER is not None and clause_folded is not None:
         lt, rx = clause_folded, _LOOK_BACK_LOWER
     else:
@@ -528,9 +526,13 @@ def read_clause(
             near = 0 <= date.start - anchor.end <= 25 or (
                 0 <= anchor.start - date.end <= 15 and "," not in gap
             )
+        # "the strikes" refers back; "the president ordered strikes" does not: a verb of
+        # carrying out between the determiner and the action ends the noun phrase.
+        determiner = rx.definite.search(lbefore[-80:])
         definite = (
             anchor.value.kind == "noun"
-            and bool(rx.definite.search(lbefore[-80:]))
+            and determiner is not None
+            and not rx.support.search(determiner.group(0))
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
@@ -549,7 +551,14 @@ def read_clause(
             and not rx.numbered.search(lbefore[-30:])
             and not rx.support.search(lbefore[-80:])
         )
-        if rx.present_perfect.search(lbefore[-60:]) and date is None and not since:
+        # "Militias have attacked US forces" is habitual; "Israel has carried out an attack
+        # on Iran" (one event, singular and indefinite) is news.
+        if (
+            rx.present_perfect.search(lbefore[-60:])
+            and date is None
+            and not since
+            and not (rx.indefinite.search(lbefore[-40:]) and not anchor.text.lower().endswith("s"))
+        ):
             generic = True
         if rx.intent.search(lbefore[-60:]):
             generic = True
@@ -574,13 +583,17 @@ def read_clause(
                 initiator = a.value
                 break
         possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
-        if initiator is None and possessive and anchor.start - possessive[-1].end < 30:
-            initiator = possessive[-1].value
+        # "Iran's missile attack", "Tehran's first retaliatory strikes": the possessor
+        # owns the action; "Hezbollah's top commander, in an air strike" owns a person.
+        owners = [a for a in possessive if _OWNS_ACTION.fullmatch(text[a.end : anchor.start])]
+        if initiator is None and owners:
+            initiator = owners[-1].value
         subject_candidates = [
             a
             for a in prior
             if not _target_prep(_tail(lt, a.start), rx)
             and not any(s <= a.start < e for s, e in victim_ranges)
+            and (a not in possessive or a in owners)
         ]
         if subject_candidates:
             subject = subject_candidates[-1].value
@@ -622,7 +635,9 @@ def read_clause(
     places = [
         p
         for p in _share(hits.places, spans, offset)
-        if not rx.relative_direction.search(_tail(lt, p.start))
+        # "Tehran's attack", "Washington's response": the capital stands for the government.
+        if not _POSSESSIVE_S.match(text, p.end)
+        and not rx.relative_direction.search(_tail(lt, p.start))
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
@@ -636,7 +651,7 @@ def read_clause(
     times_hit = ""
     times = rx.times.search(lt)
     if times:
-        # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+        # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable).
         head = text[: times.start()]
         quantity, searched = (_QUANTITY_LOWER, head.lower()) if foldable(head) else (QUANTITY, head)
         for q in quantity.finditer(searched):

@@ -21,7 +21,8 @@ import re
 from dataclasses import dataclass
 
 from analysis.extract.dates import find_dates
-from analysis.extract.lexicon import BoilerplateRule, foldable, lowered, screened
+from analysis.extract.fastre import foldable, screened
+from analysis.extract.lexicon import BoilerplateRule, BoilerplateScopes, join_boilerplate
 
 ABBREVIATIONS = frozenset(
     (
@@ -31,7 +32,8 @@ ABBREVIATIONS = frozenset(
         *("oct", "nov", "dec", "no", "a.m", "p.m"),
     )
 )
-_FINAL = screened(re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(.*\)\s*$"""))
+_FINAL_PLAIN = re.compile(r"""[.!?…:;]["'”’)\]]*\s*$|[.!?…]["'”’)\]]*\s*\(.*\)\s*$""")
+_FINAL = screened(_FINAL_PLAIN, ".!?…:;")
 _BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 #: A wire dateline: "ERBIL, Kurdistan Region – ", "WASHINGTON, Feb 3 (Reuters) - ",
 #: "BEIRUT (AP) — ", "BAGHDAD, Iraq, Jan 5 – ", or a city in title case before an agency
@@ -44,9 +46,6 @@ _DATELINE = re.compile(
     r"\s*[–—-]{1,2}\s+"
 )
 _STANDFIRST_MAX = 300
-#: Back-references and inline flags change meaning inside a joined alternation.
-_UNJOINABLE = re.compile(r"\\\d|\(\?P=|\(\?[aiLmsux]")
-_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]")
 
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
@@ -133,75 +132,30 @@ def _same_title(line: str, title: str, title_norm: str | None = None) -> bool:
     return _norm(line).startswith(_norm(title) if title_norm is None else title_norm)
 
 
-#: id(rules) -> (rules, their joined patterns); the rules are kept so the id stays theirs.
-_JOINED: dict[int, tuple[tuple, dict]] = {}
-
-
-def _scope_patterns(
-    rules: tuple[BoilerplateRule, ...],
-) -> dict[str, tuple[tuple[re.Pattern, re.Pattern | None], ...]]:
-    """Per scope, the rules' patterns joined into one alternation (one scan, not one per
-    rule); patterns that cannot be joined safely (back-references, inline flags) stay apart."""
-    cached = _JOINED.get(id(rules))
-    if cached is not None and cached[0] is rules:
-        return cached[1]
-    if len(_JOINED) > 16:
-        _JOINED.clear()
-    out = {}
-    for scope in ("rest", "paragraph", "sentence"):
-        patterns = [r.pattern for r in rules if r.scope == scope]
-        joinable = [
-            p for p in patterns if p.flags & re.IGNORECASE and not _UNJOINABLE.search(p.pattern)
-        ]
-        alone = [p for p in patterns if p not in joinable]
-        # Patterns anchored at the start are joined under one "^", so that the search still
-        # tries only the first position; the others are joined apart.
-        anchored = [p.pattern[1:] for p in joinable if p.pattern.startswith("^")]
-        floating = [p.pattern for p in joinable if not p.pattern.startswith("^")]
-        if floating:
-            alone.insert(0, re.compile("|".join(f"(?:{p})" for p in floating), re.I))
-        if anchored:
-            alone.insert(0, re.compile("^(?:" + "|".join(f"(?:{p})" for p in anchored) + ")", re.I))
-        # Each with its form for lowered text, unless an inline flag could change its case.
-        out[scope] = tuple(
-            (p, None if _INLINE_FLAGS.search(p.pattern) else _lowered_screened(p)) for p in alone
-        )
-    _JOINED[id(rules)] = (rules, out)
-    return out
-
-
-def _lowered_screened(pattern: re.Pattern) -> re.Pattern | None:
-    """:func:`lowered` ``pattern``, :func:`screened` unless it is anchored at the start
-    (where the screen only costs)."""
-    low = lowered(pattern)
-    if low is None or pattern.pattern.startswith("^"):
-        return low
-    return screened(low)
-
-
-def _matches(
-    scope: str, text: str, rules: tuple[BoilerplateRule, ...], folded: str | None = None
-) -> bool:
+def _matches(scope: str, text: str, scopes: BoilerplateScopes, folded: str | None = None) -> bool:
     """``folded``: ``text.lower()`` if :func:`foldable` (``text``) is known to hold."""
-    # Lowered text is searched faster and matches the same (analysis.extract.lexicon.foldable).
+    # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable).
     if folded is None and foldable(text):
         folded = text.lower()
-    for p, low in _scope_patterns(rules)[scope]:
+    for p, low in scopes[scope]:
         if (p.search(text) if low is None or folded is None else low.search(folded)) is not None:
             return True
     return False
 
 
-def _boilerplate_scope(paragraph: str, rules: tuple[BoilerplateRule, ...]) -> str | None:
+def _boilerplate_scope(paragraph: str, scopes: BoilerplateScopes) -> str | None:
     folded = paragraph.lower() if foldable(paragraph) else None
     for scope in ("rest", "paragraph", "sentence"):
-        if _matches(scope, paragraph, rules, folded):
+        if _matches(scope, paragraph, scopes, folded):
             return scope
     return None
 
 
 def split_sentences(
-    text: str, title: str = "", boilerplate: tuple[BoilerplateRule, ...] = ()
+    text: str,
+    title: str = "",
+    boilerplate: tuple[BoilerplateRule, ...] = (),
+    scopes: BoilerplateScopes | None = None,
 ) -> list[Sentence]:
     """Split ``text`` into sentences and give each its role (see the module docstring).
 
@@ -213,11 +167,16 @@ def split_sentences(
         The article's title from its metadata ("" if unknown).
     boilerplate
         Rules from :func:`analysis.extract.lexicon.load_lexicon` (``lexicon.boilerplate``).
+    scopes
+        The same rules joined per scope (``lexicon.boilerplate_scopes``, built when the
+        vocabularies load); joined here from ``boilerplate`` when not given.
 
     Returns
     -------
     list of Sentence, in text order, numbered from 0.
     """
+    if scopes is None:
+        scopes = join_boilerplate(boilerplate)
     sentences: list[Sentence] = []
     rest = False
     headline_seen = False
@@ -226,7 +185,7 @@ def split_sentences(
     for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
         paragraph = text[p_start:p_end]
         # Once a "rest" rule has matched, everything after it is boilerplate anyway.
-        scope = "rest" if rest else _boilerplate_scope(paragraph, boilerplate)
+        scope = "rest" if rest else _boilerplate_scope(paragraph, scopes)
         rest = rest or scope == "rest"
         if rest or scope == "paragraph":
             role = "boilerplate"
@@ -259,9 +218,7 @@ def split_sentences(
             s_role = role
             if role == "body" and (
                 # A sentence that is its whole paragraph was tested with the paragraph.
-                scope == "sentence"
-                if s_text == paragraph
-                else _matches("sentence", s_text, boilerplate)
+                scope == "sentence" if s_text == paragraph else _matches("sentence", s_text, scopes)
             ):
                 s_role = "boilerplate"
             sentences.append(Sentence(len(sentences), s_start, s_end, s_text, p_index, s_role))

@@ -1,5 +1,18 @@
 """Bivariate Hawkes process with exponential kernels, fitted by maximum likelihood.
 
+Two resolutions
+---------------
+Event tables date events to the day. By default (``resolution="day"``) the model is the
+daily-count Hawkes process of :mod:`analysis.models.hawkes_daily`: counts per day, a
+baseline per month (or per block of months with enough events), triggering from earlier
+days only, cross-excitation tests by parametric bootstrap. :func:`fit_dyad` fits it to a
+dyad with calendar months. The continuous-time model below (``resolution="continuous"``)
+is for data with real event times; on day-dated events its within-day jitter and
+constant baseline manufacture excitation from shared daily shocks and trends.
+
+Continuous-time model
+---------------------
+
 The intensity of side ``i`` (0 = A, 1 = B) at time ``t`` (in days) is
 
     lambda_i(t) = mu_i + sum_j alpha[i, j] * beta * sum_{t_k^j < t} exp(-beta (t - t_k^j))
@@ -35,7 +48,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize, stats
 
+from analysis.models import hawkes_daily
 from analysis.models.dyad import Dyad
+from analysis.models.hawkes_daily import DailyCounts, DailyHawkesFit
 
 #: Direction label -> (target, source) index in the branching matrix.
 DIRECTIONS = {"A->A": (0, 0), "A->B": (1, 0), "B->A": (0, 1), "B->B": (1, 1)}
@@ -303,6 +318,76 @@ def fit_hawkes(
     times: tuple[np.ndarray, np.ndarray],
     horizon: float,
     *,
+    resolution: str = "day",
+    seed: int = 0,
+    fixed_zero: tuple[str, ...] = (),
+    with_cov: bool = True,
+    **continuous_options,
+) -> HawkesFit | DailyHawkesFit:
+    """Fit a bivariate Hawkes process to event times in days.
+
+    Parameters
+    ----------
+    times
+        Event times per side (days since the start), side A first.
+    horizon
+        Window length in days.
+    resolution
+        ``"day"`` (default): the daily-count model of :mod:`analysis.models.hawkes_daily`
+        on ``floor(times)`` with baselines per block of about a month (use :func:`fit_dyad`
+        for calendar months). ``"continuous"``: the continuous-time model
+        (:func:`fit_hawkes_continuous`), for data with real event times only.
+    seed
+        Seed of the continuous model's random starts (the daily model's starts are fixed).
+    fixed_zero, with_cov
+        Entries held at zero; whether to compute the covariance.
+    continuous_options
+        Passed to :func:`fit_hawkes_continuous`.
+    """
+    if resolution == "continuous":
+        return fit_hawkes_continuous(
+            times,
+            horizon,
+            seed=seed,
+            fixed_zero=fixed_zero,
+            with_cov=with_cov,
+            **continuous_options,
+        )
+    if resolution != "day":
+        raise ValueError(f"resolution must be 'day' or 'continuous', not {resolution!r}")
+    _, fit = hawkes_daily.fit_adaptive(
+        lambda knot_days: times_to_counts(times, horizon, knot_days),
+        fixed_zero=fixed_zero,
+        with_cov=with_cov,
+    )
+    return fit
+
+
+def times_to_counts(
+    times: tuple[np.ndarray, np.ndarray], horizon: float, knot_days: float | None = None
+) -> DailyCounts:
+    """Daily counts (day = ``floor(time)``) with a linear-spline baseline."""
+    n_days = int(math.ceil(horizon))
+    days = [np.minimum(np.floor(np.asarray(t, float)).astype(np.int64), n_days - 1) for t in times]
+    return hawkes_daily.counts_from_days(days[0], days[1], n_days, knot_days=knot_days)
+
+
+def dyad_counts(dyad: Dyad, knot_days: float | None = None) -> DailyCounts:
+    """The dyad's daily counts with a linear-spline baseline
+    (:func:`analysis.models.hawkes_daily.counts_from_dyad`)."""
+    return hawkes_daily.counts_from_dyad(dyad, knot_days=knot_days)
+
+
+def fit_dyad(dyad: Dyad) -> tuple[DailyCounts, DailyHawkesFit]:
+    """Daily counts of a dyad and the daily-count Hawkes fit, its baseline a linear spline
+    with knots spaced by the fitted decay (:func:`analysis.models.hawkes_daily.fit_adaptive`)."""
+    return hawkes_daily.fit_adaptive(lambda knot_days: dyad_counts(dyad, knot_days))
+
+
+def fit_hawkes_continuous(
+    times: tuple[np.ndarray, np.ndarray],
+    horizon: float,
+    *,
     n_starts: int = 4,
     n_polish: int = 2,
     seed: int = 0,
@@ -427,7 +512,13 @@ def lr_test_poisson(
     The statistic sits on the boundary of the parameter space, so its chi-square
     approximation is poor; instead the null is simulated: ``reps`` pairs of Poisson
     processes at the fitted rates, each refitted. ``p = (1 + #{stat_b >= stat}) / (reps + 1)``.
+    For a daily-count fit the null is Poisson counts with the fit's baseline periods
+    (:func:`analysis.models.hawkes_daily.excitation_test`).
     """
+    if isinstance(fit, DailyHawkesFit):
+        return hawkes_daily.excitation_test(
+            times_to_counts(times, horizon, fit.knot_days), fit, reps=reps, seed=seed
+        )
     stat = max(0.0, 2.0 * (fit.loglik - poisson_loglik(times, horizon)))
     rng = np.random.default_rng(seed)
     rates = [len(ts) / horizon for ts in times]
@@ -439,28 +530,57 @@ def lr_test_poisson(
         if min(len(s) for s in sim) == 0:
             null[r] = 0.0
             continue
-        refit = fit_hawkes(sim, horizon, n_starts=3, n_polish=1, seed=r, with_cov=False)
+        refit = fit_hawkes_continuous(sim, horizon, n_starts=3, n_polish=1, seed=r, with_cov=False)
         null[r] = max(0.0, 2.0 * (refit.loglik - poisson_loglik(sim, horizon)))
     p_value = (1.0 + np.sum(null >= stat - 1e-9)) / (reps + 1.0)
     return {"stat": stat, "p_value_bootstrap": float(p_value), "reps": int(reps)}
 
 
 def cross_excitation_tests(
-    times: tuple[np.ndarray, np.ndarray], horizon: float, fit: HawkesFit, seed: int = 0
+    times: tuple[np.ndarray, np.ndarray] | DailyCounts,
+    horizon: float | None,
+    fit: HawkesFit | DailyHawkesFit,
+    seed: int = 0,
+    reps: int = 99,
 ) -> dict:
-    """Likelihood-ratio test of each cross-excitation entry against zero.
+    """Test of each cross-excitation entry against zero.
 
-    The null value 0 is on the boundary, so the statistic follows the chi-bar-square
-    mixture ``0.5 chi2_0 + 0.5 chi2_1`` (Self & Liang 1987): ``p = 0.5 P(chi2_1 > stat)``.
+    For a daily-count fit (the default) the statistic is the quasi-likelihood ratio and
+    its p-value comes from ``reps`` parametric-bootstrap replicates of the constrained fit
+    (:func:`analysis.models.hawkes_daily.cross_test`); ``times`` may then be the
+    :class:`~analysis.models.hawkes_daily.DailyCounts` the fit was made on (``horizon``
+    ignored). For a continuous-time fit the statistic is the likelihood ratio and the
+    p-value the chi-bar-square mixture ``0.5 chi2_0 + 0.5 chi2_1`` (Self & Liang 1987),
+    which holds its size only for real event times.
 
     Returns
     -------
-    ``{"A->B": {"estimate", "ci_low", "ci_high", "stat", "p_value"}, "B->A": ...}``
+    ``{"A->B": {"estimate", "ci_low", "ci_high", "stat", "p_value", ...}, "B->A": ...}``;
+    daily fits add ``reps``, ``p_value_asymptotic`` and ``converged``.
     """
     table = fit.to_dict()["branching"]
+    if isinstance(fit, DailyHawkesFit):
+        data = (
+            times
+            if isinstance(times, DailyCounts)
+            else times_to_counts(times, horizon, fit.knot_days)
+        )
+        out = {}
+        for k, label in enumerate(("A->B", "B->A")):
+            test = hawkes_daily.cross_test(data, label, reps=reps, seed=seed + k)
+            row = table[label]
+            out[label] = {
+                "estimate": row["estimate"],
+                "ci_low": row["ci_low"],
+                "ci_high": row["ci_high"],
+                **test,
+            }
+        return out
     out = {}
     for label in ("A->B", "B->A"):
-        constrained = fit_hawkes(times, horizon, fixed_zero=(label,), seed=seed, with_cov=False)
+        constrained = fit_hawkes_continuous(
+            times, horizon, fixed_zero=(label,), seed=seed, with_cov=False
+        )
         stat = max(0.0, 2.0 * (fit.loglik - constrained.loglik))
         p_value = 0.5 * float(stats.chi2.sf(stat, 1)) if stat > 0 else 1.0
         row = table[label]
@@ -480,7 +600,12 @@ def rescaled_intervals(
     """Compensator increments between consecutive events of each side.
 
     By the time-rescaling theorem they are independent Exp(1) draws when the model is right.
+    For a daily-count fit: the randomised PIT residuals of the daily counts on the Exp(1)
+    scale (:func:`analysis.models.hawkes_daily.goodness_of_fit`).
     """
+    if isinstance(fit, DailyHawkesFit):
+        gof = hawkes_daily.goodness_of_fit(times_to_counts(times, horizon, fit.knot_days), fit)
+        return gof["A"]["residuals"], gof["B"]["residuals"]
     t, mark = _merge(times)
     if len(t) == 0:
         return np.empty(0), np.empty(0)
@@ -498,7 +623,11 @@ def rescaled_intervals(
 def goodness_of_fit(times: tuple[np.ndarray, np.ndarray], horizon: float, fit: HawkesFit) -> dict:
     """Time-rescaling goodness of fit: Kolmogorov-Smirnov test of the rescaled intervals
     against Exp(1), per side. The p-value ignores that the parameters were estimated, so
-    it is somewhat conservative."""
+    it is somewhat conservative. For a daily-count fit: the randomised PIT check of
+    :func:`analysis.models.hawkes_daily.goodness_of_fit`."""
+    if isinstance(fit, DailyHawkesFit):
+        gof = hawkes_daily.goodness_of_fit(times_to_counts(times, horizon, fit.knot_days), fit)
+        return {side: {k: v for k, v in gof[side].items() if k != "residuals"} for side in "AB"}
     out = {}
     for side, inc in zip(("A", "B"), rescaled_intervals(times, horizon, fit), strict=True):
         if len(inc) < 2:
@@ -518,7 +647,12 @@ def goodness_of_fit(times: tuple[np.ndarray, np.ndarray], horizon: float, fit: H
 
 
 def simulate_hawkes(
-    mu: np.ndarray, alpha: np.ndarray, beta: float, horizon: float, seed: int = 0
+    mu: np.ndarray,
+    alpha: np.ndarray,
+    beta: float,
+    horizon: float,
+    seed: int = 0,
+    trend: tuple[float, float] = (1.0, 1.0),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Simulate a bivariate exponential Hawkes process by its cluster representation.
 
@@ -537,10 +671,15 @@ def simulate_hawkes(
     rng = np.random.default_rng(seed)
     gen_t = []
     gen_m = []
+    top = max(trend)
     for i in (0, 1):
-        k = rng.poisson(mu[i] * horizon)
-        gen_t.append(rng.uniform(0.0, horizon, size=k))
-        gen_m.append(np.full(k, i))
+        k = rng.poisson(mu[i] * top * horizon)
+        ti = rng.uniform(0.0, horizon, size=k)
+        if trend != (1.0, 1.0):
+            factor = trend[0] + (trend[1] - trend[0]) * ti / horizon
+            ti = ti[rng.uniform(size=k) * top < factor]
+        gen_t.append(ti)
+        gen_m.append(np.full(len(ti), i))
     t_gen, m_gen = np.concatenate(gen_t), np.concatenate(gen_m)
     all_t, all_m = [t_gen], [m_gen]
     while len(t_gen):

@@ -49,6 +49,8 @@ from analysis.present.tables import count, number, p_value, share
 Q_LEVEL = 0.05
 #: Events per side below which "not established" cannot be said.
 MIN_EVENTS = 50
+#: The initiator code of an attack that no source attributes.
+UNKNOWN_SIDE = "UNKNOWN"
 VERDICTS = (
     "established",
     "suggestive",
@@ -602,13 +604,12 @@ def unattributed_count(
     end: str | None = None,
 ) -> int:
     """Events against ``side_a`` or ``side_b`` in the period whose initiator is unknown
-    (empty ``actor1_side``): attacks that count for neither side."""
+    (empty ``actor1_side`` or :data:`UNKNOWN_SIDE`): attacks that count for neither side."""
     if not {"actor1_side", "actor2_side", "event_date"} <= set(events.columns):
         return 0
     when = pd.to_datetime(events["event_date"], errors="coerce")
-    keep = events["actor2_side"].isin([side_a, side_b]) & (
-        events["actor1_side"].fillna("").astype(str).str.strip() == ""
-    )
+    initiator = events["actor1_side"].fillna("").astype(str).str.strip()
+    keep = events["actor2_side"].isin([side_a, side_b]) & initiator.isin(["", UNKNOWN_SIDE])
     if start:
         keep &= when >= pd.Timestamp(start)
     if end:

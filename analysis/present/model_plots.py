@@ -129,8 +129,10 @@ def plot_branching(models: dict, dyad: Dyad) -> plt.Figure:
         else "Events trigger more events on their own side than on the other"
     )
     ax.set_ylabel("Events triggered per event (95% CI)")
-    ax.set_xlabel(f"Source → target (half-life {h['half_life_days']['estimate']:.2f} days)")
-    source_line(fig, SOURCE + "; bivariate Hawkes process, exponential kernel")
+    hl = h["half_life_days"].get("estimate")
+    hl_text = f"{hl:.2f} days" if hl is not None else "not resolved at day level"
+    ax.set_xlabel(f"Source → target (half-life {hl_text})")
+    source_line(fig, SOURCE + "; daily-count bivariate Hawkes process, monthly baselines")
     return fig
 
 

@@ -214,3 +214,47 @@ def day_precision_share(events: pd.DataFrame) -> float | None:
     if "date_precision" not in events.columns:
         return 1.0
     return float((events["date_precision"] == "day").mean())
+
+
+#: Initiator sides that name nobody: ``UNKNOWN`` (articles) or empty (some imports).
+UNATTRIBUTED_SIDES = ("UNKNOWN", "")
+
+
+def unattributed_attacks(events: pd.DataFrame, dyad: Dyad) -> pd.DataFrame:
+    """Per side of the dyad: attacks on it by the other side, and attacks on it by nobody named.
+
+    The dyad analyses see only attributed events; the unattributed attacks on a side (an
+    initiator side ``UNKNOWN``, or empty in imports that leave it so) in the dyad's period
+    are what they leave out.
+
+    Parameters
+    ----------
+    events
+        The whole event table (``actor1_side``, ``actor2_side``, ``event_date``).
+    dyad
+        The dyad whose sides and period are counted.
+
+    Returns
+    -------
+    One row per side: ``attacked side``, ``by the other side``, ``unattributed`` and
+    ``unattributed share`` (of the two; ``NaN`` when both are zero).
+    """
+    dates = pd.to_datetime(events["event_date"], errors="coerce")
+    in_period = dates.between(dyad.start, dyad.end)
+    initiator = events["actor1_side"].fillna("")
+    target = events["actor2_side"].fillna("")
+    rows = []
+    for attacked, other in ((dyad.side_a, dyad.side_b), (dyad.side_b, dyad.side_a)):
+        on_side = in_period & (target == attacked)
+        by_other = int((on_side & (initiator == other)).sum())
+        unknown = int((on_side & initiator.isin(UNATTRIBUTED_SIDES)).sum())
+        total = by_other + unknown
+        rows.append(
+            {
+                "attacked side": attacked,
+                "by the other side": by_other,
+                "unattributed": unknown,
+                "unattributed share": unknown / total if total else np.nan,
+            }
+        )
+    return pd.DataFrame(rows)

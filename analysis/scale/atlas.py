@@ -312,21 +312,24 @@ def granger_both_ways(dyad: Dyad, lags: int = 2) -> dict:
 
 
 def _hawkes_columns(dyad: Dyad, seed: int, notes: list[str]) -> dict:
-    times_a, times_b, horizon = hawkes.dyad_times(dyad, seed=seed)
     try:
-        fit = hawkes.fit_hawkes((times_a, times_b), horizon, seed=seed)
+        _, fit = hawkes.fit_dyad(dyad)
     except (ValueError, FloatingPointError, np.linalg.LinAlgError) as err:
         notes.append(f"Hawkes fit failed ({err}).")
         return {}
+    if not fit.converged:
+        notes.append("Hawkes fit did not converge from any start; not reported.")
+        return {}
     table = fit.to_dict()
-    out: dict[str, Any] = {"hawkes_half_life_days": float(fit.half_life_days)}
+    half_life = table["half_life_days"]["estimate"]
+    out: dict[str, Any] = {"hawkes_half_life_days": _num(half_life)}
+    if half_life is None:
+        notes.append("Hawkes half-life not resolved (under a day).")
     for d, direction in DIRS.items():
         entry = table["branching"][direction]
         out[f"branching_{d}"] = _num(entry["estimate"])
         out[f"branching_{d}_low"] = _num(entry["ci_low"])
         out[f"branching_{d}_high"] = _num(entry["ci_high"])
-    if not fit.converged:
-        notes.append("Hawkes optimiser did not report convergence; read the branching loosely.")
     return out
 
 

@@ -1,0 +1,429 @@
+"""Complete an article's mentions with what the rest of the article says.
+
+A clause often leaves out what the article states elsewhere: who is behind an attack ("The
+Pentagon blamed Kataib Hezbollah"), who answered it ("In reply, strikes hit four sites used
+by the group"), when it happened, and which event it answers. After every sentence has been
+read (:mod:`analysis.extract.article`), :func:`complete_mentions` makes four passes over the
+article's mentions:
+
+1. **Attribution.** Sentences holding attribution wording (``data/lexicon/attribution.csv``)
+   name a culprit: "X claimed responsibility" (``claimed``), "officials blamed X"
+   (``blamed``, ``attributed_by`` = who blamed), "probably by X" (``suspected``), "carried
+   out by X" (``stated``). A mention without an initiator takes the nearest attribution of
+   the article whose culprit is not on the mention's target side (a claim outranks a blame,
+   a blame a suspicion, when equally near); a mention that names its initiator is
+   ``stated``, or ``suspected`` when its own sentence hedges it. "X denied" sets
+   ``denied_by`` on the article's mentions of X's side (recorded, never dropped).
+2. **The answering side.** A mention that names only its target takes as initiator the side
+   the article reports fighting that target, when that side is a state (the US and Israel
+   announce their strikes; an attack *on* them is attributed only by the wording above).
+   What is left has no initiator: ``actor1_basis`` is ``unattributed`` (the event table
+   codes its side ``UNKNOWN``).
+3. **Dates.** An undated mention takes the date of the nearest dated mention of the article
+   with compatible sides and action (the event under discussion); failing that, it is
+   bounded by the article's time frame: from the earliest date the article gives (at most
+   92 days back) or 31 days before publication, whichever is earlier, to the
+   publication date (``date_text`` says so; ``date_basis`` is ``frame``).
+4. **Links.** A mention whose sentence (or, for the article's first response, whose
+   headline) presents it as an answer ("in reply", "retaliatory strikes") and that states
+   no link answers the latest earlier event of the article that came from its target's
+   side.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+
+from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
+from analysis.extract.sentences import Sentence
+from analysis.records import Mention
+
+#: Bases ranked: a claim outranks a blame, a blame a suspicion; a hedge ("probably fired
+#: by X") outranks the plain statement it qualifies.
+_RANK = {"claimed": 0, "blamed": 1, "suspected": 2, "stated": 3}
+#: Culprit after the cue ("blamed X", "carried out by X"), or before it ("X claimed").
+_CULPRIT_AFTER = {"blamed": True, "stated": True, "suspected": True, "claimed": False}
+#: How far back the article's time frame reaches for an undated event.
+_FRAME_DAYS = 92
+_DEFAULT_FRAME = 31
+#: How far (in sentences, or in mentions) the article-level passes look from a mention, so
+#: that a very long text is completed in time linear in its length.
+_WINDOW = 60
+#: How many sentences after an event an attribution naming no act of force may qualify it.
+_BARE_REACH = 2
+#: How far after an attribution cue its culprit may be named (characters).
+_CULPRIT_GAP = 40
+#: Cue kinds (``cues.csv``) that present a clause as an answer or as following another.
+_LINK_CUES = ("link", "link_weak", "link_by", "link_back")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution statement of an article."""
+
+    sentence_index: int
+    basis: str
+    culprit: ActorEntry
+    by: str
+    #: The side of who blamed (``""`` unless blamed).
+    by_side: str = ""
+    #: Whether the sentence names an act of force; one that does not ("Washington blamed
+    #: X.") speaks of the event reported just before it.
+    has_act: bool = True
+
+
+def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
+    """The attributions within :data:`_WINDOW` sentences of sentence ``index`` (they are in
+    sentence order)."""
+    keys = [a.sentence_index for a in attributions]
+    lo = bisect.bisect_left(keys, index - _WINDOW)
+    hi = bisect.bisect_right(keys, index + _WINDOW)
+    return attributions[lo:hi]
+
+
+def _replace(record: Mention, **changes) -> Mention:
+    return type(record)(**{**vars(record), **changes})
+
+
+def _actors(text: str, lexicon: Lexicon) -> list[Hit]:
+    # Nationality adjectives count: "an air strike, suspected to be Israeli".
+    return lexicon.actors.find(text)
+
+
+def find_attributions(
+    sentences: list[Sentence], lexicon: Lexicon
+) -> tuple[list[Attribution], list[tuple[int, ActorEntry]], set[int]]:
+    """Attribution statements, denials ``(sentence index, denier)`` and the indexes of
+    sentences holding response wording, over the article's body sentences."""
+    found: list[Attribution] = []
+    denials: list[tuple[int, ActorEntry]] = []
+    responses: set[int] = set()
+    matcher = lexicon.attribution
+    if matcher is None:
+        return found, denials, responses
+    for sentence in sentences:
+        if any(h.value in _LINK_CUES for h in lexicon.cues.find(sentence.text)):
+            responses.add(sentence.index)
+        cues = matcher.find(sentence.text)
+        if not cues:
+            continue
+        # An attribution is about an act of force: "we hold the coalition responsible for
+        # the consequences" qualifies no event far from it.
+        acts = lexicon.actions.find(sentence.text)
+        actors = _actors(sentence.text, lexicon)
+        for cue in cues:
+            kind = cue.value
+            if kind == "response":
+                responses.add(sentence.index)
+                continue
+            # A culprit is an actor that may initiate, named close to the cue ("a suspected
+            # rocket attack hurt US personnel" names no culprit).
+            doers = [a for a in actors if a.value.role != "target"]
+            before = [a for a in doers if a.end <= cue.start]
+            after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            if kind == "suspected" and any(
+                h.value.kind == "noun" and 0 <= h.start - cue.end <= 20 for h in acts
+            ):
+                continue  # "a suspected rocket attack": the attack is in doubt, not its doer
+            if kind == "denied":
+                if before:
+                    denials.append((sentence.index, before[-1].value))
+                continue
+            if _CULPRIT_AFTER[kind]:
+                chosen = after[0] if after else (before[-1] if before else None)
+            else:
+                chosen = before[-1] if before else (after[0] if after else None)
+            if chosen is None:
+                continue
+            culprit = chosen.value
+            by = by_side = ""
+            if kind == "blamed":
+                blamers = [a for a in before if a.value.side != culprit.side]
+                by = blamers[0].value.actor if blamers else ""
+                by_side = blamers[0].value.side if blamers else ""
+            elif kind == "claimed":
+                by = culprit.actor
+            found.append(Attribution(sentence.index, kind, culprit, by, by_side, bool(acts)))
+    return found, denials, responses
+
+
+def _state(lexicon: Lexicon, side: str) -> bool:
+    return lexicon.sides.get(side) == "state"
+
+
+def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) -> Mention:
+    blamed_target = [
+        a
+        for a in attributions
+        if a.sentence_index == m.sentence_index
+        and a.basis in ("blamed", "claimed")
+        and m.actor2_side
+        and a.culprit.side == m.actor2_side
+        and a.culprit.side != m.actor1_side
+    ]
+    if blamed_target:
+        # "The US blamed X for an attack": the clause reads the blamer as the doer and X
+        # as the target; the attribution says X did it, to the blamer's side.
+        a = blamed_target[0]
+        return _replace(
+            m,
+            actor1=a.culprit.actor,
+            actor1_side=a.culprit.side,
+            actor1_basis=a.basis,
+            attributed_by=a.by,
+            actor2=m.actor1 or a.by,
+            actor2_side=m.actor1_side or a.by_side,
+        )
+    if m.actor1_side:
+        own = [
+            a
+            for a in attributions
+            if a.sentence_index == m.sentence_index and a.culprit.side == m.actor1_side
+        ]
+        best = min(own, key=lambda a: _RANK[a.basis], default=None)
+        if best is None:
+            return _replace(m, actor1_basis="stated")
+        return _replace(m, actor1_basis=best.basis, attributed_by=best.by)
+    usable = [
+        a
+        for a in attributions
+        if a.culprit.side != m.actor2_side
+        and lexicon.sides.get(a.culprit.side) != "civilians"
+        and (a.has_act or 0 < a.sentence_index - m.sentence_index <= _BARE_REACH)
+    ]
+    if not usable:
+        return m
+
+    def nearness(a: Attribution) -> tuple[int, int, int]:
+        gap = a.sentence_index - m.sentence_index
+        # Earlier sentences before later ones at the same distance: attribution is usually
+        # given with or before the report it qualifies.
+        return (abs(gap), 0 if gap <= 0 else 1, _RANK[a.basis])
+
+    best = min(usable, key=nearness)
+    others = sorted({a.by for a in usable if a.by and a.by != best.by})
+    by = "; ".join(x for x in [best.by, *others] if x)
+    return _replace(
+        m,
+        actor1=best.culprit.actor,
+        actor1_side=best.culprit.side,
+        actor1_basis=best.basis,
+        attributed_by=by,
+    )
+
+
+def _dyads(mentions: list[Mention]) -> dict[str, tuple[dict[str, int], dict[str, dict[str, int]]]]:
+    """Per side, the sides the article reports fighting it (with counts) and their names."""
+    out: dict[str, tuple[dict[str, int], dict[str, dict[str, int]]]] = {}
+    for other in mentions:
+        a, b = other.actor1_side, other.actor2_side
+        if not a or not b or a == b:
+            continue
+        for target, side, actor in ((a, b, ""), (b, a, other.actor1)):
+            counts, names = out.setdefault(target, ({}, {}))
+            counts[side] = counts.get(side, 0) + 1
+            if actor:
+                names.setdefault(side, {})
+                names[side][actor] = names[side].get(actor, 0) + 1
+    return out
+
+
+def _opponent(m: Mention, dyads: dict, lexicon: Lexicon) -> tuple[str, str] | None:
+    """(side, actor) the article reports fighting ``m``'s target, when that side is a state
+    (``dyads``: :func:`_dyads` of the article's mentions)."""
+    target = m.actor2_side
+    if lexicon.sides.get(target) != "armed_group" or target not in dyads:
+        return None
+    counts, names = dyads[target]
+    states = [s for s in counts if _state(lexicon, s)]
+    if not states:
+        return None
+    side = min(states, key=lambda s: (-counts[s], s))
+    named = names.get(side)
+    if named:
+        return side, min(named.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    return side, lexicon.side_actors.get(side, "")
+
+
+def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
+    """A response naming neither side ("the retaliatory strike") is by the side that the
+    article's latest earlier event with both sides hit, on the side that hit it."""
+    both = [
+        c
+        for c in earlier
+        if c.actor1_side
+        and c.actor2_side
+        and c.actor1_side != c.actor2_side
+        # An answer comes after what it answers: an event of the same day may be the
+        # answer itself, named again.
+        and (not m.event_date or (c.event_date and c.event_date < m.event_date))
+    ]
+    if not both:
+        return m
+    c = max(both, key=lambda c: (c.event_date, c.sentence_index))
+    return _replace(
+        m,
+        actor1=c.actor2,
+        actor1_side=c.actor2_side,
+        actor1_basis="stated",
+        actor2=c.actor1,
+        actor2_side=c.actor1_side,
+    )
+
+
+def _sides_fit(m: Mention, d: Mention) -> bool:
+    return (not m.actor1_side or not d.actor1_side or m.actor1_side == d.actor1_side) and (
+        not m.actor2_side or not d.actor2_side or m.actor2_side == d.actor2_side
+    )
+
+
+def _family(m: Mention) -> str:
+    return "attack" if m.event_type else ""
+
+
+def _precision(days: int) -> str:
+    """The precision of an interval ``days`` long (0: one day)."""
+    for limit, name in ((0, "day"), (7, "week"), (31, "month"), (92, "quarter")):
+        if days <= limit:
+            return name
+    return "year"
+
+
+def _frame_start(mentions: list[Mention], published: dt.date) -> dt.date:
+    """The start of the article's time frame (see the module docstring)."""
+    floor = published - dt.timedelta(days=_FRAME_DAYS)
+    starts = [dt.date.fromisoformat(d.date_start) for d in mentions if d.date_start]
+    starts = [d for d in starts if floor <= d <= published]
+    return min([*starts, published - dt.timedelta(days=_DEFAULT_FRAME)])
+
+
+def _date(m: Mention, start: dt.date, published: dt.date) -> Mention:
+    if m.date_start or m.event_date:
+        return m
+    return _replace(
+        m,
+        date_text=f"undated; article frame {start.isoformat()} to publication {published}",
+        date_start=start.isoformat(),
+        date_end=published.isoformat(),
+        event_date=published.isoformat(),
+        date_precision=_precision((published - start).days),
+        date_basis="frame",
+    )
+
+
+def _link(m: Mention, mentions: list[Mention]) -> Mention:
+    if m.responds_to or not m.actor1_side or not m.event_date:
+        return m
+    causes = [
+        c
+        for c in mentions
+        if c is not m
+        and c.actor1_side
+        and c.actor1_side != m.actor1_side
+        and (c.actor1_side == m.actor2_side or c.actor2_side == m.actor1_side)
+        and c.event_date
+        and c.event_date <= m.event_date
+        and m.mention_id not in c.responds_to
+        and c.sentence_index != m.sentence_index
+    ]
+    if not causes:
+        return m
+    # The event that hit the answering side, from the side answered, before any that only
+    # shares one of the two; then the latest; then the nearest in the text.
+    cause = max(
+        causes,
+        key=lambda c: (
+            c.actor1_side == m.actor2_side and c.actor2_side == m.actor1_side,
+            c.event_date,
+            -abs(c.sentence_index - m.sentence_index),
+        ),
+    )
+    return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
+
+
+def complete_mentions(
+    mentions: tuple[Mention, ...],
+    sentences: list[Sentence],
+    title_responds: bool,
+    published: dt.date,
+    lexicon: Lexicon,
+) -> tuple[Mention, ...]:
+    """The article's mentions completed with attribution, sides, dates and links.
+
+    Parameters
+    ----------
+    mentions
+        The mentions read clause by clause, in text order.
+    sentences
+        The article's body sentences (attribution is read from every one of them).
+    title_responds
+        Whether the headline presents an action as an answer ("... hits sites after rocket
+        attack"): the article's first mention of an answering side is then linked.
+    published
+        The publication date, the end of the article's time frame.
+    lexicon
+        The vocabularies (``attribution`` among them).
+    """
+    if not mentions:
+        return mentions
+    attributions, denials, responses = find_attributions(sentences, lexicon)
+    out: list[Mention] = []
+    for m in mentions:
+        # "Thursday's retaliatory strike": the answer comes from the side hit, before any
+        # attribution of a nearby attack can claim it.
+        if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
+            m = _answerer(m, out[-_WINDOW:])
+        out.append(_attribute(m, _near(attributions, m.sentence_index), lexicon))
+    filled = []
+    dyads = _dyads(out)
+    for m in out:
+        if not m.actor1_side:
+            found = _opponent(m, dyads, lexicon)
+            if found is not None:
+                m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
+            else:
+                m = _replace(m, actor1_basis="unattributed")
+        filled.append(m)
+    # No side attacks itself: a target read on the initiator's side is a misreading.
+    filled = [
+        _replace(m, actor2="", actor2_side="")
+        if m.actor1_side and m.actor1_side == m.actor2_side
+        else m
+        for m in filled
+    ]
+    start = _frame_start(filled, published)
+    out = [_date(m, start, published) for m in filled]
+    # A response sentence that yields no mention of its own ("The strikes were approved in
+    # response to the recent attacks") speaks of the event discussed just before it.
+    with_mention = {m.sentence_index for m in out}
+    sided = [m for m in out if m.actor1_side]  # in text order
+    positions = [m.sentence_index for m in sided]
+    discussed = set()
+    for index in sorted(responses - with_mention):
+        k = bisect.bisect_left(positions, index)
+        if k:
+            discussed.add(sided[k - 1].mention_id)
+    linked = []
+    title_used = not title_responds
+    for i, m in enumerate(out):
+        near = out[max(0, i - _WINDOW) : i + _WINDOW]
+        if m.sentence_index in responses or m.mention_id in discussed:
+            m = _link(m, near)
+        elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
+            before = m
+            m = _link(m, near)
+            title_used = m is not before
+        linked.append(m)
+    if denials:
+        denied = {}
+        for _, actor in denials:
+            denied.setdefault(actor.side, []).append(actor.actor)
+        linked = [
+            _replace(m, denied_by="; ".join(sorted(set(denied[m.actor1_side]))))
+            if m.actor1_side in denied
+            else m
+            for m in linked
+        ]
+    return tuple(linked)
