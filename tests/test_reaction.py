@@ -47,9 +47,11 @@ def test_period_counts_fills_gaps_and_drops_partial_week():
     dyad = _dyad_from_counts(np.array([2, 0, 0, 1, 0, 0, 0, 3, 0, 1]), np.zeros(10, int))
     daily = reaction.period_counts(dyad, freq="D")
     assert len(daily) == 10 and daily["A"].tolist() == [2, 0, 0, 1, 0, 0, 0, 3, 0, 1]
-    weekly = reaction.period_counts(dyad, freq="W")
-    assert weekly["A"].tolist() == [3.0]  # days 8-10 are an incomplete second week
-    assert reaction.period_counts(dyad, freq="W", complete=False)["A"].tolist() == [3.0, 4.0]
+    # Weeks run Monday to Sunday: Wed 2020-01-01 .. Fri 2020-01-10 holds no whole week.
+    assert reaction.period_counts(dyad, freq="W")["A"].tolist() == []
+    weekly = reaction.period_counts(dyad, freq="W", complete=False)
+    assert weekly["period"].dt.day_name().tolist() == ["Monday", "Monday"]
+    assert weekly["A"].tolist() == [3.0, 4.0]  # Dec 30-Jan 5: days 1-5; Jan 6-12: days 6-10
 
 
 def test_fatality_coverage():
@@ -122,4 +124,7 @@ def test_summary_never_calls_an_effect_clear_when_its_interval_reaches_zero():
 
     assert _excitation_verdict(0.2, 0.05).startswith("no clear")
     assert _excitation_verdict(0.01, 0.03).startswith("a clear")
-    assert _excitation_verdict(0.02, 0.0003).startswith("a weak")
+    # An interval [0.0003, ...] excludes 0: small, not "reaching 0" after rounding.
+    assert _excitation_verdict(0.02, 0.0003).startswith("a clear but very small")
+    assert "0.0003" in _excitation_verdict(0.02, 0.0003)
+    assert _excitation_verdict(0.02, 0.0).startswith("a weak")

@@ -281,3 +281,28 @@ def test_brief_comes_first_and_gives_a_verdict(built):
     iraq = results(built, "iraq", "00_brief")
     assert iraq["verdict"] in ("established", "suggestive", "not established")
     assert iraq["sample"]["n_a"] == 68573
+
+
+def test_iraq_ied_against_air_strikes_2007_renders_from_reports_yml(built):
+    tft = results(built, "iraq-ied", "03_tit_for_tat")
+    frame = pd.read_parquet(
+        ROOT / "data" / "processed" / "iraq_2007_2008_events.parquet",
+        columns=["event_date", "actor1_side", "actor2_side", "sub_event_type"],
+    )
+    in_2007 = frame[frame["event_date"].astype(str).str[:4] == "2007"]
+    ied = in_2007[
+        (in_2007["actor1_side"] == "INSURGENTS")
+        & (in_2007["sub_event_type"] == "Remote explosive/landmine/IED")
+        & in_2007["actor2_side"].isin(["US_COALITION", ""])
+    ]
+    air = in_2007[
+        (in_2007["actor1_side"] == "US_COALITION")
+        & (in_2007["sub_event_type"] == "Air/drone strike")
+        & in_2007["actor2_side"].isin(["INSURGENTS", ""])
+    ]
+    assert tft["sample"]["events"] == {"INSURGENTS": len(ied), "US_COALITION": len(air)}
+    assert tft["sample"]["events"] == {"INSURGENTS": 12089, "US_COALITION": 1558}
+    assert tft["parameters"]["window_days"] == 2
+    assert "window pairs (2d)" in tft["headline"]
+    page = (built / "iraq-ied" / "03_tit_for_tat.html").read_text(encoding="utf-8")
+    assert "Remote explosive/landmine/IED only" in page and "Air/drone strike only" in page

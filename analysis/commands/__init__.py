@@ -19,6 +19,10 @@ from analysis.errors import UsageError
 #: ``run(args) -> int``.
 SUBCOMMANDS = {
     "events": ("analysis.commands.events", "build the event table from the articles"),
+    "describe": (
+        "analysis.commands.describe",
+        "list a table's sides, event types and dates: the parameter values to use",
+    ),
     "import": ("analysis.commands.imports", "import an external event dataset into the schema"),
     "reports": ("analysis.commands.reports", "render the notebooks to offline HTML reports"),
     "atlas": ("analysis.commands.atlas", "compute the escalation atlas of every dyad"),

@@ -24,6 +24,7 @@ from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 from statsmodels.tools.tools import add_constant
 
+from analysis.models import calendar
 from analysis.models.dyad import Dyad
 
 MEASURES = ("killed", "injured")
@@ -88,7 +89,8 @@ def casualty_series(dyad: Dyad, freq: str = "W") -> pd.DataFrame:
     dyad
         The dyad's events.
     freq
-        Period: ``"W"`` (weeks) or ``"M"`` (months), as a pandas period alias.
+        Period: ``"W"`` (Monday-to-Sunday weeks) or ``"M"`` (months); see
+        :mod:`analysis.models.calendar`.
 
     Returns
     -------
@@ -103,7 +105,7 @@ def casualty_series(dyad: Dyad, freq: str = "W") -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     frame = pd.DataFrame(
         {
-            "period": events["event_date"].dt.to_period(freq),
+            "period": calendar.period_start(events["event_date"], freq).to_numpy(),
             "side": events["side"],
             "n_events": 1,
         }
@@ -117,15 +119,12 @@ def casualty_series(dyad: Dyad, freq: str = "W") -> pd.DataFrame:
     sums = grouped[value_cols].sum(min_count=1)
     counts = grouped[["n_events", "killed_unknown", "injured_unknown"]].sum()
     table = counts.join(sums)
-    periods = pd.period_range(
-        pd.Timestamp(dyad.start).to_period(freq), pd.Timestamp(dyad.end).to_period(freq)
-    )
+    periods = calendar.period_range(dyad.start, dyad.end, freq)
     full = pd.MultiIndex.from_product([periods, ["A", "B"]], names=["period", "side"])
     table = table.reindex(full)
     empty = table["n_events"].isna()
     table.loc[empty, ["n_events", "killed_unknown", "injured_unknown", *value_cols]] = 0
     table = table.reset_index()
-    table["period"] = table["period"].dt.start_time
     for c in ("n_events", "killed_unknown", "injured_unknown"):
         table[c] = table[c].astype(int)
     return table[cols]

@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import _STEP_DAYS, period_counts
+from analysis.models.reaction import _STEP_DAYS
 
 _CHI2_95 = float(stats.chi2.ppf(0.95, 1))
 

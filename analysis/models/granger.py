@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import period_counts
 
 
 def _lagged(x: np.ndarray, lags: int) -> np.ndarray:

@@ -22,6 +22,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from analysis.models import calendar
 from analysis.models.dyad import Dyad
 
 #: Default lag buckets, in periods of the chosen frequency: (first lag, last lag).
@@ -34,48 +35,11 @@ FATALITY_COVERAGE = 0.8
 def period_counts(
     dyad: Dyad, freq: str = "D", value: str = "events", complete: bool = True
 ) -> pd.DataFrame:
-    """Counts per period for both sides, including the periods without events.
-
-    Parameters
-    ----------
-    dyad
-        The dyad.
-    freq
-        ``"D"`` (days) or ``"W"`` (weeks of 7 days counted from the dyad's start).
-    value
-        ``"events"`` (number of events) or ``"fatalities"`` (sum of ``fatalities_best``;
-        unknown values count as 0, see :func:`fatality_coverage`).
-    complete
-        Drop a last period that the window covers only in part (its count would look like
-        a drop); its events are left out.
-
-    Returns
-    -------
-    DataFrame with a ``period`` column (start date of each period) and columns ``A``, ``B``.
-    """
+    """Counts per period for both sides: :func:`analysis.models.calendar.period_counts`
+    (days, or Monday-to-Sunday weeks), kept here for existing callers."""
     if freq not in _STEP_DAYS:
         raise ValueError(f"freq must be 'D' or 'W', not {freq!r}")
-    if len(dyad.events) == 0 or pd.isna(dyad.start):
-        return pd.DataFrame({"period": pd.to_datetime([]), "A": [], "B": []})
-    step = _STEP_DAYS[freq]
-    start = dyad.start.normalize()
-    n_days = (dyad.end.normalize() - start).days + 1
-    n_periods = n_days // step if complete else -(-n_days // step)
-    idx = ((dyad.events["event_date"].dt.normalize() - start).dt.days // step).to_numpy()
-    keep = (idx >= 0) & (idx < n_periods)
-    if value == "events":
-        weights = np.ones(len(idx))
-    elif value == "fatalities":
-        weights = pd.to_numeric(dyad.events.get("fatalities_best"), errors="coerce")
-        weights = np.nan_to_num(np.asarray(weights, float), nan=0.0)
-    else:
-        raise ValueError(f"value must be 'events' or 'fatalities', not {value!r}")
-    side = dyad.events["side"].to_numpy()
-    out = {"period": start + pd.to_timedelta(np.arange(n_periods) * step, unit="D")}
-    for s in ("A", "B"):
-        sel = keep & (side == s)
-        out[s] = np.bincount(idx[sel], weights=weights[sel], minlength=n_periods)
-    return pd.DataFrame(out)
+    return calendar.period_counts(dyad, freq=freq, value=value, complete=complete)
 
 
 def fatality_coverage(dyad: Dyad) -> float:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import period_counts
 from analysis.present.labels import side_label
 from analysis.present.style import SIDE_COLOURS, source_line
 

@@ -73,8 +73,19 @@ def hawkes_section(dyad: Dyad, *, reps: int = 49, seed: int = 0) -> dict:
     return out
 
 
-def reaction_section(dyad: Dyad, *, freq: str = "D") -> dict:
-    """Reaction functions on event counts, and on fatalities when they are mostly known."""
+def reaction_section(
+    dyad: Dyad,
+    *,
+    freq: str = "D",
+    buckets: tuple[tuple[int, int], ...] | None = None,
+    maxlags: int | None = None,
+) -> dict:
+    """Reaction functions on event counts, and on fatalities when they are mostly known.
+
+    ``buckets`` are the lag windows ``(first, last)`` in periods (default
+    :data:`analysis.models.reaction.DEFAULT_BUCKETS` of ``freq``) and ``maxlags`` the HAC
+    truncation lag (default: the Newey-West rule of thumb)."""
+    buckets = tuple(tuple(b) for b in buckets) if buckets else reaction.DEFAULT_BUCKETS[freq]
     out = {}
     for value in ("events", "fatalities"):
         if value == "fatalities":
@@ -86,7 +97,9 @@ def reaction_section(dyad: Dyad, *, freq: str = "D") -> dict:
                     f"(< {reaction.FATALITY_COVERAGE:.0%}): no fatality model"
                 )
                 continue
-        fits = reaction.reaction_functions(dyad, freq=freq, value=value)
+        fits = reaction.reaction_functions(
+            dyad, freq=freq, value=value, buckets=buckets, maxlags=maxlags
+        )
         out[value] = {
             label: {
                 "table": _records(fits[label]["table"]),
@@ -99,6 +112,7 @@ def reaction_section(dyad: Dyad, *, freq: str = "D") -> dict:
             for label in ("A->B", "B->A")
         }
     out["freq"] = freq
+    out["buckets"] = [list(b) for b in buckets]
     return out
 
 
@@ -107,6 +121,8 @@ def escalation_models(
     route: Route,
     *,
     reaction_freq: str = "D",
+    reaction_lags: list | tuple | None = None,
+    hac_lags: int | None = None,
     granger_freq: str = "W",
     granger_lags: int = 2,
     hawkes_reps: int = 49,
@@ -124,6 +140,12 @@ def escalation_models(
         on the ``"parametric"`` route only.
     reaction_freq, granger_freq
         ``"D"`` or ``"W"`` for the reaction functions and the Granger tests.
+    reaction_lags
+        Lag windows ``[first, last]`` of the reaction functions, in periods; empty or
+        ``None`` for 1, 2-7, 8-14 days (1, 2, 3-4 weeks).
+    hac_lags
+        Newey-West truncation lag of the reaction functions; ``None`` for the rule of thumb
+        ``floor(4 (n/100)^(2/9))``.
     granger_lags
         Periods of each side's past in the Granger regressions.
     hawkes_reps
@@ -144,7 +166,9 @@ def escalation_models(
             out[model] = None
             out["reasons"][model] = reason
         return out
-    out["reaction"] = reaction_section(dyad, freq=reaction_freq)
+    out["reaction"] = reaction_section(
+        dyad, freq=reaction_freq, buckets=reaction_lags or None, maxlags=hac_lags
+    )
     g = granger.granger_tests(dyad, freq=granger_freq, lags=granger_lags)
     if any(math.isnan(g[k]["stat"]) for k in ("A->B", "B->A")):
         out["granger"] = None
@@ -314,8 +338,9 @@ def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
             b = h["branching"][label]
             test = h["cross_tests"][label]
             lines.append(
-                f"- Each event by **{src}** is followed by about {b['estimate']:.2f} extra events "
-                f"by **{dst}** (95% interval {b['ci_low']:.2f} to {b['ci_high']:.2f}): "
+                f"- Each event by **{src}** is followed by about {_num(b['estimate'])} extra "
+                f"events by **{dst}** (95% interval {_num(b['ci_low'])} to "
+                f"{_num(b['ci_high'])}): "
                 f"{_excitation_verdict(test['p_value'], b['ci_low'])} that {dst} responds to "
                 f"{src} soon after."
             )
@@ -334,18 +359,20 @@ def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
     r = (models.get("reaction") or {}).get("events")
     r_freq = (models.get("reaction") or {}).get("freq", "D")
     if r:
+        r_unit = "day" if r_freq == "D" else "week"
+        buckets = models["reaction"].get("buckets") or reaction.DEFAULT_BUCKETS[r_freq]
+        last = max(hi for _, hi in buckets)
         for label in ("A->B", "B->A"):
             src, dst = names[label[0]], names[label[-1]]
             best = _strongest_bucket(r, label)
             if best is None:
                 lines.append(
                     f"- In the reaction function, {dst}'s activity does not move clearly with "
-                    f"{src}'s activity over the previous two weeks."
+                    f"{src}'s activity over the previous {last} {r_unit}{'' if last == 1 else 's'}."
                 )
             else:
                 pct = (best["irr"] - 1) * 100
-                unit = "day" if r_freq == "D" else "week"
-                when = f"{best['lags']} {unit}{'' if best['lags'] == '1' else 's'} earlier"
+                when = f"{best['lags']} {r_unit}{'' if best['lags'] == '1' else 's'} earlier"
                 lines.append(
                     f"- In the reaction function, each extra {src} event {when} changes "
                     f"{dst}'s expected events by {pct:+.1f}% "
@@ -354,10 +381,10 @@ def summary_markdown(models: dict, side_a: str, side_b: str) -> str:
                 )
     g = models.get("granger")
     if g:
-        unit = "weeks" if g["freq"] == "W" else "days"
         for label in ("A->B", "B->A"):
             src, dst = names[label[0]], names[label[-1]]
             t = g[label]
+            unit = ("week" if g["freq"] == "W" else "day") + ("" if t["lags"] == 1 else "s")
             verdict = "helps" if t["p_value"] < 0.05 else "does not clearly help"
             lines.append(
                 f"- {src}'s activity in the previous {t['lags']} {unit} {verdict} predict "
@@ -391,7 +418,7 @@ def headline(models: dict, route: Route) -> dict:
         for label in ("A->B", "B->A"):
             b = h["branching"][label]
             out[f"Triggered {label}"] = (
-                f"{b['estimate']:.2f} [{b['ci_low']:.2f}, {b['ci_high']:.2f}]"
+                f"{_num(b['estimate'])} [{_num(b['ci_low'])}, {_num(b['ci_high'])}]"
             )
         hl = h["half_life_days"].get("estimate")
         out["Half-life (days)"] = round(hl, 2) if hl is not None else "not resolved at day level"
@@ -425,12 +452,28 @@ def caveats_markdown(models: dict) -> str:
     return "**Caveats.**\n\n" + "\n".join(f"- {item}" for item in items)
 
 
+def _num(value: float) -> str:
+    """A branching figure with enough digits that rounding never turns it into 0:
+    two decimals from 0.1 up, two significant digits below (0.0023, not 0.00)."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    if value == 0 or abs(value) >= 0.1:
+        return f"{value:.2f}"
+    return f"{value:.2g}"
+
+
 def _excitation_verdict(p_value: float, ci_low: float) -> str:
     """Words for one direction of cross-excitation; "clear" needs the test and the interval
-    to agree, so a reader never sees "clear" next to an interval that reaches zero."""
+    to agree, so a reader never sees "clear" next to an interval that reaches zero. The
+    interval is read as estimated, not as rounded for print: [0.002, 0.009] excludes 0."""
     if p_value >= 0.05:
         return "no clear sign"
-    if round(ci_low, 2) > 0:
+    if ci_low > 0 and ci_low < 0.01:
+        return (
+            f"a clear but very small sign (test against no effect p = {p_value:.2g}; the "
+            f"interval starts at {_num(ci_low)})"
+        )
+    if ci_low > 0:
         return f"a clear sign (test against no effect p = {p_value:.2g})"
     return (
         f"a weak sign (the test rejects no effect, p = {p_value:.2g}, but the interval reaches 0)"

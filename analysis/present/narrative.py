@@ -12,6 +12,10 @@ def _day(value: pd.Timestamp) -> str:
     return "n/a" if pd.isna(value) else pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
 
 
+def _kinds(types: tuple[str, ...]) -> str:
+    return f" ({', '.join(types)} only)" if types else ""
+
+
 def sample_markdown(dyad: Dyad, route: Route | None = None) -> str:
     """Markdown paragraph stating the sample (events per side, period) and the route taken.
 
@@ -25,7 +29,8 @@ def sample_markdown(dyad: Dyad, route: Route | None = None) -> str:
     n_a, n_b = len(dyad.a), len(dyad.b)
     route = route or choose_route(n_a, n_b)
     return (
-        f"**Sample.** {n_a:,} events initiated by **{dyad.side_a}** and {n_b:,} by "
-        f"**{dyad.side_b}**, from {_day(dyad.start)} to {_day(dyad.end)}.\n\n"
+        f"**Sample.** {n_a:,} events initiated by **{dyad.side_a}**{_kinds(dyad.types_a)} and "
+        f"{n_b:,} by **{dyad.side_b}**{_kinds(dyad.types_b)}, from {_day(dyad.start)} to "
+        f"{_day(dyad.end)}.\n\n"
         f"**What it allows.** Route: *{route.name}* — {route.reason}"
     )

@@ -12,7 +12,10 @@ The file is a YAML list of report sets::
 
 Every value is checked against the literal of the same name in the ``parameters`` cell of
 each notebook that declares it, before any kernel starts, so that a typo fails in a second
-with the set and the field named rather than after minutes of computing.
+with the set and the field named rather than after minutes of computing. The dyad
+parameters (``side_a``, ``side_b``, ``types_a``, ``types_b``, ``start``, ``end``, as given
+or as the notebooks' defaults) are also checked against the set's event table: an unknown
+side or type is refused with the valid values and their counts listed.
 
 YAML reads some unquoted words as other types (``NO`` is the boolean ``False``, ``010`` is
 the integer ``8``). Such a value cannot be turned back into the text that was typed, so a
@@ -24,7 +27,9 @@ convert back to the same ISO text without loss.
 from __future__ import annotations
 
 import ast
+import csv
 import datetime as dt
+import gzip
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -35,6 +40,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import UsageError
+from analysis.models.selection import Vocabulary, selection_problems, vocabulary_of
 from analysis.present.labels import missing_labels
 
 #: Parameters the driver sets itself; a report set may not give them.
@@ -43,6 +49,15 @@ DRIVER_PARAMETERS = ("events_path", "results_path")
 SIDE_PARAMETERS = ("side_a", "side_b")
 #: Parameters holding ISO dates (text ``YYYY-MM-DD`` or null for an open end).
 DATE_PARAMETERS = ("start", "end")
+#: Parameters holding event types or subtypes (a list; one text is read as a one-item list).
+TYPE_PARAMETERS = ("types_a", "types_b")
+#: Parameters checked against the set's event table: names must exist there.
+SELECTION_PARAMETERS = ("side_a", "side_b", "types_a", "types_b", "start", "end")
+#: Columns read from the event table to check the selection parameters.
+_VOCABULARY_COLUMNS = ("actor1_side", "actor2_side", "event_type", "sub_event_type")
+#: Vocabularies of the tables read in this process, keyed by their files' paths and stats.
+_VOCABULARIES: dict[tuple, Vocabulary] = {}
+_MESSAGE_FIELD = re.compile(r"^(side_a|side_b|types_a|types_b|start|end): ")
 SET_FIELDS = ("name", "title", "description", "events", "notebooks", "parameters", "labels")
 #: The parameter through which a notebook receives the set's ``labels`` (when it declares it).
 LABELS_PARAMETER = "labels"
@@ -256,6 +271,8 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
     for notebook, literals in declared.items():
         if LABELS_PARAMETER in literals:
             per_notebook[notebook][LABELS_PARAMETER] = dict(labels)
+    if not problems:
+        _check_against_table(events, declared, per_notebook, parameters, problems)
     return ReportSet(
         name=entry["name"],
         title=entry["title"],
@@ -282,6 +299,100 @@ def _check_labels(parameters: Mapping[str, Any], labels: Mapping[str, str], prob
             f'labels: {{{code.partition(":")[0]}: "..."}} to the set or a label to '
             "data/lexicon/sides.csv"
         )
+
+
+def _check_against_table(
+    events: Path,
+    declared: Mapping[Path, Mapping[str, Any]],
+    per_notebook: Mapping[Path, Mapping[str, Any]],
+    given: Mapping[str, Any],
+    problems: list[str],
+) -> None:
+    """Check the dyad parameters each notebook will run with against the event table."""
+    runs: dict[str, tuple[dict[str, Any], Path]] = {}
+    for notebook, literals in declared.items():
+        if not all(name in literals for name in SIDE_PARAMETERS):
+            continue
+        values = {
+            name: per_notebook[notebook].get(name, literals.get(name))
+            for name in SELECTION_PARAMETERS
+        }
+        runs.setdefault(json.dumps(values, sort_keys=True, default=str), (values, notebook))
+    if not runs:
+        return
+    try:
+        vocabulary = table_vocabulary(events)
+    except (OSError, ValueError, KeyError, csv.Error) as err:
+        problems.append(f"field 'events': cannot read the event table {events}: {err}")
+        return
+    if vocabulary is None:
+        return
+    seen: set[str] = set()
+    for values, notebook in runs.values():
+        _, found = selection_problems(vocabulary, **values)
+        for message in found:
+            match = _MESSAGE_FIELD.match(message)
+            if match is None:
+                text = f"field 'parameters': {message}"
+            else:
+                name = match.group(1)
+                text = f"field 'parameters.{name}': {message[match.end() :]}"
+                if name not in given:
+                    text += f" (the default of {notebook.name}; give {name} in the set)"
+            if text not in seen:
+                seen.add(text)
+                problems.append(text)
+
+
+def table_vocabulary(events: Path) -> Vocabulary | None:
+    """Sides, event types and subtypes of the event table at ``events`` (CSV, possibly
+    gzipped, a Parquet file or a Parquet dataset directory), read without pandas and
+    remembered while the file is unchanged: every set on a table is checked at each build.
+    ``None`` when the table has no side columns (the report driver's header check names
+    every missing column).
+    """
+    files = sorted(events.rglob("*.parquet")) if events.is_dir() else [events]
+    key = tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if key not in _VOCABULARIES:
+        columns = (
+            _parquet_columns(files)
+            if events.is_dir() or events.suffix == ".parquet"
+            else (_csv_columns(events))
+        )
+        if columns.get("actor1_side") is None or columns.get("actor2_side") is None:
+            return None
+        _VOCABULARIES[key] = vocabulary_of(*(columns.get(c) for c in _VOCABULARY_COLUMNS))
+    return _VOCABULARIES[key]
+
+
+def _parquet_columns(files: list[Path]) -> dict[str, list | None]:
+    # pyarrow is loaded lazily: only the check of a set against a Parquet table needs it,
+    # and reading columns without pandas metadata keeps pandas (a second to import) out.
+    import pyarrow.parquet as pq
+
+    out: dict[str, list | None] = {}
+    for path in files:
+        handle = pq.ParquetFile(path)
+        names = [c for c in _VOCABULARY_COLUMNS if c in handle.schema_arrow.names]
+        table = handle.read(columns=names, use_pandas_metadata=False)
+        for column in _VOCABULARY_COLUMNS:
+            if column in names:
+                out[column] = (out.get(column) or []) + table.column(column).to_pylist()
+            elif out.get(column) is not None:
+                out[column] = out[column] + [None] * table.num_rows
+    return out
+
+
+def _csv_columns(path: Path) -> dict[str, list | None]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        present = [c for c in _VOCABULARY_COLUMNS if c in (reader.fieldnames or [])]
+        out: dict[str, list | None] = {c: [] for c in present}
+        for row in reader:
+            for column in present:
+                out[column].append(row[column])
+    return out
 
 
 def _notebook_paths(listed: list[str] | None, base: Path, problems: list[str]) -> list[Path]:
@@ -315,6 +426,14 @@ def _convert(name: str, value: Any, literal: Any, raw: str | None) -> Any:
         )
     if name in DATE_PARAMETERS:
         return _date_text(name, value, literal, typed)
+    if name in TYPE_PARAMETERS and isinstance(literal, list | tuple):
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list) and all(isinstance(v, str) for v in items):
+            return list(items)
+        raise ValueError(
+            f"expected a list of event types or subtypes (text), got {_kind(value)} {value!r}; "
+            'quote each: ["Air/drone strike"]'
+        )
     if literal is None:
         return _plain(value)
     if isinstance(literal, str):
