@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 KERNEL := escalation
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv events reports test test-fast lint format bench validate lab clean
+.PHONY: help venv events reports pdf browser test test-fast lint format bench validate lab clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,6 +38,16 @@ $(IRAQ_EVENTS): $(IRAQ_RAW) | $(STAMP)
 
 reports: events ## Build the event table, then render every report set into reports/
 	$(BIN)/escalation reports
+
+pdf: events ## Render the report sets and print each brief and set to PDF (needs Chromium)
+	$(BIN)/escalation reports --pdf
+
+browser: ## Install headless Chromium and its driver (Debian/Ubuntu, as root) for tests and PDFs
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+		echo "chromium and chromedriver are installed"; \
+	else \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver; \
+	fi
 
 test: $(STAMP) ## Run the whole test suite (notebooks and browser included)
 	$(BIN)/python -m pytest

@@ -46,6 +46,7 @@ def toy_config(root: Path) -> Path:
                     "name": "toy",
                     "title": "Toy notebooks",
                     "events": str(TOY / "events.csv"),
+                    "labels": {"A": "Side A", "B": "Side B"},
                     "parameters": {"side_a": "A", "side_b": "B"},
                 }
             ]
@@ -127,6 +128,9 @@ def main() -> int:
         src = root / "src"
         shutil.copytree(REPO / "analysis", src / "analysis")
         shutil.copy2(REPO / "requirements.lock", src / "requirements.lock")
+        # Data the package reads beside itself: side labels and the map's country outlines.
+        for shipped in ("data/lexicon", "data/external/natural-earth-110m"):
+            shutil.copytree(REPO / shipped, src / shipped)
         out = root / "reports"
         command = [sys.executable, "-m", "analysis.commands", "reports", "--config", str(config)]
         command += ["--out", str(out), "--only", name, "--jobs", str(jobs)]

@@ -517,7 +517,7 @@ def test_class4_reports_events_without_columns(capsys, tmp_path):
     notebook = ROOT / "tests/data/reporting/notebooks/02_toy_gaps.ipynb"
     config.write_text(
         f"- name: toy\n  title: Toy\n  events: {events_path}\n  notebooks: [{notebook}]\n"
-        "  parameters: {side_a: A, side_b: B}\n"
+        "  labels: {A: Side A, B: Side B}\n  parameters: {side_a: A, side_b: B}\n"
     )
     out = tmp_path / "out"
     code, err = run(capsys, "reports", "--config", config, "--out", out)

@@ -141,7 +141,8 @@ def report_set(tmp_path, monkeypatch):
     config = tmp_path / "reports.yml"
     config.write_text(
         f"- name: toy\n  title: Toy\n  events: {REPORTING / 'events.csv'}\n"
-        f"  notebooks: [{notebook}]\n  parameters: {{side_a: A, side_b: B}}\n"
+        f"  notebooks: [{notebook}]\n  labels: {{A: Side A, B: Side B}}\n"
+        "  parameters: {side_a: A, side_b: B}\n"
     )
     return config, notebook, tmp_path / "out"
 

@@ -36,6 +36,7 @@ def write_config(path: Path, n_boot: int = 100) -> Path:
                 str(NOTEBOOKS / "01_toy_counts.ipynb"),
                 str(NOTEBOOKS / "02_toy_gaps.ipynb"),
             ],
+            "labels": {"A": "Side A", "B": "Side B"},
             "parameters": {"side_a": "A", "side_b": "B", "window_days": 7, "n_boot": n_boot},
         },
         {
@@ -43,6 +44,7 @@ def write_config(path: Path, n_boot: int = 100) -> Path:
             "title": "A set whose notebook raises",
             "events": str(FIXTURES / "events.csv"),
             "notebooks": [str(NOTEBOOKS / "03_toy_fails.ipynb")],
+            "labels": {"A": "Side A", "B": "Side B"},
             "parameters": {"side_a": "A", "side_b": "B"},
         },
     ]
@@ -128,8 +130,9 @@ def test_index_marks_status_and_shows_headlines(built):
     }
     index = (out / "index.html").read_text(encoding="utf-8")
     # Four A-side and three B-side events; gaps 3, 4, 3, 8, 3, 10 days have median 3.5.
-    assert "events A: <strong>4</strong>" in index
-    assert "events B: <strong>3</strong>" in index
+    # The headline labels name the sides by their plain names (the set's labels).
+    assert "events Side A: <strong>4</strong>" in index
+    assert "events Side B: <strong>3</strong>" in index
     assert "median gap (days): <strong>3.5</strong>" in index
     assert "bootstrap draws: <strong>100</strong>" in index
     assert "ValueError: toy failure for A vs B" in index

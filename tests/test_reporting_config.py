@@ -26,6 +26,7 @@ def write_config(tmp_path: Path, parameters: str, **fields: str) -> Path:
         "title": "Toy set",
         "events": str(EVENTS),
         "notebooks": f"[{NOTEBOOKS / '01_toy_counts.ipynb'}, {NOTEBOOKS / '02_toy_gaps.ipynb'}]",
+        "labels": '{A: "Side A", B: "Side B"}',
     }
     body.update(fields)
     lines = [f"- name: {body.pop('name')}"] + [f"  {k}: {v}" for k, v in body.items()]

@@ -12,13 +12,14 @@ import numpy as np
 
 from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
+from analysis.present.labels import side_label
 from analysis.present.style import SIDE_COLOURS, source_line
 
 SOURCE = "event table; models in analysis/ (reaction, granger, hawkes, changepoints)"
 
 
 def _names(dyad: Dyad) -> dict[str, str]:
-    return {"A": dyad.side_a, "B": dyad.side_b}
+    return {"A": side_label(dyad.side_a), "B": side_label(dyad.side_b)}
 
 
 def plot_counts_changepoints(dyad: Dyad, models: dict) -> plt.Figure:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.models.dyad import Dyad
+from analysis.present.labels import side_label
 from analysis.present.style import SIDE_COLOURS, source_line
 
 SOURCE = "event table of this project"
@@ -20,7 +21,7 @@ _EMPTY = "no events to show"
 
 
 def _names(dyad: Dyad) -> dict[str, str]:
-    return {"A": dyad.side_a, "B": dyad.side_b}
+    return {"A": side_label(dyad.side_a), "B": side_label(dyad.side_b)}
 
 
 def _empty_note(ax: plt.Axes, text: str = _EMPTY) -> None:
@@ -88,8 +89,8 @@ def timeline(dyad: Dyad, source: str = SOURCE) -> plt.Figure:
     ax.set_xlabel("date of event")
     counts = dyad.counts()
     ax.set_title(
-        f"{counts[dyad.side_a]} events by {dyad.side_a}, {counts[dyad.side_b]} by "
-        f"{dyad.side_b}; deaths unknown for {unknown_total}"
+        f"{counts[dyad.side_a]} events by {side_label(dyad.side_a)}, {counts[dyad.side_b]} by "
+        f"{side_label(dyad.side_b)}; deaths unknown for {unknown_total}"
     )
     source_line(fig, source)
     return fig
@@ -287,7 +288,7 @@ def episode_bars(episodes: pd.DataFrame, dyad: Dyad, source: str = SOURCE) -> pl
         width = (row.end - row.start) / pd.Timedelta(days=1) + 1
         ax.barh(row.episode, width, left=row.start, color=colours[row.starter], height=0.8)
     for code, colour in colours.items():
-        ax.barh([], [], color=colour, label=f"started by {code}")
+        ax.barh([], [], color=colour, label=f"started by {side_label(code)}")
     if episodes.empty:
         _empty_note(ax)
     else:

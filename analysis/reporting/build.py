@@ -26,11 +26,18 @@ import yaml
 
 from analysis.errors import UsageError
 from analysis.files import replace_files
-from analysis.reporting import cache, execute, provenance
+from analysis.reporting import cache, execute, ordering, provenance
 from analysis.reporting.config import DRIVER_PARAMETERS, ReportSet, load_config
 from analysis.reporting.config import read_parameters_cell as _declared
 from analysis.reporting.execute import Job
-from analysis.reporting.index import IndexRow, IndexSet, notebook_title, read_headline, render_index
+from analysis.reporting.index import (
+    IndexRow,
+    IndexSet,
+    notebook_title,
+    read_finding,
+    read_headline,
+    render_index,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 LOCK_FILE = PACKAGE_DIR.parent / "requirements.lock"
@@ -53,7 +60,8 @@ def build_reports(
     plan = plan_build(sets, out, force=force)
     todo = [item for item in plan if not item["fresh"]]
     _refuse_overwrite(plan, config, out)
-    _check_event_tables({item["set"].events for item in todo})
+    # A late notebook (the brief) may run though it looked fresh: check every table it may read.
+    _check_event_tables({item["set"].events for item in plan if not item["fresh"]})
     outcomes: dict[str, Any] = {}
     files: dict[Path, bytes] = {}
     obsolete: list[Path] = []
@@ -62,10 +70,15 @@ def build_reports(
     # then replace the previous build's files together (analysis.io.replace_files).
     staging = Path(tempfile.mkdtemp(dir=out / ".cache", prefix="staging-"))
     try:
-        if todo:
-            unchanged = len(plan) - len(todo)
-            outcomes = _run(todo, config, out, staging, files, obsolete, workers, unchanged)
-        else:
+        # Notebooks that read their siblings' results (the brief) run after them, on the
+        # results of this build (staged) and of the unchanged reports.
+        for phase in ordering.phases(plan, force, staging):
+            todo = [item for item in phase if not item["fresh"]]
+            if todo:
+                unchanged = len(phase) - len(todo)
+                ran = _run(todo, config, out, staging, files, obsolete, workers, unchanged)
+                outcomes.update(ran)
+        if not outcomes:
             print(
                 f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
                 file=sys.stderr,
@@ -311,13 +324,16 @@ def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -
         html: Path = item["html"]
         has_page = item.get("has_page", html.is_file())
         headline_from = item.get("headline_from", item["results"])
-        headline = read_headline(headline_from) if headline_from is not None else ()
+        labels = report_set.labels
+        headline = read_headline(headline_from, labels) if headline_from is not None else ()
+        found = read_finding(headline_from, labels) if headline_from is not None else ""
         entry["rows"].append(
             {
                 "title": notebook_title(item["notebook"]),
                 "status": status,
                 "href": f"{report_set.name}/{html.name}" if has_page else "",
                 "headline": [list(pair) for pair in headline],
+                "finding": found,
                 "error": error.splitlines()[0][:300] if error else "",
             }
         )
@@ -360,6 +376,7 @@ def index_files(out: Path, config: Path, rows: Sequence[dict]) -> dict[Path, byt
                     href=r["href"],
                     headline=tuple(tuple(h) for h in r["headline"]),
                     error=r["error"],
+                    finding=r.get("finding", ""),
                 )
                 for r in s["rows"]
             ),

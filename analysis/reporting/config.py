@@ -41,6 +41,7 @@ import yaml
 
 from analysis.errors import UsageError
 from analysis.models.selection import Vocabulary, selection_problems, vocabulary_of
+from analysis.present.labels import missing_labels
 
 #: Parameters the driver sets itself; a report set may not give them.
 DRIVER_PARAMETERS = ("events_path", "results_path")
@@ -57,7 +58,9 @@ _VOCABULARY_COLUMNS = ("actor1_side", "actor2_side", "event_type", "sub_event_ty
 #: Vocabularies of the tables read in this process, keyed by their files' paths and stats.
 _VOCABULARIES: dict[tuple, Vocabulary] = {}
 _MESSAGE_FIELD = re.compile(r"^(side_a|side_b|types_a|types_b|start|end): ")
-SET_FIELDS = ("name", "title", "description", "events", "notebooks", "parameters")
+SET_FIELDS = ("name", "title", "description", "events", "notebooks", "parameters", "labels")
+#: The parameter through which a notebook receives the set's ``labels`` (when it declares it).
+LABELS_PARAMETER = "labels"
 DEFAULT_NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -94,6 +97,7 @@ class ReportSet:
     notebooks: tuple[Path, ...]
     parameters: dict[str, Any] = field(default_factory=dict)
     notebook_parameters: dict[Path, dict[str, Any]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def read_parameters_cell(path: Path) -> dict[str, Any]:
@@ -216,6 +220,14 @@ def _check_structure(entry: dict, problems: list[str]) -> None:
         problems.append("field 'notebooks': must be a list of notebook paths")
     if not isinstance(entry.get("parameters", {}), dict):
         problems.append("field 'parameters': must be a mapping of name -> value")
+    labels = entry.get("labels", {})
+    if not isinstance(labels, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in labels.items()
+    ):
+        problems.append(
+            "field 'labels': must map side codes to plain names, e.g. "
+            'labels: {INSURGENTS: "Insurgent groups"}'
+        )
 
 
 def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[str]) -> ReportSet:
@@ -252,6 +264,13 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
                 problems.append(f"{where}: {err} (parameters cell of {notebook.name})")
                 break
     _check_period(parameters, problems)
+    labels = {k: v.strip() for k, v in (entry.get("labels") or {}).items()}
+    _check_labels(parameters, labels, problems)
+    if LABELS_PARAMETER in parameters:
+        problems.append(f"field 'parameters.{LABELS_PARAMETER}': give labels as the set's 'labels'")
+    for notebook, literals in declared.items():
+        if LABELS_PARAMETER in literals:
+            per_notebook[notebook][LABELS_PARAMETER] = dict(labels)
     if not problems:
         _check_against_table(events, declared, per_notebook, parameters, problems)
     return ReportSet(
@@ -263,7 +282,23 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
         notebooks=tuple(notebooks),
         parameters={k: _plain(v) for k, v in parameters.items()},
         notebook_parameters=per_notebook,
+        labels=labels,
     )
+
+
+def _check_labels(parameters: Mapping[str, Any], labels: Mapping[str, str], problems: list[str]):
+    # Pages show plain names, never codes: every side a set names needs a label, from the
+    # vocabulary (data/lexicon/sides.csv) or from the set's own 'labels'.
+    codes = [parameters[n] for n in SIDE_PARAMETERS if isinstance(parameters.get(n), str)]
+    for name, value in parameters.items():
+        if name.startswith("types_") and isinstance(value, list):
+            codes += [v for v in value if isinstance(v, str)]
+    for code in missing_labels(codes, labels):
+        problems.append(
+            f"field 'labels': side {code.partition(':')[0]!r} has no plain name; add "
+            f'labels: {{{code.partition(":")[0]}: "..."}} to the set or a label to '
+            "data/lexicon/sides.csv"
+        )
 
 
 def _check_against_table(

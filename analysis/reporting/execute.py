@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.files import atomic_write_text
+from analysis.reporting.plain import relabel_notebook
 from analysis.reporting.render import PageContext, UnsafeOutputError, render_page
 
 KERNEL_NAME = "escalation"
@@ -108,6 +109,8 @@ def run_job(job: Job) -> Outcome:
             notebook = nbformat.read(executed_path, as_version=4)
         else:
             notebook = nbformat.read(job.notebook, as_version=4)
+    # Codes stay in the results files; the page shows plain names (analysis.reporting.plain).
+    relabel_notebook(notebook, job.parameters.get("labels"))
     context = PageContext(
         set_title=job.set_title,
         notebook=job.notebook.name,

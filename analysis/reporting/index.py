@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.present.findings import finding
+from analysis.present.labels import plain_text
 from analysis.reporting.render import lock_styles
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
@@ -29,6 +31,7 @@ class IndexRow:
     href: str = ""
     headline: tuple[tuple[str, str], ...] = ()
     error: str = ""
+    finding: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,9 +81,12 @@ def format_number(value: Any) -> str:
     return str(value)
 
 
-def read_headline(results_path: str | Path) -> tuple[tuple[str, str], ...]:
+def read_headline(
+    results_path: str | Path, labels: Mapping[str, str] | None = None
+) -> tuple[tuple[str, str], ...]:
     """The ``headline`` mapping of a results file as (label, text) pairs; empty when the
-    file is missing or has none. Keeps the notebook's order, at most :data:`MAX_HEADLINE`."""
+    file is missing or has none. Keeps the notebook's order, at most :data:`MAX_HEADLINE`;
+    side codes in labels and values become plain names."""
     try:
         results = json.loads(Path(results_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -88,7 +94,20 @@ def read_headline(results_path: str | Path) -> tuple[tuple[str, str], ...]:
     headline = results.get("headline") if isinstance(results, dict) else None
     if not isinstance(headline, dict):
         return ()
-    return tuple((str(k), format_number(v)) for k, v in list(headline.items())[:MAX_HEADLINE])
+    return tuple(
+        (plain_text(str(k), labels), plain_text(format_number(v), labels))
+        for k, v in list(headline.items())[:MAX_HEADLINE]
+    )
+
+
+def read_finding(results_path: str | Path, labels: Mapping[str, str] | None = None) -> str:
+    """What the report found, in one sentence (:func:`analysis.present.findings.finding`);
+    empty when the results file is missing."""
+    try:
+        results = json.loads(Path(results_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ""
+    return finding(results, labels)
 
 
 def render_index(sets: Sequence[IndexSet]) -> str:
