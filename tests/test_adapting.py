@@ -125,7 +125,9 @@ def _reaction(buckets, freq="D", clear=False):
             rows.append(
                 {"source": source, "lags": lags, "irr": 1.1, "ci_low": low, "ci_high": high}
             )
-    section = {label: {"table": rows} for label in ("A->B", "B->A")}
+    # The headline is the joint test of the other side's lags, never one bucket.
+    wald = {"p_value": 0.001 if clear else 0.6}
+    section = {label: {"table": rows, "wald_other": wald} for label in ("A->B", "B->A")}
     return {"events": section, "freq": freq, "buckets": [list(b) for b in buckets]}
 
 
@@ -146,7 +148,8 @@ def test_reaction_words_follow_the_lag_windows():
     clear = model_summaries.summary_markdown(
         _models(reaction=_reaction([[1, 3], [4, 10]], clear=True)), "X", "Y"
     )
-    assert "event 4-10 days earlier" in clear
+    assert "moves clearly" in clear and "over the previous 10 days" in clear
+    assert "does not move clearly" in words
 
 
 def test_a_small_interval_above_zero_is_not_said_to_reach_zero():

@@ -265,7 +265,6 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
                 break
     _check_period(parameters, problems)
     labels = {k: v.strip() for k, v in (entry.get("labels") or {}).items()}
-    _check_labels(parameters, labels, problems)
     if LABELS_PARAMETER in parameters:
         problems.append(f"field 'parameters.{LABELS_PARAMETER}': give labels as the set's 'labels'")
     for notebook, literals in declared.items():
@@ -273,6 +272,9 @@ def _validate(entry: dict, base: Path, raw: Mapping[str, str], problems: list[st
             per_notebook[notebook][LABELS_PARAMETER] = dict(labels)
     if not problems:
         _check_against_table(events, declared, per_notebook, parameters, problems)
+    # A side the table does not hold is reported as such, not as a side without a name.
+    if not problems:
+        _check_labels(parameters, labels, problems)
     return ReportSet(
         name=entry["name"],
         title=entry["title"],
@@ -292,7 +294,8 @@ def _check_labels(parameters: Mapping[str, Any], labels: Mapping[str, str], prob
     codes = [parameters[n] for n in SIDE_PARAMETERS if isinstance(parameters.get(n), str)]
     for name, value in parameters.items():
         if name.startswith("types_") and isinstance(value, list):
-            codes += [v for v in value if isinstance(v, str)]
+            # Event types are words already; only a SIDE:subtype key carries a side code.
+            codes += [v for v in value if isinstance(v, str) and ":" in v]
     for code in missing_labels(codes, labels):
         problems.append(
             f"field 'labels': side {code.partition(':')[0]!r} has no plain name; add "
