@@ -27,12 +27,15 @@ TEMPLATE = ROOT / "notebooks" / "template_analysis.ipynb"
 IRAQ_SIDES = "sides in this table: INSURGENTS (68,573), US_COALITION (3,938)"
 
 
-def _config(tmp_path: Path, parameters: str, events: Path = IRAQ, notebooks=None) -> Path:
+def _config(
+    tmp_path: Path, parameters: str, events: Path = IRAQ, notebooks=None, labels: str = ""
+) -> Path:
     notebooks = notebooks or [ROOT / "notebooks" / "03_tit_for_tat.ipynb"]
     lines = [
         "- name: trial",
         "  title: Trial",
         f"  events: {events}",
+        *([f"  labels: {labels}"] if labels else []),
         "  notebooks:",
         *[f"    - {nb}" for nb in notebooks],
         "  parameters:",
@@ -250,7 +253,11 @@ def test_reaction_lag_windows_in_reports_yml_change_the_table_and_the_words(tmp_
         where = tmp_path / label
         where.mkdir()
         config = _config(
-            where, textwrap.dedent(common) + f"reaction_lags: {lags}\n", events, [notebook]
+            where,
+            textwrap.dedent(common) + f"reaction_lags: {lags}\n",
+            events,
+            [notebook],
+            labels='{NORTH: "Northern forces", SOUTH: "Southern forces"}',
         )
         code, err = _build(config, where, capsys)
         assert code == 0, err

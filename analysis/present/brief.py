@@ -142,7 +142,12 @@ def collect_tests(results: Mapping[str, Mapping]) -> list[dict]:
     tests: list[dict] = []
     for stem, data in sorted(results.items()):
         listed = data.get("tests")
-        if isinstance(listed, list) and listed:
+        # A list of tests with directions and families is taken as it is; a plain list of
+        # p- and q-values (no direction) says nothing about effects, so the sections of
+        # the results are read instead.
+        if isinstance(listed, list) and any(
+            isinstance(t, Mapping) and t.get("direction") in DIRECTIONS for t in listed
+        ):
             for t in listed:
                 if not isinstance(t, Mapping) or t.get("direction") not in DIRECTIONS:
                     continue
