@@ -19,6 +19,7 @@ from matplotlib.path import Path as MplPath  # noqa: E402
 
 from analysis.errors import UsageError  # noqa: E402
 from analysis.models.dyad import select_dyad  # noqa: E402
+from analysis.models.multiple import bh_qvalues
 from analysis.present import brief, labels, mapping, tables, timeline  # noqa: E402
 from analysis.reporting import ordering  # noqa: E402
 from analysis.reporting.config import load_config  # noqa: E402
@@ -309,7 +310,7 @@ def test_map_counts_events_without_coordinates():
 
 def test_benjamini_hochberg_by_hand():
     # p sorted: 0.01, 0.02, 0.03, 0.5 -> p*m/rank = 0.04, 0.04, 0.04, 0.5
-    np.testing.assert_allclose(brief.bh_qvalues([0.03, 0.5, 0.01, 0.02]), [0.04, 0.5, 0.04, 0.04])
+    np.testing.assert_allclose(bh_qvalues([0.03, 0.5, 0.01, 0.02]), [0.04, 0.5, 0.04, 0.04])
 
 
 def planted(answer: str) -> dict[str, dict]:

@@ -36,13 +36,13 @@ import datetime as dt
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
+from analysis.models.multiple import bh_qvalues
 from analysis.present.labels import side_label
 from analysis.present.tables import count, number, p_value, share
 
@@ -247,20 +247,6 @@ def _known_sections(stem: str, data: Mapping) -> list[dict]:
     return out
 
 
-def bh_qvalues(p_values: Sequence[float]) -> np.ndarray:
-    """Benjamini–Hochberg q-values (step-up, monotone, capped at 1)."""
-    p = np.asarray(p_values, dtype=float)
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    q = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(q, 1.0)
-    return out
-
-
 def sample_sizes(results: Mapping[str, Mapping]) -> dict[str, Any]:
     """Events per side (A, B), the period and the side codes, from the first results file
     that states them."""
@@ -305,7 +291,7 @@ def verdict(results: Mapping[str, Mapping], min_events: int = MIN_EVENTS) -> dic
     tests = collect_tests(results)
     missing = [k for k, t in enumerate(tests) if math.isnan(t["q_value"])]
     if missing:
-        qs = bh_qvalues([tests[k]["p_value"] for k in range(len(tests))])
+        qs = bh_qvalues([t["p_value"] for t in tests])
         for k in missing:
             tests[k]["q_value"] = float(qs[k])
     sample = sample_sizes(results)
