@@ -182,7 +182,7 @@ def plot_branching(models: dict, dyad: Dyad) -> plt.Figure:
 
 
 def plot_gof(models: dict, dyad: Dyad) -> plt.Figure:
-    """QQ plot of the time-rescaled intervals against Exp(1), per side."""
+    """QQ plot of the Hawkes residuals (randomised PIT of the daily counts) against Exp(1)."""
     names = _names(dyad)
     h = models.get("hawkes")
     fig, ax = plt.subplots(figsize=(5, 5))
@@ -210,7 +210,7 @@ def plot_gof(models: dict, dyad: Dyad) -> plt.Figure:
         else "The Hawkes model misses part of the timing"
     )
     ax.set_xlabel("Exp(1) quantile")
-    ax.set_ylabel("Rescaled interval quantile")
+    ax.set_ylabel("Residual quantile")
     ax.legend(loc="upper left")
-    source_line(fig, SOURCE + "; time-rescaling theorem")
+    source_line(fig, SOURCE + "; randomised probability-integral transform")
     return fig
