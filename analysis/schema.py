@@ -107,6 +107,10 @@ MAX_COUNT = 1_000_000
 #: Earliest event or publication date accepted from any source.
 EARLIEST_DATE = "1900-01-01"
 
+#: Casualty counts read from a sentence (mentions), each a low, best and high figure.
+MENTION_COUNT_COLUMNS = tuple(
+    f"{kind}_{part}" for kind in ("killed", "injured") for part in ("low", "best", "high")
+)
 #: Leading columns of the mentions table; the values read from the sentence follow.
 MENTION_COLUMNS = (
     "mention_id",

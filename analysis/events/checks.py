@@ -26,6 +26,7 @@ from analysis.schema import (
     INT,
     ISO_DATE_PATTERN,
     MENTION_COLUMNS,
+    MENTION_COUNT_COLUMNS,
     SIDE_PATTERN,
     split_list,
 )
@@ -130,24 +131,28 @@ _MENTION_TEXT = set(MENTION_COLUMNS) - {
     "char_end",
     "latitude",
     "longitude",
-    "killed_low",
-    "killed_best",
-    "killed_high",
-    "injured_low",
-    "injured_best",
-    "injured_high",
+    *MENTION_COUNT_COLUMNS,
 }
 
-MENTIONS = pa.DataFrameSchema(
-    {
-        **{name: _text() for name in sorted(_MENTION_TEXT)},
-        "mention_id": _text(pa.Check.str_length(min_value=1), unique=True),
+
+def _sentence_source(id_column: str) -> dict[str, pa.Column]:
+    """Checks shared by every row read from one sentence: its own id, the article, the
+    sentence and character offsets, and the sides."""
+    return {
+        id_column: _text(pa.Check.str_length(min_value=1), unique=True),
         "article_id": _text(pa.Check.str_length(min_value=1)),
         "sentence_index": _count(),
         "char_start": _count(),
         "char_end": _count(),
         "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
         "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
+    }
+
+
+MENTIONS = pa.DataFrameSchema(
+    {
+        **{name: _text() for name in sorted(_MENTION_TEXT)},
+        **_sentence_source("mention_id"),
         "date_start": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
         "date_end": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
         "event_date": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
@@ -155,7 +160,7 @@ MENTIONS = pa.DataFrameSchema(
         "date_basis": _text(pa.Check.isin(("", *DATE_BASES))),
         "latitude": pa.Column(float, nullable=True, coerce=True),
         "longitude": pa.Column(float, nullable=True, coerce=True),
-        **{f"{k}_{p}": _count() for k in ("killed", "injured") for p in ("low", "best", "high")},
+        **{name: _count() for name in MENTION_COUNT_COLUMNS},
     },
     checks=[
         _leading_columns(MENTION_COLUMNS),
@@ -171,13 +176,7 @@ MENTIONS = pa.DataFrameSchema(
 AGGREGATES = pa.DataFrameSchema(
     {
         **{name: _text() for name in AGGREGATE_COLUMNS},
-        "aggregate_id": _text(pa.Check.str_length(min_value=1), unique=True),
-        "article_id": _text(pa.Check.str_length(min_value=1)),
-        "sentence_index": _count(),
-        "char_start": _count(),
-        "char_end": _count(),
-        "actor1_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
-        "actor2_side": _text(pa.Check.str_matches(SIDE_PATTERN)),
+        **_sentence_source("aggregate_id"),
         "period_start": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
         "period_end": _text(pa.Check.str_matches(ISO_DATE_PATTERN)),
         "count_low": _count(),

@@ -51,6 +51,7 @@ from analysis.extract.reading import (
 )
 from analysis.extract.sentences import Sentence, split_sentences
 from analysis.records import Aggregate, Article, Extraction, Mention
+from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
@@ -273,16 +274,7 @@ def _continuation(
         updates.update(actor2=target.actor, actor2_side=target.side)
     if not updates:
         return None
-    cleared = dict.fromkeys(
-        (
-            "killed_low",
-            "killed_best",
-            "killed_high",
-            "injured_low",
-            "injured_best",
-            "injured_high",
-        )
-    )
+    cleared = dict.fromkeys(MENTION_COUNT_COLUMNS)
     fields = {**vars(base.mention), **cleared, **updates}
     del fields["mention_id"]
     fields.update(

@@ -50,7 +50,7 @@ from scipy import optimize, stats
 
 from analysis.models import hawkes_daily
 from analysis.models.dyad import Dyad
-from analysis.models.hawkes_daily import DailyCounts, DailyHawkesFit
+from analysis.models.hawkes_daily import BranchingFit, DailyCounts, DailyHawkesFit
 
 #: Direction label -> (target, source) index in the branching matrix.
 DIRECTIONS = {"A->A": (0, 0), "A->B": (1, 0), "B->A": (0, 1), "B->B": (1, 1)}
@@ -66,7 +66,7 @@ _OPTIONS = {
 
 
 @dataclass(frozen=True)
-class HawkesFit:
+class HawkesFit(BranchingFit):
     """A fitted bivariate Hawkes process (time unit: days).
 
     Attributes
@@ -107,16 +107,6 @@ class HawkesFit:
     def half_life_days(self) -> float:
         """Time for an event's excitation to halve, ``ln 2 / beta`` days."""
         return math.log(2.0) / self.beta
-
-    @property
-    def spectral_radius(self) -> float:
-        """Largest absolute eigenvalue of the branching matrix; below 1 means stationary."""
-        return float(np.max(np.abs(np.linalg.eigvals(np.asarray(self.alpha)))))
-
-    def se(self) -> np.ndarray:
-        """Standard errors in the order of :attr:`cov`."""
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(np.diag(np.asarray(self.cov)))
 
     def to_dict(self) -> dict:
         """Estimates with 95% Wald intervals, keyed for the results JSON."""

@@ -460,8 +460,26 @@ def _intensity(data: DailyCounts, mu: np.ndarray, alpha: np.ndarray, beta: float
     return base + excite, base, x, dx
 
 
+class BranchingFit:
+    """What every bivariate Hawkes fit derives from its branching matrix ``alpha`` and its
+    covariance ``cov`` (the continuous-time and the daily-count fit alike)."""
+
+    alpha: tuple
+    cov: tuple
+
+    @property
+    def spectral_radius(self) -> float:
+        """Largest absolute eigenvalue of the branching matrix; below 1 means stationary."""
+        return float(np.max(np.abs(np.linalg.eigvals(np.asarray(self.alpha)))))
+
+    def se(self) -> np.ndarray:
+        """Standard errors in the order of ``cov``."""
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(np.diag(np.asarray(self.cov)))
+
+
 @dataclass(frozen=True)
-class DailyHawkesFit:
+class DailyHawkesFit(BranchingFit):
     """A fitted daily-count bivariate Hawkes process (time unit: days).
 
     Attributes
@@ -540,16 +558,6 @@ class DailyHawkesFit:
         """True when the half-life's whole 95% interval is above the data's resolution."""
         hl = self._half_life_interval()
         return bool(np.isfinite(hl[0]) and hl[0] > RESOLUTION_DAYS)
-
-    @property
-    def spectral_radius(self) -> float:
-        """Largest absolute eigenvalue of the branching matrix."""
-        return float(np.max(np.abs(np.linalg.eigvals(np.asarray(self.alpha)))))
-
-    def se(self) -> np.ndarray:
-        """Sandwich standard errors of ``(alpha row-major, log beta)``."""
-        with np.errstate(invalid="ignore"):
-            return np.sqrt(np.diag(np.asarray(self.cov)))
 
     def _half_life_interval(self) -> tuple[float, float]:
         s = float(self.se()[4])
