@@ -243,6 +243,8 @@ def _new_mention(
         or (anchor.cameo_code if anchor else ""),
         "weapon": weapon.weapon if weapon else (anchor.weapon if anchor else ""),
     }
+    if reading.claimed and initiator is not None:
+        fields.update(actor1_basis="claimed", attributed_by=initiator.actor)
     if anchor is not None and anchor.family == "kill" and anchor.cameo_code:
         fields["cameo_code"] = anchor.cameo_code if weapon is None else fields["cameo_code"]
     fields.update(_place_fields(reading))
@@ -451,7 +453,7 @@ def _read_sentence(
     hits = sentence_hits(text, lexicon, actions, spaced, folded)
     clauses = split_clauses(text, content_span(text), lexicon, hits.cues)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
-    readings = _speaker_agents(text, clauses, readings, hits, lexicon)
+    readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
@@ -614,14 +616,26 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 
 _SELF_REPORT = re.compile(
     r"^\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s",
+    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?"
+    r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
+    r"drones|units|artillery|air\s+defen[cs]es))\s",
+    re.IGNORECASE,
+)
+#: A speaker named only by its kind ("The group said it launched ..."): the armed group
+#: the article named last.
+_GROUP_SPEAKER = re.compile(
+    r"^\s*(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
     re.IGNORECASE,
 )
 
 
-def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
-    """ "The Israeli military said it had struck ...": the speaker is the one who struck."""
+def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Reading]:
+    """ "The Israeli military said it had struck ...": the speaker is the one who struck,
+    and says so (``claimed``). "The group said it launched ...": the group is the armed
+    group the article named last (``last_group``)."""
     out = list(readings)
+    group = _GROUP_SPEAKER.match(text) if last_group is not None else None
+    group_said = group is not None and _SELF_REPORT.match(text[group.end() : group.end() + 60])
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         if reading.anchor is None or reading.initiator is not None or reading.passive:
             continue
@@ -641,15 +655,13 @@ def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
                 and hit.end + said.end() <= len(head)
                 and not re.search(r"[.;]", text[hit.end + said.end() : len(head)])
             ):
-                speaker = entry
+                speaker = ActorRef(entry.actor, entry.side, entry.specific)
+        if speaker is None and group_said and group.end() + group_said.end() <= len(head):
+            speaker = last_group
         if speaker is None:
             continue
         target = reading.target if reading.target and reading.target.side != speaker.side else None
-        out[i] = _replace(
-            reading,
-            initiator=ActorRef(speaker.actor, speaker.side, speaker.specific),
-            target=target,
-        )
+        out[i] = _replace(reading, initiator=speaker, target=target, claimed=True)
     return out
 
 

@@ -184,7 +184,10 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
         ]
         best = min(own, key=lambda a: _RANK[a.basis], default=None)
         if best is None:
-            return _replace(m, actor1_basis="stated")
+            # A claim read from the clause itself ("X said it had struck") stays.
+            return _replace(m, actor1_basis=m.actor1_basis or "stated")
+        if m.actor1_basis and _RANK.get(m.actor1_basis, 9) <= _RANK[best.basis]:
+            return m
         return _replace(m, actor1_basis=best.basis, attributed_by=best.by)
     usable = [
         a
