@@ -96,3 +96,50 @@ def test_an_undated_report_without_place_joins_the_one_strike_its_article_dates(
     )
     assert len(events) == 1
     assert events.iloc[0]["number_of_sources"] == 1
+
+
+def test_also_hit_elsewhere_is_another_event_and_also_hit_there_is_the_same(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Israeli jets struck a house in Bint Jbeil on Monday. The area was also hit by "
+        "artillery shells. Israeli artillery also hit Khiam, a town on the border.",
+    )
+    assert sorted(events["location"]) == ["Bint Jbeil", "Khiam"]
+    # The shelling of the same area is the same event, not a third one.
+    assert {m.location for m in ex.mentions} == {"Bint Jbeil", "Khiam"}
+
+
+def test_what_a_group_answers_was_done_to_it_not_by_it(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Hezbollah said it fired rockets at Israeli soldiers in Metula in reprisal for an "
+        "overnight strike that wounded five people in the town of Hanaway, in the Tyre "
+        "district.",
+    )
+    answer = next(m for m in ex.mentions if m.location == "Metula")
+    cause = next(m for m in ex.mentions if m.location == "Hanaway")
+    assert (answer.actor1_side, answer.actor1_basis) == ("HEZBOLLAH", "claimed")
+    assert answer.responds_to == (cause.mention_id,)
+    # The strike hit the side that answers it, and is by the state the article reports
+    # fighting that side; it lies in Lebanon (the Tyre district), not where the answer hit.
+    assert (cause.actor1_side, cause.actor2_side) == ("ISRAEL", "HEZBOLLAH")
+    assert (cause.country, answer.country) == ("Lebanon", "Israel")
+    assert cause.injured_best == 5 and answer.injured_best is None
+
+
+def test_a_place_of_the_cause_is_not_the_place_of_the_answer(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah fired drones at a barracks on Monday in response to the strikes on Naqoura.",
+    )
+    answer = next(m for m in ex.mentions if m.actor1_side == "HEZBOLLAH")
+    assert answer.country == ""
+
+
+def test_habitual_exchanges_of_fire_are_no_event(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah has traded fire with Israeli forces almost every day since the October 7 "
+        "attack on Israel.",
+    )
+    assert ex.mentions == ()

@@ -458,6 +458,11 @@ def _read_sentence(
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
     sentence_country = sentence_places[0].value.country if sentence_places else ""
+    # A place named in what a clause answers ("in response to the strikes on Naqoura") is
+    # where the cause happened, not the answer.
+    cause_spans = [span for c in clauses if c.cause for span in c.spans]
+    own_places = [p for p in sentence_places if not any(s <= p.start < e for s, e in cause_spans)]
+    answer_country = own_places[0].value.country if own_places else ""
     # For each clause, the draft it reports or refers to (None: no event).
     refers: list[_Draft | None] = [None] * len(clauses)
     emitted_here: list[_Draft] = []
@@ -549,6 +554,7 @@ def _read_sentence(
                 reading.initiator is None
                 or reading.initiator.side == state.focus.root.mention.actor1_side
             )
+            and not _elsewhere(reading, state.focus.root, state, ctx.ranks)
         ):
             base = state.focus
         if base is None and reading.anchor.kind == "ref":
@@ -586,8 +592,9 @@ def _read_sentence(
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
             mention["date_text"] = clause.link_text or ""
-        if not mention.get("country") and sentence_country and clause.link_kind != "link_back":
-            mention["country"] = sentence_country
+        country = sentence_country if clause.cause else answer_country
+        if not mention.get("country") and country and clause.link_kind != "link_back":
+            mention["country"] = country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
@@ -595,6 +602,25 @@ def _read_sentence(
         refers[i] = emit(mention, family)
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+
+
+def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[str, int]) -> bool:
+    """True when an undated clause names a town or site other than the places of the event
+    under discussion, and no more specific one ("Israeli artillery also hit Khiam" after
+    "warplanes struck a forest near Kfar Kila"): another event, not a continuation. A more
+    specific place ("the airport" of the city named before) still continues it."""
+    place = reading.place
+    if place is None or place.kind not in ("site", "city") or not place.location:
+        return False
+    known = [
+        d.mention.location
+        for d in state.drafts[-_REFERENCE_REACH:]
+        if d.root is root and d.mention.location
+    ]
+    if not known or place.location in known:
+        return False
+    own = ranks.get(place.location, 2)
+    return all(own >= ranks.get(location, 2) for location in known)
 
 
 def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
@@ -639,6 +665,8 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         if reading.anchor is None or reading.initiator is not None or reading.passive:
             continue
+        if clause.cause:
+            continue  # what the speaker answers is not the speaker's act
         head = text[: reading.anchor_span_start + clause.start]
         speaker = None
         for hit in hits.actors:

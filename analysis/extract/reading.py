@@ -141,6 +141,8 @@ _BASE_NOUN = re.compile(
     r"installations?|compounds?|camps?|facilit(?:y|ies))\b",
     re.IGNORECASE,
 )
+#: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
+_ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
@@ -292,6 +294,9 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
     country = _NATIONALITY_COUNTRY.get((m["adj"] or "").lower(), "")
     if not country:
         country = next((p.value.country for p in places if p.value.kind == "country"), "")
+    if not country:
+        # "the town of Hanaway ..., in the Tyre district": the country of a known place.
+        country = next((p.value.country for p in places if p.value.country), "")
     kind = "governorate" if m["kind"].lower() in ("province", "governorate") else "city"
     entry = PlaceEntry(name, kind, name if kind == "governorate" else "", country, None, None)
     return Hit(start, end, name, entry)
@@ -640,6 +645,14 @@ def read_clause(
             target = None
         if anchor.value.action == "interception":
             initiator, target = _intercepted(text, anchor, initiator, target, after)
+        # "Israeli artillery also hit Khiam": another action of a named doer, not the one
+        # under discussion ("The area was also hit by shells" still continues it).
+        novel = novel or (
+            anchor.value.kind == "verb"
+            and initiator is not None
+            and not passive
+            and bool(_ALSO.search(before[-10:]))
+        )
     if target is None and casualties.victim_side:
         victims = [a for a in actors if a.value.side == casualties.victim_side]
         target = victims[0].value if victims else None
