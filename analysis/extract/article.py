@@ -492,6 +492,7 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
             if group.specific or state.last_group is None or not state.last_group.specific:
@@ -507,6 +508,12 @@ def _read_sentence(
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
             if not reading.casualties.found or reading.cumulative:
+                continue
+            later = clause.answers
+            if later is not None and later > i and readings[later].anchor is not None:
+                # "Twenty soldiers were hurt after drones struck the base": the toll is of
+                # the event named after it, read once that clause is.
+                deferred.append(i)
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
             if previous is not None and previous in emitted_here:
@@ -591,6 +598,15 @@ def _read_sentence(
             continue_event(i, same, reading)
             continue
         refers[i] = emit(mention, family)
+    for i in deferred:
+        cause = refers[clauses[i].answers]
+        if cause is None:
+            continue
+        if cause in emitted_here:
+            _merge_casualties(cause, readings[i])
+            refers[i] = cause
+        else:
+            continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
 
