@@ -59,7 +59,7 @@ _LEFT = re.compile(
 )
 _ACTIVE = re.compile(
     r"\b(?P<verb>killed|killing|kills|injured|injuring|injures|wounded|wounding|wounds"
-    r"|(?:took|taking|takes|claimed|claiming)\s+the\s+lives?\s+of)\s+",
+    r"|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)\s+",
     re.IGNORECASE,
 )
 #: Intransitive deaths, the victims before the verb: "25 fighters died", "three seafarers
@@ -82,7 +82,9 @@ _SUFFERED = re.compile(
 )
 _NONE = re.compile(
     r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
-    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b"
+    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
+    # "No injuries or damage, however, were reported".
+    r"(?:\s+(?:or|and|nor)\s+[\w-]+)?(?:,\s*[\w\s]{1,20},)?\s+(?:were|was|have\s+been)\b"
     # "Neither damage nor casualties were reported".
     r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b",
     re.IGNORECASE,
@@ -109,7 +111,9 @@ _ANY_WORD = re.compile(
 #: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
 #: not in the plural before a name).
 _PERSON = re.compile(
-    r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z]|[a-z-]*[a-rt-z]\s+(?:[\w-]+\s+){0,2}[A-Z])"
+    r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z]"
+    r"|(?!(?:in|at|on|near|by|from|with|for|to|of|as|into|across|during)\s)"
+    r"[a-z-]*[a-rt-z]\s+(?:[\w-]+\s+){0,2}[A-Z])"
 )
 #: An auxiliary (and adverbs) right before an active verb: "were killed" is passive.
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
