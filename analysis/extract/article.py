@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
-from analysis.extract.dates import DateResolution, resolve_match
+from analysis.extract.dates import DateResolution, recalled_date, resolve_match
 from analysis.extract.fastre import foldable
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
@@ -160,10 +160,12 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     return chosen
 
 
-def _resolution(reading: Reading, published: dt.date, anchor: dt.date | None):
+def _resolution(
+    reading: Reading, published: dt.date, anchor: dt.date | None, recalled: dt.date | None
+):
     if reading.date is None:
         return None
-    return resolve_match(reading.date, published, anchor)
+    return resolve_match(reading.date, published, anchor, recalled)
 
 
 def _counts(count: Count | None) -> tuple[int | None, int | None, int | None]:
@@ -369,26 +371,32 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
+    body = [
+        sentence
+        for sentence in split_sentences(
+            article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+        )
+        if sentence.role == "body"
+    ]
+    # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
+    lead = body[0].text if body else ""
     ctx = _Context(
         article=article,
         lexicon=lexicon,
         ranks=lexicon.place_ranks,
         generic=lexicon.generic_actors,
+        recalled=recalled_date(article.title, lead, article.published),
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
-    body = []
-    for sentence in split_sentences(
-        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
-    ):
-        if sentence.role == "body":
-            body.append(sentence)
-            _read_sentence(ctx, sentence, state, aggregates)
+    for sentence in body:
+        _read_sentence(ctx, sentence, state, aggregates)
     mentions = complete_mentions(
         tuple(draft.mention for draft in state.drafts),
         body,
         _title_responds(article.title, lexicon),
-        article.published,
+        # An anniversary piece's undated events belong to the time it looks back to.
+        min(article.published, ctx.recalled or article.published),
         lexicon,
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
@@ -411,6 +419,8 @@ class _Context:
     lexicon: Lexicon
     ranks: dict[str, int]
     generic: frozenset[str]
+    #: The day an anniversary piece looks back to (``None``: not one).
+    recalled: dt.date | None = None
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -499,6 +509,7 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
             if group.specific or state.last_group is None or not state.last_group.specific:
@@ -509,11 +520,17 @@ def _read_sentence(
             continue
         if reading.generic or reading.threat:
             continue
-        resolution = _resolution(reading, published, state.last_date)
+        resolution = _resolution(reading, published, state.last_date, ctx.recalled)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
             if not reading.casualties.found or reading.cumulative:
+                continue
+            later = clause.answers
+            if later is not None and later > i and readings[later].anchor is not None:
+                # "Twenty soldiers were hurt after drones struck the base": the toll is of
+                # the event named after it, read once that clause is.
+                deferred.append(i)
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
             if previous is not None and previous in emitted_here:
@@ -600,6 +617,15 @@ def _read_sentence(
             continue_event(i, same, reading)
             continue
         refers[i] = emit(mention, family)
+    for i in deferred:
+        cause = refers[clauses[i].answers]
+        if cause is None:
+            continue
+        if cause in emitted_here:
+            _merge_casualties(cause, readings[i])
+            refers[i] = cause
+        else:
+            continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
 
@@ -745,4 +771,7 @@ def _update_focus(clauses: list[Clause], refers: list[_Draft | None], state: _Di
         state.recent = frozenset(d.root.mention.mention_id for d in refers if d is not None)
     dated = [d for d in refers if d is not None and d.mention.event_date]
     if dated:
-        state.last_date = _date_of(dated[-1])
+        # "A day earlier", "the same day" count from a day; after "in early February" they
+        # cannot be placed.
+        last = dated[-1].mention
+        state.last_date = _date_of(dated[-1]) if last.date_precision == "day" else None

@@ -12,8 +12,15 @@ Rules (documented in ``data/lexicon/README.md``):
   of the month to publication; "in recent days" and "a few days ago" are the seven days
   before publication (precision ``days``);
 - "earlier in the day", "later that day" and "the same day" take the day of the date
-  before them in the discourse (``anchor``); "a few days after" / "days after" mean two to
-  six days before the anchor.
+  before them in the discourse (``anchor``); "a day earlier", "the previous day", "two days
+  before" are that many days before it, "the next day", "a day later" after it; "a few
+  days after" / "days after" mean two to six days before the anchor.
+
+- in an anniversary piece (the headline or the first paragraph says "A year ago on January
+  8", "one year on", "on the second anniversary of"), a month and day or a month alone is
+  the most recent such date on or before the recalled day: publication that many years
+  back (plus :data:`ANNIVERSARY_SLACK_DAYS`, for a piece published a little early);
+  weekdays and "last week" still count from publication (see :func:`recalled_date`).
 
 Precision is one of ``day``, ``days``, ``week``, ``month``, ``year``.
 """
@@ -76,6 +83,12 @@ _PATTERNS = (
         r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b",
     ),
     (
+        "day_offset",
+        r"\b(?:(?P<n>a|one|two|three|four|five)\s+days?\s+(?P<dir>earlier|before)"
+        r"|(?:a|one)\s+day\s+(?P<dir2>later|after)"
+        r"|the\s+(?P<rel>previous|next|following)\s+day|the\s+day\s+(?P<dir3>before|after))\b",
+    ),
+    (
         "days_after",
         r"\b(?:just\s+)?(?:a\s+few\s+|several\s+|two\s+|three\s+)?days\s+(?:after|later)\b",
     ),
@@ -108,6 +121,51 @@ _FINDER = re.compile(
 )
 # Sub-patterns re-run on one matched expression to read its fields.
 _SINGLE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _PATTERNS}
+
+
+#: An anniversary piece may come out a few days before the anniversary it marks.
+ANNIVERSARY_SLACK_DAYS = 14
+_YEARS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
+_ANNIVERSARY = re.compile(
+    r"\b(?:(?P<n>a|one|two|three|four|five|ten|\d{1,2})\s+years?\s+(?:ago|later|on)\b"
+    r"|(?P<ord>first|second|third|fourth|fifth|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary\b)",
+    re.IGNORECASE,
+)
+#: Month-day kinds that a recalled day resolves (weekdays and "last week" never are).
+_RECALLED_KINDS = frozenset({"md", "dm", "month", "month_mid"})
+
+
+def recalled_date(title: str, lead: str, published: dt.date) -> dt.date | None:
+    """The day an anniversary piece looks back to, or ``None`` for any other article.
+
+    ``title`` is the headline and ``lead`` the first paragraph: only there does "A year
+    ago" or "on the second anniversary" frame the whole piece (further down it dates one
+    past event). Returns publication moved back that many years, plus
+    :data:`ANNIVERSARY_SLACK_DAYS`.
+
+    Examples
+    --------
+    >>> recalled_date("One year on: the strike on the base", "", dt.date(2021, 1, 8))
+    datetime.date(2020, 1, 22)
+    """
+    for text in (title, lead):
+        m = _ANNIVERSARY.search(text or "")
+        if m is None:
+            continue
+        word = (m["n"] or m["ord"] or "").lower()
+        years = _YEARS.get(word) or _ORDINALS.get(word)
+        if years is None:
+            digits = re.match(r"\d+", word)
+            years = int(digits.group(0)) if digits else 0
+        if not 0 < years <= 50:
+            continue
+        try:
+            back = published.replace(year=published.year - years)
+        except ValueError:  # 29 February
+            back = published.replace(year=published.year - years, day=28)
+        return back + dt.timedelta(days=ANNIVERSARY_SLACK_DAYS)
+    return None
 
 
 @dataclass(frozen=True)
@@ -204,10 +262,19 @@ def resolve_date(
 
 
 def resolve_match(
-    match: DateMatch, published: dt.date, anchor: dt.date | None = None
+    match: DateMatch,
+    published: dt.date,
+    anchor: dt.date | None = None,
+    recalled: dt.date | None = None,
 ) -> DateResolution | None:
-    """Resolve a :class:`DateMatch` found by :func:`find_dates` (see :func:`resolve_date`)."""
+    """Resolve a :class:`DateMatch` found by :func:`find_dates` (see :func:`resolve_date`).
+
+    ``recalled``: the day an anniversary piece looks back to (:func:`recalled_date`); a
+    month and day or a month alone is then resolved against it instead of publication.
+    """
     kind, body = match.kind, match.text
+    if recalled is not None and kind in _RECALLED_KINDS:
+        published = min(recalled, published)
     m = _SINGLE[kind].search(body)
     if kind in ("dmy", "mdy"):
         try:
@@ -226,6 +293,14 @@ def resolve_match(
         return _span(day, day, "day")
     if kind == "same_day":
         return _span(anchor, anchor, "day") if anchor else None
+    if kind == "day_offset":
+        if anchor is None:
+            return None
+        n = _YEARS.get((m["n"] or "a").lower(), 1)
+        later = bool(m["dir2"]) or (m["rel"] or "").lower() in ("next", "following")
+        later = later or (m["dir3"] or "").lower() == "after"
+        day = anchor + dt.timedelta(days=n if later else -n)
+        return _span(day, day, "day")
     if kind == "days_after":
         if anchor is None:
             return None

@@ -1,0 +1,174 @@
+"""Fields of the events found: casualty counts, dates and stated links.
+
+Every sentence here is written for the test; the expected values are read off the sentence
+by hand.
+"""
+
+import datetime as dt
+
+import pytest
+
+from analysis.extract.article import extract_article
+from analysis.extract.casualties import find_casualties
+from analysis.extract.dates import find_dates, recalled_date, resolve_date, resolve_match
+from analysis.extract.lexicon import load_lexicon
+from analysis.extract.numbers import Count, parse_count
+from analysis.records import Article
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def _article(text: str, published: dt.date, title: str = "") -> Article:
+    return Article("t", "t.txt", "Test", title, "", published, "", text)
+
+
+def _counts(count: Count | None) -> tuple[int | None, int | None] | None:
+    return None if count is None else (count.low, count.high)
+
+
+# --- casualties -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "injured"),
+    [
+        # Intransitive deaths; a second subject after "and" is its own group.
+        (
+            "Medics said at least 12 guards died and at least 30 were wounded",
+            (12, None),
+            (30, None),
+        ),
+        ("Four sailors lost their lives in the blast", (4, 4), None),
+        ("Two people died on Sunday when a drone hit a car", (2, 2), None),
+        ("in which five Marines died", (5, 5), None),
+        ("the colonel is thought to be one of four people who died in the strike", (4, 4), None),
+        # Present tense of live reporting and "took the life of".
+        ("a rocket wounds a soldier, who is treated on site", None, (1, 1)),
+        ("the raid took the life of senior commander Omar Saleh", (1, None), None),
+        # A digit group is one number, not two groups.
+        ("the shelling killed about 2,300, the ministry said", (None, None), None),
+        # "Another nine": nine more.
+        ("Another nine were wounded", None, (9, 9)),
+        # Injuries received, treated or left.
+        ("Sixteen sailors were left with minor injuries after the drones struck", None, (16, 16)),
+        ("three more guards received minor injuries in a second attack", None, (3, 3)),
+        (
+            "seven airmen are being treated for smoke inhalation and concussion injuries",
+            None,
+            (7, 7),
+        ),
+        ("the barrage left more than 40 U.S. troops with concussion injuries", None, (41, None)),
+        # "left ... dead" with a named victim set off by commas.
+        ("a strike on Friday left a senior commander, Omar Saleh, dead", (1, 1), None),
+        # Explicit "no casualties" in the present tense.
+        ("there are no casualties and the damage is slight", (0, 0), (0, 0)),
+        ("No injuries or damage, however, were reported", (0, 0), (0, 0)),
+    ],
+)
+def test_casualty_phrasing(lexicon, clause, killed, injured):
+    found = find_casualties(clause, lexicon)
+    assert _counts(found.killed) == killed
+    assert _counts(found.injured) == injured
+
+
+def test_about_a_digit_group_is_its_best_estimate(lexicon):
+    found = find_casualties("the shelling killed about 2,300, the ministry said", lexicon)
+    assert found.killed.best == 2300
+
+
+def test_a_subset_of_a_running_total_is_the_events_toll(lexicon):
+    clause = (
+        "Since the war began, the army has killed more than 90 militants, among them four "
+        "who died in a strike on a village on Monday"
+    )
+    assert _counts(find_casualties(clause, lexicon).killed) == (4, 4)
+
+
+def test_no_preposition_phrase_counts_as_a_named_victim(lexicon):
+    clause = "Two guards were killed and several more injured in Basra, it said."
+    found = find_casualties(clause, lexicon)
+    assert _counts(found.killed) == (2, 2)
+    assert found.injured.vague and found.injured.low is None
+
+
+def test_another_with_a_number_counts_the_number():
+    assert parse_count("another eleven") == Count(11, 11, 11)
+    assert parse_count("another") == Count(1, 1, 1)
+
+
+def test_a_toll_stated_before_after_goes_to_the_event_after_it(lexicon):
+    text = (
+        "Militias fired rockets at a base in Anbar on Monday. "
+        "Nine soldiers were wounded after drones struck a base in Deir ez-Zor on Tuesday."
+    )
+    ex = extract_article(_article(text, dt.date(2023, 10, 19)), lexicon)
+    tuesday = [m for m in ex.mentions if m.injured_best == 9]
+    assert [m.event_date for m in tuesday] == ["2023-10-17"]
+    monday = [m for m in ex.mentions if m.event_date == "2023-10-16"]
+    assert monday and all(m.injured_best is None for m in monday)
+
+
+# --- dates ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expression", "day"),
+    [
+        ("A day earlier, a drone was downed", "2022-03-09"),
+        ("the previous day", "2022-03-09"),
+        ("two days before the talks", "2022-03-08"),
+        ("the next day", "2022-03-11"),
+        ("a day later", "2022-03-11"),
+    ],
+)
+def test_day_offsets_count_from_the_previous_date(expression, day):
+    got = resolve_date(expression, dt.date(2022, 3, 12), dt.date(2022, 3, 10))
+    assert (got.date_start, got.date_end, got.precision) == (day, day, "day")
+    assert resolve_date(expression, dt.date(2022, 3, 12)) is None
+
+
+def test_a_day_earlier_in_an_article(lexicon):
+    text = (
+        "On May 4, a drone struck Erbil airport, officials said. "
+        "A day earlier, rockets hit Ain al-Asad air base."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 5, 6)), lexicon)
+    assert sorted(m.event_date for m in ex.mentions) == ["2022-05-03", "2022-05-04"]
+
+
+def test_a_day_offset_from_a_month_is_not_a_day(lexicon):
+    text = (
+        "Militias attacked Ain al-Asad air base in early March. "
+        "Two days before that, rockets hit a base in Erbil."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 4, 20)), lexicon)
+    assert all(m.date_precision != "day" for m in ex.mentions)
+
+
+def test_anniversary_pieces_look_back_to_the_year_they_recall():
+    published = dt.date(2019, 6, 20)
+    assert recalled_date("Two years on: the tanker attacks", "", published) == dt.date(2017, 7, 4)
+    assert recalled_date("", "On the first anniversary of the raid ...", published) == dt.date(
+        2018, 7, 4
+    )
+    assert recalled_date("Tanker attacked in the Gulf", "A drone hit a tanker.", published) is None
+    recalled = dt.date(2018, 7, 4)
+    assert resolve_date("on June 13", published).event_date == "2019-06-13"
+    (match,) = find_dates("on June 13")
+    assert resolve_match(match, published, recalled=recalled).event_date == "2018-06-13"
+    # Weekdays still count from publication.
+    (match,) = find_dates("on Tuesday")
+    assert resolve_match(match, published, recalled=recalled).event_date == "2019-06-18"
+
+
+def test_an_anniversary_piece_dates_its_events_in_the_recalled_year(lexicon):
+    text = (
+        "A year ago on March 2, militias fired rockets at Ain al-Asad air base. "
+        "U.S. jets struck Kataib Hezbollah in Anbar on March 4."
+    )
+    ex = extract_article(_article(text, dt.date(2022, 3, 10)), lexicon)
+    dated = sorted(m.event_date for m in ex.mentions if m.date_precision == "day")
+    assert dated and all(d.startswith("2021-03-0") for d in dated)
