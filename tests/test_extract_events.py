@@ -187,3 +187,25 @@ def test_a_dated_description_dates_only_the_event_under_discussion(lexicon):
         "the convoy killed two men.",
     )
     assert ex.mentions[0].event_date == "2024-08-01"
+
+
+def test_strikes_in_two_countries_are_placed_in_neither(lexicon):
+    ex, _ = _extract(
+        lexicon, "The protest followed Sunday's US strikes in Syria and Iraq on Kataib Hezbollah."
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.country) == ("US_COALITION", "")
+
+
+@pytest.mark.parametrize(
+    "culprit",
+    ["Iran-based fighters", "Iranian-linked militants", "an Iran-backed faction"],
+)
+def test_descriptions_of_iran_backed_groups_name_the_side(lexicon, culprit):
+    _, events = _extract(
+        lexicon,
+        "Three drones hit the Conoco gas field on Monday. Activists said the attack was "
+        f"carried out by {culprit}.",
+    )
+    [row] = events.to_dict("records")
+    assert (row["actor1_side"], row["actor1_basis"]) == ("IRAN_ALIGNED", "stated")

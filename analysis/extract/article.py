@@ -625,7 +625,12 @@ def _read_sentence(
         if resolution is not None and reading.date is None:
             mention["date_text"] = clause.link_text or ""
         country = sentence_country if clause.cause else answer_country
-        if not mention.get("country") and country and clause.link_kind != "link_back":
+        if (
+            not mention.get("country")
+            and country
+            and clause.link_kind != "link_back"
+            and not reading.several_countries
+        ):
             mention["country"] = country
         same = _same_event(mention, state, family)
         if same is not None:

@@ -211,6 +211,8 @@ class Reading:
     anchor_span_start: int = -1
     #: The initiator says it acted ("X said it had struck ..."): a claim.
     claimed: bool = False
+    #: The clause names several countries and nothing more specific ("in Syria and Iraq").
+    several_countries: bool = False
 
 
 class _LookBack(NamedTuple):
@@ -675,6 +677,12 @@ def read_clause(
     if named is not None:
         places.append(named)
     place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
+    several_countries = False
+    if place is not None and place.kind == "country":
+        countries = {p.value.country for p in places if p.value.kind == "country"}
+        if len(countries) > 1:
+            # "strikes in Syria and Iraq": no one country; each of them may hold the event.
+            place, several_countries = None, True
     weapon = _weapon(weapon_hits, anchor, initiator.side if initiator else "")
 
     times_count = None
@@ -721,4 +729,5 @@ def read_clause(
         armed_groups=armed,
         anchor_lead=before[-40:] if anchor else "",
         anchor_span_start=anchor.start if anchor else -1,
+        several_countries=several_countries,
     )
