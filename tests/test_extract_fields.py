@@ -172,3 +172,37 @@ def test_an_anniversary_piece_dates_its_events_in_the_recalled_year(lexicon):
     ex = extract_article(_article(text, dt.date(2022, 3, 10)), lexicon)
     dated = sorted(m.event_date for m in ex.mentions if m.date_precision == "day")
     assert dated and all(d.startswith("2021-03-0") for d in dated)
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["Neither casualties nor damage were reported.", "No casualties resulted, officials said."],
+)
+def test_no_casualties_in_other_word_orders(lexicon, follow_up):
+    found = find_casualties(follow_up, lexicon)
+    assert (_counts(found.killed), _counts(found.injured)) == ((0, 0), (0, 0))
+
+
+def test_a_sentence_capital_or_an_irregular_plural_names_no_one(lexicon):
+    found = find_casualties("The guards who lost their lives in the blast", lexicon)
+    assert found.killed.vague and found.killed.low is None
+    found = find_casualties("The children were killed in the strike", lexicon)
+    assert found.killed.vague and found.killed.low is None
+
+
+def test_an_undated_events_toll_stays_on_its_first_mention(lexicon):
+    text = "Militias fired rockets at Ain al-Asad air base, officials said. Nine soldiers died."
+    ex = extract_article(_article(text, dt.date(2024, 8, 7)), lexicon)
+    (m,) = ex.mentions
+    assert m.date_precision == "month" and (m.killed_low, m.killed_high) == (9, 9)
+
+
+def test_an_overnight_strike_is_the_night_before_publication(lexicon):
+    got = resolve_date("an overnight strike", dt.date(2024, 8, 9))
+    assert (got.date_start, got.date_end, got.event_date) == (
+        "2024-08-08",
+        "2024-08-09",
+        "2024-08-09",
+    )
+    # With a day named, the day is the date.
+    assert resolve_date("overnight Friday", dt.date(2024, 8, 12)).event_date == "2024-08-09"
