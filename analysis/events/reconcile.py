@@ -40,6 +40,7 @@ event of the corpus qualifies (candidates are blocked by country and sides, with
 A1. ``u`` has a known side, every known side of ``u`` equals that side of every mention of
     ``E`` that knows it, and ``E`` knows at least one of them;
 A2. ``u`` names a country, and ``E`` is in that country (no mention of ``E`` says otherwise);
+    or ``u`` names no country, and the evidence is its own article (below);
 A3. compatible places: no admin1 of ``E`` differs from ``u``'s, and when both name a
     specific location it is the same (an event known only at country level fits any
     place in that country);
@@ -49,8 +50,10 @@ A5. identifying evidence, one of:
     - a known, equal, non-zero casualty count: ``u``'s killed (or injured) figure equals
       ``E``'s combined figure (``u`` "three US troops were killed in an attack on Tower 22",
       ``E`` "In January, militias killed three U.S. troops at a small base in Jordan");
-    - the same article: ``E`` has a mention from ``u``'s article and ``u`` names both sides
-      (a lead sentence that a later sentence of the article dates);
+    - the same article: ``E`` has a mention from ``u``'s article and ``u`` names its
+      initiator's side (a lead sentence that a later sentence of the article dates; "the
+      Pentagon said US forces had mounted precise strikes", undated, joins the one US strike
+      that the article dates);
     - the article's time frame: ``u`` is dated only by its article's frame
       (``date_basis`` ``frame``) and ``E``'s interval overlaps that frame;
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
@@ -320,10 +323,13 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     ]
     if not shared:
         return "no known side in common"
-    if not u.country:
+    # A sentence of the article that dated the event may be the only one to place it.
+    same_article = bool(u.actor1_side) and any(m.article_id == u.article_id for m in members)
+    if not u.country and not same_article:
         return "no country"
-    if any(m.country not in ("", u.country) for m in members) or not any(
-        m.country == u.country for m in members
+    if u.country and (
+        any(m.country not in ("", u.country) for m in members)
+        or not any(m.country == u.country for m in members)
     ):
         return "countries differ"
     if u.admin1 and any(m.admin1 not in ("", u.admin1) for m in members):
@@ -341,7 +347,7 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
         if own and own == _counts_of(members, kind):
             return None
-    if u.actor1_side and u.actor2_side and any(m.article_id == u.article_id for m in members):
+    if same_article:
         return None
     if _within_frame(u, members):
         return None
@@ -545,7 +551,7 @@ def _anchor_undated(
                 continue
             u = by_id[root]
             sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
-            evidence = set(by_article[u.article_id]) if u.actor1_side and u.actor2_side else set()
+            evidence = set(by_article[u.article_id]) if u.actor1_side else set()
             for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
                 if own:
                     evidence |= by_count[kind, own]
@@ -554,7 +560,9 @@ def _anchor_undated(
                 # and sides that falls in it.
                 evidence |= {k for k in blocks.get(u.country, ()) if _within_frame(u, events[k])}
             fits = []
-            for key in sorted(evidence & blocks.get(u.country, set())):
+            # Without a country only the events of its own article are candidates (A2).
+            pool = blocks.get(u.country, set()) if u.country else by_article[u.article_id]
+            for key in sorted(evidence & pool):
                 members = events[key]
                 if not any(
                     _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
@@ -582,7 +590,7 @@ def _anchor_reason(u: Mention, members: Sequence[Mention]) -> str:
     for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
         if own and own == _counts_of(members, kind):
             return f"only event with sides, country {u.country} and {own} {kind}"
-    return f"only event of the same article with sides and country {u.country}"
+    return f"only event of the same article with initiator side {u.actor1_side}"
 
 
 # --- merged event fields ------------------------------------------------------------

@@ -249,6 +249,8 @@ def _new_mention(
         or (anchor.cameo_code if anchor else ""),
         "weapon": weapon.weapon if weapon else (anchor.weapon if anchor else ""),
     }
+    if reading.claimed and initiator is not None:
+        fields.update(actor1_basis="claimed", attributed_by=initiator.actor)
     if anchor is not None and anchor.family == "kill" and anchor.cameo_code:
         fields["cameo_code"] = anchor.cameo_code if weapon is None else fields["cameo_code"]
     fields.update(_place_fields(reading))
@@ -465,11 +467,16 @@ def _read_sentence(
     hits = sentence_hits(text, lexicon, actions, spaced, folded)
     clauses = split_clauses(text, content_span(text), lexicon, hits.cues)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
-    readings = _speaker_agents(text, clauses, readings, hits, lexicon)
+    readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
     sentence_country = sentence_places[0].value.country if sentence_places else ""
+    # A place named in what a clause answers ("in response to the strikes on Naqoura") is
+    # where the cause happened, not the answer.
+    cause_spans = [span for c in clauses if c.cause for span in c.spans]
+    own_places = [p for p in sentence_places if not any(s <= p.start < e for s, e in cause_spans)]
+    answer_country = own_places[0].value.country if own_places else ""
     # For each clause, the draft it reports or refers to (None: no event).
     refers: list[_Draft | None] = [None] * len(clauses)
     emitted_here: list[_Draft] = []
@@ -577,6 +584,7 @@ def _read_sentence(
                 reading.initiator is None
                 or reading.initiator.side == state.focus.root.mention.actor1_side
             )
+            and not _elsewhere(reading, state.focus.root, state, ctx.ranks)
         ):
             base = state.focus
         if base is None and reading.anchor.kind == "ref":
@@ -614,8 +622,9 @@ def _read_sentence(
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
             mention["date_text"] = clause.link_text or ""
-        if not mention.get("country") and sentence_country and clause.link_kind != "link_back":
-            mention["country"] = sentence_country
+        country = sentence_country if clause.cause else answer_country
+        if not mention.get("country") and country and clause.link_kind != "link_back":
+            mention["country"] = country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
@@ -632,6 +641,25 @@ def _read_sentence(
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+
+
+def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[str, int]) -> bool:
+    """True when an undated clause names a town or site other than the places of the event
+    under discussion, and no more specific one ("Israeli artillery also hit Khiam" after
+    "warplanes struck a forest near Kfar Kila"): another event, not a continuation. A more
+    specific place ("the airport" of the city named before) still continues it."""
+    place = reading.place
+    if place is None or place.kind not in ("site", "city") or not place.location:
+        return False
+    known = [
+        d.mention.location
+        for d in state.drafts[-_REFERENCE_REACH:]
+        if d.root is root and d.mention.location
+    ]
+    if not known or place.location in known:
+        return False
+    own = ranks.get(place.location, 2)
+    return all(own >= ranks.get(location, 2) for location in known)
 
 
 def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
@@ -653,17 +681,31 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 
 _SELF_REPORT = re.compile(
     r"^\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s",
+    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?"
+    r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
+    r"drones|units|artillery|air\s+defen[cs]es))\s",
+    re.IGNORECASE,
+)
+#: A speaker named only by its kind ("The group said it launched ..."): the armed group
+#: the article named last.
+_GROUP_SPEAKER = re.compile(
+    r"^\s*(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
     re.IGNORECASE,
 )
 
 
-def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
-    """ "The Israeli military said it had struck ...": the speaker is the one who struck."""
+def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Reading]:
+    """ "The Israeli military said it had struck ...": the speaker is the one who struck,
+    and says so (``claimed``). "The group said it launched ...": the group is the armed
+    group the article named last (``last_group``)."""
     out = list(readings)
+    group = _GROUP_SPEAKER.match(text) if last_group is not None else None
+    group_said = group is not None and _SELF_REPORT.match(text[group.end() : group.end() + 60])
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         if reading.anchor is None or reading.initiator is not None or reading.passive:
             continue
+        if clause.cause:
+            continue  # what the speaker answers is not the speaker's act
         head = text[: reading.anchor_span_start + clause.start]
         speaker = None
         for hit in hits.actors:
@@ -680,15 +722,13 @@ def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
                 and hit.end + said.end() <= len(head)
                 and not re.search(r"[.;]", text[hit.end + said.end() : len(head)])
             ):
-                speaker = entry
+                speaker = ActorRef(entry.actor, entry.side, entry.specific)
+        if speaker is None and group_said and group.end() + group_said.end() <= len(head):
+            speaker = last_group
         if speaker is None:
             continue
         target = reading.target if reading.target and reading.target.side != speaker.side else None
-        out[i] = _replace(
-            reading,
-            initiator=ActorRef(speaker.actor, speaker.side, speaker.specific),
-            target=target,
-        )
+        out[i] = _replace(reading, initiator=speaker, target=target, claimed=True)
     return out
 
 

@@ -31,9 +31,15 @@ _REPORT_VERBS = (
     r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
     r"indicated?|indicate|believes?|estimated|explained|warned|wrote|posted\s+on\s+\w+\s+saying"
 )
+#: When or how a statement was made, between its verb and "that" ("said on Sunday that",
+#: "said in a statement that"): part of the attribution, not of the reported event.
+_STATEMENT_WHEN = (
+    r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)(?=\s+that\b)|"
+    r"in\s+a\s+(?:written\s+)?statement(?=\s+that\b)|late\s+\w+day(?=\s+that\b)"
+)
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
-    rf"(?:[^,\"“”]{{0,140}}?\b(?:{_REPORT_VERBS})\s+(?:that\s+)?)?",
+    rf"(?:[^,\"“”]{{0,140}}?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
     re.IGNORECASE,
 )
 _TRAIL_ATTRIBUTION = re.compile(

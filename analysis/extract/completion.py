@@ -184,7 +184,10 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
         ]
         best = min(own, key=lambda a: _RANK[a.basis], default=None)
         if best is None:
-            return _replace(m, actor1_basis="stated")
+            # A claim read from the clause itself ("X said it had struck") stays.
+            return _replace(m, actor1_basis=m.actor1_basis or "stated")
+        if m.actor1_basis and _RANK.get(m.actor1_basis, 9) <= _RANK[best.basis]:
+            return m
         return _replace(m, actor1_basis=best.basis, attributed_by=best.by)
     usable = [
         a
@@ -343,6 +346,32 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
     return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
 
 
+def _answerer_sides(mentions: tuple[Mention, ...]) -> dict[str, set[str]]:
+    """mention id -> the initiator sides of the article's mentions stated to answer it."""
+    out: dict[str, set[str]] = {}
+    for r in mentions:
+        if r.actor1_side:
+            for cause in r.responds_to:
+                out.setdefault(cause, set()).add(r.actor1_side)
+    return out
+
+
+def _causes_hit_the_answerer(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """A cause naming neither side hit the side that answers it ("Hezbollah fired rockets
+    in reprisal for an overnight strike on Hanaway": the strike hit Hezbollah's side)."""
+    answerers = {cause: r for r in mentions if r.actor1_side for cause in r.responds_to}
+    return tuple(
+        _replace(
+            m,
+            actor2=answerers[m.mention_id].actor1,
+            actor2_side=answerers[m.mention_id].actor1_side,
+        )
+        if m.mention_id in answerers and not m.actor1_side and not m.actor2_side
+        else m
+        for m in mentions
+    )
+
+
 def complete_mentions(
     mentions: tuple[Mention, ...],
     sentences: list[Sentence],
@@ -369,13 +398,20 @@ def complete_mentions(
     if not mentions:
         return mentions
     attributions, denials, responses = find_attributions(sentences, lexicon)
+    mentions = _causes_hit_the_answerer(mentions)
+    answerers = _answerer_sides(mentions)
     out: list[Mention] = []
     for m in mentions:
         # "Thursday's retaliatory strike": the answer comes from the side hit, before any
         # attribution of a nearby attack can claim it.
         if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
             m = _answerer(m, out[-_WINDOW:])
-        out.append(_attribute(m, _near(attributions, m.sentence_index), lexicon))
+        near = _near(attributions, m.sentence_index)
+        if m.mention_id in answerers:
+            # What X answers was not done by X: "The group said it launched rockets in
+            # reprisal for an overnight strike" does not make the group the striker.
+            near = [a for a in near if a.culprit.side not in answerers[m.mention_id]]
+        out.append(_attribute(m, near, lexicon))
     filled = []
     dyads = _dyads(out)
     for m in out:

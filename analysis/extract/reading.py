@@ -132,6 +132,17 @@ _DATE_WORD = re.compile(
     r"nov|dec)\.?\s+\d)",
     re.IGNORECASE,
 )
+#: Sides whose bases host the forces of others (Iraq hosts the US-led coalition): "an Iraqi
+#: military base", "Iraqi bases where coalition forces are hosted" say where an attack
+#: hit, not that the host was its target.
+_HOST_SIDES = frozenset({"IRAQ_GOV"})
+_BASE_NOUN = re.compile(
+    r"\s+(?:(?:air|army|military|airforce)\s+)?(?:bases?|air\s*bases?|airfields?|"
+    r"installations?|compounds?|camps?|facilit(?:y|ies))\b",
+    re.IGNORECASE,
+)
+#: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
+_ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
@@ -198,6 +209,8 @@ class Reading:
     anchor_lead: str = ""
     #: Where the action starts in the clause text (-1: no action).
     anchor_span_start: int = -1
+    #: The initiator says it acted ("X said it had struck ..."): a claim.
+    claimed: bool = False
 
 
 class _LookBack(NamedTuple):
@@ -281,6 +294,9 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
     country = _NATIONALITY_COUNTRY.get((m["adj"] or "").lower(), "")
     if not country:
         country = next((p.value.country for p in places if p.value.kind == "country"), "")
+    if not country:
+        # "the town of Hanaway ..., in the Tyre district": the country of a known place.
+        country = next((p.value.country for p in places if p.value.country), "")
     kind = "governorate" if m["kind"].lower() in ("province", "governorate") else "city"
     entry = PlaceEntry(name, kind, name if kind == "governorate" else "", country, None, None)
     return Hit(start, end, name, entry)
@@ -459,6 +475,12 @@ def read_clause(
     dates = _share(hits.dates, spans, offset)
     weapon_hits = _share(hits.weapons, spans, offset)
     actors = _adjectives(text, actors, actions, weapon_hits)
+    if any(a.value.side in _HOST_SIDES for a in actors):
+        actors = [
+            a
+            for a in actors
+            if a.value.side not in _HOST_SIDES or not _BASE_NOUN.match(text, a.end)
+        ]
     casualties = find_casualties(text, lexicon)
     # The look-back patterns search lowered text where that matches the same (see
     # analysis.extract.fastre.foldable): ``lt`` is the text they search.
@@ -623,6 +645,14 @@ def read_clause(
             target = None
         if anchor.value.action == "interception":
             initiator, target = _intercepted(text, anchor, initiator, target, after)
+        # "Israeli artillery also hit Khiam": another action of a named doer, not the one
+        # under discussion ("The area was also hit by shells" still continues it).
+        novel = novel or (
+            anchor.value.kind == "verb"
+            and initiator is not None
+            and not passive
+            and bool(_ALSO.search(before[-10:]))
+        )
     if target is None and casualties.victim_side:
         victims = [a for a in actors if a.value.side == casualties.victim_side]
         target = victims[0].value if victims else None

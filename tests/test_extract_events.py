@@ -1,0 +1,145 @@
+"""Which events the extractor finds, how its mentions merge and who is said to act: sentences
+written for these tests, one class of report per test."""
+
+import datetime as dt
+
+import pytest
+
+from analysis.events.build import tables_from_extractions
+from analysis.extract.article import extract_article
+from analysis.extract.lexicon import load_lexicon
+from analysis.records import Article
+
+#: A Wednesday: "on Monday" is 5 Aug 2024, "on Sunday" 4 Aug.
+PUBLISHED = dt.date(2024, 8, 7)
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def _extract(lexicon, text: str, title: str = ""):
+    article = Article("t", "t.txt", "Test", title, "", PUBLISHED, "", text)
+    extraction = extract_article(article, lexicon)
+    return extraction, tables_from_extractions([extraction]).events
+
+
+def test_a_statement_date_before_that_leaves_the_response_clause_whole(lexicon):
+    # "said on Sunday that, in response to Y, X": the opening phrase is Y, X answers it.
+    ex, events = _extract(
+        lexicon,
+        "Officials said on Sunday that, in response to a rocket attack that killed a "
+        "contractor at a base near Kirkuk, US jets had struck Kataib Hezbollah depots in "
+        "Anbar.",
+    )
+    answer = next(m for m in ex.mentions if m.actor1_side == "US_COALITION")
+    cause = next(m for m in ex.mentions if m is not answer)
+    assert answer.actor2_side == "IRAN_ALIGNED" and answer.admin1 == "Anbar"
+    assert answer.responds_to == (cause.mention_id,)
+    assert cause.killed_best == 1 and cause.admin1 == "Kirkuk"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Rockets struck an Iraqi military base near Kirkuk on Monday, wounding two soldiers.",
+        "Two drones hit Iraqi bases where coalition forces are hosted on Monday.",
+    ],
+)
+def test_an_iraqi_base_is_a_place_not_an_iraqi_target(lexicon, sentence):
+    ex, _ = _extract(lexicon, sentence)
+    [m] = ex.mentions
+    assert m.actor2_side != "IRAQ_GOV"
+    # The Iraqi army itself is still a target when it is what was hit.
+    ex, _ = _extract(lexicon, "Militants attacked the Iraqi army near Kirkuk on Monday.")
+    assert ex.mentions[0].actor2_side == "IRAQ_GOV"
+
+
+def test_the_group_said_it_launched_is_a_claim_by_the_group_named_before(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Israeli jets struck a house in Bint Jbeil on Monday. Hezbollah mourned two of its "
+        "fighters. The group said it launched a salvo of rockets at a barracks in Safed in "
+        "reprisal for the strike.",
+    )
+    claim = next(m for m in ex.mentions if m.sentence_index == 2)
+    assert (claim.actor1, claim.actor1_side) == ("Hezbollah", "HEZBOLLAH")
+    assert (claim.actor1_basis, claim.attributed_by) == ("claimed", "Hezbollah")
+    strike = next(m for m in ex.mentions if m.actor1_side == "ISRAEL")
+    assert claim.responds_to == (strike.mention_id,)
+    assert len(events) == 2
+
+
+def test_a_victim_of_the_speaker_is_not_the_speaker_acting(lexicon):
+    # "X said its deputy leader had died in an attack": X was hit, it did not attack.
+    ex, _ = _extract(
+        lexicon,
+        "The militia said on Monday that its deputy leader had died in an air strike near "
+        "Baghdad airport.",
+    )
+    [m] = ex.mentions
+    assert m.actor1_side != "IRAN_ALIGNED"
+    # Its own forces acting is the speaker acting.
+    ex, _ = _extract(
+        lexicon, "The Israeli army said its jets had struck a depot in Tyre on Monday."
+    )
+    assert ex.mentions[0].actor1_side == "ISRAEL"
+    assert ex.mentions[0].actor1_basis == "claimed"
+
+
+def test_an_undated_report_without_place_joins_the_one_strike_its_article_dates(lexicon):
+    _, events = _extract(
+        lexicon,
+        "US jets struck Kataib Hezbollah depots in Anbar on Sunday. "
+        "The Pentagon said that US forces had mounted precise defensive strikes.",
+    )
+    assert len(events) == 1
+    assert events.iloc[0]["number_of_sources"] == 1
+
+
+def test_also_hit_elsewhere_is_another_event_and_also_hit_there_is_the_same(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Israeli jets struck a house in Bint Jbeil on Monday. The area was also hit by "
+        "artillery shells. Israeli artillery also hit Khiam, a town on the border.",
+    )
+    assert sorted(events["location"]) == ["Bint Jbeil", "Khiam"]
+    # The shelling of the same area is the same event, not a third one.
+    assert {m.location for m in ex.mentions} == {"Bint Jbeil", "Khiam"}
+
+
+def test_what_a_group_answers_was_done_to_it_not_by_it(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Hezbollah said it fired rockets at Israeli soldiers in Metula in reprisal for an "
+        "overnight strike that wounded five people in the town of Hanaway, in the Tyre "
+        "district.",
+    )
+    answer = next(m for m in ex.mentions if m.location == "Metula")
+    cause = next(m for m in ex.mentions if m.location == "Hanaway")
+    assert (answer.actor1_side, answer.actor1_basis) == ("HEZBOLLAH", "claimed")
+    assert answer.responds_to == (cause.mention_id,)
+    # The strike hit the side that answers it, and is by the state the article reports
+    # fighting that side; it lies in Lebanon (the Tyre district), not where the answer hit.
+    assert (cause.actor1_side, cause.actor2_side) == ("ISRAEL", "HEZBOLLAH")
+    assert (cause.country, answer.country) == ("Lebanon", "Israel")
+    assert cause.injured_best == 5 and answer.injured_best is None
+
+
+def test_a_place_of_the_cause_is_not_the_place_of_the_answer(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah fired drones at a barracks on Monday in response to the strikes on Naqoura.",
+    )
+    answer = next(m for m in ex.mentions if m.actor1_side == "HEZBOLLAH")
+    assert answer.country == ""
+
+
+def test_habitual_exchanges_of_fire_are_no_event(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah has traded fire with Israeli forces almost every day since the October 7 "
+        "attack on Israel.",
+    )
+    assert ex.mentions == ()
