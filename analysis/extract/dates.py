@@ -2,8 +2,9 @@
 
 Rules (documented in ``data/lexicon/README.md``):
 
-- a weekday ("on Tuesday", "Monday night", "in the early hours of Friday", "Tuesday's")
-  is the most recent such day on or before publication;
+- a weekday ("on Tuesday", "in the early hours of Friday", "Tuesday's") is the most recent
+  such day on or before publication; "Monday night" runs from that Monday to the next
+  day, best day Monday, precision ``day`` (one night);
 - a month and day without a year ("January 3", "Oct. 7") is the most recent such date on or
   before publication; a month alone ("in December") is the most recent such month;
 - "overnight" alone is the night before publication (the day before to publication,
@@ -298,6 +299,11 @@ def resolve_match(
     if kind == "wd":
         target = WEEKDAYS.index(m["w"].lower())
         day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        if body.lower().endswith("night"):
+            # "Saturday night" runs past midnight: Saturday and Sunday (one night, precision
+            # ``day``; a live report can be dated Saturday where it was written while Sunday
+            # has begun where the night fell); best is the day named.
+            return _span(day, day + dt.timedelta(days=1), "day", day)
         return _span(day, day, "day")
     if kind == "same_day":
         return _span(anchor, anchor, "day") if anchor else None
