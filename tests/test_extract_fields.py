@@ -206,3 +206,34 @@ def test_an_overnight_strike_is_the_night_before_publication(lexicon):
     )
     # With a day named, the day is the date.
     assert resolve_date("overnight Friday", dt.date(2024, 8, 12)).event_date == "2024-08-09"
+
+
+# --- stated answers -------------------------------------------------------------------
+
+
+def test_an_answer_whose_cause_the_article_omits_keeps_its_words(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday. "
+        "This attack was carried out in retaliation for the recent rocket attacks on troops."
+    )
+    (m,) = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon).mentions
+    assert m.responds_to == () and m.link_text == "in retaliation for"
+
+
+def test_a_general_remark_or_a_promise_states_no_answer(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday. "
+        "The US has launched many strikes in retaliation over the years."
+    )
+    (m,) = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon).mentions
+    assert m.link_text == ""
+    text = "Israeli jets struck Hezbollah sites in Tyre on Tuesday, and Hezbollah vowed a response."
+    ex = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon)
+    assert all(m.link_text == "" for m in ex.mentions)
+
+
+def test_a_headline_answer_whose_cause_the_article_omits(lexicon):
+    title = "US hits militia sites after rocket attack on base"
+    text = title + "\n\nU.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday."
+    (m,) = extract_article(_article(text, dt.date(2024, 1, 25), title), lexicon).mentions
+    assert m.responds_to == () and m.link_text == "after"

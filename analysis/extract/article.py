@@ -398,7 +398,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     mentions = complete_mentions(
         tuple(draft.mention for draft in state.drafts),
         body,
-        _title_responds(article.title, lexicon),
+        _title_cue(article.title, lexicon),
         # An anniversary piece's undated events belong to the time it looks back to.
         min(article.published, ctx.recalled or article.published),
         lexicon,
@@ -406,15 +406,19 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
 
-def _title_responds(title: str, lexicon: Lexicon) -> bool:
-    """Whether the headline presents an action as an answer or as following an attack."""
+def _title_cue(title: str, lexicon: Lexicon) -> str:
+    """The words by which the headline presents an action as an answer or as following an
+    attack ("retaliatory", "after"); ``""`` if it does not."""
     if not title:
-        return False
-    if lexicon.attribution is not None and any(
-        h.value == "response" for h in lexicon.attribution.find(title)
-    ):
-        return True
-    return any(h.value in ("link", "link_weak", "link_by") for h in lexicon.cues.find(title))
+        return ""
+    if lexicon.attribution is not None:
+        for h in lexicon.attribution.find(title):
+            if h.value == "response":
+                return h.text.strip()
+    for h in lexicon.cues.find(title):
+        if h.value in ("link", "link_weak", "link_by"):
+            return h.text.strip()
+    return ""
 
 
 @dataclass(frozen=True)
