@@ -143,3 +143,47 @@ def test_habitual_exchanges_of_fire_are_no_event(lexicon):
         "attack on Israel.",
     )
     assert ex.mentions == ()
+
+
+def test_a_speaker_with_an_apposition_is_set_aside(lexicon):
+    # "X, a militia, said that its leader died in an attack": X is the speaker (and the
+    # victim's side), not the attacker.
+    ex, _ = _extract(
+        lexicon,
+        "Kataib Hezbollah, an Iraqi militia, said that its commander had died in an attack "
+        "near Baghdad airport on Monday.",
+    )
+    [m] = ex.mentions
+    assert m.actor1_side != "IRAN_ALIGNED"
+
+
+def test_a_named_group_claiming_the_event_under_discussion_names_its_doer(lexicon):
+    _, events = _extract(
+        lexicon,
+        "Iranian-backed militias fired rockets at Ain al-Asad air base on Monday. The "
+        "Islamic Resistance in Iraq, an alliance of militias, claimed it had fired the "
+        "rockets.",
+    )
+    [row] = events.to_dict("records")
+    assert (row["actor1"], row["actor1_basis"]) == ("Islamic Resistance in Iraq", "claimed")
+    assert row["attributed_by"] == "Islamic Resistance in Iraq"
+
+
+def test_a_dated_description_dates_only_the_event_under_discussion(lexicon):
+    # The undated strike of the first sentence is not "Thursday's strikes" three sentences
+    # and another event later.
+    ex, _ = _extract(
+        lexicon,
+        "A US strike hit a convoy on the airport road in Baghdad. Protesters stormed the "
+        "embassy compound on Tuesday. They burned a gate. Thursday's US strikes on Kataib "
+        "Hezbollah in Anbar had angered them.",
+    )
+    convoy = next(m for m in ex.mentions if m.sentence_index == 0)
+    assert convoy.date_basis == "frame"
+    # Named in the sentence just before, it is dated.
+    ex, _ = _extract(
+        lexicon,
+        "A US strike hit a convoy on the airport road in Baghdad. Thursday's US strike on "
+        "the convoy killed two men.",
+    )
+    assert ex.mentions[0].event_date == "2024-08-01"

@@ -280,6 +280,19 @@ def _continuation(
         and (not current or (base.mention.actor2_side == target.side and current in generic))
     ):
         updates.update(actor2=target.actor, actor2_side=target.side)
+    doer = reading.initiator
+    if (
+        doer is not None
+        and doer.specific
+        and doer.side == base.mention.actor1_side
+        and doer.actor != base.mention.actor1
+        and base.mention.actor1 in generic
+    ):
+        # "Militias fired rockets ... The Islamic Resistance in Iraq claimed it had fired
+        # them": the named group, and its claim.
+        updates.update(actor1=doer.actor)
+        if reading.claimed:
+            updates.update(actor1_basis="claimed", attributed_by=doer.actor)
     if not updates:
         return None
     cleared = dict.fromkeys(MENTION_COUNT_COLUMNS)
@@ -573,7 +586,9 @@ def _read_sentence(
                     or resolution.event_date != base.root.mention.event_date
                 )
             ):
-                if _dates_undated(base.root, reading, family):
+                if _dates_undated(base.root, reading, family) and _under_discussion(
+                    base.root, state, sentence.index
+                ):
                     # "a drone attack on a US outpost" ... "The drone attack on Tower 22 on
                     # Sunday": the definite description dates the event named before.
                     _adopt_date(base.root, reading, resolution)
@@ -666,6 +681,20 @@ def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[st
     return all(own >= ranks.get(location, 2) for location in known)
 
 
+#: How many sentences back an undated event may be dated by a definite description.
+_DATING_REACH = 2
+
+
+def _under_discussion(root: _Draft, state: _Discourse, index: int) -> bool:
+    """Whether ``root`` is the event in focus or of the previous sentence, named at most
+    :data:`_DATING_REACH` sentences before sentence ``index``: only then may a dated definite
+    description ("Sunday's U.S. strikes") date it. An undated event named further back is
+    more likely another event than the one the description dates."""
+    focus = state.focus.root if state.focus is not None else None
+    near = index - root.mention.sentence_index <= _DATING_REACH
+    return near and (root is focus or root.mention.mention_id in state.recent)
+
+
 def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
     """True when a dated definite description can only be the undated event ``root``."""
     m = root.mention
@@ -684,7 +713,7 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 
 
 _SELF_REPORT = re.compile(
-    r"^\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
     r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?"
     r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
     r"drones|units|artillery|air\s+defen[cs]es))\s",
@@ -720,7 +749,7 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
                 entry.role == "adjective" and not ADJ_ARMED.match(text, hit.end)
             ):
                 continue
-            said = _SELF_REPORT.match(text[hit.end : hit.end + 60])
+            said = _SELF_REPORT.match(text[hit.end : hit.end + 140])
             if (
                 said
                 and hit.end + said.end() <= len(head)

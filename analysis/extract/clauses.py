@@ -39,7 +39,7 @@ _STATEMENT_WHEN = (
 )
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
-    rf"(?:[^,\"“”]{{0,140}}?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
+    rf"(?:[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
     re.IGNORECASE,
 )
 _TRAIL_ATTRIBUTION = re.compile(
