@@ -172,3 +172,68 @@ def test_an_anniversary_piece_dates_its_events_in_the_recalled_year(lexicon):
     ex = extract_article(_article(text, dt.date(2022, 3, 10)), lexicon)
     dated = sorted(m.event_date for m in ex.mentions if m.date_precision == "day")
     assert dated and all(d.startswith("2021-03-0") for d in dated)
+
+
+@pytest.mark.parametrize(
+    "follow_up",
+    ["Neither casualties nor damage were reported.", "No casualties resulted, officials said."],
+)
+def test_no_casualties_in_other_word_orders(lexicon, follow_up):
+    found = find_casualties(follow_up, lexicon)
+    assert (_counts(found.killed), _counts(found.injured)) == ((0, 0), (0, 0))
+
+
+def test_a_sentence_capital_or_an_irregular_plural_names_no_one(lexicon):
+    found = find_casualties("The guards who lost their lives in the blast", lexicon)
+    assert found.killed.vague and found.killed.low is None
+    found = find_casualties("The children were killed in the strike", lexicon)
+    assert found.killed.vague and found.killed.low is None
+
+
+def test_an_undated_events_toll_stays_on_its_first_mention(lexicon):
+    text = "Militias fired rockets at Ain al-Asad air base, officials said. Nine soldiers died."
+    ex = extract_article(_article(text, dt.date(2024, 8, 7)), lexicon)
+    (m,) = ex.mentions
+    assert m.date_precision == "month" and (m.killed_low, m.killed_high) == (9, 9)
+
+
+def test_an_overnight_strike_is_the_night_before_publication(lexicon):
+    got = resolve_date("an overnight strike", dt.date(2024, 8, 9))
+    assert (got.date_start, got.date_end, got.event_date) == (
+        "2024-08-08",
+        "2024-08-09",
+        "2024-08-09",
+    )
+    # With a day named, the day is the date.
+    assert resolve_date("overnight Friday", dt.date(2024, 8, 12)).event_date == "2024-08-09"
+
+
+# --- stated answers -------------------------------------------------------------------
+
+
+def test_an_answer_whose_cause_the_article_omits_keeps_its_words(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday. "
+        "This attack was carried out in retaliation for the recent rocket attacks on troops."
+    )
+    (m,) = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon).mentions
+    assert m.responds_to == () and m.link_text == "in retaliation for"
+
+
+def test_a_general_remark_or_a_promise_states_no_answer(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday. "
+        "The US has launched many strikes in retaliation over the years."
+    )
+    (m,) = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon).mentions
+    assert m.link_text == ""
+    text = "Israeli jets struck Hezbollah sites in Tyre on Tuesday, and Hezbollah vowed a response."
+    ex = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon)
+    assert all(m.link_text == "" for m in ex.mentions)
+
+
+def test_a_headline_answer_whose_cause_the_article_omits(lexicon):
+    title = "US hits militia sites after rocket attack on base"
+    text = title + "\n\nU.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday."
+    (m,) = extract_article(_article(text, dt.date(2024, 1, 25), title), lexicon).mentions
+    assert m.responds_to == () and m.link_text == "after"

@@ -72,6 +72,7 @@ Every merge is logged at INFO level with its reason.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import logging
@@ -810,8 +811,90 @@ def mention_events(clusters: Sequence[Cluster]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
+#: How far before a stated answer its cause is sought in the corpus (days).
+CAUSE_WINDOW_DAYS = 31
+
+
+def _known(side: str) -> bool:
+    return bool(side) and side != UNKNOWN_SIDE
+
+
+def _names(text: str, row: dict) -> bool:
+    """Whether ``text`` names ``row``'s place (location or country)."""
+    lowered = text.lower()
+    return any(v and v.lower() in lowered for v in (row["location"], row["country"]))
+
+
+def _may_cause(c: dict, answer: dict) -> bool:
+    """Whether event row ``c`` may be what ``answer`` answers: another side's act that hit
+    the answering side or came from the side the answer hit, not an answer to it."""
+    side, target = answer["actor1_side"], answer["actor2_side"]
+    if c["event_id"] == answer["event_id"] or c["actor1_side"] == side:
+        return False
+    if answer["event_id"] in c["retaliation_for"].split(";"):
+        return False
+    return c["actor2_side"] == side or (_known(target) and c["actor1_side"] == target)
+
+
+def link_causes(clusters: Sequence[Cluster], rows: Sequence[dict]) -> list[dict]:
+    """Rows with the corpus-level links of stated answers whose article reports no cause.
+
+    A mention that presents its event as an answer ("in retaliation for the recent
+    attacks", a headline "... after rocket attack") but whose article reports nothing it
+    could answer keeps the answering words in ``link_text`` and an empty ``responds_to``.
+    Its event, if it has no link yet and names its initiator's side, answers the corpus
+    event that came from another side and hit the answering side (or came from the side
+    the answer hit) within :data:`CAUSE_WINDOW_DAYS` days before it. Preferred, in order:
+    one whose place the answering sentence names, the full reversal of sides, the latest,
+    the smallest id. ``rows`` are :func:`event_fields` of ``clusters``, in the same order.
+    """
+    out = [dict(r) for r in rows]
+    dated = sorted(
+        (r for r in out if r["event_date"] and _known(r["actor1_side"])),
+        key=lambda r: (r["event_date"], r["event_id"]),
+    )
+    dates = [r["event_date"] for r in dated]
+    for cluster, row in zip(clusters, out, strict=True):
+        side, target = row["actor1_side"], row["actor2_side"]
+        if row["retaliation_for"] or not _known(side) or not row["event_date"]:
+            continue
+        stated = [m for m in cluster.members if m.link_text and not m.responds_to]
+        if not stated:
+            continue
+        day = dt.date.fromisoformat(row["event_date"])
+        since = (day - dt.timedelta(days=CAUSE_WINDOW_DAYS)).isoformat()
+        lo = bisect.bisect_left(dates, since)
+        hi = bisect.bisect_right(dates, row["event_date"])
+        said = " ".join(m.sentence_text for m in stated)
+        causes = [c for c in dated[lo:hi] if _may_cause(c, row)]
+        if not causes:
+            continue
+        cause = max(
+            causes,
+            key=lambda c: (
+                _names(said, c),
+                c["actor1_side"] == target and c["actor2_side"] == side,
+                c["event_date"],
+                # The smallest id wins a tie: negate it character by character.
+                [-ord(ch) for ch in c["event_id"]],
+            ),
+        )
+        row["retaliation_for"] = cause["event_id"]
+        log.info(
+            "link %s -> %s: stated answer (%s) whose article reports no cause",
+            row["event_id"],
+            cause["event_id"],
+            stated[0].link_text,
+        )
+    return out
+
+
 def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
-    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last."""
+    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last.
+
+    Stated answers whose article reports no cause are linked across the corpus
+    (:func:`link_causes`).
+    """
     ids = mention_events(clusters)
-    rows = [event_fields(c, ids) for c in clusters]
+    rows = link_causes(clusters, [event_fields(c, ids) for c in clusters])
     return sorted(rows, key=lambda r: (r["event_date"] == "", r["event_date"], r["event_id"]))

@@ -35,6 +35,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from analysis.extract.casualties import Casualties
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
 from analysis.extract.dates import DateResolution, recalled_date, resolve_match
@@ -53,7 +54,10 @@ from analysis.extract.sentences import Sentence, split_sentences
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
-_CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
+_CASUALTY_HINT = re.compile(
+    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    re.IGNORECASE,
+)
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 #: How many earlier mentions of the article a reference or a repeated report is sought in.
 _REFERENCE_REACH = 60
@@ -407,7 +411,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     mentions = complete_mentions(
         tuple(draft.mention for draft in state.drafts),
         body,
-        _title_responds(article.title, lexicon),
+        _title_cue(article.title, lexicon),
         # An anniversary piece's undated events belong to the time it looks back to.
         min(article.published, ctx.recalled or article.published),
         lexicon,
@@ -415,15 +419,19 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
 
-def _title_responds(title: str, lexicon: Lexicon) -> bool:
-    """Whether the headline presents an action as an answer or as following an attack."""
+def _title_cue(title: str, lexicon: Lexicon) -> str:
+    """The words by which the headline presents an action as an answer or as following an
+    attack ("retaliatory", "after"); ``""`` if it does not."""
     if not title:
-        return False
-    if lexicon.attribution is not None and any(
-        h.value == "response" for h in lexicon.attribution.find(title)
-    ):
-        return True
-    return any(h.value in ("link", "link_weak", "link_by") for h in lexicon.cues.find(title))
+        return ""
+    if lexicon.attribution is not None:
+        for h in lexicon.attribution.find(title):
+            if h.value == "response":
+                return h.text.strip()
+    for h in lexicon.cues.find(title):
+        if h.value in ("link", "link_weak", "link_by"):
+            return h.text.strip()
+    return ""
 
 
 @dataclass(frozen=True)
@@ -503,6 +511,15 @@ def _read_sentence(
     def continue_event(i: int, base: _Draft, reading: Reading) -> None:
         base = base.root
         refers[i] = base
+        known = base.mention
+        if reading.casualties.found and not (
+            known.event_date and (known.actor1_side or known.actor2_side)
+        ):
+            # Mentions of an undated event, or of one naming neither side, never merge
+            # (data/README.md, Merge rule): its toll, stated in a later sentence, is kept on
+            # its first mention.
+            _merge_casualties(base, reading)
+            reading = _replace(reading, casualties=Casualties())
         mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
         if mention is not None and reading.place is None and not mention["location"]:
             # A casualty report with no place of its own stays where the event was last placed.

@@ -84,9 +84,11 @@ _NONE = re.compile(
     r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
     r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
     # "No injuries or damage, however, were reported".
-    r"(?:\s+(?:or|and|nor)\s+[\w-]+)?(?:,\s*[\w\s]{1,20},)?\s+(?:were|was|have\s+been)\b"
+    r"(?:\s+(?:or|and|nor)\s+[\w-]+)?(?:,\s*[\w\s]{1,20},)?\s+(?:were|was|have\s+been|resulted)\b"
     # "Neither damage nor casualties were reported".
-    r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b",
+    r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b"
+    # "Neither casualties nor damage were reported".
+    r"|\bneither\s+(?P<what4>injuries|casualties|deaths|fatalities)\s+nor\b",
     re.IGNORECASE,
 )
 _NP_STOP = re.compile(
@@ -120,6 +122,9 @@ _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
 
 
 _SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
+#: Plural heads without a final "s": "the children were killed" counts no one in particular.
+_PLURALS = frozenset({"children", "people", "men", "women", "personnel", "police", "crew"})
+_DETERMINERS = frozenset({"the", "a", "an", "one", "another", "top", "senior"})
 _QUOTES = re.compile(r"[“”\"‘’]")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
 #: Not the comma of a digit group ("1,200").
@@ -210,9 +215,13 @@ def count_victims(np: str) -> Count | None:
         if found is not None:
             count = found[0]
         elif _PERSON.match(group):
-            named = any(w[:1].isupper() for w in group.split()[1:]) or group[:1].isupper()
+            words = group.split()
+            # A capital opening a sentence ("The children") names no one.
+            named = any(w[:1].isupper() for w in words[1:]) or (
+                group[:1].isupper() and words[0].lower() not in _DETERMINERS
+            )
             head = group.split(" of ")[0].split()[-1].lower()
-            if head.endswith("s") and not named:
+            if (head.endswith("s") or head in _PLURALS) and not named:
                 count = Count(None, None, None, vague=True)
             else:
                 count = Count(1, 1, None if named else 1)
@@ -311,7 +320,7 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = (m["what"] or m["what2"] or m["what3"]).lower()
+        what = (m["what"] or m["what2"] or m["what3"] or m["what4"]).lower()
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:

@@ -27,13 +27,17 @@ article's mentions:
 4. **Links.** A mention whose sentence (or, for the article's first response, whose
    headline) presents it as an answer ("in reply", "retaliatory strikes") and that states
    no link answers the latest earlier event of the article that came from its target's
-   side.
+   side. When the article reports no such event, the mention keeps the words that state
+   the answer in ``link_text`` with an empty ``responds_to``: the cause is sought in the
+   rest of the corpus when events are built (:func:`analysis.events.reconcile.link_causes`).
+   A promised or threatened response ("vowed to respond") states none.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
@@ -57,6 +61,14 @@ _BARE_REACH = 2
 _CULPRIT_GAP = 40
 #: Cue kinds (``cues.csv``) that present a clause as an answer or as following another.
 _LINK_CUES = ("link", "link_weak", "link_by", "link_back")
+#: Cue kinds that state an answer, not only a sequence ("after" is no answer by itself).
+_ANSWER_CUES = ("link", "link_by")
+#: A response promised, threatened or deliberated is no answer yet.
+_PROMISED = re.compile(
+    r"\b(?:promis|vow|threat|warn|pledg|plan|consider|weigh|would|will|could|may|might)\w*\b"
+    r"[^.;]{0,40}\b(?:respon|retaliat|revenge|reprisal|repl)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -372,10 +384,51 @@ def _causes_hit_the_answerer(mentions: tuple[Mention, ...]) -> tuple[Mention, ..
     )
 
 
+#: A sentence that opens on the event under discussion: "This attack was carried out in
+#: retaliation for ...", "The strikes were a response to ...", "It came in response to ...".
+_REFERS_BACK = re.compile(
+    r"^\W*(?:(?:this|these|that|those|the|its|their)\s+(?:[\w’'-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|raids?|operations?|bombings?|barrages?|assaults?|response)\b"
+    r"|(?:it|they)\s)",
+    re.IGNORECASE,
+)
+
+
+def _answering_sentence(
+    m: Mention, discussed: dict[str, int], by_index: dict[int, Sentence]
+) -> Sentence | None:
+    """The sentence that presents ``m`` as an answer: its own, or a later one without a
+    mention that opens on the event under discussion ("This attack was carried out in
+    retaliation for ..."); a general remark ("the US has launched several strikes in
+    retaliation") answers nothing in particular."""
+    index = discussed.get(m.mention_id)
+    if index is None:
+        return by_index.get(m.sentence_index)
+    sentence = by_index.get(index)
+    return sentence if sentence is not None and _REFERS_BACK.match(sentence.text) else None
+
+
+def _stated_answer(m: Mention, sentence: Sentence | None, lexicon: Lexicon) -> Mention:
+    """``m`` with the words of ``sentence`` that present it as an answer in ``link_text``
+    (a stated answer whose cause the article does not report), if it has none yet."""
+    if m.link_text or not m.actor1_side or sentence is None:
+        return m
+    text = sentence.text
+    if _PROMISED.search(text):
+        return m
+    cues = [h for h in lexicon.cues.find(text) if h.value in _ANSWER_CUES]
+    if lexicon.attribution is not None:
+        cues += [h for h in lexicon.attribution.find(text) if h.value == "response"]
+    if not cues:
+        return m
+    first = min(cues, key=lambda h: (h.start, -h.end))
+    return _replace(m, link_text=first.text.strip())
+
+
 def complete_mentions(
     mentions: tuple[Mention, ...],
     sentences: list[Sentence],
-    title_responds: bool,
+    title_cue: str,
     published: dt.date,
     lexicon: Lexicon,
 ) -> tuple[Mention, ...]:
@@ -387,9 +440,10 @@ def complete_mentions(
         The mentions read clause by clause, in text order.
     sentences
         The article's body sentences (attribution is read from every one of them).
-    title_responds
-        Whether the headline presents an action as an answer ("... hits sites after rocket
-        attack"): the article's first mention of an answering side is then linked.
+    title_cue
+        The words by which the headline presents an action as an answer ("... hits sites
+        after rocket attack"), or ``""``: the article's first mention of an answering side
+        is then linked.
     published
         The publication date, the end of the article's time frame.
     lexicon
@@ -436,22 +490,33 @@ def complete_mentions(
     with_mention = {m.sentence_index for m in out}
     sided = [m for m in out if m.actor1_side]  # in text order
     positions = [m.sentence_index for m in sided]
-    discussed = set()
+    discussed: dict[str, int] = {}
     for index in sorted(responses - with_mention):
         k = bisect.bisect_left(positions, index)
         if k:
-            discussed.add(sided[k - 1].mention_id)
+            discussed[sided[k - 1].mention_id] = index
+    by_index = {s.index: s for s in sentences}
     linked = []
-    title_used = not title_responds
+    title_used = not title_cue
+    first_answerer = None
     for i, m in enumerate(out):
         near = out[max(0, i - _WINDOW) : i + _WINDOW]
         if m.sentence_index in responses or m.mention_id in discussed:
             m = _link(m, near)
+            if not m.responds_to:
+                m = _stated_answer(m, _answering_sentence(m, discussed, by_index), lexicon)
         elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
             before = m
             m = _link(m, near)
             title_used = m is not before
+            if first_answerer is None:
+                first_answerer = len(linked)
         linked.append(m)
+    if not title_used and first_answerer is not None:
+        # The headline states an answer whose cause the article does not report.
+        m = linked[first_answerer]
+        if not m.link_text:
+            linked[first_answerer] = _replace(m, link_text=title_cue)
     if denials:
         denied = {}
         for _, actor in denials:

@@ -2,10 +2,13 @@
 
 Rules (documented in ``data/lexicon/README.md``):
 
-- a weekday ("on Tuesday", "Monday night", "in the early hours of Friday", "Tuesday's")
-  is the most recent such day on or before publication;
+- a weekday ("on Tuesday", "in the early hours of Friday", "Tuesday's") is the most recent
+  such day on or before publication; "Monday night" runs from that Monday to the next
+  day, best day Monday, precision ``day`` (one night);
 - a month and day without a year ("January 3", "Oct. 7") is the most recent such date on or
   before publication; a month alone ("in December") is the most recent such month;
+- "overnight" alone is the night before publication (the day before to publication,
+  precision ``day``);
 - "last week" is the previous Monday-Sunday week; "in the past week", "over the last two
   months" run from that long before publication to publication (a period, used for
   aggregates); "earlier this month" runs from the first
@@ -104,6 +107,12 @@ _PATTERNS = (
     ("last_month", r"\blast\s+month(?:['’]s)?\b"),
     ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
     ("yesterday", r"\byesterday\b"),
+    # Alone, "overnight" is the night before publication ("an overnight strike"); with a
+    # day ("overnight Friday") the day is the date.
+    (
+        "overnight",
+        rf"\bovernight\b(?!\s+(?:on\s+|into\s+|to\s+)?(?:{_WD}|{_MON}|\d))",
+    ),
     (
         "month",
         rf"\b(?:in|since|from|until|till|through|by|of|early|late)\s+(?P<m>{_MONTH_FULL})\b(?!\s+\d)",
@@ -290,6 +299,11 @@ def resolve_match(
     if kind == "wd":
         target = WEEKDAYS.index(m["w"].lower())
         day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        if body.lower().endswith("night"):
+            # "Saturday night" runs past midnight: Saturday and Sunday (one night, precision
+            # ``day``; a live report can be dated Saturday where it was written while Sunday
+            # has begun where the night fell); best is the day named.
+            return _span(day, day + dt.timedelta(days=1), "day", day)
         return _span(day, day, "day")
     if kind == "same_day":
         return _span(anchor, anchor, "day") if anchor else None
@@ -319,6 +333,8 @@ def resolve_match(
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
         precision = {"day": "days", "week": "week", "month": "month", "year": "year"}[unit]
         return _span(published - dt.timedelta(days=days), published, precision)
+    if kind == "overnight":
+        return _span(published - dt.timedelta(days=1), published, "day", published)
     if kind == "yesterday":
         day = published - dt.timedelta(days=1)
         return _span(day, day, "day")
@@ -346,7 +362,7 @@ def resolve_match(
 
 _HINT = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|\d\d\d\d|yesterday|week|month|\bdays?\b",
+    r"|\d\d\d\d|yesterday|overnight|week|month|\bdays?\b",
     re.IGNORECASE,
 )
 
