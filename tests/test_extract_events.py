@@ -209,3 +209,23 @@ def test_descriptions_of_iran_backed_groups_name_the_side(lexicon, culprit):
     )
     [row] = events.to_dict("records")
     assert (row["actor1_side"], row["actor1_basis"]) == ("IRAN_ALIGNED", "stated")
+
+
+def test_its_own_jets_are_the_speakers_and_an_opening_adverb_is_no_speaker(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Afterwards, the Israeli military claimed that its fighter jets had struck a "
+        "Hezbollah commander in Beirut.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.actor1_basis, m.actor2_side) == ("ISRAEL", "claimed", "HEZBOLLAH")
+
+
+def test_a_toll_that_claimed_lives_is_no_claim_of_responsibility(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "A missile hit a bulk carrier in the Gulf of Aden on Wednesday. British officials "
+        "confirmed that the attack had claimed two lives.",
+    )
+    assert all(m.actor1_basis != "claimed" for m in ex.mentions)
+    assert all(m.actor1_side != "US_COALITION" for m in ex.mentions)

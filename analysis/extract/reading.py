@@ -141,6 +141,8 @@ _BASE_NOUN = re.compile(
     r"installations?|compounds?|camps?|facilit(?:y|ies))\b",
     re.IGNORECASE,
 )
+#: A possessive pronoun just before an actor ("its fighter jets").
+_OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
 _ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
@@ -477,6 +479,8 @@ def read_clause(
     dates = _share(hits.dates, spans, offset)
     weapon_hits = _share(hits.weapons, spans, offset)
     actors = _adjectives(text, actors, actions, weapon_hits)
+    # "its fighter jets", "their forces": the speaker's own, named by the speaker.
+    actors = [a for a in actors if not _OWNED.search(text, max(0, a.start - 6), a.start)]
     if any(a.value.side in _HOST_SIDES for a in actors):
         actors = [
             a
