@@ -229,3 +229,26 @@ def test_a_toll_that_claimed_lives_is_no_claim_of_responsibility(lexicon):
     )
     assert all(m.actor1_basis != "claimed" for m in ex.mentions)
     assert all(m.actor1_side != "US_COALITION" for m in ex.mentions)
+
+
+def test_responded_to_y_with_strikes_is_a_strike_answering_y(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Militias fired rockets at Camp Taji on Wednesday. The US responded to that attack "
+        "with four airstrikes, hitting depots held by Kataib Hezbollah near Karbala.",
+    )
+    attack = next(m for m in ex.mentions if m.sentence_index == 0)
+    strike = next(m for m in ex.mentions if m.sentence_index == 1)
+    assert (strike.actor1_side, strike.actor2_side) == ("US_COALITION", "IRAN_ALIGNED")
+    assert strike.location == "Karbala" and strike.responds_to == (attack.mention_id,)
+    assert attack.location == "Camp Taji"
+
+
+def test_fired_from_areas_held_by_x_is_fired_by_x(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "On Wednesday a missile was fired from areas of Yemen held by the Houthis toward a "
+        "bulk carrier in the Gulf of Aden.",
+    )
+    [m] = ex.mentions
+    assert m.actor1_side == "HOUTHIS"

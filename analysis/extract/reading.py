@@ -51,7 +51,7 @@ _TARGET_PREP = re.compile(
 )
 _AGENT_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}$", re.IGNORECASE)
 _NOT_AGENT_BY = re.compile(
-    r"\b(?:used|linked|operated|run|backed|housed|owned|controlled|affiliated|supported|"
+    r"\b(?:used|linked|operated|run|backed|housed|owned|held|controlled|affiliated|supported|"
     r"sponsored|hosted|posed|designated|cited|announced|made|issued)\s+by\s+(?:\S+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -141,6 +141,11 @@ _BASE_NOUN = re.compile(
     r"installations?|compounds?|camps?|facilit(?:y|ies))\b",
     re.IGNORECASE,
 )
+_LAUNCHED_FROM = re.compile(
+    r"\bfrom\s+(?:[\w'’-]+\s+){0,5}?(?:held|controlled|run)\s+by\s+(?:the\s+)?(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(r"\b(?:with|on|of|in|at|by|for|to|from|against)\s", re.IGNORECASE)
 #: A possessive pronoun just before an actor ("its fighter jets").
 _OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
@@ -561,6 +566,8 @@ def read_clause(
             anchor.value.kind == "noun"
             and determiner is not None
             and not rx.support.search(determiner.group(0))
+            # "The US ... with five airstrikes": a preposition ends the determiner's phrase.
+            and not _PREPOSITION.search(determiner.group(0))
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
@@ -608,6 +615,10 @@ def read_clause(
                 and rx.agent_by.search(head)
                 and not rx.not_agent_by.search(_tail(lt, a.start))
             ):
+                initiator = a.value
+                break
+            if len(head) < 80 and _LAUNCHED_FROM.search(head):
+                # "fired from areas of Yemen held by Houthi forces": the holder launched it.
                 initiator = a.value
                 break
         possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
