@@ -252,3 +252,31 @@ def test_fired_from_areas_held_by_x_is_fired_by_x(lexicon):
     )
     [m] = ex.mentions
     assert m.actor1_side == "HOUTHIS"
+
+
+def test_sending_a_weapon_at_a_target_is_an_attack(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Answering recent raids, Hezbollah on Tuesday sent explosive-laden drones against an "
+        "army base in Safed.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.event_date, m.weapon) == ("HEZBOLLAH", "2024-08-06", "one-way drone")
+    # A launch verb with no weapon after it is no act of force.
+    ex, _ = _extract(lexicon, "Hezbollah on Tuesday sent a delegation to Beirut.")
+    assert ex.mentions == ()
+
+
+def test_undated_strikes_with_a_toll_at_a_named_place_and_additional_strikes(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Israeli strikes in Beirut killed a Hamas leader, and additional strikes on Monday "
+        "killed a Hezbollah commander in Tyre.",
+    )
+    assert [(m.location, m.date_basis) for m in ex.mentions] == [
+        ("Beirut", "frame"),
+        ("Tyre", ""),
+    ]
+    # An undated series named only by its target is still no event.
+    ex, _ = _extract(lexicon, "Israeli strikes have hit Hezbollah for months.")
+    assert ex.mentions == ()

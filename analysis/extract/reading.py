@@ -66,7 +66,8 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional)\s+(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
 )
 _SPEAKER = re.compile(
     r"^[\s'’s]*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told|confirmed|added|expressed|announced|"
@@ -398,6 +399,41 @@ class SentenceHits:
     weapons: tuple[Hit, ...]
     cues: tuple[Hit, ...]
     dates: tuple[DateMatch, ...]
+
+
+#: A verb of sending a weapon off ("sent explosive-laden drones against", "launched a salvo
+#: of Katyusha rockets at"): with a weapon within four words after it, an act of force.
+_LAUNCH = re.compile(
+    r"\b(?:sent|sends|send|sending|launched|launches|launching|fired|fires|firing|"
+    r"dispatched|lobbed|hurled)\s+",
+    re.IGNORECASE,
+)
+_LAUNCH_LOWER = lowered(_LAUNCH)
+
+
+def launch_actions(
+    text: str, lexicon: Lexicon, actions: list[Hit], folded: str | None = None
+) -> list[Hit]:
+    """``actions`` with a "fired" action added for each launch verb that a weapon follows
+    ("Hezbollah sent explosive-laden drones against a base": an attack, though no action
+    phrase of the vocabulary names it). ``folded``: ``text.lower()`` if foldable."""
+    fired = lexicon.actions.table.get("fired")
+    if fired is None:
+        return actions
+    pattern, searched = (_LAUNCH_LOWER, folded) if folded is not None else (_LAUNCH, text)
+    added = []
+    for m in pattern.finditer(searched):
+        if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+            continue
+        window = text[m.end() : m.end() + 60]
+        weapon = next(iter(lexicon.weapons.find(window)), None)
+        if weapon is None or len(window[: weapon.start].split()) > 3:
+            continue
+        verb_end = m.start() + len(m.group(0).rstrip())
+        added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], fired))
+    if not added:
+        return actions
+    return sorted([*actions, *added], key=lambda h: h.start)
 
 
 def normalise_space(sentence: str) -> str:
