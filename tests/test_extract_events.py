@@ -280,3 +280,35 @@ def test_undated_strikes_with_a_toll_at_a_named_place_and_additional_strikes(lex
     # An undated series named only by its target is still no event.
     ex, _ = _extract(lexicon, "Israeli strikes have hit Hezbollah for months.")
     assert ex.mentions == ()
+
+
+def test_the_actor_naming_the_action_is_its_doer_not_a_victim_named_before(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Iran fired missiles at Ain al-Asad on Monday in revenge for the killing of the "
+        "Iranian general who died in a US drone strike near Baghdad airport on January 3.",
+    )
+    cause = next(m for m in ex.mentions if m.location == "Baghdad International Airport")
+    assert cause.actor1_side == "US_COALITION"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Officials said every attack on the coalition erodes the rule of law.",
+        "These attacks are being conducted by Kataib Hezbollah, a militia of the PMF.",
+    ],
+)
+def test_statements_about_attacks_in_general_are_no_event(lexicon, sentence):
+    ex, _ = _extract(lexicon, sentence)
+    assert ex.mentions == ()
+
+
+def test_what_a_strike_coincides_with_is_not_its_target(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "US jets struck militia depots in Syria on Thursday. The strike coincides with "
+        "efforts to revive talks with Iran.",
+    )
+    assert len(events) == 1
+    assert all(m.actor2_side != "IRAN" for m in ex.mentions)

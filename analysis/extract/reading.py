@@ -663,6 +663,12 @@ def read_clause(
         owners = [a for a in possessive if _OWNS_ACTION.fullmatch(text[a.end : anchor.start])]
         if initiator is None and owners:
             initiator = owners[-1].value
+        # "in a US drone strike", "an Israeli air raid": the actor naming the action.
+        adjacent = [
+            a for a in prior if a.value.role != "target" and not text[a.end : anchor.start].strip()
+        ]
+        if initiator is None and adjacent and anchor.value.kind == "noun":
+            initiator = adjacent[-1].value
         subject_candidates = [
             a
             for a in prior
