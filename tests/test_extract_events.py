@@ -312,3 +312,28 @@ def test_what_a_strike_coincides_with_is_not_its_target(lexicon):
     )
     assert len(events) == 1
     assert all(m.actor2_side != "IRAN" for m in ex.mentions)
+
+
+def test_a_closing_speaker_after_a_long_report_is_set_aside(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "A gas field in eastern Syria where American troops are stationed, together with a "
+        "smaller US outpost in an area nearby, came under a drone attack on Monday, Syrian "
+        "opposition activists say.",
+    )
+    [m] = ex.mentions
+    assert m.event_date == "2024-08-05"
+    # A relative clause with a reporting verb is part of the report.
+    ex, _ = _extract(
+        lexicon,
+        "Rockets hit Ain al-Asad air base on Monday, which officials said wounded two.",
+    )
+    assert ex.mentions[0].injured_best == 2
+
+
+def test_drones_that_went_after_a_base_attacked_it(lexicon):
+    ex, _ = _extract(
+        lexicon, "On Monday three drones also went after the US base at Tanf, in eastern Syria."
+    )
+    [m] = ex.mentions
+    assert (m.location, m.actor2_side, m.event_date) == ("Al-Tanf", "US_COALITION", "2024-08-05")

@@ -63,6 +63,7 @@ _INITIAL_END = re.compile(
 _BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
 _MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
+_PURSUED = re.compile(r"\bwent\s+$", re.IGNORECASE)
 LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
 
 
@@ -135,6 +136,37 @@ def _trailing_attribution(
     return found or patterns.trail.search(sentence, opener.start() + 1)
 
 
+#: At most this many words between the comma and the verb of a closing attribution
+#: (", Syrian opposition activists say.").
+_SPEAKER_WORDS = 8
+_REPORTED_SUBJECTS = frozenset({"it", "they", "that", "he", "she", "its", "their", "the", "a"})
+
+
+def _closing_speaker(sentence: str, patterns: _AttributionPatterns, end: int) -> int:
+    """Where a closing ", SPEAKER said ..." starts when the first opener the trailing pattern
+    tried was not its comma (a long sentence); ``end`` when there is none."""
+    # The last reporting verb of the sentence.
+    last = next(reversed(list(patterns.verb.finditer(sentence))), None)
+    if last is None or len(sentence) - last.end() > 40 or "," in sentence[last.end() :]:
+        return end
+    # "say.", "said on Monday.", "said in a statement.": nothing reported after the verb
+    # ("claimed it had fired the rockets" reports).
+    after = sentence[last.end() :].split()
+    if len(after) > 4 or (after and after[0].lower() in _REPORTED_SUBJECTS):
+        return end
+    comma = sentence.rfind(",", 0, last.start())
+    speaker = sentence[comma + 1 : last.start()]
+    if (
+        comma > 20
+        and len(speaker.split()) <= _SPEAKER_WORDS
+        # ", which officials said killed three": a relative clause, not a closing speaker
+        and not re.match(r"\s*(?:which|who|that|where|as)\b", speaker, re.IGNORECASE)
+        and not any(q in sentence[comma:] for q in '"“”')
+    ):
+        return comma
+    return end
+
+
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
     # Lowered text is searched faster and gives the same offsets (fastre.foldable).
@@ -155,6 +187,8 @@ def content_span(sentence: str) -> tuple[int, int]:
         trail = _trailing_attribution(sentence, verb.start(), patterns)
         if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
             end = trail.start()
+        else:
+            end = _closing_speaker(sentence, patterns, end)
     lead = patterns.lead.match(sentence[:end])
     if lead and lead.end() < end - 10:
         start = lead.end()
@@ -253,6 +287,8 @@ def split_clauses(
                 concurrent = None
             cursor = c_start + 4 if conjunction else c_end
             continue
+        if _PURSUED.search(sentence, max(start, c_start - 8), c_start):
+            continue  # "drones went after the base": an attack, not a sequence
         concurrent = None
         initial = not sentence[cursor:c_start].strip(' ,“"')
         if kind == "link_weak" and _MEASURED_INTERVAL.search(
