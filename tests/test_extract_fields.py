@@ -237,3 +237,15 @@ def test_a_headline_answer_whose_cause_the_article_omits(lexicon):
     text = title + "\n\nU.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday."
     (m,) = extract_article(_article(text, dt.date(2024, 1, 25), title), lexicon).mentions
     assert m.responds_to == () and m.link_text == "after"
+
+
+def test_a_date_taken_from_the_answer_says_so(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah depots in Anbar on Tuesday. Tuesday's strikes come "
+        "days after a militia drone attack on Ain al-Asad air base wounded two U.S. soldiers."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 1, 24)), lexicon)
+    assert ex.mentions and all(m.date_text and m.date_precision for m in ex.mentions)
+    caused = [m for m in ex.mentions if m.date_precision == "days"]
+    assert [(m.date_start, m.date_end) for m in caused] == [("2024-01-17", "2024-01-21")]
+    assert caused[0].date_text.startswith("days before its answer")
