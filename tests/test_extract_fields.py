@@ -249,3 +249,55 @@ def test_a_date_taken_from_the_answer_says_so(lexicon):
     caused = [m for m in ex.mentions if m.date_precision == "days"]
     assert [(m.date_start, m.date_end) for m in caused] == [("2024-01-17", "2024-01-21")]
     assert caused[0].date_text.startswith("days before its answer")
+
+
+WED_17_APR_2024 = dt.date(2024, 4, 17)
+
+
+@pytest.mark.parametrize(
+    ("expression", "start", "end", "precision"),
+    [
+        ("on the night of April 13", "2024-04-13", "2024-04-14", "day"),
+        ("on the night of Saturday", "2024-04-13", "2024-04-14", "day"),
+        ("on April 13-14", "2024-04-13", "2024-04-14", "day"),
+        ("April 3-6, 2023", "2023-04-03", "2023-04-06", "days"),
+        ("over the weekend", "2024-04-13", "2024-04-14", "days"),
+        ("last weekend", "2024-04-13", "2024-04-14", "days"),
+        ("earlier today", "2024-04-17", "2024-04-17", "day"),
+        ("this morning", "2024-04-17", "2024-04-17", "day"),
+        ("two weeks ago", "2024-03-31", "2024-04-06", "week"),
+    ],
+)
+def test_more_relative_dates(expression, start, end, precision):
+    got = resolve_date(expression, WED_17_APR_2024)
+    assert (got.date_start, got.date_end, got.precision) == (start, end, precision)
+    assert start <= got.event_date <= end
+
+
+def test_last_weekend_read_on_a_sunday_is_the_one_before():
+    got = resolve_date("last weekend", dt.date(2024, 4, 14))
+    assert (got.date_start, got.date_end) == ("2024-04-06", "2024-04-07")
+
+
+def test_offsets_from_the_previous_date_never_pass_publication():
+    anchor = dt.date(2024, 4, 13)
+    got = resolve_date("hours later", WED_17_APR_2024, anchor)
+    assert (got.date_start, got.date_end) == ("2024-04-13", "2024-04-13")
+    got = resolve_date("a week earlier", WED_17_APR_2024, anchor)
+    assert (got.date_start, got.event_date, got.date_end) == (
+        "2024-04-05",
+        "2024-04-06",
+        "2024-04-07",
+    )
+    assert resolve_date("a week later", WED_17_APR_2024, anchor) is None
+    assert resolve_date("the next day", dt.date(2024, 4, 13), anchor) is None
+
+
+def test_reprisal_strikes_for_states_the_cause(lexicon):
+    text = (
+        "Israeli jets struck Isfahan on Friday in what appear to be reprisal strikes for a "
+        "drone attack."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 4, 19)), lexicon)
+    answer = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
+    assert answer and answer[0].responds_to and answer[0].event_date == "2024-04-19"
