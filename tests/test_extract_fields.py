@@ -301,3 +301,18 @@ def test_reprisal_strikes_for_states_the_cause(lexicon):
     ex = extract_article(_article(text, dt.date(2024, 4, 19)), lexicon)
     answer = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
     assert answer and answer[0].responds_to and answer[0].event_date == "2024-04-19"
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        (
+            "officials said its commander, Ali Hasan, had died together with a senior general",
+            (2, None),
+        ),
+        ("the driver died alongside two bodyguards when the car was hit", (3, 3)),
+        ("Two guards have reportedly died.", (2, 2)),
+    ],
+)
+def test_deaths_with_an_auxiliary_or_a_companion(lexicon, clause, killed):
+    assert _counts(find_casualties(clause, lexicon).killed) == killed

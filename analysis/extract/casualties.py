@@ -65,7 +65,11 @@ _ACTIVE = re.compile(
 #: Intransitive deaths, the victims before the verb: "25 fighters died", "three seafarers
 #: lost their lives".
 _DIED = re.compile(
-    r"\s+(?:\w+ly\s+)?(?P<verb>died|perished|lost\s+(?:their|his|her)\s+lives?)\b",
+    r"(?P<aux>\s+(?:had|has|have))?\s+(?:\w+ly\s+)?(?P<verb>died|perished"
+    r"|lost\s+(?:their|his|her)\s+lives?)\b"
+    # "X had died together with General Y": Y died too.
+    r"(?:\s+(?:together\s+with|along\s+with|alongside)\s+(?P<with>[^,;.]{1,60}?)"
+    r"(?=\s+(?:in|at|on|near|during|when|after|while)\b|[,;.]|$))?",
     re.IGNORECASE,
 )
 _ELLIPSIS = re.compile(
@@ -309,6 +313,8 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
                 head = head[: interposed.start()]
         start = rx.np_start.match(head).end()
         np = text[start : len(head)]
+        if m["with"]:
+            add(m["verb"], count_victims(text[m.start("with") : m.end("with")]), "", m.span())
         if _SUBSET.search(head, 0, start) and killed is not None:
             # "has killed more than 130 fighters, among them three who died in a strike on
             # Tuesday": the total runs over a period; the clause's event killed the three.
