@@ -316,3 +316,21 @@ def test_reprisal_strikes_for_states_the_cause(lexicon):
 )
 def test_deaths_with_an_auxiliary_or_a_companion(lexicon, clause, killed):
     assert _counts(find_casualties(clause, lexicon).killed) == killed
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "injured"),
+    [
+        ("The death toll rose to 15, the ministry said.", (15, 15), None),
+        ("bringing the death toll to 22", (22, 22), None),
+        ("with 15 killed and 40 injured.", (15, 15), (40, 40)),
+        ("Officials reported 3 fatalities.", (3, 3), None),
+        ("The barrage claimed 12 lives.", (12, 12), None),
+        ("the raid caused the deaths of four soldiers and two civilians in the camp", (6, 6), None),
+        # A date's number before a verb is no count.
+        ("the attack on May 3 killed two people", (2, 2), None),
+    ],
+)
+def test_tolls_as_nouns_and_bare_participles(lexicon, clause, killed, injured):
+    found = find_casualties(clause, lexicon)
+    assert (_counts(found.killed), _counts(found.injured)) == (killed, injured)
