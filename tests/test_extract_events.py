@@ -187,3 +187,96 @@ def test_a_dated_description_dates_only_the_event_under_discussion(lexicon):
         "the convoy killed two men.",
     )
     assert ex.mentions[0].event_date == "2024-08-01"
+
+
+def test_strikes_in_two_countries_are_placed_in_neither(lexicon):
+    ex, _ = _extract(
+        lexicon, "The protest followed Sunday's US strikes in Syria and Iraq on Kataib Hezbollah."
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.country) == ("US_COALITION", "")
+
+
+@pytest.mark.parametrize(
+    "culprit",
+    ["Iran-based fighters", "Iranian-linked militants", "an Iran-backed faction"],
+)
+def test_descriptions_of_iran_backed_groups_name_the_side(lexicon, culprit):
+    _, events = _extract(
+        lexicon,
+        "Three drones hit the Conoco gas field on Monday. Activists said the attack was "
+        f"carried out by {culprit}.",
+    )
+    [row] = events.to_dict("records")
+    assert (row["actor1_side"], row["actor1_basis"]) == ("IRAN_ALIGNED", "stated")
+
+
+def test_its_own_jets_are_the_speakers_and_an_opening_adverb_is_no_speaker(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Afterwards, the Israeli military claimed that its fighter jets had struck a "
+        "Hezbollah commander in Beirut.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.actor1_basis, m.actor2_side) == ("ISRAEL", "claimed", "HEZBOLLAH")
+
+
+def test_a_toll_that_claimed_lives_is_no_claim_of_responsibility(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "A missile hit a bulk carrier in the Gulf of Aden on Wednesday. British officials "
+        "confirmed that the attack had claimed two lives.",
+    )
+    assert all(m.actor1_basis != "claimed" for m in ex.mentions)
+    assert all(m.actor1_side != "US_COALITION" for m in ex.mentions)
+
+
+def test_responded_to_y_with_strikes_is_a_strike_answering_y(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Militias fired rockets at Camp Taji on Wednesday. The US responded to that attack "
+        "with four airstrikes, hitting depots held by Kataib Hezbollah near Karbala.",
+    )
+    attack = next(m for m in ex.mentions if m.sentence_index == 0)
+    strike = next(m for m in ex.mentions if m.sentence_index == 1)
+    assert (strike.actor1_side, strike.actor2_side) == ("US_COALITION", "IRAN_ALIGNED")
+    assert strike.location == "Karbala" and strike.responds_to == (attack.mention_id,)
+    assert attack.location == "Camp Taji"
+
+
+def test_fired_from_areas_held_by_x_is_fired_by_x(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "On Wednesday a missile was fired from areas of Yemen held by the Houthis toward a "
+        "bulk carrier in the Gulf of Aden.",
+    )
+    [m] = ex.mentions
+    assert m.actor1_side == "HOUTHIS"
+
+
+def test_sending_a_weapon_at_a_target_is_an_attack(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Answering recent raids, Hezbollah on Tuesday sent explosive-laden drones against an "
+        "army base in Safed.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.event_date, m.weapon) == ("HEZBOLLAH", "2024-08-06", "one-way drone")
+    # A launch verb with no weapon after it is no act of force.
+    ex, _ = _extract(lexicon, "Hezbollah on Tuesday sent a delegation to Beirut.")
+    assert ex.mentions == ()
+
+
+def test_undated_strikes_with_a_toll_at_a_named_place_and_additional_strikes(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Israeli strikes in Beirut killed a Hamas leader, and additional strikes on Monday "
+        "killed a Hezbollah commander in Tyre.",
+    )
+    assert [(m.location, m.date_basis) for m in ex.mentions] == [
+        ("Beirut", "frame"),
+        ("Tyre", ""),
+    ]
+    # An undated series named only by its target is still no event.
+    ex, _ = _extract(lexicon, "Israeli strikes have hit Hezbollah for months.")
+    assert ex.mentions == ()

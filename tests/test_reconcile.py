@@ -463,3 +463,15 @@ def test_a_frame_dated_mention_joins_only_the_one_event_in_its_frame():
         killed_best=7,
     )
     assert len(cluster_mentions([dated, other, late])) == 3
+
+
+def test_an_event_no_mention_places_takes_an_undated_report_of_its_article():
+    # The dated report names two countries ("in Syria and Iraq") and so none; the undated
+    # lead of the same article places the strikes in Iraq.
+    dated = mention("w3-1", "w3", 1, country="", admin1="")
+    lead = mention("w3-0", "w3", 0, admin1="", **UNDATED)
+    [event] = cluster_mentions([lead, dated])
+    assert len(event.members) == 2
+    # An event placed in another country does not.
+    syria = replace(dated, country="Syria")
+    assert "countries differ" in why_not_anchored(lead, [syria])

@@ -35,11 +35,14 @@ Clause 4 keeps undated mentions apart, because a date is the strongest evidence 
 reports describe one event. A third pass, **anchoring** (:func:`why_not_anchored`), joins
 an undated mention to a dated event when other evidence identifies the event instead. An
 undated mention ``u`` joins event ``E`` when all of the following hold, and exactly one
-event of the corpus qualifies (candidates are blocked by country and sides, without month):
+event of the corpus qualifies (candidates are blocked by country and sides, without month;
+events placed in ``u``'s country are tried first, events no mention places only when none
+of those qualifies):
 
 A1. ``u`` has a known side, every known side of ``u`` equals that side of every mention of
     ``E`` that knows it, and ``E`` knows at least one of them;
-A2. ``u`` names a country, and ``E`` is in that country (no mention of ``E`` says otherwise);
+A2. ``u`` names a country, and no mention of ``E`` names another (an event no mention
+    places in a country fits any);
     or ``u`` names no country, and the evidence is its own article (below);
 A3. compatible places: no admin1 of ``E`` differs from ``u``'s, and when both name a
     specific location it is the same (an event known only at country level fits any
@@ -55,7 +58,8 @@ A5. identifying evidence, one of:
       Pentagon said US forces had mounted precise strikes", undated, joins the one US strike
       that the article dates);
     - the article's time frame: ``u`` is dated only by its article's frame
-      (``date_basis`` ``frame``) and ``E``'s interval overlaps that frame;
+      (``date_basis`` ``frame``), ``E``'s interval overlaps that frame and a mention of
+      ``E`` places it in ``u``'s country;
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
     second item of a sentence that a mention of ``E`` comes from.
 
@@ -328,10 +332,7 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     same_article = bool(u.actor1_side) and any(m.article_id == u.article_id for m in members)
     if not u.country and not same_article:
         return "no country"
-    if u.country and (
-        any(m.country not in ("", u.country) for m in members)
-        or not any(m.country == u.country for m in members)
-    ):
+    if u.country and any(m.country not in ("", u.country) for m in members):
         return "countries differ"
     if u.admin1 and any(m.admin1 not in ("", u.admin1) for m in members):
         return "admin1 differ"
@@ -350,7 +351,8 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
             return None
     if same_article:
         return None
-    if _within_frame(u, members):
+    # The frame is weak evidence: only for an event known to be in the mention's country.
+    if any(m.country == u.country for m in members) and _within_frame(u, members):
         return None
     return "no identifying evidence (equal casualty count, same article or article frame)"
 
@@ -537,7 +539,8 @@ def _anchor_undated(
             if all(interval(m) is None for m in members):
                 continue
             events[n, root] = members
-            for country in sorted({m.country for m in members if m.country}):
+            # An event no mention places in a country may be in any (A2).
+            for country in sorted({m.country for m in members if m.country} or {""}):
                 blocks[country].add((n, root))
             for m in members:
                 by_article[m.article_id].add((n, root))
@@ -562,7 +565,10 @@ def _anchor_undated(
                 evidence |= {k for k in blocks.get(u.country, ()) if _within_frame(u, events[k])}
             fits = []
             # Without a country only the events of its own article are candidates (A2).
-            pool = blocks.get(u.country, set()) if u.country else by_article[u.article_id]
+            if u.country:
+                pool = blocks.get(u.country, set()) | blocks.get("", set())
+            else:
+                pool = by_article[u.article_id]
             for key in sorted(evidence & pool):
                 members = events[key]
                 if not any(
@@ -572,6 +578,10 @@ def _anchor_undated(
                     continue
                 if why_not_anchored(u, members) is None:
                     fits.append(key)
+            # Events placed in the mention's country first; an unplaced one only when no
+            # placed event fits.
+            placed = [k for k in fits if any(m.country == u.country for m in events[k])]
+            fits = placed or fits
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:

@@ -46,6 +46,7 @@ from analysis.extract.reading import (
     ADJ_ARMED,
     ActorRef,
     Reading,
+    launch_actions,
     normalise_space,
     read_clause,
     sentence_hits,
@@ -475,7 +476,7 @@ def _read_sentence(
     spaced = normalise_space(text)
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
-    actions = lexicon.actions.find(spaced, folded)
+    actions = launch_actions(spaced, lexicon, lexicon.actions.find(spaced, folded), folded)
     if not actions and not _CASUALTY_HINT.search(text):
         # No action and no casualty word: the sentence can only name armed groups that a
         # later "by the groups" may point back to; the other vocabularies are not needed.
@@ -611,7 +612,15 @@ def _read_sentence(
         if base is not None:
             continue_event(i, base, reading)
             continue
-        if reading.bare_plural and resolution is None:
+        reported = (
+            reading.casualties.found
+            and not reading.cumulative
+            and reading.place is not None
+            and reading.place.kind != "country"
+        )
+        if reading.bare_plural and resolution is None and not reported:
+            # ("Israeli strikes in Beirut took the life of X" reports an event: a toll at a
+            # named place.)
             partner = answered_by.get(i)
             if not clause.cause or partner is None or refers[partner] is None:
                 continue
@@ -648,7 +657,12 @@ def _read_sentence(
             # Every date says how it was set: the linking words, or the answer it came from.
             mention["date_text"] = clause.link_text or derived or "the date of its answer"
         country = sentence_country if clause.cause else answer_country
-        if not mention.get("country") and country and clause.link_kind != "link_back":
+        if (
+            not mention.get("country")
+            and country
+            and clause.link_kind != "link_back"
+            and not reading.several_countries
+        ):
             mention["country"] = country
         same = _same_event(mention, state, family)
         if same is not None:
@@ -719,8 +733,9 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 
 
 _SELF_REPORT = re.compile(
-    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?"
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
+    r"(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
     r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
     r"drones|units|artillery|air\s+defen[cs]es))\s",
     re.IGNORECASE,

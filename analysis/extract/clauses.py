@@ -39,6 +39,7 @@ _STATEMENT_WHEN = (
 )
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
+    rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however|on\s+\w+),\s*)?"
     rf"(?:[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
     re.IGNORECASE,
 )
@@ -167,6 +168,21 @@ def _action_follows(sentence: str, position: int, lexicon: Lexicon) -> bool:
     return bool(hits) and not sentence[position : position + hits[0].start].strip(" ").count(" ")
 
 
+_WITH = re.compile(r"\s+with\s+", re.IGNORECASE)
+
+
+def _with_action(sentence: str, start: int, end: int, lexicon: Lexicon) -> re.Match | None:
+    """The first " with " between ``start`` and ``end`` that an action noun follows within
+    three words ("with five airstrikes", "with a barrage of rockets")."""
+    for found in _WITH.finditer(sentence, start, end):
+        hits = lexicon.actions.find(sentence[found.end() : found.end() + 40])
+        if hits and hits[0].value.kind == "noun":
+            gap = sentence[found.end() : found.end() + hits[0].start]
+            if len(gap.split()) <= 3:
+                return found
+    return None
+
+
 def _cues_within(
     sentence: str, start: int, end: int, lexicon: Lexicon, found: Sequence[Hit] | None
 ) -> list[Hit]:
@@ -263,6 +279,9 @@ def split_clauses(
             continue
         y_end = end
         by = _BY_GERUND.search(sentence, c_end, end) if kind == "link_by" else None
+        if kind == "link_by" and by is None:
+            # "responded to Y with five airstrikes": the action after "with" is X's.
+            by = _with_action(sentence, c_end, end, lexicon)
         if by:
             y_end = by.start()
         x_spans = (x_span, (by.start(), end)) if by else (x_span,)

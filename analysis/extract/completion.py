@@ -55,6 +55,8 @@ _DEFAULT_FRAME = 31
 #: How far (in sentences, or in mentions) the article-level passes look from a mention, so
 #: that a very long text is completed in time linear in its length.
 _WINDOW = 60
+#: After "claimed": lives taken, not responsibility ("claimed two lives").
+_CLAIMED_LIVES = re.compile(r"\s+(?:[\w-]+\s+){0,3}?lives?\b", re.IGNORECASE)
 #: How many sentences after an event an attribution naming no act of force may qualify it.
 _BARE_REACH = 2
 #: How far after an attribution cue its culprit may be named (characters).
@@ -127,6 +129,8 @@ def find_attributions(
         actors = _actors(sentence.text, lexicon)
         for cue in cues:
             kind = cue.value
+            if kind == "claimed" and _CLAIMED_LIVES.match(sentence.text, cue.end):
+                continue  # "the incident had claimed two lives" claims no responsibility
             if kind == "response":
                 responses.add(sentence.index)
                 continue

@@ -51,7 +51,7 @@ _TARGET_PREP = re.compile(
 )
 _AGENT_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}$", re.IGNORECASE)
 _NOT_AGENT_BY = re.compile(
-    r"\b(?:used|linked|operated|run|backed|housed|owned|controlled|affiliated|supported|"
+    r"\b(?:used|linked|operated|run|backed|housed|owned|held|controlled|affiliated|supported|"
     r"sponsored|hosted|posed|designated|cited|announced|made|issued)\s+by\s+(?:\S+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -66,7 +66,8 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional)\s+(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
 )
 _SPEAKER = re.compile(
     r"^[\s'’s]*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told|confirmed|added|expressed|announced|"
@@ -141,6 +142,13 @@ _BASE_NOUN = re.compile(
     r"installations?|compounds?|camps?|facilit(?:y|ies))\b",
     re.IGNORECASE,
 )
+_LAUNCHED_FROM = re.compile(
+    r"\bfrom\s+(?:[\w'’-]+\s+){0,5}?(?:held|controlled|run)\s+by\s+(?:the\s+)?(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(r"\b(?:with|on|of|in|at|by|for|to|from|against)\s", re.IGNORECASE)
+#: A possessive pronoun just before an actor ("its fighter jets").
+_OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
 _ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
@@ -211,6 +219,8 @@ class Reading:
     anchor_span_start: int = -1
     #: The initiator says it acted ("X said it had struck ..."): a claim.
     claimed: bool = False
+    #: The clause names several countries and nothing more specific ("in Syria and Iraq").
+    several_countries: bool = False
 
 
 class _LookBack(NamedTuple):
@@ -391,6 +401,41 @@ class SentenceHits:
     dates: tuple[DateMatch, ...]
 
 
+#: A verb of sending a weapon off ("sent explosive-laden drones against", "launched a salvo
+#: of Katyusha rockets at"): with a weapon within four words after it, an act of force.
+_LAUNCH = re.compile(
+    r"\b(?:sent|sends|send|sending|launched|launches|launching|fired|fires|firing|"
+    r"dispatched|lobbed|hurled)\s+",
+    re.IGNORECASE,
+)
+_LAUNCH_LOWER = lowered(_LAUNCH)
+
+
+def launch_actions(
+    text: str, lexicon: Lexicon, actions: list[Hit], folded: str | None = None
+) -> list[Hit]:
+    """``actions`` with a "fired" action added for each launch verb that a weapon follows
+    ("Hezbollah sent explosive-laden drones against a base": an attack, though no action
+    phrase of the vocabulary names it). ``folded``: ``text.lower()`` if foldable."""
+    fired = lexicon.actions.table.get("fired")
+    if fired is None:
+        return actions
+    pattern, searched = (_LAUNCH_LOWER, folded) if folded is not None else (_LAUNCH, text)
+    added = []
+    for m in pattern.finditer(searched):
+        if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+            continue
+        window = text[m.end() : m.end() + 60]
+        weapon = next(iter(lexicon.weapons.find(window)), None)
+        if weapon is None or len(window[: weapon.start].split()) > 3:
+            continue
+        verb_end = m.start() + len(m.group(0).rstrip())
+        added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], fired))
+    if not added:
+        return actions
+    return sorted([*actions, *added], key=lambda h: h.start)
+
+
 def normalise_space(sentence: str) -> str:
     """``sentence`` with every whitespace character made a space (offsets unchanged)."""
     if sentence.isascii():
@@ -475,6 +520,8 @@ def read_clause(
     dates = _share(hits.dates, spans, offset)
     weapon_hits = _share(hits.weapons, spans, offset)
     actors = _adjectives(text, actors, actions, weapon_hits)
+    # "its fighter jets", "their forces": the speaker's own, named by the speaker.
+    actors = [a for a in actors if not _OWNED.search(text, max(0, a.start - 6), a.start)]
     if any(a.value.side in _HOST_SIDES for a in actors):
         actors = [
             a
@@ -555,6 +602,8 @@ def read_clause(
             anchor.value.kind == "noun"
             and determiner is not None
             and not rx.support.search(determiner.group(0))
+            # "The US ... with five airstrikes": a preposition ends the determiner's phrase.
+            and not _PREPOSITION.search(determiner.group(0))
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
@@ -602,6 +651,10 @@ def read_clause(
                 and rx.agent_by.search(head)
                 and not rx.not_agent_by.search(_tail(lt, a.start))
             ):
+                initiator = a.value
+                break
+            if len(head) < 80 and _LAUNCHED_FROM.search(head):
+                # "fired from areas of Yemen held by Houthi forces": the holder launched it.
                 initiator = a.value
                 break
         possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
@@ -675,6 +728,12 @@ def read_clause(
     if named is not None:
         places.append(named)
     place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
+    several_countries = False
+    if place is not None and place.kind == "country":
+        countries = {p.value.country for p in places if p.value.kind == "country"}
+        if len(countries) > 1:
+            # "strikes in Syria and Iraq": no one country; each of them may hold the event.
+            place, several_countries = None, True
     weapon = _weapon(weapon_hits, anchor, initiator.side if initiator else "")
 
     times_count = None
@@ -721,4 +780,5 @@ def read_clause(
         armed_groups=armed,
         anchor_lead=before[-40:] if anchor else "",
         anchor_span_start=anchor.start if anchor else -1,
+        several_countries=several_countries,
     )
