@@ -334,3 +334,15 @@ def test_deaths_with_an_auxiliary_or_a_companion(lexicon, clause, killed):
 def test_tolls_as_nouns_and_bare_participles(lexicon, clause, killed, injured):
     found = find_casualties(clause, lexicon)
     assert (_counts(found.killed), _counts(found.injured)) == (killed, injured)
+
+
+def test_a_series_answer_links_an_attack_of_an_earlier_day(lexicon):
+    text = (
+        "Israeli jets struck a Hezbollah post in Tyre on Monday. Israeli drones hit Hezbollah "
+        "fighters in Nabatieh on Tuesday. Responding to recent Israeli raids inside Lebanon, "
+        "Hezbollah on Tuesday fired drones at an Israeli base in Safed."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 1, 9)), lexicon)
+    by_id = {m.mention_id: m for m in ex.mentions}
+    (answer,) = [m for m in ex.mentions if m.actor1_side == "HEZBOLLAH"]
+    assert [by_id[c].event_date for c in answer.responds_to] == ["2024-01-08"]
