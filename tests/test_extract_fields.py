@@ -237,3 +237,112 @@ def test_a_headline_answer_whose_cause_the_article_omits(lexicon):
     text = title + "\n\nU.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday."
     (m,) = extract_article(_article(text, dt.date(2024, 1, 25), title), lexicon).mentions
     assert m.responds_to == () and m.link_text == "after"
+
+
+def test_a_date_taken_from_the_answer_says_so(lexicon):
+    text = (
+        "U.S. jets struck Kataib Hezbollah depots in Anbar on Tuesday. Tuesday's strikes come "
+        "days after a militia drone attack on Ain al-Asad air base wounded two U.S. soldiers."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 1, 24)), lexicon)
+    assert ex.mentions and all(m.date_text and m.date_precision for m in ex.mentions)
+    caused = [m for m in ex.mentions if m.date_precision == "days"]
+    assert [(m.date_start, m.date_end) for m in caused] == [("2024-01-17", "2024-01-21")]
+    assert caused[0].date_text.startswith("days before its answer")
+
+
+WED_17_APR_2024 = dt.date(2024, 4, 17)
+
+
+@pytest.mark.parametrize(
+    ("expression", "start", "end", "precision"),
+    [
+        ("on the night of April 13", "2024-04-13", "2024-04-14", "day"),
+        ("on the night of Saturday", "2024-04-13", "2024-04-14", "day"),
+        ("on April 13-14", "2024-04-13", "2024-04-14", "day"),
+        ("April 3-6, 2023", "2023-04-03", "2023-04-06", "days"),
+        ("over the weekend", "2024-04-13", "2024-04-14", "days"),
+        ("last weekend", "2024-04-13", "2024-04-14", "days"),
+        ("earlier today", "2024-04-17", "2024-04-17", "day"),
+        ("this morning", "2024-04-17", "2024-04-17", "day"),
+        ("two weeks ago", "2024-03-31", "2024-04-06", "week"),
+    ],
+)
+def test_more_relative_dates(expression, start, end, precision):
+    got = resolve_date(expression, WED_17_APR_2024)
+    assert (got.date_start, got.date_end, got.precision) == (start, end, precision)
+    assert start <= got.event_date <= end
+
+
+def test_last_weekend_read_on_a_sunday_is_the_one_before():
+    got = resolve_date("last weekend", dt.date(2024, 4, 14))
+    assert (got.date_start, got.date_end) == ("2024-04-06", "2024-04-07")
+
+
+def test_offsets_from_the_previous_date_never_pass_publication():
+    anchor = dt.date(2024, 4, 13)
+    got = resolve_date("hours later", WED_17_APR_2024, anchor)
+    assert (got.date_start, got.date_end) == ("2024-04-13", "2024-04-13")
+    got = resolve_date("a week earlier", WED_17_APR_2024, anchor)
+    assert (got.date_start, got.event_date, got.date_end) == (
+        "2024-04-05",
+        "2024-04-06",
+        "2024-04-07",
+    )
+    assert resolve_date("a week later", WED_17_APR_2024, anchor) is None
+    assert resolve_date("the next day", dt.date(2024, 4, 13), anchor) is None
+
+
+def test_reprisal_strikes_for_states_the_cause(lexicon):
+    text = (
+        "Israeli jets struck Isfahan on Friday in what appear to be reprisal strikes for a "
+        "drone attack."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 4, 19)), lexicon)
+    answer = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
+    assert answer and answer[0].responds_to and answer[0].event_date == "2024-04-19"
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed"),
+    [
+        (
+            "officials said its commander, Ali Hasan, had died together with a senior general",
+            (2, None),
+        ),
+        ("the driver died alongside two bodyguards when the car was hit", (3, 3)),
+        ("Two guards have reportedly died.", (2, 2)),
+    ],
+)
+def test_deaths_with_an_auxiliary_or_a_companion(lexicon, clause, killed):
+    assert _counts(find_casualties(clause, lexicon).killed) == killed
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "injured"),
+    [
+        ("The death toll rose to 15, the ministry said.", (15, 15), None),
+        ("bringing the death toll to 22", (22, 22), None),
+        ("with 15 killed and 40 injured.", (15, 15), (40, 40)),
+        ("Officials reported 3 fatalities.", (3, 3), None),
+        ("The barrage claimed 12 lives.", (12, 12), None),
+        ("the raid caused the deaths of four soldiers and two civilians in the camp", (6, 6), None),
+        # A date's number before a verb is no count.
+        ("the attack on May 3 killed two people", (2, 2), None),
+    ],
+)
+def test_tolls_as_nouns_and_bare_participles(lexicon, clause, killed, injured):
+    found = find_casualties(clause, lexicon)
+    assert (_counts(found.killed), _counts(found.injured)) == (killed, injured)
+
+
+def test_a_series_answer_links_an_attack_of_an_earlier_day(lexicon):
+    text = (
+        "Israeli jets struck a Hezbollah post in Tyre on Monday. Israeli drones hit Hezbollah "
+        "fighters in Nabatieh on Tuesday. Responding to recent Israeli raids inside Lebanon, "
+        "Hezbollah on Tuesday fired drones at an Israeli base in Safed."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 1, 9)), lexicon)
+    by_id = {m.mention_id: m for m in ex.mentions}
+    (answer,) = [m for m in ex.mentions if m.actor1_side == "HEZBOLLAH"]
+    assert [by_id[c].event_date for c in answer.responds_to] == ["2024-01-08"]

@@ -96,3 +96,13 @@ def test_no_link_without_stated_words_too_old_or_from_the_same_side():
         "a:000:0", "a", **dict.fromkeys(("date_start", "date_end", "event_date"), "2024-01-10")
     )
     assert _links(first, mention("b:000:0", "b"), later)["US_COALITION 2024-01-24"] == "2024-01-10"
+
+
+def test_an_earlier_day_comes_before_an_attack_of_the_answers_own_day():
+    day_before = mention(
+        "a:000:0", "a", **dict.fromkeys(("date_start", "date_end", "event_date"), "2024-01-23")
+    )
+    same_day = mention(
+        "b:000:0", "b", **dict.fromkeys(("date_start", "date_end", "event_date"), "2024-01-24")
+    )
+    assert _links(day_before, same_day, _answer())["US_COALITION 2024-01-24"] == "2024-01-23"

@@ -845,8 +845,9 @@ def link_causes(clusters: Sequence[Cluster], rows: Sequence[dict]) -> list[dict]
     Its event, if it has no link yet and names its initiator's side, answers the corpus
     event that came from another side and hit the answering side (or came from the side
     the answer hit) within :data:`CAUSE_WINDOW_DAYS` days before it. Preferred, in order:
-    one whose place the answering sentence names, the full reversal of sides, the latest,
-    the smallest id. ``rows`` are :func:`event_fields` of ``clusters``, in the same order.
+    one whose place the answering sentence names, the full reversal of sides, one of an
+    earlier day than the answer, the latest, the smallest id. ``rows`` are
+    :func:`event_fields` of ``clusters``, in the same order.
     """
     out = [dict(r) for r in rows]
     dated = sorted(
@@ -874,6 +875,7 @@ def link_causes(clusters: Sequence[Cluster], rows: Sequence[dict]) -> list[dict]
             key=lambda c: (
                 _names(said, c),
                 c["actor1_side"] == target and c["actor2_side"] == side,
+                c["event_date"] < row["event_date"],
                 c["event_date"],
                 # The smallest id wins a tie: negate it character by character.
                 [-ord(ch) for ch in c["event_id"]],

@@ -630,10 +630,14 @@ def _read_sentence(
                 # "in response to drone and missile attacks on American troops": an
                 # undated series named only by its target is not one event.
                 continue
+        derived = ""
         if resolution is None and clause.cause:
             partner_index = answered_by.get(i)
             partner = refers[partner_index] if partner_index is not None else None
             resolution = _relative_cause_date(text, clause, partner, reading)
+            if resolution is not None:
+                phrase = "hours" if resolution.precision == "day" else "days"
+                derived = f"{phrase} before its answer ({partner.mention.date_text})"
             if (
                 resolution is None
                 and partner is not None
@@ -647,9 +651,11 @@ def _read_sentence(
                 resolution = DateResolution(
                     m.date_start, m.date_end, m.event_date, m.date_precision
                 )
+                derived = f"the period of its answer ({m.date_text})"
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
-            mention["date_text"] = clause.link_text or ""
+            # Every date says how it was set: the linking words, or the answer it came from.
+            mention["date_text"] = clause.link_text or derived or "the date of its answer"
         country = sentence_country if clause.cause else answer_country
         if (
             not mention.get("country")

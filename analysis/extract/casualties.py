@@ -57,15 +57,38 @@ _LEFT = re.compile(
     rf"(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds)\b",
     re.IGNORECASE,
 )
+#: A count right before a bare participle: "with 15 killed and 40 injured", "3 dead".
+_COUNT_BEFORE = re.compile(
+    rf"(?:^|,\s*|;\s*|:\s*|\(|\bwith\s+|\band\s+|\bleaving\s+)"
+    rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+$",
+    re.IGNORECASE,
+)
+#: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
+#: "claimed 12 lives", "the deaths of four soldiers".
+_NOUN = re.compile(
+    rf"\bdeath\s+toll\s+(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|"
+    rf"stands|jumped|grew)\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"
+    rf"(?P<toll2>{_QTY})"
+    rf"|\b(?P<count>{_QTY})\s+(?:(?:people|civilians|soldiers|troops|fighters)\s+)?"
+    rf"(?:deaths|fatalities)\b"
+    rf"|\bclaim(?:ed|ing|s)?\s+(?P<lives>{_QTY})\s+lives\b"
+    rf"|\bdeaths\s+of\s+(?P<deaths>{_QTY})\b",
+    re.IGNORECASE,
+)
 _ACTIVE = re.compile(
     r"\b(?P<verb>killed|killing|kills|injured|injuring|injures|wounded|wounding|wounds"
-    r"|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)\s+",
+    r"|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)(?:\s+|(?=[.,;:)]|$))",
     re.IGNORECASE,
 )
 #: Intransitive deaths, the victims before the verb: "25 fighters died", "three seafarers
 #: lost their lives".
 _DIED = re.compile(
-    r"\s+(?:\w+ly\s+)?(?P<verb>died|perished|lost\s+(?:their|his|her)\s+lives?)\b",
+    r"(?P<aux>\s+(?:had|has|have))?\s+(?:\w+ly\s+)?(?P<verb>died|perished"
+    r"|lost\s+(?:their|his|her)\s+lives?)\b"
+    # "X had died together with General Y": Y died too.
+    r"(?:\s+(?:together\s+with|along\s+with|alongside)\s+(?P<with>[^,;.]{1,60}?)"
+    r"(?=\s+(?:in|at|on|near|during|when|after|while)\b|[,;.]|$))?",
     re.IGNORECASE,
 )
 _ELLIPSIS = re.compile(
@@ -107,6 +130,7 @@ _NP_START = re.compile(
 #: Every pattern above needs one of these words; a clause without any states no casualties.
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
+    r"|death|fatalit"
     r"|\bno\b|\bneither\b",
     re.IGNORECASE,
 )
@@ -145,6 +169,8 @@ class _Patterns(NamedTuple):
     suffered: re.Pattern
     none: re.Pattern
     died: re.Pattern
+    count_before: re.Pattern
+    noun: re.Pattern
 
 
 _AS_WRITTEN = _Patterns(
@@ -160,6 +186,8 @@ _AS_WRITTEN = _Patterns(
     _SUFFERED,
     _NONE,
     _DIED,
+    _COUNT_BEFORE,
+    _NOUN,
 )
 #: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`); ``None`` if one of
 #: them cannot be lowered.
@@ -169,7 +197,7 @@ _LOWERED = (
     if None in _LOWERED_FORMS
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
-        any_word=screened(_LOWERED_FORMS[0], "dhiklnprstw"),
+        any_word=screened(_LOWERED_FORMS[0], "dfhiklnprstw"),
         active=screened(_LOWERED_FORMS[5], "ciktw"),
         left=screened(_LOWERED_FORMS[8], "l"),
     )
@@ -266,6 +294,7 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         spans.append(span)
 
     consumed = 0
+    follow_ons: list[tuple[int, int]] = []
     for m in rx.passive.finditer(searched):
         if m.start() < consumed:
             continue  # the verb of an elliptical follow-on already counted
@@ -282,13 +311,26 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
             np = text[m.end() + np_start : m.end() + np_end]
             add(ellipsis["verb"], count_victims(np), "", (m.end(), m.end()))
             consumed = m.end() + ellipsis.end()
+            follow_ons.append((m.end(), consumed))
+    lefts = list(rx.left.finditer(searched))
+    # Phrases counted by another rule: "... were killed and 14 others wounded", "left 5 dead
+    # and 17 injured".
+    follow_ons += [m.span() for m in lefts]
     for m in rx.active.finditer(searched):
         if rx.aux_before.search(searched, 0, m.start()):
+            continue
+        if any(start <= m.start() < end for start, end in follow_ons):
+            continue
+        bare = rx.count_before.search(searched, 0, m.start())
+        if bare is not None and m["verb"].lower().endswith("ed"):
+            # "with 15 killed and 40 injured": the count before is the victims'.
+            np = text[bare.start("np") : bare.end("np")]
+            add(m["verb"], count_victims(np), np, (bare.start("np"), m.end()))
             continue
         stop = rx.np_stop.search(searched[m.end() :])
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
-    for m in rx.left.finditer(searched):
+    for m in lefts:
         if m["np3"]:
             np = text[m.start("np3") : m.end("np3")]
             add("injured", count_victims(np), np, (m.start(), m.end()))
@@ -309,11 +351,22 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
                 head = head[: interposed.start()]
         start = rx.np_start.match(head).end()
         np = text[start : len(head)]
+        if m["with"]:
+            add(m["verb"], count_victims(text[m.start("with") : m.end("with")]), "", m.span())
         if _SUBSET.search(head, 0, start) and killed is not None:
             # "has killed more than 130 fighters, among them three who died in a strike on
             # Tuesday": the total runs over a period; the clause's event killed the three.
             killed = None
         add(m["verb"], count_victims(np), np, (start, m.end()))
+    for m in rx.noun.finditer(searched):
+        group = next(g for g in ("toll", "toll2", "count", "lives", "deaths") if m[g])
+        np = text[m.start(group) : m.end(group)]
+        if group == "deaths":
+            # "the deaths of four soldiers and two civilians": the whole victims' phrase.
+            stop = rx.np_stop.search(searched[m.start(group) :])
+            end = m.start(group) + stop.start() if stop else len(text)
+            np = text[m.start(group) : end]
+        add("killed", count_victims(np), np, m.span())
     for m in rx.suffered.finditer(searched):
         head = searched[: m.start()]
         start = rx.np_start.match(head).end()

@@ -350,11 +350,13 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
     if not causes:
         return m
     # The event that hit the answering side, from the side answered, before any that only
-    # shares one of the two; then the latest; then the nearest in the text.
+    # shares one of the two; then one of an earlier day (an event of the answer's own day
+    # may follow it); then the latest; then the nearest in the text.
     cause = max(
         causes,
         key=lambda c: (
             c.actor1_side == m.actor2_side and c.actor2_side == m.actor1_side,
+            c.event_date < m.event_date,
             c.event_date,
             -abs(c.sentence_index - m.sentence_index),
         ),

@@ -7,6 +7,12 @@ Rules (documented in ``data/lexicon/README.md``):
   day, best day Monday, precision ``day`` (one night);
 - a month and day without a year ("January 3", "Oct. 7") is the most recent such date on or
   before publication; a month alone ("in December") is the most recent such month;
+- "today", "tonight", "this morning" are the publication day; "over the weekend" is the
+  latest Saturday and Sunday on or before publication ("last weekend" read on a weekend,
+  the one before; precision ``days``); "two weeks ago" is the week around that day;
+- "the night of April 13" is that day and the next (one night, precision ``day``); "April
+  13-14" is both days; "hours later" is the day of the date before it, "a week later"
+  that day a week on (give or take a day);
 - "overnight" alone is the night before publication (the day before to publication,
   precision ``day``);
 - "last week" is the previous Monday-Sunday week; "in the past week", "over the last two
@@ -72,6 +78,17 @@ _PART = r"(?:\s+(?:night|morning|afternoon|evening))?"
 
 # Ordered: the first alternative that matches at a position wins, so longer forms come first.
 _PATTERNS = (
+    # "the night of April 13": that day and the next (one night).
+    (
+        "night_of",
+        rf"\b(?:on\s+)?the\s+night\s+of\s+(?:(?P<m>{_MON})\s+(?P<d>{_DAY})"
+        rf"|(?P<dd>{_DAY})\s+(?P<mm>{_MONTH_FULL})|(?P<w>{_WD}))(?!\d)",
+    ),
+    # "April 13-14": both days.
+    (
+        "md_range",
+        rf"\b(?P<m>{_MON})\s+(?P<d>{_DAY})\s*[-–]\s*(?P<dd>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    ),
     ("dmy", rf"\b(?P<d>{_DAY})\s+(?P<m>{_MON})\s+(?P<y>{_YEAR})\b"),
     ("mdy", rf"\b(?P<m>{_MON})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
     ("my", rf"\b(?P<m>{_MON})\s+(?P<y>{_YEAR})\b"),
@@ -83,7 +100,12 @@ _PATTERNS = (
     ),
     (
         "same_day",
-        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b",
+        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"
+        r"|\b(?:(?:a\s+few|several|some|two|three)\s+)?hours\s+(?:later|earlier)\b",
+    ),
+    (
+        "week_offset",
+        r"\b(?P<n>a|one|two|three)\s+weeks?\s+(?P<dir>later|earlier)\b",
     ),
     (
         "day_offset",
@@ -101,6 +123,15 @@ _PATTERNS = (
         "past_period",
         r"\b(?:(?:in|over|during|within)\s+)?the\s+(?:past|last|previous)\s+"
         r"(?P<n>\d+|two|three|four|six|several)?\s*(?P<u>days|weeks?|months?|year)\b",
+    ),
+    ("weeks_ago", r"\b(?P<n>a|one|two|three|four)\s+weeks?\s+ago\b"),
+    (
+        "weekend",
+        r"\b(?:(?:over|during|at)\s+)?(?P<which>the|this|last|this\s+past)\s+weekend(?:['’]s)?\b",
+    ),
+    (
+        "today",
+        r"\b(?:(?:earlier|later)\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening))\b",
     ),
     ("last_week", r"\blast\s+week(?:['’]s)?\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
@@ -285,6 +316,52 @@ def resolve_match(
     if recalled is not None and kind in _RECALLED_KINDS:
         published = min(recalled, published)
     m = _SINGLE[kind].search(body)
+    if kind == "night_of":
+        if m["w"]:
+            target = WEEKDAYS.index(m["w"].lower())
+            day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        else:
+            day = _recent_day(_month(m["m"] or m["mm"]), _day(m["d"] or m["dd"]), published)
+        return _span(day, day + dt.timedelta(days=1), "day", day) if day else None
+    if kind == "md_range":
+        month, first, last = _month(m["m"]), _day(m["d"]), _day(m["dd"])
+        try:
+            start = (
+                dt.date(int(m["y"]), month, first)
+                if m["y"]
+                else _recent_day(month, first, published)
+            )
+            end = start.replace(day=last) if start else None
+        except ValueError:
+            return None
+        if start is None or end < start:
+            return None
+        return _span(start, end, "day" if (end - start).days <= 1 else "days", start)
+    if kind == "week_offset":
+        if anchor is None:
+            return None
+        n = _YEARS.get(m["n"].lower(), 1)
+        sign = 1 if m["dir"].lower() == "later" else -1
+        day = anchor + dt.timedelta(days=sign * 7 * n)
+        if day > published:
+            return None
+        end = min(day + dt.timedelta(days=1), published)
+        return _span(day - dt.timedelta(days=1), end, "days", day)
+    if kind == "weeks_ago":
+        n = _YEARS.get(m["n"].lower(), 1)
+        day = published - dt.timedelta(days=7 * n)
+        end = min(day + dt.timedelta(days=3), published)
+        return _span(day - dt.timedelta(days=3), end, "week", day)
+    if kind == "weekend":
+        # The latest Saturday on or before publication; "last weekend" read on a Saturday
+        # or Sunday is the one before.
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)
+        if m["which"].lower() == "last" and published - saturday < dt.timedelta(days=2):
+            saturday -= dt.timedelta(days=7)
+        end = min(saturday + dt.timedelta(days=1), published)
+        return _span(saturday, end, "days", saturday)
+    if kind == "today":
+        return _span(published, published, "day")
     if kind in ("dmy", "mdy"):
         try:
             day = dt.date(int(m["y"]), _month(m["m"]), _day(m["d"]))
@@ -314,7 +391,8 @@ def resolve_match(
         later = bool(m["dir2"]) or (m["rel"] or "").lower() in ("next", "following")
         later = later or (m["dir3"] or "").lower() == "after"
         day = anchor + dt.timedelta(days=n if later else -n)
-        return _span(day, day, "day")
+        # Nothing reported happened after publication.
+        return _span(day, day, "day") if day <= published else None
     if kind == "days_after":
         if anchor is None:
             return None
@@ -362,14 +440,15 @@ def resolve_match(
 
 _HINT = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|\d\d\d\d|yesterday|overnight|week|month|\bdays?\b",
+    r"|\d\d\d\d|yesterday|overnight|week|month|\bdays?\b|today|tonight|\bthis\s+\w+ing\b"
+    r"|\bhours\b|\bnight\b",
     re.IGNORECASE,
 )
 
 
 # The characters each can start with, as the patterns above are written.
-_HINT_LOWER = screened(lowered(_HINT), r"\dadfjmnostwy")
-_FINDER_LOWER = screened(lowered(_FINDER), r"0-9abdefijlmnorstuwy")
+_HINT_LOWER = screened(lowered(_HINT), r"\dadfhjmnostwy")
+_FINDER_LOWER = screened(lowered(_FINDER), r"0-9abdefhijlmnorstuwy")
 
 
 def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
