@@ -337,3 +337,17 @@ def test_drones_that_went_after_a_base_attacked_it(lexicon):
     )
     [m] = ex.mentions
     assert (m.location, m.actor2_side, m.event_date) == ("Al-Tanf", "US_COALITION", "2024-08-05")
+
+
+def test_the_subject_of_a_relative_clause_mounted_the_attack_and_quoted_officials_did_not(
+    lexicon,
+):
+    ex, _ = _extract(
+        lexicon,
+        "Israel struck a radar site near Isfahan on Friday, US media said, quoting US "
+        "officials, in reprisal for the air assault that Tehran mounted last weekend.",
+    )
+    answer = next(m for m in ex.mentions if m.actor1_side == "ISRAEL")
+    cause = next(m for m in ex.mentions if m is not answer)
+    assert answer.actor2_side != "US_COALITION"
+    assert cause.actor1_side == "IRAN" and answer.responds_to == (cause.mention_id,)

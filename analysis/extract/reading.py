@@ -146,6 +146,11 @@ _LAUNCHED_FROM = re.compile(
     r"\bfrom\s+(?:[\w'’-]+\s+){0,5}?(?:held|controlled|run)\s+by\s+(?:the\s+)?(?:[\w'’-]+\s+)?$",
     re.IGNORECASE,
 )
+_RELATIVE_DOER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?(?:that|which)\s+(?:the\s+)?", re.IGNORECASE)
+#: "quoting U.S. officials", "citing Iraqi sources": whose words, not who acted.
+_QUOTING = re.compile(
+    r"\b(?:quoting|citing|according\s+to)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
+)
 _PREPOSITION = re.compile(r"\b(?:with|on|of|in|at|by|for|to|from|against)\s", re.IGNORECASE)
 #: A possessive pronoun just before an actor ("its fighter jets").
 _OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
@@ -522,6 +527,7 @@ def read_clause(
     actors = _adjectives(text, actors, actions, weapon_hits)
     # "its fighter jets", "their forces": the speaker's own, named by the speaker.
     actors = [a for a in actors if not _OWNED.search(text, max(0, a.start - 6), a.start)]
+    actors = [a for a in actors if not _QUOTING.search(text, max(0, a.start - 40), a.start)]
     if any(a.value.side in _HOST_SIDES for a in actors):
         actors = [
             a
@@ -651,6 +657,10 @@ def read_clause(
                 and rx.agent_by.search(head)
                 and not rx.not_agent_by.search(_tail(lt, a.start))
             ):
+                initiator = a.value
+                break
+            if _RELATIVE_DOER.fullmatch(head) and rx.support.match(lt, a.end + 1):
+                # "the air assault that Tehran mounted": the subject of the relative clause.
                 initiator = a.value
                 break
             if len(head) < 80 and _LAUNCHED_FROM.search(head):
