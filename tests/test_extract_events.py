@@ -351,3 +351,26 @@ def test_the_subject_of_a_relative_clause_mounted_the_attack_and_quoted_official
     cause = next(m for m in ex.mentions if m is not answer)
     assert answer.actor2_side != "US_COALITION"
     assert cause.actor1_side == "IRAN" and answer.responds_to == (cause.mention_id,)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "President Biden ordered no strikes within Iran on Friday.",
+        "The president gave no order for strikes inside Iran on Friday.",
+        "US forces did not strike the militia's depots on Friday.",
+    ],
+)
+def test_negated_actions_are_no_event(lexicon, sentence):
+    ex, _ = _extract(lexicon, sentence)
+    assert ex.mentions == ()
+
+
+def test_the_side_hurt_before_after_is_the_side_attacked(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Twenty American personnel were left with minor injuries after two drones struck "
+        "the al-Tanf base on Monday.",
+    )
+    [m] = ex.mentions
+    assert (m.actor2_side, m.injured_best, m.location) == ("US_COALITION", 20, "Al-Tanf")

@@ -801,6 +801,15 @@ def _merge_casualties(draft: _Draft, reading: Reading) -> None:
         for key, value in _casualty_fields(reading).items()
         if getattr(draft.mention, key) is None
     }
+    victims = reading.target
+    if (
+        victims is not None
+        and not draft.mention.actor2_side
+        and victims.side != draft.mention.actor1_side
+    ):
+        # "Twenty American personnel were hurt after drones struck the base": the side hurt
+        # is the side attacked.
+        fields.update(actor2=victims.actor, actor2_side=victims.side)
     if fields:
         draft.mention = _replace(draft.mention, **fields)
 

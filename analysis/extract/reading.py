@@ -152,6 +152,10 @@ _QUOTING = re.compile(
     r"\b(?:quoting|citing|according\s+to)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
 )
 _PREPOSITION = re.compile(r"\b(?:with|on|of|in|at|by|for|to|from|against)\s", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"\b(?:no|never|not|n['’]t)\s+(?:(?:[\w-]+\s+){0,1}(?:for|of)\s+|(?:[\w-]+\s+){0,1})$",
+    re.IGNORECASE,
+)
 #: A possessive pronoun just before an actor ("its fighter jets").
 _OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
@@ -638,6 +642,9 @@ def read_clause(
         ):
             generic = True
         if rx.intent.search(lbefore[-60:]):
+            generic = True
+        if _NEGATED.search(lbefore[-40:]):
+            # "ordered no strikes within Iran", "did not strike": no act of force.
             generic = True
 
     since_span = period_span
