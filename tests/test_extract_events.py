@@ -374,3 +374,28 @@ def test_the_side_hurt_before_after_is_the_side_attacked(lexicon):
     )
     [m] = ex.mentions
     assert (m.actor2_side, m.injured_best, m.location) == ("US_COALITION", 20, "Al-Tanf")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Feb. 18, 2023: an F-15E Strike Eagle on a patrol flight over the Gulf.",
+        "The targets supported the group's one-way attack drone capabilities.",
+        "The strikes answered a string of attacks on US personnel in Iraq and Syria.",
+    ],
+)
+def test_weapon_names_and_strings_of_attacks_are_no_event(lexicon, sentence):
+    ex, _ = _extract(lexicon, sentence)
+    assert all(m.actor1_side != "IRAN" for m in ex.mentions)
+    assert len(ex.mentions) <= 1 and all(m.sentence_index == 0 for m in ex.mentions)
+    if "string" not in sentence:
+        assert ex.mentions == ()
+
+
+def test_an_acknowledging_speaker_is_not_the_attacker(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Drones struck the al-Tanf base on Monday. Last week the Pentagon acknowledged that "
+        "the attacks had happened.",
+    )
+    assert all(m.actor1_side != "US_COALITION" for m in ex.mentions)

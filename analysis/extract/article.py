@@ -551,6 +551,9 @@ def _read_sentence(
             continue
         if reading.generic or reading.threat:
             continue
+        if reading.quantifier and reading.anchor_text.lower().endswith("s"):
+            # "a string of attacks", "repeated strikes": many events, none of them told.
+            continue
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])

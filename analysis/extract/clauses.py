@@ -29,6 +29,7 @@ from analysis.extract.lexicon import Hit, Lexicon
 
 _REPORT_VERBS = (
     r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
+    r"acknowledged|admitted|disclosed|"
     r"indicated?|indicate|believes?|estimated|explained|warned|wrote|posted\s+on\s+\w+\s+saying"
 )
 #: When or how a statement was made, between its verb and "that" ("said on Sunday that",

@@ -469,11 +469,23 @@ def sentence_hits(
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     if folded is None and foldable(text):
         folded = text.lower()
+    weapons = lexicon.weapons.find(text, folded)
+    actions = lexicon.actions.find(text, folded) if actions is None else actions
+    if weapons:
+        # "one-way attack drone", "F-15E Strike Eagle": a word of a weapon's name is no act.
+        actions = [
+            a
+            for a in actions
+            if not any(
+                w.start <= a.start and a.end <= w.end and w.end - w.start > a.end - a.start
+                for w in weapons
+            )
+        ]
     return SentenceHits(
-        tuple(lexicon.actions.find(text, folded) if actions is None else actions),
+        tuple(actions),
         tuple(lexicon.actors.find(text, folded)),
         tuple(lexicon.places.find(text, folded)),
-        tuple(lexicon.weapons.find(text, folded)),
+        tuple(weapons),
         tuple(lexicon.cues.find(text, folded)),
         tuple(find_dates(text, folded)),
     )
