@@ -399,3 +399,30 @@ def test_an_acknowledging_speaker_is_not_the_attacker(lexicon):
         "the attacks had happened.",
     )
     assert all(m.actor1_side != "US_COALITION" for m in ex.mentions)
+
+
+def test_an_undated_interception_right_after_a_strike_is_the_same_act(lexicon):
+    _, events = _extract(
+        lexicon,
+        "Two drones struck the al-Tanf base on Monday, wounding three soldiers. One drone "
+        "was downed.",
+    )
+    assert len(events) == 1
+    # Unless it hits the doer of the event under discussion: another event.
+    _, events = _extract(
+        lexicon,
+        "US jets struck militia depots in Anbar on Monday. Rockets were then fired at US "
+        "forces at Ain al-Asad.",
+    )
+    assert len(events) == 2
+
+
+def test_follows_by_a_few_days_is_chronology_between_two_events(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Drones struck the Rumalyn base on Friday. The Rumalyn attack follows by only a few "
+        "days an attack on the Asad Airbase in Iraq.",
+    )
+    asad = next(m for m in ex.mentions if m.location == "Ain al-Asad Air Base")
+    assert asad.date_basis == "frame" and asad.responds_to == ()
+    assert all(m.responds_to == () for m in ex.mentions)

@@ -602,7 +602,9 @@ def _read_sentence(
             not clause.cause
             and resolution is None
             and state.focus is not None
-            and _compatible(family, state.focus.family)
+            and (
+                _compatible(family, state.focus.family) or _same_force(reading, family, state.focus)
+            )
             and (
                 reading.initiator is None
                 or reading.initiator.side == state.focus.root.mention.actor1_side
@@ -683,6 +685,31 @@ def _read_sentence(
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+
+
+_A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _same_force(reading: Reading, family: str, focus: _Draft) -> bool:
+    """An undated strike or attack naming no doer, right after another of the other word
+    ("Drones struck the base on Monday. One drone was downed."), tells the same act of
+    force, unless it hits the doer of the event under discussion."""
+    root = focus.root.mention
+    if (
+        reading.anchor is not None
+        and reading.anchor.kind == "noun"
+        and _A_NEW.search(reading.anchor_lead)
+    ):
+        return False  # "follows by a few days an attack on the Asad Airbase": another one
+    return (
+        {family, focus.family} <= {"strike", "attack"}
+        and reading.initiator is None
+        and (
+            reading.target is None
+            or not root.actor1_side
+            or reading.target.side != root.actor1_side
+        )
+    )
 
 
 def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[str, int]) -> bool:

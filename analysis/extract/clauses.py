@@ -62,6 +62,11 @@ _INITIAL_END = re.compile(
     re.IGNORECASE,
 )
 _BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
+_INTERVAL_AFTER = re.compile(
+    r"\s+by\s+(?:only\s+|just\s+)?(?:a\s+few|several|a|an|one|two|three|four|five|\d+)\s+"
+    r"(?:hours?|days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
 _MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
 _PURSUED = re.compile(r"\bwent\s+$", re.IGNORECASE)
@@ -296,6 +301,12 @@ def split_clauses(
             sentence[max(start, c_start - 12) : c_start]
         ):
             kind = "chronology"
+        measured_after = (
+            _INTERVAL_AFTER.match(sentence, c_end, end) if kind == "link_weak" else None
+        )
+        if measured_after:
+            # "X follows by only a few days Y": chronology too.
+            kind, c_end = "chronology", measured_after.end()
         if initial and kind in ("link", "link_weak", "link_by", "chronology"):
             # "Following Y, X ...": Y runs to the comma that closes the opening phrase.
             close = _INITIAL_END.search(sentence, c_end, end)
