@@ -426,3 +426,27 @@ def test_follows_by_a_few_days_is_chronology_between_two_events(lexicon):
     asad = next(m for m in ex.mentions if m.location == "Ain al-Asad Air Base")
     assert asad.date_basis == "frame" and asad.responds_to == ()
     assert all(m.responds_to == () for m in ex.mentions)
+
+
+def test_a_cleft_or_time_clause_subject_is_the_doer(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "It was at al-Asad that Iran carried out its January 2020 ballistic missile attack.",
+    )
+    assert ex.mentions[0].actor1_side == "IRAN"
+    ex, _ = _extract(
+        lexicon,
+        "A cargo plane was landing at the base at the time the Iran-affiliated militants "
+        "attacked it on Monday.",
+    )
+    assert ex.mentions[0].actor1_side == "IRAN_ALIGNED"
+
+
+def test_hit_by_parenthesised_warplanes_after_midnight_in_a_bordering_area(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "SANA said the area bordering Iraq in Deir Ezzor’s countryside was hit from the air "
+        "by (U.S.) warplanes after midnight on Monday, killing a child.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.country, m.killed_best) == ("US_COALITION", "Syria", 1)

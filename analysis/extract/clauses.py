@@ -69,6 +69,10 @@ _INTERVAL_AFTER = re.compile(
 )
 _MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
+_TIME_OF_DAY = re.compile(
+    r"\s*(?:midnight|midday|noon|dawn|dusk|sunset|sunrise|nightfall|daybreak|dark)\b",
+    re.IGNORECASE,
+)
 _PURSUED = re.compile(r"\bwent\s+$", re.IGNORECASE)
 LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
 
@@ -295,6 +299,8 @@ def split_clauses(
             continue
         if _PURSUED.search(sentence, max(start, c_start - 8), c_start):
             continue  # "drones went after the base": an attack, not a sequence
+        if kind == "link_weak" and _TIME_OF_DAY.match(sentence, c_end):
+            continue  # "after midnight": a time, not an event
         concurrent = None
         initial = not sentence[cursor:c_start].strip(' ,“"')
         if kind == "link_weak" and _MEASURED_INTERVAL.search(

@@ -49,7 +49,7 @@ _TARGET_PREP = re.compile(
     r"(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_AGENT_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}$", re.IGNORECASE)
+_AGENT_BY = re.compile(r"\bby\s+[(]?(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}[(]?$", re.IGNORECASE)
 _NOT_AGENT_BY = re.compile(
     r"\b(?:used|linked|operated|run|backed|housed|owned|held|controlled|affiliated|supported|"
     r"sponsored|hosted|posed|designated|cited|announced|made|issued)\s+by\s+(?:\S+\s+){0,2}$",
@@ -150,6 +150,12 @@ _RELATIVE_DOER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?(?:that|which)\s+(?:the\
 #: "quoting U.S. officials", "citing Iraqi sources": whose words, not who acted.
 _QUOTING = re.compile(
     r"\b(?:quoting|citing|according\s+to)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
+)
+_CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
+#: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
+_BORDERING = re.compile(
+    r"\b(?:bordering|borders|border\s+with|borders\s+with|frontier\s+with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 _PREPOSITION = re.compile(r"\b(?:with|on|of|in|at|by|for|to|from|against)\s", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -335,7 +341,12 @@ def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
     """True when ``tail`` ends in a preposition phrase that makes what follows a target
     ("on the", "against"); "On Friday the" is a date, not a preposition of the action."""
     m = rx.target_prep.search(tail)
-    return m is not None and not rx.date_word.search(m.group(0))
+    return (
+        m is not None
+        and not rx.date_word.search(m.group(0))
+        # "It was at al-Asad that Iran carried out ...": the clause boundary ends the phrase.
+        and not _CLAUSE_WORD.search(m.group(0))
+    )
 
 
 def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
@@ -747,15 +758,18 @@ def read_clause(
         if initiator is not None and target is not None and target.side == initiator.side:
             target = None
 
+    actor_spans = {(h.start, h.end) for h in _share(hits.actors, spans, offset)}
     skip_places = [
         (a.start, a.end) for a in actors if initiator is not None and a.value == initiator
     ]
     places = [
         p
         for p in _share(hits.places, spans, offset)
-        # "Tehran's attack", "Washington's response": the capital stands for the government.
-        if not _POSSESSIVE_S.match(text, p.end)
+        # "Tehran's attack", "Washington's response": the capital stands for the government
+        # ("Deir Ezzor's countryside", a place that names no actor, is a place).
+        if not (_POSSESSIVE_S.match(text, p.end) and (p.start, p.end) in actor_spans)
         and not rx.relative_direction.search(_tail(lt, p.start))
+        and not _BORDERING.search(text, max(0, p.start - 30), p.start)
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
