@@ -450,3 +450,29 @@ def test_hit_by_parenthesised_warplanes_after_midnight_in_a_bordering_area(lexic
     )
     [m] = ex.mentions
     assert (m.actor1_side, m.country, m.killed_best) == ("US_COALITION", "Syria", 1)
+
+
+def test_made_in_iran_and_local_time_in_baghdad_name_neither_doer_nor_place(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Militias fired Iranian-made rockets at Ain al-Asad on Saturday, at about 6:30 p.m. "
+        "local time in Baghdad.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.location) == ("IRAN_ALIGNED", "Ain al-Asad Air Base")
+
+
+def test_a_claim_by_a_group_with_iranian_backing_is_the_groups(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Ballistic missiles were fired at Ain al-Asad on Saturday. The Islamic Resistance in "
+        "Iraq, a militia group with Iranian backing, claimed the attack.",
+    )
+    m = ex.mentions[0]
+    assert (m.actor1_side, m.actor1_basis) == ("IRAN_ALIGNED", "claimed")
+    # A lone adjective still names the suspect.
+    ex, _ = _extract(
+        lexicon,
+        "An air strike, suspected to be Israeli, hit a compound in Damascus on Monday.",
+    )
+    assert ex.mentions[0].actor1_side == "ISRAEL"

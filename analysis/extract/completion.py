@@ -41,6 +41,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
+from analysis.extract.reading import ADJ_ARMED
 from analysis.extract.sentences import Sentence
 from analysis.records import Mention
 
@@ -55,6 +56,7 @@ _DEFAULT_FRAME = 31
 #: How far (in sentences, or in mentions) the article-level passes look from a mention, so
 #: that a very long text is completed in time linear in its length.
 _WINDOW = 60
+_NOUN_AFTER = re.compile(r"[\s-]+[a-z]")
 #: After "claimed": lives taken, not responsibility ("claimed two lives").
 _CLAIMED_LIVES = re.compile(r"\s+(?:[\w-]+\s+){0,3}?lives?\b", re.IGNORECASE)
 #: How many sentences after an event an attribution naming no act of force may qualify it.
@@ -136,7 +138,19 @@ def find_attributions(
                 continue
             # A culprit is an actor that may initiate, named close to the cue ("a suspected
             # rocket attack hurt US personnel" names no culprit).
-            doers = [a for a in actors if a.value.role != "target"]
+            doers = [
+                a
+                for a in actors
+                if a.value.role != "target"
+                # "a militia with Iranian backing": an adjective names a doer before an
+                # armed force ("Iranian forces") or alone ("suspected to be Israeli"), not
+                # before another noun.
+                and (
+                    a.value.role != "adjective"
+                    or ADJ_ARMED.match(sentence.text, a.end)
+                    or not _NOUN_AFTER.match(sentence.text, a.end)
+                )
+            ]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
             if kind == "suspected" and any(

@@ -151,6 +151,9 @@ _RELATIVE_DOER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?(?:that|which)\s+(?:the\
 _QUOTING = re.compile(
     r"\b(?:quoting|citing|according\s+to)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
 )
+_MADE = re.compile(r"-(?:made|built|designed|supplied|manufactured|produced)\b", re.IGNORECASE)
+#: "6:30 p.m. local time in Baghdad", "Baghdad time": a clock, not a place of the event.
+_CLOCK = re.compile(r"\btime\s+in\s+$", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
 #: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
 _BORDERING = re.compile(
@@ -367,6 +370,8 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
             out.append(a)
             continue
         rest = text[a.end : a.end + 60]
+        if _MADE.match(rest):
+            continue  # "Iranian-made drones": who made them, not who fired them
         gap_ok = any(
             0 <= s - a.end <= 25 and _ONE_WORD_GAP.fullmatch(text[a.end : s]) for s in starts
         )
@@ -770,6 +775,7 @@ def read_clause(
         if not (_POSSESSIVE_S.match(text, p.end) and (p.start, p.end) in actor_spans)
         and not rx.relative_direction.search(_tail(lt, p.start))
         and not _BORDERING.search(text, max(0, p.start - 30), p.start)
+        and not _CLOCK.search(text, max(0, p.start - 10), p.start)
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
