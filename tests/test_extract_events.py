@@ -476,3 +476,13 @@ def test_a_claim_by_a_group_with_iranian_backing_is_the_groups(lexicon):
         "An air strike, suspected to be Israeli, hit a compound in Damascus on Monday.",
     )
     assert ex.mentions[0].actor1_side == "ISRAEL"
+
+
+def test_a_definite_series_before_any_event_is_told_is_no_event(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Last week the Pentagon acknowledged that the attacks had happened. Two drones "
+        "struck the al-Tanf base on Monday.",
+    )
+    [m] = ex.mentions
+    assert m.location == "Al-Tanf"

@@ -614,6 +614,17 @@ def _read_sentence(
             base = state.focus
         if base is None and reading.anchor.kind == "ref":
             continue
+        if (
+            base is None
+            and reading.definite
+            and resolution is None
+            and not state.drafts
+            and reading.anchor_text.lower().endswith("s")
+            and not reading.casualties.found
+        ):
+            # "the attacks had happened", before the article names any: a series it
+            # refers to, not an event it tells.
+            continue
         if base is not None:
             continue_event(i, base, reading)
             continue
