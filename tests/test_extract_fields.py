@@ -346,3 +346,24 @@ def test_a_series_answer_links_an_attack_of_an_earlier_day(lexicon):
     by_id = {m.mention_id: m for m in ex.mentions}
     (answer,) = [m for m in ex.mentions if m.actor1_side == "HEZBOLLAH"]
     assert [by_id[c].event_date for c in answer.responds_to] == ["2024-01-08"]
+
+
+def test_a_headline_answer_by_an_armed_group_links_no_state_strike(lexicon):
+    title = "Hezbollah hits back after commander killed in drone strike"
+    text = (
+        title + "\n\nIsraeli jets struck a Hezbollah post in Tyre on Monday, killing a commander. "
+        "Israeli drones hit a depot in Nabatieh on Tuesday."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 1, 10), title), lexicon)
+    assert all(not m.responds_to and not m.link_text for m in ex.mentions)
+
+
+def test_a_discussed_answer_is_the_event_of_the_doer_it_names(lexicon):
+    text = (
+        "Hezbollah fired drones at an Israeli base in Safed on Tuesday. Israeli jets had "
+        "struck a Hezbollah post in Tyre on Monday. With this response, Hezbollah for the "
+        "first time hit the base directly."
+    )
+    ex = extract_article(_article(text, dt.date(2024, 1, 10)), lexicon)
+    israeli = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
+    assert israeli and all(not m.responds_to for m in israeli)

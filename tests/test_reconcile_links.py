@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.events.reconcile import CAUSE_WINDOW_DAYS, Cluster, reconcile
+from analysis.events.reconcile import CAUSE_WINDOW_DAYS, Cluster, combine_counts, reconcile
 from analysis.records import Mention
 
 
@@ -106,3 +106,14 @@ def test_an_earlier_day_comes_before_an_attack_of_the_answers_own_day():
         "b:000:0", "b", **dict.fromkeys(("date_start", "date_end", "event_date"), "2024-01-24")
     )
     assert _links(day_before, same_day, _answer())["US_COALITION 2024-01-24"] == "2024-01-23"
+
+
+def test_open_bounds_across_sources():
+    # A named victim (at least one) and a count of five agree: five.
+    assert combine_counts([(1, 1, None), (5, 5, 5)]) == (5, 5, 5)
+    # "At least 25" alone stays open.
+    assert combine_counts([(25, 25, None)]) == (25, 25, None)
+    # "Four" against "at least seven": they conflict, the range runs from four, open.
+    assert combine_counts([(4, 4, 4), (7, 7, None)]) == (4, 4, None)
+    # Closed counts keep their range.
+    assert combine_counts([(4, None, 5), (None, 4, None)]) == (4, 4, 5)

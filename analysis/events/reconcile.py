@@ -649,23 +649,48 @@ def _filled(low: int | None, best: int | None, high: int | None):
     return low, best, high
 
 
+def _bounds(low: int | None, best: int | None, high: int | None):
+    """One source's interval ``(low, high)``: an open upper bound ("at least 25": a low
+    and no high) is ``None``; an approximate count ("about 25": a best only) is that
+    count. ``None`` when the source gives no number."""
+    filled = _filled(low, best, high)
+    if filled is None:
+        return None
+    return filled[0], (None if low is not None and high is None else filled[2])
+
+
 def combine_counts(sources: Iterable[tuple[int | None, int | None, int | None]]):
     """Combine casualty counts (low, best, high) reported by several sources.
 
-    Rule: unknown (``None``) is not zero and is ignored; each source's missing low/high
-    falls back to its best (and best to the midpoint of low and high, rounded down). Then
-    ``low`` = min of the sources' lows, ``high`` = max of their highs, ``best`` = the
-    lower median of their bests. "killed four" and "killed one" give 1/1/4.
+    Rule: unknown (``None``) is not zero and is ignored; each source's missing low falls
+    back to its best (and best to the midpoint of low and high, rounded down), and so does
+    a missing high, unless the source gives a low and no high: an open bound ("at least
+    25", a named victim). Over the closed sources, ``low`` = the smallest low and ``high``
+    = the largest high ("killed four" and "killed one" give 1/1/4). An open bound that
+    the closed counts reach adds nothing ("at least one" and "five" give 5/5/5); one above
+    them all leaves ``high`` open. With open bounds only, ``low`` is the largest of them
+    and ``high`` stays open. ``best`` = the lower median of the sources' bests, kept within
+    ``low`` and ``high``.
 
     Returns
     -------
     ``(low, best, high)``, all ``None`` when no source gives a number.
     """
-    filled = [t for t in (_filled(*s) for s in sources) if t is not None]
-    if not filled:
+    rows = [(_filled(*s), _bounds(*s)) for s in sources]
+    rows = [(f, b) for f, b in rows if f is not None]
+    if not rows:
         return None, None, None
-    bests = sorted(t[1] for t in filled)
-    return min(t[0] for t in filled), bests[(len(bests) - 1) // 2], max(t[2] for t in filled)
+    bests = sorted(f[1] for f, _ in rows)
+    best = bests[(len(bests) - 1) // 2]
+    closed = [b for _, b in rows if b[1] is not None]
+    opens = [b[0] for _, b in rows if b[1] is None]
+    if not closed:
+        low = max(opens)
+        return low, max(best, low), None
+    low, high = min(b[0] for b in closed), max(b[1] for b in closed)
+    if any(o > high for o in opens):
+        high = None
+    return low, max(low, best if high is None else min(best, high)), high
 
 
 def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, int, int]]:

@@ -421,9 +421,17 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
 
 
 def _title_cue(title: str, lexicon: Lexicon) -> str:
-    """The words by which the headline presents an action as an answer or as following an
-    attack ("retaliatory", "after"); ``""`` if it does not."""
+    """The words by which the headline presents a state's action as an answer or as
+    following an attack ("retaliatory", "after"); ``""`` if it does not.
+
+    The answerer is the first actor the headline names as a doer (not a nationality
+    adjective, not troops or bases): "Hezbollah hits back after two killed in drone
+    strike" presents no state's answer.
+    """
     if not title:
+        return ""
+    doers = [h.value for h in lexicon.actors.find(title) if h.value.role == "any"]
+    if doers and lexicon.sides.get(doers[0].side) != "state":
         return ""
     if lexicon.attribution is not None:
         for h in lexicon.attribution.find(title):

@@ -511,11 +511,16 @@ def complete_mentions(
     sided = [m for m in out if m.actor1_side]  # in text order
     positions = [m.sentence_index for m in sided]
     discussed: dict[str, int] = {}
+    by_index = {s.index: s for s in sentences}
     for index in sorted(responses - with_mention):
         k = bisect.bisect_left(positions, index)
-        if k:
-            discussed[sided[k - 1].mention_id] = index
-    by_index = {s.index: s for s in sentences}
+        if not k:
+            continue
+        # "With this response, Hezbollah hit ...": the event of the doer it names, if any.
+        named = {h.value.side for h in _actors(by_index[index].text, lexicon)} - {""}
+        before = sided[max(0, k - _WINDOW) : k]
+        own = [d for d in before if d.actor1_side in named]
+        discussed[(own or before)[-1].mention_id] = index
     linked = []
     title_used = not title_cue
     first_answerer = None
