@@ -486,3 +486,16 @@ def test_a_definite_series_before_any_event_is_told_is_no_event(lexicon):
     )
     [m] = ex.mentions
     assert m.location == "Al-Tanf"
+
+
+def test_further_strikes_are_news_and_a_modal_in_a_relative_clause_is_not_theirs(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Later on Monday, the US carried out further air strikes on missiles which officials "
+        "said could pose a threat to shipping.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.event_date) == ("US_COALITION", "2024-08-05")
+    # A modal governing the action itself still makes it no event.
+    ex, _ = _extract(lexicon, "The US could carry out further air strikes on the Houthis.")
+    assert ex.mentions == ()

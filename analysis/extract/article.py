@@ -203,7 +203,8 @@ def _place_fields(reading: Reading) -> dict:
 
 def _place_rank(location: str, country: str, lexicon_rank: dict[str, int]) -> int:
     if location:
-        return lexicon_rank.get(location, 2)
+        # A place outside the gazetteer is named with its kind: a town ("the town of X").
+        return lexicon_rank.get(location, 1)
     return 5 if country else 9
 
 

@@ -66,7 +66,7 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional)\s+(?:[\w'’.-]+\s+){0,2}$",
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further)\s+(?:[\w'’.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _SPEAKER = re.compile(
@@ -154,6 +154,7 @@ _QUOTING = re.compile(
 _MADE = re.compile(r"-(?:made|built|designed|supplied|manufactured|produced)\b", re.IGNORECASE)
 #: "6:30 p.m. local time in Baghdad", "Baghdad time": a clock, not a place of the event.
 _CLOCK = re.compile(r"\btime\s+in\s+$", re.IGNORECASE)
+_RELATIVE = re.compile(r",?\s+(?:which|who|that)\s+(?!would|could|will|may|might)", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
 #: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
 _BORDERING = re.compile(
@@ -625,6 +626,14 @@ def read_clause(
     before = text[: anchor.start] if anchor else text
     lbefore = lt[: anchor.start] if anchor else lt
 
+    if anchor is not None and (generic or threat):
+        # "strikes on missiles which Washington claimed could pose a threat": a modal or
+        # threat inside a relative clause after the action does not qualify the action.
+        relative = _RELATIVE.search(lt, anchor.end)
+        if relative is not None:
+            kept = [h for h in cues if h.start < relative.start()]
+            generic = any(h.value == "generic" for h in kept)
+            threat = any(h.value == "threat" for h in kept)
     definite = passive = bare_plural = novel = near = False
     if anchor is not None:
         novel = bool(rx.novel.search(lbefore[-40:]))
