@@ -63,6 +63,12 @@ _COUNT_BEFORE = re.compile(
     rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+$",
     re.IGNORECASE,
 )
+#: A bare "N dead" in a list of figures: "its crew reports three dead, four injured".
+_BARE_DEAD = re.compile(
+    rf"(?:^|[,;:(]\s*|\b(?:with|and|reports?|reported|reporting|leaving)\s+)"
+    rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+dead\b",
+    re.IGNORECASE,
+)
 #: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
 #: "claimed 12 lives", "the deaths of four soldiers".
 _NOUN = re.compile(
@@ -123,7 +129,7 @@ _NP_STOP = re.compile(
 _NP_START = re.compile(
     r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
     # "25 fighters died and 55 were wounded"; "one of three people who died".
-    r"|\b(?:died|killed|dead|wounded|injured|hurt)\s+(?:and|but|while)\s"
+    r"|\b(?:died|killed|dead|wounded|injured|hurt|perished|lives)\s+(?:and|but|while)\s"
     r"|\bone\s+of\s|\bamong\s+them\s|\bwhich\s|\bwhom\s|^)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -171,6 +177,7 @@ class _Patterns(NamedTuple):
     died: re.Pattern
     count_before: re.Pattern
     noun: re.Pattern
+    bare_dead: re.Pattern
 
 
 _AS_WRITTEN = _Patterns(
@@ -188,6 +195,7 @@ _AS_WRITTEN = _Patterns(
     _DIED,
     _COUNT_BEFORE,
     _NOUN,
+    _BARE_DEAD,
 )
 #: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`); ``None`` if one of
 #: them cannot be lowered.
@@ -358,6 +366,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
             # Tuesday": the total runs over a period; the clause's event killed the three.
             killed = None
         add(m["verb"], count_victims(np), np, (start, m.end()))
+    for m in rx.bare_dead.finditer(searched):
+        if any(start <= m.start("np") < end for start, end in follow_ons):
+            continue  # "left 3 dead": counted with "left"
+        np = text[m.start("np") : m.end("np")]
+        add("dead", count_victims(np), np, (m.start("np"), m.end()))
     for m in rx.noun.finditer(searched):
         group = next(g for g in ("toll", "toll2", "count", "lives", "deaths") if m[g])
         np = text[m.start(group) : m.end(group)]
