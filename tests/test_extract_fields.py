@@ -325,6 +325,7 @@ def test_deaths_with_an_auxiliary_or_a_companion(lexicon, clause, killed):
         ("bringing the death toll to 22", (22, 22), None),
         ("with 15 killed and 40 injured.", (15, 15), (40, 40)),
         ("Officials reported 3 fatalities.", (3, 3), None),
+        ("Later the number of dead rose to three, officials said.", (3, 3), None),
         ("The barrage claimed 12 lives.", (12, 12), None),
         ("the raid caused the deaths of four soldiers and two civilians in the camp", (6, 6), None),
         # A date's number before a verb is no count.

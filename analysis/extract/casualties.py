@@ -72,8 +72,9 @@ _BARE_DEAD = re.compile(
 #: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
 #: "claimed 12 lives", "the deaths of four soldiers".
 _NOUN = re.compile(
-    rf"\bdeath\s+toll\s+(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|"
-    rf"stands|jumped|grew)\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))\s+"
+    rf"(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
+    rf"\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
     rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"
     rf"(?P<toll2>{_QTY})"
     rf"|\b(?P<count>{_QTY})\s+(?:(?:people|civilians|soldiers|troops|fighters)\s+)?"
@@ -110,8 +111,8 @@ _SUFFERED = re.compile(
     re.IGNORECASE,
 )
 _NONE = re.compile(
-    r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
-    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
+    r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+"
+    r"(?P<what>injuries|casualties|deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
     # "No injuries or damage, however, were reported".
     r"(?:\s+(?:or|and|nor)\s+[\w-]+)?(?:,\s*[\w\s]{1,20},)?\s+(?:were|was|have\s+been|resulted)\b"
     # "Neither damage nor casualties were reported".
