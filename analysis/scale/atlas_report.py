@@ -17,8 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import period_counts
 from analysis.present.style import SIDE_COLOURS, source_line
 from analysis.scale.atlas import DEFAULT_WINDOWS, atlas_row, dyad_events, find_row
 
