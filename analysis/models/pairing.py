@@ -8,8 +8,11 @@ Two ways to pair a provocation by side X with a response by side Y:
   Y that falls strictly after it and at most ``window_days`` later. Matching is one-to-one
   and greedy: an answer is used once, by the earliest provocation that can claim it.
 
-How many window pairs would chance alone give? :func:`permutation_null` shifts Y's event
-times circularly within the period (keeping Y's own clustering and rate) and pairs again.
+How many window pairs would chance alone give? :func:`permutation_null` permutes the days
+within each calendar month, both sides' events of a day together
+(:mod:`analysis.models.surrogates`: each side keeps its trend and its same-day clusters,
+every link between different days is broken), and pairs again. Pairs need a later day, so
+same-day co-occurrence never counts as an answer; :func:`same_day` describes it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.models import surrogates
 from analysis.models.dyad import Dyad
 from analysis.models.lags import day_numbers, wilson_share
 from analysis.schema import split_list
@@ -219,49 +223,57 @@ def permutation_null(
     end: float,
     n_perm: int = 999,
     seed: int = 0,
+    method: str = surrogates.METHODS[0],
 ) -> dict:
     """Window pairs observed against the count chance alone gives.
 
-    Y's event times are shifted circularly by a uniform random offset within
-    ``[start, end]`` (the period, in days), which keeps Y's rate and its own clustering but
-    breaks any timing relation to X. Offsets within ``window_days`` of a whole turn are
-    excluded (when the period exceeds four windows), as they nearly reproduce the observed
-    timing. Each shifted series is paired again.
+    The days of each calendar month are permuted, both sides' events of a day moving
+    together (:mod:`analysis.models.surrogates`), and each surrogate is paired again. This
+    keeps each side's monthly counts (its trend), its same-day clusters and the days on
+    which both sides act, and breaks every link between different days, the only links
+    a window pair can show. Unlike a shift of the whole series, it does not take a trend
+    or a daily shock that both sides share for an answer. ``method="block_shift"``
+    rotates Y's days within each month instead (a sensitivity check; see
+    :mod:`analysis.models.surrogates`).
+
+    Parameters
+    ----------
+    x, y
+        Event times in days of the provoking and the answering side.
+    window_days
+        Pairing window (see :func:`window_pairs`).
+    start, end
+        First and last day of the period, in the same days as ``x`` and ``y``.
+    n_perm
+        Number of surrogates.
+    seed
+        Seed of the random generator.
+    method
+        One of :data:`analysis.models.surrogates.METHODS`.
 
     Returns
     -------
-    ``{observed, null_mean, null_ci: [2.5%, 97.5%], p_value, n_perm, saturation,
-    warning}``. ``p_value`` is the one-sided permutation p-value
+    ``{observed, null_mean, null_ci: [2.5%, 97.5%], p_value, n_perm, method, saturation,
+    warning}``. ``p_value`` is the one-sided p-value
     ``(1 + #(null >= observed)) / (1 + n_perm)``. ``saturation`` is the chance pair count
     over the most pairs possible (the smaller side's events); from
     :data:`SATURATION` on, ``warning`` says that chance alone pairs nearly every event,
     so the test has no power.
     """
+    surrogates.check_method(method)
     x = np.sort(np.asarray(x, dtype=float))
-    y = np.asarray(y, dtype=float)
-    observed = count_window_pairs(x, np.sort(y), window_days)
-    period = float(end - start) + 1.0
-    if x.size == 0 or y.size == 0 or period <= 0:
-        return {
-            "observed": observed,
-            "null_mean": None,
-            "null_ci": [None, None],
-            "p_value": None,
-            "n_perm": 0,
-            "saturation": None,
-            "warning": None,
-        }
+    y = np.sort(np.asarray(y, dtype=float))
+    observed = count_window_pairs(x, y, window_days)
+    out = {"observed": observed, "n_perm": 0, "method": method, "saturation": None}
+    if x.size == 0 or y.size == 0 or end < start:
+        return {**out, "null_mean": None, "null_ci": [None, None], "p_value": None, "warning": None}
+    first, blocks = surrogates.span_blocks(start, end)
     rng = np.random.default_rng(seed)
-    # Shifts within one window of zero (either way round) would nearly reproduce the
-    # observed timing; under independence every shift is equally valid, so leave them out.
-    margin = window_days if period > 4 * window_days else 0.0
-    shifts = rng.uniform(margin, period - margin, size=n_perm)
-    null = np.empty(n_perm, dtype=np.int64)
-    for k, shift in enumerate(shifts):
-        shifted = start + np.mod(y - start + shift, period)
-        null[k] = count_window_pairs(x, np.sort(shifted), window_days)
-    lo, hi = np.percentile(null, [2.5, 97.5])
-    saturation = float(null.mean()) / min(x.size, y.size)
+    null = surrogates.draws(
+        lambda a, b: count_window_pairs(a, b, window_days), x, y, first, blocks, n_perm, rng, method
+    )
+    res = surrogates.compare(observed, np.asarray(null, dtype=float), larger=True)
+    saturation = res["null_mean"] / min(x.size, y.size)
     warning = None
     if saturation >= SATURATION:
         warning = (
@@ -270,10 +282,10 @@ def permutation_null(
             "has no power; use a shorter window"
         )
     return {
-        "observed": observed,
-        "null_mean": float(null.mean()),
-        "null_ci": [float(lo), float(hi)],
-        "p_value": float((1 + np.sum(null >= observed)) / (1 + n_perm)),
+        **out,
+        "null_mean": res["null_mean"],
+        "null_ci": res["null_ci"],
+        "p_value": res["p_value"],
         "n_perm": int(n_perm),
         "saturation": saturation,
         "warning": warning,
@@ -281,7 +293,12 @@ def permutation_null(
 
 
 def dyad_permutation(
-    dyad: Dyad, window_days: float, allows_tests: bool, n_perm: int = 999, seed: int = 0
+    dyad: Dyad,
+    window_days: float,
+    allows_tests: bool,
+    n_perm: int = 999,
+    seed: int = 0,
+    method: str = surrogates.METHODS[0],
 ) -> dict[str, dict]:
     """:func:`permutation_null` for both directions of a dyad.
 
@@ -294,7 +311,9 @@ def dyad_permutation(
     for k, (x, y) in enumerate(DIRECTIONS):
         tx, _ = _side_arrays(dyad, x)
         ty, _ = _side_arrays(dyad, y)
-        res = permutation_null(tx, ty, window_days, start, end, n_perm=n_perm, seed=seed + k)
+        res = permutation_null(
+            tx, ty, window_days, start, end, n_perm=n_perm, seed=seed + k, method=method
+        )
         res["p_value_reason"] = None
         if not allows_tests:
             res["p_value"] = None
