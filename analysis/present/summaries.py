@@ -132,7 +132,7 @@ def tit_for_tat_summary(results: Mapping) -> str:
         text = (
             f"- {resp} acted within {window} days of {perm.get('observed', 0)} attacks by "
             f"{prov}; chance timing alone gives about {_num(perm.get('null_mean'))} "
-            f"(95% of shifts: {_num(lo)}–{_num(hi)})"
+            f"(95% of surrogates: {_num(lo)}–{_num(hi)})"
         )
         if perm.get("p_value") is not None:
             text += f", permutation p = {perm['p_value']:.3f}"
@@ -237,10 +237,10 @@ def permutation_markdown(permutation: Mapping) -> str:
         lo, hi = res["null_ci"]
         text = (
             f"- **{direction}**: observed {res['observed']} pairs; chance mean "
-            f"{_num(res['null_mean'])}, 95% of shifts {_num(lo)}–{_num(hi)}; "
+            f"{_num(res['null_mean'])}, 95% of surrogates {_num(lo)}–{_num(hi)}; "
         )
         if res["p_value"] is not None:
-            text += f"permutation p = {res['p_value']:.3f} ({res['n_perm']} shifts)"
+            text += f"permutation p = {res['p_value']:.3f} ({res['n_perm']} surrogates)"
         else:
             text += f"no p-value: {res['p_value_reason']}"
         if res.get("warning"):
