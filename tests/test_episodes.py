@@ -11,6 +11,7 @@ from analysis.models.episodes import (
     gap_sensitivity,
     split_episodes,
 )
+from analysis.present.summaries import tit_for_tat_summary
 
 
 def test_split_episodes_hand_example():
@@ -85,3 +86,20 @@ def test_gap_sensitivity_by_hand_counts_simultaneous_starts_apart():
     assert table["started_both"].tolist() == [1, 1, 1, 1, 1]  # day 0 opens with both
     np.testing.assert_allclose(table["share_one_sided"], [3 / 4, 2 / 3, 2 / 3, 1 / 2, 0.0])
     assert table["median_length_days"].tolist() == [1.0, 1.0, 1.0, 4.0, 21.0]
+
+
+def test_summary_names_episodes_that_both_sides_open_on_the_same_day():
+    day0 = pd.Timestamp("2024-01-01")
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a1", "b1", "a2", "b2"],
+            "event_date": [day0 + pd.Timedelta(days=d) for d in (0, 0, 10, 20)],
+            "actor1_side": ["X", "Y", "X", "Y"],
+            "actor2_side": ["Y", "X", "Y", "X"],
+        }
+    )
+    summary = episode_summary(dyad_episodes(select_dyad(frame, "X", "Y")), "X", "Y")
+    assert summary["started_by"] == {"X": 1, "Y": 1} and summary["started_by_both"] == 1
+    text = tit_for_tat_summary({"parameters": {"side_a": "X", "side_b": "Y"}, "episodes": summary})
+    assert "3 episodes; started by X 1, Y 1, both on the same day 1;" in text
+    assert "last word: X 1, Y 1, both on the same day 1;" in text

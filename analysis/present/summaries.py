@@ -158,8 +158,13 @@ def tit_for_tat_summary(results: Mapping) -> str:
         lines.append(f"- Proportionality cannot be measured: {prop['reason']}.")
     ep = results.get("episodes", {})
     if ep.get("n_episodes"):
+        # Episodes both sides open (or close) on the same day have no single starter.
         starts = ", ".join(f"{k} {v}" for k, v in ep.get("started_by", {}).items())
+        if ep.get("started_by_both"):
+            starts += f", both on the same day {ep['started_by_both']}"
         ends = ", ".join(f"{k} {v}" for k, v in ep.get("ended_by", {}).items())
+        if ep.get("ended_by_both"):
+            ends += f", both on the same day {ep['ended_by_both']}"
         lines.append(
             f"- {ep['n_episodes']} episodes; started by {starts}; last word: {ends}; "
             f"{_pct(ep.get('one_sided', {}).get('share'))} involve one side only."
