@@ -98,7 +98,7 @@ def span_blocks(start: float, end: float) -> tuple[float, np.ndarray]:
     return first, month_blocks(epoch, n_days)
 
 
-def _move(times: np.ndarray, first: float, new_day: np.ndarray) -> np.ndarray:
+def _move(times: np.ndarray, first: float, new_day: np.ndarray, sort: bool) -> np.ndarray:
     # Times outside the span stay; the time within a day, if any, is kept.
     times = np.asarray(times, dtype=float)
     offset = times - first
@@ -106,7 +106,8 @@ def _move(times: np.ndarray, first: float, new_day: np.ndarray) -> np.ndarray:
     inside = (day >= 0) & (day < new_day.size)
     moved = day.copy()
     moved[inside] = new_day[day[inside]]
-    return np.sort(first + moved + (offset - day))
+    out = first + moved + (offset - day)
+    return np.sort(out) if sort else out
 
 
 def surrogate_pair(
@@ -116,8 +117,10 @@ def surrogate_pair(
     blocks: np.ndarray,
     rng: np.random.Generator,
     method: str = METHODS[0],
+    sort: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One surrogate of a dyad's event times: ``(x, y)`` redrawn, each sorted.
+    """One surrogate of a dyad's event times: ``(x, y)`` redrawn, each sorted (or, with
+    ``sort=False``, each event's new time in the order given).
 
     Parameters
     ----------
@@ -133,8 +136,9 @@ def surrogate_pair(
     """
     new_day = day_map(blocks, rng, method)
     if method == "month_permutation":
-        return _move(x, first, new_day), _move(y, first, new_day)
-    return np.sort(np.asarray(x, dtype=float)), _move(y, first, new_day)
+        return _move(x, first, new_day, sort), _move(y, first, new_day, sort)
+    x = np.asarray(x, dtype=float)
+    return (np.sort(x) if sort else x), _move(y, first, new_day, sort)
 
 
 def draws(
