@@ -93,6 +93,16 @@ def test_planted_answers_two_days_later_beat_every_surrogate():
     table = chance.baseline_table(res, "X", "Y")
     assert len(table) == 2 * (2 * len(chance.HORIZONS) + 1)
     assert table["p-value"].notna().sum() == 2 * len(chance.HORIZONS)
+    assert ab["followed"]["3"]["warning"] is None
+
+
+def test_a_side_active_every_day_saturates_the_shares():
+    res = chance.lag_baseline(_dyad(range(0, 300, 5), range(300)), True, n_surrogates=19)
+    entry = res["by_direction"]["A->B"]["followed"]["1"]
+    assert entry["observed"] == 1.0 and entry["null_mean"] >= chance.SATURATION
+    assert entry["p_value"] is not None and "no power" in entry["warning"]
+    table = chance.baseline_table(res, "X", "Y")
+    assert (table["note"] == "saturated: no power").sum() >= 2 * len(chance.HORIZONS)
 
 
 def test_descriptive_route_and_an_empty_side_give_no_p_value():

@@ -37,6 +37,8 @@ from analysis.models.lags import HORIZONS, day_numbers, filter_precision, next_r
 
 #: Surrogates per statistic by default.
 N_SURROGATES = 199
+#: Chance share from which a share is saturated: chance alone answers nearly every event.
+SATURATION = 0.9
 #: Why a statistic gets no p-value.
 UNCALIBRATED = {
     "answered": "no test: the share followed is the test of this table",
@@ -127,7 +129,8 @@ def lag_baseline(
     ``{"method", "n_surrogates", "by_direction": {"A->B": {"followed": {h: entry},
     "answered": {h: entry}, "median_lag_days": entry}, "B->A": ...}}``; each entry is
     :func:`analysis.models.surrogates.compare` with ``p_value_reason`` (why there is no
-    p-value, else ``None``).
+    p-value, else ``None``) and ``warning`` (set when a share is saturated: chance alone
+    gives :data:`SATURATION` or more, so the test has no power).
     """
     surrogates.check_method(method)
     events, _ = filter_precision(dyad.events, max_precision)
@@ -181,6 +184,12 @@ def _entry(stat: str, observed: float, null: list, allows_tests: bool, larger=Tr
     if reason is not None:
         res["p_value"] = None
     res["p_value_reason"] = reason
+    res["warning"] = None
+    if stat != "median_lag_days" and (res["null_mean"] or 0.0) >= SATURATION:
+        res["warning"] = (
+            f"chance alone gives a share of {res['null_mean']:.0%}: the other side acts "
+            "nearly every few days, so this horizon cannot show answers (no power)"
+        )
     return res
 
 
@@ -188,8 +197,8 @@ def baseline_table(baseline: dict, side_a: str, side_b: str) -> pd.DataFrame:
     """Display table of :func:`lag_baseline`: one row per statistic and direction.
 
     Columns: ``answer``, ``statistic``, ``observed``, ``chance (mean)``, ``chance 95%``
-    (the middle 95% of the surrogate values) and ``p-value`` (``None`` where no test is
-    made; the reason is in the results).
+    (the middle 95% of the surrogate values), ``p-value`` (``None`` where no test is
+    made; the reason is in the results) and ``note`` (saturated shares).
     """
     names = {"A->B": f"{side_b} after {side_a}", "B->A": f"{side_a} after {side_b}"}
     labels = {
@@ -210,6 +219,7 @@ def baseline_table(baseline: dict, side_a: str, side_b: str) -> pd.DataFrame:
                     "chance (mean)": _round(res["null_mean"]),
                     "chance 95%": "n/a" if lo is None else f"{lo:.2f}–{hi:.2f}",
                     "p-value": _round(res["p_value"], 3),
+                    "note": "saturated: no power" if res.get("warning") else "",
                 }
             )
     return pd.DataFrame(rows)
