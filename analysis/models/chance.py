@@ -17,10 +17,13 @@ broken. So what chance gives is read off directly:
 - ``median_lag_days``: the median of the observed lags, chance interval only: lags are
   whole days, and the many ties make a p-value far too conservative.
 
-In reduced simulations (500 days, 99 surrogates) the test of the share followed within 3
-days rejected 4-6% of the time at the 5% level under a trend or daily shocks shared by
-both sides, and 1% when each side's own rate wanders (autocorrelated rates, self-
-excitation): conservative there, as the surrogates break runs of busy days.
+In reduced simulations (500 days, 99 surrogates, :mod:`analysis.models.validation`) the
+test of the share followed within 3 days rejected 2-4% of the time at the 5% level under a
+trend or daily shocks shared by both sides (200 and 1,000 events per side), and 1-3% when
+each side's own rate wanders (autocorrelated rates, self-excitation): conservative there,
+as the surrogates break runs of busy days. Its power is low: 13% at 200 and 1% at 1,000
+events per side against a planted cross-excitation of 0.2, where the share is nearly
+saturated (the other side acts on most days).
 
 A same-day answer cannot be told from a shared shock, so every lag is at least one day;
 same-day co-occurrence is described by :func:`analysis.models.pairing.same_day`.
