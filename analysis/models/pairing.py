@@ -292,6 +292,13 @@ def permutation_null(
     rotates Y's days within each month instead (a sensitivity check; see
     :mod:`analysis.models.surrogates`).
 
+    In reduced simulations (:mod:`analysis.models.validation`, ``pairing_surrogate``:
+    3-day window, 99 surrogates, 500 days) the 5% test rejected 1-5% of the time under a
+    shared trend, shared daily shocks or independent sides (200 and 1,000 events per
+    side) and 0-1% under autocorrelated rates or self-excitation (conservative), where the
+    circular shift it replaces rejected 11% under the shared trend and 58% under shared
+    daily shocks (1,000 events per side).
+
     Parameters
     ----------
     x, y
