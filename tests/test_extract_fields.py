@@ -325,6 +325,7 @@ def test_deaths_with_an_auxiliary_or_a_companion(lexicon, clause, killed):
         ("bringing the death toll to 22", (22, 22), None),
         ("with 15 killed and 40 injured.", (15, 15), (40, 40)),
         ("Officials reported 3 fatalities.", (3, 3), None),
+        ("Later the number of dead rose to three, officials said.", (3, 3), None),
         ("The barrage claimed 12 lives.", (12, 12), None),
         ("the raid caused the deaths of four soldiers and two civilians in the camp", (6, 6), None),
         # A date's number before a verb is no count.
@@ -367,3 +368,26 @@ def test_a_discussed_answer_is_the_event_of_the_doer_it_names(lexicon):
     ex = extract_article(_article(text, dt.date(2024, 1, 10)), lexicon)
     israeli = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
     assert israeli and all(not m.responds_to for m in israeli)
+
+
+@pytest.mark.parametrize(
+    ("clause", "killed", "injured"),
+    [
+        (
+            "its crew reports three dead, at least four injured, two of them critically",
+            (3, 3),
+            (4, None),
+        ),
+        ("Three dead in Basra blast", (3, 3), None),
+        ("The raids left 5 dead and 17 injured, medics said.", (5, 5), (17, 17)),
+    ],
+)
+def test_bare_dead_in_a_list_of_figures(lexicon, clause, killed, injured):
+    found = find_casualties(clause, lexicon)
+    assert (_counts(found.killed), _counts(found.injured)) == (killed, injured)
+
+
+def test_a_second_subject_after_lost_their_lives_is_counted_alone(lexicon):
+    found = find_casualties("four sailors lost their lives and several others were hurt", lexicon)
+    assert _counts(found.killed) == (4, 4)
+    assert found.injured.vague and found.injured.low is None

@@ -63,11 +63,18 @@ _COUNT_BEFORE = re.compile(
     rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+$",
     re.IGNORECASE,
 )
+#: A bare "N dead" in a list of figures: "its crew reports three dead, four injured".
+_BARE_DEAD = re.compile(
+    rf"(?:^|[,;:(]\s*|\b(?:with|and|reports?|reported|reporting|leaving)\s+)"
+    rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+dead\b",
+    re.IGNORECASE,
+)
 #: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
 #: "claimed 12 lives", "the deaths of four soldiers".
 _NOUN = re.compile(
-    rf"\bdeath\s+toll\s+(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|"
-    rf"stands|jumped|grew)\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))\s+"
+    rf"(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
+    rf"\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
     rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"
     rf"(?P<toll2>{_QTY})"
     rf"|\b(?P<count>{_QTY})\s+(?:(?:people|civilians|soldiers|troops|fighters)\s+)?"
@@ -104,8 +111,8 @@ _SUFFERED = re.compile(
     re.IGNORECASE,
 )
 _NONE = re.compile(
-    r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
-    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
+    r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+"
+    r"(?P<what>injuries|casualties|deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
     # "No injuries or damage, however, were reported".
     r"(?:\s+(?:or|and|nor)\s+[\w-]+)?(?:,\s*[\w\s]{1,20},)?\s+(?:were|was|have\s+been|resulted)\b"
     # "Neither damage nor casualties were reported".
@@ -123,7 +130,7 @@ _NP_STOP = re.compile(
 _NP_START = re.compile(
     r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
     # "25 fighters died and 55 were wounded"; "one of three people who died".
-    r"|\b(?:died|killed|dead|wounded|injured|hurt)\s+(?:and|but|while)\s"
+    r"|\b(?:died|killed|dead|wounded|injured|hurt|perished|lives)\s+(?:and|but|while)\s"
     r"|\bone\s+of\s|\bamong\s+them\s|\bwhich\s|\bwhom\s|^)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -171,6 +178,7 @@ class _Patterns(NamedTuple):
     died: re.Pattern
     count_before: re.Pattern
     noun: re.Pattern
+    bare_dead: re.Pattern
 
 
 _AS_WRITTEN = _Patterns(
@@ -188,6 +196,7 @@ _AS_WRITTEN = _Patterns(
     _DIED,
     _COUNT_BEFORE,
     _NOUN,
+    _BARE_DEAD,
 )
 #: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`); ``None`` if one of
 #: them cannot be lowered.
@@ -358,6 +367,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
             # Tuesday": the total runs over a period; the clause's event killed the three.
             killed = None
         add(m["verb"], count_victims(np), np, (start, m.end()))
+    for m in rx.bare_dead.finditer(searched):
+        if any(start <= m.start("np") < end for start, end in follow_ons):
+            continue  # "left 3 dead": counted with "left"
+        np = text[m.start("np") : m.end("np")]
+        add("dead", count_victims(np), np, (m.start("np"), m.end()))
     for m in rx.noun.finditer(searched):
         group = next(g for g in ("toll", "toll2", "count", "lives", "deaths") if m[g])
         np = text[m.start(group) : m.end(group)]
