@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
@@ -156,7 +157,10 @@ def tables_from_extractions(
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
-    clusters = cluster_mentions(mentions, None if checked is None else checked(mentions))
+    if checked is None:
+        clusters = cluster_mentions_fast(mentions)
+    else:
+        clusters = cluster_mentions(mentions, checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
     events = events_frame(reconcile(clusters))
