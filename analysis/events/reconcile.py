@@ -71,6 +71,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import combinations
 
 from analysis.records import Mention
@@ -134,7 +135,7 @@ class Cluster:
     assigned_id: str = ""
     umbrella_ids: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def event_id(self) -> str:
         """Stable id: ``EV-`` and 10 hex digits of the sha1 of the smallest member id.
 
