@@ -21,9 +21,11 @@ from analysis.errors import UsageError
 from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
+from analysis.events.plausible import implausible_mentions, set_aside
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.cache import ExtractionCache
+from analysis.extract.corpus import Problem
 from analysis.files import replace_files
 from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
@@ -178,8 +180,9 @@ def build_tables(
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
     cache: ExtractionCache | None = None,
+    rejected: list[Problem] | None = None,
 ) -> Tables:
-    """Extract every article and build the three tables.
+    """Extract every article, check its mentions and build the three tables.
 
     Parameters
     ----------
@@ -197,22 +200,33 @@ def build_tables(
         Extractions kept from earlier runs (:class:`analysis.extract.cache.ExtractionCache`):
         an article whose text, metadata, vocabularies and extractor did not change is not
         read again. The tables are the same with or without it.
+    rejected
+        ``None``: an article with an implausible mention
+        (:func:`analysis.events.plausible.implausible_mentions`) stops the build. A list:
+        such articles are left out and their problems appended to it.
+
+    Raises
+    ------
+    UsageError
+        Implausible mentions (every one listed with file, line and field) when
+        ``rejected`` is ``None``; see also :func:`tables_from_extractions`.
     """
 
     def extract(article: Article) -> Extraction:
         return extract_article(article, lexicon)
 
-    def extractions():
+    def checked():
         done = 0
         for article in articles:
-            yield extract(article) if cache is None else cache.extract(article, extract)
+            extraction = extract(article) if cache is None else cache.extract(article, extract)
+            yield extraction, implausible_mentions(article, extraction)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done)
         if progress is not None and done % PROGRESS_EVERY:
             progress(done)
 
-    return tables_from_extractions(extractions(), overrides)
+    return tables_from_extractions(set_aside(checked(), rejected), overrides)
 
 
 # --- writing ------------------------------------------------------------------------

@@ -29,8 +29,10 @@ from typing import Any
 
 from analysis.errors import UsageError
 from analysis.events.build import tables_from_extractions
+from analysis.events.plausible import extract_checked, set_aside
 from analysis.events.reconcile import candidate_blocks, why_different
 from analysis.extract.article import extract_article
+from analysis.extract.corpus import Problem
 from analysis.records import Article, Extraction, Mention
 from analysis.scale.shards import check_unique_ids, read_shard
 
@@ -212,6 +214,7 @@ def build_tables_distributed(
     client: Any = None,
     overrides: Any = None,
     shards: Sequence[str | os.PathLike] | None = None,
+    rejected: list[Problem] | None = None,
 ):
     """Distributed :func:`analysis.events.build.build_tables`: same inputs, same tables.
 
@@ -227,6 +230,10 @@ def build_tables_distributed(
         Hand corrections, as for ``build_tables``.
     shards
         Shard files to read on the workers instead of ``articles``.
+    rejected
+        As for ``build_tables``: ``None`` stops on an implausible mention (checked on the
+        workers, :mod:`analysis.events.plausible`); a list collects the problems and the
+        articles are left out.
 
     Returns
     -------
@@ -235,9 +242,10 @@ def build_tables_distributed(
     if (articles is None) == (shards is None):
         raise UsageError("give either articles or shards")
     if shards is not None:
-        extractions = extract_shards(shards, lexicon, client)
+        checked = map_shards(extract_checked, shards, lexicon, client)
     else:
-        extractions = extract_articles(articles, lexicon, client)
+        checked = map_articles(extract_checked, articles, lexicon, client)
+    extractions = list(set_aside(checked, rejected))
     return _tables_from_extractions(extractions, overrides, client)
 
 
