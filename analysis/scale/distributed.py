@@ -107,11 +107,14 @@ def map_shards(
     shard_paths: Sequence[str | os.PathLike],
     shared: Any,
     client: Any = None,
+    rejected: list[Problem] | None = None,
 ) -> list[Any]:
     """Apply ``func`` to every article of every shard, one task per shard.
 
     Each shard is read and validated where its task runs. Article ids must be unique
     across shards (checked when the results are gathered, before anything is returned).
+    With a ``rejected`` list, bad rows are appended to it (in shard order) and left out
+    instead of raising (see :func:`analysis.scale.shards.read_shard`).
 
     Raises
     ------
@@ -120,23 +123,27 @@ def map_shards(
     """
 
     paths = [str(p) for p in shard_paths]
+    skip = rejected is not None
     if client is None:
-        parts = [_shard_task(path, func, shared) for path in paths]
+        parts = [_shard_task(path, func, shared, skip) for path in paths]
     else:
         # dask loads lazily: in-process runs never need it.
         import dask.bag as db
 
         shared_future = client.scatter(shared, broadcast=True, hash=False)
         bag = db.from_sequence(paths, npartitions=max(1, len(paths)))
-        parts = _compute(client, bag.map(_shard_task, func, shared_future))
-    check_unique_ids([(Path(p).name, ids) for p, (ids, _) in zip(paths, parts, strict=True)])
-    return [result for _, results in parts for result in results]
+        parts = _compute(client, bag.map(_shard_task, func, shared_future, skip))
+    check_unique_ids([(Path(p).name, ids) for p, (ids, _, _) in zip(paths, parts, strict=True)])
+    if rejected is not None:
+        rejected.extend(problem for _, _, problems in parts for problem in problems)
+    return [result for _, results, _ in parts for result in results]
 
 
-def _shard_task(path: str, func, shared) -> tuple[list[str], list[Any]]:
-
-    articles = read_shard(path)
-    return [a.article_id for a in articles], [func(a, shared) for a in articles]
+def _shard_task(path: str, func, shared, skip: bool = False):
+    """``(ids, results, problems)`` of one shard, read where the task runs."""
+    problems: list[Problem] = []
+    articles = read_shard(path, problems if skip else None)
+    return [a.article_id for a in articles], [func(a, shared) for a in articles], problems
 
 
 def _compute(client: Any, collection) -> list[Any]:
@@ -232,8 +239,8 @@ def build_tables_distributed(
         Shard files to read on the workers instead of ``articles``.
     rejected
         As for ``build_tables``: ``None`` stops on an implausible mention (checked on the
-        workers, :mod:`analysis.events.plausible`); a list collects the problems and the
-        articles are left out.
+        workers, :mod:`analysis.events.plausible`) or a bad shard row; a list collects the
+        problems (bad rows first, shard by shard) and those articles are left out.
 
     Returns
     -------
@@ -242,7 +249,7 @@ def build_tables_distributed(
     if (articles is None) == (shards is None):
         raise UsageError("give either articles or shards")
     if shards is not None:
-        checked = map_shards(extract_checked, shards, lexicon, client)
+        checked = map_shards(extract_checked, shards, lexicon, client, rejected)
     else:
         checked = map_articles(extract_checked, articles, lexicon, client)
     extractions = list(set_aside(checked, rejected))
