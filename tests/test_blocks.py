@@ -136,3 +136,74 @@ def test_twins_are_one_class_and_a_sentence_keeps_its_items_apart():
     # a:1 and a:4 merge; a:2 (same sentence as a:1) and a:3 (answers a:1) cannot join them.
     shape = _shape(cluster_mentions_fast([one, two, three, four]))
     assert sorted(ids for _, ids, _, _ in shape) == [["a:1", "a:4"], ["a:2", "a:3"]]
+
+
+def test_groups_share_no_compatible_pair():
+    from analysis.events.blocks import components
+
+    for seed in range(50):
+        mentions = random_mentions(random.Random(seed), 40)
+        classes = MentionClasses(mentions)
+        group_of = {i: n for n, ids in enumerate(components(classes)) for i in ids}
+        assert sorted(group_of) == sorted(m.mention_id for m in mentions)
+        for a in mentions:
+            for b in mentions:
+                if a is not b and why_different(a, b) is None:
+                    assert group_of[a.mention_id] == group_of[b.mention_id]
+
+
+def _themed(seed: int) -> list[Mention]:
+    """Random mentions of four countries (no pair across countries can merge)."""
+    out = []
+    for theme in range(4):
+        for m in random_mentions(random.Random(seed * 10 + theme), 30):
+            out.append(
+                replace(
+                    m,
+                    mention_id=f"t{theme}-{m.mention_id}",
+                    article_id=f"t{theme}-{m.article_id}",
+                    responds_to=tuple(f"t{theme}-{r}" for r in m.responds_to),
+                    country=f"C{theme}",
+                )
+            )
+    return out
+
+
+def test_cached_groups_give_the_clusters_of_a_build_from_scratch(tmp_path):
+    """Clusters from a cache filled by a smaller corpus equal those of the reference; the
+    groups of the countries the added article does not touch come from the cache."""
+    from analysis.events.block_cache import ClusterCache
+
+    reused = reclustered = 0
+    for seed in range(30):
+        mentions = _themed(seed)
+        before = [m for m in mentions if m.article_id != "t0-art3"]
+        directory = tmp_path / str(seed)
+        cache = ClusterCache(directory)
+        assert _shape(cluster_mentions_fast(before, cache)) == _shape(cluster_mentions(before))
+        cache.save()
+        again = ClusterCache(directory)
+        assert _shape(cluster_mentions_fast(before, again)) == _shape(cluster_mentions(before))
+        assert again.misses == 0 and again.hits > 0
+        again.save()
+        grown = ClusterCache(directory)
+        assert _shape(cluster_mentions_fast(mentions, grown)) == _shape(cluster_mentions(mentions))
+        reused += grown.hits
+        reclustered += grown.misses
+    # Groups in countries 1-3 come from the cache; the added article's groups in country 0
+    # are clustered again (only those).
+    assert reused >= 3 * 30 and 0 < reclustered <= 2 * 30
+
+
+def test_a_spoiled_or_outdated_cache_file_is_ignored(tmp_path, monkeypatch):
+    from analysis.events import block_cache
+
+    mentions = random_mentions(random.Random(3), 40)
+    cache = block_cache.ClusterCache(tmp_path)
+    expected = _shape(cluster_mentions_fast(mentions, cache))
+    cache.save()
+    (tmp_path / "clusters.json").write_text('{"fingerprint": "x", "entries": {"k": []}}')
+    spoiled = block_cache.ClusterCache(tmp_path)
+    assert _shape(cluster_mentions_fast(mentions, spoiled)) == expected and spoiled.hits == 0
+    (tmp_path / "clusters.json").write_text("{not json")
+    assert block_cache.ClusterCache(tmp_path).get("k") is None

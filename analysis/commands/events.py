@@ -14,6 +14,7 @@ from pathlib import Path
 
 from analysis.commands.checks import check_out_dir, refuse_overwrite, rejected_bytes
 from analysis.errors import UsageError
+from analysis.events.block_cache import ClusterCache
 from analysis.events.build import (
     DEFAULT_ARTICLES,
     DEFAULT_METADATA,
@@ -135,10 +136,13 @@ def _build(args, cluster, lexicon, overrides, checked, found) -> Tables:
         print(f"events: {done} articles extracted", file=sys.stderr)
 
     cache = None if args.no_cache else ExtractionCache(args.cache, lexicon.directory)
-    tables = build_tables(articles, lexicon, overrides, progress, cache, found)
-    if cache is not None:
+    # The clusters of unchanged groups of mentions are kept in the same directory.
+    clusters = None if args.no_cache else ClusterCache(args.cache)
+    tables = build_tables(articles, lexicon, overrides, progress, cache, found, clusters)
+    if cache is not None and clusters is not None:
         print(
-            f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted",
+            f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted; "
+            f"{clusters.hits} group(s) of mentions from the cache, {clusters.misses} clustered",
             file=sys.stderr,
         )
     return tables

@@ -42,11 +42,13 @@ sets); the straightforward function stays the reference and serves pairs checked
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
+from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
     Cluster,
     _anchor_reason,
@@ -386,27 +388,48 @@ def _anchor_undated(
         )
 
 
-def cluster_mentions_fast(mentions: Iterable[Mention]) -> list[Cluster]:
-    """Group mentions into events; the same result as
-    :func:`analysis.events.reconcile.cluster_mentions` without listing compatible pairs.
+def components(classes: MentionClasses) -> list[list[str]]:
+    """Groups of mention ids with no compatible pair between groups, each sorted.
 
-    Parameters
-    ----------
-    mentions
-        Mentions with unique ``mention_id`` values, from any number of articles.
-
-    Returns
-    -------
-    Clusters sorted by event id; every mention is a member of exactly one cluster.
+    Two classes with a compatible pair are in one group; a mention whose class has no
+    compatible partner is a group of its own. The clustering of a group does not depend on
+    the other groups (except for anchoring, which runs afterwards on all of them).
     """
-    classes = MentionClasses(mentions)
-    by_id = classes.by_id
-    placed = sorted(i for i, m in by_id.items() if m.admin1)
-    unplaced = sorted(i for i, m in by_id.items() if not m.admin1)
+    parent: dict[int, int] = {}
 
+    def find(p: int) -> int:
+        while parent.setdefault(p, p) != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for p, q in classes.compatible:
+        rp, rq = find(p), find(q)
+        if rp != rq:
+            parent[max(rp, rq)] = min(rp, rq)
+    groups: dict[object, list[str]] = defaultdict(list)
+    for mid in sorted(classes.by_id):
+        p = classes.of[mid]
+        groups[find(p) if p in parent else mid].append(mid)
+    return sorted(groups.values())
+
+
+def component_key(mentions: Iterable[Mention]) -> str:
+    """SHA-256 of a group's mentions (every field), the cache key of its clustering."""
+    digest = hashlib.sha256()
+    for m in sorted(mentions, key=lambda x: x.mention_id):
+        digest.update(repr(m).encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
+    """Both passes and the umbrella credits of one group (JSON-able):
+    ``[[[label, ids], ...] first pass, {label: umbrella ids}, [[label, ids], ...] second]``."""
+    by_id = classes.by_id
+    placed = [i for i in ids if by_id[i].admin1]
+    unplaced = [i for i in ids if not by_id[i].admin1]
     first = _Linkage(placed, classes)
     first.link(placed)
-
     shared: dict[str, list[str]] = defaultdict(list)
     leftovers = []
     for mid in unplaced:
@@ -420,12 +443,56 @@ def cluster_mentions_fast(mentions: Iterable[Mention]) -> list[Cluster]:
         for other in fits[1:]:
             shared[first.label[other]].append(mid)
             log.info("credit umbrella %s also to event of %s", mid, first.label[other])
-
     second = _Linkage(leftovers, classes)
     second.link(leftovers)
+    return [
+        sorted([label, sorted(members)] for label, members in first.by_label().items()),
+        {label: sorted(credits) for label, credits in sorted(shared.items())},
+        sorted([label, sorted(members)] for label, members in second.by_label().items()),
+    ]
 
-    passes = [_Pass(first.by_label()), _Pass(second.by_label())]
-    _anchor_undated(classes, passes, shared)
+
+def cluster_mentions_fast(
+    mentions: Iterable[Mention], cache: ClusterCache | None = None
+) -> list[Cluster]:
+    """Group mentions into events; the same result as
+    :func:`analysis.events.reconcile.cluster_mentions` without listing compatible pairs.
+
+    Parameters
+    ----------
+    mentions
+        Mentions with unique ``mention_id`` values, from any number of articles.
+    cache
+        Results of earlier builds per group of mentions
+        (:class:`analysis.events.block_cache.ClusterCache`): a group whose mentions and
+        reconciler did not change is not clustered again. The result is the same with or
+        without it.
+
+    Returns
+    -------
+    Clusters sorted by event id; every mention is a member of exactly one cluster.
+    """
+    classes = MentionClasses(mentions)
+    by_id = classes.by_id
+    first: dict[str, list[str]] = {}
+    second: dict[str, list[str]] = {}
+    shared: dict[str, list[str]] = {}
+    for ids in components(classes):
+        if len(ids) == 1:
+            second[ids[0]] = list(ids)
+            continue
+        key = component_key(by_id[i] for i in ids) if cache is not None else ""
+        result = cache.get(key) if cache is not None else None
+        if result is None:
+            result = _cluster_group(classes, ids)
+            if cache is not None:
+                cache.put(key, result)
+        first.update((label, list(members)) for label, members in result[0])
+        shared.update((label, list(credits)) for label, credits in result[1].items())
+        second.update((label, list(members)) for label, members in result[2])
+
+    passes = [_Pass(first), _Pass(second)]
+    _anchor_undated(classes, passes, defaultdict(list, shared))
 
     umbrellas = frozenset(i for ids in shared.values() for i in ids)
     clusters = []

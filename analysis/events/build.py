@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.events.block_cache import ClusterCache
 from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
@@ -131,6 +132,7 @@ def tables_from_extractions(
     extractions: Iterable[Extraction],
     overrides: Overrides | None = None,
     checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
+    clusters_cache: ClusterCache | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -142,7 +144,12 @@ def tables_from_extractions(
         Hand corrections to apply last; ``None`` gives the raw output.
     checked
         Finds the pairs of mention ids the merge rule allows (for example block by block on
-        a cluster); ``None`` finds them in this process.
+        a cluster); ``None`` finds them in this process
+        (:func:`analysis.events.blocks.cluster_mentions_fast`).
+    clusters_cache
+        Clustering results of earlier builds, per group of mentions
+        (:class:`analysis.events.block_cache.ClusterCache`, saved here); only groups whose
+        mentions changed are clustered again. The tables are the same with or without it.
 
     Raises
     ------
@@ -160,7 +167,9 @@ def tables_from_extractions(
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
     if checked is None:
-        clusters = cluster_mentions_fast(mentions)
+        clusters = cluster_mentions_fast(mentions, clusters_cache)
+        if clusters_cache is not None:
+            clusters_cache.save()
     else:
         clusters = cluster_mentions(mentions, checked(mentions))
     if overrides is not None:
@@ -181,6 +190,7 @@ def build_tables(
     progress: Callable[[int], None] | None = None,
     cache: ExtractionCache | None = None,
     rejected: list[Problem] | None = None,
+    clusters_cache: ClusterCache | None = None,
 ) -> Tables:
     """Extract every article, check its mentions and build the three tables.
 
@@ -204,6 +214,8 @@ def build_tables(
         ``None``: an article with an implausible mention
         (:func:`analysis.events.plausible.implausible_mentions`) stops the build. A list:
         such articles are left out and their problems appended to it.
+    clusters_cache
+        Clustering results kept from earlier runs (see :func:`tables_from_extractions`).
 
     Raises
     ------
@@ -226,7 +238,9 @@ def build_tables(
         if progress is not None and done % PROGRESS_EVERY:
             progress(done)
 
-    return tables_from_extractions(set_aside(checked(), rejected), overrides)
+    return tables_from_extractions(
+        set_aside(checked(), rejected), overrides, clusters_cache=clusters_cache
+    )
 
 
 # --- writing ------------------------------------------------------------------------
