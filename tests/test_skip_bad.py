@@ -190,3 +190,27 @@ def test_import_dataset_and_rejected_list_are_replaced_together(capsys, tmp_path
     rows = (work / "dataset.rejected.csv").read_text().splitlines()
     assert len(rows) == 2 and ",3," in rows[1]
     assert _snapshot(work) != before
+
+
+@pytest.mark.slow
+def test_a_local_dask_cluster_sets_the_same_articles_and_shard_rows_aside(lexicon, tmp_path):
+    from analysis.scale.cluster import make_options, open_client
+
+    articles = [article("good", GOOD), article("bad", HUGE, "bad.txt")]
+    shard = tmp_path / "part-0.jsonl"
+    shard.write_text(_row("a1", GOOD) + "\n" + _row("a2", HUGE) + "\n" + "[1]\n")
+    here: list[Problem] = []
+    local = build_tables(articles, lexicon, rejected=here)
+    with open_client(make_options("local", 1)) as client:
+        with pytest.raises(UsageError, match="bad.txt line 4, field killed_low"):
+            build_tables_distributed(articles, lexicon, client)
+        there: list[Problem] = []
+        remote = build_tables_distributed(articles, lexicon, client, rejected=there)
+        from_shard: list[Problem] = []
+        build_tables_distributed(None, lexicon, client, shards=[shard], rejected=from_shard)
+    assert here == there
+    assert table_bytes(local, tmp_path, "local") == table_bytes(remote, tmp_path, "remote")
+    assert [(p.file, p.line, p.field) for p in from_shard] == [
+        ("part-0.jsonl", 3, "row"),
+        ("part-0.jsonl#2", 4, "killed_low"),
+    ]

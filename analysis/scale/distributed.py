@@ -6,13 +6,13 @@ partition reading its own shard on the worker (:mod:`analysis.scale.shards`). Th
 shipped to every worker once (``client.scatter(..., broadcast=True)``), not once per
 task. Results come back in input order.
 
-Reconciliation first compares mentions pairwise, but only within the candidate blocks
-of :func:`analysis.events.reconcile.candidate_blocks` (calendar month with overlap, country,
-sides), so it never compares all pairs; the blocks are checked in parallel on the workers
-and the allowed pairs handed to the clustering. The clustering and the table assembly are
-those of
-:func:`analysis.events.build.tables_from_extractions`, run once on the gathered extractions, so
-the tables are byte-identical to :func:`analysis.events.build.build_tables`.
+Reconciliation runs once on the gathered extractions, with the clustering and table
+assembly of :func:`analysis.events.build.tables_from_extractions`
+(:func:`analysis.events.blocks.cluster_mentions_fast`, which never lists compatible pairs:
+one long article's thousands of compatible pairs made shipping them from the workers
+quadratic), so the tables are byte-identical to :func:`analysis.events.build.build_tables`.
+:func:`compatible_pairs` still checks the candidate blocks in parallel on the workers for
+callers that want the pairs themselves.
 
 A worker that dies mid-run is replaced and its tasks rerun (Dask retries a task whose
 worker died up to ``distributed.scheduler.allowed-failures`` times); past that the run
@@ -55,11 +55,8 @@ def _extract_function() -> Callable[[Article, Any], Extraction]:
 
 
 def _tables_from_extractions(extractions: Sequence[Extraction], overrides: Any, client: Any):
-    """The one reconciliation and table assembly of the project, its pairwise checks run
-    block by block on the cluster."""
-    return tables_from_extractions(
-        extractions, overrides, checked=lambda mentions: compatible_pairs(mentions, client)
-    )
+    """The one reconciliation and table assembly of the project, in this process."""
+    return tables_from_extractions(extractions, overrides)
 
 
 # --------------------------------------------------------------------------- mapping
