@@ -27,12 +27,11 @@ cluster keeps its members per class, so the first partner in a cluster is found 
 bisection, and whether two clusters fit is decided from their classes and the forbidden
 pairs of the smaller one. Umbrella crediting and the second pass use the same summaries.
 
-Anchoring (:func:`_anchor_undated`) follows
-:func:`analysis.events.reconcile._anchor_undated` but shows
-:func:`~analysis.events.reconcile.why_not_anchored` one mention per class and article of an
-event (its fields, its articles and its per-article casualty figures are those of the whole
-event) and checks the one-sentence and response clause (A6) against the forbidden pairs,
-so that an undated mention costs the size of that summary, not of the event.
+Anchoring is :func:`analysis.events.reconcile._anchor_undated` itself, run on a summary of
+each event (:func:`_anchor`): one mention per class and article (its fields, its articles
+and its per-article casualty figures are those of the whole event) and the mentions that
+an undated mention may not join, so that an undated mention costs the size of that
+summary, not of the event.
 
 :func:`cluster_mentions_fast` returns exactly what
 :func:`~analysis.events.reconcile.cluster_mentions` returns (tested on random mention
@@ -51,16 +50,12 @@ from collections.abc import Iterable, Sequence
 from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
     Cluster,
-    _anchor_reason,
-    _counts_of,
-    _key_matches,
+    _anchor_undated,
     _strength,
-    _within_frame,
     candidate_blocks,
     interval,
     merge_reason,
     why_different,
-    why_not_anchored,
 )
 from analysis.records import Mention
 
@@ -310,82 +305,53 @@ class _Pass:
         self.members = members
 
 
-def _summary(classes: MentionClasses, ids: Iterable[str]) -> list[Mention]:
-    """One mention per class and article of ``ids``: what the anchoring clauses other than
-    A6 see of an event (fields, articles, each article's largest casualty figures)."""
-    seen: dict[tuple[int, str], Mention] = {}
-    for i in sorted(ids):
-        m = classes.by_id[i]
-        seen.setdefault((classes.of[i], m.article_id), m)
-    return list(seen.values())
+def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list[str]]) -> None:
+    """Third pass: :func:`analysis.events.reconcile._anchor_undated` itself, shown a summary
+    of each event, then its moves applied to the events.
 
-
-def _anchor_undated(
-    classes: MentionClasses, passes: list[_Pass], shared: dict[str, list[str]]
-) -> None:
-    """Third pass: join undated mentions to the one dated event that they identify.
-
-    The decisions of :func:`analysis.events.reconcile._anchor_undated`, on event summaries
-    (:func:`_summary`) and the forbidden pairs.
+    The summary keeps one mention per class and article (the anchoring clauses see an
+    event's fields, its articles and each article's largest casualty figures, all of which
+    it keeps) and every mention that an undated mention may not join (same sentence, stated
+    response), so that the decisions are those on whole events while an undated mention
+    costs the size of a summary, not of an event.
     """
     by_id = classes.by_id
-    events: dict[tuple[int, str], list[Mention]] = {}
-    held: dict[tuple[int, str], set[str]] = {}
-    blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
-    by_article: dict[str, set[tuple[int, str]]] = defaultdict(set)
-    by_count: dict[tuple[str, int], set[tuple[int, str]]] = defaultdict(set)
-    for n, source in enumerate(passes):
-        for root, ids in source.members.items():
-            every = [*ids, *shared.get(root, ())]
-            if all(interval(by_id[i]) is None for i in every):
-                continue
-            members = _summary(classes, every)
-            events[n, root], held[n, root] = members, set(every)
-            for country in sorted({m.country for m in members if m.country}):
-                blocks[country].add((n, root))
-            for m in members:
-                by_article[m.article_id].add((n, root))
-            for kind in ("killed", "injured"):
-                count = _counts_of(members, kind)
-                if count:
-                    by_count[kind, count].add((n, root))
-    moves = []
-    for n, source in enumerate(passes):
-        for root, ids in sorted(source.members.items()):
-            if len(ids) != 1 or interval(by_id[root]) is not None:
-                continue
-            u = by_id[root]
-            forbidden = classes.forbidden.get(root, set())
-            sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
-            evidence = set(by_article[u.article_id]) if u.actor1_side and u.actor2_side else set()
-            for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
-                if own:
-                    evidence |= by_count[kind, own]
-            if u.date_basis == "frame":
-                evidence |= {k for k in blocks.get(u.country, ()) if _within_frame(u, events[k])}
-            fits = []
-            for key in sorted(evidence & blocks.get(u.country, set())):
-                members = events[key]
-                if not any(
-                    _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
-                    for m in members
-                ):
-                    continue
-                if why_not_anchored(u, members) is None and not forbidden & held[key]:
-                    fits.append(key)
-            if len(fits) == 1:
-                moves.append(((n, root), fits[0]))
-            elif len(fits) > 1:
-                log.info("undated %s fits %d events: left alone", root, len(fits))
-    for (n, root), (m, home) in moves:
-        passes[n].members.pop(root)
-        passes[m].members[home].append(root)
-        log.info(
-            "anchor undated %s to event of %s: %s",
-            root,
-            home,
-            _anchor_reason(by_id[root], events[m, home]),
-        )
+    undated = [
+        ids[0]
+        for p in passes
+        for ids in p.members.values()
+        if len(ids) == 1 and interval(by_id[ids[0]]) is None
+    ]
+    keep = {i for u in undated for i in classes.forbidden.get(u, ())}
+
+    def summary(ids: list[str]) -> list[str]:
+        seen: set[tuple[int, str]] = set()
+        out = []
+        for i in ids:
+            key = (classes.of[i], by_id[i].article_id)
+            if key not in seen or i in keep:
+                seen.add(key)
+                out.append(i)
+        return out
+
+    shown = [_Pass({root: summary(ids) for root, ids in p.members.items()}) for p in passes]
+    sizes = [{root: len(ids) for root, ids in p.members.items()} for p in shown]
+    _anchor_undated(by_id, shown, {root: summary(ids) for root, ids in shared.items()})
+    moved = []
+    for n, p in enumerate(shown):
+        for root in sizes[n]:
+            if root not in p.members:
+                moved.append((n, root))
+    homes = {
+        u: (n, root)
+        for n, p in enumerate(shown)
+        for root, ids in p.members.items()
+        for u in ids[sizes[n].get(root, 0) :]
+    }
+    for n, u in moved:
+        m, home = homes[u]
+        passes[n].members.pop(u)
+        passes[m].members[home].append(u)
 
 
 def components(classes: MentionClasses) -> list[list[str]]:
@@ -492,7 +458,7 @@ def cluster_mentions_fast(
         second.update((label, list(members)) for label, members in result[2])
 
     passes = [_Pass(first), _Pass(second)]
-    _anchor_undated(classes, passes, defaultdict(list, shared))
+    _anchor(classes, passes, shared)
 
     umbrellas = frozenset(i for ids in shared.values() for i in ids)
     clusters = []
