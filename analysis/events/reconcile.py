@@ -71,7 +71,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from analysis.records import Mention
@@ -175,6 +175,12 @@ def frame_interval(m: Mention) -> tuple[dt.date, dt.date] | None:
     end = m.date_end or m.event_date or m.date_start
     if not start or not end:
         return None
+    return _span(start, end)
+
+
+@lru_cache(maxsize=1 << 16)
+def _span(start: str, end: str) -> tuple[dt.date, dt.date]:
+    # Anchoring reads the same few dates millions of times in a large corpus.
     return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
 
 
