@@ -33,9 +33,17 @@ and its per-article casualty figures are those of the whole event) and the menti
 an undated mention may not join, so that an undated mention costs the size of that
 summary, not of the event.
 
+Mentions with no compatible pair between them form independent groups
+(:func:`components`); each group is clustered on its own, and its result can be kept
+between builds (:mod:`analysis.events.block_cache`).
+
 :func:`cluster_mentions_fast` returns exactly what
 :func:`~analysis.events.reconcile.cluster_mentions` returns (tested on random mention
 sets); the straightforward function stays the reference and serves pairs checked elsewhere.
+A change of the merge rule that reads a field of :data:`PLACE_FIELDS` other than through
+the two clauses above, or of the anchoring rule that reads more of an event than its
+classes, articles and casualty figures, must be mirrored here: the random comparison
+fails until it is.
 """
 
 from __future__ import annotations
