@@ -133,7 +133,7 @@ def test_blocking_compares_far_fewer_pairs_than_all_pairs():
     assert len(mentions) * (len(mentions) - 1) // 2 == 276
 
 
-def test_provinces_are_joined_only_by_a_country_level_mention_of_their_article(caplog):
+def test_provinces_are_never_joined_through_a_country_level_mention(caplog):
     caplog.set_level(logging.INFO, logger="analysis.events.reconcile")
     umbrella = mention("a1-0", "a1", 1, admin1="", responds_to=("a1-9",), killed_best=6)
     babil = mention("a1-2", "a1", 3, actor1_side="US_COALITION", actor2_side="", killed_best=5)
@@ -150,26 +150,17 @@ def test_provinces_are_joined_only_by_a_country_level_mention_of_their_article(c
         event_date="2020-03-11",
         killed_best=3,
     )
-    # One article tells one operation ("US jets struck five depots") and then its sites:
-    # one event, whose sites' tolls add up (5 + 1), answering the Taji attack.
     clusters = cluster_mentions([umbrella, babil, karbala, taji])
     members = sorted(sorted(m.mention_id for m in c.members) for c in clusters)
-    assert members == [["a1-0", "a1-2", "a1-3"], ["a1-9"]]
-    rows = {r["event_id"]: r for r in reconcile(clusters)}
-    taji_id = event_id_for("a1-9")
-    [operation] = [r for i, r in rows.items() if i != taji_id]
-    assert operation["retaliation_for"] == taji_id
-    assert operation["actor2_side"] == "IRAN_ALIGNED"  # from the country-level mention
-    assert operation["fatalities_best"] == 6
-    assert "sites of one operation of a1" in caplog.text
-    # A country-level report from another article only credits each province's event.
-    other = replace(umbrella, mention_id="b1-0", article_id="b1", responds_to=())
-    clusters = cluster_mentions([other, babil, karbala, taji])
-    members = sorted(sorted(m.mention_id for m in c.members) for c in clusters)
-    assert members == [["a1-2", "b1-0"], ["a1-3"], ["a1-9"]]
+    assert members == [["a1-0", "a1-2"], ["a1-3"], ["a1-9"]]
     rows = {r["admin1"]: r for r in reconcile(clusters)}
+    taji_id = event_id_for("a1-9")
+    assert rows["Babil"]["retaliation_for"] == taji_id
+    assert rows["Karbala"]["retaliation_for"] == taji_id
+    assert rows["Karbala"]["actor2_side"] == "IRAN_ALIGNED"  # from the umbrella
     assert rows["Babil"]["fatalities_best"] == 5 and rows["Karbala"]["fatalities_best"] == 1
-    assert "credit umbrella b1-0 also to event of a1-3" in caplog.text
+    assert "merge a1-0 into event of a1-2" in caplog.text
+    assert "sides US_COALITION->IRAN_ALIGNED" in caplog.text
 
 
 def test_complete_linkage_blocks_a_chain_of_conflicting_targets():

@@ -12,8 +12,7 @@ of the following hold:
 5. compatible event families: both attacks/strikes, or the same other type, or one
    unknown;
 6. compatible places: same country and same admin1, or one of them only country-level or
-   unknown (a different admin1 means a different event, unless one article tells them as
-   the sites of one operation: see the second pass below);
+   unknown (a different admin1 means a different event);
 7. neither states that it answers the other (``responds_to``): a response is never its
    own trigger;
 8. different articles; or, within one article, different sentences (two items of one
@@ -26,12 +25,9 @@ the rule even though it is not transitive:
 - mentions with a known admin1 are merged first, strongest pairs first (more agreeing
   known fields), and two clusters merge only when *every* cross pair satisfies the rule;
 - a mention without admin1 then joins the single place-specific cluster it fits. When it
-  fits several clusters that differ only by place, names no location, and every one of
-  those clusters holds a mention of its own article, the article tells one operation
-  site by site ("US jets struck five depots"; "in Babil ..."; "in Karbala ..."): the
-  clusters merge into one event, whose sites' tolls add up. Otherwise (a country-level
-  report of strikes that other articles detail per province) it is an *umbrella*: it is
-  listed under the first of them but credited to all of them as a source and for its
+  fits several clusters that differ only by place (a country-level report of strikes that
+  the same or another article details per province), it is an *umbrella*: it is listed
+  under the first of them but credited to all of them as a source and for its
   ``responds_to`` links, never for its casualty counts (they total several events).
   Mentions without admin1 that fit no cluster merge among themselves.
 
@@ -523,24 +519,6 @@ def cluster_mentions(
             home,
             merge_reason(by_id[mid], by_id[home]),
         )
-        article = by_id[mid].article_id
-        if (
-            len(fits) > 1
-            and not by_id[mid].location
-            and all(
-                any(by_id[i].article_id == article for i in first.members[root]) for root in fits
-            )
-        ):
-            # One article tells one operation and then its sites ("US jets struck five
-            # depots"; "in Babil ..."; "in Karbala ..."): one event.
-            for other in fits[1:]:
-                for i in first.members.pop(other):
-                    first.of[i] = home
-                    first.members[home].append(i)
-                log.info(
-                    "merge event of %s into %s: sites of one operation of %s", other, home, article
-                )
-            continue
         for other in fits[1:]:
             shared[other].append(mid)
             log.info("credit umbrella %s also to event of %s", mid, other)
@@ -754,33 +732,19 @@ def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, i
 
     Articles usually give a toll once and repeat or update it upwards; a sentence that
     names only part of the victims ("killed British soldier ...") must not lower the
-    article's figure. Ties go to the wider range. When the article tells one operation
-    site by site (its mentions name two or more admin1), the tolls of the sites add up
-    ("three soldiers were killed in Babil"; "a worker was killed in Karbala": 4), unless a
-    mention naming no site gives a larger total.
+    article's figure. Ties go to the wider range.
     """
-    per_site: dict[tuple[str, str], tuple[int, int, int]] = {}
+    per_article: dict[str, tuple[int, int, int]] = {}
     for m in mentions:
         triple = _filled(
             getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
         )
         if triple is None:
             continue
-        key = (m.article_id, m.admin1)
-        kept = per_site.get(key)
+        kept = per_article.get(m.article_id)
         if kept is None or (triple[1], triple[2] - triple[0]) > (kept[1], kept[2] - kept[0]):
-            per_site[key] = triple
-    out = []
-    for article in sorted({a for a, _ in per_site}):
-        sites = [t for (a, site), t in per_site.items() if a == article and site]
-        whole = per_site.get((article, ""))
-        if len(sites) < 2:
-            candidates = [*sites, *([whole] if whole else [])]
-            out.append(max(candidates, key=lambda t: (t[1], t[2] - t[0])))
-            continue
-        summed = tuple(sum(t[k] for t in sites) for k in range(3))
-        out.append(whole if whole is not None and whole[1] > summed[1] else summed)
-    return out
+            per_article[m.article_id] = triple
+    return [per_article[a] for a in sorted(per_article)]
 
 
 def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
