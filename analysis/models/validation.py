@@ -48,8 +48,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.files import atomic_write_text
-from analysis.models import hawkes_daily
+from analysis.models import calendar, casualties, changepoints, granger, hawkes_daily, reaction, var
 from analysis.models.dyad import Dyad, select_dyad
+from analysis.models.fitting import FitFailed
 from analysis.models.hawkes import simulate_hawkes
 
 N_DAYS = 500
@@ -61,7 +62,19 @@ NULL_SCENARIOS = (
     "autocorrelated_rates",
     "self_excitation_only",
 )
-POWER_SCENARIOS = ("planted_cross_0.2",)
+#: Null scenarios of a test of one side's rate over time (change points, rate comparison):
+#: a shared trend IS a change in rate, so it is not a null for them.
+RATE_NULL_SCENARIOS = (
+    "independent_poisson",
+    "shared_daily_shocks",
+    "autocorrelated_rates",
+    "self_excitation_only",
+)
+#: Factor of the planted step in rate (after the midpoint over before).
+STEP_RATIO = 1.5
+POWER_SCENARIOS = ("planted_cross_0.2", f"planted_step_{STEP_RATIO}")
+#: Band a test's size at 5% must stay in (inclusive) for the study to call it held.
+SIZE_BAND = (0.02, 0.08)
 LEVEL = 0.05
 START = pd.Timestamp("2007-01-01")
 
@@ -145,6 +158,12 @@ def simulate(scenario: str, n: int, rng: np.random.Generator, n_days: int = N_DA
         # Baselines giving n events per side in the stationary regime: r = (I - alpha)^-1 mu.
         mu = (np.eye(2) - alpha) @ np.array([rate, rate])
         return Sample(_hawkes_counts(mu, alpha, 0.5, n_days, rng))
+    if scenario == f"planted_step_{STEP_RATIO}":
+        # Both sides' rates step up by STEP_RATIO at the midpoint, n events on average.
+        after = t >= n_days // 2
+        level = np.where(after, STEP_RATIO, 1.0)
+        lam = rate * level / level.mean()
+        return Sample(rng.poisson(np.stack([lam, lam], axis=1)))
     raise ValueError(f"unknown scenario {scenario!r}")
 
 
@@ -154,22 +173,48 @@ def simulate(scenario: str, n: int, rng: np.random.Generator, n_days: int = N_DA
 @dataclass(frozen=True)
 class RegisteredTest:
     """A test in the study: ``func(sample, rng)`` returns a p-value or, for ``"warp"``,
-    ``(statistic, one bootstrap statistic)``."""
+    ``(statistic, one bootstrap statistic)``. ``null_scenarios`` are the scenarios its
+    size is measured under, ``power_scenarios`` those with its planted effect."""
 
     name: str
     func: Callable
     kind: str = "pvalue"
     description: str = ""
+    null_scenarios: tuple[str, ...] = NULL_SCENARIOS
+    power_scenarios: tuple[str, ...] = ("planted_cross_0.2",)
+
+    def role(self, scenario: str) -> str | None:
+        """``"size"``, ``"power"``, or None when the scenario does not apply to the test."""
+        if scenario in self.null_scenarios:
+            return "size"
+        if scenario in self.power_scenarios:
+            return "power"
+        return None
 
 
 REGISTRY: dict[str, RegisteredTest] = {}
 
 
-def register(name: str, func: Callable, kind: str = "pvalue", description: str = "") -> None:
-    """Add a test to the study (``kind`` ``"pvalue"`` or ``"warp"``; see the module doc)."""
+def register(
+    name: str,
+    func: Callable,
+    kind: str = "pvalue",
+    description: str = "",
+    *,
+    null_scenarios: tuple[str, ...] = NULL_SCENARIOS,
+    power_scenarios: tuple[str, ...] = ("planted_cross_0.2",),
+) -> None:
+    """Add a test to the study (``kind`` ``"pvalue"`` or ``"warp"``; see the module doc).
+
+    By default a test is of the direction A->B: its size is measured under
+    :data:`NULL_SCENARIOS` and its power against ``planted_cross_0.2``; a test of one
+    side's rate passes :data:`RATE_NULL_SCENARIOS` and the planted step instead.
+    """
     if kind not in ("pvalue", "warp"):
         raise ValueError(f"kind must be 'pvalue' or 'warp', not {kind!r}")
-    REGISTRY[name] = RegisteredTest(name, func, kind, description)
+    REGISTRY[name] = RegisteredTest(
+        name, func, kind, description, tuple(null_scenarios), tuple(power_scenarios)
+    )
 
 
 def _hawkes_warp(sample: Sample, rng: np.random.Generator) -> tuple[float, float]:
@@ -180,6 +225,55 @@ def _hawkes_asymptotic(sample: Sample, rng: np.random.Generator) -> float:
     stat, *_ = hawkes_daily.cross_statistic(sample.hawkes_data, "A->B")
     # Chi-bar-square 0.5 chi2_0 + 0.5 chi2_1; P(chi2_1 > s) = erfc(sqrt(s / 2)).
     return 0.5 * math.erfc(math.sqrt(stat / 2.0)) if stat > 0 else 1.0
+
+
+def _reaction_warp(outcome: str) -> Callable:
+    """The joint test of A's lag buckets in B's reaction function (daily, fixed effects)
+    with one time shift of A's series per replicate, as :func:`reaction.fit_reaction`
+    draws its shifts (warp-speed: the shifted statistics of the cell give the null)."""
+
+    def test(sample: Sample, rng: np.random.Generator) -> tuple[float, float]:
+        counts = reaction.period_counts(sample.dyad, freq="D")
+        fit = reaction.fit_reaction(counts, "B", outcome=outcome, shift_reps=0)
+        max_lag = max(hi for _, hi in reaction.DEFAULT_BUCKETS["D"])
+        shift = int(rng.integers(max_lag + 1, len(counts) - max_lag))
+        shifted = counts.copy()
+        shifted["A"] = np.roll(counts["A"].to_numpy(), shift)
+        null = reaction.fit_reaction(shifted, "B", outcome=outcome, shift_reps=0)
+        return fit["wald_other"]["stat"], null["wald_other"]["stat"]
+
+    return test
+
+
+def _granger(sample: Sample, rng: np.random.Generator) -> float:
+    p = granger.granger_tests(sample.dyad, freq="W", lags=2)["A->B"]["p_value"]
+    if not np.isfinite(p):
+        raise ValueError("degenerate Granger regression")
+    return float(p)
+
+
+def _var_granger(sample: Sample, rng: np.random.Generator) -> float:
+    return float(var.dyad_var(sample.dyad)["granger"]["A->B"]["p_value"])
+
+
+def _changepoint_scan(sample: Sample, rng: np.random.Generator) -> float:
+    # Side B's weekly counts; the first scan of calibrated_segmentation finds a change
+    # exactly when its p-value is below the level. Too few events: no scan, no change.
+    y = calendar.period_counts(sample.dyad, freq="W")["B"].to_numpy(float)
+    found = changepoints.scan_segment(y, reps=199, seed=int(rng.integers(2**31)))
+    return 1.0 if found is None else float(found["p_value"])
+
+
+def _rate_test(method: str) -> Callable:
+    def test(sample: Sample, rng: np.random.Generator) -> float:
+        # Side B's events, after vs before the midpoint of the span.
+        res = casualties.dyad_rate_tests(sample.dyad)["B"]["events"]
+        p = res["p_value"] if method == "block" else res["exact_poisson"]["p_value"]
+        if p is None:
+            raise ValueError(res.get("p_value_reason") or "no p-value")
+        return float(p)
+
+    return test
 
 
 register(
@@ -194,6 +288,60 @@ register(
     _hawkes_asymptotic,
     "pvalue",
     "daily-count Hawkes, quasi-likelihood ratio for A->B, chi-bar-square p-value",
+)
+register(
+    "reaction_events_joint",
+    _reaction_warp("events"),
+    "warp",
+    "reaction function of B's daily event counts (negative binomial, month-year and "
+    "day-of-week fixed effects, HAC): joint F test of A's lag buckets 1, 2-7, 8-14 days, "
+    "null from time shifts of A's series",
+)
+register(
+    "reaction_incidence_joint",
+    _reaction_warp("incidence"),
+    "warp",
+    "reaction function of whether B acts each day (linear probability, same design): joint "
+    "F test of A's lag buckets, null from time shifts of A's series",
+)
+register(
+    "granger_weekly",
+    _granger,
+    "pvalue",
+    "Granger F test that A's weekly counts (2 lags) predict B's",
+)
+register(
+    "var_granger",
+    _var_granger,
+    "pvalue",
+    "Granger F test of A->B in the daily VAR (lag order by BIC, month-year and day-of-week "
+    "fixed effects)",
+)
+register(
+    "changepoint_scan",
+    _changepoint_scan,
+    "pvalue",
+    "change-point scan of B's weekly counts (sieve-bootstrap p-value of the best split, 199 "
+    "replicates): rejects when it finds a change",
+    null_scenarios=RATE_NULL_SCENARIOS,
+    power_scenarios=(f"planted_step_{STEP_RATIO}",),
+)
+register(
+    "rate_block",
+    _rate_test("block"),
+    "pvalue",
+    "B's event rate after vs before the midpoint: quasi-Poisson on 28-day blocks, t test",
+    null_scenarios=RATE_NULL_SCENARIOS,
+    power_scenarios=(f"planted_step_{STEP_RATIO}",),
+)
+register(
+    "rate_exact_poisson",
+    _rate_test("exact"),
+    "pvalue",
+    "B's event rate after vs before the midpoint: exact conditional Poisson test (kept "
+    "for comparison; assumes independent events)",
+    null_scenarios=RATE_NULL_SCENARIOS,
+    power_scenarios=(f"planted_step_{STEP_RATIO}",),
 )
 
 
@@ -242,8 +390,11 @@ def run_cell(
             continue
         try:
             out = test.func(sample, rng)
-        except (ValueError, FloatingPointError, np.linalg.LinAlgError):
+        except (ValueError, FloatingPointError, np.linalg.LinAlgError, FitFailed):
             failures += 1
+            continue
+        if not np.all(np.isfinite(np.asarray(out, float))):
+            failures += 1  # a degenerate statistic: counted as a failure, not a value
             continue
         if test.kind == "warp":
             values.append(out[0])
@@ -262,7 +413,7 @@ def run_cell(
         "test": test.name,
         "kind": test.kind,
         "scenario": scenario,
-        "role": "power" if scenario in POWER_SCENARIOS else "size",
+        "role": test.role(scenario) or ("power" if scenario in POWER_SCENARIOS else "size"),
         "events_per_side": n,
         "n_days": n_days,
         "reps_target": reps,
@@ -301,6 +452,8 @@ def run_study(
         test = REGISTRY[tname]
         for n in sizes:
             for scenario in scenarios:
+                if test.role(scenario) is None:
+                    continue
                 rows.append(run_cell(test, scenario, n, reps, seed, deadline, n_days))
                 _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days)
     return pd.DataFrame(rows)
