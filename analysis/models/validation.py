@@ -11,11 +11,37 @@ Scenarios (two sides over :data:`N_DAYS` days, ``n`` events per side on average)
   day, standard deviation 0.5), no link between the sides;
 - ``self_excitation_only``: a day-dated Hawkes process with self-excitation 0.3 on each
   side and no cross term (the null of a cross-excitation test);
-- ``planted_cross_0.2`` (power): a day-dated Hawkes process where each A event triggers
-  0.2 B events (decay 0.5 a day), with self-excitation 0.2 on each side.
+- ``planted_cross_0.2`` (power of the A->B tests): a day-dated Hawkes process where each A
+  event triggers 0.2 B events (decay 0.5 a day), with self-excitation 0.2 on each side;
+- ``planted_step_1.5`` (power of the tests of one side's rate): independent Poisson
+  sides whose rates step up 1.5-fold at the midpoint of the span.
 
-Every test is for the direction ``A->B`` (does A's activity raise B's?). A test is
-registered with :func:`register` as either
+Tests (each calls the library's own function on the simulated sample):
+
+- ``hawkes_cross_bootstrap`` / ``hawkes_cross_asymptotic``: the daily-count Hawkes
+  cross-excitation test for A->B (:mod:`analysis.models.hawkes_daily`), parametric
+  bootstrap (warp-speed) or chi-bar-square p-value;
+- ``reaction_events_joint`` / ``reaction_incidence_joint``: the joint test that A's lag
+  buckets are zero in B's reaction function (:func:`analysis.models.reaction.fit_reaction`,
+  daily counts, fixed effects, HAC), outcome events or incidence; its null is the
+  statistic with A's series shifted in time, one shift per replicate (warp-speed);
+- ``granger_weekly``: the Granger F test of A->B on weekly counts with 2 lags
+  (:func:`analysis.models.granger.granger_tests`, the models report's default);
+- ``var_granger``: the Granger F test of A->B inside the daily VAR
+  (:func:`analysis.models.var.dyad_var`);
+- ``changepoint_scan``: the calibrated change-point scan of side B's weekly counts
+  (:func:`analysis.models.changepoints.scan_segment`, 199 sieve-bootstrap replicates);
+  "A->B" does not apply: a replicate rejects when the scan finds a change in B's series;
+- ``rate_block`` / ``rate_exact_poisson``: B's event rate after vs before the midpoint
+  (:func:`analysis.models.casualties.dyad_rate_tests`): the quasi-Poisson test on 28-day
+  blocks the reports use, and the exact Poisson test kept for comparison.
+
+The two tests of one side's rate (change points, rate comparison) are measured on side B
+under every null scenario except ``shared_trend`` (a trend is a change in rate, so it is
+not a null for them), and their power against ``planted_step_1.5``; the others are tests
+of the direction ``A->B`` (does A's activity raise B's?), measured under all five null
+scenarios and against ``planted_cross_0.2``. A test is registered with :func:`register`
+as either
 
 - ``kind="pvalue"``: ``f(sample, rng) -> p-value``, where ``sample`` is a :class:`Sample`
   (daily counts, and a :class:`~analysis.models.dyad.Dyad` built from them on demand);
@@ -25,10 +51,15 @@ registered with :func:`register` as either
   bootstrap replicate per Monte Carlo replicate and rejects when the statistic exceeds
   the 95% quantile of the cell's bootstrap statistics.
 
+A replicate whose fit fails (the library raises, or the statistic is not finite) is
+counted under ``failures`` and not in the rejection rate.
+
 Run ``python -m analysis.models.validation --help`` (or ``make validate``); results go to
 ``data/validation/`` as one CSV row per cell (rejections, replicates, Wilson interval,
 failures, seconds, seed) and a JSON file with the design and timings. The study writes
-after every cell, so a run stopped by its time budget keeps what it finished.
+after every cell, so a run stopped by its time budget keeps what it finished. After each
+cell it also rewrites ``routes.csv`` (:func:`derive_routes`), the table from which
+:mod:`analysis.models.routing` decides where each model runs.
 """
 
 from __future__ import annotations
@@ -459,6 +490,117 @@ def run_study(
     return pd.DataFrame(rows)
 
 
+#: Plain words for each scenario, as the pages say them.
+SCENARIO_WORDS = {
+    "independent_poisson": "two independent sides at steady rates",
+    "shared_trend": "both sides follow the same trend",
+    "shared_daily_shocks": "both sides react to the same daily shocks",
+    "autocorrelated_rates": "each side's rate drifts slowly on its own",
+    "self_excitation_only": "each side's events trigger more of its own only",
+    "planted_cross_0.2": "each event of the first side triggers 0.2 of the second's",
+    f"planted_step_{STEP_RATIO}": f"the rate steps up {STEP_RATIO:g}-fold halfway",
+}
+#: Fewest replicates in a null cell for the routes to use it.
+MIN_ROUTE_REPS = 100
+ROUTES_FILE = "routes.csv"
+
+
+def read_results(out_dir: str) -> pd.DataFrame:
+    """Every results table of the study under ``out_dir`` (all ``*.csv`` but the routes),
+    one row per cell."""
+    frames = [
+        pd.read_csv(os.path.join(out_dir, f))
+        for f in sorted(os.listdir(out_dir))
+        if f.endswith(".csv") and f != ROUTES_FILE
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
+    """Smallest size at which each test holds its size, from the study's results.
+
+    A test **holds** at a size when every null scenario it is measured under has a cell
+    with at least :data:`MIN_ROUTE_REPS` replicates and none rejects more often than the
+    top of :data:`SIZE_BAND`. A size below the bottom of the band is **conservative**: the
+    test rejects less often than it says (it loses power, not trust), so it is marked, not
+    barred. ``min_events`` is the smallest size measured from which the test holds at
+    every larger size measured (empty when it fails at the largest).
+
+    Returns
+    -------
+    One row per test and size: ``test, n_days, events_per_side, reps, scenarios,
+    held, conservative, worst_scenario, worst_rate, worst_words, lowest_scenario,
+    lowest_rate, min_events``.
+    """
+    cols = [
+        "test",
+        "n_days",
+        "events_per_side",
+        "reps",
+        "scenarios",
+        "held",
+        "conservative",
+        "worst_scenario",
+        "worst_rate",
+        "worst_words",
+        "lowest_scenario",
+        "lowest_rate",
+        "min_events",
+    ]
+    if results.empty:
+        return pd.DataFrame(columns=cols)
+    done = results[
+        (results["role"] == "size")
+        & (results["n_days"] == n_days)
+        & (results["reps_done"] >= MIN_ROUTE_REPS)
+    ]
+    rows = []
+    for (tname, n), cell in done.groupby(["test", "events_per_side"], sort=True):
+        expected = REGISTRY[tname].null_scenarios if tname in REGISTRY else ()
+        measured = set(cell["scenario"])
+        worst = cell.loc[cell["rejection_rate"].idxmax()]
+        lowest = cell.loc[cell["rejection_rate"].idxmin()]
+        complete = all(sc in measured for sc in expected)
+        rows.append(
+            {
+                "test": tname,
+                "n_days": n_days,
+                "events_per_side": int(n),
+                "reps": int(cell["reps_done"].min()),
+                "scenarios": len(measured),
+                "held": bool(complete and worst["rejection_rate"] <= SIZE_BAND[1]),
+                "conservative": bool(lowest["rejection_rate"] < SIZE_BAND[0]),
+                "worst_scenario": worst["scenario"],
+                "worst_rate": round(float(worst["rejection_rate"]), 4),
+                "worst_words": SCENARIO_WORDS.get(worst["scenario"], worst["scenario"]),
+                "lowest_scenario": lowest["scenario"],
+                "lowest_rate": round(float(lowest["rejection_rate"]), 4),
+            }
+        )
+    table = pd.DataFrame(rows, columns=cols[:-1])
+    table["min_events"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    for tname, part in table.groupby("test"):
+        held = part.sort_values("events_per_side")["held"].to_numpy()
+        sizes = part.sort_values("events_per_side")["events_per_side"].to_numpy()
+        # Smallest size from which every larger size measured holds.
+        first = None
+        for k in range(len(sizes) - 1, -1, -1):
+            if not held[k]:
+                break
+            first = int(sizes[k])
+        if first is not None:
+            table.loc[table["test"] == tname, "min_events"] = first
+    return table[cols]
+
+
+def write_routes(out_dir: str) -> pd.DataFrame:
+    """Derive the routes from every results table under ``out_dir`` and write
+    ``routes.csv`` there (what :mod:`analysis.models.routing` reads)."""
+    table = derive_routes(read_results(out_dir))
+    atomic_write_text(os.path.join(out_dir, ROUTES_FILE), table.to_csv(index=False))
+    return table
+
+
 def _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days) -> None:
     frame = pd.DataFrame(rows)
     atomic_write_text(os.path.join(out_dir, f"{name}.csv"), frame.to_csv(index=False))
@@ -478,6 +620,7 @@ def _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_da
         "cells": len(rows),
     }
     atomic_write_text(os.path.join(out_dir, f"{name}.json"), json.dumps(meta, indent=2) + "\n")
+    write_routes(out_dir)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -492,7 +635,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--budget-hours", type=float, default=math.inf)
     parser.add_argument("--name", default="validation")
     parser.add_argument("--n-days", type=int, default=N_DAYS)
+    parser.add_argument(
+        "--routes-only", action="store_true", help="only rewrite routes.csv from the results"
+    )
     args = parser.parse_args(argv)
+    if args.routes_only:
+        write_routes(args.out)
+        return
     run_study(
         args.out,
         tests=tuple(args.tests),
