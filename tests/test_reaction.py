@@ -137,7 +137,8 @@ def test_model_route_needs_days_and_events():
     assert model_route("var", 68573, 3938, 499)[0]
     assert model_route("reaction", 68573, 3938, 499)[0]
     assert model_route("changepoints", 68573, 3938, 499)[0]
-    runs, why = model_route("var", 150, 150, 499)
+    # The hand-set floor of events, used when the validation study has no row.
+    runs, why = model_route("var", 150, 150, 499, routes={})
     assert not runs and "150 events" in why
     runs, why = model_route("reaction", 500, 500, 60)
     assert not runs and "60 days" in why

@@ -397,6 +397,90 @@ def cell_seed(seed: int, test: str, scenario: str, n: int) -> int:
     return int(np.random.SeedSequence([seed, key]).generate_state(1)[0])
 
 
+@dataclass
+class Cell:
+    """The replicates run so far of one (test, scenario, size) cell."""
+
+    test: RegisteredTest
+    scenario: str
+    n: int
+    reps: int
+    seed: int
+    n_days: int = N_DAYS
+    next_rep: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.cseed = cell_seed(self.seed, self.test.name, self.scenario, self.n) + self.n_days
+        self.values: list[float] = []
+        self.boots: list[float] = []
+
+    @property
+    def complete(self) -> bool:
+        """True when every replicate has been run."""
+        return self.next_rep >= self.reps
+
+    def advance(self, upto: int, deadline: float) -> None:
+        """Run replicates up to index ``upto`` (exclusive) or until ``deadline``
+        (``time.monotonic()`` value). Replicate ``r`` always uses the same seed, so a cell
+        run in several steps equals one run at once."""
+        t0 = time.monotonic()
+        for r in range(self.next_rep, min(upto, self.reps)):
+            if time.monotonic() > deadline:
+                break
+            self.next_rep = r + 1
+            rng = np.random.default_rng([self.cseed, r])
+            sample = simulate(self.scenario, self.n, rng, self.n_days)
+            if min(sample.counts.sum(axis=0)) == 0:
+                self.failures += 1
+                continue
+            try:
+                out = self.test.func(sample, rng)
+            except (ValueError, FloatingPointError, np.linalg.LinAlgError, FitFailed):
+                self.failures += 1
+                continue
+            if not np.all(np.isfinite(np.asarray(out, float))):
+                self.failures += 1  # a degenerate statistic: counted as a failure, not a value
+                continue
+            if self.test.kind == "warp":
+                self.values.append(out[0])
+                self.boots.append(out[1])
+            else:
+                self.values.append(out)
+        self.seconds += time.monotonic() - t0
+
+    def row(self) -> dict:
+        """The cell's results row."""
+        done = len(self.values)
+        if self.test.kind == "warp" and done:
+            crit = float(np.quantile(self.boots, 1 - LEVEL))
+            rejections = int(np.sum(np.asarray(self.values) > crit))
+        else:
+            crit = math.nan
+            rejections = int(np.sum(np.asarray(self.values) < LEVEL)) if done else 0
+        lo, hi = wilson(rejections, done)
+        role = self.test.role(self.scenario)
+        return {
+            "test": self.test.name,
+            "kind": self.test.kind,
+            "scenario": self.scenario,
+            "role": role or ("power" if self.scenario in POWER_SCENARIOS else "size"),
+            "events_per_side": self.n,
+            "n_days": self.n_days,
+            "reps_target": self.reps,
+            "reps_done": done,
+            "failures": self.failures,
+            "rejections": rejections,
+            "rejection_rate": rejections / done if done else math.nan,
+            "ci_low": lo,
+            "ci_high": hi,
+            "critical_value": crit,
+            "seconds": round(self.seconds, 2),
+            "cell_seed": self.cseed,
+        }
+
+
 def run_cell(
     test: RegisteredTest,
     scenario: str,
@@ -408,56 +492,13 @@ def run_cell(
 ) -> dict:
     """Run up to ``reps`` replicates of one (test, scenario, size) cell before
     ``deadline`` (``time.monotonic()`` value)."""
-    cseed = cell_seed(seed, test.name, scenario, n) + n_days
-    t0 = time.monotonic()
-    values, boots, failures = [], [], 0
-    for r in range(reps):
-        if time.monotonic() > deadline:
-            break
-        rng = np.random.default_rng([cseed, r])
-        sample = simulate(scenario, n, rng, n_days)
-        if min(sample.counts.sum(axis=0)) == 0:
-            failures += 1
-            continue
-        try:
-            out = test.func(sample, rng)
-        except (ValueError, FloatingPointError, np.linalg.LinAlgError, FitFailed):
-            failures += 1
-            continue
-        if not np.all(np.isfinite(np.asarray(out, float))):
-            failures += 1  # a degenerate statistic: counted as a failure, not a value
-            continue
-        if test.kind == "warp":
-            values.append(out[0])
-            boots.append(out[1])
-        else:
-            values.append(out)
-    done = len(values)
-    if test.kind == "warp" and done:
-        crit = float(np.quantile(boots, 1 - LEVEL))
-        rejections = int(np.sum(np.asarray(values) > crit))
-    else:
-        crit = math.nan
-        rejections = int(np.sum(np.asarray(values) < LEVEL)) if done else 0
-    lo, hi = wilson(rejections, done)
-    return {
-        "test": test.name,
-        "kind": test.kind,
-        "scenario": scenario,
-        "role": test.role(scenario) or ("power" if scenario in POWER_SCENARIOS else "size"),
-        "events_per_side": n,
-        "n_days": n_days,
-        "reps_target": reps,
-        "reps_done": done,
-        "failures": failures,
-        "rejections": rejections,
-        "rejection_rate": rejections / done if done else math.nan,
-        "ci_low": lo,
-        "ci_high": hi,
-        "critical_value": crit,
-        "seconds": round(time.monotonic() - t0, 2),
-        "cell_seed": cseed,
-    }
+    cell = Cell(test, scenario, n, reps, seed, n_days)
+    cell.advance(reps, deadline)
+    return cell.row()
+
+
+#: Replicates added to every unfinished cell per round when the budget is shared.
+ROUND = 50
 
 
 def run_study(
@@ -471,23 +512,54 @@ def run_study(
     budget_seconds: float = math.inf,
     name: str = "validation",
     n_days: int = N_DAYS,
+    share_budget: bool = False,
+    resume: bool = False,
 ) -> pd.DataFrame:
     """Run every (test, scenario, size) cell and write ``{name}.csv`` and ``{name}.json``
     under ``out_dir`` after each cell. Cells not started before the budget runs out are
-    listed with ``reps_done = 0``."""
+    listed with ``reps_done = 0``.
+
+    With ``share_budget`` the cells are run in rounds of :data:`ROUND` replicates each,
+    so that a budget too short for ``reps`` everywhere leaves every cell with about as
+    many replicates as fit (the results are the same as in one go: each replicate has
+    its own seed). With ``resume`` the cells of an earlier ``{name}.csv`` that reached
+    ``reps`` are kept and not run again (the hours of the earlier run are added to this
+    one's).
+    """
     os.makedirs(out_dir, exist_ok=True)
     start = time.monotonic()
     deadline = start + budget_seconds
-    rows = []
-    for tname in tests:
-        test = REGISTRY[tname]
-        for n in sizes:
-            for scenario in scenarios:
-                if test.role(scenario) is None:
-                    continue
-                rows.append(run_cell(test, scenario, n, reps, seed, deadline, n_days))
-                _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days)
-    return pd.DataFrame(rows)
+    kept, prior_hours = {}, 0.0
+    csv_path = os.path.join(out_dir, f"{name}.csv")
+    if resume and os.path.exists(csv_path):
+        old = pd.read_csv(csv_path)
+        for row in old[old["reps_done"] >= reps].to_dict("records"):
+            kept[(row["test"], row["scenario"], int(row["events_per_side"]))] = row
+        with open(os.path.join(out_dir, f"{name}.json"), encoding="utf-8") as handle:
+            prior_hours = float(json.load(handle).get("elapsed_hours", 0.0))
+    slots: list[dict | Cell] = [
+        kept.get((t, sc, n)) or Cell(REGISTRY[t], sc, n, reps, seed, n_days)
+        for t in tests
+        for n in sizes
+        for sc in scenarios
+        if REGISTRY[t].role(sc) is not None
+    ]
+
+    def write() -> None:
+        rows = [s if isinstance(s, dict) else s.row() for s in slots]
+        _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days, prior_hours)
+
+    cells = [s for s in slots if isinstance(s, Cell)]
+    step = ROUND if share_budget else reps
+    upto = 0
+    while any(not c.complete for c in cells) and time.monotonic() <= deadline:
+        upto += step
+        for cell in cells:
+            if not cell.complete:
+                cell.advance(upto, deadline)
+                write()
+    write()
+    return pd.DataFrame([s if isinstance(s, dict) else s.row() for s in slots])
 
 
 #: Plain words for each scenario, as the pages say them.
@@ -601,7 +673,9 @@ def write_routes(out_dir: str) -> pd.DataFrame:
     return table
 
 
-def _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days) -> None:
+def _write(
+    out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days, prior_hours=0.0
+) -> None:
     frame = pd.DataFrame(rows)
     atomic_write_text(os.path.join(out_dir, f"{name}.csv"), frame.to_csv(index=False))
     meta = {
@@ -614,7 +688,7 @@ def _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_da
         "reps_target": reps,
         "seed": seed,
         "replicate_seed": "numpy.random.default_rng([cell_seed, replicate])",
-        "elapsed_hours": round((time.monotonic() - start) / 3600.0, 3),
+        "elapsed_hours": round(prior_hours + (time.monotonic() - start) / 3600.0, 3),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores shared, niced",
         "cells_complete": int(sum(r["reps_done"] == reps for r in rows)),
         "cells": len(rows),
@@ -636,6 +710,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--name", default="validation")
     parser.add_argument("--n-days", type=int, default=N_DAYS)
     parser.add_argument(
+        "--share-budget",
+        action="store_true",
+        help="give each cell its share of the budget left (every cell gets replicates)",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the finished cells of an earlier run"
+    )
+    parser.add_argument(
         "--routes-only", action="store_true", help="only rewrite routes.csv from the results"
     )
     args = parser.parse_args(argv)
@@ -652,6 +734,8 @@ def main(argv: list[str] | None = None) -> None:
         budget_seconds=args.budget_hours * 3600.0,
         name=args.name,
         n_days=args.n_days,
+        share_budget=args.share_budget,
+        resume=args.resume,
     )
 
 
