@@ -217,17 +217,18 @@ def model_route(
     """
     need = MODEL_NEEDS[model]
     n = min(n_a, n_b)
+    name = MODEL_NAMES.get(model, f"the {model} model")
     if n_days < need["days"]:
         return False, (
-            f"the period covers {n_days} days (< {need['days']}): too short for the {model} "
-            "model to hold its error rate"
+            f"the period covers {n_days} days (< {need['days']}): too short for {name} to "
+            "hold its error rate"
         )
     by_study = study_route(model, n, routes)
     if by_study is not None:
         return by_study
     if n < need["events"]:
         return False, (
-            f"the smaller side has {n} events (< {need['events']}): too few for the {model} "
-            "model to hold its error rate"
+            f"the smaller side has {n:,} events (< {need['events']}): too few for {name} to "
+            "hold its error rate"
         )
-    return True, f"{n} events on the smaller side over {n_days} days: enough for the {model} model"
+    return True, f"{n:,} events on the smaller side over {n_days} days: enough for {name}"

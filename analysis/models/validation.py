@@ -564,7 +564,7 @@ def run_study(
 
 #: Plain words for each scenario, as the pages say them.
 SCENARIO_WORDS = {
-    "independent_poisson": "two independent sides at steady rates",
+    "independent_poisson": "the two sides are independent and steady",
     "shared_trend": "both sides follow the same trend",
     "shared_daily_shocks": "both sides react to the same daily shocks",
     "autocorrelated_rates": "each side's rate drifts slowly on its own",
