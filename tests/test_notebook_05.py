@@ -19,9 +19,18 @@ NOTEBOOK = ROOT / "notebooks" / "05_escalation_models.ipynb"
 REAL_EVENTS = ROOT / "data" / "processed" / "events.csv"
 
 
-def _events(n_days: float, seed: int, a_only: int | None = None) -> pd.DataFrame:
-    """Event table in the project's schema, simulated with A's events triggering B's."""
-    ta, tb = simulate_hawkes([0.3, 0.2], [[0.2, 0.0], [0.5, 0.1]], 1.0, n_days, seed=seed)
+#: Baseline rates that give each side well over 1,000 events in 500 days, where the
+#: validation study (data/validation/routes.csv) lets the Hawkes and reaction models run.
+BUSY = 8.0
+
+
+def _events(
+    n_days: float, seed: int, a_only: int | None = None, scale: float = 1.0
+) -> pd.DataFrame:
+    """Event table in the project's schema, simulated with A's events triggering B's
+    (baseline rates 0.3 and 0.2 a day times ``scale``)."""
+    mu = [0.3 * scale, 0.2 * scale]
+    ta, tb = simulate_hawkes(mu, [[0.2, 0.0], [0.5, 0.1]], 1.0, n_days, seed=seed)
     if a_only is not None:
         ta, tb = ta[:a_only], tb[:0]
     start = pd.Timestamp("2023-10-01")
@@ -76,7 +85,7 @@ def _run(tmp_path: Path, events_path: Path, **params) -> dict:
 @pytest.mark.slow
 def test_notebook_on_simulated_table(tmp_path):
     path = tmp_path / "events.csv"
-    _events(500.0, seed=2).to_csv(path, index=False)
+    _events(500.0, seed=2, scale=BUSY).to_csv(path, index=False)
     res = _run(tmp_path, path, hawkes_reps=9)
     assert res["notebook"] == "05_escalation_models"
     assert res["route"]["name"] == "parametric"
@@ -87,7 +96,9 @@ def test_notebook_on_simulated_table(tmp_path):
     assert branching["A->B"]["estimate"] > branching["B->A"]["estimate"]
     assert res["hawkes"]["lr_test"]["reps"] == 9
     assert res["hawkes"]["lr_test"]["p_value_bootstrap"] == pytest.approx(0.1)
-    assert set(res["granger"]) >= {"A->B", "B->A"}
+    # The weekly Granger test is not run: the validation study found it rejecting far too
+    # often when both sides share a trend; the reason says so.
+    assert res["granger"] is None and "rejects" in res["reasons"]["granger"]
     assert res["reaction"]["events"]["A->B"]["table"]
     assert res["reaction"]["fatalities"] is None
     assert set(res["changepoints"]) >= {"A", "B"}
@@ -113,8 +124,8 @@ def test_notebook_on_seed_event_table(tmp_path):
     assert res["hawkes"] is None and "not fitted" in res["reasons"]["hawkes"]
 
 
-def _no_deaths(n_days: float, seed: int, column: bool) -> pd.DataFrame:
-    frame = _events(n_days, seed=seed)
+def _no_deaths(n_days: float, seed: int, column: bool, scale: float = 1.0) -> pd.DataFrame:
+    frame = _events(n_days, seed=seed, scale=scale)
     if column:
         frame["fatalities_best"] = 0.0
     else:
@@ -141,7 +152,7 @@ def test_models_run_on_a_table_without_deaths(column):
 @pytest.mark.slow
 def test_notebook_on_a_table_without_a_fatality_column(tmp_path):
     path = tmp_path / "events.csv"
-    _no_deaths(500.0, seed=4, column=False).to_csv(path, index=False)
+    _no_deaths(500.0, seed=4, column=False, scale=BUSY).to_csv(path, index=False)
     res = _run(tmp_path, path, hawkes_reps=9)
     assert res["reaction"]["fatalities"] is None
     assert res["tests"] and all(t["q_value"] is not None for t in res["tests"])
@@ -150,7 +161,7 @@ def test_notebook_on_a_table_without_a_fatality_column(tmp_path):
 @pytest.mark.slow
 def test_notebook_on_a_table_with_no_deaths(tmp_path):
     path = tmp_path / "events.csv"
-    _no_deaths(500.0, seed=5, column=True).to_csv(path, index=False)
+    _no_deaths(500.0, seed=5, column=True, scale=BUSY).to_csv(path, index=False)
     res = _run(tmp_path, path, hawkes_reps=9)
     assert res["reaction"]["fatalities"] is None
     assert "deaths" in res["reaction"]["fatalities_reason"]

@@ -260,18 +260,24 @@ def _hawkes_asymptotic(sample: Sample, rng: np.random.Generator) -> float:
 
 def _reaction_warp(outcome: str) -> Callable:
     """The joint test of A's lag buckets in B's reaction function (daily, fixed effects)
-    with one time shift of A's series per replicate, as :func:`reaction.fit_reaction`
-    draws its shifts (warp-speed: the shifted statistics of the cell give the null)."""
+    with one time shift of A's series per replicate, drawn and fitted by
+    :func:`reaction.fit_reaction` itself (warp-speed: the shifted statistics of the cell
+    give the null)."""
 
     def test(sample: Sample, rng: np.random.Generator) -> tuple[float, float]:
         counts = reaction.period_counts(sample.dyad, freq="D")
-        fit = reaction.fit_reaction(counts, "B", outcome=outcome, shift_reps=0)
-        max_lag = max(hi for _, hi in reaction.DEFAULT_BUCKETS["D"])
-        shift = int(rng.integers(max_lag + 1, len(counts) - max_lag))
-        shifted = counts.copy()
-        shifted["A"] = np.roll(counts["A"].to_numpy(), shift)
-        null = reaction.fit_reaction(shifted, "B", outcome=outcome, shift_reps=0)
-        return fit["wald_other"]["stat"], null["wald_other"]["stat"]
+        fit = reaction.fit_reaction(
+            counts,
+            "B",
+            outcome=outcome,
+            shift_reps=1,
+            seed=int(rng.integers(2**31)),
+            keep_shifts=True,
+        )
+        shifts = fit["wald_other"]["shift_stats"]
+        if not shifts:
+            raise ValueError("the shifted fit failed")
+        return fit["wald_other"]["stat"], shifts[0]
 
     return test
 
