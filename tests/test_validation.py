@@ -218,3 +218,28 @@ def test_model_tests_size_reduced_study(name):
     )
     assert row["reps_done"] >= 38
     assert row["rejections"] <= 6
+
+
+def test_resume_goes_on_from_the_next_replicate_of_a_pvalue_cell(tmp_path):
+    # The p-value of replicate r depends on r only: a cell stopped after 3 replicates and
+    # resumed to 8 must count exactly what one run of 8 counts.
+    def by_replicate(sample, rng):
+        return float(rng.uniform())
+
+    validation.register("by_replicate", by_replicate, "pvalue", "U(0,1)")
+    try:
+        kwargs = dict(
+            tests=("by_replicate",), scenarios=("independent_poisson",), sizes=(50,), seed=5
+        )
+        whole = validation.run_study(str(tmp_path / "a"), reps=40, name="w", **kwargs)
+        validation.run_study(str(tmp_path / "b"), reps=15, name="p", **kwargs)
+        frame = pd.read_csv(tmp_path / "b" / "p.csv")
+        frame["reps_target"] = 40
+        frame.to_csv(tmp_path / "b" / "p.csv", index=False)
+        resumed = validation.run_study(
+            str(tmp_path / "b"), reps=40, name="p", resume=True, **kwargs
+        )
+    finally:
+        del validation.REGISTRY["by_replicate"]
+    assert resumed["reps_done"].iloc[0] == whole["reps_done"].iloc[0] == 40
+    assert resumed["rejections"].iloc[0] == whole["rejections"].iloc[0]

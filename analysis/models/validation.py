@@ -416,6 +416,9 @@ class Cell:
     next_rep: int = 0
     failures: int = 0
     seconds: float = 0.0
+    #: Replicates and rejections carried over from an earlier run (p-value tests only).
+    carried_done: int = 0
+    carried_rejections: int = 0
 
     def __post_init__(self) -> None:
         self.cseed = cell_seed(self.seed, self.test.name, self.scenario, self.n) + self.n_days
@@ -458,13 +461,14 @@ class Cell:
 
     def row(self) -> dict:
         """The cell's results row."""
-        done = len(self.values)
+        done = len(self.values) + self.carried_done
         if self.test.kind == "warp" and done:
             crit = float(np.quantile(self.boots, 1 - LEVEL))
             rejections = int(np.sum(np.asarray(self.values) > crit))
         else:
             crit = math.nan
-            rejections = int(np.sum(np.asarray(self.values) < LEVEL)) if done else 0
+            rejections = int(np.sum(np.asarray(self.values) < LEVEL)) if self.values else 0
+            rejections += self.carried_rejections
         lo, hi = wilson(rejections, done)
         role = self.test.role(self.scenario)
         return {
@@ -529,22 +533,42 @@ def run_study(
     so that a budget too short for ``reps`` everywhere leaves every cell with about as
     many replicates as fit (the results are the same as in one go: each replicate has
     its own seed). With ``resume`` the cells of an earlier ``{name}.csv`` that reached
-    ``reps`` are kept and not run again (the hours of the earlier run are added to this
-    one's).
+    ``reps`` are kept and not run again, and its unfinished cells of p-value tests go on
+    from their next replicate (a bootstrap cell starts again: its statistics are not
+    kept); the hours of the earlier run are added to this one's.
     """
     os.makedirs(out_dir, exist_ok=True)
     start = time.monotonic()
     deadline = start + budget_seconds
-    kept, prior_hours = {}, 0.0
+    kept, partial, prior_hours = {}, {}, 0.0
     csv_path = os.path.join(out_dir, f"{name}.csv")
     if resume and os.path.exists(csv_path):
         old = pd.read_csv(csv_path)
-        for row in old[old["reps_done"] >= reps].to_dict("records"):
-            kept[(row["test"], row["scenario"], int(row["events_per_side"]))] = row
+        for row in old.to_dict("records"):
+            key = (row["test"], row["scenario"], int(row["events_per_side"]))
+            if row["reps_done"] >= reps:
+                kept[key] = row
+            elif row["kind"] == "pvalue" and row["reps_done"] > 0:
+                partial[key] = row
         with open(os.path.join(out_dir, f"{name}.json"), encoding="utf-8") as handle:
             prior_hours = float(json.load(handle).get("elapsed_hours", 0.0))
+
+    def slot(t: str, sc: str, n: int) -> dict | Cell:
+        if (t, sc, n) in kept:
+            return kept[(t, sc, n)]
+        cell = Cell(REGISTRY[t], sc, n, reps, seed, n_days)
+        row = partial.get((t, sc, n))
+        if row is not None:
+            # A p-value cell goes on from the replicate after the last one it tried.
+            cell.carried_done = int(row["reps_done"])
+            cell.carried_rejections = int(row["rejections"])
+            cell.failures = int(row["failures"])
+            cell.next_rep = cell.carried_done + cell.failures
+            cell.seconds = float(row["seconds"])
+        return cell
+
     slots: list[dict | Cell] = [
-        kept.get((t, sc, n)) or Cell(REGISTRY[t], sc, n, reps, seed, n_days)
+        slot(t, sc, n)
         for t in tests
         for n in sizes
         for sc in scenarios
