@@ -534,8 +534,8 @@ def run_study(
     many replicates as fit (the results are the same as in one go: each replicate has
     its own seed). With ``resume`` the cells of an earlier ``{name}.csv`` that reached
     ``reps`` are kept and not run again, and its unfinished cells of p-value tests go on
-    from their next replicate (a bootstrap cell starts again: its statistics are not
-    kept); the hours of the earlier run are added to this one's.
+    from their next replicate (an unfinished bootstrap cell is kept as it is: its
+    statistics are not stored); the hours of the earlier run are added to this one's.
     """
     os.makedirs(out_dir, exist_ok=True)
     start = time.monotonic()
@@ -550,6 +550,8 @@ def run_study(
                 kept[key] = row
             elif row["kind"] == "pvalue" and row["reps_done"] > 0:
                 partial[key] = row
+            elif row["reps_done"] > 0:
+                kept[key] = row  # a bootstrap cell's statistics are gone: kept as it is
         with open(os.path.join(out_dir, f"{name}.json"), encoding="utf-8") as handle:
             prior_hours = float(json.load(handle).get("elapsed_hours", 0.0))
 
