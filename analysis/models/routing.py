@@ -103,6 +103,7 @@ class SizeCheck:
 
     events: int
     held: bool
+    provisional: bool
     conservative: bool
     worst_rate: float
     worst_words: str
@@ -124,6 +125,7 @@ def read_routes(path: str | Path = ROUTES_PATH) -> dict[str, list[SizeCheck]]:
                 SizeCheck(
                     events=int(row["events_per_side"]),
                     held=row["held"] == "True",
+                    provisional=row.get("provisional") == "True",
                     conservative=row["conservative"] == "True",
                     worst_rate=float(row["worst_rate"]),
                     worst_words=row["worst_words"],
@@ -192,6 +194,8 @@ def study_route(
         if near.conservative
         else ""
     )
+    if any(c.provisional for c in checks if c.events >= min_events):
+        note += " (provisional: the study ran fewer than 200 simulations in some cells)"
     return True, (
         f"{n:,} events on the smaller side: the validation study shows {name} holding its "
         f"error rate from {min_events:,} events per side{note}"

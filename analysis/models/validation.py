@@ -605,7 +605,9 @@ SCENARIO_WORDS = {
     f"planted_step_{STEP_RATIO}": f"the rate steps up {STEP_RATIO:g}-fold halfway",
 }
 #: Fewest replicates in a null cell for the routes to use it.
-MIN_ROUTE_REPS = 100
+MIN_ROUTE_REPS = 50
+#: Replicates from which a cell's rate is judged against the band by itself.
+DECISIVE_REPS = 200
 ROUTES_FILE = "routes.csv"
 
 
@@ -625,16 +627,20 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
 
     A test **holds** at a size when every null scenario it is measured under has a cell
     with at least :data:`MIN_ROUTE_REPS` replicates and none rejects more often than the
-    top of :data:`SIZE_BAND`. A size below the bottom of the band is **conservative**: the
-    test rejects less often than it says (it loses power, not trust), so it is marked, not
-    barred. ``min_events`` is the smallest size measured from which the test holds at
-    every larger size measured (empty when it fails at the largest).
+    top of :data:`SIZE_BAND`. A cell with fewer than :data:`DECISIVE_REPS` replicates has
+    a rate too uncertain to judge by itself against 8% (about 5 points either way at 100
+    replicates): it stops the test only when its whole Wilson interval lies above 8%, and
+    the size is marked **provisional**. A size below the bottom of the band is
+    **conservative**: the test rejects less often than it says (it loses power, not trust),
+    so it is marked, not barred. ``min_events`` is the smallest size measured from which
+    the test holds at every larger size measured (empty when it fails at the largest).
 
     Returns
     -------
     One row per test and size: ``test, n_days, events_per_side, reps, scenarios,
-    held, conservative, worst_scenario, worst_rate, worst_words, lowest_scenario,
-    lowest_rate, min_events``.
+    held, provisional, conservative, worst_scenario, worst_rate, worst_words,
+    lowest_scenario, lowest_rate, min_events``; the worst scenario is the one that stops
+    the test when one does, else the one with the highest rate.
     """
     cols = [
         "test",
@@ -643,6 +649,7 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
         "reps",
         "scenarios",
         "held",
+        "provisional",
         "conservative",
         "worst_scenario",
         "worst_rate",
@@ -662,7 +669,12 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
     for (tname, n), cell in done.groupby(["test", "events_per_side"], sort=True):
         expected = REGISTRY[tname].null_scenarios if tname in REGISTRY else ()
         measured = set(cell["scenario"])
-        worst = cell.loc[cell["rejection_rate"].idxmax()]
+        too_high = (cell["rejection_rate"] > SIZE_BAND[1]) & (
+            (cell["reps_done"] >= DECISIVE_REPS) | (cell["ci_low"] > SIZE_BAND[1])
+        )
+        failing = cell[too_high]
+        pool = failing if len(failing) else cell
+        worst = pool.loc[pool["rejection_rate"].idxmax()]
         lowest = cell.loc[cell["rejection_rate"].idxmin()]
         complete = all(sc in measured for sc in expected)
         rows.append(
@@ -672,7 +684,8 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
                 "events_per_side": int(n),
                 "reps": int(cell["reps_done"].min()),
                 "scenarios": len(measured),
-                "held": bool(complete and worst["rejection_rate"] <= SIZE_BAND[1]),
+                "held": bool(complete and not len(failing)),
+                "provisional": bool(cell["reps_done"].min() < DECISIVE_REPS),
                 "conservative": bool(lowest["rejection_rate"] < SIZE_BAND[0]),
                 "worst_scenario": worst["scenario"],
                 "worst_rate": round(float(worst["rejection_rate"]), 4),
