@@ -31,6 +31,8 @@ TEST_NAMES = {
     "changepoint_scan": "Change-point scan",
     "rate_block": "Rate before and after, 28-day blocks",
     "rate_exact_poisson": "Rate before and after, exact Poisson",
+    "lag_surrogate": "Response lags against chance",
+    "pairing_surrogate": "Tit-for-tat pairs against chance",
 }
 #: Short plain name of each scenario (the study's module doc describes them).
 SCENARIO_NAMES = {
