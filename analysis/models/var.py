@@ -151,21 +151,3 @@ def fit_var(
 def dyad_var(dyad: Dyad, *, criterion: str = "bic", freq: str = "D", **kwargs) -> dict:
     """:func:`fit_var` on the dyad's counts per period."""
     return fit_var(period_counts(dyad, freq=freq), criterion=criterion, freq=freq, **kwargs)
-
-
-def var_granger_table(result: dict) -> pd.DataFrame:
-    """Granger tests from the VAR, with the lag order and stability, for display."""
-    rows = []
-    for label in ("A->B", "B->A"):
-        g = result["granger"][label]
-        rows.append(
-            {
-                "direction": label,
-                "F": g["stat"],
-                "p_value": g["p_value"],
-                "q_value": g.get("q_value"),
-                "lag order": result["order"],
-                "stable": result["stable"],
-            }
-        )
-    return pd.DataFrame(rows)

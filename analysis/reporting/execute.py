@@ -1,14 +1,20 @@
 """Execute notebooks with papermill and render them, several at a time, in worker processes.
 
 Each worker is a separate interpreter that imports papermill and nbconvert once and then
-serves many notebooks; every notebook still gets a fresh kernel, so no state leaks from
-one report into another. A failure is caught in the worker and becomes a page that shows
-the error: one broken notebook never stops the others.
+serves many notebooks, across the phases of a build (:class:`WorkerPool`); every notebook
+still gets a fresh kernel, so no state leaks from one report into another. While a worker
+waits for its next notebook, the kernel for it is already starting (a *warm* kernel: a
+new kernel process that has only imported the libraries every report uses, silently and
+without history), so that a late notebook such as the brief does not pay for a kernel
+start after its siblings finish. A failure is caught in the worker and becomes a page that
+shows the error: one broken notebook never stops the others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import tempfile
@@ -67,6 +73,71 @@ class Outcome:
     error: str = ""
 
 
+#: What a warm kernel runs before it is handed to a notebook: imports only, no state of a
+#: report (sent silently, so the notebook's execution counts start at 1 as usual).
+WARM_CODE = "import numpy, pandas, scipy.stats, matplotlib"
+#: This worker's warm kernel: ``(kernel name, cwd, manager, client)``, or ``None``.
+_warm: list[tuple[str, str, Any, Any]] = []
+
+
+def _start_warm_kernel(kernel_name: str, cwd: str) -> None:
+    """Start the kernel of this worker's next notebook now, in the background."""
+    # jupyter_client loads lazily, in the worker that starts kernels.
+    from jupyter_client.manager import AsyncKernelManager
+
+    _drop_warm_kernel()
+    manager = AsyncKernelManager(kernel_name=kernel_name)
+    try:
+        _wait(manager.start_kernel(cwd=cwd))
+        client = manager.client()
+        client.start_channels()
+        client.execute(WARM_CODE, silent=True, store_history=False)
+    except Exception:  # no warm kernel: the next notebook starts its own
+        return
+    _warm.append((kernel_name, cwd, manager, client))
+
+
+def _take_warm_kernel(kernel_name: str, cwd: str) -> Any | None:
+    """The warm kernel's manager when it was started for this kernel name and directory
+    and is still alive; otherwise ``None`` (and any other warm kernel is shut down)."""
+    if not _warm:
+        return None
+    name, where, manager, client = _warm[0]
+    if (name, where) != (kernel_name, cwd):
+        _drop_warm_kernel()
+        return None
+    _warm.clear()
+    client.stop_channels()
+    try:
+        alive = _wait(manager.is_alive())
+    except Exception:  # a kernel that cannot answer is not alive
+        alive = False
+    if not alive:
+        _shutdown(manager)
+        return None
+    return manager
+
+
+def _drop_warm_kernel() -> None:
+    while _warm:
+        _, _, manager, client = _warm.pop()
+        client.stop_channels()
+        _shutdown(manager)
+
+
+def _shutdown(manager: Any) -> None:
+    with contextlib.suppress(Exception):  # already gone
+        _wait(manager.shutdown_kernel(now=True))
+
+
+def _wait(coroutine: Any) -> Any:
+    """Run a kernel manager's coroutine on this thread's loop, the one nbclient uses."""
+    # jupyter_core loads lazily, in the worker that starts kernels.
+    from jupyter_core.utils import ensure_event_loop
+
+    return ensure_event_loop().run_until_complete(coroutine)
+
+
 def run_job(job: Job) -> Outcome:
     """Execute ``job.notebook`` and write its page to ``job.html_path``; never raises for a
     failing notebook (the page shows the error instead)."""
@@ -87,22 +158,29 @@ def run_job(job: Job) -> Outcome:
     error: tuple[str, str] | None = None
     with tempfile.TemporaryDirectory(prefix="escalation-report-") as tmp:
         executed_path = Path(tmp) / job.notebook.name
-        for _ in range(KERNEL_START_ATTEMPTS):
+        cwd = str(job.notebook.parent)
+        for attempt in range(KERNEL_START_ATTEMPTS):
             error = None
+            manager = _take_warm_kernel(job.kernel_name, cwd) if attempt == 0 else None
+            extra = {"km": manager} if manager is not None else {}
             try:
                 papermill.execute_notebook(
                     str(job.notebook),
                     str(executed_path),
                     parameters=injected,
                     kernel_name=job.kernel_name,
-                    cwd=str(job.notebook.parent),
+                    cwd=cwd,
                     progress_bar=False,
                     request_save_on_cell_execute=False,
+                    **extra,
                 )
             except PapermillExecutionError as err:
                 error = (err.ename, err.evalue)
             except Exception as err:  # the kernel may die or fail to start: still write a page
                 error = (type(err).__name__, str(err))
+            finally:
+                if manager is not None:
+                    _shutdown(manager)  # a kernel serves one notebook only
             if error is None or not _kernel_start_failed(error):
                 break
         if executed_path.is_file():
@@ -110,7 +188,8 @@ def run_job(job: Job) -> Outcome:
         else:
             notebook = nbformat.read(job.notebook, as_version=4)
     # Codes stay in the results files; the page shows plain names (analysis.reporting.plain).
-    relabel_notebook(notebook, job.parameters.get("labels"))
+    sides = {"A": job.parameters.get("side_a"), "B": job.parameters.get("side_b")}
+    relabel_notebook(notebook, job.parameters.get("labels"), sides if all(sides.values()) else None)
     context = PageContext(
         set_title=job.set_title,
         notebook=job.notebook.name,
@@ -147,31 +226,79 @@ def _start_worker(log_path: str | None) -> None:
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
+    # A warm kernel left when the pool closes is shut down with the worker.
+    multiprocessing.util.Finalize(None, _drop_warm_kernel, exitpriority=10)
 
-def run_jobs(
-    jobs: Sequence[Job],
-    workers: int,
-    on_done: Callable[[Outcome, int, int], None] | None = None,
-    log_path: str | Path | None = None,
-) -> list[Outcome]:
-    """Run ``jobs`` on ``workers`` processes; return their outcomes in the order of ``jobs``.
 
-    ``on_done(outcome, finished, total)`` is called in the parent as each job finishes.
-    The workers' (and kernels') stderr is appended to ``log_path`` when given.
+def _job_then_warm(job: Job) -> Outcome:
+    """:func:`run_job`, then start the kernel of this worker's next notebook."""
+    outcome = run_job(job)
+    _start_warm_kernel(job.kernel_name, str(job.notebook.parent))
+    return outcome
+
+
+class WorkerPool:
+    """Worker processes kept for a whole build: the phases of a build (the brief after its
+    siblings) run on the same workers, which have imported papermill and nbconvert once
+    and hold a warm kernel (see the module docstring).
+
+    Use as a context manager; :meth:`run` may be called many times.
     """
-    if not jobs:
-        return []
-    methods = multiprocessing.get_all_start_methods()
-    # Never fork: the parent may hold threads or locks; a fresh interpreter is safe.
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(str(log_path) if log_path else None,),
-    ) as pool:
-        futures = {pool.submit(run_job, job): index for index, job in enumerate(jobs)}
+
+    def __init__(self, workers: int, log_path: str | Path | None = None) -> None:
+        self.workers = max(1, workers)
+        self.log_path = str(log_path) if log_path else None
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (and their warm kernels)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def _executor(self, n_jobs: int) -> ProcessPoolExecutor:
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            # Never fork: the parent may hold threads or locks; a fresh interpreter is safe.
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            self._pool = ProcessPoolExecutor(
+                max_workers=max(1, min(self.workers, n_jobs)),
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self.log_path,),
+            )
+        return self._pool
+
+    def run(
+        self,
+        jobs: Sequence[Job],
+        on_done: Callable[[Outcome, int, int], None] | None = None,
+        warm: int = 0,
+    ) -> list[Outcome]:
+        """Run ``jobs``; return their outcomes in the order of ``jobs``.
+
+        ``warm``: how many notebooks the next call will run (the late ones of a build);
+        the workers of the last ``warm`` jobs start a kernel for them as soon as they are
+        free. Kernels started for nothing would take the CPU from the notebooks still
+        running, so no more are started than will be used.
+        """
+        if not jobs:
+            return []
+        pool = self._executor(len(jobs))
+        first_warm = len(jobs) - min(max(warm, 0), len(jobs))
+        outcomes: dict[int, Outcome] = {}
+        futures = {
+            pool.submit(_job_then_warm if index >= first_warm else run_job, job): index
+            for index, job in enumerate(jobs)
+        }
         for future in as_completed(futures):
             index = futures[future]
             try:
@@ -181,7 +308,31 @@ def run_jobs(
             outcomes[index] = outcome
             if on_done is not None:
                 on_done(outcome, len(outcomes), len(jobs))
-    return [outcomes[i] for i in range(len(jobs))]
+        return [outcomes[i] for i in range(len(jobs))]
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    workers: int,
+    on_done: Callable[[Outcome, int, int], None] | None = None,
+    log_path: str | Path | None = None,
+    pool: WorkerPool | None = None,
+    warm: int = 0,
+) -> list[Outcome]:
+    """Run ``jobs`` on ``workers`` processes; return their outcomes in the order of ``jobs``.
+
+    ``on_done(outcome, finished, total)`` is called in the parent as each job finishes.
+    The workers' (and kernels') stderr is appended to ``log_path`` when given. With
+    ``pool`` the jobs run on its workers (kept for the next call, for which ``warm``
+    kernels are started: see :meth:`WorkerPool.run`); otherwise on workers started for
+    these jobs alone.
+    """
+    if not jobs:
+        return []
+    if pool is not None:
+        return pool.run(jobs, on_done, warm=warm)
+    with WorkerPool(workers, log_path) as own:
+        return own.run(jobs, on_done)
 
 
 def print_progress(outcome: Outcome, finished: int, total: int) -> None:
