@@ -121,7 +121,7 @@ def test_failure_exits_1_after_rendering_everything(built):
     assert all(re.search(r"\d+\.\d s", line) for line in lines)
 
 
-def test_index_marks_status_and_shows_headlines(built):
+def test_index_marks_status_and_says_what_each_report_found(built):
     _, out, _ = built
     assert index_status(out) == {
         "toy/01_toy_counts.html": "ok",
@@ -130,11 +130,11 @@ def test_index_marks_status_and_shows_headlines(built):
     }
     index = (out / "index.html").read_text(encoding="utf-8")
     # Four A-side and three B-side events; gaps 3, 4, 3, 8, 3, 10 days have median 3.5.
-    # The headline labels name the sides by their plain names (the set's labels).
-    assert "events Side A: <strong>4</strong>" in index
-    assert "events Side B: <strong>3</strong>" in index
-    assert "median gap (days): <strong>3.5</strong>" in index
-    assert "bootstrap draws: <strong>100</strong>" in index
+    # The toy notebooks are not known to the findings: their line is their headline in one
+    # sentence, with the sides by their plain names (the set's labels).
+    assert '<p class="finding">Events Side A: 4; events Side B: 3.</p>' in index
+    assert '<p class="finding">Median gap (days): 3.5; bootstrap draws: 100.</p>' in index
+    assert "Sides: Side A and Side B; an action of the other side within 7 days" in index
     assert "ValueError: toy failure for A vs B" in index
     assert "<script>" not in index and "Toy &lt;script&gt;alert(1)&lt;/script&gt; set" in index
     assert audit_html(index) == []

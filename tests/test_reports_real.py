@@ -272,6 +272,36 @@ def test_no_page_shows_a_code(built):
     assert found == {}
 
 
+#: What a raw frame or a formatted-in-code number looks like on a page: a direction key,
+#: a float in exponent notation (6.86e+04), six decimals (0.000000) or a missing value
+#: printed by pandas.
+RAW = re.compile(r"\b[AB]->[AB]\b|\d[eE][+-]\d\d|\d\.\d{6}\b|\bNaN\b|\bNaT\b")
+
+
+def test_no_page_shows_raw_numbers_or_direction_keys(built):
+    """Tables and prose say numbers for reading and directions in words on every page of
+    every set: no ``A->B``, ``6.86e+04``, ``0.000000`` or ``NaN``."""
+    pages = sorted(built.glob("*.html")) + sorted(built.glob("*/*.html"))
+    assert len(pages) >= 14
+    found = {}
+    for page in pages:
+        parser = _Visible()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(parser.text)
+        hits = sorted({m.group(0) for m in RAW.finditer(text)})
+        if hits:
+            found[str(page.relative_to(built))] = hits
+    assert found == {}
+
+
+def test_model_tables_have_no_index_and_plain_headers(built):
+    page = (built / "iraq" / "05_escalation_models.html").read_text(encoding="utf-8")
+    assert 'class="dataframe' not in page  # every table is a reader table
+    assert "Insurgent groups → US-led coalition" in page
+    for header in ("p_value", "q_value", "95% CI"):
+        assert f">{header}<" not in page
+
+
 def test_brief_comes_first_and_gives_a_verdict(built):
     index = (built / "index.html").read_text()
     seed = index.split('href="seed/', 1)[1]

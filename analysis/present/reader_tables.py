@@ -373,8 +373,9 @@ def reader_frame(
             out[column] = [_day(v) for v in values]
         elif values.dtype == object:
             out[column] = [_text_cell(v, names, labels) for v in values]
+    headers = [_header(side_label(c, labels)) for c in out.columns]
     out = plain_frame(out)
-    out.columns = [_header(c) for c in out.columns]
+    out.columns = headers
     return plain(out)
 
 
