@@ -133,7 +133,7 @@ def test_index_marks_status_and_says_what_each_report_found(built):
     # The toy notebooks are not known to the findings: their line is their headline in one
     # sentence, with the sides by their plain names (the set's labels).
     assert '<p class="finding">Events Side A: 4; events Side B: 3.</p>' in index
-    assert '<p class="finding">Median gap (days): 3.5; bootstrap draws: 100.</p>' in index
+    assert '<p class="finding">Bootstrap draws: 100; median gap (days): 3.5.</p>' in index
     assert "Sides: Side A and Side B; an action of the other side within 7 days" in index
     assert "ValueError: toy failure for A vs B" in index
     assert "<script>" not in index and "Toy &lt;script&gt;alert(1)&lt;/script&gt; set" in index
@@ -214,4 +214,4 @@ def test_incremental_skip_force_and_parameter_change(built, tmp_path):
     status = index_status(out)
     assert status["toy/01_toy_counts.html"] == "skipped-unchanged"
     assert status["toy/02_toy_gaps.html"] == "ok"
-    assert "bootstrap draws: <strong>150</strong>" in (out / "index.html").read_text()
+    assert "Bootstrap draws: 150;" in (out / "index.html").read_text()
