@@ -215,3 +215,43 @@ def test_incremental_skip_force_and_parameter_change(built, tmp_path):
     assert status["toy/01_toy_counts.html"] == "skipped-unchanged"
     assert status["toy/02_toy_gaps.html"] == "ok"
     assert "Bootstrap draws: 150;" in (out / "index.html").read_text()
+
+
+def _toy_job(tmp: Path, name: str, notebook: str) -> object:
+    from analysis.reporting.execute import Job
+
+    return Job(
+        set_name="toy",
+        set_title="Toy",
+        notebook=NOTEBOOKS / notebook,
+        parameters={"side_a": "A", "side_b": "B", "labels": {"A": "Side A", "B": "Side B"}},
+        events_path=FIXTURES / "events.csv",
+        events_text="events.csv",
+        events_sha256="0" * 64,
+        html_path=tmp / f"{name}.html",
+        results_path=tmp / f"{name}.results.json",
+        provenance={},
+    )
+
+
+def test_second_phase_runs_on_a_warm_kernel_with_the_same_page(tmp_path):
+    """Two phases on one pool: the worker left idle after the first starts the kernel of
+    the second, which gets it; a kernel is never reused, and the page of a notebook run on
+    a warm kernel is byte for byte the page of the same notebook run cold."""
+    from analysis.reporting.execute import WorkerPool, run_jobs
+
+    with WorkerPool(2) as pool:
+        first = pool.run(
+            [
+                _toy_job(tmp_path, "a", "01_toy_counts.ipynb"),
+                _toy_job(tmp_path, "b", "02_toy_gaps.ipynb"),
+            ],
+            warm=1,
+        )
+        (late,) = pool.run([_toy_job(tmp_path, "late", "02_toy_gaps.ipynb")])
+    assert [o.status for o in first] == ["ok", "ok"] and late.status == "ok"
+    assert not any(o.warm_kernel for o in first)  # cold kernels, started for them
+    assert late.warm_kernel
+    (cold,) = run_jobs([_toy_job(tmp_path, "cold", "02_toy_gaps.ipynb")], 1)
+    assert cold.status == "ok" and not cold.warm_kernel
+    assert (tmp_path / "late.html").read_bytes() == (tmp_path / "cold.html").read_bytes()

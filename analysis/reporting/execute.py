@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +71,8 @@ class Outcome:
     status: str  # "ok" or "failed"
     seconds: float
     error: str = ""
+    #: Whether the notebook ran on a kernel started before it was handed out.
+    warm_kernel: bool = False
 
 
 #: What a warm kernel runs before it is handed to a notebook: imports only, no state of a
@@ -159,9 +161,11 @@ def run_job(job: Job) -> Outcome:
     with tempfile.TemporaryDirectory(prefix="escalation-report-") as tmp:
         executed_path = Path(tmp) / job.notebook.name
         cwd = str(job.notebook.parent)
+        warm = False
         for attempt in range(KERNEL_START_ATTEMPTS):
             error = None
             manager = _take_warm_kernel(job.kernel_name, cwd) if attempt == 0 else None
+            warm = manager is not None
             extra = {"km": manager} if manager is not None else {}
             try:
                 papermill.execute_notebook(
@@ -211,8 +215,8 @@ def run_job(job: Job) -> Outcome:
     seconds = time.perf_counter() - started
     if error:
         job.results_path.unlink(missing_ok=True)
-        return Outcome(job.label, "failed", seconds, f"{error[0]}: {error[1]}")
-    return Outcome(job.label, "ok", seconds)
+        return Outcome(job.label, "failed", seconds, f"{error[0]}: {error[1]}", warm)
+    return Outcome(job.label, "ok", seconds, warm_kernel=warm)
 
 
 def _start_worker(log_path: str | None) -> None:
@@ -230,25 +234,26 @@ def _start_worker(log_path: str | None) -> None:
     multiprocessing.util.Finalize(None, _drop_warm_kernel, exitpriority=10)
 
 
-def _job_then_warm(job: Job) -> Outcome:
-    """:func:`run_job`, then start the kernel of this worker's next notebook."""
-    outcome = run_job(job)
-    _start_warm_kernel(job.kernel_name, str(job.notebook.parent))
-    return outcome
+def _warm_up(kernel_name: str, cwd: str) -> None:
+    """Start this worker's warm kernel (a task of its own, run while the worker is idle)."""
+    _start_warm_kernel(kernel_name, cwd)
 
 
 class WorkerPool:
     """Worker processes kept for a whole build: the phases of a build (the brief after its
-    siblings) run on the same workers, which have imported papermill and nbconvert once
-    and hold a warm kernel (see the module docstring).
+    siblings) run on the same workers, which have imported papermill and nbconvert once.
 
-    Use as a context manager; :meth:`run` may be called many times.
+    Each worker is a one-process executor, so that the pool chooses which worker runs
+    which notebook: a worker left idle at the end of a phase starts a warm kernel (when
+    the next phase will need one) and the next phase's notebooks go to the warm workers
+    first. Use as a context manager; :meth:`run` may be called many times.
     """
 
     def __init__(self, workers: int, log_path: str | Path | None = None) -> None:
         self.workers = max(1, workers)
         self.log_path = str(log_path) if log_path else None
-        self._pool: ProcessPoolExecutor | None = None
+        self._slots: list[ProcessPoolExecutor] = []
+        self._warm: list[int] = []  # slots holding a warm kernel, oldest first
 
     def __enter__(self) -> WorkerPool:
         return self
@@ -258,24 +263,20 @@ class WorkerPool:
 
     def close(self) -> None:
         """Stop the workers (and their warm kernels)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-            self._pool = None
+        for slot in self._slots:
+            slot.shutdown(wait=True)
+        self._slots, self._warm = [], []
 
-    def _executor(self, n_jobs: int) -> ProcessPoolExecutor:
-        if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            # Never fork: the parent may hold threads or locks; a fresh interpreter is safe.
-            context = multiprocessing.get_context(
-                "forkserver" if "forkserver" in methods else "spawn"
-            )
-            self._pool = ProcessPoolExecutor(
-                max_workers=max(1, min(self.workers, n_jobs)),
-                mp_context=context,
-                initializer=_start_worker,
-                initargs=(self.log_path,),
-            )
-        return self._pool
+    def _new_slot(self) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        # Never fork: the parent may hold threads or locks; a fresh interpreter is safe.
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self.log_path,),
+        )
 
     def run(
         self,
@@ -285,29 +286,51 @@ class WorkerPool:
     ) -> list[Outcome]:
         """Run ``jobs``; return their outcomes in the order of ``jobs``.
 
-        ``warm``: how many notebooks the next call will run (the late ones of a build);
-        the workers of the last ``warm`` jobs start a kernel for them as soon as they are
-        free. Kernels started for nothing would take the CPU from the notebooks still
-        running, so no more are started than will be used.
+        ``warm``: how many notebooks the next call will run (the late ones of a build).
+        That many workers, the first to find nothing left to do, start a kernel for them.
+        Kernels started for nothing would take the CPU from the notebooks still running,
+        so no more are started than will be used.
         """
         if not jobs:
             return []
-        pool = self._executor(len(jobs))
-        first_warm = len(jobs) - min(max(warm, 0), len(jobs))
+        while len(self._slots) < min(self.workers, len(jobs)):
+            self._slots.append(self._new_slot())
+        queue = list(range(len(jobs)))
+        warm_left = max(warm, 0)
+        kernel = (jobs[-1].kernel_name, str(jobs[-1].notebook.parent))
+        idle = self._warm + [k for k in range(len(self._slots)) if k not in self._warm]
+        self._warm = []
+        running: dict[Future, tuple[int, int]] = {}
         outcomes: dict[int, Outcome] = {}
-        futures = {
-            pool.submit(_job_then_warm if index >= first_warm else run_job, job): index
-            for index, job in enumerate(jobs)
-        }
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as err:  # a crashed worker must not hide the other reports
-                outcome = Outcome(jobs[index].label, "failed", 0.0, f"{type(err).__name__}: {err}")
-            outcomes[index] = outcome
-            if on_done is not None:
-                on_done(outcome, len(outcomes), len(jobs))
+
+        def dispatch(slot: int) -> None:
+            nonlocal warm_left
+            if queue:
+                index = queue.pop(0)
+                running[self._slots[slot].submit(run_job, jobs[index])] = (index, slot)
+            elif warm_left > 0:
+                warm_left -= 1
+                self._slots[slot].submit(_warm_up, *kernel)
+                self._warm.append(slot)
+
+        for slot in idle:
+            dispatch(slot)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, slot = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as err:  # a crashed worker must not hide the other reports
+                    outcome = Outcome(
+                        jobs[index].label, "failed", 0.0, f"{type(err).__name__}: {err}"
+                    )
+                    self._slots[slot].shutdown(wait=False)
+                    self._slots[slot] = self._new_slot()
+                outcomes[index] = outcome
+                if on_done is not None:
+                    on_done(outcome, len(outcomes), len(jobs))
+                dispatch(slot)
         return [outcomes[i] for i in range(len(jobs))]
 
 
