@@ -466,10 +466,12 @@ def install(shell: Any = None) -> bool:
 
     def show(frame: pd.DataFrame) -> str:
         ns = getattr(shell, "user_ns", {}) or {}
-        a, b = ns.get("side_a"), ns.get("side_b")
-        return frame_html(
-            frame, a if isinstance(a, str) else None, b if isinstance(b, str) else None
-        )
+        a, b = (ns.get(name) for name in ("side_a", "side_b"))
+        try:
+            return frame_html(frame, *(v if isinstance(v, str) else None for v in (a, b)))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # A frame of an unexpected shape is still shown, as text, never as an error.
+            return table_html(frame.reset_index(drop=True).astype(str), id_column=ID_COLUMN)
 
     shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, show)
     return True
