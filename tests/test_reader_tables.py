@@ -209,3 +209,18 @@ def test_direction_keys_in_page_text_become_names():
     html = plain_directions("<b>B-&gt;A</b>", {"A": "X", "B": "Y"}, {"X": "<x>", "Y": "y"}, True)
     assert html == "<b>y → &lt;x&gt;</b>"
     assert plain_directions("A->B", None, {}, False) == "A->B"
+
+
+def test_numbers_are_never_in_exponent_notation():
+    from analysis.present.tables import number
+
+    # 312 days at two significant digits is 312, not 3.1e+02; 0.0000235 is not 2.3e-05.
+    assert [number(v) for v in (312.0, 68573.0, 0.31234, 0.0000235, 0.0, 2.0)] == [
+        "312",
+        "68,573",
+        "0.31",
+        "0.000023",
+        "0",
+        "2",
+    ]
+    assert reader_tables.estimate(0.0000235, 3) == "0.0000235"

@@ -461,7 +461,7 @@ def dyad_trends(series: pd.DataFrame, dyad: Dyad, allows_parametric: bool, freq:
         unknown = int(part["killed_unknown"].sum()) if len(part) else 0
         if unknown:
             entry["killed"] = {
-                "not_fitted": f"{unknown} events have unknown deaths; a trend would mix "
+                "not_fitted": f"{unknown:,} events have unknown deaths; a trend would mix "
                 "violence with reporting"
             }
         else:
