@@ -145,6 +145,24 @@ def test_index_lists_every_report_as_ok(built):
     assert "failed" not in index.split("<body", 1)[1].lower().replace("0 failed", "")
 
 
+def test_index_says_what_each_report_found_in_words(built):
+    """Each report's line is one sentence written from its results file, not headline
+    keys; the seed numbers are those of the results files (3 attacks by the militias, 2
+    followed by a US-led coalition action within 7 days)."""
+    index = (built / "index.html").read_text(encoding="utf-8")
+    rows = index.count('class="report-row"')
+    assert rows == 16 and index.count('<p class="finding">') == rows
+    assert 'class="headline"' not in index
+    lags = results(built, "seed", "02_response_lags")["share_answered"]["A->B"]["7"]
+    assert (lags["n"], round(lags["share"], 3)) == (3, 0.667)
+    assert (
+        "Within 7 days, US-led coalition acted after 67% of attacks by Iran-aligned militias"
+        in index
+    )
+    assert "Sides: Iran-aligned militias and US-led coalition;" in index
+    assert "Sides: Insurgent groups (Remote explosive/landmine/IED only) and US-led" in index
+
+
 def test_seed_sample_matches_the_event_table(built):
     expected = raw_counts(ROOT / "data/processed/events.csv", "IRAN_ALIGNED", "US_COALITION")
     for notebook in NOTEBOOKS[1:5]:  # 00_brief counts by position (n_a, n_b)
