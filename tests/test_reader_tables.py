@@ -99,7 +99,7 @@ def test_casualty_tables_plain():
         "Events",
         "1,200",
         "2,400",
-        "2 [1.5 to ∞]",
+        "2.000 [1.500 to ∞]",
         "< 0.0001",
         "0.012",
         "negative binomial",
@@ -224,3 +224,18 @@ def test_numbers_are_never_in_exponent_notation():
         "2",
     ]
     assert reader_tables.estimate(0.0000235, 3) == "0.0000235"
+
+
+def test_ratios_near_one_keep_three_decimals_and_empty_q_columns_go():
+    # An IRR of 0.99985 per day is not "1": three decimals for ratios near 1.
+    assert reader_tables.ratio(0.99985) == "1.000" and reader_tables.ratio(0.9964) == "0.996"
+    assert reader_tables.ratio(23.456) == "23.5" and reader_tables.ratio(0.0456) == "0.0456"
+    models = {"sides": {"A": A, "B": B}, "granger": {"freq": "W"}, "reasons": {}}
+    test = {"stat": 1.1, "p_value": 0.33, "lags": 2, "sum_coef": 0.011}
+    test |= {"sum_ci_low": -0.0075, "sum_ci_high": 0.029, "partial_r2": 0.035}
+    models["granger"] |= {"A->B": test, "B->A": test}
+    before = model_summaries.granger_frame(models)
+    assert "q-value" not in before.columns  # q-values come at the end of the report
+    assert before.iloc[0]["Summed effect [95% interval]"] == "0.011 [-0.0075 to 0.029]"
+    models["granger"]["A->B"] = test | {"q_value": 0.69}
+    assert model_summaries.granger_frame(models)["q-value"].tolist() == ["0.69", "–"]

@@ -108,7 +108,7 @@ def _tit_for_tat(r: Mapping) -> str:
         f"{_count(timed)} more {_plural(timed, 'pair')} of attack and answer within {window} days"
     )
     if episodes is not None:
-        text += f", in {_count(episodes)} episodes"
+        text += f", in {_count(episodes)} {_plural(episodes, 'episode')}"
     perm = r.get("permutation") or {}
     tested = [d for d in ("A->B", "B->A") if (perm.get(d) or {}).get("p_value") is not None]
     if not tested:
@@ -121,6 +121,8 @@ def _casualties(r: Mapping) -> str:
     totals = r.get("totals") or {}
     killed = {s: ((totals.get(s) or {}).get("killed") or {}) for s in (a, b)}
     unknown = sum(_num(k.get("n_unknown")) for k in killed.values() if k)
+    if all(math.isnan(_num(k.get("best"))) for k in killed.values()):
+        return f"Deaths are not known for any of the {_count(unknown)} events."
     return (
         f"At least {_count(killed[a].get('best'))} killed in attacks by {la} and "
         f"{_count(killed[b].get('best'))} in attacks by {lb}; deaths unknown for "

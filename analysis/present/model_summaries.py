@@ -375,7 +375,7 @@ def irr_table(
 
 
 def _irr(value: object) -> str:
-    return reader_tables.estimate(value, 3)
+    return reader_tables.ratio(value)
 
 
 def reaction_tests_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -420,7 +420,7 @@ def reaction_tests_frame(models: dict, labels: Mapping[str, str] | None = None) 
                     f"{count(w.get('shift_reps', 0))} time shifts",
                 }
             )
-    return reader_tables.plain(rows, cols)
+    return reader_tables.drop_empty(reader_tables.plain(rows, cols))
 
 
 def var_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -462,7 +462,7 @@ def var_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataF
             "Note": "stable (below 1)" if v["stable"] else "NOT stable",
         }
     )
-    return reader_tables.plain(rows)
+    return reader_tables.drop_empty(reader_tables.plain(rows))
 
 
 _TEST_NAMES = (
@@ -537,7 +537,7 @@ def granger_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.D
                 "Partial R²": reader_tables.estimate(r["partial_r2"]),
             }
         )
-    return reader_tables.plain(rows)
+    return reader_tables.drop_empty(reader_tables.plain(rows))
 
 
 def hawkes_tests_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
@@ -592,7 +592,7 @@ def hawkes_table(models: dict, labels: Mapping[str, str] | None = None) -> pd.Da
                 "q-value": p_value(test.get("q_value")),
             }
         )
-    return reader_tables.plain(rows, cols)
+    return reader_tables.drop_empty(reader_tables.plain(rows, cols))
 
 
 def changepoint_table(
@@ -622,7 +622,7 @@ def changepoint_table(
                     "q-value": p_value(p.get("q_value")),
                 }
             )
-    return reader_tables.plain(rows, cols)
+    return reader_tables.drop_empty(reader_tables.plain(rows, cols))
 
 
 def _iso(value) -> str:
@@ -634,7 +634,11 @@ def _day(value) -> str:
 
 
 def _rate(rate: float, ci: list[float], unit: str) -> str:
-    return f"{rate:.1f} {unit} [{ci[0]:.1f} to {ci[1]:.1f}]"
+    return f"{reader_tables.with_interval(rate, ci[0], ci[1], _rate_number)} {unit}"
+
+
+def _rate_number(value: object) -> str:
+    return reader_tables.estimate(value, 3)
 
 
 # --------------------------------------------------------------------------- words

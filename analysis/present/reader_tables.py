@@ -201,7 +201,7 @@ def trend_table(
             {
                 **row,
                 "Change per period [95% interval]": with_interval(
-                    r["irr"], r["ci_low"], r["ci_high"], _ratio
+                    r["irr"], r["ci_low"], r["ci_high"], ratio
                 ),
                 "Dispersion test p-value": p_value(r["dispersion_p_value"]),
                 "Note": note,
@@ -210,9 +210,21 @@ def trend_table(
     return plain(rows)
 
 
-def _ratio(value: object) -> str:
-    """A rate ratio to three significant digits: 1.004 per week is not 1.0."""
-    return estimate(value, 3)
+def ratio(value: object) -> str:
+    """A ratio near 1 to three decimals (``"0.998"``, ``"1.004"``: not rounded to 1),
+    others to three significant digits."""
+    if _missing(value) or not math.isfinite(float(value)):
+        return estimate(value)
+    return f"{float(value):.3f}" if 0.1 <= abs(float(value)) < 10 else estimate(value, 3)
+
+
+def drop_empty(frame: pd.DataFrame, columns: tuple[str, ...] = ("q-value",)) -> pd.DataFrame:
+    """``frame`` without those of ``columns`` that hold no value (only dashes): q-values
+    computed later, across all the tests of a report, are shown where they exist."""
+    empty = [c for c in columns if c in frame.columns and (frame[c] == DASH).all() and len(frame)]
+    out = frame.drop(columns=empty)
+    out.attrs[KIND] = PLAIN
+    return out
 
 
 def rate_table(
@@ -230,7 +242,7 @@ def rate_table(
             "Before": count(r["count_before"]),
             "After": count(r["count_after"]),
             "Rate ratio, after / before [95% interval]": with_interval(
-                r["rate_ratio"], r["ci_low"], r["ci_high"]
+                r["rate_ratio"], r["ci_low"], r["ci_high"], ratio
             ),
             "p-value": p_value(r["p_value"]),
             "p-value, exact Poisson (for comparison)": p_value(r["exact_poisson_p_value"]),
