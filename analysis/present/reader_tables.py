@@ -41,7 +41,6 @@ from analysis.present.tables import (
 KIND = "table"
 #: ``attrs[KIND]`` of a frame that is already a reader table.
 PLAIN = "plain"
-DIRECTIONS = ("A->B", "B->A")
 _DIRECTION = re.compile(r"\b([AB])->([AB])\b")
 
 
