@@ -1,7 +1,7 @@
 """The brief through the real driver: five report sets whose detailed results carry planted
 answers (strong one-way retaliation, weak one-way, none with enough events, enough events
-but one kind of test, too few events) give five different verdicts, in words, on the brief's page; and the brief is rebuilt when
-a sibling's results change and not otherwise."""
+but one kind of test, too few events) give five different verdicts, in words, on the
+brief's page; and the brief is rebuilt when a sibling's results change and not otherwise."""
 
 from __future__ import annotations
 
