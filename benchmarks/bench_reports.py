@@ -9,7 +9,7 @@ Usage::
     python benchmarks/bench_reports.py [--set seed] [--config reports.yml] [--jobs N]
 
 When the set's event table does not exist yet, the toy notebooks of the tests are used
-instead, and the output says so.
+instead, and the output says so. Measured figures are recorded in CHANGELOG.md.
 """
 
 from __future__ import annotations
