@@ -78,7 +78,7 @@ class Outcome:
 #: What a warm kernel runs before it is handed to a notebook: imports only, no state of a
 #: report (sent silently, so the notebook's execution counts start at 1 as usual).
 WARM_CODE = "import numpy, pandas, scipy.stats, matplotlib"
-#: This worker's warm kernel: ``(kernel name, cwd, manager, client)``, or ``None``.
+#: This worker's warm kernel, if any: ``(kernel name, cwd, manager, client)``.
 _warm: list[tuple[str, str, Any, Any]] = []
 
 
@@ -95,6 +95,7 @@ def _start_warm_kernel(kernel_name: str, cwd: str) -> None:
         client.start_channels()
         client.execute(WARM_CODE, silent=True, store_history=False)
     except Exception:  # no warm kernel: the next notebook starts its own
+        _shutdown(manager)
         return
     _warm.append((kernel_name, cwd, manager, client))
 
