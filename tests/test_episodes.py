@@ -4,7 +4,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.models.dyad import select_dyad
-from analysis.models.episodes import dyad_episodes, episode_summary, split_episodes
+from analysis.models.episodes import (
+    QUIET_DAYS,
+    dyad_episodes,
+    episode_summary,
+    gap_sensitivity,
+    split_episodes,
+)
+from analysis.present.summaries import tit_for_tat_summary
 
 
 def test_split_episodes_hand_example():
@@ -57,3 +64,42 @@ def test_same_day_start_is_reported_as_both_and_default_gap_is_two_days():
     assert len(eps) == 2  # the 9-day gap splits; the 1-day gaps do not
     assert eps["starter"].tolist() == ["both", "A"]
     assert eps["ender"].tolist() == ["B", "B"]
+
+
+def test_gap_sensitivity_by_hand_counts_simultaneous_starts_apart():
+    # X and Y both act on day 0; then X on day 2, Y on day 6, X on day 20.
+    day0 = pd.Timestamp("2024-01-01")
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a1", "b1", "a2", "b2", "a3"],
+            "event_date": [day0 + pd.Timedelta(days=d) for d in (0, 0, 2, 6, 20)],
+            "actor1_side": ["X", "Y", "X", "Y", "X"],
+            "actor2_side": ["Y", "X", "Y", "X", "Y"],
+        }
+    )
+    table = gap_sensitivity(select_dyad(frame, "X", "Y"))
+    assert table["quiet_days"].tolist() == [1, 2, 3, 7, 30]
+    assert 1 <= QUIET_DAYS <= 3  # the literature's 24-72 hours
+    assert table["n_episodes"].tolist() == [4, 3, 3, 2, 1]
+    assert table["started_a"].tolist() == [2, 1, 1, 1, 0]
+    assert table["started_b"].tolist() == [1, 1, 1, 0, 0]
+    assert table["started_both"].tolist() == [1, 1, 1, 1, 1]  # day 0 opens with both
+    np.testing.assert_allclose(table["share_one_sided"], [3 / 4, 2 / 3, 2 / 3, 1 / 2, 0.0])
+    assert table["median_length_days"].tolist() == [1.0, 1.0, 1.0, 4.0, 21.0]
+
+
+def test_summary_names_episodes_that_both_sides_open_on_the_same_day():
+    day0 = pd.Timestamp("2024-01-01")
+    frame = pd.DataFrame(
+        {
+            "event_id": ["a1", "b1", "a2", "b2"],
+            "event_date": [day0 + pd.Timedelta(days=d) for d in (0, 0, 10, 20)],
+            "actor1_side": ["X", "Y", "X", "Y"],
+            "actor2_side": ["Y", "X", "Y", "X"],
+        }
+    )
+    summary = episode_summary(dyad_episodes(select_dyad(frame, "X", "Y")), "X", "Y")
+    assert summary["started_by"] == {"X": 1, "Y": 1} and summary["started_by_both"] == 1
+    text = tit_for_tat_summary({"parameters": {"side_a": "X", "side_b": "Y"}, "episodes": summary})
+    assert "3 episodes; started by X 1, Y 1, both on the same day 1;" in text
+    assert "last word: X 1, Y 1, both on the same day 1;" in text

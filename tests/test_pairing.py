@@ -7,6 +7,7 @@ import pytest
 from analysis.models.dyad import select_dyad
 from analysis.models.pairing import (
     agreement,
+    agreement_null,
     all_pairs,
     dyad_permutation,
     dyad_window_pairs,
@@ -182,3 +183,20 @@ def test_same_day_counts_against_independence():
     )
     out = same_day(select_dyad(frame, "X", "Y"))
     assert out == {"days": 4, "days_a": 2, "days_b": 2, "days_both": 1, "expected_both": 1.0}
+
+
+def test_agreement_against_chance_recovers_planted_links_beyond_surrogates():
+    day0 = pd.Timestamp("2024-01-01")
+    rows = []
+    for k, day in enumerate(range(3, 360, 9)):  # 40 attacks; each answered 2 days later
+        rows.append((f"a{k}", day0 + pd.Timedelta(days=day), "X", 0, ""))
+        rows.append((f"b{k}", day0 + pd.Timedelta(days=day + 2), "Y", 0, f"a{k}"))
+    dyad = _dyad(rows)
+    stated = stated_pairs(dyad)
+    res = agreement_null(dyad, stated, 3, n_perm=99, seed=0)
+    assert res["n_stated"] == 40 and res["observed"] == 1.0
+    # Shuffled within months, an attack's own answer lands 1-3 days later about 3 times
+    # in 30 or so: chance recall stays far below the observed.
+    assert res["null_ci"][1] < 0.5 and res["null_mean"] < 0.3
+    none = agreement_null(dyad, stated.iloc[:0], 3, n_perm=9)
+    assert none["observed"] is None and none["n_stated"] == 0

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.models import granger, reaction
+from analysis.models import calendar, granger, reaction
 from analysis.models.dyad import select_dyad
 
 
@@ -45,11 +45,11 @@ def test_bucket_sums_values():
 
 def test_period_counts_fills_gaps_and_drops_partial_week():
     dyad = _dyad_from_counts(np.array([2, 0, 0, 1, 0, 0, 0, 3, 0, 1]), np.zeros(10, int))
-    daily = reaction.period_counts(dyad, freq="D")
+    daily = calendar.period_counts(dyad, freq="D")
     assert len(daily) == 10 and daily["A"].tolist() == [2, 0, 0, 1, 0, 0, 0, 3, 0, 1]
     # Weeks run Monday to Sunday: Wed 2020-01-01 .. Fri 2020-01-10 holds no whole week.
-    assert reaction.period_counts(dyad, freq="W")["A"].tolist() == []
-    weekly = reaction.period_counts(dyad, freq="W", complete=False)
+    assert calendar.period_counts(dyad, freq="W")["A"].tolist() == []
+    weekly = calendar.period_counts(dyad, freq="W", complete=False)
     assert weekly["period"].dt.day_name().tolist() == ["Monday", "Monday"]
     assert weekly["A"].tolist() == [3.0, 4.0]  # Dec 30-Jan 5: days 1-5; Jan 6-12: days 6-10
 
@@ -58,7 +58,7 @@ def test_fatality_coverage():
     assert reaction.fatality_coverage(_dyad_from_counts(np.ones(5, int), np.ones(5, int))) == 0
     known = _dyad_from_counts(np.ones(5, int), np.ones(5, int), fatalities=True)
     assert reaction.fatality_coverage(known) == 1.0
-    assert reaction.period_counts(known, value="fatalities")["B"].sum() == 5.0
+    assert calendar.period_counts(known, value="fatalities")["B"].sum() == 5.0
 
 
 def _planted(seed: int, n_days: int = 730, effect: float = 0.05):

@@ -8,14 +8,13 @@ replaces the three tables together.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
+from dataclasses import replace
 from pathlib import Path
-
-import pandas as pd
 
 from analysis.commands.checks import check_out_dir, refuse_overwrite, rejected_bytes
 from analysis.errors import UsageError
+from analysis.events.block_cache import ClusterCache
 from analysis.events.build import (
     DEFAULT_ARTICLES,
     DEFAULT_METADATA,
@@ -33,7 +32,6 @@ from analysis.extract.lexicon import load_lexicon
 from analysis.scale.cluster import add_cluster_arguments, open_client, options_from_args
 from analysis.scale.distributed import add_shard_arguments, build_tables_distributed
 from analysis.scale.shards import find_shards
-from analysis.schema import EARLIEST_DATE, MAX_COUNT
 
 #: File of the articles set aside by ``--skip-bad``.
 REJECTED = "rejected.csv"
@@ -88,24 +86,18 @@ def run(args: argparse.Namespace) -> int:
     overrides = None if args.no_overrides else load_overrides(args.overrides)
     lexicon = load_lexicon(args.lexicon)
     rejected: list[Problem] = []
+    # Articles with implausible mentions are set aside by the build step itself.
+    found: list[Problem] | None = [] if args.skip_bad else None
     if args.shards:
-        tables = _build_distributed(args, cluster, lexicon, overrides, None)
-        sources: dict[str, tuple[str, dt.date | None, Path | None]] = {}
+        tables = _build_distributed(args, cluster, lexicon, overrides, None, found)
+        rejected.extend(found or ())
     else:
         checked, problems = scan_corpus(Path(args.articles), Path(args.metadata))
         _stop_or_skip(problems, rejected, args.skip_bad)
-        sources = {
-            v["article_id"]: (str(p), dt.date.fromisoformat(v["published"]), p) for v, p in checked
-        }
-        tables = _build(args, cluster, lexicon, overrides, checked)
-        implausible = implausible_mentions(tables, sources)
-        if implausible:
-            _stop_or_skip(implausible, rejected, args.skip_bad)
-            bad_ids = {p.article_id for p in implausible}
-            checked = [(v, p) for v, p in checked if v["article_id"] not in bad_ids]
-            tables = _build(args, cluster, lexicon, overrides, checked)
-    if args.shards:
-        _stop_or_skip(implausible_mentions(tables, sources), rejected, False)
+        tables = _build(args, cluster, lexicon, overrides, checked, found)
+        # Name each set-aside article by its file, as the corpus problems do.
+        paths = {values["article_id"]: str(path) for values, path in checked}
+        rejected.extend(replace(p, file=paths.get(p.article_id, p.file)) for p in found or ())
     extra = {}
     if args.skip_bad:
         extra[REJECTED] = rejected_bytes((p.file, p.line, p.field, p.reason) for p in rejected)
@@ -135,76 +127,32 @@ def _stop_or_skip(problems: list[Problem], rejected: list[Problem], skip_bad: bo
     rejected.extend(problems)
 
 
-def _build(args, cluster, lexicon, overrides, checked) -> Tables:
+def _build(args, cluster, lexicon, overrides, checked, found) -> Tables:
     articles = (article_of(values, path) for values, path in checked)
     if not cluster.in_process:
-        return _build_distributed(args, cluster, lexicon, overrides, list(articles))
+        return _build_distributed(args, cluster, lexicon, overrides, list(articles), found)
 
     def progress(done: int) -> None:
         print(f"events: {done} articles extracted", file=sys.stderr)
 
     cache = None if args.no_cache else ExtractionCache(args.cache, lexicon.directory)
-    tables = build_tables(articles, lexicon, overrides, progress, cache)
-    if cache is not None:
+    # The clusters of unchanged groups of mentions are kept in the same directory.
+    clusters = None if args.no_cache else ClusterCache(args.cache)
+    tables = build_tables(articles, lexicon, overrides, progress, cache, found, clusters)
+    if cache is not None and clusters is not None:
         print(
-            f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted",
+            f"events: {cache.hits} article(s) from the cache, {cache.misses} extracted; "
+            f"{clusters.hits} group(s) of mentions from the cache, {clusters.misses} clustered",
             file=sys.stderr,
         )
     return tables
 
 
-_DAY = dt.timedelta(days=1)
-
-
-def implausible_mentions(
-    tables: Tables, sources: dict[str, tuple[str, dt.date | None, Path | None]]
-) -> list[Problem]:
-    """Mentions whose count exceeds :data:`analysis.schema.MAX_COUNT` or whose date lies
-    before :data:`analysis.schema.EARLIEST_DATE` or more than a day after the article's
-    publication date (a dateline in another time zone may run a day ahead of the
-    publication date recorded in the metadata).
-
-    Each is reported at its article file and the line of the sentence it was read from.
-    """
-    mentions = tables.mentions
-    problems: dict[tuple[str, str], Problem] = {}
-    earliest = dt.date.fromisoformat(EARLIEST_DATE)
-    counts = [f"{k}_{p}" for k in ("killed", "injured") for p in ("low", "best", "high")]
-    for row in mentions.itertuples(index=False):
-        file, published, path = sources.get(row.article_id, (row.article_id, None, None))
-        reason = field = None
-        for col in counts:
-            value = getattr(row, col)
-            if value is not pd.NA and value is not None and value == value and value > MAX_COUNT:
-                field = col
-                reason = (
-                    f"count {value} is above {MAX_COUNT}, more than any single event; "
-                    "correct the text or set the article aside"
-                )
-                break
-        for col in ("date_start", "date_end"):
-            if reason is None and getattr(row, col):
-                day = dt.date.fromisoformat(str(getattr(row, col))[:10])
-                if day < earliest or (published is not None and day > published + _DAY):
-                    field = col
-                    reason = (
-                        f"date {day} is before {EARLIEST_DATE} or more than a day after the "
-                        f"publication date {published}; correct the text or the published date"
-                    )
-        if reason is not None and (row.article_id, field) not in problems:
-            line = _line_of(path, int(row.char_start)) if path is not None else 0
-            problems[(row.article_id, field)] = Problem(file, line, field, reason, row.article_id)
-    return list(problems.values())
-
-
-def _line_of(path: Path, offset: int) -> int:
-    text = path.read_bytes().decode("utf-8")
-    return text.count("\n", 0, offset) + 1
-
-
-def _build_distributed(args, cluster, lexicon, overrides, articles) -> Tables:
+def _build_distributed(args, cluster, lexicon, overrides, articles, found) -> Tables:
     shards = find_shards(args.shards) if args.shards else None
     where = cluster.scheduler or "this process"
     print(f"events: extracting on {where}", file=sys.stderr)
     with open_client(cluster) as client:
-        return build_tables_distributed(articles, lexicon, client, overrides, shards=shards)
+        return build_tables_distributed(
+            articles, lexicon, client, overrides, shards=shards, rejected=found
+        )

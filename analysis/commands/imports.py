@@ -113,10 +113,14 @@ def _run_dataset(args: argparse.Namespace, rejected) -> int:
         origin=args.origin,
         chunksize=args.chunksize,
     )
-    counts = write_dataset(chunks, args.out)
     path = rejected_path_of(Path(args.out))
-    if args.skip_bad:
-        replace_files({path: rejected_bytes(rejected)})
+    # The list of records set aside is complete only once every chunk is read; it replaces
+    # the old list together with the dataset.
+    counts = write_dataset(
+        chunks,
+        args.out,
+        extra=(lambda: {path: rejected_bytes(rejected)}) if args.skip_bad else None,
+    )
     years = ", ".join(f"{year}: {n}" for year, n in sorted(counts.items()))
     print(
         f"escalation import: wrote {sum(counts.values())} events to the dataset {args.out} "

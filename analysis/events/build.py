@@ -18,11 +18,15 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.events.block_cache import ClusterCache
+from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
+from analysis.events.plausible import implausible_mentions, set_aside
 from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.cache import ExtractionCache
+from analysis.extract.corpus import Problem
 from analysis.files import replace_files
 from analysis.io import csv_bytes
 from analysis.records import Aggregate, Article, Extraction, Mention
@@ -128,6 +132,7 @@ def tables_from_extractions(
     extractions: Iterable[Extraction],
     overrides: Overrides | None = None,
     checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
+    clusters_cache: ClusterCache | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -139,7 +144,12 @@ def tables_from_extractions(
         Hand corrections to apply last; ``None`` gives the raw output.
     checked
         Finds the pairs of mention ids the merge rule allows (for example block by block on
-        a cluster); ``None`` finds them in this process.
+        a cluster); ``None`` finds them in this process
+        (:func:`analysis.events.blocks.cluster_mentions_fast`).
+    clusters_cache
+        Clustering results of earlier builds, per group of mentions
+        (:class:`analysis.events.block_cache.ClusterCache`, saved here); only groups whose
+        mentions changed are clustered again. The tables are the same with or without it.
 
     Raises
     ------
@@ -156,7 +166,12 @@ def tables_from_extractions(
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
-    clusters = cluster_mentions(mentions, None if checked is None else checked(mentions))
+    if checked is None:
+        clusters = cluster_mentions_fast(mentions, clusters_cache)
+        if clusters_cache is not None:
+            clusters_cache.save()
+    else:
+        clusters = cluster_mentions(mentions, checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
     events = events_frame(reconcile(clusters))
@@ -174,8 +189,10 @@ def build_tables(
     overrides: Overrides | None = None,
     progress: Callable[[int], None] | None = None,
     cache: ExtractionCache | None = None,
+    rejected: list[Problem] | None = None,
+    clusters_cache: ClusterCache | None = None,
 ) -> Tables:
-    """Extract every article and build the three tables.
+    """Extract every article, check its mentions and build the three tables.
 
     Parameters
     ----------
@@ -193,22 +210,37 @@ def build_tables(
         Extractions kept from earlier runs (:class:`analysis.extract.cache.ExtractionCache`):
         an article whose text, metadata, vocabularies and extractor did not change is not
         read again. The tables are the same with or without it.
+    rejected
+        ``None``: an article with an implausible mention
+        (:func:`analysis.events.plausible.implausible_mentions`) stops the build. A list:
+        such articles are left out and their problems appended to it.
+    clusters_cache
+        Clustering results kept from earlier runs (see :func:`tables_from_extractions`).
+
+    Raises
+    ------
+    UsageError
+        Implausible mentions (every one listed with file, line and field) when
+        ``rejected`` is ``None``; see also :func:`tables_from_extractions`.
     """
 
     def extract(article: Article) -> Extraction:
         return extract_article(article, lexicon)
 
-    def extractions():
+    def checked():
         done = 0
         for article in articles:
-            yield extract(article) if cache is None else cache.extract(article, extract)
+            extraction = extract(article) if cache is None else cache.extract(article, extract)
+            yield extraction, implausible_mentions(article, extraction)
             done += 1
             if progress is not None and done % PROGRESS_EVERY == 0:
                 progress(done)
         if progress is not None and done % PROGRESS_EVERY:
             progress(done)
 
-    return tables_from_extractions(extractions(), overrides)
+    return tables_from_extractions(
+        set_aside(checked(), rejected), overrides, clusters_cache=clusters_cache
+    )
 
 
 # --- writing ------------------------------------------------------------------------

@@ -71,6 +71,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from itertools import combinations
 
 from analysis.records import Mention
@@ -134,7 +135,7 @@ class Cluster:
     assigned_id: str = ""
     umbrella_ids: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def event_id(self) -> str:
         """Stable id: ``EV-`` and 10 hex digits of the sha1 of the smallest member id.
 
@@ -174,6 +175,12 @@ def frame_interval(m: Mention) -> tuple[dt.date, dt.date] | None:
     end = m.date_end or m.event_date or m.date_start
     if not start or not end:
         return None
+    return _span(start, end)
+
+
+@lru_cache(maxsize=1 << 16)
+def _span(start: str, end: str) -> tuple[dt.date, dt.date]:
+    # Anchoring reads the same few dates millions of times in a large corpus.
     return dt.date.fromisoformat(start), dt.date.fromisoformat(end)
 
 
@@ -357,6 +364,27 @@ def _within_frame(u: Mention, members: Sequence[Mention]) -> bool:
     return any(s[0] <= frame[1] and frame[0] <= s[1] for s in spans)
 
 
+def _events_by_month(events: dict) -> dict[str, set]:
+    """Event keys by the calendar months their dated mentions cover (an index, so that the
+    events in an article's time frame are found without trying every event)."""
+    out: dict[str, set] = defaultdict(set)
+    for key, members in events.items():
+        for m in members:
+            span = interval(m)
+            if span is not None:
+                for month in _months(span):
+                    out[month].add(key)
+    return out
+
+
+def _in_frame_months(by_month: dict[str, set], u: Mention) -> set:
+    """Keys of the events with a dated mention in a month of ``u``'s time frame."""
+    frame = frame_interval(u)
+    if frame is None:
+        return set()
+    return set().union(*(by_month.get(month, ()) for month in _months(frame)))
+
+
 def merge_reason(a: Mention, b: Mention) -> str:
     """Plain-words reason for merging two mentions that satisfy the rule (for the log)."""
     sa, sb = interval(a), interval(b)
@@ -538,6 +566,7 @@ def _anchor_undated(
                 count = _counts_of(members, kind)
                 if count:
                     by_count[kind, count].add((n, root))
+    by_month = _events_by_month(events)
     moves = []
     for n, source in enumerate(passes):
         for root, ids in sorted(source.members.items()):
@@ -552,7 +581,12 @@ def _anchor_undated(
             if u.date_basis == "frame":
                 # The article's time frame is evidence too: the one event of the country
                 # and sides that falls in it.
-                evidence |= {k for k in blocks.get(u.country, ()) if _within_frame(u, events[k])}
+                in_country = blocks.get(u.country, set())
+                evidence |= {
+                    k
+                    for k in _in_frame_months(by_month, u)
+                    if k in in_country and _within_frame(u, events[k])
+                }
             fits = []
             for key in sorted(evidence & blocks.get(u.country, set())):
                 members = events[key]

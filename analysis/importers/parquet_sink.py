@@ -19,17 +19,22 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import UsageError
+from analysis.files import replace_files
 from analysis.io import parquet_bytes
 from analysis.schema import EVENT_COLUMNS
 
 
-def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dict[int, int]:
+def write_dataset(
+    chunks: Iterable[pd.DataFrame],
+    out: str | os.PathLike,
+    extra: Callable[[], Mapping[str | os.PathLike, bytes]] | None = None,
+) -> dict[int, int]:
     """Write event chunks as a year-partitioned Parquet dataset at ``out``.
 
     Parameters
@@ -38,6 +43,11 @@ def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dic
         Event rows in the project's schema (e.g. from ``gdelt.iter_events``).
     out
         Directory of the dataset; replaced as a whole when everything is written.
+    extra
+        Called once every chunk is written; the files it returns (path -> bytes, such as
+        the list of records set aside while reading the chunks) replace their targets
+        together with the dataset: on any error the dataset and those files all stay as
+        they were (:func:`analysis.files.replace_files`).
 
     Returns
     -------
@@ -75,24 +85,36 @@ def write_dataset(chunks: Iterable[pd.DataFrame], out: str | os.PathLike) -> dic
                 counts[year] = counts.get(year, 0) + len(rows)
         if not counts:
             raise UsageError("no events to write")
-        _swap_in(staging, out)
+        files = dict(extra()) if extra is not None else {}
+        _swap_in(staging, out, files)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return dict(sorted(counts.items()))
 
 
-def _swap_in(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging``; the old dataset is removed only after the rename."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
+def _swap_in(staging: Path, out: Path, files: Mapping[str | os.PathLike, bytes]) -> None:
+    """Replace ``out`` by ``staging`` and the ``files`` by their bytes, all or nothing.
+
+    The old dataset is kept aside until the files are replaced, and put back if they fail.
+    """
     previous = out.parent / f".{out.name}.previous"
     shutil.rmtree(previous, ignore_errors=True)
-    os.replace(out, previous)
+    existed = out.exists()
+    if existed:
+        os.replace(out, previous)
     try:
         os.replace(staging, out)
     except BaseException:
-        os.replace(previous, out)
+        if existed:
+            os.replace(previous, out)
+        raise
+    try:
+        replace_files(files)
+    except BaseException:
+        # The new dataset goes back to staging (removed by the caller), the old one returns.
+        os.replace(out, staging)
+        if existed:
+            os.replace(previous, out)
         raise
     shutil.rmtree(previous, ignore_errors=True)

@@ -24,6 +24,9 @@ from analysis.models.dyad import Dyad
 PERIODS = {"D": "day", "W": "week", "M": "month", "Q": "quarter"}
 #: The first day of a week.
 WEEK_START = "Monday"
+#: Days in one period, for the periods of fixed length (days and weeks): the models that
+#: count lags in periods (reaction functions, change points) work on these only.
+DAYS_PER_PERIOD = {"D": 1, "W": 7}
 # pandas periods whose start_time is the first day of the period in this convention
 # ("W-SUN": weeks ending on Sunday, i.e. starting on Monday).
 _PANDAS = {"D": "D", "W": "W-SUN", "M": "M", "Q": "Q"}
@@ -33,6 +36,14 @@ def check_freq(freq: str) -> str:
     """Return ``freq`` if it is one of :data:`PERIODS`; raise ValueError otherwise."""
     if freq not in _PANDAS:
         raise ValueError(f"freq must be one of {', '.join(PERIODS)}, not {freq!r}")
+    return freq
+
+
+def check_fixed_freq(freq: str) -> str:
+    """Return ``freq`` if its periods have a fixed length (:data:`DAYS_PER_PERIOD`); raise
+    ValueError otherwise."""
+    if freq not in DAYS_PER_PERIOD:
+        raise ValueError(f"freq must be 'D' or 'W', not {freq!r}")
     return freq
 
 

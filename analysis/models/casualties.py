@@ -42,7 +42,6 @@ MIN_PERIODS = 8
 #: Days per block of the block rate test, and fewest blocks on each side of the split.
 BLOCK_DAYS = 28
 MIN_BLOCKS = 3
-_PER = {"W": "week", "M": "month", "Q": "quarter", "D": "day"}
 
 
 def _column(measure: str, bound: str) -> str:
@@ -53,11 +52,6 @@ def _numeric(events: pd.DataFrame, column: str) -> pd.Series:
     if column not in events.columns:
         return pd.Series(np.nan, index=events.index, dtype=float)
     return pd.to_numeric(events[column], errors="coerce").astype(float)
-
-
-def period_unit(freq: str) -> str:
-    """Plain name of a period frequency (``"W"`` -> ``"week"``)."""
-    return _PER.get(freq.upper()[:1], freq)
 
 
 def casualty_totals(events: pd.DataFrame) -> dict:
@@ -453,7 +447,7 @@ def dyad_trends(series: pd.DataFrame, dyad: Dyad, allows_parametric: bool, freq:
     Deaths are modelled only when every event of the side has a known best figure:
     a trend in partly unknown totals would mix the trend with reporting.
     """
-    unit = period_unit(freq)
+    unit = calendar.period_unit(freq)
     out = {}
     for side, code in (("A", dyad.side_a), ("B", dyad.side_b)):
         part = series[series["side"] == side]

@@ -23,9 +23,8 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from analysis.models.calendar import period_counts
+from analysis.models.calendar import DAYS_PER_PERIOD, period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import _STEP_DAYS
 
 #: Fewest events in a segment for the calibrated scan to look for a change in it.
 MIN_EVENTS = 20
@@ -223,7 +222,7 @@ def change_points(
     counts = period_counts(dyad, freq=freq)
     out: dict = {
         "freq": freq,
-        "period_days": _STEP_DAYS[freq],
+        "period_days": DAYS_PER_PERIOD[freq],
         "method": method,
         "level": level,
         "reps": reps,

@@ -688,32 +688,13 @@ def fit_daily_hawkes(
     if start is not None:
         starts.append(np.concatenate([np.ravel(start.alpha), [math.log(start.beta)]]))
     starts += [np.array([0.2, 0.1, 0.1, 0.2, math.log(b)]) for b in _BETA_STARTS]
-    best = best_ok = None
-    tried = 0
+    starts = [np.clip(g0.copy(), [b[0] for b in bounds], [b[1] for b in bounds]) for g0 in starts]
     for g0 in starts:
-        g0 = np.clip(g0.copy(), [b[0] for b in bounds], [b[1] for b in bounds])
         g0[fixed] = 0.0
-        cache: dict = {}
-        res = optimize.minimize(
-            _profile_negloglik,
-            g0,
-            args=(data, scale, fixed, cache),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options=_OPTIONS,
-        )
-        tried += 1
-        ok = _stationary(res, bounds)
-        if best is None or res.fun < best.fun:
-            best = res
-        if ok and (best_ok is None or res.fun < best_ok.fun):
-            best_ok = res
-        # Two converged starts agreeing on the optimum are enough.
-        if best_ok is not None and tried >= 2 and abs(best_ok.fun - best.fun) < 1e-9:
-            break
-    converged = best_ok is not None and best_ok.fun <= best.fun + 1e-9
-    res = best_ok if best_ok is not None else best
+    # Each start gets its own cache of profiled baselines, so no start depends on another.
+    res, converged, tried = _multistart(
+        _profile_negloglik, starts, lambda: (data, scale, fixed, {}), bounds, _OPTIONS
+    )
     # Baselines at the optimum, from a cold profile so they do not depend on warm starts.
     cache = {}
     fun = _profile_negloglik(res.x, data, scale, fixed, cache)[0]
@@ -760,30 +741,16 @@ def _fit_joint(data, fixed, fixed_zero, with_cov, start, scale, beta_fixed) -> D
     starts = [z / unit for z in starts]
     lo = np.array([b[0] if b[0] is not None else -np.inf for b in bounds])
     hi = np.array([b[1] if b[1] is not None else np.inf for b in bounds])
-    best = best_ok = None
-    tried = 0
+    starts = [np.clip(z0.copy(), lo, hi) for z0 in starts]
     for z0 in starts:
-        z0 = np.clip(z0.copy(), lo, hi)
         z0[2 * k + np.asarray(fixed, np.int64)] = 0.0
-        res = optimize.minimize(
-            _scaled_joint,
-            z0,
-            args=(data, scale, fixed, unit),
-            jac=True,
-            method="L-BFGS-B",
-            bounds=bounds,
-            options={**_OPTIONS, "maxiter": 5000},
-        )
-        tried += 1
-        ok = _stationary(res, bounds)
-        if best is None or res.fun < best.fun:
-            best = res
-        if ok and (best_ok is None or res.fun < best_ok.fun):
-            best_ok = res
-        if best_ok is not None and tried >= 2 and abs(best_ok.fun - best.fun) < 1e-9:
-            break
-    converged = best_ok is not None and best_ok.fun <= best.fun + 1e-9
-    res = best_ok if best_ok is not None else best
+    res, converged, tried = _multistart(
+        _scaled_joint,
+        starts,
+        lambda: (data, scale, fixed, unit),
+        bounds,
+        {**_OPTIONS, "maxiter": 5000},
+    )
     x = res.x * unit
     mu = x[: 2 * k].reshape(2, k)
     alpha = x[2 * k : 2 * k + 4].reshape(2, 2).copy()
@@ -792,6 +759,38 @@ def _fit_joint(data, fixed, fixed_zero, with_cov, start, scale, beta_fixed) -> D
     return _finish(
         data, mu, alpha, beta, -float(res.fun) * scale, converged, tried, fixed_zero, with_cov
     )
+
+
+def _multistart(objective, starts, make_args, bounds, options):
+    """L-BFGS-B from each start in turn; returns the best result, whether it converged
+    and how many starts were tried.
+
+    ``make_args()`` gives the objective's extra arguments, afresh for each start. The best
+    converged result is kept; a fit converges when that result is as good as the best of
+    all (an unconverged start ending lower means the optimum is not known).
+    """
+    best = best_ok = None
+    tried = 0
+    for z0 in starts:
+        res = optimize.minimize(
+            objective,
+            z0,
+            args=make_args(),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options=options,
+        )
+        tried += 1
+        if best is None or res.fun < best.fun:
+            best = res
+        if _stationary(res, bounds) and (best_ok is None or res.fun < best_ok.fun):
+            best_ok = res
+        # Two converged starts agreeing on the optimum are enough.
+        if best_ok is not None and tried >= 2 and abs(best_ok.fun - best.fun) < 1e-9:
+            break
+    converged = best_ok is not None and best_ok.fun <= best.fun + 1e-9
+    return (best_ok if best_ok is not None else best), converged, tried
 
 
 def _finish(data, mu, alpha, beta, loglik, converged, tried, fixed_zero, with_cov):
@@ -1038,18 +1037,12 @@ def cross_test(
     for comparison.
     """
     stat, full, constrained = cross_statistic(data, label, full)
-    rng = np.random.default_rng(seed)
-    null = np.empty(reps)
-    for b in range(reps):
-        sim = simulate_from_fit(data, constrained, rng)
-        if min(sim.counts.sum(axis=0)) == 0:
-            null[b] = 0.0
-            continue
-        null[b] = cross_statistic(sim, label)[0]
-    p_boot = (1.0 + np.sum(null >= stat - 1e-9)) / (reps + 1.0)
+    null = _bootstrap_null(
+        data, constrained, lambda sim: cross_statistic(sim, label)[0], reps, seed
+    )
     return {
         "stat": float(stat),
-        "p_value": float(p_boot),
+        "p_value": _bootstrap_p(stat, null),
         "reps": int(reps),
         "p_value_asymptotic": 0.5 * float(stats.chi2.sf(stat, 1)) if stat > 0 else 1.0,
         "converged": bool(full.converged and constrained.converged),
@@ -1085,18 +1078,31 @@ def excitation_test(
     none = tuple(DIRECTIONS)
     null_fit = fit_daily_hawkes(data, fixed_zero=none, with_cov=False)
     stat = max(0.0, 2.0 * (fit.loglik - null_fit.loglik))
-    rng = np.random.default_rng(seed)
-    null = np.empty(reps)
-    for b in range(reps):
-        sim = simulate_from_fit(data, null_fit, rng)
-        if min(sim.counts.sum(axis=0)) == 0:
-            null[b] = 0.0
-            continue
+
+    def statistic(sim: DailyCounts) -> float:
         f1 = fit_daily_hawkes(sim, with_cov=False)
         f0 = fit_daily_hawkes(sim, fixed_zero=none, with_cov=False)
-        null[b] = max(0.0, 2.0 * (f1.loglik - f0.loglik))
-    p_value = (1.0 + np.sum(null >= stat - 1e-9)) / (reps + 1.0)
-    return {"stat": float(stat), "p_value_bootstrap": float(p_value), "reps": int(reps)}
+        return max(0.0, 2.0 * (f1.loglik - f0.loglik))
+
+    null = _bootstrap_null(data, null_fit, statistic, reps, seed)
+    return {"stat": float(stat), "p_value_bootstrap": _bootstrap_p(stat, null), "reps": int(reps)}
+
+
+def _bootstrap_null(data, null_fit, statistic, reps: int, seed: int) -> np.ndarray:
+    """``statistic`` on ``reps`` parametric-bootstrap replicates simulated from
+    ``null_fit``; a replicate in which a side has no event scores 0 (nothing to fit)."""
+    rng = np.random.default_rng(seed)
+    null = np.zeros(reps)
+    for b in range(reps):
+        sim = simulate_from_fit(data, null_fit, rng)
+        if min(sim.counts.sum(axis=0)) > 0:
+            null[b] = statistic(sim)
+    return null
+
+
+def _bootstrap_p(stat: float, null: np.ndarray) -> float:
+    # A bootstrap statistic equal to the observed one up to rounding counts against it.
+    return float((1.0 + np.sum(null >= stat - 1e-9)) / (len(null) + 1.0))
 
 
 # --------------------------------------------------------------------------- attribution

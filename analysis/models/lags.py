@@ -151,6 +151,24 @@ def dyad_lags(dyad: Dyad, max_precision: str = "days") -> tuple[pd.DataFrame, in
     return table, dropped
 
 
+def split_directions(lags: pd.DataFrame) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Lags and censoring of each direction of a :func:`dyad_lags` table.
+
+    Returns
+    -------
+    ``{"A->B": (lag_days, censored), "B->A": (...)}`` as float and bool arrays; a direction
+    without provocations has empty arrays.
+    """
+    out = {}
+    for direction in ("A->B", "B->A"):
+        part = lags[lags["direction"] == direction]
+        out[direction] = (
+            part["lag_days"].to_numpy(dtype=float),
+            part["censored"].to_numpy(dtype=bool),
+        )
+    return out
+
+
 def wilson_share(count: int, n: int) -> dict:
     """Share ``count / n`` with its Wilson 95% interval (``None`` values when ``n`` is 0)."""
     if n == 0:
@@ -324,11 +342,9 @@ def lag_results(
     """
     lags, dropped = dyad_lags(dyad, max_precision)
     by_direction = {}
-    for direction in ("A->B", "B->A"):
-        part = lags[lags["direction"] == direction]
-        lag, cens = part["lag_days"].to_numpy(), part["censored"].to_numpy()
+    for direction, (lag, cens) in split_directions(lags).items():
         by_direction[direction] = {
-            "n_provocations": int(len(part)),
+            "n_provocations": int(lag.size),
             "n_answered": int((~cens).sum()),
             "n_censored": int(cens.sum()),
             "median_lag_days": bootstrap_median(lag[~cens], n_boot=n_boot, seed=seed),
@@ -345,13 +361,9 @@ def lag_results(
 
 def km_curves(lags: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Kaplan-Meier curves (:func:`km_curve`) per direction of a :func:`dyad_lags` table."""
-    out = {}
-    for direction in ("A->B", "B->A"):
-        part = lags[lags["direction"] == direction]
-        out[direction] = km_curve(
-            kaplan_meier(part["lag_days"].to_numpy(), part["censored"].to_numpy())
-        )
-    return out
+    return {
+        d: km_curve(kaplan_meier(lag, cens)) for d, (lag, cens) in split_directions(lags).items()
+    }
 
 
 def share_table(by_direction: dict, side_a: str, side_b: str) -> pd.DataFrame:

@@ -8,8 +8,11 @@ Two ways to pair a provocation by side X with a response by side Y:
   Y that falls strictly after it and at most ``window_days`` later. Matching is one-to-one
   and greedy: an answer is used once, by the earliest provocation that can claim it.
 
-How many window pairs would chance alone give? :func:`permutation_null` shifts Y's event
-times circularly within the period (keeping Y's own clustering and rate) and pairs again.
+How many window pairs would chance alone give? :func:`permutation_null` permutes the days
+within each calendar month, both sides' events of a day together
+(:mod:`analysis.models.surrogates`: each side keeps its trend and its same-day clusters,
+every link between different days is broken), and pairs again. Pairs need a later day, so
+same-day co-occurrence never counts as an answer; :func:`same_day` describes it.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.models import surrogates
 from analysis.models.dyad import Dyad
 from analysis.models.lags import day_numbers, wilson_share
 from analysis.schema import split_list
@@ -211,6 +215,62 @@ def agreement(stated: pd.DataFrame, window: pd.DataFrame, dyad: Dyad) -> dict:
     }
 
 
+def agreement_null(
+    dyad: Dyad,
+    stated: pd.DataFrame,
+    window_days: float,
+    n_perm: int = 199,
+    seed: int = 0,
+    method: str = surrogates.METHODS[0],
+) -> dict:
+    """Recall of the stated links by window pairing, observed and by chance.
+
+    The recall of :func:`agreement` (the share of stated pairs that window pairing also
+    finds) is computed again on surrogates (as in :func:`permutation_null`): each event
+    keeps its id and moves to its surrogate day. Chance recall is what timing alone would
+    recover if the stated links were unrelated to timing. Descriptive: no p-value.
+
+    Returns
+    -------
+    ``{observed, null_mean, null_ci: [2.5%, 97.5%], n_stated, n_perm, method}``; values
+    ``None`` without stated pairs.
+    """
+    surrogates.check_method(method)
+    stated_set = set(zip(stated["provocation"], stated["response"], strict=True))
+    out = {"n_stated": len(stated_set), "n_perm": 0, "method": method}
+    if not stated_set or pd.isna(dyad.start) or pd.isna(dyad.end):
+        return {**out, "observed": None, "null_mean": None, "null_ci": [None, None]}
+    start, end = day_numbers(pd.Series([dyad.start, dyad.end]))
+    first, blocks = surrogates.span_blocks(start, end)
+    sides = {s: _side_arrays(dyad, s) for s in ("A", "B")}
+
+    def recall(times: dict[str, np.ndarray]) -> float:
+        found = 0
+        for x, y in DIRECTIONS:
+            ox, oy = np.argsort(times[x], kind="stable"), np.argsort(times[y], kind="stable")
+            ix, iy = window_pairs(times[x][ox], times[y][oy], window_days)
+            ids_x, ids_y = sides[x][1][ox][ix], sides[y][1][oy][iy]
+            found += len(stated_set & set(zip(ids_x, ids_y, strict=True)))
+        return found / len(stated_set)
+
+    rng = np.random.default_rng(seed)
+    null = []
+    for _ in range(n_perm):
+        # One surrogate of the whole dyad: B answers A and A answers B on the same days.
+        ta, tb = surrogates.surrogate_pair(
+            sides["A"][0], sides["B"][0], first, blocks, rng, method, sort=False
+        )
+        null.append(recall({"A": ta, "B": tb}))
+    res = surrogates.compare(recall({s: sides[s][0] for s in sides}), np.asarray(null))
+    return {
+        **out,
+        "observed": res["observed"],
+        "null_mean": res["null_mean"],
+        "null_ci": res["null_ci"],
+        "n_perm": int(n_perm),
+    }
+
+
 def permutation_null(
     x: np.ndarray,
     y: np.ndarray,
@@ -219,49 +279,64 @@ def permutation_null(
     end: float,
     n_perm: int = 999,
     seed: int = 0,
+    method: str = surrogates.METHODS[0],
 ) -> dict:
     """Window pairs observed against the count chance alone gives.
 
-    Y's event times are shifted circularly by a uniform random offset within
-    ``[start, end]`` (the period, in days), which keeps Y's rate and its own clustering but
-    breaks any timing relation to X. Offsets within ``window_days`` of a whole turn are
-    excluded (when the period exceeds four windows), as they nearly reproduce the observed
-    timing. Each shifted series is paired again.
+    The days of each calendar month are permuted, both sides' events of a day moving
+    together (:mod:`analysis.models.surrogates`), and each surrogate is paired again. This
+    keeps each side's monthly counts (its trend), its same-day clusters and the days on
+    which both sides act, and breaks every link between different days, the only links
+    a window pair can show. Unlike a shift of the whole series, it does not take a trend
+    or a daily shock that both sides share for an answer. ``method="block_shift"``
+    rotates Y's days within each month instead (a sensitivity check; see
+    :mod:`analysis.models.surrogates`).
+
+    In reduced simulations (:mod:`analysis.models.validation`, ``pairing_surrogate``:
+    3-day window, 99 surrogates, 500 days) the 5% test rejected 1-5% of the time under a
+    shared trend, shared daily shocks or independent sides (200 and 1,000 events per
+    side) and 0-1% under autocorrelated rates or self-excitation (conservative), where the
+    circular shift it replaces rejected 11% under the shared trend and 58% under shared
+    daily shocks (1,000 events per side).
+
+    Parameters
+    ----------
+    x, y
+        Event times in days of the provoking and the answering side.
+    window_days
+        Pairing window (see :func:`window_pairs`).
+    start, end
+        First and last day of the period, in the same days as ``x`` and ``y``.
+    n_perm
+        Number of surrogates.
+    seed
+        Seed of the random generator.
+    method
+        One of :data:`analysis.models.surrogates.METHODS`.
 
     Returns
     -------
-    ``{observed, null_mean, null_ci: [2.5%, 97.5%], p_value, n_perm, saturation,
-    warning}``. ``p_value`` is the one-sided permutation p-value
+    ``{observed, null_mean, null_ci: [2.5%, 97.5%], p_value, n_perm, method, saturation,
+    warning}``. ``p_value`` is the one-sided p-value
     ``(1 + #(null >= observed)) / (1 + n_perm)``. ``saturation`` is the chance pair count
     over the most pairs possible (the smaller side's events); from
     :data:`SATURATION` on, ``warning`` says that chance alone pairs nearly every event,
     so the test has no power.
     """
+    surrogates.check_method(method)
     x = np.sort(np.asarray(x, dtype=float))
-    y = np.asarray(y, dtype=float)
-    observed = count_window_pairs(x, np.sort(y), window_days)
-    period = float(end - start) + 1.0
-    if x.size == 0 or y.size == 0 or period <= 0:
-        return {
-            "observed": observed,
-            "null_mean": None,
-            "null_ci": [None, None],
-            "p_value": None,
-            "n_perm": 0,
-            "saturation": None,
-            "warning": None,
-        }
+    y = np.sort(np.asarray(y, dtype=float))
+    observed = count_window_pairs(x, y, window_days)
+    out = {"observed": observed, "n_perm": 0, "method": method, "saturation": None}
+    if x.size == 0 or y.size == 0 or end < start:
+        return {**out, "null_mean": None, "null_ci": [None, None], "p_value": None, "warning": None}
+    first, blocks = surrogates.span_blocks(start, end)
     rng = np.random.default_rng(seed)
-    # Shifts within one window of zero (either way round) would nearly reproduce the
-    # observed timing; under independence every shift is equally valid, so leave them out.
-    margin = window_days if period > 4 * window_days else 0.0
-    shifts = rng.uniform(margin, period - margin, size=n_perm)
-    null = np.empty(n_perm, dtype=np.int64)
-    for k, shift in enumerate(shifts):
-        shifted = start + np.mod(y - start + shift, period)
-        null[k] = count_window_pairs(x, np.sort(shifted), window_days)
-    lo, hi = np.percentile(null, [2.5, 97.5])
-    saturation = float(null.mean()) / min(x.size, y.size)
+    null = surrogates.draws(
+        lambda a, b: count_window_pairs(a, b, window_days), x, y, first, blocks, n_perm, rng, method
+    )
+    res = surrogates.compare(observed, np.asarray(null, dtype=float), larger=True)
+    saturation = res["null_mean"] / min(x.size, y.size)
     warning = None
     if saturation >= SATURATION:
         warning = (
@@ -270,10 +345,10 @@ def permutation_null(
             "has no power; use a shorter window"
         )
     return {
-        "observed": observed,
-        "null_mean": float(null.mean()),
-        "null_ci": [float(lo), float(hi)],
-        "p_value": float((1 + np.sum(null >= observed)) / (1 + n_perm)),
+        **out,
+        "null_mean": res["null_mean"],
+        "null_ci": res["null_ci"],
+        "p_value": res["p_value"],
         "n_perm": int(n_perm),
         "saturation": saturation,
         "warning": warning,
@@ -281,7 +356,12 @@ def permutation_null(
 
 
 def dyad_permutation(
-    dyad: Dyad, window_days: float, allows_tests: bool, n_perm: int = 999, seed: int = 0
+    dyad: Dyad,
+    window_days: float,
+    allows_tests: bool,
+    n_perm: int = 999,
+    seed: int = 0,
+    method: str = surrogates.METHODS[0],
 ) -> dict[str, dict]:
     """:func:`permutation_null` for both directions of a dyad.
 
@@ -294,7 +374,9 @@ def dyad_permutation(
     for k, (x, y) in enumerate(DIRECTIONS):
         tx, _ = _side_arrays(dyad, x)
         ty, _ = _side_arrays(dyad, y)
-        res = permutation_null(tx, ty, window_days, start, end, n_perm=n_perm, seed=seed + k)
+        res = permutation_null(
+            tx, ty, window_days, start, end, n_perm=n_perm, seed=seed + k, method=method
+        )
         res["p_value_reason"] = None
         if not allows_tests:
             res["p_value"] = None

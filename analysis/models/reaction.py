@@ -37,23 +37,12 @@ from analysis.models.fitting import FitFailed, fit_glm_checked, negbin_alpha
 
 #: Default lag buckets, in periods of the chosen frequency: (first lag, last lag).
 DEFAULT_BUCKETS = {"D": ((1, 1), (2, 7), (8, 14)), "W": ((1, 1), (2, 2), (3, 4))}
-_STEP_DAYS = {"D": 1, "W": 7}
 #: Share of events with a known fatality count needed to model fatalities.
 FATALITY_COVERAGE = 0.8
 #: Outcomes of the reaction function (Jaeger & Paserman 2008 use all three).
 OUTCOMES = ("events", "fatalities", "incidence")
 #: Fewest periods with a positive count for a count model.
 MIN_NONZERO = 10
-
-
-def period_counts(
-    dyad: Dyad, freq: str = "D", value: str = "events", complete: bool = True
-) -> pd.DataFrame:
-    """Counts per period for both sides: :func:`analysis.models.calendar.period_counts`
-    (days, or Monday-to-Sunday weeks), kept here for existing callers."""
-    if freq not in _STEP_DAYS:
-        raise ValueError(f"freq must be 'D' or 'W', not {freq!r}")
-    return calendar.period_counts(dyad, freq=freq, value=value, complete=complete)
 
 
 def fatality_coverage(dyad: Dyad) -> float:
@@ -149,7 +138,8 @@ def fit_reaction(
     Parameters
     ----------
     counts
-        Output of :func:`period_counts` (events, or fatalities for that outcome).
+        Output of :func:`analysis.models.calendar.period_counts` (events, or fatalities
+        for that outcome).
     target
         ``"A"`` or ``"B"``: the side whose outcome is explained.
     freq
@@ -366,8 +356,10 @@ def reaction_functions(
     """
     if value not in OUTCOMES:
         raise ValueError(f"value must be one of {OUTCOMES}, not {value!r}")
-    counts = period_counts(
-        dyad, freq=freq, value="fatalities" if value == "fatalities" else "events"
+    counts = calendar.period_counts(
+        dyad,
+        freq=calendar.check_fixed_freq(freq),
+        value="fatalities" if value == "fatalities" else "events",
     )
     out: dict = {"freq": freq, "value": value}
     for label, target in (("A->B", "B"), ("B->A", "A")):

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.files import atomic_write_text
-from analysis.models import hawkes_daily
+from analysis.models import chance, hawkes_daily, pairing, surrogates
 from analysis.models.dyad import Dyad, select_dyad
 from analysis.models.hawkes import simulate_hawkes
 
@@ -194,6 +194,48 @@ register(
     _hawkes_asymptotic,
     "pvalue",
     "daily-count Hawkes, quasi-likelihood ratio for A->B, chi-bar-square p-value",
+)
+
+
+#: Horizon of the lag test and window of the pairing test (days), and their surrogates.
+CHANCE_DAYS = 3
+CHANCE_SURROGATES = 99
+
+
+def _event_days(sample: Sample) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """A's and B's event days and the span's first and last day, in days since 1970."""
+    n_days = len(sample.counts)
+    first = float((START - pd.Timestamp("1970-01-01")).days)
+    x, y = (first + np.repeat(np.arange(n_days), sample.counts[:, i]) for i in (0, 1))
+    return x.astype(float), y.astype(float), first, first + n_days - 1
+
+
+def _lag_surrogate(sample: Sample, rng: np.random.Generator) -> float:
+    x, y, first, last = _event_days(sample)
+    _, blocks = surrogates.span_blocks(first, last)
+    return chance.followed_test(x, y, CHANCE_DAYS, first, blocks, CHANCE_SURROGATES, rng)
+
+
+def _pairing_surrogate(sample: Sample, rng: np.random.Generator) -> float:
+    x, y, first, last = _event_days(sample)
+    seed = int(rng.integers(2**31))
+    res = pairing.permutation_null(x, y, CHANCE_DAYS, first, last, CHANCE_SURROGATES, seed)
+    return res["p_value"]
+
+
+register(
+    "lag_surrogate",
+    _lag_surrogate,
+    "pvalue",
+    f"share of A's events followed by a B event 1-{CHANCE_DAYS} days later, against "
+    f"{CHANCE_SURROGATES} within-month day permutations of B",
+)
+register(
+    "pairing_surrogate",
+    _pairing_surrogate,
+    "pvalue",
+    f"one-to-one window pairs A->B within {CHANCE_DAYS} days, against {CHANCE_SURROGATES} "
+    "within-month day permutations of B",
 )
 
 

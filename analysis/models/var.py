@@ -24,8 +24,9 @@ import pandas as pd
 from statsmodels.tsa.api import VAR
 from statsmodels.tsa.stattools import adfuller
 
+from analysis.models.calendar import check_fixed_freq, period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import calendar_effects, period_counts
+from analysis.models.reaction import calendar_effects
 
 #: Largest lag order considered (days).
 MAX_ORDER = 14
@@ -69,7 +70,7 @@ def fit_var(
     Parameters
     ----------
     counts
-        Output of :func:`analysis.models.reaction.period_counts`.
+        Output of :func:`analysis.models.calendar.period_counts` (days or weeks).
     criterion
         ``"aic"`` or ``"bic"``: the criterion that picks the lag order (both are reported).
     max_order
@@ -150,4 +151,6 @@ def fit_var(
 
 def dyad_var(dyad: Dyad, *, criterion: str = "bic", freq: str = "D", **kwargs) -> dict:
     """:func:`fit_var` on the dyad's counts per period."""
-    return fit_var(period_counts(dyad, freq=freq), criterion=criterion, freq=freq, **kwargs)
+    return fit_var(
+        period_counts(dyad, freq=check_fixed_freq(freq)), criterion=criterion, freq=freq, **kwargs
+    )

@@ -258,7 +258,7 @@ def permutation_plot(perm: dict[str, dict], dyad: Dyad, source: str = SOURCE) ->
                 color="#999999",
                 linewidth=6,
                 alpha=0.6,
-                label="chance (95% of shifts)" if k == 0 else None,
+                label="chance (95% of surrogates)" if k == 0 else None,
             )
             ax.plot(res["null_mean"], k, "|", color="#555555", markersize=14)
         ax.plot(

@@ -132,7 +132,7 @@ def tit_for_tat_summary(results: Mapping) -> str:
         text = (
             f"- {resp} acted within {window} days of {perm.get('observed', 0)} attacks by "
             f"{prov}; chance timing alone gives about {_num(perm.get('null_mean'))} "
-            f"(95% of shifts: {_num(lo)}–{_num(hi)})"
+            f"(95% of surrogates: {_num(lo)}–{_num(hi)})"
         )
         if perm.get("p_value") is not None:
             text += f", permutation p = {perm['p_value']:.3f}"
@@ -158,8 +158,13 @@ def tit_for_tat_summary(results: Mapping) -> str:
         lines.append(f"- Proportionality cannot be measured: {prop['reason']}.")
     ep = results.get("episodes", {})
     if ep.get("n_episodes"):
+        # Episodes both sides open (or close) on the same day have no single starter.
         starts = ", ".join(f"{k} {v}" for k, v in ep.get("started_by", {}).items())
+        if ep.get("started_by_both"):
+            starts += f", both on the same day {ep['started_by_both']}"
         ends = ", ".join(f"{k} {v}" for k, v in ep.get("ended_by", {}).items())
+        if ep.get("ended_by_both"):
+            ends += f", both on the same day {ep['ended_by_both']}"
         lines.append(
             f"- {ep['n_episodes']} episodes; started by {starts}; last word: {ends}; "
             f"{_pct(ep.get('one_sided', {}).get('share'))} involve one side only."
@@ -237,10 +242,10 @@ def permutation_markdown(permutation: Mapping) -> str:
         lo, hi = res["null_ci"]
         text = (
             f"- **{direction}**: observed {res['observed']} pairs; chance mean "
-            f"{_num(res['null_mean'])}, 95% of shifts {_num(lo)}–{_num(hi)}; "
+            f"{_num(res['null_mean'])}, 95% of surrogates {_num(lo)}–{_num(hi)}; "
         )
         if res["p_value"] is not None:
-            text += f"permutation p = {res['p_value']:.3f} ({res['n_perm']} shifts)"
+            text += f"permutation p = {res['p_value']:.3f} ({res['n_perm']} surrogates)"
         else:
             text += f"no p-value: {res['p_value_reason']}"
         if res.get("warning"):

@@ -5,7 +5,7 @@ For every pair of sides (or actors, or countries, or side-by-event-type) with at
 
 - event counts and response-lag quantiles (:mod:`analysis.models.lags`);
 - the share of provocations answered within each window, with Wilson intervals;
-- tit-for-tat window pairs against the circular-shift permutation null
+- tit-for-tat window pairs against a within-month permutation null
   (:mod:`analysis.models.pairing`);
 - Granger tests on weekly counts (:mod:`analysis.models.reaction`);
 - Hawkes branching ratios with Wald intervals (:mod:`analysis.models.hawkes`).

@@ -17,8 +17,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import period_counts
 from analysis.present import reader_tables
 from analysis.present.style import SIDE_COLOURS, source_line
 from analysis.present.tables import count, p_value, share
@@ -249,7 +249,8 @@ ATLAS_CAVEATS = """\
 - **Shares answered** count an answer only if it comes before the same side acts again;
   their Wilson intervals ignore the dependence between nearby events, so read them as
   optimistic.
-- **Tit-for-tat pairs** are compared with circular shifts of the responder's events; a high
+- **Tit-for-tat pairs** are compared with surrogates that permute the days within each
+  month (both sides of a day together, so shared trends and same-day shocks stay); a high
   event rate makes chance pairs common, which is why the excess over the null, not the
   count, is reported.
 - **Granger tests** use weekly counts: an answer within the same week is invisible to them.

@@ -6,13 +6,13 @@ partition reading its own shard on the worker (:mod:`analysis.scale.shards`). Th
 shipped to every worker once (``client.scatter(..., broadcast=True)``), not once per
 task. Results come back in input order.
 
-Reconciliation first compares mentions pairwise, but only within the candidate blocks
-of :func:`analysis.events.reconcile.candidate_blocks` (calendar month with overlap, country,
-sides), so it never compares all pairs; the blocks are checked in parallel on the workers
-and the allowed pairs handed to the clustering. The clustering and the table assembly are
-those of
-:func:`analysis.events.build.tables_from_extractions`, run once on the gathered extractions, so
-the tables are byte-identical to :func:`analysis.events.build.build_tables`.
+Reconciliation runs once on the gathered extractions, with the clustering and table
+assembly of :func:`analysis.events.build.tables_from_extractions`
+(:func:`analysis.events.blocks.cluster_mentions_fast`, which never lists compatible pairs:
+one long article's thousands of compatible pairs made shipping them from the workers
+quadratic), so the tables are byte-identical to :func:`analysis.events.build.build_tables`.
+:func:`compatible_pairs` still checks the candidate blocks in parallel on the workers for
+callers that want the pairs themselves.
 
 A worker that dies mid-run is replaced and its tasks rerun (Dask retries a task whose
 worker died up to ``distributed.scheduler.allowed-failures`` times); past that the run
@@ -29,8 +29,10 @@ from typing import Any
 
 from analysis.errors import UsageError
 from analysis.events.build import tables_from_extractions
+from analysis.events.plausible import extract_checked, set_aside
 from analysis.events.reconcile import candidate_blocks, why_different
 from analysis.extract.article import extract_article
+from analysis.extract.corpus import Problem
 from analysis.records import Article, Extraction, Mention
 from analysis.scale.shards import check_unique_ids, read_shard
 
@@ -53,11 +55,8 @@ def _extract_function() -> Callable[[Article, Any], Extraction]:
 
 
 def _tables_from_extractions(extractions: Sequence[Extraction], overrides: Any, client: Any):
-    """The one reconciliation and table assembly of the project, its pairwise checks run
-    block by block on the cluster."""
-    return tables_from_extractions(
-        extractions, overrides, checked=lambda mentions: compatible_pairs(mentions, client)
-    )
+    """The one reconciliation and table assembly of the project, in this process."""
+    return tables_from_extractions(extractions, overrides)
 
 
 # --------------------------------------------------------------------------- mapping
@@ -105,11 +104,14 @@ def map_shards(
     shard_paths: Sequence[str | os.PathLike],
     shared: Any,
     client: Any = None,
+    rejected: list[Problem] | None = None,
 ) -> list[Any]:
     """Apply ``func`` to every article of every shard, one task per shard.
 
     Each shard is read and validated where its task runs. Article ids must be unique
     across shards (checked when the results are gathered, before anything is returned).
+    With a ``rejected`` list, bad rows are appended to it (in shard order) and left out
+    instead of raising (see :func:`analysis.scale.shards.read_shard`).
 
     Raises
     ------
@@ -118,23 +120,27 @@ def map_shards(
     """
 
     paths = [str(p) for p in shard_paths]
+    skip = rejected is not None
     if client is None:
-        parts = [_shard_task(path, func, shared) for path in paths]
+        parts = [_shard_task(path, func, shared, skip) for path in paths]
     else:
         # dask loads lazily: in-process runs never need it.
         import dask.bag as db
 
         shared_future = client.scatter(shared, broadcast=True, hash=False)
         bag = db.from_sequence(paths, npartitions=max(1, len(paths)))
-        parts = _compute(client, bag.map(_shard_task, func, shared_future))
-    check_unique_ids([(Path(p).name, ids) for p, (ids, _) in zip(paths, parts, strict=True)])
-    return [result for _, results in parts for result in results]
+        parts = _compute(client, bag.map(_shard_task, func, shared_future, skip))
+    check_unique_ids([(Path(p).name, ids) for p, (ids, _, _) in zip(paths, parts, strict=True)])
+    if rejected is not None:
+        rejected.extend(problem for _, _, problems in parts for problem in problems)
+    return [result for _, results, _ in parts for result in results]
 
 
-def _shard_task(path: str, func, shared) -> tuple[list[str], list[Any]]:
-
-    articles = read_shard(path)
-    return [a.article_id for a in articles], [func(a, shared) for a in articles]
+def _shard_task(path: str, func, shared, skip: bool = False):
+    """``(ids, results, problems)`` of one shard, read where the task runs."""
+    problems: list[Problem] = []
+    articles = read_shard(path, problems if skip else None)
+    return [a.article_id for a in articles], [func(a, shared) for a in articles], problems
 
 
 def _compute(client: Any, collection) -> list[Any]:
@@ -212,6 +218,7 @@ def build_tables_distributed(
     client: Any = None,
     overrides: Any = None,
     shards: Sequence[str | os.PathLike] | None = None,
+    rejected: list[Problem] | None = None,
 ):
     """Distributed :func:`analysis.events.build.build_tables`: same inputs, same tables.
 
@@ -227,6 +234,10 @@ def build_tables_distributed(
         Hand corrections, as for ``build_tables``.
     shards
         Shard files to read on the workers instead of ``articles``.
+    rejected
+        As for ``build_tables``: ``None`` stops on an implausible mention (checked on the
+        workers, :mod:`analysis.events.plausible`) or a bad shard row; a list collects the
+        problems (bad rows first, shard by shard) and those articles are left out.
 
     Returns
     -------
@@ -235,9 +246,10 @@ def build_tables_distributed(
     if (articles is None) == (shards is None):
         raise UsageError("give either articles or shards")
     if shards is not None:
-        extractions = extract_shards(shards, lexicon, client)
+        checked = map_shards(extract_checked, shards, lexicon, client, rejected)
     else:
-        extractions = extract_articles(articles, lexicon, client)
+        checked = map_articles(extract_checked, articles, lexicon, client)
+    extractions = list(set_aside(checked, rejected))
     return _tables_from_extractions(extractions, overrides, client)
 
 

@@ -6,6 +6,11 @@ own, so that a cluster worker can read its shards without seeing the others. A b
 raises :class:`analysis.errors.UsageError` naming the shard (and the line of a JSON-lines
 file) and the problem; the commands check every shard before writing anything.
 
+A bad *row* (a field missing, empty or malformed, a bad text, a repeated id, a line that
+is not a JSON object) can instead be set aside: :func:`read_shard` with a ``rejected`` list
+appends a :class:`~analysis.extract.corpus.Problem` (shard, line or row, field) and reads
+on. A shard that cannot be read at all always raises.
+
 Shard names sort in the order their articles are read; the extraction output does not
 depend on that order (events are sorted by id), only the error reported first does.
 """
@@ -21,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from analysis.errors import UsageError
-from analysis.extract.corpus import check_published, text_problem
+from analysis.extract.corpus import Problem, check_published, text_problem
 from analysis.records import Article
 
 #: Columns of a shard, in this order when written.
@@ -54,7 +59,15 @@ def find_shards(path: str | os.PathLike) -> list[Path]:
     return found
 
 
-def read_shard(path: str | os.PathLike) -> list[Article]:
+class BadRow(UsageError):
+    """A bad row of a shard: ``str()`` is the whole message; ``field`` and ``reason`` its parts."""
+
+    def __init__(self, where: str, field: str, reason: str, message: str | None = None):
+        super().__init__(message or f"{where}, field {field}: {reason}")
+        self.field, self.reason = field, reason
+
+
+def read_shard(path: str | os.PathLike, rejected: list[Problem] | None = None) -> list[Article]:
     """Read and validate one shard.
 
     Parameters
@@ -62,6 +75,10 @@ def read_shard(path: str | os.PathLike) -> list[Article]:
     path
         A ``.parquet`` file or a JSON-lines file (``.jsonl``/``.ndjson``, one JSON object
         per line, UTF-8).
+    rejected
+        ``None``: a bad row raises. A list: each bad row is appended to it as a
+        :class:`~analysis.extract.corpus.Problem` (file ``<shard name>``, its line or row
+        number, the field) and left out.
 
     Returns
     -------
@@ -80,11 +97,32 @@ def read_shard(path: str | os.PathLike) -> list[Article]:
     seen: dict[str, int] = {}
     for number, row in rows:
         where = _where(path, number)
-        article = _to_article(row, where, f"{path.name}#{number}")
-        if article.article_id in seen:
-            raise UsageError(
-                f"{where}: article_id {article.article_id!r} repeats row {seen[article.article_id]}"
+        try:
+            if isinstance(row, BadRow):
+                raise row
+            article = _to_article(row, where, f"{path.name}#{number}")
+            if article.article_id in seen:
+                raise BadRow(
+                    where,
+                    "article_id",
+                    f"repeats row {seen[article.article_id]}; ids must be unique",
+                    f"{where}: article_id {article.article_id!r} repeats row "
+                    f"{seen[article.article_id]}",
+                )
+        except BadRow as err:
+            if rejected is None:
+                raise
+            article_id = row.get("article_id") if isinstance(row, dict) else ""
+            rejected.append(
+                Problem(
+                    path.name,
+                    number,
+                    err.field,
+                    err.reason,
+                    article_id if isinstance(article_id, str) else "",
+                )
             )
+            continue
         seen[article.article_id] = number
         articles.append(article)
     return articles
@@ -191,16 +229,20 @@ def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict]]:
     with handle:
         try:
             for number, line in enumerate(handle, start=1):
+                where = f"{path.name} line {number}"
                 if not line.strip():
-                    raise UsageError(f"{path.name} line {number}: empty line")
+                    yield number, BadRow(where, "row", "empty line", f"{where}: empty line")
+                    continue
                 try:
                     row = json.loads(line)
                 except json.JSONDecodeError as err:
-                    raise UsageError(
-                        f"{path.name} line {number}: not valid JSON ({err.msg})"
-                    ) from err
+                    reason = f"not valid JSON ({err.msg})"
+                    yield number, BadRow(where, "row", reason, f"{where}: {reason}")
+                    continue
                 if not isinstance(row, dict):
-                    raise UsageError(f"{path.name} line {number}: expected a JSON object")
+                    reason = "expected a JSON object"
+                    yield number, BadRow(where, "row", reason, f"{where}: {reason}")
+                    continue
                 yield number, row
         except UnicodeDecodeError as err:
             raise UsageError(f"{path.name}: not UTF-8 text ({err.reason})") from err
@@ -226,7 +268,8 @@ def _parquet_rows(path: Path) -> Iterator[tuple[int, dict]]:
 def _to_article(row: dict, where: str, file_ref: str) -> Article:
     missing = [c for c in SHARD_COLUMNS if c not in row]
     if missing:
-        raise UsageError(f"{where}: missing field(s) {', '.join(missing)}")
+        reason = f"missing field(s) {', '.join(missing)}"
+        raise BadRow(where, missing[0], reason, f"{where}: {reason}")
     values: dict[str, str] = {}
     for col in SHARD_COLUMNS:
         value = row[col]
@@ -235,23 +278,29 @@ def _to_article(row: dict, where: str, file_ref: str) -> Article:
         if col == "published" and isinstance(value, dt.date):
             value = value.isoformat()
         if not isinstance(value, str):
-            raise UsageError(f"{where}: {col} must be text, got {type(value).__name__}")
+            reason = f"must be text, got {type(value).__name__}"
+            raise BadRow(where, col, reason, f"{where}: {col} {reason}")
         values[col] = value
     for col in REQUIRED_NONEMPTY:
         if not values[col].strip():
-            raise UsageError(f"{where}: {col} is empty")
+            raise BadRow(where, col, "is empty", f"{where}: {col} is empty")
     try:
         published = dt.date.fromisoformat(values["published"][:10])
     except ValueError as err:
-        raise UsageError(
-            f"{where}: published {values['published']!r} is not an ISO date (YYYY-MM-DD)"
-        ) from err
+        reason = f"{values['published']!r} is not an ISO date (YYYY-MM-DD)"
+        raise BadRow(where, "published", reason, f"{where}: published {reason}") from err
     problem = check_published(published.isoformat())
     if problem:
-        raise UsageError(f"{where}, field published: {problem}")
+        raise BadRow(where, "published", problem)
     found = text_problem(values["text"])
     if found:
-        raise UsageError(f"{where}, field text (line {found[0]} of the text): {found[1]}")
+        reason = f"{found[1]} (line {found[0]} of the text)"
+        raise BadRow(
+            where,
+            "text",
+            reason,
+            f"{where}, field text (line {found[0]} of the text): {found[1]}",
+        )
     return Article(
         article_id=values["article_id"],
         file=file_ref,

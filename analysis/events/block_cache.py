@@ -1,0 +1,82 @@
+"""Clustering results kept between builds, one entry per independent group of mentions.
+
+Mentions fall into groups that share no compatible pair
+(:func:`analysis.events.blocks.components`); a group's clusters depend on its mentions and
+on the merge rule alone. :class:`ClusterCache` keeps each group's result under a key made
+of its mentions and the source of the reconciler (:func:`reconciler_fingerprint`), so that
+a build after adding one article reclusters only the groups that article touches. The
+corpus-wide anchoring pass is not cached: it is indexed and runs every time.
+
+The entries live in one JSON file, rewritten atomically after each build with only the
+entries that build used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from analysis.files import atomic_write_text
+
+#: Bump when the stored layout changes.
+FORMAT = 1
+_SOURCES = ("reconcile.py", "blocks.py")
+_FILE = "clusters.json"
+
+
+def reconciler_fingerprint() -> str:
+    """SHA-256 of the source of the merge rule and of the clustering."""
+    digest = hashlib.sha256(f"format {FORMAT}\n".encode())
+    here = Path(__file__).resolve().parent
+    for name in _SOURCES:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class ClusterCache:
+    """Clustering results of groups of mentions, on disk.
+
+    Parameters
+    ----------
+    directory
+        Where the file lives (created when first saved).
+    """
+
+    def __init__(self, directory: str | Path):
+        self.path = Path(directory) / _FILE
+        self.fingerprint = reconciler_fingerprint()
+        self.hits = 0
+        self.misses = 0
+        self._old: dict[str, list] = {}
+        self._used: dict[str, list] = {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            stored = None
+        if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
+            entries = stored.get("entries")
+            self._old = entries if isinstance(entries, dict) else {}
+
+    def get(self, key: str) -> list | None:
+        """The stored result of the group ``key``, or ``None``."""
+        found = self._old.get(key)
+        if found is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._used[key] = found
+        return found
+
+    def put(self, key: str, result: list) -> None:
+        """Keep ``result`` (JSON-able) for the group ``key``."""
+        self._used[key] = result
+
+    def save(self) -> None:
+        """Write the entries this build used (and only those)."""
+        text = json.dumps(
+            {"fingerprint": self.fingerprint, "entries": self._used},
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        atomic_write_text(self.path, text)

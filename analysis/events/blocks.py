@@ -1,0 +1,482 @@
+"""Complete-linkage clustering of mentions in time and memory linear in their number.
+
+:func:`analysis.events.reconcile.cluster_mentions` checks every pair of a candidate block
+and keeps every compatible pair. One long article (a live blog, a year's timeline) puts
+thousands of mentions with the same dates and sides into one block, and most of them are
+compatible with each other: the pairs grow with the square of the article's length. This
+module gives the same clusters without listing those pairs.
+
+Mentions are grouped into *classes*: mentions that agree on every field except where they
+were read (``mention_id``, ``article_id``, ``sentence_index``, ``char_start``, ``char_end``)
+and what they answer (``responds_to``). The merge rule
+(:func:`~analysis.events.reconcile.why_different`) looks at those fields only through two
+clauses, *two items of one sentence* and *one answers the other*; so two mentions are
+compatible exactly when their classes are (the rule applied to one representative of each,
+read from different articles) and the pair is not one of the few *forbidden* pairs of one
+sentence or of a stated response. Class pairs are found with the same candidate blocks,
+and within a block only classes whose date intervals overlap are compared (clause 4: a
+sorted sweep). The pair strength (:func:`~analysis.events.reconcile._strength`) is a
+property of the classes too.
+
+The greedy complete linkage then runs on clusters, not pairs. Pairs are taken by strength,
+then by the smaller and the larger id; for one mention ``a`` at one strength, the only pairs
+that can change anything are, for each other cluster, the one with the smallest partner
+``b > a`` in it: a later partner in the same cluster is either already merged or fails too,
+because a cluster that does not fit another never fits it after either has grown. Each
+cluster keeps its members per class, so the first partner in a cluster is found by
+bisection, and whether two clusters fit is decided from their classes and the forbidden
+pairs of the smaller one. Umbrella crediting and the second pass use the same summaries.
+
+Anchoring is :func:`analysis.events.reconcile._anchor_undated` itself, run on a summary of
+each event (:func:`_anchor`): one mention per class and article (its fields, its articles
+and its per-article casualty figures are those of the whole event) and the mentions that
+an undated mention may not join, so that an undated mention costs the size of that
+summary, not of the event.
+
+Mentions with no compatible pair between them form independent groups
+(:func:`components`); each group is clustered on its own, and its result can be kept
+between builds (:mod:`analysis.events.block_cache`).
+
+:func:`cluster_mentions_fast` returns exactly what
+:func:`~analysis.events.reconcile.cluster_mentions` returns (tested on random mention
+sets); the straightforward function stays the reference and serves pairs checked elsewhere.
+A change of the merge rule that reads a field of :data:`PLACE_FIELDS` other than through
+the two clauses above, or of the anchoring rule that reads more of an event than its
+classes, articles and casualty figures, must be mirrored here: the random comparison
+fails until it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from bisect import bisect_right, insort
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from analysis.events.block_cache import ClusterCache
+from analysis.events.reconcile import (
+    Cluster,
+    _anchor_undated,
+    _strength,
+    candidate_blocks,
+    interval,
+    merge_reason,
+    why_different,
+)
+from analysis.records import Mention
+
+log = logging.getLogger("analysis.events.reconcile")
+
+#: Fields that say where a mention was read and what it answers: the merge rule sees them
+#: only through its one-sentence and response clauses (see the module docstring).
+PLACE_FIELDS = frozenset(
+    ["mention_id", "article_id", "sentence_index", "char_start", "char_end", "responds_to"]
+)
+_CLASS_FIELDS = tuple(f.name for f in dataclasses.fields(Mention) if f.name not in PLACE_FIELDS)
+
+
+def class_key(m: Mention) -> tuple:
+    """The fields that decide, with the forbidden pairs, which mentions ``m`` may merge with."""
+    return tuple(getattr(m, name) for name in _CLASS_FIELDS)
+
+
+class MentionClasses:
+    """Mentions grouped into classes, with the compatible class pairs and forbidden pairs.
+
+    Parameters
+    ----------
+    mentions
+        Mentions with unique ids.
+
+    Attributes
+    ----------
+    of
+        mention id -> class number.
+    compatible
+        Ordered pairs of class numbers whose mentions satisfy the rule (both orders).
+    partners
+        class -> strength -> classes compatible with it at that strength (itself included).
+    forbidden
+        mention id -> ids it may never merge with although their classes are compatible.
+    """
+
+    def __init__(self, mentions: Iterable[Mention]):
+        self.by_id: dict[str, Mention] = {m.mention_id: m for m in mentions}
+        numbers: dict[tuple, int] = {}
+        reps: list[Mention] = []
+        self.of: dict[str, int] = {}
+        for mid in sorted(self.by_id):
+            m = self.by_id[mid]
+            key = class_key(m)
+            if key not in numbers:
+                numbers[key] = len(reps)
+                reps.append(m)
+            self.of[mid] = numbers[key]
+        self.compatible: set[tuple[int, int]] = set()
+        self.partners: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        self._pair_classes(reps)
+        self.forbidden: dict[str, set[str]] = defaultdict(set)
+        by_sentence: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for mid, m in self.by_id.items():
+            by_sentence[m.article_id, m.sentence_index].append(mid)
+            for target in m.responds_to:
+                if target in self.by_id and target != mid:
+                    self.forbidden[mid].add(target)
+                    self.forbidden[target].add(mid)
+        for ids in by_sentence.values():
+            if len(ids) > 1:
+                for mid in ids:
+                    self.forbidden[mid].update(i for i in ids if i != mid)
+
+    def _pair_classes(self, reps: Sequence[Mention]) -> None:
+        """Find the compatible class pairs: the rule on two copies of each representative.
+
+        Each class is represented twice, read from two made-up articles, so that a class
+        is paired with itself when two of its mentions (from different sentences) merge.
+        """
+        copies = []
+        for n, rep in enumerate(reps):
+            for side in "ab":
+                name = f"\x00class{n:09d}{side}"
+                copies.append(
+                    dataclasses.replace(
+                        rep, mention_id=name, article_id=name, sentence_index=0, responds_to=()
+                    )
+                )
+        number = {c.mention_id: int(c.mention_id[6:15]) for c in copies}
+        seen: set[tuple[int, int]] = set()
+        for block in candidate_blocks(copies):
+            # Clause 4 (overlapping dates) is necessary: sweep the block by start date so
+            # that only overlapping intervals are compared.
+            spans = sorted(
+                ((interval(c), c) for c in block if interval(c) is not None),
+                key=lambda p: (p[0][0], p[1].mention_id),
+            )
+            for i, (span, c) in enumerate(spans):
+                for other_span, d in spans[i + 1 :]:
+                    if other_span[0] > span[1]:
+                        break
+                    p, q = sorted((number[c.mention_id], number[d.mention_id]))
+                    if (p, q) in seen or (p == q and c.mention_id[-1] == d.mention_id[-1]):
+                        continue
+                    seen.add((p, q))
+                    if why_different(c, d) is None:
+                        self.compatible.update([(p, q), (q, p)])
+                        strength = _strength(c, d)
+                        self.partners[p][strength].append(q)
+                        if p != q:
+                            self.partners[q][strength].append(p)
+        for by_strength in self.partners.values():
+            for classes in by_strength.values():
+                classes.sort()
+
+    def strengths(self) -> list[int]:
+        """Every strength of a compatible class pair, strongest first."""
+        return sorted({s for by in self.partners.values() for s in by}, reverse=True)
+
+
+class _Linkage:
+    """Complete-linkage clusters over the mentions ``ids`` (one pass of the clustering).
+
+    Clusters are union-find sets; each is named (``label``) by its smallest id, as the
+    reference names them, and keeps its members, its class counts and, per class, the
+    sorted ids of its members (mentions appended later as umbrellas are kept out of those).
+    """
+
+    def __init__(self, ids: Sequence[str], classes: MentionClasses):
+        self.classes = classes
+        self.parent = {i: i for i in ids}
+        self.label = {i: i for i in ids}
+        self.members: dict[str, list[str]] = {i: [i] for i in ids}
+        self.counts: dict[str, Counter] = {i: Counter([classes.of[i]]) for i in ids}
+        self.per_class: dict[int, dict[str, list[str]]] = defaultdict(dict)
+        for i in ids:
+            self.per_class[classes.of[i]][i] = [i]
+        self.appended: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def where(self, x: str) -> str | None:
+        """The root of the cluster holding ``x``, or ``None``."""
+        if x in self.parent:
+            return self.find(x)
+        return self.appended.get(x)
+
+    def fits(self, rx: str, ry: str) -> bool:
+        """Whether every pair across the clusters ``rx`` and ``ry`` satisfies the rule."""
+        compatible = self.classes.compatible
+        if not all((p, q) in compatible for p in self.counts[rx] for q in self.counts[ry]):
+            return False
+        small, other = (rx, ry) if len(self.members[rx]) <= len(self.members[ry]) else (ry, rx)
+        forbidden = self.classes.forbidden
+        return not any(
+            self.where(y) == other for x in self.members[small] for y in forbidden.get(x, ())
+        )
+
+    def fits_one(self, mid: str, root: str) -> bool:
+        """Whether the mention ``mid`` (in no cluster) fits the cluster ``root``."""
+        p, compatible = self.classes.of[mid], self.classes.compatible
+        if not all((p, q) in compatible for q in self.counts[root]):
+            return False
+        return not any(self.where(y) == root for y in self.classes.forbidden.get(mid, ()))
+
+    def union(self, rx: str, ry: str) -> None:
+        if len(self.members[rx]) < len(self.members[ry]):
+            rx, ry = ry, rx
+        self.parent[ry] = rx
+        self.label[rx] = min(self.label[rx], self.label.pop(ry))
+        self.members[rx].extend(self.members.pop(ry))
+        gone_counts = self.counts.pop(ry)
+        self.counts[rx].update(gone_counts)
+        for p in gone_counts:
+            gone = self.per_class[p].pop(ry, None)
+            if gone is None:
+                continue
+            kept = self.per_class[p].get(rx)
+            if kept is None:
+                self.per_class[p][rx] = gone
+            elif len(gone) * 8 < len(kept):
+                for i in gone:
+                    insort(kept, i)
+            else:
+                self.per_class[p][rx] = sorted(kept + gone)
+
+    def first_partners(self, a: str, classes: Iterable[int]) -> list[tuple[str, str]]:
+        """For each other cluster, its smallest member ``b > a`` of ``classes`` that ``a``
+        may merge with: ``(b, root)`` pairs sorted by ``b``."""
+        ra, forbidden = self.find(a), self.classes.forbidden.get(a, set())
+        best: dict[str, str] = {}
+        for q in classes:
+            for root, ids in self.per_class[q].items():
+                if root == ra:
+                    continue
+                j = bisect_right(ids, a)
+                while j < len(ids) and ids[j] in forbidden:
+                    j += 1
+                if j < len(ids) and (root not in best or ids[j] < best[root]):
+                    best[root] = ids[j]
+        return sorted((b, root) for root, b in best.items())
+
+    def link(self, ids: Sequence[str]) -> None:
+        """Greedy complete linkage: pairs by strength, then by id, as the reference does."""
+        classes, by_id = self.classes, self.classes.by_id
+        verbose = log.isEnabledFor(logging.INFO)
+        for strength in classes.strengths():
+            for a in ids:
+                partner_classes = classes.partners.get(classes.of[a], {}).get(strength)
+                if not partner_classes:
+                    continue
+                for b, root in self.first_partners(a, partner_classes):
+                    ra = self.find(a)
+                    # Clusters change only by merging into a's cluster here, so ``root`` is
+                    # still the root of b's cluster.
+                    if self.fits(ra, root):
+                        self.union(ra, root)
+                        if verbose:
+                            log.info("merge %s + %s: %s", a, b, merge_reason(by_id[a], by_id[b]))
+
+    def homes(self, mid: str) -> list[str]:
+        """Roots of the clusters holding a compatible partner of ``mid`` that it fits."""
+        forbidden = self.classes.forbidden.get(mid, set())
+        roots: set[str] = set()
+        for by_strength_classes in self.classes.partners.get(self.classes.of[mid], {}).values():
+            for q in by_strength_classes:
+                for root, ids in self.per_class[q].items():
+                    if root in roots:
+                        continue
+                    if len(ids) > len(forbidden) or any(i not in forbidden for i in ids):
+                        roots.add(root)
+        return sorted((r for r in roots if self.fits_one(mid, r)), key=self.label.__getitem__)
+
+    def append(self, mid: str, root: str) -> None:
+        """Add ``mid`` to the cluster ``root`` without making it a partner for later ones."""
+        self.members[root].append(mid)
+        self.counts[root][self.classes.of[mid]] += 1
+        self.appended[mid] = root
+
+    def by_label(self) -> dict[str, list[str]]:
+        return {self.label[r]: ids for r, ids in self.members.items()}
+
+
+class _Pass:
+    """What :func:`analysis.events.reconcile._anchor_undated` reads and moves: label -> ids."""
+
+    def __init__(self, members: dict[str, list[str]]):
+        self.members = members
+
+
+def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list[str]]) -> None:
+    """Third pass: :func:`analysis.events.reconcile._anchor_undated` itself, shown a summary
+    of each event, then its moves applied to the events.
+
+    The summary keeps one mention per class and article (the anchoring clauses see an
+    event's fields, its articles and each article's largest casualty figures, all of which
+    it keeps) and every mention that an undated mention may not join (same sentence, stated
+    response), so that the decisions are those on whole events while an undated mention
+    costs the size of a summary, not of an event.
+    """
+    by_id = classes.by_id
+    undated = [
+        ids[0]
+        for p in passes
+        for ids in p.members.values()
+        if len(ids) == 1 and interval(by_id[ids[0]]) is None
+    ]
+    keep = {i for u in undated for i in classes.forbidden.get(u, ())}
+
+    def summary(ids: list[str]) -> list[str]:
+        seen: set[tuple[int, str]] = set()
+        out = []
+        for i in ids:
+            key = (classes.of[i], by_id[i].article_id)
+            if key not in seen or i in keep:
+                seen.add(key)
+                out.append(i)
+        return out
+
+    shown = [_Pass({root: summary(ids) for root, ids in p.members.items()}) for p in passes]
+    sizes = [{root: len(ids) for root, ids in p.members.items()} for p in shown]
+    _anchor_undated(by_id, shown, {root: summary(ids) for root, ids in shared.items()})
+    moved = []
+    for n, p in enumerate(shown):
+        for root in sizes[n]:
+            if root not in p.members:
+                moved.append((n, root))
+    homes = {
+        u: (n, root)
+        for n, p in enumerate(shown)
+        for root, ids in p.members.items()
+        for u in ids[sizes[n].get(root, 0) :]
+    }
+    for n, u in moved:
+        m, home = homes[u]
+        passes[n].members.pop(u)
+        passes[m].members[home].append(u)
+
+
+def components(classes: MentionClasses) -> list[list[str]]:
+    """Groups of mention ids with no compatible pair between groups, each sorted.
+
+    Two classes with a compatible pair are in one group; a mention whose class has no
+    compatible partner is a group of its own. The clustering of a group does not depend on
+    the other groups (except for anchoring, which runs afterwards on all of them).
+    """
+    parent: dict[int, int] = {}
+
+    def find(p: int) -> int:
+        while parent.setdefault(p, p) != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for p, q in classes.compatible:
+        rp, rq = find(p), find(q)
+        if rp != rq:
+            parent[max(rp, rq)] = min(rp, rq)
+    groups: dict[object, list[str]] = defaultdict(list)
+    for mid in sorted(classes.by_id):
+        p = classes.of[mid]
+        groups[find(p) if p in parent else mid].append(mid)
+    return sorted(groups.values())
+
+
+def component_key(mentions: Iterable[Mention]) -> str:
+    """SHA-256 of a group's mentions (every field), the cache key of its clustering."""
+    digest = hashlib.sha256()
+    for m in sorted(mentions, key=lambda x: x.mention_id):
+        digest.update(repr(m).encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
+    """Both passes and the umbrella credits of one group (JSON-able):
+    ``[[[label, ids], ...] first pass, {label: umbrella ids}, [[label, ids], ...] second]``."""
+    by_id = classes.by_id
+    placed = [i for i in ids if by_id[i].admin1]
+    unplaced = [i for i in ids if not by_id[i].admin1]
+    first = _Linkage(placed, classes)
+    first.link(placed)
+    shared: dict[str, list[str]] = defaultdict(list)
+    leftovers = []
+    for mid in unplaced:
+        fits = first.homes(mid)
+        if not fits:
+            leftovers.append(mid)
+            continue
+        home = first.label[fits[0]]
+        first.append(mid, fits[0])
+        log.info("merge %s into event of %s: %s", mid, home, merge_reason(by_id[mid], by_id[home]))
+        for other in fits[1:]:
+            shared[first.label[other]].append(mid)
+            log.info("credit umbrella %s also to event of %s", mid, first.label[other])
+    second = _Linkage(leftovers, classes)
+    second.link(leftovers)
+    return [
+        sorted([label, sorted(members)] for label, members in first.by_label().items()),
+        {label: sorted(credits) for label, credits in sorted(shared.items())},
+        sorted([label, sorted(members)] for label, members in second.by_label().items()),
+    ]
+
+
+def cluster_mentions_fast(
+    mentions: Iterable[Mention], cache: ClusterCache | None = None
+) -> list[Cluster]:
+    """Group mentions into events; the same result as
+    :func:`analysis.events.reconcile.cluster_mentions` without listing compatible pairs.
+
+    Parameters
+    ----------
+    mentions
+        Mentions with unique ``mention_id`` values, from any number of articles.
+    cache
+        Results of earlier builds per group of mentions
+        (:class:`analysis.events.block_cache.ClusterCache`): a group whose mentions and
+        reconciler did not change is not clustered again. The result is the same with or
+        without it.
+
+    Returns
+    -------
+    Clusters sorted by event id; every mention is a member of exactly one cluster.
+    """
+    classes = MentionClasses(mentions)
+    by_id = classes.by_id
+    first: dict[str, list[str]] = {}
+    second: dict[str, list[str]] = {}
+    shared: dict[str, list[str]] = {}
+    for ids in components(classes):
+        if len(ids) == 1:
+            second[ids[0]] = list(ids)
+            continue
+        key = component_key(by_id[i] for i in ids) if cache is not None else ""
+        result = cache.get(key) if cache is not None else None
+        if result is None:
+            result = _cluster_group(classes, ids)
+            if cache is not None:
+                cache.put(key, result)
+        first.update((label, list(members)) for label, members in result[0])
+        shared.update((label, list(credits)) for label, credits in result[1].items())
+        second.update((label, list(members)) for label, members in result[2])
+
+    passes = [_Pass(first), _Pass(second)]
+    _anchor(classes, passes, shared)
+
+    umbrellas = frozenset(i for ids in shared.values() for i in ids)
+    clusters = []
+    for source in passes:
+        for root, ids in source.members.items():
+            clusters.append(
+                Cluster(
+                    members=tuple(by_id[i] for i in sorted(ids)),
+                    shared=tuple(by_id[i] for i in sorted(shared.get(root, ()))),
+                    umbrella_ids=umbrellas & set(ids),
+                )
+            )
+    return sorted(clusters, key=lambda c: c.event_id)

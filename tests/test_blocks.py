@@ -1,0 +1,221 @@
+"""The class-based clustering gives exactly the clusters of the all-pairs reference."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from analysis.events.blocks import MentionClasses, cluster_mentions_fast
+from analysis.events.reconcile import cluster_mentions, why_different
+from analysis.records import Mention
+
+SIDES = ("", "", "US_COALITION", "IRAN_ALIGNED", "ISRAEL")
+TYPES = ("", "Explosions/Remote violence", "Battles", "Protests")
+PLACES = (
+    ("", ""),
+    ("Iraq", ""),
+    ("Iraq", ""),
+    ("Iraq", "Babil"),
+    ("Iraq", "Anbar"),
+    ("Iraq", "Anbar"),
+    ("Syria", ""),
+)
+SPANS = (
+    ("", "", "", ""),
+    ("", "", "", ""),
+    ("2020-03-13", "2020-03-13", "2020-03-13", ""),
+    ("2020-03-14", "2020-03-14", "2020-03-14", ""),
+    ("", "2020-03-10", "2020-03-16", ""),
+    ("", "2020-03-28", "2020-04-03", ""),
+    ("", "2020-03-01", "2020-03-31", ""),
+    ("", "2020-03-01", "2020-03-20", "frame"),
+)
+
+
+def _profile(rng: random.Random) -> dict:
+    country, admin1 = rng.choice(PLACES)
+    event_date, start, end, basis = rng.choice(SPANS)
+    return dict(
+        actor1=rng.choice(("", "US forces", "Kataeb Hezbollah")),
+        actor1_side=rng.choice(SIDES),
+        actor2_side=rng.choice(SIDES),
+        event_type=rng.choice(TYPES),
+        weapon=rng.choice(("", "", "drone", "rocket")),
+        country=country,
+        admin1=admin1,
+        location=rng.choice(("", "", "Hilla")) if admin1 else "",
+        event_date=event_date,
+        date_start=start,
+        date_end=end,
+        date_basis=basis,
+        killed_best=rng.choice((None, 1, 3)),
+        injured_best=rng.choice((None, None, 2)),
+    )
+
+
+def random_mentions(rng: random.Random, n: int) -> list[Mention]:
+    """Mentions drawn from few profiles (so many are twins), articles and sentences, with
+    stated responses within an article."""
+    profiles = [_profile(rng) for _ in range(rng.randint(1, 8))]
+    out: list[Mention] = []
+    for i in range(n):
+        article = f"art{rng.randint(1, 3)}"
+        sentence = rng.randint(0, 6)
+        same_article = [m.mention_id for m in out if m.article_id == article]
+        answers = (rng.choice(same_article),) if same_article and rng.random() < 0.2 else ()
+        out.append(
+            Mention(
+                mention_id=f"{article}:{i:03d}",
+                article_id=article,
+                sentence_index=sentence,
+                char_start=sentence * 100 + i,
+                char_end=sentence * 100 + i + 10,
+                sentence_text="",
+                responds_to=answers,
+                **rng.choice(profiles),
+            )
+        )
+    rng.shuffle(out)
+    return out
+
+
+def _shape(clusters) -> list[tuple]:
+    return [
+        (
+            c.event_id,
+            [m.mention_id for m in c.members],
+            [m.mention_id for m in c.shared],
+            sorted(c.umbrella_ids),
+        )
+        for c in clusters
+    ]
+
+
+@pytest.mark.parametrize("seed", range(600))
+def test_fast_clustering_equals_the_all_pairs_reference(seed):
+    rng = random.Random(seed)
+    mentions = random_mentions(rng, rng.randint(2, 40))
+    assert _shape(cluster_mentions_fast(mentions)) == _shape(cluster_mentions(mentions))
+
+
+def test_random_sets_exercise_every_step():
+    """The generator makes merges, umbrellas, anchoring and refusals (else the comparison
+    above would prove little)."""
+    merged = umbrellas = anchored = forbidden = 0
+    for seed in range(600):
+        rng = random.Random(seed)
+        mentions = random_mentions(rng, rng.randint(2, 40))
+        for c in cluster_mentions(mentions):
+            merged += len(c.members) > 1
+            umbrellas += bool(c.shared)
+            anchored += len(c.members) > 1 and any(
+                not m.date_start and not m.event_date for m in c.members
+            )
+        forbidden += sum(len(v) for v in MentionClasses(mentions).forbidden.values())
+    assert merged > 500 and umbrellas > 10 and anchored > 10 and forbidden > 5000
+
+
+def test_twins_are_one_class_and_a_sentence_keeps_its_items_apart():
+    base = dict(
+        actor1_side="US_COALITION",
+        actor2_side="IRAN_ALIGNED",
+        country="Iraq",
+        date_start="2020-03-13",
+        date_end="2020-03-13",
+    )
+    one = Mention("a:1", "a", 1, 0, 5, "", **base)
+    two = Mention("a:2", "a", 1, 6, 9, "", **base)  # same sentence
+    three = replace(one, mention_id="a:3", sentence_index=2, responds_to=("a:1",))
+    four = replace(one, mention_id="a:4", sentence_index=3)
+    classes = MentionClasses([one, two, three, four])
+    assert len({classes.of[i] for i in ("a:1", "a:2", "a:3", "a:4")}) == 1
+    assert classes.forbidden["a:1"] == {"a:2", "a:3"}
+    assert why_different(one, two) == "two items of one sentence"
+    # a:1 and a:4 merge; a:2 (same sentence as a:1) and a:3 (answers a:1) cannot join them.
+    shape = _shape(cluster_mentions_fast([one, two, three, four]))
+    assert sorted(ids for _, ids, _, _ in shape) == [["a:1", "a:4"], ["a:2", "a:3"]]
+
+
+def test_groups_share_no_compatible_pair():
+    from analysis.events.blocks import components
+
+    for seed in range(50):
+        mentions = random_mentions(random.Random(seed), 40)
+        classes = MentionClasses(mentions)
+        group_of = {i: n for n, ids in enumerate(components(classes)) for i in ids}
+        assert sorted(group_of) == sorted(m.mention_id for m in mentions)
+        for a in mentions:
+            for b in mentions:
+                if a is not b and why_different(a, b) is None:
+                    assert group_of[a.mention_id] == group_of[b.mention_id]
+
+
+def _themed(seed: int) -> list[Mention]:
+    """Random mentions of four countries (no pair across countries can merge)."""
+    out = []
+    for theme in range(4):
+        for m in random_mentions(random.Random(seed * 10 + theme), 30):
+            out.append(
+                replace(
+                    m,
+                    mention_id=f"t{theme}-{m.mention_id}",
+                    article_id=f"t{theme}-{m.article_id}",
+                    responds_to=tuple(f"t{theme}-{r}" for r in m.responds_to),
+                    country=f"C{theme}",
+                )
+            )
+    return out
+
+
+def test_cached_groups_give_the_clusters_of_a_build_from_scratch(tmp_path):
+    """Clusters from a cache filled by a smaller corpus equal those of the reference; the
+    groups of the countries the added article does not touch come from the cache."""
+    from analysis.events.block_cache import ClusterCache
+
+    reused = reclustered = 0
+    for seed in range(30):
+        mentions = _themed(seed)
+        before = [m for m in mentions if m.article_id != "t0-art3"]
+        directory = tmp_path / str(seed)
+        cache = ClusterCache(directory)
+        assert _shape(cluster_mentions_fast(before, cache)) == _shape(cluster_mentions(before))
+        cache.save()
+        again = ClusterCache(directory)
+        assert _shape(cluster_mentions_fast(before, again)) == _shape(cluster_mentions(before))
+        assert again.misses == 0 and again.hits > 0
+        again.save()
+        grown = ClusterCache(directory)
+        assert _shape(cluster_mentions_fast(mentions, grown)) == _shape(cluster_mentions(mentions))
+        reused += grown.hits
+        reclustered += grown.misses
+    # Groups in countries 1-3 come from the cache; the added article's groups in country 0
+    # are clustered again (only those).
+    assert reused >= 3 * 30 and 0 < reclustered <= 2 * 30
+
+
+def test_a_spoiled_or_outdated_cache_file_is_ignored(tmp_path, monkeypatch):
+    from analysis.events import block_cache
+
+    mentions = random_mentions(random.Random(3), 40)
+    cache = block_cache.ClusterCache(tmp_path)
+    expected = _shape(cluster_mentions_fast(mentions, cache))
+    cache.save()
+    (tmp_path / "clusters.json").write_text('{"fingerprint": "x", "entries": {"k": []}}')
+    spoiled = block_cache.ClusterCache(tmp_path)
+    assert _shape(cluster_mentions_fast(mentions, spoiled)) == expected and spoiled.hits == 0
+    (tmp_path / "clusters.json").write_text("{not json")
+    assert block_cache.ClusterCache(tmp_path).get("k") is None
+
+
+def test_the_month_index_of_frames_finds_every_event_in_the_frame(monkeypatch):
+    """Anchoring by an article's frame gives the same clusters when every event is tried."""
+    from analysis.events import reconcile
+
+    expected = [_shape(cluster_mentions(random_mentions(random.Random(s), 40))) for s in range(200)]
+    monkeypatch.setattr(
+        reconcile, "_in_frame_months", lambda by_month, u: set().union(*by_month.values())
+    )
+    tried = [_shape(cluster_mentions(random_mentions(random.Random(s), 40))) for s in range(200)]
+    assert tried == expected
