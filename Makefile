@@ -68,13 +68,25 @@ bench: $(STAMP) ## Run the benchmarks (speed and memory figures; slow)
 
 VALIDATE_REPS ?= 500
 VALIDATE_HOURS ?= 12
+VALIDATE_NULLS := independent_poisson shared_trend shared_daily_shocks autocorrelated_rates self_excitation_only
+VALIDATE := nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
+	--reps $(VALIDATE_REPS) --budget-hours $(VALIDATE_HOURS) --share-budget
 validate: $(STAMP) ## Run the validation study (size and power by simulation; hours) into data/validation/
-	nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
-		--name hawkes_cross_500d --reps $(VALIDATE_REPS) --n-days 500 \
-		--tests hawkes_cross_bootstrap hawkes_cross_asymptotic --budget-hours $(VALIDATE_HOURS)
-	nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
-		--name hawkes_cross_2000d --reps $(VALIDATE_REPS) --n-days 2000 \
-		--scenarios planted_cross_0.2 shared_daily_shocks --budget-hours $(VALIDATE_HOURS)
+	$(VALIDATE) --name hawkes_cross_500d --n-days 500 --sizes 50 200 1000 \
+		--tests hawkes_cross_bootstrap hawkes_cross_asymptotic
+	$(VALIDATE) --name hawkes_cross_500d_n5000 --n-days 500 --sizes 5000
+	$(VALIDATE) --name hawkes_cross_2000d --n-days 2000 --sizes 200 1000 \
+		--scenarios planted_cross_0.2 shared_daily_shocks
+	$(VALIDATE) --name granger_500d --tests granger_weekly
+	$(VALIDATE) --name models_nulls_500d --tests var_granger changepoint_scan \
+		--scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name reaction_nulls_500d --tests reaction_events_joint \
+		--sizes 200 1000 5000 --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name power_1000_500d --sizes 1000 \
+		--tests var_granger changepoint_scan reaction_events_joint rate_block reaction_incidence_joint \
+		--scenarios planted_cross_0.2 planted_step_1.5
+	$(VALIDATE) --name rates_incidence_500d --tests rate_block reaction_incidence_joint \
+		--scenarios $(VALIDATE_NULLS)
 
 lab: $(STAMP) ## Open JupyterLab with the project's kernel registered
 	$(BIN)/jupyter lab --notebook-dir=.

@@ -16,7 +16,9 @@ FRI_13_MAR_2020 = dt.date(2020, 3, 13)
     [
         ("on Tuesday", WED_31_JUL_2024, "2024-07-30", "2024-07-30", "day"),
         ("on Tuesday", TUE_30_JUL_2024, "2024-07-30", "2024-07-30", "day"),
-        ("Monday night", dt.date(2023, 12, 26), "2023-12-25", "2023-12-25", "day"),
+        # One night runs past midnight into the next day.
+        ("Monday night", dt.date(2023, 12, 26), "2023-12-25", "2023-12-26", "day"),
+        ("Monday night", dt.date(2023, 12, 25), "2023-12-25", "2023-12-26", "day"),
         ("in the early hours of Friday", FRI_13_MAR_2020, "2020-03-13", "2020-03-13", "day"),
         ("Wednesday’s", FRI_13_MAR_2020, "2020-03-11", "2020-03-11", "day"),
         ("in December", FRI_13_MAR_2020, "2019-12-01", "2019-12-31", "month"),

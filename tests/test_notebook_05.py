@@ -11,7 +11,7 @@ import pytest
 
 from analysis.models.dyad import select_dyad
 from analysis.models.hawkes import simulate_hawkes
-from analysis.models.routing import choose_route
+from analysis.models.routing import choose_route, model_route
 from analysis.present import model_summaries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,9 +19,18 @@ NOTEBOOK = ROOT / "notebooks" / "05_escalation_models.ipynb"
 REAL_EVENTS = ROOT / "data" / "processed" / "events.csv"
 
 
-def _events(n_days: float, seed: int, a_only: int | None = None) -> pd.DataFrame:
-    """Event table in the project's schema, simulated with A's events triggering B's."""
-    ta, tb = simulate_hawkes([0.3, 0.2], [[0.2, 0.0], [0.5, 0.1]], 1.0, n_days, seed=seed)
+#: Baseline rates that give each side well over 1,000 events in 500 days, where the
+#: validation study (data/validation/routes.csv) lets the Hawkes and reaction models run.
+BUSY = 8.0
+
+
+def _events(
+    n_days: float, seed: int, a_only: int | None = None, scale: float = 1.0
+) -> pd.DataFrame:
+    """Event table in the project's schema, simulated with A's events triggering B's
+    (baseline rates 0.3 and 0.2 a day times ``scale``)."""
+    mu = [0.3 * scale, 0.2 * scale]
+    ta, tb = simulate_hawkes(mu, [[0.2, 0.0], [0.5, 0.1]], 1.0, n_days, seed=seed)
     if a_only is not None:
         ta, tb = ta[:a_only], tb[:0]
     start = pd.Timestamp("2023-10-01")
@@ -59,6 +68,20 @@ def test_small_sample_fits_nothing_and_says_why():
     assert model_summaries.hawkes_table(models).empty
 
 
+def _check_reaction(res: dict, path: Path) -> bool:
+    """The reaction functions run exactly where the validation study's routes let them;
+    when they do not, the reason quotes the rejection rate the study measured."""
+    sample = res["sample"]
+    frame = pd.read_csv(path)
+    n_days = (
+        pd.Timestamp(frame["event_date"].max()) - pd.Timestamp(frame["event_date"].min())
+    ).days
+    runs, _ = model_route("reaction", sample["n_a"], sample["n_b"], n_days + 1)
+    if not runs:
+        assert res["reaction"] is None and "rejects" in res["reasons"]["reaction"]
+    return runs
+
+
 def _run(tmp_path: Path, events_path: Path, **params) -> dict:
     papermill = pytest.importorskip("papermill")
     results = tmp_path / "results.json"
@@ -76,7 +99,7 @@ def _run(tmp_path: Path, events_path: Path, **params) -> dict:
 @pytest.mark.slow
 def test_notebook_on_simulated_table(tmp_path):
     path = tmp_path / "events.csv"
-    _events(500.0, seed=2).to_csv(path, index=False)
+    _events(500.0, seed=2, scale=BUSY).to_csv(path, index=False)
     res = _run(tmp_path, path, hawkes_reps=9)
     assert res["notebook"] == "05_escalation_models"
     assert res["route"]["name"] == "parametric"
@@ -87,9 +110,13 @@ def test_notebook_on_simulated_table(tmp_path):
     assert branching["A->B"]["estimate"] > branching["B->A"]["estimate"]
     assert res["hawkes"]["lr_test"]["reps"] == 9
     assert res["hawkes"]["lr_test"]["p_value_bootstrap"] == pytest.approx(0.1)
-    assert set(res["granger"]) >= {"A->B", "B->A"}
-    assert res["reaction"]["events"]["A->B"]["table"]
-    assert res["reaction"]["fatalities"] is None
+    # The weekly Granger test is not run: the validation study found it rejecting far too
+    # often when both sides share a trend; the reason says so.
+    assert res["granger"] is None and "rejects" in res["reasons"]["granger"]
+    _check_reaction(res, path)
+    if res["reaction"] is not None:
+        assert res["reaction"]["events"]["A->B"]["table"]
+        assert res["reaction"]["fatalities"] is None
     assert set(res["changepoints"]) >= {"A", "B"}
 
 
@@ -113,8 +140,8 @@ def test_notebook_on_seed_event_table(tmp_path):
     assert res["hawkes"] is None and "not fitted" in res["reasons"]["hawkes"]
 
 
-def _no_deaths(n_days: float, seed: int, column: bool) -> pd.DataFrame:
-    frame = _events(n_days, seed=seed)
+def _no_deaths(n_days: float, seed: int, column: bool, scale: float = 1.0) -> pd.DataFrame:
+    frame = _events(n_days, seed=seed, scale=scale)
     if column:
         frame["fatalities_best"] = 0.0
     else:
@@ -141,16 +168,18 @@ def test_models_run_on_a_table_without_deaths(column):
 @pytest.mark.slow
 def test_notebook_on_a_table_without_a_fatality_column(tmp_path):
     path = tmp_path / "events.csv"
-    _no_deaths(500.0, seed=4, column=False).to_csv(path, index=False)
+    _no_deaths(500.0, seed=4, column=False, scale=BUSY).to_csv(path, index=False)
     res = _run(tmp_path, path, hawkes_reps=9)
-    assert res["reaction"]["fatalities"] is None
+    if _check_reaction(res, path):
+        assert res["reaction"]["fatalities"] is None
     assert res["tests"] and all(t["q_value"] is not None for t in res["tests"])
 
 
 @pytest.mark.slow
 def test_notebook_on_a_table_with_no_deaths(tmp_path):
     path = tmp_path / "events.csv"
-    _no_deaths(500.0, seed=5, column=True).to_csv(path, index=False)
+    _no_deaths(500.0, seed=5, column=True, scale=BUSY).to_csv(path, index=False)
     res = _run(tmp_path, path, hawkes_reps=9)
-    assert res["reaction"]["fatalities"] is None
-    assert "deaths" in res["reaction"]["fatalities_reason"]
+    if _check_reaction(res, path):
+        assert res["reaction"]["fatalities"] is None
+        assert "deaths" in res["reaction"]["fatalities_reason"]

@@ -354,11 +354,35 @@ def test_an_undated_lead_joins_the_event_its_article_dates():
     other_article = replace(lead, mention_id="x1-0", article_id="x1")
     assert why_not_anchored(lead, [dated]) is None
     assert "no identifying evidence" in why_not_anchored(other_article, [dated])
-    # One known side only: the same article is not evidence enough.
-    half = replace(lead, actor2_side="")
-    assert "no identifying evidence" in why_not_anchored(half, [dated])
+    # The initiator's side is enough: "US forces had mounted strikes", undated, in the
+    # article that dates the one US strike; even with no country of its own.
+    no_target = replace(lead, actor2_side="")
+    assert why_not_anchored(no_target, [dated]) is None
+    assert why_not_anchored(replace(no_target, country=""), [dated]) is None
+    assert "no country" in why_not_anchored(replace(other_article, country=""), [dated])
+    # Only the target's side: an attack by someone unnamed is not identified by its article.
+    target_only = replace(lead, actor1_side="")
+    assert "no identifying evidence" in why_not_anchored(target_only, [dated])
     clusters = cluster_mentions([lead, dated, other_article])
     assert sorted(len(c.members) for c in clusters) == [1, 2]
+
+
+def test_an_undated_report_without_country_joins_the_one_event_of_its_article():
+    dated = mention("w2-1", "w2", 1)
+    lead = mention("w2-0", "w2", 0, admin1="", country="", actor2_side="", **UNDATED)
+    [event] = cluster_mentions([lead, dated])
+    assert sorted(m.mention_id for m in event.members) == ["w2-0", "w2-1"]
+    # Two dated US strikes in the article: the undated report could be either.
+    second = mention(
+        "w2-2",
+        "w2",
+        2,
+        admin1="Anbar",
+        date_start="2020-03-20",
+        date_end="2020-03-20",
+        event_date="2020-03-20",
+    )
+    assert len(cluster_mentions([lead, dated, second])) == 3
 
 
 def test_an_undated_report_fitting_two_events_stays_alone(caplog):
@@ -439,3 +463,15 @@ def test_a_frame_dated_mention_joins_only_the_one_event_in_its_frame():
         killed_best=7,
     )
     assert len(cluster_mentions([dated, other, late])) == 3
+
+
+def test_an_event_no_mention_places_takes_an_undated_report_of_its_article():
+    # The dated report names two countries ("in Syria and Iraq") and so none; the undated
+    # lead of the same article places the strikes in Iraq.
+    dated = mention("w3-1", "w3", 1, country="", admin1="")
+    lead = mention("w3-0", "w3", 0, admin1="", **UNDATED)
+    [event] = cluster_mentions([lead, dated])
+    assert len(event.members) == 2
+    # An event placed in another country does not.
+    syria = replace(dated, country="Syria")
+    assert "countries differ" in why_not_anchored(lead, [syria])

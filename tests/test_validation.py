@@ -109,3 +109,137 @@ def test_hawkes_cross_test_power_reduced_study():
     test = validation.REGISTRY["hawkes_cross_bootstrap"]
     row = validation.run_cell(test, "planted_cross_0.2", 1000, 30, 12, math.inf, n_days=2000)
     assert row["rejection_rate"] >= 0.6
+
+
+def test_planted_step_raises_the_rate_by_its_ratio_halfway():
+    rng = np.random.default_rng(4)
+    counts = sum(
+        validation.simulate(f"planted_step_{validation.STEP_RATIO}", 2000, rng).counts
+        for _ in range(10)
+    )
+    half = validation.N_DAYS // 2
+    ratio = counts[half:].mean(axis=0) / counts[:half].mean(axis=0)
+    np.testing.assert_allclose(ratio, [1.5, 1.5], rtol=0.05)
+
+
+def test_a_rate_test_is_measured_under_its_own_scenarios(tmp_path):
+    validation.register(
+        "uniform_rate",
+        lambda sample, rng: float(rng.uniform()),
+        "pvalue",
+        "U(0,1)",
+        null_scenarios=validation.RATE_NULL_SCENARIOS,
+        power_scenarios=(f"planted_step_{validation.STEP_RATIO}",),
+    )
+    try:
+        frame = validation.run_study(
+            str(tmp_path), tests=("uniform_rate",), sizes=(50,), reps=3, name="rate"
+        )
+    finally:
+        del validation.REGISTRY["uniform_rate"]
+    # Four nulls (no shared trend: a trend is a change in rate) and the planted step.
+    assert set(frame["scenario"]) == {
+        *validation.RATE_NULL_SCENARIOS,
+        f"planted_step_{validation.STEP_RATIO}",
+    }
+    assert (frame.set_index("scenario")["role"] == "power").sum() == 1
+    assert (tmp_path / "routes.csv").exists()
+
+
+def test_resume_keeps_finished_cells_and_shared_budget_runs_every_cell(tmp_path):
+    calls = []
+
+    def counting(sample, rng):
+        calls.append(1)
+        return float(rng.uniform())
+
+    validation.register("counting", counting, "pvalue", "U(0,1)")
+    try:
+        kwargs = dict(
+            tests=("counting",), scenarios=("independent_poisson",), sizes=(50, 200), name="c"
+        )
+        validation.run_study(str(tmp_path), reps=5, **kwargs)
+        assert len(calls) == 10
+        frame = validation.run_study(str(tmp_path), reps=5, resume=True, **kwargs)
+        assert len(calls) == 10 and frame["reps_done"].tolist() == [5, 5]
+        frame = validation.run_study(
+            str(tmp_path), reps=5, budget_seconds=60.0, share_budget=True, **kwargs
+        )
+        assert frame["reps_done"].tolist() == [5, 5]
+    finally:
+        del validation.REGISTRY["counting"]
+
+
+# Reduced studies of each registered test: fixed seeds, a few dozen replicates, two
+# independent Poisson sides (the simplest null). At a true 5%, 40 replicates give 7 or more
+# rejections with probability 0.003.
+CHEAP_TESTS = [
+    "granger_weekly",
+    "rate_block",
+    "changepoint_scan",
+    "reaction_incidence_joint",
+]
+
+
+@pytest.mark.parametrize("name", CHEAP_TESTS)
+def test_registered_test_size_reduced_study(name):
+    row = validation.run_cell(
+        validation.REGISTRY[name], "independent_poisson", 200, 40, 21, math.inf
+    )
+    assert row["reps_done"] >= 38
+    assert row["rejections"] <= 6
+
+
+@pytest.mark.parametrize(("name", "floor"), [("rate_block", 0.8), ("changepoint_scan", 0.45)])
+def test_rate_tests_find_a_planted_step(name, floor):
+    # A 1.5-fold step at 1,000 events per side: roughly 12 events a week before, 18 after.
+    # The block test compares the two halves directly; the scan must also find the date,
+    # and its sieve null loses power on moderate shifts (the full study has its power).
+    test = validation.REGISTRY[name]
+    step = f"planted_step_{validation.STEP_RATIO}"
+    row = validation.run_cell(test, step, 1000, 20, 22, math.inf)
+    assert row["role"] == "power" and row["rejection_rate"] >= floor
+
+
+def test_exact_poisson_rate_test_over_rejects_on_drifting_rates():
+    # Why the block test exists: a slowly drifting rate (log-rate AR(1), 0.9 a day, sd
+    # 0.5) makes each half's total about ten times as variable as Poisson at 2 events a
+    # day; the exact test ignores that and rejects about half the time.
+    test = validation.REGISTRY["rate_exact_poisson"]
+    row = validation.run_cell(test, "autocorrelated_rates", 1000, 30, 23, math.inf)
+    assert row["rejection_rate"] >= 0.3
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["reaction_events_joint", "var_granger"])
+def test_model_tests_size_reduced_study(name):
+    row = validation.run_cell(
+        validation.REGISTRY[name], "shared_daily_shocks", 1000, 40, 24, math.inf
+    )
+    assert row["reps_done"] >= 38
+    assert row["rejections"] <= 6
+
+
+def test_resume_goes_on_from_the_next_replicate_of_a_pvalue_cell(tmp_path):
+    # The p-value of replicate r depends on r only: a cell stopped after 3 replicates and
+    # resumed to 8 must count exactly what one run of 8 counts.
+    def by_replicate(sample, rng):
+        return float(rng.uniform())
+
+    validation.register("by_replicate", by_replicate, "pvalue", "U(0,1)")
+    try:
+        kwargs = dict(
+            tests=("by_replicate",), scenarios=("independent_poisson",), sizes=(50,), seed=5
+        )
+        whole = validation.run_study(str(tmp_path / "a"), reps=40, name="w", **kwargs)
+        validation.run_study(str(tmp_path / "b"), reps=15, name="p", **kwargs)
+        frame = pd.read_csv(tmp_path / "b" / "p.csv")
+        frame["reps_target"] = 40
+        frame.to_csv(tmp_path / "b" / "p.csv", index=False)
+        resumed = validation.run_study(
+            str(tmp_path / "b"), reps=40, name="p", resume=True, **kwargs
+        )
+    finally:
+        del validation.REGISTRY["by_replicate"]
+    assert resumed["reps_done"].iloc[0] == whole["reps_done"].iloc[0] == 40
+    assert resumed["rejections"].iloc[0] == whole["rejections"].iloc[0]

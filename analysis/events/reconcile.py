@@ -35,11 +35,15 @@ Clause 4 keeps undated mentions apart, because a date is the strongest evidence 
 reports describe one event. A third pass, **anchoring** (:func:`why_not_anchored`), joins
 an undated mention to a dated event when other evidence identifies the event instead. An
 undated mention ``u`` joins event ``E`` when all of the following hold, and exactly one
-event of the corpus qualifies (candidates are blocked by country and sides, without month):
+event of the corpus qualifies (candidates are blocked by country and sides, without month;
+events placed in ``u``'s country are tried first, events no mention places only when none
+of those qualifies):
 
 A1. ``u`` has a known side, every known side of ``u`` equals that side of every mention of
     ``E`` that knows it, and ``E`` knows at least one of them;
-A2. ``u`` names a country, and ``E`` is in that country (no mention of ``E`` says otherwise);
+A2. ``u`` names a country, and no mention of ``E`` names another (an event no mention
+    places in a country fits any);
+    or ``u`` names no country, and the evidence is its own article (below);
 A3. compatible places: no admin1 of ``E`` differs from ``u``'s, and when both name a
     specific location it is the same (an event known only at country level fits any
     place in that country);
@@ -49,10 +53,13 @@ A5. identifying evidence, one of:
     - a known, equal, non-zero casualty count: ``u``'s killed (or injured) figure equals
       ``E``'s combined figure (``u`` "three US troops were killed in an attack on Tower 22",
       ``E`` "In January, militias killed three U.S. troops at a small base in Jordan");
-    - the same article: ``E`` has a mention from ``u``'s article and ``u`` names both sides
-      (a lead sentence that a later sentence of the article dates);
+    - the same article: ``E`` has a mention from ``u``'s article and ``u`` names its
+      initiator's side (a lead sentence that a later sentence of the article dates; "the
+      Pentagon said US forces had mounted precise strikes", undated, joins the one US strike
+      that the article dates);
     - the article's time frame: ``u`` is dated only by its article's frame
-      (``date_basis`` ``frame``) and ``E``'s interval overlaps that frame;
+      (``date_basis`` ``frame``), ``E``'s interval overlaps that frame and a mention of
+      ``E`` places it in ``u``'s country;
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
     second item of a sentence that a mention of ``E`` comes from.
 
@@ -65,6 +72,7 @@ Every merge is logged at INFO level with its reason.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import logging
@@ -327,11 +335,11 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     ]
     if not shared:
         return "no known side in common"
-    if not u.country:
+    # A sentence of the article that dated the event may be the only one to place it.
+    same_article = bool(u.actor1_side) and any(m.article_id == u.article_id for m in members)
+    if not u.country and not same_article:
         return "no country"
-    if any(m.country not in ("", u.country) for m in members) or not any(
-        m.country == u.country for m in members
-    ):
+    if u.country and any(m.country not in ("", u.country) for m in members):
         return "countries differ"
     if u.admin1 and any(m.admin1 not in ("", u.admin1) for m in members):
         return "admin1 differ"
@@ -348,9 +356,10 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
         if own and own == _counts_of(members, kind):
             return None
-    if u.actor1_side and u.actor2_side and any(m.article_id == u.article_id for m in members):
+    if same_article:
         return None
-    if _within_frame(u, members):
+    # The frame is weak evidence: only for an event known to be in the mention's country.
+    if any(m.country == u.country for m in members) and _within_frame(u, members):
         return None
     return "no identifying evidence (equal casualty count, same article or article frame)"
 
@@ -558,7 +567,8 @@ def _anchor_undated(
             if all(interval(m) is None for m in members):
                 continue
             events[n, root] = members
-            for country in sorted({m.country for m in members if m.country}):
+            # An event no mention places in a country may be in any (A2).
+            for country in sorted({m.country for m in members if m.country} or {""}):
                 blocks[country].add((n, root))
             for m in members:
                 by_article[m.article_id].add((n, root))
@@ -574,7 +584,7 @@ def _anchor_undated(
                 continue
             u = by_id[root]
             sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
-            evidence = set(by_article[u.article_id]) if u.actor1_side and u.actor2_side else set()
+            evidence = set(by_article[u.article_id]) if u.actor1_side else set()
             for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
                 if own:
                     evidence |= by_count[kind, own]
@@ -588,7 +598,12 @@ def _anchor_undated(
                     if k in in_country and _within_frame(u, events[k])
                 }
             fits = []
-            for key in sorted(evidence & blocks.get(u.country, set())):
+            # Without a country only the events of its own article are candidates (A2).
+            if u.country:
+                pool = blocks.get(u.country, set()) | blocks.get("", set())
+            else:
+                pool = by_article[u.article_id]
+            for key in sorted(evidence & pool):
                 members = events[key]
                 if not any(
                     _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
@@ -597,6 +612,10 @@ def _anchor_undated(
                     continue
                 if why_not_anchored(u, members) is None:
                     fits.append(key)
+            # Events placed in the mention's country first; an unplaced one only when no
+            # placed event fits.
+            placed = [k for k in fits if any(m.country == u.country for m in events[k])]
+            fits = placed or fits
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
@@ -616,7 +635,7 @@ def _anchor_reason(u: Mention, members: Sequence[Mention]) -> str:
     for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
         if own and own == _counts_of(members, kind):
             return f"only event with sides, country {u.country} and {own} {kind}"
-    return f"only event of the same article with sides and country {u.country}"
+    return f"only event of the same article with initiator side {u.actor1_side}"
 
 
 # --- merged event fields ------------------------------------------------------------
@@ -664,23 +683,48 @@ def _filled(low: int | None, best: int | None, high: int | None):
     return low, best, high
 
 
+def _bounds(low: int | None, best: int | None, high: int | None):
+    """One source's interval ``(low, high)``: an open upper bound ("at least 25": a low
+    and no high) is ``None``; an approximate count ("about 25": a best only) is that
+    count. ``None`` when the source gives no number."""
+    filled = _filled(low, best, high)
+    if filled is None:
+        return None
+    return filled[0], (None if low is not None and high is None else filled[2])
+
+
 def combine_counts(sources: Iterable[tuple[int | None, int | None, int | None]]):
     """Combine casualty counts (low, best, high) reported by several sources.
 
-    Rule: unknown (``None``) is not zero and is ignored; each source's missing low/high
-    falls back to its best (and best to the midpoint of low and high, rounded down). Then
-    ``low`` = min of the sources' lows, ``high`` = max of their highs, ``best`` = the
-    lower median of their bests. "killed four" and "killed one" give 1/1/4.
+    Rule: unknown (``None``) is not zero and is ignored; each source's missing low falls
+    back to its best (and best to the midpoint of low and high, rounded down), and so does
+    a missing high, unless the source gives a low and no high: an open bound ("at least
+    25", a named victim). Over the closed sources, ``low`` = the smallest low and ``high``
+    = the largest high ("killed four" and "killed one" give 1/1/4). An open bound that
+    the closed counts reach adds nothing ("at least one" and "five" give 5/5/5); one above
+    them all leaves ``high`` open. With open bounds only, ``low`` is the largest of them
+    and ``high`` stays open. ``best`` = the lower median of the sources' bests, kept within
+    ``low`` and ``high``.
 
     Returns
     -------
     ``(low, best, high)``, all ``None`` when no source gives a number.
     """
-    filled = [t for t in (_filled(*s) for s in sources) if t is not None]
-    if not filled:
+    rows = [(_filled(*s), _bounds(*s)) for s in sources]
+    rows = [(f, b) for f, b in rows if f is not None]
+    if not rows:
         return None, None, None
-    bests = sorted(t[1] for t in filled)
-    return min(t[0] for t in filled), bests[(len(bests) - 1) // 2], max(t[2] for t in filled)
+    bests = sorted(f[1] for f, _ in rows)
+    best = bests[(len(bests) - 1) // 2]
+    closed = [b for _, b in rows if b[1] is not None]
+    opens = [b[0] for _, b in rows if b[1] is None]
+    if not closed:
+        low = max(opens)
+        return low, max(best, low), None
+    low, high = min(b[0] for b in closed), max(b[1] for b in closed)
+    if any(o > high for o in opens):
+        high = None
+    return low, max(low, best if high is None else min(best, high)), high
 
 
 def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, int, int]]:
@@ -826,8 +870,92 @@ def mention_events(clusters: Sequence[Cluster]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items()}
 
 
+#: How far before a stated answer its cause is sought in the corpus (days).
+CAUSE_WINDOW_DAYS = 31
+
+
+def _known(side: str) -> bool:
+    return bool(side) and side != UNKNOWN_SIDE
+
+
+def _names(text: str, row: dict) -> bool:
+    """Whether ``text`` names ``row``'s place (location or country)."""
+    lowered = text.lower()
+    return any(v and v.lower() in lowered for v in (row["location"], row["country"]))
+
+
+def _may_cause(c: dict, answer: dict) -> bool:
+    """Whether event row ``c`` may be what ``answer`` answers: another side's act that hit
+    the answering side or came from the side the answer hit, not an answer to it."""
+    side, target = answer["actor1_side"], answer["actor2_side"]
+    if c["event_id"] == answer["event_id"] or c["actor1_side"] == side:
+        return False
+    if answer["event_id"] in c["retaliation_for"].split(";"):
+        return False
+    return c["actor2_side"] == side or (_known(target) and c["actor1_side"] == target)
+
+
+def link_causes(clusters: Sequence[Cluster], rows: Sequence[dict]) -> list[dict]:
+    """Rows with the corpus-level links of stated answers whose article reports no cause.
+
+    A mention that presents its event as an answer ("in retaliation for the recent
+    attacks", a headline "... after rocket attack") but whose article reports nothing it
+    could answer keeps the answering words in ``link_text`` and an empty ``responds_to``.
+    Its event, if it has no link yet and names its initiator's side, answers the corpus
+    event that came from another side and hit the answering side (or came from the side
+    the answer hit) within :data:`CAUSE_WINDOW_DAYS` days before it. Preferred, in order:
+    one whose place the answering sentence names, the full reversal of sides, one of an
+    earlier day than the answer, the latest, the smallest id. ``rows`` are
+    :func:`event_fields` of ``clusters``, in the same order.
+    """
+    out = [dict(r) for r in rows]
+    dated = sorted(
+        (r for r in out if r["event_date"] and _known(r["actor1_side"])),
+        key=lambda r: (r["event_date"], r["event_id"]),
+    )
+    dates = [r["event_date"] for r in dated]
+    for cluster, row in zip(clusters, out, strict=True):
+        side, target = row["actor1_side"], row["actor2_side"]
+        if row["retaliation_for"] or not _known(side) or not row["event_date"]:
+            continue
+        stated = [m for m in cluster.members if m.link_text and not m.responds_to]
+        if not stated:
+            continue
+        day = dt.date.fromisoformat(row["event_date"])
+        since = (day - dt.timedelta(days=CAUSE_WINDOW_DAYS)).isoformat()
+        lo = bisect.bisect_left(dates, since)
+        hi = bisect.bisect_right(dates, row["event_date"])
+        said = " ".join(m.sentence_text for m in stated)
+        causes = [c for c in dated[lo:hi] if _may_cause(c, row)]
+        if not causes:
+            continue
+        cause = max(
+            causes,
+            key=lambda c: (
+                _names(said, c),
+                c["actor1_side"] == target and c["actor2_side"] == side,
+                c["event_date"] < row["event_date"],
+                c["event_date"],
+                # The smallest id wins a tie: negate it character by character.
+                [-ord(ch) for ch in c["event_id"]],
+            ),
+        )
+        row["retaliation_for"] = cause["event_id"]
+        log.info(
+            "link %s -> %s: stated answer (%s) whose article reports no cause",
+            row["event_id"],
+            cause["event_id"],
+            stated[0].link_text,
+        )
+    return out
+
+
 def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
-    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last."""
+    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last.
+
+    Stated answers whose article reports no cause are linked across the corpus
+    (:func:`link_causes`).
+    """
     ids = mention_events(clusters)
-    rows = [event_fields(c, ids) for c in clusters]
+    rows = link_causes(clusters, [event_fields(c, ids) for c in clusters])
     return sorted(rows, key=lambda r: (r["event_date"] == "", r["event_date"], r["event_id"]))

@@ -35,9 +35,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from analysis.extract.casualties import Casualties
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
-from analysis.extract.dates import DateResolution, resolve_match
+from analysis.extract.dates import DateResolution, recalled_date, resolve_match
 from analysis.extract.fastre import foldable
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
@@ -45,6 +46,7 @@ from analysis.extract.reading import (
     ADJ_ARMED,
     ActorRef,
     Reading,
+    launch_actions,
     normalise_space,
     read_clause,
     sentence_hits,
@@ -53,7 +55,10 @@ from analysis.extract.sentences import Sentence, split_sentences
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
-_CASUALTY_HINT = re.compile(r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit", re.IGNORECASE)
+_CASUALTY_HINT = re.compile(
+    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    re.IGNORECASE,
+)
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 #: How many earlier mentions of the article a reference or a repeated report is sought in.
 _REFERENCE_REACH = 60
@@ -160,10 +165,12 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     return chosen
 
 
-def _resolution(reading: Reading, published: dt.date, anchor: dt.date | None):
+def _resolution(
+    reading: Reading, published: dt.date, anchor: dt.date | None, recalled: dt.date | None
+):
     if reading.date is None:
         return None
-    return resolve_match(reading.date, published, anchor)
+    return resolve_match(reading.date, published, anchor, recalled)
 
 
 def _counts(count: Count | None) -> tuple[int | None, int | None, int | None]:
@@ -196,7 +203,8 @@ def _place_fields(reading: Reading) -> dict:
 
 def _place_rank(location: str, country: str, lexicon_rank: dict[str, int]) -> int:
     if location:
-        return lexicon_rank.get(location, 2)
+        # A place outside the gazetteer is named with its kind: a town ("the town of X").
+        return lexicon_rank.get(location, 1)
     return 5 if country else 9
 
 
@@ -243,6 +251,8 @@ def _new_mention(
         or (anchor.cameo_code if anchor else ""),
         "weapon": weapon.weapon if weapon else (anchor.weapon if anchor else ""),
     }
+    if reading.claimed and initiator is not None:
+        fields.update(actor1_basis="claimed", attributed_by=initiator.actor)
     if anchor is not None and anchor.family == "kill" and anchor.cameo_code:
         fields["cameo_code"] = anchor.cameo_code if weapon is None else fields["cameo_code"]
     fields.update(_place_fields(reading))
@@ -272,6 +282,19 @@ def _continuation(
         and (not current or (base.mention.actor2_side == target.side and current in generic))
     ):
         updates.update(actor2=target.actor, actor2_side=target.side)
+    doer = reading.initiator
+    if (
+        doer is not None
+        and doer.specific
+        and doer.side == base.mention.actor1_side
+        and doer.actor != base.mention.actor1
+        and base.mention.actor1 in generic
+    ):
+        # "Militias fired rockets ... The Islamic Resistance in Iraq claimed it had fired
+        # them": the named group, and its claim.
+        updates.update(actor1=doer.actor)
+        if reading.claimed:
+            updates.update(actor1_basis="claimed", attributed_by=doer.actor)
     if not updates:
         return None
     cleared = dict.fromkeys(MENTION_COUNT_COLUMNS)
@@ -367,40 +390,58 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
+    body = [
+        sentence
+        for sentence in split_sentences(
+            article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+        )
+        if sentence.role == "body"
+    ]
+    # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
+    lead = body[0].text if body else ""
     ctx = _Context(
         article=article,
         lexicon=lexicon,
         ranks=lexicon.place_ranks,
         generic=lexicon.generic_actors,
+        recalled=recalled_date(article.title, lead, article.published),
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
-    body = []
-    for sentence in split_sentences(
-        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
-    ):
-        if sentence.role == "body":
-            body.append(sentence)
-            _read_sentence(ctx, sentence, state, aggregates)
+    for sentence in body:
+        _read_sentence(ctx, sentence, state, aggregates)
     mentions = complete_mentions(
         tuple(draft.mention for draft in state.drafts),
         body,
-        _title_responds(article.title, lexicon),
-        article.published,
+        _title_cue(article.title, lexicon),
+        # An anniversary piece's undated events belong to the time it looks back to.
+        min(article.published, ctx.recalled or article.published),
         lexicon,
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
 
-def _title_responds(title: str, lexicon: Lexicon) -> bool:
-    """Whether the headline presents an action as an answer or as following an attack."""
+def _title_cue(title: str, lexicon: Lexicon) -> str:
+    """The words by which the headline presents a state's action as an answer or as
+    following an attack ("retaliatory", "after"); ``""`` if it does not.
+
+    The answerer is the first actor the headline names as a doer (not a nationality
+    adjective, not troops or bases): "Hezbollah hits back after two killed in drone
+    strike" presents no state's answer.
+    """
     if not title:
-        return False
-    if lexicon.attribution is not None and any(
-        h.value == "response" for h in lexicon.attribution.find(title)
-    ):
-        return True
-    return any(h.value in ("link", "link_weak", "link_by") for h in lexicon.cues.find(title))
+        return ""
+    doers = [h.value for h in lexicon.actors.find(title) if h.value.role == "any"]
+    if doers and lexicon.sides.get(doers[0].side) != "state":
+        return ""
+    if lexicon.attribution is not None:
+        for h in lexicon.attribution.find(title):
+            if h.value == "response":
+                return h.text.strip()
+    for h in lexicon.cues.find(title):
+        if h.value in ("link", "link_weak", "link_by"):
+            return h.text.strip()
+    return ""
 
 
 @dataclass(frozen=True)
@@ -409,6 +450,8 @@ class _Context:
     lexicon: Lexicon
     ranks: dict[str, int]
     generic: frozenset[str]
+    #: The day an anniversary piece looks back to (``None``: not one).
+    recalled: dt.date | None = None
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -442,7 +485,7 @@ def _read_sentence(
     spaced = normalise_space(text)
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
-    actions = lexicon.actions.find(spaced, folded)
+    actions = launch_actions(spaced, lexicon, lexicon.actions.find(spaced, folded), folded)
     if not actions and not _CASUALTY_HINT.search(text):
         # No action and no casualty word: the sentence can only name armed groups that a
         # later "by the groups" may point back to; the other vocabularies are not needed.
@@ -451,11 +494,16 @@ def _read_sentence(
     hits = sentence_hits(text, lexicon, actions, spaced, folded)
     clauses = split_clauses(text, content_span(text), lexicon, hits.cues)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
-    readings = _speaker_agents(text, clauses, readings, hits, lexicon)
+    readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
     sentence_country = sentence_places[0].value.country if sentence_places else ""
+    # A place named in what a clause answers ("in response to the strikes on Naqoura") is
+    # where the cause happened, not the answer.
+    cause_spans = [span for c in clauses if c.cause for span in c.spans]
+    own_places = [p for p in sentence_places if not any(s <= p.start < e for s, e in cause_spans)]
+    answer_country = own_places[0].value.country if own_places else ""
     # For each clause, the draft it reports or refers to (None: no event).
     refers: list[_Draft | None] = [None] * len(clauses)
     emitted_here: list[_Draft] = []
@@ -473,6 +521,15 @@ def _read_sentence(
     def continue_event(i: int, base: _Draft, reading: Reading) -> None:
         base = base.root
         refers[i] = base
+        known = base.mention
+        if reading.casualties.found and not (
+            known.event_date and (known.actor1_side or known.actor2_side)
+        ):
+            # Mentions of an undated event, or of one naming neither side, never merge
+            # (data/README.md, Merge rule): its toll, stated in a later sentence, is kept on
+            # its first mention.
+            _merge_casualties(base, reading)
+            reading = _replace(reading, casualties=Casualties())
         mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
         if mention is not None and reading.place is None and not mention["location"]:
             # A casualty report with no place of its own stays where the event was last placed.
@@ -492,6 +549,7 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
             if group.specific or state.last_group is None or not state.last_group.specific:
@@ -502,11 +560,20 @@ def _read_sentence(
             continue
         if reading.generic or reading.threat:
             continue
-        resolution = _resolution(reading, published, state.last_date)
+        if reading.quantifier and reading.anchor_text.lower().endswith("s"):
+            # "a string of attacks", "repeated strikes": many events, none of them told.
+            continue
+        resolution = _resolution(reading, published, state.last_date, ctx.recalled)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
             if not reading.casualties.found or reading.cumulative:
+                continue
+            later = clause.answers
+            if later is not None and later > i and readings[later].anchor is not None:
+                # "Twenty soldiers were hurt after drones struck the base": the toll is of
+                # the event named after it, read once that clause is.
+                deferred.append(i)
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
             if previous is not None and previous in emitted_here:
@@ -532,7 +599,9 @@ def _read_sentence(
                     or resolution.event_date != base.root.mention.event_date
                 )
             ):
-                if _dates_undated(base.root, reading, family):
+                if _dates_undated(base.root, reading, family) and _under_discussion(
+                    base.root, state, sentence.index
+                ):
                     # "a drone attack on a US outpost" ... "The drone attack on Tower 22 on
                     # Sunday": the definite description dates the event named before.
                     _adopt_date(base.root, reading, resolution)
@@ -542,19 +611,41 @@ def _read_sentence(
             not clause.cause
             and resolution is None
             and state.focus is not None
-            and _compatible(family, state.focus.family)
+            and (
+                _compatible(family, state.focus.family) or _same_force(reading, family, state.focus)
+            )
             and (
                 reading.initiator is None
                 or reading.initiator.side == state.focus.root.mention.actor1_side
             )
+            and not _elsewhere(reading, state.focus.root, state, ctx.ranks)
         ):
             base = state.focus
         if base is None and reading.anchor.kind == "ref":
             continue
+        if (
+            base is None
+            and reading.definite
+            and resolution is None
+            and not state.drafts
+            and reading.anchor_text.lower().endswith("s")
+            and not reading.casualties.found
+        ):
+            # "the attacks had happened", before the article names any: a series it
+            # refers to, not an event it tells.
+            continue
         if base is not None:
             continue_event(i, base, reading)
             continue
-        if reading.bare_plural and resolution is None:
+        reported = (
+            reading.casualties.found
+            and not reading.cumulative
+            and reading.place is not None
+            and reading.place.kind != "country"
+        )
+        if reading.bare_plural and resolution is None and not reported:
+            # ("Israeli strikes in Beirut took the life of X" reports an event: a toll at a
+            # named place.)
             partner = answered_by.get(i)
             if not clause.cause or partner is None or refers[partner] is None:
                 continue
@@ -564,10 +655,14 @@ def _read_sentence(
                 # "in response to drone and missile attacks on American troops": an
                 # undated series named only by its target is not one event.
                 continue
+        derived = ""
         if resolution is None and clause.cause:
             partner_index = answered_by.get(i)
             partner = refers[partner_index] if partner_index is not None else None
             resolution = _relative_cause_date(text, clause, partner, reading)
+            if resolution is not None:
+                phrase = "hours" if resolution.precision == "day" else "days"
+                derived = f"{phrase} before its answer ({partner.mention.date_text})"
             if (
                 resolution is None
                 and partner is not None
@@ -581,18 +676,93 @@ def _read_sentence(
                 resolution = DateResolution(
                     m.date_start, m.date_end, m.event_date, m.date_precision
                 )
+                derived = f"the period of its answer ({m.date_text})"
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
-            mention["date_text"] = clause.link_text or ""
-        if not mention.get("country") and sentence_country and clause.link_kind != "link_back":
-            mention["country"] = sentence_country
+            # Every date says how it was set: the linking words, or the answer it came from.
+            mention["date_text"] = clause.link_text or derived or "the date of its answer"
+        country = sentence_country if clause.cause else answer_country
+        if (
+            not mention.get("country")
+            and country
+            and clause.link_kind != "link_back"
+            and not reading.several_countries
+        ):
+            mention["country"] = country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
             continue
         refers[i] = emit(mention, family)
+    for i in deferred:
+        cause = refers[clauses[i].answers]
+        if cause is None:
+            continue
+        if cause in emitted_here:
+            _merge_casualties(cause, readings[i])
+            refers[i] = cause
+        else:
+            continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+
+
+_A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _same_force(reading: Reading, family: str, focus: _Draft) -> bool:
+    """An undated strike or attack naming no doer, right after another of the other word
+    ("Drones struck the base on Monday. One drone was downed."), tells the same act of
+    force, unless it hits the doer of the event under discussion."""
+    root = focus.root.mention
+    if (
+        reading.anchor is not None
+        and reading.anchor.kind == "noun"
+        and _A_NEW.search(reading.anchor_lead)
+    ):
+        return False  # "follows by a few days an attack on the Asad Airbase": another one
+    return (
+        {family, focus.family} <= {"strike", "attack"}
+        and reading.initiator is None
+        and (
+            reading.target is None
+            or not root.actor1_side
+            or reading.target.side != root.actor1_side
+        )
+    )
+
+
+def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[str, int]) -> bool:
+    """True when an undated clause names a town or site other than the places of the event
+    under discussion, and no more specific one ("Israeli artillery also hit Khiam" after
+    "warplanes struck a forest near Kfar Kila"): another event, not a continuation. A more
+    specific place ("the airport" of the city named before) still continues it."""
+    place = reading.place
+    if place is None or place.kind not in ("site", "city") or not place.location:
+        return False
+    known = [
+        d.mention.location
+        for d in state.drafts[-_REFERENCE_REACH:]
+        if d.root is root and d.mention.location
+    ]
+    if not known or place.location in known:
+        return False
+    own = ranks.get(place.location, 2)
+    return all(own >= ranks.get(location, 2) for location in known)
+
+
+#: How many sentences back an undated event may be dated by a definite description.
+_DATING_REACH = 2
+
+
+def _under_discussion(root: _Draft, state: _Discourse, index: int) -> bool:
+    """Whether ``root`` is the event in focus or of the previous sentence, named at most
+    :data:`_DATING_REACH` sentences before sentence ``index``: only then may a dated definite
+    description ("Sunday's U.S. strikes") date it. An undated event named further back is
+    more likely another event than the one the description dates."""
+    focus = state.focus.root if state.focus is not None else None
+    near = index - root.mention.sentence_index <= _DATING_REACH
+    return near and (root is focus or root.mention.mention_id in state.recent)
 
 
 def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
@@ -613,18 +783,33 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 
 
 _SELF_REPORT = re.compile(
-    r"^\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|its\s+[\w-]+|their\s+[\w-]+)\s",
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
+    r"(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
+    r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
+    r"drones|units|artillery|air\s+defen[cs]es))\s",
+    re.IGNORECASE,
+)
+#: A speaker named only by its kind ("The group said it launched ..."): the armed group
+#: the article named last.
+_GROUP_SPEAKER = re.compile(
+    r"^\s*(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
     re.IGNORECASE,
 )
 
 
-def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
-    """ "The Israeli military said it had struck ...": the speaker is the one who struck."""
+def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Reading]:
+    """ "The Israeli military said it had struck ...": the speaker is the one who struck,
+    and says so (``claimed``). "The group said it launched ...": the group is the armed
+    group the article named last (``last_group``)."""
     out = list(readings)
+    group = _GROUP_SPEAKER.match(text) if last_group is not None else None
+    group_said = group is not None and _SELF_REPORT.match(text[group.end() : group.end() + 60])
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         if reading.anchor is None or reading.initiator is not None or reading.passive:
             continue
+        if clause.cause:
+            continue  # what the speaker answers is not the speaker's act
         head = text[: reading.anchor_span_start + clause.start]
         speaker = None
         for hit in hits.actors:
@@ -635,21 +820,19 @@ def _speaker_agents(text, clauses, readings, hits, lexicon) -> list[Reading]:
                 entry.role == "adjective" and not ADJ_ARMED.match(text, hit.end)
             ):
                 continue
-            said = _SELF_REPORT.match(text[hit.end : hit.end + 60])
+            said = _SELF_REPORT.match(text[hit.end : hit.end + 140])
             if (
                 said
                 and hit.end + said.end() <= len(head)
                 and not re.search(r"[.;]", text[hit.end + said.end() : len(head)])
             ):
-                speaker = entry
+                speaker = ActorRef(entry.actor, entry.side, entry.specific)
+        if speaker is None and group_said and group.end() + group_said.end() <= len(head):
+            speaker = last_group
         if speaker is None:
             continue
         target = reading.target if reading.target and reading.target.side != speaker.side else None
-        out[i] = _replace(
-            reading,
-            initiator=ActorRef(speaker.actor, speaker.side, speaker.specific),
-            target=target,
-        )
+        out[i] = _replace(reading, initiator=speaker, target=target, claimed=True)
     return out
 
 
@@ -668,6 +851,15 @@ def _merge_casualties(draft: _Draft, reading: Reading) -> None:
         for key, value in _casualty_fields(reading).items()
         if getattr(draft.mention, key) is None
     }
+    victims = reading.target
+    if (
+        victims is not None
+        and not draft.mention.actor2_side
+        and victims.side != draft.mention.actor1_side
+    ):
+        # "Twenty American personnel were hurt after drones struck the base": the side hurt
+        # is the side attacked.
+        fields.update(actor2=victims.actor, actor2_side=victims.side)
     if fields:
         draft.mention = _replace(draft.mention, **fields)
 
@@ -705,4 +897,7 @@ def _update_focus(clauses: list[Clause], refers: list[_Draft | None], state: _Di
         state.recent = frozenset(d.root.mention.mention_id for d in refers if d is not None)
     dated = [d for d in refers if d is not None and d.mention.event_date]
     if dated:
-        state.last_date = _date_of(dated[-1])
+        # "A day earlier", "the same day" count from a day; after "in early February" they
+        # cannot be placed.
+        last = dated[-1].mention
+        state.last_date = _date_of(dated[-1]) if last.date_precision == "day" else None

@@ -24,8 +24,8 @@ from analysis.extract.fastre import foldable, lowered, screened
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count, match_count
 
-_KILL = r"killed|killing|dead|died"
-_INJURE = r"injured|injuring|wounded|wounding|hurt"
+_KILL = r"killed|killing|kills|dead|died"
+_INJURE = r"injured|injuring|injures|wounded|wounding|wounds|hurt"
 _AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
 _ADV = r"(?:\s+(?:also|reportedly|reported|later|all|both|each|allegedly))*"
 _PASSIVE = re.compile(
@@ -48,14 +48,55 @@ _QTY = (
 )
 #: "left 3 dead and 12 injured", "leaving two people wounded".
 _LEFT = re.compile(
-    rf"\b(?:left|leaving|leaves)\s+(?P<np>{_QTY}(?:\s+[\w-]+){{0,2}}?)\s+"
+    rf"\b(?:left|leaving|leaves)\s+(?P<np>(?:{_QTY}|another|an?)(?:\s+[\w.'’-]+){{0,3}}?)"
+    rf"(?:,\s+[^,]{{1,40}},)?\s+"
     rf"(?P<verb>dead|killed|injured|wounded|hurt)\b"
     rf"(?:,?\s+and\s+(?P<np2>{_QTY}(?:\s+[\w-]+){{0,2}}?)\s+"
-    rf"(?P<verb2>dead|killed|injured|wounded|hurt)\b)?",
+    rf"(?P<verb2>dead|killed|injured|wounded|hurt)\b)?"
+    rf"|\b(?:left|leaving|leaves)\s+(?P<np3>{_QTY}(?:\s+[\w.'’-]+){{0,3}}?)\s+with\s+"
+    rf"(?:[\w-]+\s+){{0,3}}?(?:injuries|wounds)\b",
+    re.IGNORECASE,
+)
+#: A count right before a bare participle: "with 15 killed and 40 injured", "3 dead".
+_COUNT_BEFORE = re.compile(
+    rf"(?:^|,\s*|;\s*|:\s*|\(|\bwith\s+|\band\s+|\bleaving\s+)"
+    rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+$",
+    re.IGNORECASE,
+)
+#: A bare "N dead" in a list of figures: "its crew reports three dead, four injured".
+_BARE_DEAD = re.compile(
+    rf"(?:^|[,;:(]\s*|\b(?:with|and|reports?|reported|reporting|leaving)\s+)"
+    rf"(?P<np>{_QTY}(?:\s+(?!and\b)[a-z-]+){{0,2}}?)\s+dead\b",
+    re.IGNORECASE,
+)
+#: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
+#: "claimed 12 lives", "the deaths of four soldiers".
+_NOUN = re.compile(
+    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))\s+"
+    rf"(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
+    rf"\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"
+    rf"(?P<toll2>{_QTY})"
+    rf"|\b(?P<count>{_QTY})\s+(?:(?:people|civilians|soldiers|troops|fighters)\s+)?"
+    rf"(?:deaths|fatalities)\b"
+    rf"|\bclaim(?:ed|ing|s)?\s+(?P<lives>{_QTY})\s+lives\b"
+    rf"|\bdeaths\s+of\s+(?P<deaths>{_QTY})\b",
     re.IGNORECASE,
 )
 _ACTIVE = re.compile(
-    r"\b(?P<verb>killed|killing|injured|injuring|wounded|wounding)\s+", re.IGNORECASE
+    r"\b(?P<verb>killed|killing|kills|injured|injuring|injures|wounded|wounding|wounds"
+    r"|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)(?:\s+|(?=[.,;:)]|$))",
+    re.IGNORECASE,
+)
+#: Intransitive deaths, the victims before the verb: "25 fighters died", "three seafarers
+#: lost their lives".
+_DIED = re.compile(
+    r"(?P<aux>\s+(?:had|has|have))?\s+(?:\w+ly\s+)?(?P<verb>died|perished"
+    r"|lost\s+(?:their|his|her)\s+lives?)\b"
+    # "X had died together with General Y": Y died too.
+    r"(?:\s+(?:together\s+with|along\s+with|alongside)\s+(?P<with>[^,;.]{1,60}?)"
+    r"(?=\s+(?:in|at|on|near|during|when|after|while)\b|[,;.]|$))?",
+    re.IGNORECASE,
 )
 _ELLIPSIS = re.compile(
     rf"^\s*,?\s*and\s+(?P<np>(?:[\w,-]+\s+){{0,3}}?(?:others?|more|another)|{_QTY}"
@@ -64,13 +105,20 @@ _ELLIPSIS = re.compile(
     re.IGNORECASE,
 )
 _SUFFERED = re.compile(
-    r"\s+(?:\w+ly\s+)?suffered\s+(?:[\w-]+\s+){0,3}?(?:injury|injuries|wounds)\b", re.IGNORECASE
+    r"\s+(?:\w+ly\s+)?(?:suffered|sustained|received"
+    r"|(?:were|was|are|is)\s+(?:being\s+)?(?:left\s+with|treated\s+for|getting\s+treatment\s+for))"
+    r"\s+(?:[\w-]+\s+){0,5}?(?:injury|injuries|wounds)\b",
+    re.IGNORECASE,
 )
 _NONE = re.compile(
-    r"\b(?:caused|causing|with|reported|were|there\s+were)\s+no\s+(?P<what>injuries|casualties|"
-    r"deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)\s+were\b"
+    r"\b(?:caused|causing|cause|causes|with|reported|were|are|been|there\s+were)\s+no\s+"
+    r"(?P<what>injuries|casualties|deaths|fatalities)\b|\bno\s+(?P<what2>injuries|casualties|deaths|fatalities)"
+    # "No injuries or damage, however, were reported".
+    r"(?:\s+(?:or|and|nor)\s+[\w-]+)?(?:,\s*[\w\s]{1,20},)?\s+(?:were|was|have\s+been|resulted)\b"
     # "Neither damage nor casualties were reported".
-    r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b",
+    r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b"
+    # "Neither casualties nor damage were reported".
+    r"|\bneither\s+(?P<what4>injuries|casualties|deaths|fatalities)\s+nor\b",
     re.IGNORECASE,
 )
 _NP_STOP = re.compile(
@@ -80,22 +128,39 @@ _NP_STOP = re.compile(
     re.IGNORECASE,
 )
 _NP_START = re.compile(
-    r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s|^)",
+    r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
+    # "25 fighters died and 55 were wounded"; "one of three people who died".
+    r"|\b(?:died|killed|dead|wounded|injured|hurt|perished|lives)\s+(?:and|but|while)\s"
+    r"|\bone\s+of\s|\bamong\s+them\s|\bwhich\s|\bwhom\s|^)",
     re.IGNORECASE | re.DOTALL,
 )
 #: Every pattern above needs one of these words; a clause without any states no casualties.
 _ANY_WORD = re.compile(
-    r"kill|dead|died|injur|wound|hurt|suffered|\bno\b|\bneither\b", re.IGNORECASE
+    r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
+    r"|death|fatalit"
+    r"|\bno\b|\bneither\b",
+    re.IGNORECASE,
 )
-_PERSON = re.compile(r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z])")
+#: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
+#: not in the plural before a name).
+_PERSON = re.compile(
+    r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z]"
+    r"|(?!(?:in|at|on|near|by|from|with|for|to|of|as|into|across|during)\s)"
+    r"[a-z-]*[a-rt-z]\s+(?:[\w-]+\s+){0,2}[A-Z])"
+)
 #: An auxiliary (and adverbs) right before an active verb: "were killed" is passive.
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
 
 
+_SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
+#: Plural heads without a final "s": "the children were killed" counts no one in particular.
+_PLURALS = frozenset({"children", "people", "men", "women", "personnel", "police", "crew"})
+_DETERMINERS = frozenset({"the", "a", "an", "one", "another", "top", "senior"})
 _QUOTES = re.compile(r"[“”\"‘’]")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
-_GROUP_BREAK = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
-_KILL_VERB = re.compile(_KILL, re.IGNORECASE)
+#: Not the comma of a digit group ("1,200").
+_GROUP_BREAK = re.compile(r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+")
+_KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
 class _Patterns(NamedTuple):
@@ -110,6 +175,10 @@ class _Patterns(NamedTuple):
     left: re.Pattern
     suffered: re.Pattern
     none: re.Pattern
+    died: re.Pattern
+    count_before: re.Pattern
+    noun: re.Pattern
+    bare_dead: re.Pattern
 
 
 _AS_WRITTEN = _Patterns(
@@ -124,6 +193,10 @@ _AS_WRITTEN = _Patterns(
     _LEFT,
     _SUFFERED,
     _NONE,
+    _DIED,
+    _COUNT_BEFORE,
+    _NOUN,
+    _BARE_DEAD,
 )
 #: The same, for lowered text (see :func:`analysis.extract.fastre.lowered`); ``None`` if one of
 #: them cannot be lowered.
@@ -133,8 +206,8 @@ _LOWERED = (
     if None in _LOWERED_FORMS
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
-        any_word=screened(_LOWERED_FORMS[0], "dhiknsw"),
-        active=screened(_LOWERED_FORMS[5], "ikw"),
+        any_word=screened(_LOWERED_FORMS[0], "dfhiklnprstw"),
+        active=screened(_LOWERED_FORMS[5], "ciktw"),
         left=screened(_LOWERED_FORMS[8], "l"),
     )
 )
@@ -179,9 +252,13 @@ def count_victims(np: str) -> Count | None:
         if found is not None:
             count = found[0]
         elif _PERSON.match(group):
-            named = any(w[:1].isupper() for w in group.split()[1:]) or group[:1].isupper()
+            words = group.split()
+            # A capital opening a sentence ("The children") names no one.
+            named = any(w[:1].isupper() for w in words[1:]) or (
+                group[:1].isupper() and words[0].lower() not in _DETERMINERS
+            )
             head = group.split(" of ")[0].split()[-1].lower()
-            if head.endswith("s") and not named:
+            if (head.endswith("s") or head in _PLURALS) and not named:
                 count = Count(None, None, None, vague=True)
             else:
                 count = Count(1, 1, None if named else 1)
@@ -226,6 +303,7 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         spans.append(span)
 
     consumed = 0
+    follow_ons: list[tuple[int, int]] = []
     for m in rx.passive.finditer(searched):
         if m.start() < consumed:
             continue  # the verb of an elliptical follow-on already counted
@@ -242,25 +320,74 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
             np = text[m.end() + np_start : m.end() + np_end]
             add(ellipsis["verb"], count_victims(np), "", (m.end(), m.end()))
             consumed = m.end() + ellipsis.end()
+            follow_ons.append((m.end(), consumed))
+    lefts = list(rx.left.finditer(searched))
+    # Phrases counted by another rule: "... were killed and 14 others wounded", "left 5 dead
+    # and 17 injured".
+    follow_ons += [m.span() for m in lefts]
     for m in rx.active.finditer(searched):
         if rx.aux_before.search(searched, 0, m.start()):
+            continue
+        if any(start <= m.start() < end for start, end in follow_ons):
+            continue
+        bare = rx.count_before.search(searched, 0, m.start())
+        if bare is not None and m["verb"].lower().endswith("ed"):
+            # "with 15 killed and 40 injured": the count before is the victims'.
+            np = text[bare.start("np") : bare.end("np")]
+            add(m["verb"], count_victims(np), np, (bare.start("np"), m.end()))
             continue
         stop = rx.np_stop.search(searched[m.end() :])
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
-    for m in rx.left.finditer(searched):
+    for m in lefts:
+        if m["np3"]:
+            np = text[m.start("np3") : m.end("np3")]
+            add("injured", count_victims(np), np, (m.start(), m.end()))
+            continue
         np = text[m.start("np") : m.end("np")]
         add(m["verb"], count_victims(np), np, (m.start(), m.end()))
         if m["np2"]:
             np2 = text[m.start("np2") : m.end("np2")]
             add(m["verb2"], count_victims(np2), np2, (m.start(), m.end()))
+    for m in rx.died.finditer(searched):
+        head = searched[: m.start()]
+        if head.endswith(" who"):
+            # "one of three people who died": the victims are named before "who".
+            head = head[:-4]
+        else:
+            interposed = rx.interposed.search(head)
+            if interposed:
+                head = head[: interposed.start()]
+        start = rx.np_start.match(head).end()
+        np = text[start : len(head)]
+        if m["with"]:
+            add(m["verb"], count_victims(text[m.start("with") : m.end("with")]), "", m.span())
+        if _SUBSET.search(head, 0, start) and killed is not None:
+            # "has killed more than 130 fighters, among them three who died in a strike on
+            # Tuesday": the total runs over a period; the clause's event killed the three.
+            killed = None
+        add(m["verb"], count_victims(np), np, (start, m.end()))
+    for m in rx.bare_dead.finditer(searched):
+        if any(start <= m.start("np") < end for start, end in follow_ons):
+            continue  # "left 3 dead": counted with "left"
+        np = text[m.start("np") : m.end("np")]
+        add("dead", count_victims(np), np, (m.start("np"), m.end()))
+    for m in rx.noun.finditer(searched):
+        group = next(g for g in ("toll", "toll2", "count", "lives", "deaths") if m[g])
+        np = text[m.start(group) : m.end(group)]
+        if group == "deaths":
+            # "the deaths of four soldiers and two civilians": the whole victims' phrase.
+            stop = rx.np_stop.search(searched[m.start(group) :])
+            end = m.start(group) + stop.start() if stop else len(text)
+            np = text[m.start(group) : end]
+        add("killed", count_victims(np), np, m.span())
     for m in rx.suffered.finditer(searched):
         head = searched[: m.start()]
         start = rx.np_start.match(head).end()
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = (m["what"] or m["what2"] or m["what3"]).lower()
+        what = (m["what"] or m["what2"] or m["what3"] or m["what4"]).lower()
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:

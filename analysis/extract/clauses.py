@@ -29,11 +29,19 @@ from analysis.extract.lexicon import Hit, Lexicon
 
 _REPORT_VERBS = (
     r"said|says|say|told\s+[\w.]+|confirmed|added|reported|announced|stated|noted|claimed|"
+    r"acknowledged|admitted|disclosed|"
     r"indicated?|indicate|believes?|estimated|explained|warned|wrote|posted\s+on\s+\w+\s+saying"
+)
+#: When or how a statement was made, between its verb and "that" ("said on Sunday that",
+#: "said in a statement that"): part of the attribution, not of the reported event.
+_STATEMENT_WHEN = (
+    r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)(?=\s+that\b)|"
+    r"in\s+a\s+(?:written\s+)?statement(?=\s+that\b)|late\s+\w+day(?=\s+that\b)"
 )
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
-    rf"(?:[^,\"“”]{{0,140}}?\b(?:{_REPORT_VERBS})\s+(?:that\s+)?)?",
+    rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however|on\s+\w+),\s*)?"
+    rf"(?:[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
     re.IGNORECASE,
 )
 _TRAIL_ATTRIBUTION = re.compile(
@@ -54,8 +62,18 @@ _INITIAL_END = re.compile(
     re.IGNORECASE,
 )
 _BY_GERUND = re.compile(r"\s+by\s+\w+ing\b", re.IGNORECASE)
+_INTERVAL_AFTER = re.compile(
+    r"\s+by\s+(?:only\s+|just\s+)?(?:a\s+few|several|a|an|one|two|three|four|five|\d+)\s+"
+    r"(?:hours?|days?|weeks?|months?)\b",
+    re.IGNORECASE,
+)
 _MEASURED_INTERVAL = re.compile(r"\b(?:days|weeks|months|years)\s+$", re.IGNORECASE)
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
+_TIME_OF_DAY = re.compile(
+    r"\s*(?:midnight|midday|noon|dawn|dusk|sunset|sunrise|nightfall|daybreak|dark)\b",
+    re.IGNORECASE,
+)
+_PURSUED = re.compile(r"\bwent\s+$", re.IGNORECASE)
 LINK_KINDS = ("link", "link_weak", "link_back", "link_by")
 
 
@@ -128,6 +146,37 @@ def _trailing_attribution(
     return found or patterns.trail.search(sentence, opener.start() + 1)
 
 
+#: At most this many words between the comma and the verb of a closing attribution
+#: (", Syrian opposition activists say.").
+_SPEAKER_WORDS = 8
+_REPORTED_SUBJECTS = frozenset({"it", "they", "that", "he", "she", "its", "their", "the", "a"})
+
+
+def _closing_speaker(sentence: str, patterns: _AttributionPatterns, end: int) -> int:
+    """Where a closing ", SPEAKER said ..." starts when the first opener the trailing pattern
+    tried was not its comma (a long sentence); ``end`` when there is none."""
+    # The last reporting verb of the sentence.
+    last = next(reversed(list(patterns.verb.finditer(sentence))), None)
+    if last is None or len(sentence) - last.end() > 40 or "," in sentence[last.end() :]:
+        return end
+    # "say.", "said on Monday.", "said in a statement.": nothing reported after the verb
+    # ("claimed it had fired the rockets" reports).
+    after = sentence[last.end() :].split()
+    if len(after) > 4 or (after and after[0].lower() in _REPORTED_SUBJECTS):
+        return end
+    comma = sentence.rfind(",", 0, last.start())
+    speaker = sentence[comma + 1 : last.start()]
+    if (
+        comma > 20
+        and len(speaker.split()) <= _SPEAKER_WORDS
+        # ", which officials said killed three": a relative clause, not a closing speaker
+        and not re.match(r"\s*(?:which|who|that|where|as)\b", speaker, re.IGNORECASE)
+        and not any(q in sentence[comma:] for q in '"“”')
+    ):
+        return comma
+    return end
+
+
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
     # Lowered text is searched faster and gives the same offsets (fastre.foldable).
@@ -148,6 +197,8 @@ def content_span(sentence: str) -> tuple[int, int]:
         trail = _trailing_attribution(sentence, verb.start(), patterns)
         if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
             end = trail.start()
+        else:
+            end = _closing_speaker(sentence, patterns, end)
     lead = patterns.lead.match(sentence[:end])
     if lead and lead.end() < end - 10:
         start = lead.end()
@@ -159,6 +210,21 @@ def content_span(sentence: str) -> tuple[int, int]:
 def _action_follows(sentence: str, position: int, lexicon: Lexicon) -> bool:
     hits = lexicon.actions.find(sentence[position : position + 40])
     return bool(hits) and not sentence[position : position + hits[0].start].strip(" ").count(" ")
+
+
+_WITH = re.compile(r"\s+with\s+", re.IGNORECASE)
+
+
+def _with_action(sentence: str, start: int, end: int, lexicon: Lexicon) -> re.Match | None:
+    """The first " with " between ``start`` and ``end`` that an action noun follows within
+    three words ("with five airstrikes", "with a barrage of rockets")."""
+    for found in _WITH.finditer(sentence, start, end):
+        hits = lexicon.actions.find(sentence[found.end() : found.end() + 40])
+        if hits and hits[0].value.kind == "noun":
+            gap = sentence[found.end() : found.end() + hits[0].start]
+            if len(gap.split()) <= 3:
+                return found
+    return None
 
 
 def _cues_within(
@@ -231,12 +297,22 @@ def split_clauses(
                 concurrent = None
             cursor = c_start + 4 if conjunction else c_end
             continue
+        if _PURSUED.search(sentence, max(start, c_start - 8), c_start):
+            continue  # "drones went after the base": an attack, not a sequence
+        if kind == "link_weak" and _TIME_OF_DAY.match(sentence, c_end):
+            continue  # "after midnight": a time, not an event
         concurrent = None
         initial = not sentence[cursor:c_start].strip(' ,“"')
         if kind == "link_weak" and _MEASURED_INTERVAL.search(
             sentence[max(start, c_start - 12) : c_start]
         ):
             kind = "chronology"
+        measured_after = (
+            _INTERVAL_AFTER.match(sentence, c_end, end) if kind == "link_weak" else None
+        )
+        if measured_after:
+            # "X follows by only a few days Y": chronology too.
+            kind, c_end = "chronology", measured_after.end()
         if initial and kind in ("link", "link_weak", "link_by", "chronology"):
             # "Following Y, X ...": Y runs to the comma that closes the opening phrase.
             close = _INITIAL_END.search(sentence, c_end, end)
@@ -257,6 +333,9 @@ def split_clauses(
             continue
         y_end = end
         by = _BY_GERUND.search(sentence, c_end, end) if kind == "link_by" else None
+        if kind == "link_by" and by is None:
+            # "responded to Y with five airstrikes": the action after "with" is X's.
+            by = _with_action(sentence, c_end, end, lexicon)
         if by:
             y_end = by.start()
         x_spans = (x_span, (by.start(), end)) if by else (x_span,)

@@ -27,16 +27,21 @@ article's mentions:
 4. **Links.** A mention whose sentence (or, for the article's first response, whose
    headline) presents it as an answer ("in reply", "retaliatory strikes") and that states
    no link answers the latest earlier event of the article that came from its target's
-   side.
+   side. When the article reports no such event, the mention keeps the words that state
+   the answer in ``link_text`` with an empty ``responds_to``: the cause is sought in the
+   rest of the corpus when events are built (:func:`analysis.events.reconcile.link_causes`).
+   A promised or threatened response ("vowed to respond") states none.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
+from analysis.extract.reading import ADJ_ARMED
 from analysis.extract.sentences import Sentence
 from analysis.records import Mention
 
@@ -51,12 +56,23 @@ _DEFAULT_FRAME = 31
 #: How far (in sentences, or in mentions) the article-level passes look from a mention, so
 #: that a very long text is completed in time linear in its length.
 _WINDOW = 60
+_NOUN_AFTER = re.compile(r"[\s-]+[a-z]")
+#: After "claimed": lives taken, not responsibility ("claimed two lives").
+_CLAIMED_LIVES = re.compile(r"\s+(?:[\w-]+\s+){0,3}?lives?\b", re.IGNORECASE)
 #: How many sentences after an event an attribution naming no act of force may qualify it.
 _BARE_REACH = 2
 #: How far after an attribution cue its culprit may be named (characters).
 _CULPRIT_GAP = 40
 #: Cue kinds (``cues.csv``) that present a clause as an answer or as following another.
 _LINK_CUES = ("link", "link_weak", "link_by", "link_back")
+#: Cue kinds that state an answer, not only a sequence ("after" is no answer by itself).
+_ANSWER_CUES = ("link", "link_by")
+#: A response promised, threatened or deliberated is no answer yet.
+_PROMISED = re.compile(
+    r"\b(?:promis|vow|threat|warn|pledg|plan|consider|weigh|would|will|could|may|might)\w*\b"
+    r"[^.;]{0,40}\b(?:respon|retaliat|revenge|reprisal|repl)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -115,12 +131,26 @@ def find_attributions(
         actors = _actors(sentence.text, lexicon)
         for cue in cues:
             kind = cue.value
+            if kind == "claimed" and _CLAIMED_LIVES.match(sentence.text, cue.end):
+                continue  # "the incident had claimed two lives" claims no responsibility
             if kind == "response":
                 responses.add(sentence.index)
                 continue
             # A culprit is an actor that may initiate, named close to the cue ("a suspected
             # rocket attack hurt US personnel" names no culprit).
-            doers = [a for a in actors if a.value.role != "target"]
+            doers = [
+                a
+                for a in actors
+                if a.value.role != "target"
+                # "a militia with Iranian backing": an adjective names a doer before an
+                # armed force ("Iranian forces") or alone ("suspected to be Israeli"), not
+                # before another noun.
+                and (
+                    a.value.role != "adjective"
+                    or ADJ_ARMED.match(sentence.text, a.end)
+                    or not _NOUN_AFTER.match(sentence.text, a.end)
+                )
+            ]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
             if kind == "suspected" and any(
@@ -184,7 +214,10 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
         ]
         best = min(own, key=lambda a: _RANK[a.basis], default=None)
         if best is None:
-            return _replace(m, actor1_basis="stated")
+            # A claim read from the clause itself ("X said it had struck") stays.
+            return _replace(m, actor1_basis=m.actor1_basis or "stated")
+        if m.actor1_basis and _RANK.get(m.actor1_basis, 9) <= _RANK[best.basis]:
+            return m
         return _replace(m, actor1_basis=best.basis, attributed_by=best.by)
     usable = [
         a
@@ -331,11 +364,13 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
     if not causes:
         return m
     # The event that hit the answering side, from the side answered, before any that only
-    # shares one of the two; then the latest; then the nearest in the text.
+    # shares one of the two; then one of an earlier day (an event of the answer's own day
+    # may follow it); then the latest; then the nearest in the text.
     cause = max(
         causes,
         key=lambda c: (
             c.actor1_side == m.actor2_side and c.actor2_side == m.actor1_side,
+            c.event_date < m.event_date,
             c.event_date,
             -abs(c.sentence_index - m.sentence_index),
         ),
@@ -343,10 +378,77 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
     return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
 
 
+def _answerer_sides(mentions: tuple[Mention, ...]) -> dict[str, set[str]]:
+    """mention id -> the initiator sides of the article's mentions stated to answer it."""
+    out: dict[str, set[str]] = {}
+    for r in mentions:
+        if r.actor1_side:
+            for cause in r.responds_to:
+                out.setdefault(cause, set()).add(r.actor1_side)
+    return out
+
+
+def _causes_hit_the_answerer(mentions: tuple[Mention, ...]) -> tuple[Mention, ...]:
+    """A cause naming neither side hit the side that answers it ("Hezbollah fired rockets
+    in reprisal for an overnight strike on Hanaway": the strike hit Hezbollah's side)."""
+    answerers = {cause: r for r in mentions if r.actor1_side for cause in r.responds_to}
+    return tuple(
+        _replace(
+            m,
+            actor2=answerers[m.mention_id].actor1,
+            actor2_side=answerers[m.mention_id].actor1_side,
+        )
+        if m.mention_id in answerers and not m.actor1_side and not m.actor2_side
+        else m
+        for m in mentions
+    )
+
+
+#: A sentence that opens on the event under discussion: "This attack was carried out in
+#: retaliation for ...", "The strikes were a response to ...", "It came in response to ...".
+_REFERS_BACK = re.compile(
+    r"^\W*(?:(?:this|these|that|those|the|its|their)\s+(?:[\w’'-]+\s+){0,2}?"
+    r"(?:attacks?|strikes?|raids?|operations?|bombings?|barrages?|assaults?|response)\b"
+    r"|(?:it|they)\s)",
+    re.IGNORECASE,
+)
+
+
+def _answering_sentence(
+    m: Mention, discussed: dict[str, int], by_index: dict[int, Sentence]
+) -> Sentence | None:
+    """The sentence that presents ``m`` as an answer: its own, or a later one without a
+    mention that opens on the event under discussion ("This attack was carried out in
+    retaliation for ..."); a general remark ("the US has launched several strikes in
+    retaliation") answers nothing in particular."""
+    index = discussed.get(m.mention_id)
+    if index is None:
+        return by_index.get(m.sentence_index)
+    sentence = by_index.get(index)
+    return sentence if sentence is not None and _REFERS_BACK.match(sentence.text) else None
+
+
+def _stated_answer(m: Mention, sentence: Sentence | None, lexicon: Lexicon) -> Mention:
+    """``m`` with the words of ``sentence`` that present it as an answer in ``link_text``
+    (a stated answer whose cause the article does not report), if it has none yet."""
+    if m.link_text or not m.actor1_side or sentence is None:
+        return m
+    text = sentence.text
+    if _PROMISED.search(text):
+        return m
+    cues = [h for h in lexicon.cues.find(text) if h.value in _ANSWER_CUES]
+    if lexicon.attribution is not None:
+        cues += [h for h in lexicon.attribution.find(text) if h.value == "response"]
+    if not cues:
+        return m
+    first = min(cues, key=lambda h: (h.start, -h.end))
+    return _replace(m, link_text=first.text.strip())
+
+
 def complete_mentions(
     mentions: tuple[Mention, ...],
     sentences: list[Sentence],
-    title_responds: bool,
+    title_cue: str,
     published: dt.date,
     lexicon: Lexicon,
 ) -> tuple[Mention, ...]:
@@ -358,9 +460,10 @@ def complete_mentions(
         The mentions read clause by clause, in text order.
     sentences
         The article's body sentences (attribution is read from every one of them).
-    title_responds
-        Whether the headline presents an action as an answer ("... hits sites after rocket
-        attack"): the article's first mention of an answering side is then linked.
+    title_cue
+        The words by which the headline presents an action as an answer ("... hits sites
+        after rocket attack"), or ``""``: the article's first mention of an answering side
+        is then linked.
     published
         The publication date, the end of the article's time frame.
     lexicon
@@ -369,13 +472,20 @@ def complete_mentions(
     if not mentions:
         return mentions
     attributions, denials, responses = find_attributions(sentences, lexicon)
+    mentions = _causes_hit_the_answerer(mentions)
+    answerers = _answerer_sides(mentions)
     out: list[Mention] = []
     for m in mentions:
         # "Thursday's retaliatory strike": the answer comes from the side hit, before any
         # attribution of a nearby attack can claim it.
         if not m.actor1_side and not m.actor2_side and m.sentence_index in responses:
             m = _answerer(m, out[-_WINDOW:])
-        out.append(_attribute(m, _near(attributions, m.sentence_index), lexicon))
+        near = _near(attributions, m.sentence_index)
+        if m.mention_id in answerers:
+            # What X answers was not done by X: "The group said it launched rockets in
+            # reprisal for an overnight strike" does not make the group the striker.
+            near = [a for a in near if a.culprit.side not in answerers[m.mention_id]]
+        out.append(_attribute(m, near, lexicon))
     filled = []
     dyads = _dyads(out)
     for m in out:
@@ -400,22 +510,38 @@ def complete_mentions(
     with_mention = {m.sentence_index for m in out}
     sided = [m for m in out if m.actor1_side]  # in text order
     positions = [m.sentence_index for m in sided]
-    discussed = set()
+    discussed: dict[str, int] = {}
+    by_index = {s.index: s for s in sentences}
     for index in sorted(responses - with_mention):
         k = bisect.bisect_left(positions, index)
-        if k:
-            discussed.add(sided[k - 1].mention_id)
+        if not k:
+            continue
+        # "With this response, Hezbollah hit ...": the event of the doer it names, if any.
+        named = {h.value.side for h in _actors(by_index[index].text, lexicon)} - {""}
+        before = sided[max(0, k - _WINDOW) : k]
+        own = [d for d in before if d.actor1_side in named]
+        discussed[(own or before)[-1].mention_id] = index
     linked = []
-    title_used = not title_responds
+    title_used = not title_cue
+    first_answerer = None
     for i, m in enumerate(out):
         near = out[max(0, i - _WINDOW) : i + _WINDOW]
         if m.sentence_index in responses or m.mention_id in discussed:
             m = _link(m, near)
+            if not m.responds_to:
+                m = _stated_answer(m, _answering_sentence(m, discussed, by_index), lexicon)
         elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
             before = m
             m = _link(m, near)
             title_used = m is not before
+            if first_answerer is None:
+                first_answerer = len(linked)
         linked.append(m)
+    if not title_used and first_answerer is not None:
+        # The headline states an answer whose cause the article does not report.
+        m = linked[first_answerer]
+        if not m.link_text:
+            linked[first_answerer] = _replace(m, link_text=title_cue)
     if denials:
         denied = {}
         for _, actor in denials:

@@ -2,18 +2,34 @@
 
 Rules (documented in ``data/lexicon/README.md``):
 
-- a weekday ("on Tuesday", "Monday night", "in the early hours of Friday", "Tuesday's")
-  is the most recent such day on or before publication;
+- a weekday ("on Tuesday", "in the early hours of Friday", "Tuesday's") is the most recent
+  such day on or before publication; "Monday night" runs from that Monday to the next
+  day, best day Monday, precision ``day`` (one night);
 - a month and day without a year ("January 3", "Oct. 7") is the most recent such date on or
   before publication; a month alone ("in December") is the most recent such month;
+- "today", "tonight", "this morning" are the publication day; "over the weekend" is the
+  latest Saturday and Sunday on or before publication ("last weekend" read on a weekend,
+  the one before; precision ``days``); "two weeks ago" is the week around that day;
+- "the night of April 13" is that day and the next (one night, precision ``day``); "April
+  13-14" is both days; "hours later" is the day of the date before it, "a week later"
+  that day a week on (give or take a day);
+- "overnight" alone is the night before publication (the day before to publication,
+  precision ``day``);
 - "last week" is the previous Monday-Sunday week; "in the past week", "over the last two
   months" run from that long before publication to publication (a period, used for
   aggregates); "earlier this month" runs from the first
   of the month to publication; "in recent days" and "a few days ago" are the seven days
   before publication (precision ``days``);
 - "earlier in the day", "later that day" and "the same day" take the day of the date
-  before them in the discourse (``anchor``); "a few days after" / "days after" mean two to
-  six days before the anchor.
+  before them in the discourse (``anchor``); "a day earlier", "the previous day", "two days
+  before" are that many days before it, "the next day", "a day later" after it; "a few
+  days after" / "days after" mean two to six days before the anchor.
+
+- in an anniversary piece (the headline or the first paragraph says "A year ago on January
+  8", "one year on", "on the second anniversary of"), a month and day or a month alone is
+  the most recent such date on or before the recalled day: publication that many years
+  back (plus :data:`ANNIVERSARY_SLACK_DAYS`, for a piece published a little early);
+  weekdays and "last week" still count from publication (see :func:`recalled_date`).
 
 Precision is one of ``day``, ``days``, ``week``, ``month``, ``year``.
 """
@@ -62,6 +78,17 @@ _PART = r"(?:\s+(?:night|morning|afternoon|evening))?"
 
 # Ordered: the first alternative that matches at a position wins, so longer forms come first.
 _PATTERNS = (
+    # "the night of April 13": that day and the next (one night).
+    (
+        "night_of",
+        rf"\b(?:on\s+)?the\s+night\s+of\s+(?:(?P<m>{_MON})\s+(?P<d>{_DAY})"
+        rf"|(?P<dd>{_DAY})\s+(?P<mm>{_MONTH_FULL})|(?P<w>{_WD}))(?!\d)",
+    ),
+    # "April 13-14": both days.
+    (
+        "md_range",
+        rf"\b(?P<m>{_MON})\s+(?P<d>{_DAY})\s*[-–]\s*(?P<dd>{_DAY})(?:,?\s+(?P<y>{_YEAR}))?\b",
+    ),
     ("dmy", rf"\b(?P<d>{_DAY})\s+(?P<m>{_MON})\s+(?P<y>{_YEAR})\b"),
     ("mdy", rf"\b(?P<m>{_MON})\s+(?P<d>{_DAY}),?\s+(?P<y>{_YEAR})\b"),
     ("my", rf"\b(?P<m>{_MON})\s+(?P<y>{_YEAR})\b"),
@@ -73,7 +100,18 @@ _PATTERNS = (
     ),
     (
         "same_day",
-        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b",
+        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"
+        r"|\b(?:(?:a\s+few|several|some|two|three)\s+)?hours\s+(?:later|earlier)\b",
+    ),
+    (
+        "week_offset",
+        r"\b(?P<n>a|one|two|three)\s+weeks?\s+(?P<dir>later|earlier)\b",
+    ),
+    (
+        "day_offset",
+        r"\b(?:(?P<n>a|one|two|three|four|five)\s+days?\s+(?P<dir>earlier|before)"
+        r"|(?:a|one)\s+day\s+(?P<dir2>later|after)"
+        r"|the\s+(?P<rel>previous|next|following)\s+day|the\s+day\s+(?P<dir3>before|after))\b",
     ),
     (
         "days_after",
@@ -86,11 +124,26 @@ _PATTERNS = (
         r"\b(?:(?:in|over|during|within)\s+)?the\s+(?:past|last|previous)\s+"
         r"(?P<n>\d+|two|three|four|six|several)?\s*(?P<u>days|weeks?|months?|year)\b",
     ),
+    ("weeks_ago", r"\b(?P<n>a|one|two|three|four)\s+weeks?\s+ago\b"),
+    (
+        "weekend",
+        r"\b(?:(?:over|during|at)\s+)?(?P<which>the|this|last|this\s+past)\s+weekend(?:['’]s)?\b",
+    ),
+    (
+        "today",
+        r"\b(?:(?:earlier|later)\s+)?(?:today|tonight|this\s+(?:morning|afternoon|evening))\b",
+    ),
     ("last_week", r"\blast\s+week(?:['’]s)?\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
     ("last_month", r"\blast\s+month(?:['’]s)?\b"),
     ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
     ("yesterday", r"\byesterday\b"),
+    # Alone, "overnight" is the night before publication ("an overnight strike"); with a
+    # day ("overnight Friday") the day is the date.
+    (
+        "overnight",
+        rf"\bovernight\b(?!\s+(?:on\s+|into\s+|to\s+)?(?:{_WD}|{_MON}|\d))",
+    ),
     (
         "month",
         rf"\b(?:in|since|from|until|till|through|by|of|early|late)\s+(?P<m>{_MONTH_FULL})\b(?!\s+\d)",
@@ -108,6 +161,51 @@ _FINDER = re.compile(
 )
 # Sub-patterns re-run on one matched expression to read its fields.
 _SINGLE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _PATTERNS}
+
+
+#: An anniversary piece may come out a few days before the anniversary it marks.
+ANNIVERSARY_SLACK_DAYS = 14
+_YEARS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
+_ANNIVERSARY = re.compile(
+    r"\b(?:(?P<n>a|one|two|three|four|five|ten|\d{1,2})\s+years?\s+(?:ago|later|on)\b"
+    r"|(?P<ord>first|second|third|fourth|fifth|tenth|\d{1,2}(?:st|nd|rd|th))\s+anniversary\b)",
+    re.IGNORECASE,
+)
+#: Month-day kinds that a recalled day resolves (weekdays and "last week" never are).
+_RECALLED_KINDS = frozenset({"md", "dm", "month", "month_mid"})
+
+
+def recalled_date(title: str, lead: str, published: dt.date) -> dt.date | None:
+    """The day an anniversary piece looks back to, or ``None`` for any other article.
+
+    ``title`` is the headline and ``lead`` the first paragraph: only there does "A year
+    ago" or "on the second anniversary" frame the whole piece (further down it dates one
+    past event). Returns publication moved back that many years, plus
+    :data:`ANNIVERSARY_SLACK_DAYS`.
+
+    Examples
+    --------
+    >>> recalled_date("One year on: the strike on the base", "", dt.date(2021, 1, 8))
+    datetime.date(2020, 1, 22)
+    """
+    for text in (title, lead):
+        m = _ANNIVERSARY.search(text or "")
+        if m is None:
+            continue
+        word = (m["n"] or m["ord"] or "").lower()
+        years = _YEARS.get(word) or _ORDINALS.get(word)
+        if years is None:
+            digits = re.match(r"\d+", word)
+            years = int(digits.group(0)) if digits else 0
+        if not 0 < years <= 50:
+            continue
+        try:
+            back = published.replace(year=published.year - years)
+        except ValueError:  # 29 February
+            back = published.replace(year=published.year - years, day=28)
+        return back + dt.timedelta(days=ANNIVERSARY_SLACK_DAYS)
+    return None
 
 
 @dataclass(frozen=True)
@@ -204,11 +302,66 @@ def resolve_date(
 
 
 def resolve_match(
-    match: DateMatch, published: dt.date, anchor: dt.date | None = None
+    match: DateMatch,
+    published: dt.date,
+    anchor: dt.date | None = None,
+    recalled: dt.date | None = None,
 ) -> DateResolution | None:
-    """Resolve a :class:`DateMatch` found by :func:`find_dates` (see :func:`resolve_date`)."""
+    """Resolve a :class:`DateMatch` found by :func:`find_dates` (see :func:`resolve_date`).
+
+    ``recalled``: the day an anniversary piece looks back to (:func:`recalled_date`); a
+    month and day or a month alone is then resolved against it instead of publication.
+    """
     kind, body = match.kind, match.text
+    if recalled is not None and kind in _RECALLED_KINDS:
+        published = min(recalled, published)
     m = _SINGLE[kind].search(body)
+    if kind == "night_of":
+        if m["w"]:
+            target = WEEKDAYS.index(m["w"].lower())
+            day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        else:
+            day = _recent_day(_month(m["m"] or m["mm"]), _day(m["d"] or m["dd"]), published)
+        return _span(day, day + dt.timedelta(days=1), "day", day) if day else None
+    if kind == "md_range":
+        month, first, last = _month(m["m"]), _day(m["d"]), _day(m["dd"])
+        try:
+            start = (
+                dt.date(int(m["y"]), month, first)
+                if m["y"]
+                else _recent_day(month, first, published)
+            )
+            end = start.replace(day=last) if start else None
+        except ValueError:
+            return None
+        if start is None or end < start:
+            return None
+        return _span(start, end, "day" if (end - start).days <= 1 else "days", start)
+    if kind == "week_offset":
+        if anchor is None:
+            return None
+        n = _YEARS.get(m["n"].lower(), 1)
+        sign = 1 if m["dir"].lower() == "later" else -1
+        day = anchor + dt.timedelta(days=sign * 7 * n)
+        if day > published:
+            return None
+        end = min(day + dt.timedelta(days=1), published)
+        return _span(day - dt.timedelta(days=1), end, "days", day)
+    if kind == "weeks_ago":
+        n = _YEARS.get(m["n"].lower(), 1)
+        day = published - dt.timedelta(days=7 * n)
+        end = min(day + dt.timedelta(days=3), published)
+        return _span(day - dt.timedelta(days=3), end, "week", day)
+    if kind == "weekend":
+        # The latest Saturday on or before publication; "last weekend" read on a Saturday
+        # or Sunday is the one before.
+        saturday = published - dt.timedelta(days=(published.weekday() - 5) % 7)
+        if m["which"].lower() == "last" and published - saturday < dt.timedelta(days=2):
+            saturday -= dt.timedelta(days=7)
+        end = min(saturday + dt.timedelta(days=1), published)
+        return _span(saturday, end, "days", saturday)
+    if kind == "today":
+        return _span(published, published, "day")
     if kind in ("dmy", "mdy"):
         try:
             day = dt.date(int(m["y"]), _month(m["m"]), _day(m["d"]))
@@ -223,9 +376,23 @@ def resolve_match(
     if kind == "wd":
         target = WEEKDAYS.index(m["w"].lower())
         day = published - dt.timedelta(days=(published.weekday() - target) % 7)
+        if body.lower().endswith("night"):
+            # "Saturday night" runs past midnight: Saturday and Sunday (one night, precision
+            # ``day``; a live report can be dated Saturday where it was written while Sunday
+            # has begun where the night fell); best is the day named.
+            return _span(day, day + dt.timedelta(days=1), "day", day)
         return _span(day, day, "day")
     if kind == "same_day":
         return _span(anchor, anchor, "day") if anchor else None
+    if kind == "day_offset":
+        if anchor is None:
+            return None
+        n = _YEARS.get((m["n"] or "a").lower(), 1)
+        later = bool(m["dir2"]) or (m["rel"] or "").lower() in ("next", "following")
+        later = later or (m["dir3"] or "").lower() == "after"
+        day = anchor + dt.timedelta(days=n if later else -n)
+        # Nothing reported happened after publication.
+        return _span(day, day, "day") if day <= published else None
     if kind == "days_after":
         if anchor is None:
             return None
@@ -244,6 +411,8 @@ def resolve_match(
         days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
         precision = {"day": "days", "week": "week", "month": "month", "year": "year"}[unit]
         return _span(published - dt.timedelta(days=days), published, precision)
+    if kind == "overnight":
+        return _span(published - dt.timedelta(days=1), published, "day", published)
     if kind == "yesterday":
         day = published - dt.timedelta(days=1)
         return _span(day, day, "day")
@@ -271,14 +440,15 @@ def resolve_match(
 
 _HINT = re.compile(
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
-    r"|\d\d\d\d|yesterday|week|month|\bdays?\b",
+    r"|\d\d\d\d|yesterday|overnight|week|month|\bdays?\b|today|tonight|\bthis\s+\w+ing\b"
+    r"|\bhours\b|\bnight\b",
     re.IGNORECASE,
 )
 
 
 # The characters each can start with, as the patterns above are written.
-_HINT_LOWER = screened(lowered(_HINT), r"\dadfjmnostwy")
-_FINDER_LOWER = screened(lowered(_FINDER), r"0-9abdefijlmnorstuwy")
+_HINT_LOWER = screened(lowered(_HINT), r"\dadfhjmnostwy")
+_FINDER_LOWER = screened(lowered(_FINDER), r"0-9abdefhijlmnorstuwy")
 
 
 def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:

@@ -73,6 +73,8 @@ _FORMS = (
         rf"(?:about|around|roughly|approximately|some|an\s+estimated|estimated)\s+(?P<n>{NUMBER})",
     ),
     ("nearly", rf"(?:nearly|almost|close\s+to)\s+(?P<n>{NUMBER})"),
+    # "another eleven": eleven more, not one.
+    ("another", rf"another\s+(?P<n>{NUMBER})"),
     ("exact", rf"(?P<n>{NUMBER})"),
     ("zero", r"no\s+one|nobody|none|zero|no"),
     ("vague", _VAGUE),
@@ -180,6 +182,7 @@ def _bounded(form: str, n: int) -> Count:
         "about": Count(None, n, None),
         "nearly": Count(None, n, n),
         "exact": Count(n, n, n),
+        "another": Count(n, n, n),
     }[form]
 
 

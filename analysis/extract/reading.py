@@ -49,9 +49,9 @@ _TARGET_PREP = re.compile(
     r"(?:[\w'’-]+\s+){0,2}$",
     re.IGNORECASE,
 )
-_AGENT_BY = re.compile(r"\bby\s+(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}$", re.IGNORECASE)
+_AGENT_BY = re.compile(r"\bby\s+[(]?(?:the\s+|an?\s+)?(?:[\w'’-]+\s+){0,1}[(]?$", re.IGNORECASE)
 _NOT_AGENT_BY = re.compile(
-    r"\b(?:used|linked|operated|run|backed|housed|owned|controlled|affiliated|supported|"
+    r"\b(?:used|linked|operated|run|backed|housed|owned|held|controlled|affiliated|supported|"
     r"sponsored|hosted|posed|designated|cited|announced|made|issued)\s+by\s+(?:\S+\s+){0,2}$",
     re.IGNORECASE,
 )
@@ -66,7 +66,8 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further)\s+(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
 )
 _SPEAKER = re.compile(
     r"^[\s'’s]*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told|confirmed|added|expressed|announced|"
@@ -132,6 +133,43 @@ _DATE_WORD = re.compile(
     r"nov|dec)\.?\s+\d)",
     re.IGNORECASE,
 )
+#: Sides whose bases host the forces of others (Iraq hosts the US-led coalition): "an Iraqi
+#: military base", "Iraqi bases where coalition forces are hosted" say where an attack
+#: hit, not that the host was its target.
+_HOST_SIDES = frozenset({"IRAQ_GOV"})
+_BASE_NOUN = re.compile(
+    r"\s+(?:(?:air|army|military|airforce)\s+)?(?:bases?|air\s*bases?|airfields?|"
+    r"installations?|compounds?|camps?|facilit(?:y|ies))\b",
+    re.IGNORECASE,
+)
+_LAUNCHED_FROM = re.compile(
+    r"\bfrom\s+(?:[\w'’-]+\s+){0,5}?(?:held|controlled|run)\s+by\s+(?:the\s+)?(?:[\w'’-]+\s+)?$",
+    re.IGNORECASE,
+)
+_RELATIVE_DOER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?(?:that|which)\s+(?:the\s+)?", re.IGNORECASE)
+#: "quoting U.S. officials", "citing Iraqi sources": whose words, not who acted.
+_QUOTING = re.compile(
+    r"\b(?:quoting|citing|according\s+to)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
+)
+_MADE = re.compile(r"-(?:made|built|designed|supplied|manufactured|produced)\b", re.IGNORECASE)
+#: "6:30 p.m. local time in Baghdad", "Baghdad time": a clock, not a place of the event.
+_CLOCK = re.compile(r"\btime\s+in\s+$", re.IGNORECASE)
+_RELATIVE = re.compile(r",?\s+(?:which|who|that)\s+(?!would|could|will|may|might)", re.IGNORECASE)
+_CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
+#: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
+_BORDERING = re.compile(
+    r"\b(?:bordering|borders|border\s+with|borders\s+with|frontier\s+with)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PREPOSITION = re.compile(r"\b(?:with|on|of|in|at|by|for|to|from|against)\s", re.IGNORECASE)
+_NEGATED = re.compile(
+    r"\b(?:no|never|not|n['’]t)\s+(?:(?:[\w-]+\s+){0,1}(?:for|of)\s+|(?:[\w-]+\s+){0,1})$",
+    re.IGNORECASE,
+)
+#: A possessive pronoun just before an actor ("its fighter jets").
+_OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
+#: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
+_ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
@@ -198,6 +236,10 @@ class Reading:
     anchor_lead: str = ""
     #: Where the action starts in the clause text (-1: no action).
     anchor_span_start: int = -1
+    #: The initiator says it acted ("X said it had struck ..."): a claim.
+    claimed: bool = False
+    #: The clause names several countries and nothing more specific ("in Syria and Iraq").
+    several_countries: bool = False
 
 
 class _LookBack(NamedTuple):
@@ -281,6 +323,9 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
     country = _NATIONALITY_COUNTRY.get((m["adj"] or "").lower(), "")
     if not country:
         country = next((p.value.country for p in places if p.value.kind == "country"), "")
+    if not country:
+        # "the town of Hanaway ..., in the Tyre district": the country of a known place.
+        country = next((p.value.country for p in places if p.value.country), "")
     kind = "governorate" if m["kind"].lower() in ("province", "governorate") else "city"
     entry = PlaceEntry(name, kind, name if kind == "governorate" else "", country, None, None)
     return Hit(start, end, name, entry)
@@ -300,7 +345,12 @@ def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
     """True when ``tail`` ends in a preposition phrase that makes what follows a target
     ("on the", "against"); "On Friday the" is a date, not a preposition of the action."""
     m = rx.target_prep.search(tail)
-    return m is not None and not rx.date_word.search(m.group(0))
+    return (
+        m is not None
+        and not rx.date_word.search(m.group(0))
+        # "It was at al-Asad that Iran carried out ...": the clause boundary ends the phrase.
+        and not _CLAUSE_WORD.search(m.group(0))
+    )
 
 
 def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
@@ -321,6 +371,8 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
             out.append(a)
             continue
         rest = text[a.end : a.end + 60]
+        if _MADE.match(rest):
+            continue  # "Iranian-made drones": who made them, not who fired them
         gap_ok = any(
             0 <= s - a.end <= 25 and _ONE_WORD_GAP.fullmatch(text[a.end : s]) for s in starts
         )
@@ -375,6 +427,41 @@ class SentenceHits:
     dates: tuple[DateMatch, ...]
 
 
+#: A verb of sending a weapon off ("sent explosive-laden drones against", "launched a salvo
+#: of Katyusha rockets at"): with a weapon within four words after it, an act of force.
+_LAUNCH = re.compile(
+    r"\b(?:sent|sends|send|sending|launched|launches|launching|fired|fires|firing|"
+    r"dispatched|lobbed|hurled)\s+",
+    re.IGNORECASE,
+)
+_LAUNCH_LOWER = lowered(_LAUNCH)
+
+
+def launch_actions(
+    text: str, lexicon: Lexicon, actions: list[Hit], folded: str | None = None
+) -> list[Hit]:
+    """``actions`` with a "fired" action added for each launch verb that a weapon follows
+    ("Hezbollah sent explosive-laden drones against a base": an attack, though no action
+    phrase of the vocabulary names it). ``folded``: ``text.lower()`` if foldable."""
+    fired = lexicon.actions.table.get("fired")
+    if fired is None:
+        return actions
+    pattern, searched = (_LAUNCH_LOWER, folded) if folded is not None else (_LAUNCH, text)
+    added = []
+    for m in pattern.finditer(searched):
+        if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+            continue
+        window = text[m.end() : m.end() + 60]
+        weapon = next(iter(lexicon.weapons.find(window)), None)
+        if weapon is None or len(window[: weapon.start].split()) > 3:
+            continue
+        verb_end = m.start() + len(m.group(0).rstrip())
+        added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], fired))
+    if not added:
+        return actions
+    return sorted([*actions, *added], key=lambda h: h.start)
+
+
 def normalise_space(sentence: str) -> str:
     """``sentence`` with every whitespace character made a space (offsets unchanged)."""
     if sentence.isascii():
@@ -399,11 +486,23 @@ def sentence_hits(
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     if folded is None and foldable(text):
         folded = text.lower()
+    weapons = lexicon.weapons.find(text, folded)
+    actions = lexicon.actions.find(text, folded) if actions is None else actions
+    if weapons:
+        # "one-way attack drone", "F-15E Strike Eagle": a word of a weapon's name is no act.
+        actions = [
+            a
+            for a in actions
+            if not any(
+                w.start <= a.start and a.end <= w.end and w.end - w.start > a.end - a.start
+                for w in weapons
+            )
+        ]
     return SentenceHits(
-        tuple(lexicon.actions.find(text, folded) if actions is None else actions),
+        tuple(actions),
         tuple(lexicon.actors.find(text, folded)),
         tuple(lexicon.places.find(text, folded)),
-        tuple(lexicon.weapons.find(text, folded)),
+        tuple(weapons),
         tuple(lexicon.cues.find(text, folded)),
         tuple(find_dates(text, folded)),
     )
@@ -459,6 +558,15 @@ def read_clause(
     dates = _share(hits.dates, spans, offset)
     weapon_hits = _share(hits.weapons, spans, offset)
     actors = _adjectives(text, actors, actions, weapon_hits)
+    # "its fighter jets", "their forces": the speaker's own, named by the speaker.
+    actors = [a for a in actors if not _OWNED.search(text, max(0, a.start - 6), a.start)]
+    actors = [a for a in actors if not _QUOTING.search(text, max(0, a.start - 40), a.start)]
+    if any(a.value.side in _HOST_SIDES for a in actors):
+        actors = [
+            a
+            for a in actors
+            if a.value.side not in _HOST_SIDES or not _BASE_NOUN.match(text, a.end)
+        ]
     casualties = find_casualties(text, lexicon)
     # The look-back patterns search lowered text where that matches the same (see
     # analysis.extract.fastre.foldable): ``lt`` is the text they search.
@@ -518,6 +626,14 @@ def read_clause(
     before = text[: anchor.start] if anchor else text
     lbefore = lt[: anchor.start] if anchor else lt
 
+    if anchor is not None and (generic or threat):
+        # "strikes on missiles which Washington claimed could pose a threat": a modal or
+        # threat inside a relative clause after the action does not qualify the action.
+        relative = _RELATIVE.search(lt, anchor.end)
+        if relative is not None:
+            kept = [h for h in cues if h.start < relative.start()]
+            generic = any(h.value == "generic" for h in kept)
+            threat = any(h.value == "threat" for h in kept)
     definite = passive = bare_plural = novel = near = False
     if anchor is not None:
         novel = bool(rx.novel.search(lbefore[-40:]))
@@ -533,6 +649,8 @@ def read_clause(
             anchor.value.kind == "noun"
             and determiner is not None
             and not rx.support.search(determiner.group(0))
+            # "The US ... with five airstrikes": a preposition ends the determiner's phrase.
+            and not _PREPOSITION.search(determiner.group(0))
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
@@ -562,6 +680,9 @@ def read_clause(
             generic = True
         if rx.intent.search(lbefore[-60:]):
             generic = True
+        if _NEGATED.search(lbefore[-40:]):
+            # "ordered no strikes within Iran", "did not strike": no act of force.
+            generic = True
 
     since_span = period_span
     usable = [a for a in actors if not (since_span[0] <= a.start < since_span[1])]
@@ -582,12 +703,26 @@ def read_clause(
             ):
                 initiator = a.value
                 break
+            if _RELATIVE_DOER.fullmatch(head) and rx.support.match(lt, a.end + 1):
+                # "the air assault that Tehran mounted": the subject of the relative clause.
+                initiator = a.value
+                break
+            if len(head) < 80 and _LAUNCHED_FROM.search(head):
+                # "fired from areas of Yemen held by Houthi forces": the holder launched it.
+                initiator = a.value
+                break
         possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
         # "Iran's missile attack", "Tehran's first retaliatory strikes": the possessor
         # owns the action; "Hezbollah's top commander, in an air strike" owns a person.
         owners = [a for a in possessive if _OWNS_ACTION.fullmatch(text[a.end : anchor.start])]
         if initiator is None and owners:
             initiator = owners[-1].value
+        # "in a US drone strike", "an Israeli air raid": the actor naming the action.
+        adjacent = [
+            a for a in prior if a.value.role != "target" and not text[a.end : anchor.start].strip()
+        ]
+        if initiator is None and adjacent and anchor.value.kind == "noun":
+            initiator = adjacent[-1].value
         subject_candidates = [
             a
             for a in prior
@@ -623,21 +758,33 @@ def read_clause(
             target = None
         if anchor.value.action == "interception":
             initiator, target = _intercepted(text, anchor, initiator, target, after)
+        # "Israeli artillery also hit Khiam": another action of a named doer, not the one
+        # under discussion ("The area was also hit by shells" still continues it).
+        novel = novel or (
+            anchor.value.kind == "verb"
+            and initiator is not None
+            and not passive
+            and bool(_ALSO.search(before[-10:]))
+        )
     if target is None and casualties.victim_side:
         victims = [a for a in actors if a.value.side == casualties.victim_side]
         target = victims[0].value if victims else None
         if initiator is not None and target is not None and target.side == initiator.side:
             target = None
 
+    actor_spans = {(h.start, h.end) for h in _share(hits.actors, spans, offset)}
     skip_places = [
         (a.start, a.end) for a in actors if initiator is not None and a.value == initiator
     ]
     places = [
         p
         for p in _share(hits.places, spans, offset)
-        # "Tehran's attack", "Washington's response": the capital stands for the government.
-        if not _POSSESSIVE_S.match(text, p.end)
+        # "Tehran's attack", "Washington's response": the capital stands for the government
+        # ("Deir Ezzor's countryside", a place that names no actor, is a place).
+        if not (_POSSESSIVE_S.match(text, p.end) and (p.start, p.end) in actor_spans)
         and not rx.relative_direction.search(_tail(lt, p.start))
+        and not _BORDERING.search(text, max(0, p.start - 30), p.start)
+        and not _CLOCK.search(text, max(0, p.start - 10), p.start)
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
@@ -645,6 +792,12 @@ def read_clause(
     if named is not None:
         places.append(named)
     place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
+    several_countries = False
+    if place is not None and place.kind == "country":
+        countries = {p.value.country for p in places if p.value.kind == "country"}
+        if len(countries) > 1:
+            # "strikes in Syria and Iraq": no one country; each of them may hold the event.
+            place, several_countries = None, True
     weapon = _weapon(weapon_hits, anchor, initiator.side if initiator else "")
 
     times_count = None
@@ -691,4 +844,5 @@ def read_clause(
         armed_groups=armed,
         anchor_lead=before[-40:] if anchor else "",
         anchor_span_start=anchor.start if anchor else -1,
+        several_countries=several_countries,
     )

@@ -132,6 +132,7 @@ def fit_reaction(
     fixed_effects: bool = True,
     shift_reps: int = 99,
     seed: int = 0,
+    keep_shifts: bool = False,
 ) -> dict:
     """Reaction function of side ``target`` to the other side (Jaeger & Paserman 2008).
 
@@ -159,6 +160,9 @@ def fit_reaction(
         asymptotic F p-value, which over-rejects; see ``wald_other``).
     seed
         Seed of the shifts.
+    keep_shifts
+        Also return the shifted statistics (``wald_other["shift_stats"]``), as the
+        validation study needs them.
 
     Returns
     -------
@@ -270,6 +274,22 @@ def fit_reaction(
             null.append(joint_f(res_s)[0])
     null = np.asarray(null)
     p_value = float((1 + np.sum(null >= stat)) / (1 + len(null))) if len(null) else p_asymptotic
+    wald_other = {
+        "stat": stat,
+        "df": int(k_lags),
+        "df_denom": df_denom,
+        "p_value": p_value,
+        "p_value_asymptotic": p_asymptotic,
+        "shift_reps": int(len(null)),
+        "test": f"joint F test of the {k_lags} lag buckets of {other} (HAC covariance), "
+        + (
+            f"p-value from {len(null)} time shifts of {other}'s series"
+            if len(null)
+            else "asymptotic F p-value (series too short to shift)"
+        ),
+    }
+    if keep_shifts:
+        wald_other["shift_stats"] = null.tolist()
     return {
         "table": table[table["term"] != "const"].reset_index(drop=True),
         "scale": "IRR" if counts_scale else "probability",
@@ -281,20 +301,7 @@ def fit_reaction(
         "maxlags": int(maxlags),
         "fixed_effects": _fe_summary(fe_names),
         "converged": True,
-        "wald_other": {
-            "stat": stat,
-            "df": int(k_lags),
-            "df_denom": df_denom,
-            "p_value": p_value,
-            "p_value_asymptotic": p_asymptotic,
-            "shift_reps": int(len(null)),
-            "test": f"joint F test of the {k_lags} lag buckets of {other} (HAC covariance), "
-            + (
-                f"p-value from {len(null)} time shifts of {other}'s series"
-                if len(null)
-                else "asymptotic F p-value (series too short to shift)"
-            ),
-        },
+        "wald_other": wald_other,
     }
 
 

@@ -3,11 +3,22 @@
 - fewer than 10 events on either side: descriptive statistics only;
 - fewer than 50: exact, permutation or bootstrap inference;
 - otherwise: parametric models as well.
+
+Each model then runs only where the validation study (:mod:`analysis.models.validation`)
+found its test holds its error rate: ``data/validation/routes.csv``, written by the study,
+gives per test the smallest number of events per side from which its rejection rate under
+every null scenario stays at or below 8% at nominal 5% (:func:`model_route`). The study
+simulated 500-day spans; shorter spans are still judged by the hand-set floors of days in
+:data:`MODEL_NEEDS`, and a model whose test is missing from the table falls back to the
+hand-set floor of events there.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 DESCRIPTIVE_BELOW = 10
 EXACT_BELOW = 50
@@ -53,33 +64,175 @@ def choose_route(n_a: int, n_b: int) -> Route:
     )
 
 
-#: Fewest periods and events per side each model needs to hold its size (from the
-#: simulations in the tests: reaction functions and VAR on daily counts, change points on
-#: weekly counts). Below these the model is not run and the page says why.
+#: Fewest periods and events per side each model needs by hand: the span floor always
+#: applies (the study simulated 500-day spans only); the events floor is the fallback when
+#: the validation study has no row for the model's test.
 MODEL_NEEDS = {
     "reaction": {"days": 120, "events": EXACT_BELOW},
     "granger": {"days": 70, "events": EXACT_BELOW},
     "var": {"days": 200, "events": 200},
     "changepoints": {"days": 12 * 7, "events": 20},
+    "hawkes": {"days": 1, "events": EXACT_BELOW},
 }
 
+#: The test of the validation study that decides where each model runs.
+MODEL_TESTS = {
+    "reaction": "reaction_events_joint",
+    "granger": "granger_weekly",
+    "var": "var_granger",
+    "changepoints": "changepoint_scan",
+    "hawkes": "hawkes_cross_bootstrap",
+}
 
-def model_route(model: str, n_a: int, n_b: int, n_days: int) -> tuple[bool, str]:
+#: Plain name of each model's test, as the pages say it.
+MODEL_NAMES = {
+    "reaction": "the joint test of the reaction functions",
+    "granger": "the Granger test",
+    "var": "the Granger test of the vector autoregression",
+    "changepoints": "the change-point scan",
+    "hawkes": "the Hawkes cross-excitation test",
+}
+
+#: The study's derived table (written by ``python -m analysis.models.validation``).
+ROUTES_PATH = Path(__file__).resolve().parents[2] / "data" / "validation" / "routes.csv"
+
+
+@dataclass(frozen=True)
+class SizeCheck:
+    """One test at one size in the validation study (a row of ``routes.csv``)."""
+
+    events: int
+    held: bool
+    provisional: bool
+    conservative: bool
+    worst_rate: float
+    worst_words: str
+    lowest_rate: float
+    reps: int
+    min_events: int | None
+
+
+def read_routes(path: str | Path = ROUTES_PATH) -> dict[str, list[SizeCheck]]:
+    """The study's routes table as ``{test: [SizeCheck, ...]}`` sorted by size; empty
+    when the file does not exist (every model then uses the hand-set floors)."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    out: dict[str, list[SizeCheck]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            out.setdefault(row["test"], []).append(
+                SizeCheck(
+                    events=int(row["events_per_side"]),
+                    held=row["held"] == "True",
+                    provisional=row.get("provisional") == "True",
+                    conservative=row["conservative"] == "True",
+                    worst_rate=float(row["worst_rate"]),
+                    worst_words=row["worst_words"],
+                    lowest_rate=float(row["lowest_rate"]),
+                    reps=int(row["reps"]),
+                    min_events=int(row["min_events"]) if row["min_events"] else None,
+                )
+            )
+    return {test: sorted(rows, key=lambda r: r.events) for test, rows in out.items()}
+
+
+@functools.cache
+def _committed_routes() -> dict[str, list[SizeCheck]]:
+    return read_routes(ROUTES_PATH)
+
+
+def _pct(rate: float) -> str:
+    return f"{100 * rate:.1f}%" if rate < 0.1 else f"{100 * rate:.0f}%"
+
+
+def _failure(check: SizeCheck, name: str) -> str:
+    return (
+        f"at {check.events:,} events per side {name} rejects {_pct(check.worst_rate)} of "
+        f"the time when there is no effect ({check.worst_words}), against 5% intended"
+    )
+
+
+def study_route(
+    model: str, n: int, routes: dict[str, list[SizeCheck]] | None = None
+) -> tuple[bool, str] | None:
+    """Whether ``model`` runs with ``n`` events on the smaller side, by the validation
+    study; None when the study has no row for the model's test.
+
+    The model runs from the study's ``min_events`` of its test upwards (sizes between two
+    measured sizes are judged by the measured ones around them: the study found the test
+    held at both). Below it, or when the test never held at the largest size measured,
+    the reason quotes the rejection rate the study measured when there was no effect.
+    """
+    routes = _committed_routes() if routes is None else routes
+    checks = routes.get(MODEL_TESTS.get(model, ""), [])
+    if not checks:
+        return None
+    name = MODEL_NAMES.get(model, f"the {model} test")
+    min_events = checks[0].min_events
+    failed = [c for c in checks if not c.held]
+    if min_events is None or n < min_events:
+        if min_events is not None and n < checks[0].events:
+            return False, (
+                f"the smaller side has {n:,} events: the validation study shows {name} "
+                f"holding its error rate only from {min_events:,} events per side"
+            )
+        # The failure nearest below n, else the smallest one measured.
+        below = [c for c in failed if c.events <= n]
+        check = below[-1] if below else failed[0]
+        tail = (
+            f"; it holds from {min_events:,} events per side"
+            if min_events is not None
+            else "; it held at no size the study measured"
+        )
+        return False, f"the smaller side has {n:,} events: {_failure(check, name)}{tail}"
+    # Conservative at the measured size nearest below n: say so, but run.
+    near = [c for c in checks if c.events <= n][-1]
+    note = (
+        f" (conservative there: it rejects {_pct(near.lowest_rate)} of the time when there is "
+        "no effect, so a result that is not significant is weak evidence of no effect)"
+        if near.conservative
+        else ""
+    )
+    if any(c.provisional for c in checks if c.events >= min_events):
+        note += " (provisional: the study ran fewer than 200 simulations in some cells)"
+    return True, (
+        f"{n:,} events on the smaller side: the validation study shows {name} holding its "
+        f"error rate from {min_events:,} events per side{note}"
+    )
+
+
+def model_route(
+    model: str,
+    n_a: int,
+    n_b: int,
+    n_days: int,
+    routes: dict[str, list[SizeCheck]] | None = None,
+) -> tuple[bool, str]:
     """Whether ``model`` runs on a dyad with ``n_a``/``n_b`` events over ``n_days`` days.
+
+    The span must reach the hand-set floor of :data:`MODEL_NEEDS`; the events on the
+    smaller side are judged by the validation study (:func:`study_route`, from
+    ``routes``, default the committed ``data/validation/routes.csv``), or by the
+    hand-set floor when the study has no row for the model's test.
 
     Returns ``(runs, reason)``; the reason says what the sample has against what the model
     needs, in plain words.
     """
     need = MODEL_NEEDS[model]
     n = min(n_a, n_b)
+    name = MODEL_NAMES.get(model, f"the {model} model")
     if n_days < need["days"]:
         return False, (
-            f"the period covers {n_days} days (< {need['days']}): too short for the {model} "
-            "model to hold its error rate"
+            f"the period covers {n_days} days (< {need['days']}): too short for {name} to "
+            "hold its error rate"
         )
+    by_study = study_route(model, n, routes)
+    if by_study is not None:
+        return by_study
     if n < need["events"]:
         return False, (
-            f"the smaller side has {n} events (< {need['events']}): too few for the {model} "
-            "model to hold its error rate"
+            f"the smaller side has {n:,} events (< {need['events']}): too few for {name} to "
+            "hold its error rate"
         )
-    return True, f"{n} events on the smaller side over {n_days} days: enough for the {model} model"
+    return True, f"{n:,} events on the smaller side over {n_days} days: enough for {name}"

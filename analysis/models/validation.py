@@ -11,11 +11,37 @@ Scenarios (two sides over :data:`N_DAYS` days, ``n`` events per side on average)
   day, standard deviation 0.5), no link between the sides;
 - ``self_excitation_only``: a day-dated Hawkes process with self-excitation 0.3 on each
   side and no cross term (the null of a cross-excitation test);
-- ``planted_cross_0.2`` (power): a day-dated Hawkes process where each A event triggers
-  0.2 B events (decay 0.5 a day), with self-excitation 0.2 on each side.
+- ``planted_cross_0.2`` (power of the A->B tests): a day-dated Hawkes process where each A
+  event triggers 0.2 B events (decay 0.5 a day), with self-excitation 0.2 on each side;
+- ``planted_step_1.5`` (power of the tests of one side's rate): independent Poisson
+  sides whose rates step up 1.5-fold at the midpoint of the span.
 
-Every test is for the direction ``A->B`` (does A's activity raise B's?). A test is
-registered with :func:`register` as either
+Tests (each calls the library's own function on the simulated sample):
+
+- ``hawkes_cross_bootstrap`` / ``hawkes_cross_asymptotic``: the daily-count Hawkes
+  cross-excitation test for A->B (:mod:`analysis.models.hawkes_daily`), parametric
+  bootstrap (warp-speed) or chi-bar-square p-value;
+- ``reaction_events_joint`` / ``reaction_incidence_joint``: the joint test that A's lag
+  buckets are zero in B's reaction function (:func:`analysis.models.reaction.fit_reaction`,
+  daily counts, fixed effects, HAC), outcome events or incidence; its null is the
+  statistic with A's series shifted in time, one shift per replicate (warp-speed);
+- ``granger_weekly``: the Granger F test of A->B on weekly counts with 2 lags
+  (:func:`analysis.models.granger.granger_tests`, the models report's default);
+- ``var_granger``: the Granger F test of A->B inside the daily VAR
+  (:func:`analysis.models.var.dyad_var`);
+- ``changepoint_scan``: the calibrated change-point scan of side B's weekly counts
+  (:func:`analysis.models.changepoints.scan_segment`, 199 sieve-bootstrap replicates);
+  "A->B" does not apply: a replicate rejects when the scan finds a change in B's series;
+- ``rate_block`` / ``rate_exact_poisson``: B's event rate after vs before the midpoint
+  (:func:`analysis.models.casualties.dyad_rate_tests`): the quasi-Poisson test on 28-day
+  blocks the reports use, and the exact Poisson test kept for comparison.
+
+The two tests of one side's rate (change points, rate comparison) are measured on side B
+under every null scenario except ``shared_trend`` (a trend is a change in rate, so it is
+not a null for them), and their power against ``planted_step_1.5``; the others are tests
+of the direction ``A->B`` (does A's activity raise B's?), measured under all five null
+scenarios and against ``planted_cross_0.2``. A test is registered with :func:`register`
+as either
 
 - ``kind="pvalue"``: ``f(sample, rng) -> p-value``, where ``sample`` is a :class:`Sample`
   (daily counts, and a :class:`~analysis.models.dyad.Dyad` built from them on demand);
@@ -25,10 +51,15 @@ registered with :func:`register` as either
   bootstrap replicate per Monte Carlo replicate and rejects when the statistic exceeds
   the 95% quantile of the cell's bootstrap statistics.
 
+A replicate whose fit fails (the library raises, or the statistic is not finite) is
+counted under ``failures`` and not in the rejection rate.
+
 Run ``python -m analysis.models.validation --help`` (or ``make validate``); results go to
 ``data/validation/`` as one CSV row per cell (rejections, replicates, Wilson interval,
 failures, seconds, seed) and a JSON file with the design and timings. The study writes
-after every cell, so a run stopped by its time budget keeps what it finished.
+after every cell, so a run stopped by its time budget keeps what it finished. After each
+cell it also rewrites ``routes.csv`` (:func:`derive_routes`), the table from which
+:mod:`analysis.models.routing` decides where each model runs.
 """
 
 from __future__ import annotations
@@ -48,8 +79,20 @@ import numpy as np
 import pandas as pd
 
 from analysis.files import atomic_write_text
-from analysis.models import chance, hawkes_daily, pairing, surrogates
+from analysis.models import (
+    calendar,
+    casualties,
+    chance,
+    changepoints,
+    granger,
+    hawkes_daily,
+    pairing,
+    reaction,
+    surrogates,
+    var,
+)
 from analysis.models.dyad import Dyad, select_dyad
+from analysis.models.fitting import FitFailed
 from analysis.models.hawkes import simulate_hawkes
 
 N_DAYS = 500
@@ -61,7 +104,19 @@ NULL_SCENARIOS = (
     "autocorrelated_rates",
     "self_excitation_only",
 )
-POWER_SCENARIOS = ("planted_cross_0.2",)
+#: Null scenarios of a test of one side's rate over time (change points, rate comparison):
+#: a shared trend IS a change in rate, so it is not a null for them.
+RATE_NULL_SCENARIOS = (
+    "independent_poisson",
+    "shared_daily_shocks",
+    "autocorrelated_rates",
+    "self_excitation_only",
+)
+#: Factor of the planted step in rate (after the midpoint over before).
+STEP_RATIO = 1.5
+POWER_SCENARIOS = ("planted_cross_0.2", f"planted_step_{STEP_RATIO}")
+#: Band a test's size at 5% must stay in (inclusive) for the study to call it held.
+SIZE_BAND = (0.02, 0.08)
 LEVEL = 0.05
 START = pd.Timestamp("2007-01-01")
 
@@ -145,6 +200,12 @@ def simulate(scenario: str, n: int, rng: np.random.Generator, n_days: int = N_DA
         # Baselines giving n events per side in the stationary regime: r = (I - alpha)^-1 mu.
         mu = (np.eye(2) - alpha) @ np.array([rate, rate])
         return Sample(_hawkes_counts(mu, alpha, 0.5, n_days, rng))
+    if scenario == f"planted_step_{STEP_RATIO}":
+        # Both sides' rates step up by STEP_RATIO at the midpoint, n events on average.
+        after = t >= n_days // 2
+        level = np.where(after, STEP_RATIO, 1.0)
+        lam = rate * level / level.mean()
+        return Sample(rng.poisson(np.stack([lam, lam], axis=1)))
     raise ValueError(f"unknown scenario {scenario!r}")
 
 
@@ -154,22 +215,48 @@ def simulate(scenario: str, n: int, rng: np.random.Generator, n_days: int = N_DA
 @dataclass(frozen=True)
 class RegisteredTest:
     """A test in the study: ``func(sample, rng)`` returns a p-value or, for ``"warp"``,
-    ``(statistic, one bootstrap statistic)``."""
+    ``(statistic, one bootstrap statistic)``. ``null_scenarios`` are the scenarios its
+    size is measured under, ``power_scenarios`` those with its planted effect."""
 
     name: str
     func: Callable
     kind: str = "pvalue"
     description: str = ""
+    null_scenarios: tuple[str, ...] = NULL_SCENARIOS
+    power_scenarios: tuple[str, ...] = ("planted_cross_0.2",)
+
+    def role(self, scenario: str) -> str | None:
+        """``"size"``, ``"power"``, or None when the scenario does not apply to the test."""
+        if scenario in self.null_scenarios:
+            return "size"
+        if scenario in self.power_scenarios:
+            return "power"
+        return None
 
 
 REGISTRY: dict[str, RegisteredTest] = {}
 
 
-def register(name: str, func: Callable, kind: str = "pvalue", description: str = "") -> None:
-    """Add a test to the study (``kind`` ``"pvalue"`` or ``"warp"``; see the module doc)."""
+def register(
+    name: str,
+    func: Callable,
+    kind: str = "pvalue",
+    description: str = "",
+    *,
+    null_scenarios: tuple[str, ...] = NULL_SCENARIOS,
+    power_scenarios: tuple[str, ...] = ("planted_cross_0.2",),
+) -> None:
+    """Add a test to the study (``kind`` ``"pvalue"`` or ``"warp"``; see the module doc).
+
+    By default a test is of the direction A->B: its size is measured under
+    :data:`NULL_SCENARIOS` and its power against ``planted_cross_0.2``; a test of one
+    side's rate passes :data:`RATE_NULL_SCENARIOS` and the planted step instead.
+    """
     if kind not in ("pvalue", "warp"):
         raise ValueError(f"kind must be 'pvalue' or 'warp', not {kind!r}")
-    REGISTRY[name] = RegisteredTest(name, func, kind, description)
+    REGISTRY[name] = RegisteredTest(
+        name, func, kind, description, tuple(null_scenarios), tuple(power_scenarios)
+    )
 
 
 def _hawkes_warp(sample: Sample, rng: np.random.Generator) -> tuple[float, float]:
@@ -180,6 +267,61 @@ def _hawkes_asymptotic(sample: Sample, rng: np.random.Generator) -> float:
     stat, *_ = hawkes_daily.cross_statistic(sample.hawkes_data, "A->B")
     # Chi-bar-square 0.5 chi2_0 + 0.5 chi2_1; P(chi2_1 > s) = erfc(sqrt(s / 2)).
     return 0.5 * math.erfc(math.sqrt(stat / 2.0)) if stat > 0 else 1.0
+
+
+def _reaction_warp(outcome: str) -> Callable:
+    """The joint test of A's lag buckets in B's reaction function (daily, fixed effects)
+    with one time shift of A's series per replicate, drawn and fitted by
+    :func:`reaction.fit_reaction` itself (warp-speed: the shifted statistics of the cell
+    give the null)."""
+
+    def test(sample: Sample, rng: np.random.Generator) -> tuple[float, float]:
+        counts = calendar.period_counts(sample.dyad, freq="D")
+        fit = reaction.fit_reaction(
+            counts,
+            "B",
+            outcome=outcome,
+            shift_reps=1,
+            seed=int(rng.integers(2**31)),
+            keep_shifts=True,
+        )
+        shifts = fit["wald_other"]["shift_stats"]
+        if not shifts:
+            raise ValueError("the shifted fit failed")
+        return fit["wald_other"]["stat"], shifts[0]
+
+    return test
+
+
+def _granger(sample: Sample, rng: np.random.Generator) -> float:
+    p = granger.granger_tests(sample.dyad, freq="W", lags=2)["A->B"]["p_value"]
+    if not np.isfinite(p):
+        raise ValueError("degenerate Granger regression")
+    return float(p)
+
+
+def _var_granger(sample: Sample, rng: np.random.Generator) -> float:
+    return float(var.dyad_var(sample.dyad)["granger"]["A->B"]["p_value"])
+
+
+def _changepoint_scan(sample: Sample, rng: np.random.Generator) -> float:
+    # Side B's weekly counts; the first scan of calibrated_segmentation finds a change
+    # exactly when its p-value is below the level. Too few events: no scan, no change.
+    y = calendar.period_counts(sample.dyad, freq="W")["B"].to_numpy(float)
+    found = changepoints.scan_segment(y, reps=199, seed=int(rng.integers(2**31)))
+    return 1.0 if found is None else float(found["p_value"])
+
+
+def _rate_test(method: str) -> Callable:
+    def test(sample: Sample, rng: np.random.Generator) -> float:
+        # Side B's events, after vs before the midpoint of the span.
+        res = casualties.dyad_rate_tests(sample.dyad)["B"]["events"]
+        p = res["p_value"] if method == "block" else res["exact_poisson"]["p_value"]
+        if p is None:
+            raise ValueError(res.get("p_value_reason") or "no p-value")
+        return float(p)
+
+    return test
 
 
 register(
@@ -194,6 +336,60 @@ register(
     _hawkes_asymptotic,
     "pvalue",
     "daily-count Hawkes, quasi-likelihood ratio for A->B, chi-bar-square p-value",
+)
+register(
+    "reaction_events_joint",
+    _reaction_warp("events"),
+    "warp",
+    "reaction function of B's daily event counts (negative binomial, month-year and "
+    "day-of-week fixed effects, HAC): joint F test of A's lag buckets 1, 2-7, 8-14 days, "
+    "null from time shifts of A's series",
+)
+register(
+    "reaction_incidence_joint",
+    _reaction_warp("incidence"),
+    "warp",
+    "reaction function of whether B acts each day (linear probability, same design): joint "
+    "F test of A's lag buckets, null from time shifts of A's series",
+)
+register(
+    "granger_weekly",
+    _granger,
+    "pvalue",
+    "Granger F test that A's weekly counts (2 lags) predict B's",
+)
+register(
+    "var_granger",
+    _var_granger,
+    "pvalue",
+    "Granger F test of A->B in the daily VAR (lag order by BIC, month-year and day-of-week "
+    "fixed effects)",
+)
+register(
+    "changepoint_scan",
+    _changepoint_scan,
+    "pvalue",
+    "change-point scan of B's weekly counts (sieve-bootstrap p-value of the best split, 199 "
+    "replicates): rejects when it finds a change",
+    null_scenarios=RATE_NULL_SCENARIOS,
+    power_scenarios=(f"planted_step_{STEP_RATIO}",),
+)
+register(
+    "rate_block",
+    _rate_test("block"),
+    "pvalue",
+    "B's event rate after vs before the midpoint: quasi-Poisson on 28-day blocks, t test",
+    null_scenarios=RATE_NULL_SCENARIOS,
+    power_scenarios=(f"planted_step_{STEP_RATIO}",),
+)
+register(
+    "rate_exact_poisson",
+    _rate_test("exact"),
+    "pvalue",
+    "B's event rate after vs before the midpoint: exact conditional Poisson test (kept "
+    "for comparison; assumes independent events)",
+    null_scenarios=RATE_NULL_SCENARIOS,
+    power_scenarios=(f"planted_step_{STEP_RATIO}",),
 )
 
 
@@ -260,6 +456,94 @@ def cell_seed(seed: int, test: str, scenario: str, n: int) -> int:
     return int(np.random.SeedSequence([seed, key]).generate_state(1)[0])
 
 
+@dataclass
+class Cell:
+    """The replicates run so far of one (test, scenario, size) cell."""
+
+    test: RegisteredTest
+    scenario: str
+    n: int
+    reps: int
+    seed: int
+    n_days: int = N_DAYS
+    next_rep: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    #: Replicates and rejections carried over from an earlier run (p-value tests only).
+    carried_done: int = 0
+    carried_rejections: int = 0
+
+    def __post_init__(self) -> None:
+        self.cseed = cell_seed(self.seed, self.test.name, self.scenario, self.n) + self.n_days
+        self.values: list[float] = []
+        self.boots: list[float] = []
+
+    @property
+    def complete(self) -> bool:
+        """True when every replicate has been run."""
+        return self.next_rep >= self.reps
+
+    def advance(self, upto: int, deadline: float) -> None:
+        """Run replicates up to index ``upto`` (exclusive) or until ``deadline``
+        (``time.monotonic()`` value). Replicate ``r`` always uses the same seed, so a cell
+        run in several steps equals one run at once."""
+        t0 = time.monotonic()
+        for r in range(self.next_rep, min(upto, self.reps)):
+            if time.monotonic() > deadline:
+                break
+            self.next_rep = r + 1
+            rng = np.random.default_rng([self.cseed, r])
+            sample = simulate(self.scenario, self.n, rng, self.n_days)
+            if min(sample.counts.sum(axis=0)) == 0:
+                self.failures += 1
+                continue
+            try:
+                out = self.test.func(sample, rng)
+            except (ValueError, FloatingPointError, np.linalg.LinAlgError, FitFailed):
+                self.failures += 1
+                continue
+            if not np.all(np.isfinite(np.asarray(out, float))):
+                self.failures += 1  # a degenerate statistic: counted as a failure, not a value
+                continue
+            if self.test.kind == "warp":
+                self.values.append(out[0])
+                self.boots.append(out[1])
+            else:
+                self.values.append(out)
+        self.seconds += time.monotonic() - t0
+
+    def row(self) -> dict:
+        """The cell's results row."""
+        done = len(self.values) + self.carried_done
+        if self.test.kind == "warp" and done:
+            crit = float(np.quantile(self.boots, 1 - LEVEL))
+            rejections = int(np.sum(np.asarray(self.values) > crit))
+        else:
+            crit = math.nan
+            rejections = int(np.sum(np.asarray(self.values) < LEVEL)) if self.values else 0
+            rejections += self.carried_rejections
+        lo, hi = wilson(rejections, done)
+        role = self.test.role(self.scenario)
+        return {
+            "test": self.test.name,
+            "kind": self.test.kind,
+            "scenario": self.scenario,
+            "role": role or ("power" if self.scenario in POWER_SCENARIOS else "size"),
+            "events_per_side": self.n,
+            "n_days": self.n_days,
+            "reps_target": self.reps,
+            "reps_done": done,
+            "failures": self.failures,
+            "rejections": rejections,
+            "rejection_rate": rejections / done if done else math.nan,
+            "ci_low": lo,
+            "ci_high": hi,
+            "critical_value": crit,
+            "seconds": round(self.seconds, 2),
+            "cell_seed": self.cseed,
+        }
+
+
 def run_cell(
     test: RegisteredTest,
     scenario: str,
@@ -271,53 +555,13 @@ def run_cell(
 ) -> dict:
     """Run up to ``reps`` replicates of one (test, scenario, size) cell before
     ``deadline`` (``time.monotonic()`` value)."""
-    cseed = cell_seed(seed, test.name, scenario, n) + n_days
-    t0 = time.monotonic()
-    values, boots, failures = [], [], 0
-    for r in range(reps):
-        if time.monotonic() > deadline:
-            break
-        rng = np.random.default_rng([cseed, r])
-        sample = simulate(scenario, n, rng, n_days)
-        if min(sample.counts.sum(axis=0)) == 0:
-            failures += 1
-            continue
-        try:
-            out = test.func(sample, rng)
-        except (ValueError, FloatingPointError, np.linalg.LinAlgError):
-            failures += 1
-            continue
-        if test.kind == "warp":
-            values.append(out[0])
-            boots.append(out[1])
-        else:
-            values.append(out)
-    done = len(values)
-    if test.kind == "warp" and done:
-        crit = float(np.quantile(boots, 1 - LEVEL))
-        rejections = int(np.sum(np.asarray(values) > crit))
-    else:
-        crit = math.nan
-        rejections = int(np.sum(np.asarray(values) < LEVEL)) if done else 0
-    lo, hi = wilson(rejections, done)
-    return {
-        "test": test.name,
-        "kind": test.kind,
-        "scenario": scenario,
-        "role": "power" if scenario in POWER_SCENARIOS else "size",
-        "events_per_side": n,
-        "n_days": n_days,
-        "reps_target": reps,
-        "reps_done": done,
-        "failures": failures,
-        "rejections": rejections,
-        "rejection_rate": rejections / done if done else math.nan,
-        "ci_low": lo,
-        "ci_high": hi,
-        "critical_value": crit,
-        "seconds": round(time.monotonic() - t0, 2),
-        "cell_seed": cseed,
-    }
+    cell = Cell(test, scenario, n, reps, seed, n_days)
+    cell.advance(reps, deadline)
+    return cell.row()
+
+
+#: Replicates added to every unfinished cell per round when the budget is shared.
+ROUND = 50
 
 
 def run_study(
@@ -331,24 +575,205 @@ def run_study(
     budget_seconds: float = math.inf,
     name: str = "validation",
     n_days: int = N_DAYS,
+    share_budget: bool = False,
+    resume: bool = False,
 ) -> pd.DataFrame:
     """Run every (test, scenario, size) cell and write ``{name}.csv`` and ``{name}.json``
     under ``out_dir`` after each cell. Cells not started before the budget runs out are
-    listed with ``reps_done = 0``."""
+    listed with ``reps_done = 0``.
+
+    With ``share_budget`` the cells are run in rounds of :data:`ROUND` replicates each,
+    so that a budget too short for ``reps`` everywhere leaves every cell with about as
+    many replicates as fit (the results are the same as in one go: each replicate has
+    its own seed). With ``resume`` the cells of an earlier ``{name}.csv`` that reached
+    ``reps`` are kept and not run again, and its unfinished cells of p-value tests go on
+    from their next replicate (an unfinished bootstrap cell is kept as it is: its
+    statistics are not stored); the hours of the earlier run are added to this one's.
+    """
     os.makedirs(out_dir, exist_ok=True)
     start = time.monotonic()
     deadline = start + budget_seconds
+    kept, partial, prior_hours = {}, {}, 0.0
+    csv_path = os.path.join(out_dir, f"{name}.csv")
+    if resume and os.path.exists(csv_path):
+        old = pd.read_csv(csv_path)
+        for row in old.to_dict("records"):
+            key = (row["test"], row["scenario"], int(row["events_per_side"]))
+            if row["reps_done"] >= reps:
+                kept[key] = row
+            elif row["kind"] == "pvalue" and row["reps_done"] > 0:
+                partial[key] = row
+            elif row["reps_done"] > 0:
+                kept[key] = row  # a bootstrap cell's statistics are gone: kept as it is
+        with open(os.path.join(out_dir, f"{name}.json"), encoding="utf-8") as handle:
+            prior_hours = float(json.load(handle).get("elapsed_hours", 0.0))
+
+    def slot(t: str, sc: str, n: int) -> dict | Cell:
+        if (t, sc, n) in kept:
+            return kept[(t, sc, n)]
+        cell = Cell(REGISTRY[t], sc, n, reps, seed, n_days)
+        row = partial.get((t, sc, n))
+        if row is not None:
+            # A p-value cell goes on from the replicate after the last one it tried.
+            cell.carried_done = int(row["reps_done"])
+            cell.carried_rejections = int(row["rejections"])
+            cell.failures = int(row["failures"])
+            cell.next_rep = cell.carried_done + cell.failures
+            cell.seconds = float(row["seconds"])
+        return cell
+
+    slots: list[dict | Cell] = [
+        slot(t, sc, n)
+        for t in tests
+        for n in sizes
+        for sc in scenarios
+        if REGISTRY[t].role(sc) is not None
+    ]
+
+    def write() -> None:
+        rows = [s if isinstance(s, dict) else s.row() for s in slots]
+        _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days, prior_hours)
+
+    cells = [s for s in slots if isinstance(s, Cell)]
+    step = ROUND if share_budget else reps
+    upto = 0
+    while any(not c.complete for c in cells) and time.monotonic() <= deadline:
+        upto += step
+        for cell in cells:
+            if not cell.complete:
+                cell.advance(upto, deadline)
+                write()
+    write()
+    return pd.DataFrame([s if isinstance(s, dict) else s.row() for s in slots])
+
+
+#: Plain words for each scenario, as the pages say them.
+SCENARIO_WORDS = {
+    "independent_poisson": "the two sides are independent and steady",
+    "shared_trend": "both sides follow the same trend",
+    "shared_daily_shocks": "both sides react to the same daily shocks",
+    "autocorrelated_rates": "each side's rate drifts slowly on its own",
+    "self_excitation_only": "each side's events trigger more of its own only",
+    "planted_cross_0.2": "each event of the first side triggers 0.2 of the second's",
+    f"planted_step_{STEP_RATIO}": f"the rate steps up {STEP_RATIO:g}-fold halfway",
+}
+#: Fewest replicates in a null cell for the routes to use it.
+MIN_ROUTE_REPS = 50
+#: Replicates from which a cell's rate is judged against the band by itself.
+DECISIVE_REPS = 200
+ROUTES_FILE = "routes.csv"
+
+
+def read_results(out_dir: str) -> pd.DataFrame:
+    """Every results table of the study under ``out_dir`` (all ``*.csv`` but the routes),
+    one row per cell."""
+    frames = [
+        pd.read_csv(os.path.join(out_dir, f))
+        for f in sorted(os.listdir(out_dir))
+        if f.endswith(".csv") and f != ROUTES_FILE
+    ]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
+    """Smallest size at which each test holds its size, from the study's results.
+
+    A test **holds** at a size when every null scenario it is measured under has a cell
+    with at least :data:`MIN_ROUTE_REPS` replicates and none rejects more often than the
+    top of :data:`SIZE_BAND`. A cell with fewer than :data:`DECISIVE_REPS` replicates has
+    a rate too uncertain to judge by itself against 8% (about 5 points either way at 100
+    replicates): it stops the test only when its whole Wilson interval lies above 8%, and
+    the size is marked **provisional**. A size below the bottom of the band is
+    **conservative**: the test rejects less often than it says (it loses power, not trust),
+    so it is marked, not barred. ``min_events`` is the smallest size measured from which
+    the test holds at every larger size measured (empty when it fails at the largest).
+
+    Returns
+    -------
+    One row per test and size: ``test, n_days, events_per_side, reps, scenarios,
+    held, provisional, conservative, worst_scenario, worst_rate, worst_words,
+    lowest_scenario, lowest_rate, min_events``; the worst scenario is the one that stops
+    the test when one does, else the one with the highest rate.
+    """
+    cols = [
+        "test",
+        "n_days",
+        "events_per_side",
+        "reps",
+        "scenarios",
+        "held",
+        "provisional",
+        "conservative",
+        "worst_scenario",
+        "worst_rate",
+        "worst_words",
+        "lowest_scenario",
+        "lowest_rate",
+        "min_events",
+    ]
+    if results.empty:
+        return pd.DataFrame(columns=cols)
+    done = results[
+        (results["role"] == "size")
+        & (results["n_days"] == n_days)
+        & (results["reps_done"] >= MIN_ROUTE_REPS)
+    ]
     rows = []
-    for tname in tests:
-        test = REGISTRY[tname]
-        for n in sizes:
-            for scenario in scenarios:
-                rows.append(run_cell(test, scenario, n, reps, seed, deadline, n_days))
-                _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days)
-    return pd.DataFrame(rows)
+    for (tname, n), cell in done.groupby(["test", "events_per_side"], sort=True):
+        expected = REGISTRY[tname].null_scenarios if tname in REGISTRY else ()
+        measured = set(cell["scenario"])
+        too_high = (cell["rejection_rate"] > SIZE_BAND[1]) & (
+            (cell["reps_done"] >= DECISIVE_REPS) | (cell["ci_low"] > SIZE_BAND[1])
+        )
+        failing = cell[too_high]
+        pool = failing if len(failing) else cell
+        worst = pool.loc[pool["rejection_rate"].idxmax()]
+        lowest = cell.loc[cell["rejection_rate"].idxmin()]
+        complete = all(sc in measured for sc in expected)
+        rows.append(
+            {
+                "test": tname,
+                "n_days": n_days,
+                "events_per_side": int(n),
+                "reps": int(cell["reps_done"].min()),
+                "scenarios": len(measured),
+                "held": bool(complete and not len(failing)),
+                "provisional": bool(cell["reps_done"].min() < DECISIVE_REPS),
+                "conservative": bool(lowest["rejection_rate"] < SIZE_BAND[0]),
+                "worst_scenario": worst["scenario"],
+                "worst_rate": round(float(worst["rejection_rate"]), 4),
+                "worst_words": SCENARIO_WORDS.get(worst["scenario"], worst["scenario"]),
+                "lowest_scenario": lowest["scenario"],
+                "lowest_rate": round(float(lowest["rejection_rate"]), 4),
+            }
+        )
+    table = pd.DataFrame(rows, columns=cols[:-1])
+    table["min_events"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    for tname, part in table.groupby("test"):
+        held = part.sort_values("events_per_side")["held"].to_numpy()
+        sizes = part.sort_values("events_per_side")["events_per_side"].to_numpy()
+        # Smallest size from which every larger size measured holds.
+        first = None
+        for k in range(len(sizes) - 1, -1, -1):
+            if not held[k]:
+                break
+            first = int(sizes[k])
+        if first is not None:
+            table.loc[table["test"] == tname, "min_events"] = first
+    return table[cols]
 
 
-def _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days) -> None:
+def write_routes(out_dir: str) -> pd.DataFrame:
+    """Derive the routes from every results table under ``out_dir`` and write
+    ``routes.csv`` there (what :mod:`analysis.models.routing` reads)."""
+    table = derive_routes(read_results(out_dir))
+    atomic_write_text(os.path.join(out_dir, ROUTES_FILE), table.to_csv(index=False))
+    return table
+
+
+def _write(
+    out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days, prior_hours=0.0
+) -> None:
     frame = pd.DataFrame(rows)
     atomic_write_text(os.path.join(out_dir, f"{name}.csv"), frame.to_csv(index=False))
     meta = {
@@ -361,12 +786,13 @@ def _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_da
         "reps_target": reps,
         "seed": seed,
         "replicate_seed": "numpy.random.default_rng([cell_seed, replicate])",
-        "elapsed_hours": round((time.monotonic() - start) / 3600.0, 3),
+        "elapsed_hours": round(prior_hours + (time.monotonic() - start) / 3600.0, 3),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores shared, niced",
         "cells_complete": int(sum(r["reps_done"] == reps for r in rows)),
         "cells": len(rows),
     }
     atomic_write_text(os.path.join(out_dir, f"{name}.json"), json.dumps(meta, indent=2) + "\n")
+    write_routes(out_dir)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -381,7 +807,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--budget-hours", type=float, default=math.inf)
     parser.add_argument("--name", default="validation")
     parser.add_argument("--n-days", type=int, default=N_DAYS)
+    parser.add_argument(
+        "--share-budget",
+        action="store_true",
+        help="give each cell its share of the budget left (every cell gets replicates)",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="keep the finished cells of an earlier run"
+    )
+    parser.add_argument(
+        "--routes-only", action="store_true", help="only rewrite routes.csv from the results"
+    )
     args = parser.parse_args(argv)
+    if args.routes_only:
+        write_routes(args.out)
+        return
     run_study(
         args.out,
         tests=tuple(args.tests),
@@ -392,6 +832,8 @@ def main(argv: list[str] | None = None) -> None:
         budget_seconds=args.budget_hours * 3600.0,
         name=args.name,
         n_days=args.n_days,
+        share_budget=args.share_budget,
+        resume=args.resume,
     )
 
 

@@ -213,8 +213,7 @@ def start_models(dyad: Dyad, route: Route) -> dict:
         return out
     n_a, n_b = len(dyad.a), len(dyad.b)
     n_days = int((dyad.end.normalize() - dyad.start.normalize()).days) + 1
-    out["runs"]["hawkes"] = True
-    for model in ("reaction", "granger", "var", "changepoints"):
+    for model in ("reaction", "granger", "var", "changepoints", "hawkes"):
         ok, why = model_route(model, n_a, n_b, n_days)
         out["runs"][model] = ok
         if not ok:

@@ -1,0 +1,108 @@
+"""Tables and words of the validation report, from a results directory written here."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.models import validation
+from analysis.present import validation_tables as vt
+
+
+def _cell(test, scenario, n, k, reps=500, n_days=500):
+    lo, hi = validation.wilson(k, reps)
+    return {
+        "test": test,
+        "kind": "pvalue",
+        "scenario": scenario,
+        "role": "power" if scenario.startswith("planted") else "size",
+        "events_per_side": n,
+        "n_days": n_days,
+        "reps_target": 500,
+        "reps_done": reps,
+        "failures": 0,
+        "rejections": k,
+        "rejection_rate": k / reps if reps else float("nan"),
+        "ci_low": lo,
+        "ci_high": hi,
+        "critical_value": float("nan"),
+        "seconds": 1.0,
+        "cell_seed": 1,
+    }
+
+
+@pytest.fixture
+def study_dir(tmp_path):
+    rows = []
+    for n in (200, 1000):
+        for scenario in validation.NULL_SCENARIOS:
+            # 60/500 = 12% under a shared trend at 200 events; 25/500 = 5% elsewhere.
+            k = 60 if (n == 200 and scenario == "shared_trend") else 25
+            rows.append(_cell("var_granger", scenario, n, k))
+        rows.append(_cell("var_granger", "planted_cross_0.2", n, 450 if n == 1000 else 200))
+    rows.append(_cell("granger_weekly", "shared_trend", 1000, 5, reps=50))  # too few reps
+    rows.append(_cell("var_granger", "not_run_here", 5000, 0, reps=0))
+    pd.DataFrame(rows).to_csv(tmp_path / "study.csv", index=False)
+    (tmp_path / "study.json").write_text(
+        json.dumps(
+            {
+                "n_days": 500,
+                "cells": 13,
+                "cells_complete": 12,
+                "reps_target": 500,
+                "elapsed_hours": 0.5,
+            }
+        )
+    )
+    validation.write_routes(str(tmp_path))
+    return tmp_path
+
+
+def test_size_table_gives_rate_interval_replicates_and_marks(study_dir):
+    study = vt.read_study(str(study_dir))
+    assert 0 not in set(study["reps_done"])  # cells never run are left out
+    table = vt.size_table(study)
+    row = table[
+        (table["Test"] == "Granger test in the vector autoregression")
+        & (table["No effect, but"] == "shared trend")
+    ].iloc[0]
+    # 60/500: Wilson 95% interval 9.4% to 15.1% (computed by hand from the formula).
+    assert row["200 events"] == "12.0% (9.4%–15.1%), 500, rejects too often"
+    assert row["1,000 events"] == "5.0% (3.4%–7.3%), 500"
+    granger = table[table["Test"] == "Granger test, weekly counts"].iloc[0]
+    assert granger["200 events"] == "not run"
+
+
+def test_routes_summary_and_power_in_words(study_dir):
+    study = vt.read_study(str(study_dir))
+    routes = vt.read_routes(str(study_dir))
+    words = vt.summary_markdown(study, routes)
+    assert "holds its error rate from 1,000 events per side" in words
+    assert "rejects up to 12.0% of the time" in words and "same trend" in words
+    assert "90.0% of the time (enough)" in words
+    table = vt.routes_table(routes)
+    var = table[table["Test"] == "Granger test in the vector autoregression"].iloc[0]
+    assert var["Holds from"] == "1,000 events per side"
+    power = vt.power_table(study)
+    assert set(power["Power"]) == {"40.0%", "90.0%"}
+    hours = vt.study_hours(str(study_dir))
+    assert hours["Hours"].tolist() == [0.5]
+
+
+def test_figure_has_a_panel_per_null_and_power(study_dir):
+    fig = vt.study_figure(vt.read_study(str(study_dir)))
+    titles = [ax.get_title() for ax in fig.axes]
+    assert len(titles) == 6 and titles[-1].startswith("Power")
+    assert any("shared trend" in t for t in titles)
+
+
+def test_every_registered_test_and_scenario_has_a_plain_name():
+    assert set(validation.REGISTRY) <= set(vt.TEST_NAMES)
+    assert set(validation.NULL_SCENARIOS + validation.POWER_SCENARIOS) <= set(vt.SCENARIO_NAMES)
+    assert set(validation.SCENARIO_WORDS) == set(vt.SCENARIO_NAMES)
