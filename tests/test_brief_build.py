@@ -1,7 +1,7 @@
-"""The brief through the real driver: four report sets whose detailed results carry planted
-answers (strong one-way retaliation, weak one-way, none with enough events, too few events)
-give four different verdicts, in words, on the brief's page; and the brief is rebuilt when
-a sibling's results change and not otherwise."""
+"""The brief through the real driver: five report sets whose detailed results carry planted
+answers (strong one-way retaliation, weak one-way, none with enough events, enough events
+but one kind of test, too few events) give five different verdicts, in words, on the
+brief's page; and the brief is rebuilt when a sibling's results change and not otherwise."""
 
 from __future__ import annotations
 
@@ -22,14 +22,16 @@ ANSWERS = {
     "strong": "established",
     "weak": "suggestive",
     "none": "not established",
+    "one": "not tested enough",
     "few": "too few events to say",
 }
+PLANTED = {"few": "too few", "one": "one kind"}
 
 
 def _write_planted(out: Path, name: str, answer: str) -> None:
     directory = out / name
     directory.mkdir(parents=True, exist_ok=True)
-    for stem, data in planted("too few" if answer == "few" else answer).items():
+    for stem, data in planted(PLANTED.get(answer, answer)).items():
         (directory / f"{stem}.results.json").write_text(json.dumps(data), encoding="utf-8")
 
 
@@ -56,7 +58,7 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-def test_four_planted_sets_give_four_verdicts(built):
+def test_five_planted_sets_give_five_verdicts(built):
     verdicts = {}
     for answer, expected in ANSWERS.items():
         results = json.loads((built / answer / "00_brief.results.json").read_text())
@@ -64,7 +66,7 @@ def test_four_planted_sets_give_four_verdicts(built):
         page = (built / answer / "00_brief.html").read_text()
         assert f"Verdict: {expected}." in page
     assert verdicts == ANSWERS
-    assert len(set(verdicts.values())) == 4
+    assert len(set(verdicts.values())) == 5
 
 
 def test_index_says_each_verdict_in_words(built):
@@ -72,13 +74,14 @@ def test_index_says_each_verdict_in_words(built):
     assert "It is established that attacks by" in index
     assert "suggests, but does not establish" in index
     assert "too few events to say" in index.lower()
+    assert "is not tested enough: only self-exciting point process (Hawkes) could be run" in index
 
 
 def test_brief_is_rebuilt_when_a_sibling_result_changes_and_only_then(built, capsys):
     config = built.parent / "reports.yml"
     args = ["reports", "--config", str(config), "--out", str(built)]
     assert main(args) == 0
-    assert "all 4 reports unchanged" in capsys.readouterr().err
+    assert "all 5 reports unchanged" in capsys.readouterr().err
     _write_planted(built, "none", "strong")  # new evidence for one set
     assert main(args) == 0
     err = capsys.readouterr().err

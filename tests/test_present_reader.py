@@ -313,6 +313,9 @@ def test_benjamini_hochberg_by_hand():
     np.testing.assert_allclose(bh_qvalues([0.03, 0.5, 0.01, 0.02]), [0.04, 0.5, 0.04, 0.04])
 
 
+DIRS = ("A->B", "B->A")
+
+
 def planted(answer: str) -> dict[str, dict]:
     """Results files of a set with a planted answer (A's attacks answered by B or not)."""
     n = 5 if answer == "too few" else 300
@@ -320,6 +323,21 @@ def planted(answer: str) -> dict[str, dict]:
     sample |= {"start": "2024-01-01", "end": "2024-12-31"}
     if answer == "too few":
         return {"05_escalation_models": {"sample": sample, "hawkes": None, "granger": None}}
+    if answer == "one kind":
+        # Enough events, but only the Hawkes fit ran; the set has no pairing report.
+        reasons = {
+            "reaction": "not fitted: at 300 events per side this test rejects 12% of the time",
+            "granger": "not fitted: too few W periods or no variation in the counts",
+        }
+        hawkes_only = {
+            "sample": sample,
+            "reasons": reasons,
+            "hawkes": {
+                "branching": {d: {"estimate": 0.02, "ci_low": 0.0, "ci_high": 0.09} for d in DIRS},
+                "cross_tests": {d: {"p_value": 0.6} for d in DIRS},
+            },
+        }
+        return {"05_escalation_models": hawkes_only}
     strong, weak = answer == "strong", answer == "weak"
     effect = {
         "hawkes": (0.4, 0.25, 0.55, 0.001) if strong or weak else (0.02, -0.05, 0.09, 0.6),
@@ -363,6 +381,41 @@ def test_four_planted_answers_give_four_verdicts():
     assert verdicts["weak"]["directions"]["A->B"]["families"] == [brief.FAMILIES["hawkes"]]
     assert verdicts["none"]["verdict"] == "not established"
     assert verdicts["too few"]["verdict"] == "too few events to say"
+
+
+def test_flipping_planted_results_gives_each_verdict():
+    """One set's results changed one input at a time go through all five verdicts."""
+    results = planted("one kind")
+    judged = brief.verdict(results)
+    assert judged["verdict"] == "not tested enough"
+    entry = judged["directions"]["A->B"]
+    assert entry["tried"] == [brief.FAMILIES["hawkes"]]
+    assert entry["untested"] == {
+        "count regression": "at 300 events per side this test rejects 12% of the time",
+        "pairing against chance": "the set has no tit for tat report",
+    }
+    (first, *_) = brief.bottom_line(results)
+    assert first == (
+        "Whether Iran-aligned militias and US-led coalition answer each other's attacks is not "
+        "tested enough: only self-exciting point process (Hawkes) could be run (count "
+        "regression: at 300 events per side this test rejects 12% of the time; pairing "
+        "against chance: the set has no tit for tat report)."
+    )
+    # A second kind of test, finding nothing: not established.
+    results["03_tit_for_tat"] = planted("none")["03_tit_for_tat"]
+    assert brief.verdict(results)["verdict"] == "not established"
+    # That test now finds the effect (p = 0.001, 40 pairs against 5-20 by chance).
+    results["03_tit_for_tat"] = planted("strong")["03_tit_for_tat"]
+    assert brief.verdict(results)["verdict"] == "suggestive"
+    # And the Hawkes fit too: two kinds agree.
+    hawkes = results["05_escalation_models"]["hawkes"]
+    hawkes["branching"]["A->B"] = {"estimate": 0.4, "ci_low": 0.25, "ci_high": 0.55}
+    hawkes["cross_tests"]["A->B"] = {"p_value": 0.001}
+    assert brief.verdict(results)["verdict"] == "established"
+    # The same results with 30 events a side: too few to say what the silence means.
+    results = planted("one kind")
+    results["05_escalation_models"]["sample"] |= {"n_a": 30, "n_b": 30}
+    assert brief.verdict(results)["verdict"] == "too few events to say"
 
 
 def test_flipping_one_input_changes_the_words():

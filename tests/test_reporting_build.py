@@ -121,7 +121,7 @@ def test_failure_exits_1_after_rendering_everything(built):
     assert all(re.search(r"\d+\.\d s", line) for line in lines)
 
 
-def test_index_marks_status_and_shows_headlines(built):
+def test_index_marks_status_and_says_what_each_report_found(built):
     _, out, _ = built
     assert index_status(out) == {
         "toy/01_toy_counts.html": "ok",
@@ -130,11 +130,11 @@ def test_index_marks_status_and_shows_headlines(built):
     }
     index = (out / "index.html").read_text(encoding="utf-8")
     # Four A-side and three B-side events; gaps 3, 4, 3, 8, 3, 10 days have median 3.5.
-    # The headline labels name the sides by their plain names (the set's labels).
-    assert "events Side A: <strong>4</strong>" in index
-    assert "events Side B: <strong>3</strong>" in index
-    assert "median gap (days): <strong>3.5</strong>" in index
-    assert "bootstrap draws: <strong>100</strong>" in index
+    # The toy notebooks are not known to the findings: their line is their headline in one
+    # sentence, with the sides by their plain names (the set's labels).
+    assert '<p class="finding">Events Side A: 4; events Side B: 3.</p>' in index
+    assert '<p class="finding">Bootstrap draws: 100; median gap (days): 3.5.</p>' in index
+    assert "Sides: Side A and Side B; an action of the other side within 7 days" in index
     assert "ValueError: toy failure for A vs B" in index
     assert "<script>" not in index and "Toy &lt;script&gt;alert(1)&lt;/script&gt; set" in index
     assert audit_html(index) == []
@@ -214,4 +214,44 @@ def test_incremental_skip_force_and_parameter_change(built, tmp_path):
     status = index_status(out)
     assert status["toy/01_toy_counts.html"] == "skipped-unchanged"
     assert status["toy/02_toy_gaps.html"] == "ok"
-    assert "bootstrap draws: <strong>150</strong>" in (out / "index.html").read_text()
+    assert "Bootstrap draws: 150;" in (out / "index.html").read_text()
+
+
+def _toy_job(tmp: Path, name: str, notebook: str) -> object:
+    from analysis.reporting.execute import Job
+
+    return Job(
+        set_name="toy",
+        set_title="Toy",
+        notebook=NOTEBOOKS / notebook,
+        parameters={"side_a": "A", "side_b": "B", "labels": {"A": "Side A", "B": "Side B"}},
+        events_path=FIXTURES / "events.csv",
+        events_text="events.csv",
+        events_sha256="0" * 64,
+        html_path=tmp / f"{name}.html",
+        results_path=tmp / f"{name}.results.json",
+        provenance={},
+    )
+
+
+def test_second_phase_runs_on_a_warm_kernel_with_the_same_page(tmp_path):
+    """Two phases on one pool: the worker left idle after the first starts the kernel of
+    the second, which gets it; a kernel is never reused, and the page of a notebook run on
+    a warm kernel is byte for byte the page of the same notebook run cold."""
+    from analysis.reporting.execute import WorkerPool, run_jobs
+
+    with WorkerPool(2) as pool:
+        first = pool.run(
+            [
+                _toy_job(tmp_path, "a", "01_toy_counts.ipynb"),
+                _toy_job(tmp_path, "b", "02_toy_gaps.ipynb"),
+            ],
+            warm=1,
+        )
+        (late,) = pool.run([_toy_job(tmp_path, "late", "02_toy_gaps.ipynb")])
+    assert [o.status for o in first] == ["ok", "ok"] and late.status == "ok"
+    assert not any(o.warm_kernel for o in first)  # cold kernels, started for them
+    assert late.warm_kernel
+    (cold,) = run_jobs([_toy_job(tmp_path, "cold", "02_toy_gaps.ipynb")], 1)
+    assert cold.status == "ok" and not cold.warm_kernel
+    assert (tmp_path / "late.html").read_bytes() == (tmp_path / "cold.html").read_bytes()

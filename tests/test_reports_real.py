@@ -148,6 +148,24 @@ def test_index_lists_every_report_as_ok(built):
     assert "failed" not in index.split("<body", 1)[1].lower().replace("0 failed", "")
 
 
+def test_index_says_what_each_report_found_in_words(built):
+    """Each report's line is one sentence written from its results file, not headline
+    keys; the seed numbers are those of the results files (3 attacks by the militias, 2
+    followed by a US-led coalition action within 7 days)."""
+    index = (built / "index.html").read_text(encoding="utf-8")
+    rows = index.count('class="report-row"')
+    assert rows == 15 and index.count('<p class="finding">') == rows
+    assert 'class="headline"' not in index
+    lags = results(built, "seed", "02_response_lags")["share_answered"]["A->B"]["7"]
+    assert (lags["n"], round(lags["share"], 3)) == (3, 0.667)
+    assert (
+        "Within 7 days, US-led coalition acted after 67% of attacks by Iran-aligned militias"
+        in index
+    )
+    assert "Sides: Iran-aligned militias and US-led coalition;" in index
+    assert "Sides: Insurgent groups (Remote explosive/landmine/IED only) and US-led" in index
+
+
 def test_seed_sample_matches_the_event_table(built):
     expected = raw_counts(ROOT / "data/processed/events.csv", "IRAN_ALIGNED", "US_COALITION")
     for notebook in NOTEBOOKS[1:5]:  # 00_brief counts by position (n_a, n_b)
@@ -294,6 +312,36 @@ def test_no_page_shows_a_code(built):
         if hits:
             found[str(page.relative_to(built))] = hits
     assert found == {}
+
+
+#: What a raw frame or a formatted-in-code number looks like on a page: a direction key,
+#: a float in exponent notation (6.86e+04), six decimals (0.000000) or a missing value
+#: printed by pandas.
+RAW = re.compile(r"\b[AB]->[AB]\b|\d[eE][+-]\d\d|\d\.\d{6}\b|\bNaN\b|\bNaT\b")
+
+
+def test_no_page_shows_raw_numbers_or_direction_keys(built):
+    """Tables and prose say numbers for reading and directions in words on every page of
+    every set: no ``A->B``, ``6.86e+04``, ``0.000000`` or ``NaN``."""
+    pages = sorted(built.glob("*.html")) + sorted(built.glob("*/*.html"))
+    assert len(pages) >= 14
+    found = {}
+    for page in pages:
+        parser = _Visible()
+        parser.feed(page.read_text(encoding="utf-8"))
+        text = " ".join(parser.text)
+        hits = sorted({m.group(0) for m in RAW.finditer(text)})
+        if hits:
+            found[str(page.relative_to(built))] = hits
+    assert found == {}
+
+
+def test_model_tables_have_no_index_and_plain_headers(built):
+    page = (built / "iraq" / "05_escalation_models.html").read_text(encoding="utf-8")
+    assert 'class="dataframe' not in page  # every table is a reader table
+    assert "Insurgent groups → US-led coalition" in page
+    for header in ("p_value", "q_value", "95% CI"):
+        assert f">{header}<" not in page
 
 
 def test_brief_comes_first_and_gives_a_verdict(built):

@@ -92,7 +92,7 @@ def test_routes_summary_and_power_in_words(study_dir):
     power = vt.power_table(study)
     assert set(power["Power"]) == {"40.0%", "90.0%"}
     hours = vt.study_hours(str(study_dir))
-    assert hours["Hours"].tolist() == [0.5]
+    assert hours["Hours"].tolist() == ["0.5"]  # text for reading
 
 
 def test_figure_has_a_panel_per_null_and_power(study_dir):

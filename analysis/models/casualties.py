@@ -455,7 +455,7 @@ def dyad_trends(series: pd.DataFrame, dyad: Dyad, allows_parametric: bool, freq:
         unknown = int(part["killed_unknown"].sum()) if len(part) else 0
         if unknown:
             entry["killed"] = {
-                "not_fitted": f"{unknown} events have unknown deaths; a trend would mix "
+                "not_fitted": f"{unknown:,} events have unknown deaths; a trend would mix "
                 "violence with reporting"
             }
         else:
@@ -465,64 +465,73 @@ def dyad_trends(series: pd.DataFrame, dyad: Dyad, allows_parametric: bool, freq:
 
 
 def totals_table(totals: dict) -> pd.DataFrame:
-    """Display table of :func:`dyad_totals`: one row per side and measure."""
+    """:func:`dyad_totals` as one raw frame, a row per side and measure (the page shows it
+    through :func:`analysis.present.reader_tables.totals_table`).
+
+    Columns ``side, measure, low, best, high, n_known, n_unknown``.
+    """
     rows = []
     for code, entry in totals.items():
         for measure in MEASURES:
             m = entry[measure]
             rows.append(
                 {
-                    "initiating side": code,
+                    "side": code,
                     "measure": measure,
                     "low": m["low"],
                     "best": m["best"],
                     "high": m["high"],
-                    "events known": m["n_known"],
-                    "events unknown": m["n_unknown"],
+                    "n_known": m["n_known"],
+                    "n_unknown": m["n_unknown"],
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["table"] = "casualties.totals_table"
+    return frame
 
 
 def trend_table(trends: dict) -> pd.DataFrame:
-    """Display table of :func:`dyad_trends`: IRR per period with CI, or why not fitted."""
+    """:func:`dyad_trends` as one raw frame (the page shows it through
+    :func:`analysis.present.reader_tables.trend_table`).
+
+    Columns ``side, series, model, irr, ci_low, ci_high, per, n_periods,
+    dispersion_p_value, alpha, not_fitted`` (the reason, empty when fitted).
+    """
     rows = []
     for code, entry in trends.items():
         for series, res in entry.items():
+            row = {"side": code, "series": series}
             if "not_fitted" in res:
-                rows.append(
-                    {
-                        "side": code,
-                        "series": series,
-                        "model": "not fitted",
-                        "IRR per period": None,
-                        "95% CI": "",
-                        "note": res["not_fitted"],
-                    }
-                )
+                rows.append({**row, "model": "", "not_fitted": res["not_fitted"]})
                 continue
-            disp = res["dispersion"]
             rows.append(
                 {
-                    "side": code,
-                    "series": series,
+                    **row,
                     "model": res["model"],
-                    "IRR per period": res["irr"],
-                    "95% CI": f"{res['ci_low']:.3f}–{res['ci_high']:.3f}",
-                    "note": f"per {res['per']}; {res['n_periods']} periods; dispersion test "
-                    f"p = {disp['p_value']:.3f}"
-                    + (
-                        f", alpha = {res['alpha']['estimate']:.3f}"
-                        if res["alpha"]["estimate"] is not None
-                        else ", negative binomial did not converge"
-                    ),
+                    "irr": res["irr"],
+                    "ci_low": res["ci_low"],
+                    "ci_high": res["ci_high"],
+                    "per": res["per"],
+                    "n_periods": res["n_periods"],
+                    "dispersion_p_value": res["dispersion"]["p_value"],
+                    "alpha": res["alpha"]["estimate"],
+                    "not_fitted": "",
                 }
             )
-    return pd.DataFrame(rows)
+    columns = ["side", "series", "model", "irr", "ci_low", "ci_high", "per", "n_periods"]
+    columns += ["dispersion_p_value", "alpha", "not_fitted"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.attrs["table"] = "casualties.trend_table"
+    return frame
 
 
 def rate_table(tests: dict) -> pd.DataFrame:
-    """Display table of :func:`dyad_rate_tests`."""
+    """:func:`dyad_rate_tests` as one raw frame (the page shows it through
+    :func:`analysis.present.reader_tables.rate_table`).
+
+    Columns ``side, measure, count_before, count_after, rate_ratio, ci_low, ci_high``
+    (``ci_high`` NaN when unbounded), ``p_value, exact_poisson_p_value, note``.
+    """
     rows = []
     for code, entry in tests.items():
         if not isinstance(entry, dict):
@@ -532,20 +541,16 @@ def rate_table(tests: dict) -> pd.DataFrame:
                 {
                     "side": code,
                     "measure": measure,
-                    "before": res["count_before"],
-                    "after": res["count_after"],
-                    "rate ratio (after/before)": res["rate_ratio"],
-                    "95% CI": (
-                        "n/a"
-                        if res["ci_low"] is None
-                        else f"{res['ci_low']:.2f}–"
-                        + ("inf" if res["ci_high"] is None else f"{res['ci_high']:.2f}")
-                    ),
-                    "p-value": res["p_value"],
-                    "p-value (exact Poisson, for comparison)": (res.get("exact_poisson") or {}).get(
-                        "p_value"
-                    ),
+                    "count_before": res["count_before"],
+                    "count_after": res["count_after"],
+                    "rate_ratio": res["rate_ratio"],
+                    "ci_low": res["ci_low"],
+                    "ci_high": res["ci_high"],
+                    "p_value": res["p_value"],
+                    "exact_poisson_p_value": (res.get("exact_poisson") or {}).get("p_value"),
                     "note": res["p_value_reason"] or res.get("method", ""),
                 }
             )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    frame.attrs["table"] = "casualties.rate_table"
+    return frame

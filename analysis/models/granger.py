@@ -14,7 +14,6 @@ periods, with a 95% interval) and the partial R-squared of the block.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
 from analysis.models.calendar import period_counts
@@ -112,22 +111,3 @@ def granger_tests(dyad: Dyad, *, freq: str = "W", lags: int = 2) -> dict:
         "B->A": granger_test(a, b, lags=lags),
         "freq": freq,
     }
-
-
-def granger_table(result: dict) -> pd.DataFrame:
-    """Short table of the two Granger tests for display."""
-    rows = []
-    for label in ("A->B", "B->A"):
-        r = result[label]
-        rows.append(
-            {
-                "direction": label,
-                "F": r["stat"],
-                "p_value": r["p_value"],
-                "lags": r["lags"],
-                "summed effect": r["sum_coef"],
-                "95% CI": f"[{r['sum_ci_low']:.3g}, {r['sum_ci_high']:.3g}]",
-                "partial R²": r["partial_r2"],
-            }
-        )
-    return pd.DataFrame(rows)

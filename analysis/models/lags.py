@@ -367,32 +367,40 @@ def km_curves(lags: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def share_table(by_direction: dict, side_a: str, side_b: str) -> pd.DataFrame:
-    """Display table of the shares answered per direction and horizon.
+    """The shares answered per direction and horizon as one raw frame (the page shows it
+    through :func:`analysis.present.reader_tables.share_table`).
 
     Parameters
     ----------
     by_direction
         ``lag_results(...)["by_direction"]``.
     side_a, side_b
-        Side codes, to name the directions.
+        Side codes, to name the attacking and the answering side.
+
+    Returns
+    -------
+    Columns ``direction, attacker, answerer, within_days, n_attacks, share, ci_low,
+    ci_high`` (Wilson) and ``km_share, km_ci_low, km_ci_high`` (Kaplan-Meier); missing
+    values as NaN.
     """
-    names = {"A->B": f"{side_b} after {side_a}", "B->A": f"{side_a} after {side_b}"}
+    sides = {"A->B": (side_a, side_b), "B->A": (side_b, side_a)}
     rows = []
     for direction, res in by_direction.items():
         for h, s in res["share_answered"].items():
             rows.append(
                 {
-                    "answer": names[direction],
-                    "within (days)": int(h),
-                    "provocations": s["n"],
-                    "share (naive)": s["share"],
-                    "95% CI (Wilson)": _interval(s["ci_low"], s["ci_high"]),
-                    "share (Kaplan-Meier)": s["km_share"],
-                    "95% CI (KM)": _interval(s["km_ci_low"], s["km_ci_high"]),
+                    "direction": direction,
+                    "attacker": sides[direction][0],
+                    "answerer": sides[direction][1],
+                    "within_days": int(h),
+                    "n_attacks": s["n"],
+                    **{
+                        key: np.nan if s.get(key) is None else float(s[key])
+                        for key in ("share", "ci_low", "ci_high")
+                        + ("km_share", "km_ci_low", "km_ci_high")
+                    },
                 }
             )
-    return pd.DataFrame(rows)
-
-
-def _interval(lo: float | None, hi: float | None) -> str:
-    return "n/a" if lo is None or hi is None else f"{lo:.2f}–{hi:.2f}"
+    frame = pd.DataFrame(rows)
+    frame.attrs["table"] = "lags.share_table"
+    return frame

@@ -154,21 +154,3 @@ def dyad_var(dyad: Dyad, *, criterion: str = "bic", freq: str = "D", **kwargs) -
     return fit_var(
         period_counts(dyad, freq=check_fixed_freq(freq)), criterion=criterion, freq=freq, **kwargs
     )
-
-
-def var_granger_table(result: dict) -> pd.DataFrame:
-    """Granger tests from the VAR, with the lag order and stability, for display."""
-    rows = []
-    for label in ("A->B", "B->A"):
-        g = result["granger"][label]
-        rows.append(
-            {
-                "direction": label,
-                "F": g["stat"],
-                "p_value": g["p_value"],
-                "q_value": g.get("q_value"),
-                "lag order": result["order"],
-                "stable": result["stable"],
-            }
-        )
-    return pd.DataFrame(rows)

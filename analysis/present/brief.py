@@ -15,6 +15,9 @@ a verdict for each direction by a fixed rule (:func:`verdict`; the rule is also 
 ``not established``
     No family does, yet the sample is large enough to see an effect: at least
     :data:`MIN_EVENTS` events on each side and tests from at least two families.
+``not tested enough``
+    No family does and there are enough events, but tests of only one family could be
+    run; the brief says which, and why the others could not (:func:`untested`).
 ``too few events to say``
     Otherwise, when some test ran or the sample is small.
 ``not tested``
@@ -55,6 +58,7 @@ VERDICTS = (
     "established",
     "suggestive",
     "not established",
+    "not tested enough",
     "too few events to say",
     "not tested",
 )
@@ -311,9 +315,13 @@ def verdict(results: Mapping[str, Mapping], min_events: int = MIN_EVENTS) -> dic
             word = "not established"
         elif enough and not tests:
             word = "not tested"
+        elif enough and len(tried) == 1:
+            word = "not tested enough"
         else:
             word = "too few events to say"
         directions[d] = {"verdict": word, "families": families, "tried": tried}
+        if word == "not tested enough":
+            directions[d]["untested"] = untested(results, tried)
     best = min(DIRECTIONS, key=lambda d: (VERDICTS.index(directions[d]["verdict"]), d))
     return {
         "verdict": directions[best]["verdict"],
@@ -322,6 +330,47 @@ def verdict(results: Mapping[str, Mapping], min_events: int = MIN_EVENTS) -> dic
         "tests": tests,
         "sample": sample,
     }
+
+
+#: Which notebook's results carry each family's tests, and which models of notebook 05.
+_FAMILY_SOURCES = {
+    FAMILIES["hawkes"]: ("05_escalation_models", ("hawkes",)),
+    FAMILIES["reaction"]: ("05_escalation_models", ("reaction", "granger", "var")),
+    FAMILIES["pairing"]: ("03_tit_for_tat", ()),
+}
+
+
+def untested(results: Mapping[str, Mapping], tried: list[str]) -> dict[str, str]:
+    """Why the families not in ``tried`` gave no test: family -> reason, from the results
+    files (the reasons notebook 05 gives for a model it did not fit, the reason notebook
+    03 gives for a pairing without p-value) or the absence of the notebook from the set."""
+    out = {}
+    for family, (stem, models) in _FAMILY_SOURCES.items():
+        if family in tried:
+            continue
+        data = results.get(stem)
+        if not isinstance(data, Mapping):
+            out[family] = f"the set has no {page_title(stem).lower()} report"
+            continue
+        reasons = data.get("reasons") if isinstance(data.get("reasons"), Mapping) else {}
+        why = next((str(reasons[m]) for m in models if reasons.get(m)), "")
+        if not why and isinstance(data.get("permutation"), Mapping):
+            why = next(
+                (
+                    str(r.get("p_value_reason"))
+                    for r in data["permutation"].values()
+                    if isinstance(r, Mapping) and r.get("p_value_reason")
+                ),
+                "",
+            )
+        out[family] = why.removeprefix("not fitted: ") or "its results hold no test"
+    return out
+
+
+def _untested_text(entry: Mapping) -> str:
+    tried = " and ".join(entry.get("tried") or []) or "one kind of model"
+    reasons = "; ".join(f"{k}: {v}" for k, v in (entry.get("untested") or {}).items())
+    return f"only {tried} could be run" + (f" ({reasons})" if reasons else "")
 
 
 # --------------------------------------------------------------------------- words
@@ -362,6 +411,11 @@ def _direction_sentence(d: str, entry: Mapping, names: Mapping[str, str]) -> str
             f"The data do not show that {second} answer attacks by {first}, although there are "
             f"enough events to see a clear effect."
         )
+    if word == "not tested enough":
+        return (
+            f"Whether {second} answer attacks by {first} is not tested enough: "
+            f"{_untested_text(entry)}."
+        )
     return f"There are too few events to say whether {second} answer attacks by {first}."
 
 
@@ -381,6 +435,13 @@ def bottom_line(
             f"This set runs no test of whether {names['A']} and {names['B']} answer each "
             "other's attacks; it describes and compares, and the detailed reports of a pair "
             "of sides carry the tests."
+        )
+    elif a["verdict"] == b["verdict"] == "not tested enough" and a.get("untested") == b.get(
+        "untested"
+    ):
+        sentences.append(
+            f"Whether {names['A']} and {names['B']} answer each other's attacks is not tested "
+            f"enough: {_untested_text(a)}."
         )
     elif a["verdict"] == b["verdict"] == "too few events to say":
         sentences.append(
@@ -564,8 +625,10 @@ RULE_TEXT = (
     "regressions, i.e. reaction functions and Granger tests; pairing against chance) each "
     f"find the effect with q < {Q_LEVEL} (Benjamini–Hochberg across the set's tests) and an "
     "interval that excludes no effect. *Suggestive*: one kind does. *Not established*: none "
-    f"does, with at least {MIN_EVENTS} events on each side and tests from two kinds. *Too few "
-    "events to say*: otherwise, unless the set runs no test at all (*not tested*)."
+    f"does, with at least {MIN_EVENTS} events on each side and tests from two kinds. *Not "
+    "tested enough*: none does and there are enough events, but only one kind of test could "
+    "be run (the brief says why not the others). *Too few events to say*: otherwise, unless "
+    "the set runs no test at all (*not tested*)."
 )
 
 

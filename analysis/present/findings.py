@@ -39,6 +39,10 @@ def _est(value: Any) -> str:
     return "–" if math.isnan(value) else f"{value:.2g}"
 
 
+def _plural(value: Any, word: str) -> str:
+    return word if _num(value) == 1 else word + "s"
+
+
 def _month(value: Any) -> str:
     try:
         return dt.date.fromisoformat(str(value)[:10]).strftime("%b %Y")
@@ -99,10 +103,12 @@ def _tit_for_tat(r: Mapping) -> str:
     pairs = r.get("pairs") or []
     timed = sum(1 for p in pairs if isinstance(p, Mapping) and p.get("basis") == "window")
     episodes = (r.get("episodes") or {}).get("n_episodes")
-    text = f"{_count(stated)} responses stated by the sources and {_count(timed)} more pairs "
-    text += f"within {window} days"
+    text = f"{_count(stated)} {_plural(stated, 'response')} stated by the sources and "
+    text += (
+        f"{_count(timed)} more {_plural(timed, 'pair')} of attack and answer within {window} days"
+    )
     if episodes is not None:
-        text += f", in {_count(episodes)} episodes"
+        text += f", in {_count(episodes)} {_plural(episodes, 'episode')}"
     perm = r.get("permutation") or {}
     tested = [d for d in ("A->B", "B->A") if (perm.get(d) or {}).get("p_value") is not None]
     if not tested:
@@ -115,6 +121,8 @@ def _casualties(r: Mapping) -> str:
     totals = r.get("totals") or {}
     killed = {s: ((totals.get(s) or {}).get("killed") or {}) for s in (a, b)}
     unknown = sum(_num(k.get("n_unknown")) for k in killed.values() if k)
+    if all(math.isnan(_num(k.get("best"))) for k in killed.values()):
+        return f"Deaths are not known for any of the {_count(unknown)} events."
     return (
         f"At least {_count(killed[a].get('best'))} killed in attacks by {la} and "
         f"{_count(killed[b].get('best'))} in attacks by {lb}; deaths unknown for "
@@ -133,8 +141,8 @@ def _models(r: Mapping) -> str:
             f"by {_est(ba.get('estimate'))} by {la} ({_est(ba.get('ci_low'))} to "
             f"{_est(ba.get('ci_high'))})."
         )
-    reason = (r.get("route") or {}).get("reason", "")
-    return "Models not fitted" + (f": {reason}" if reason else ".")
+    reason = str((r.get("route") or {}).get("reason", "")).split(": ")[0].strip().rstrip(".")
+    return "The escalation models were not fitted" + (f": {reason}." if reason else ".")
 
 
 def _atlas(r: Mapping) -> str:

@@ -11,6 +11,8 @@ words and never refit anything.
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,9 @@ from analysis.models import changepoints, granger, hawkes, hawkes_daily, reactio
 from analysis.models.dyad import Dyad
 from analysis.models.multiple import bh_qvalues
 from analysis.models.routing import Route, model_route
+from analysis.present import reader_tables
+from analysis.present.labels import side_label
+from analysis.present.tables import DASH, count, p_value
 
 MODELS = ("reaction", "granger", "hawkes", "changepoints", "var")
 #: Quantiles kept for the goodness-of-fit QQ plot (the JSON stays small on large tables).
@@ -199,6 +204,8 @@ def start_models(dyad: Dyad, route: Route) -> dict:
     """
     out: dict = {m: None for m in MODELS}
     out["runs"], out["reasons"], out["tests"] = {}, {}, []
+    # The tables name the directions after the sides.
+    out["sides"] = {"A": dyad.side_a, "B": dyad.side_b}
     if not route.allows_parametric:
         for model in MODELS:
             out["runs"][model] = False
@@ -306,13 +313,44 @@ def escalation_models(
 
 
 # --------------------------------------------------------------------------- tables
+# Reader tables: plain side names, directions in words, numbers rounded for reading,
+# estimates with their intervals; the raw numbers stay in ``models``.
 
 
-def irr_table(models: dict, value: str = "events") -> pd.DataFrame:
-    """Reaction-function IRRs to the other side's lags, both directions (short table)."""
+def _names(models: dict, labels: Mapping[str, str] | None = None) -> dict[str, str]:
+    sides = models.get("sides") or {}
+    return reader_tables.side_names(sides.get("A"), sides.get("B"), labels)
+
+
+def _why(models: dict, model: str, title: str) -> pd.DataFrame:
+    why = (models.get("reasons") or {}).get(model, "not fitted")
+    return reader_tables.plain([{title: why}])
+
+
+OUTCOME_NAMES = {
+    "events": "Events per {unit}",
+    "incidence": "{unit}s with any event",
+    "fatalities": "Deaths per {unit}",
+}
+
+
+def _outcome(value: str, freq: str) -> str:
+    text = OUTCOME_NAMES.get(value, value).format(unit="day" if freq == "D" else "week")
+    return text[:1].upper() + text[1:]
+
+
+def irr_table(
+    models: dict, value: str = "events", labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Reaction functions: the effect of each lag window of the other side's events, both
+    directions (incidence-rate ratios, or changes in probability for incidence)."""
     section = (models.get("reaction") or {}).get(value)
+    scale = "Change in probability" if value == "incidence" else "Rate ratio (IRR)"
+    columns = ["Direction", "Lag", f"{scale} [95% interval]", "p-value"]
     if not section:
-        return pd.DataFrame(columns=["direction", "term", "IRR", "95% CI", "p_value"])
+        return reader_tables.plain([], columns)
+    names = _names(models, labels)
+    unit = "day" if models["reaction"].get("freq", "D") == "D" else "week"
     rows = []
     for label in ("A->B", "B->A"):
         source = label[0]
@@ -321,86 +359,85 @@ def irr_table(models: dict, value: str = "events") -> pd.DataFrame:
         for row in section[label]["table"]:
             if row["source"] != source:
                 continue
+            lag = str(row.get("lags") or "")
             rows.append(
                 {
-                    "direction": label,
-                    "term": row["term"],
-                    "IRR": round(row["irr"], 4),
-                    "95% CI": f"[{row['ci_low']:.3f}, {row['ci_high']:.3f}]",
-                    "p_value": row["p_value"],
+                    "Direction": reader_tables.direction_text(label, names),
+                    "Lag": f"{lag.replace('-', '–')} {unit}{'' if lag == '1' else 's'}",
+                    columns[2]: reader_tables.with_interval(
+                        row["estimate"], row["ci_low"], row["ci_high"], _irr
+                    ),
+                    "p-value": p_value(row["p_value"]),
                 }
             )
-    return pd.DataFrame(rows)
+    return reader_tables.plain(rows, columns)
 
 
-def reaction_tests_frame(models: dict) -> pd.DataFrame:
+def _irr(value: object) -> str:
+    return reader_tables.ratio(value)
+
+
+def reaction_tests_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The joint test of the other side's lags, per outcome and direction: the headline
     of the reaction functions (single lag buckets are described, not tested one by one)."""
     r = models.get("reaction")
-    cols = ["outcome", "direction", "F", "p_value", "q_value", "note"]
+    cols = ["Outcome", "Direction", "F statistic", "p-value", "q-value", "Note"]
     if not r:
-        why = models.get("reasons", {}).get("reaction", "not fitted")
-        return pd.DataFrame({"Reaction functions": [why]})
+        return _why(models, "reaction", "Reaction functions")
+    names = _names(models, labels)
+    freq = r.get("freq", "D")
     rows = []
     for value in reaction.OUTCOMES:
         section = r.get(value)
+        blank = {"F statistic": DASH, "p-value": DASH, "q-value": DASH}
         if section is None:
+            note = r.get(f"{value}_reason", "not fitted")
             rows.append(
-                {
-                    "outcome": value,
-                    "direction": "",
-                    "F": None,
-                    "p_value": None,
-                    "q_value": None,
-                    "note": r.get(f"{value}_reason", "not fitted"),
-                }
+                {"Outcome": _outcome(value, freq), "Direction": DASH, **blank, "Note": note}
             )
             continue
         for label in ("A->B", "B->A"):
             fit = section[label]
+            row = {
+                "Outcome": _outcome(value, freq),
+                "Direction": reader_tables.direction_text(label, names),
+            }
             if "failed" in fit:
-                rows.append(
-                    {
-                        "outcome": value,
-                        "direction": label,
-                        "F": None,
-                        "p_value": None,
-                        "q_value": None,
-                        "note": f"fit failed: {fit['failed']}",
-                    }
-                )
+                rows.append({**row, **blank, "Note": f"fit failed: {fit['failed']}"})
                 continue
             w = fit["wald_other"]
+            family = {"negbin": "negative binomial", "poisson": "Poisson"}.get(
+                fit["family"], fit["family"]
+            )
             rows.append(
                 {
-                    "outcome": value,
-                    "direction": label,
-                    "F": w["stat"],
-                    "p_value": w["p_value"],
-                    "q_value": w.get("q_value"),
-                    "note": f"{fit['family']}; fixed effects: {fit['fixed_effects']}; "
-                    f"{w.get('shift_reps', 0)} shifts",
+                    **row,
+                    "F statistic": reader_tables.estimate(w["stat"], 3),
+                    "p-value": p_value(w["p_value"]),
+                    "q-value": p_value(w.get("q_value")),
+                    "Note": f"{family}; fixed effects: {fit['fixed_effects']}; p-value from "
+                    f"{count(w.get('shift_reps', 0))} time shifts",
                 }
             )
-    return pd.DataFrame(rows, columns=cols)
+    return reader_tables.drop_empty(reader_tables.plain(rows, cols))
 
 
-def var_frame(models: dict) -> pd.DataFrame:
+def var_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """VAR summary: lag orders by AIC and BIC, stability, Granger tests, ADF tests."""
     v = models.get("var")
     if not v:
-        why = models.get("reasons", {}).get("var", "not fitted")
-        return pd.DataFrame({"VAR": [why]})
+        return _why(models, "var", "VAR")
+    names = _names(models, labels)
     rows = []
     for label in ("A->B", "B->A"):
         g = v["granger"][label]
         rows.append(
             {
-                "item": f"Granger {label} (from the VAR)",
-                "statistic": g["stat"],
-                "p_value": g["p_value"],
-                "q_value": g.get("q_value"),
-                "note": f"lag order {v['order']} by {v['criterion'].upper()} "
+                "Test": f"Granger test from the VAR, {reader_tables.direction_text(label, names)}",
+                "Statistic": reader_tables.estimate(g["stat"], 3),
+                "p-value": p_value(g["p_value"]),
+                "q-value": p_value(g.get("q_value")),
+                "Note": f"lag order {v['order']} by {v['criterion'].upper()} "
                 f"(AIC {v['orders']['aic']}, BIC {v['orders']['bic']})",
             }
         )
@@ -408,28 +445,60 @@ def var_frame(models: dict) -> pd.DataFrame:
         a = v["adf"][side]
         rows.append(
             {
-                "item": f"ADF unit-root test, side {side}",
-                "statistic": a["stat"],
-                "p_value": a["p_value"],
-                "q_value": None,
-                "note": "looks stationary" if a["stationary"] else "a unit root is not rejected",
+                "Test": f"Unit root (augmented Dickey-Fuller), {names[side]}",
+                "Statistic": reader_tables.estimate(a["stat"], 3),
+                "p-value": p_value(a["p_value"]),
+                "q-value": DASH,
+                "Note": "looks stationary" if a["stationary"] else "a unit root is not rejected",
             }
         )
     rows.append(
         {
-            "item": "stability",
-            "statistic": v["max_root_modulus"],
-            "p_value": None,
-            "q_value": None,
-            "note": "stable (largest root modulus < 1)" if v["stable"] else "NOT stable",
+            "Test": "Stability: largest root modulus",
+            "Statistic": reader_tables.estimate(v["max_root_modulus"], 3),
+            "p-value": DASH,
+            "q-value": DASH,
+            "Note": "stable (below 1)" if v["stable"] else "NOT stable",
         }
     )
-    return pd.DataFrame(rows)
+    return reader_tables.drop_empty(reader_tables.plain(rows))
 
 
-def tests_frame(models: dict) -> pd.DataFrame:
+_TEST_NAMES = (
+    (re.compile(r"^reaction (\w+) ([AB]->[AB])$"), "Reaction function ({0}), {1}"),
+    (re.compile(r"^VAR Granger ([AB]->[AB])$"), "Granger test from the VAR, {0}"),
+    (re.compile(r"^Granger ([AB]->[AB])$"), "Granger test, {0}"),
+    (re.compile(r"^Hawkes cross-excitation ([AB]->[AB])$"), "Hawkes cross-excitation, {0}"),
+    (re.compile(r"^change point ([AB]) (\d+)$"), "Change point {1} of {0}"),
+)
+
+
+def plain_test_name(name: str, names: Mapping[str, str]) -> str:
+    """A test of :func:`add_q_values` in words (``"Granger A->B"`` ->
+    ``"Granger test, <A> → <B>"``)."""
+    for pattern, words in _TEST_NAMES:
+        found = pattern.match(str(name))
+        if found:
+            parts = [
+                names.get(g, g) if g in ("A", "B") else reader_tables.direction_text(g, names)
+                for g in found.groups()
+            ]
+            return words.format(*parts)
+    return reader_tables.direction_text(name, names)
+
+
+def tests_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every p-value of the report with its Benjamini-Hochberg q-value."""
-    return pd.DataFrame(models.get("tests") or [], columns=["test", "p_value", "q_value"])
+    names = _names(models, labels)
+    rows = [
+        {
+            "Test": plain_test_name(t.get("test", ""), names),
+            "p-value": p_value(t.get("p_value")),
+            "q-value": p_value(t.get("q_value")),
+        }
+        for t in models.get("tests") or []
+    ]
+    return reader_tables.plain(rows, ["Test", "p-value", "q-value"])
 
 
 def sample_dict(dyad: Dyad) -> dict:
@@ -444,91 +513,131 @@ def sample_dict(dyad: Dyad) -> dict:
     }
 
 
-def granger_frame(models: dict) -> pd.DataFrame:
+def granger_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Granger tests both ways, or a one-row table saying why there are none."""
-    if not models.get("granger"):
-        why = models["reasons"].get("granger", "not fitted")
-        return pd.DataFrame({"Granger tests": [why]})
-    return granger.granger_table(models["granger"])
+    g = models.get("granger")
+    if not g:
+        return _why(models, "granger", "Granger tests")
+    names = _names(models, labels)
+    unit = "week" if g.get("freq", "W") == "W" else "day"
+    rows = []
+    for label in ("A->B", "B->A"):
+        r = g[label]
+        rows.append(
+            {
+                "Direction": reader_tables.direction_text(label, names),
+                "F statistic": reader_tables.estimate(r["stat"], 3),
+                "p-value": p_value(r["p_value"]),
+                "q-value": p_value(r.get("q_value")),
+                "Past periods": f"{count(r['lags'])} {unit}{'' if r['lags'] == 1 else 's'}",
+                "Summed effect [95% interval]": reader_tables.with_interval(
+                    r["sum_coef"], r["sum_ci_low"], r["sum_ci_high"]
+                ),
+                "Partial R²": reader_tables.estimate(r["partial_r2"]),
+            }
+        )
+    return reader_tables.drop_empty(reader_tables.plain(rows))
 
 
-def hawkes_tests_frame(models: dict) -> pd.DataFrame:
+def hawkes_tests_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Likelihood-ratio test against 'no excitation' and goodness of fit, one row each."""
     h = models.get("hawkes")
     if not h:
-        why = models["reasons"].get("hawkes", "not fitted")
-        return pd.DataFrame({"Hawkes tests": [why]})
+        return _why(models, "hawkes", "Hawkes tests")
+    names = _names(models, labels)
     lr = h["lr_test"]
     rows = [
         {
-            "test": "excitation vs none (likelihood ratio)",
-            "statistic": lr["stat"],
-            "p_value": lr["p_value_bootstrap"],
-            "note": f"parametric bootstrap, {lr['reps']} replications",
+            "Test": "Excitation against none (likelihood ratio)",
+            "Statistic": reader_tables.estimate(lr["stat"], 3),
+            "p-value": p_value(lr["p_value_bootstrap"]),
+            "Note": f"parametric bootstrap, {count(lr['reps'])} replications",
         }
     ]
     for side in ("A", "B"):
         g = h["gof"][side]
         rows.append(
             {
-                "test": f"fit of side {side} daily counts (KS, randomised PIT)",
-                "statistic": g["ks_stat"],
-                "p_value": g["ks_p_value"],
-                "note": f"{g['n']} events",
+                "Test": f"Fit of the daily counts of {names[side]} (KS, randomised PIT)",
+                "Statistic": reader_tables.estimate(g["ks_stat"], 3),
+                "p-value": p_value(g["ks_p_value"]),
+                "Note": f"{count(g['n'])} days",
             }
         )
-    return pd.DataFrame(rows)
+    return reader_tables.plain(rows)
 
 
-def hawkes_table(models: dict) -> pd.DataFrame:
-    """Branching matrix with intervals and cross-excitation tests."""
+def hawkes_table(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Events triggered per event of the other side (branching matrix) with intervals
+    and the cross-excitation tests."""
+    cols = ["Direction", "Events triggered per event [95% interval]", "p-value", "q-value"]
     h = models.get("hawkes")
     if not h:
-        return pd.DataFrame(columns=["direction", "events triggered", "95% CI", "p_value"])
+        return reader_tables.plain([], cols)
+    names = _names(models, labels)
     rows = []
     for label, est in h["branching"].items():
-        test = h["cross_tests"].get(label)
+        test = (h.get("cross_tests") or {}).get(label) or {}
+        source, target = label[0], label[-1]
         rows.append(
             {
-                "direction": label,
-                "events triggered": round(est["estimate"], 3),
-                "95% CI": f"[{est['ci_low']:.3f}, {est['ci_high']:.3f}]",
-                "p_value": test["p_value"] if test else np.nan,
+                "Direction": reader_tables.direction_text(label, names)
+                if source != target
+                else f"{names[source]}, after its own events",
+                cols[1]: reader_tables.with_interval(
+                    est["estimate"], est["ci_low"], est["ci_high"], _num
+                ),
+                "p-value": p_value(test.get("p_value")),
+                "q-value": p_value(test.get("q_value")),
             }
         )
-    return pd.DataFrame(rows)
+    return reader_tables.drop_empty(reader_tables.plain(rows, cols))
 
 
-def changepoint_table(models: dict, side_names: dict[str, str]) -> pd.DataFrame:
-    """Change points per side: date with interval, rate before and after."""
+def changepoint_table(
+    models: dict, side_names: dict[str, str], labels: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """Change points per side: date with interval, rate before and after with intervals.
+
+    ``side_names`` maps ``"A"`` and ``"B"`` to side codes (or names); codes are shown by
+    their labels."""
     cp = models.get("changepoints")
-    cols = ["side", "date", "date 95% CI", "rate before", "rate after", "p_value", "q_value"]
+    cols = ["Side", "Date", "Date, 95% interval", "Rate before", "Rate after"]
+    cols += ["p-value", "q-value"]
     if not cp:
-        return pd.DataFrame(columns=cols)
-    unit = "/wk" if cp["freq"] == "W" else "/day"
+        return reader_tables.plain([], cols)
+    unit = "a week" if cp["freq"] == "W" else "a day"
     rows = []
     for side in ("A", "B"):
         for p in cp[side]["changepoints"]:
             rows.append(
                 {
-                    "side": side_names[side],
-                    "date": _iso(p["date"]),
-                    "date 95% CI": f"{_iso(p['date_low'])} to {_iso(p['date_high'])}",
-                    "rate before": _rate(p["rate_before"], p["rate_before_ci"], unit),
-                    "rate after": _rate(p["rate_after"], p["rate_after_ci"], unit),
-                    "p_value": p.get("p_value"),
-                    "q_value": p.get("q_value"),
+                    "Side": side_label(side_names[side], labels),
+                    "Date": _day(p["date"]),
+                    "Date, 95% interval": f"{_day(p['date_low'])} to {_day(p['date_high'])}",
+                    "Rate before": _rate(p["rate_before"], p["rate_before_ci"], unit),
+                    "Rate after": _rate(p["rate_after"], p["rate_after_ci"], unit),
+                    "p-value": p_value(p.get("p_value")),
+                    "q-value": p_value(p.get("q_value")),
                 }
             )
-    return pd.DataFrame(rows, columns=cols)
+    return reader_tables.drop_empty(reader_tables.plain(rows, cols))
 
 
 def _iso(value) -> str:
     return pd.Timestamp(value).date().isoformat()
 
 
+def _day(value) -> str:
+    return pd.Timestamp(value).strftime("%d %b %Y").lstrip("0")
+
+
 def _rate(rate: float, ci: list[float], unit: str) -> str:
-    return f"{rate:.1f}{unit} [{ci[0]:.1f}, {ci[1]:.1f}]"
+    return f"{reader_tables.with_interval(rate, ci[0], ci[1], _rate_number)} {unit}"
+
+
+def _rate_number(value: object) -> str:
+    return reader_tables.estimate(value, 3)
 
 
 # --------------------------------------------------------------------------- words

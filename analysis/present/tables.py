@@ -65,13 +65,21 @@ def p_value(value: object) -> str:
 
 
 def number(value: object, digits: int = 2) -> str:
-    """Any other estimate: ``digits`` significant digits, large values as counts."""
+    """Any other estimate: ``digits`` significant digits, never in exponent notation
+    (``"0.000023"``); values of ``10**digits`` and more as counts (``"312"``, ``"68,573"``)."""
     if _missing(value):
         return DASH
     value = float(value)
-    if abs(value) >= 1000:
+    if not math.isfinite(value):
+        return "∞" if value > 0 else "-∞"
+    if abs(value) >= 10**digits:
         return count(value)
-    return f"{value:.{digits}g}"
+    if value == 0:
+        return "0"
+    # Fixed notation with the decimals that keep ``digits`` significant digits.
+    decimals = max(digits - 1 - math.floor(math.log10(abs(value))), 0)
+    text = f"{round(value, decimals):.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def date_text(row: Mapping) -> str:

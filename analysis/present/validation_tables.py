@@ -19,6 +19,7 @@ from analysis.models import routing, validation
 from analysis.models.dyad import Dyad
 from analysis.present.labels import side_label
 from analysis.present.style import PALETTE, source_line
+from analysis.present.tables import number
 
 #: Plain name of each test of the study.
 TEST_NAMES = {
@@ -315,7 +316,8 @@ def study_hours(directory: str) -> pd.DataFrame:
                 "Cells": meta.get("cells"),
                 "Cells with every replicate": meta.get("cells_complete"),
                 "Replicates targeted": meta.get("reps_target"),
-                "Hours": meta.get("elapsed_hours"),
+                # Shown as text: a Styler would print the float with six decimals.
+                "Hours": number(meta.get("elapsed_hours")),
             }
         )
     return pd.DataFrame(rows)

@@ -37,6 +37,7 @@ from analysis.reporting.index import (
     read_finding,
     read_headline,
     render_index,
+    sides_text,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -71,13 +72,27 @@ def build_reports(
     staging = Path(tempfile.mkdtemp(dir=out / ".cache", prefix="staging-"))
     try:
         # Notebooks that read their siblings' results (the brief) run after them, on the
-        # results of this build (staged) and of the unchanged reports.
-        for phase in ordering.phases(plan, force, staging):
-            todo = [item for item in phase if not item["fresh"]]
-            if todo:
-                unchanged = len(phase) - len(todo)
-                ran = _run(todo, config, out, staging, files, obsolete, workers, unchanged)
-                outcomes.update(ran)
+        # results of this build (staged) and of the unchanged reports, on the same workers.
+        late = sum(ordering.is_late(item["notebook"]) for item in plan)
+        workers = workers or execute.default_workers()
+        with execute.WorkerPool(workers, out / ".cache" / "kernels.log") as pool:
+            for number, phase in enumerate(ordering.phases(plan, force, staging)):
+                todo = [item for item in phase if not item["fresh"]]
+                if todo:
+                    unchanged = len(phase) - len(todo)
+                    ran = _run(
+                        todo,
+                        config,
+                        out,
+                        staging,
+                        files,
+                        obsolete,
+                        workers,
+                        unchanged,
+                        pool=pool,
+                        warm=late if number == 0 else 0,
+                    )
+                    outcomes.update(ran)
         if not outcomes:
             print(
                 f"escalation reports: all {len(plan)} reports unchanged (--force rebuilds them)",
@@ -111,8 +126,12 @@ def _run(
     obsolete: list[Path],
     workers: int | None = None,
     unchanged: int = 0,
+    pool: execute.WorkerPool | None = None,
+    warm: int = 0,
 ) -> dict[str, Any]:
     """Run the reports of ``todo`` into ``staging``; fill ``files`` with what replaces what.
+    With ``pool`` they run on its workers, which then start ``warm`` kernels for the next
+    phase.
 
     A report that fails while an earlier build left a good page keeps that page and its
     results: the failure's page goes to ``<notebook>.failed.html`` and the report is
@@ -128,7 +147,12 @@ def _run(
     )
     outcomes: dict[str, Any] = {}
     results = execute.run_jobs(
-        jobs, workers, execute.print_progress, log_path=out / ".cache" / "kernels.log"
+        jobs,
+        workers,
+        execute.print_progress,
+        log_path=out / ".cache" / "kernels.log",
+        pool=pool,
+        warm=warm,
     )
     for item, job, outcome in zip(todo, jobs, results, strict=True):
         failed_page = item["html"].with_name(item["html"].stem + ".failed.html")
@@ -309,6 +333,7 @@ def index_rows(plan: Sequence[Mapping[str, Any]], outcomes: Mapping[str, Any]) -
                     [k, v if isinstance(v, str) else json.dumps(v)]
                     for k, v in report_set.parameters.items()
                 ],
+                "sides": sides_text(report_set.parameters, report_set.labels),
                 "rows": [],
             },
         )
@@ -369,6 +394,7 @@ def index_files(out: Path, config: Path, rows: Sequence[dict]) -> dict[Path, byt
             description=s["description"],
             events=s["events"],
             parameters=tuple(tuple(p) for p in s["parameters"]),
+            sides=s.get("sides", ""),
             rows=tuple(
                 IndexRow(
                     title=r["title"],

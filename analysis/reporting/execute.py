@@ -1,20 +1,26 @@
 """Execute notebooks with papermill and render them, several at a time, in worker processes.
 
 Each worker is a separate interpreter that imports papermill and nbconvert once and then
-serves many notebooks; every notebook still gets a fresh kernel, so no state leaks from
-one report into another. A failure is caught in the worker and becomes a page that shows
-the error: one broken notebook never stops the others.
+serves many notebooks, across the phases of a build (:class:`WorkerPool`); every notebook
+still gets a fresh kernel, so no state leaks from one report into another. While a worker
+waits for its next notebook, the kernel for it is already starting (a *warm* kernel: a
+new kernel process that has only imported the libraries every report uses, silently and
+without history), so that a late notebook such as the brief does not pay for a kernel
+start after its siblings finish. A failure is caught in the worker and becomes a page that
+shows the error: one broken notebook never stops the others.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import multiprocessing.util
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +71,74 @@ class Outcome:
     status: str  # "ok" or "failed"
     seconds: float
     error: str = ""
+    #: Whether the notebook ran on a kernel started before it was handed out.
+    warm_kernel: bool = False
+
+
+#: What a warm kernel runs before it is handed to a notebook: imports only, no state of a
+#: report (sent silently, so the notebook's execution counts start at 1 as usual).
+WARM_CODE = "import numpy, pandas, scipy.stats, matplotlib"
+#: This worker's warm kernel, if any: ``(kernel name, cwd, manager, client)``.
+_warm: list[tuple[str, str, Any, Any]] = []
+
+
+def _start_warm_kernel(kernel_name: str, cwd: str) -> None:
+    """Start the kernel of this worker's next notebook now, in the background."""
+    # jupyter_client loads lazily, in the worker that starts kernels.
+    from jupyter_client.manager import AsyncKernelManager
+
+    _drop_warm_kernel()
+    manager = AsyncKernelManager(kernel_name=kernel_name)
+    try:
+        _wait(manager.start_kernel(cwd=cwd))
+        client = manager.client()
+        client.start_channels()
+        client.execute(WARM_CODE, silent=True, store_history=False)
+    except Exception:  # no warm kernel: the next notebook starts its own
+        _shutdown(manager)
+        return
+    _warm.append((kernel_name, cwd, manager, client))
+
+
+def _take_warm_kernel(kernel_name: str, cwd: str) -> Any | None:
+    """The warm kernel's manager when it was started for this kernel name and directory
+    and is still alive; otherwise ``None`` (and any other warm kernel is shut down)."""
+    if not _warm:
+        return None
+    name, where, manager, client = _warm[0]
+    if (name, where) != (kernel_name, cwd):
+        _drop_warm_kernel()
+        return None
+    _warm.clear()
+    client.stop_channels()
+    try:
+        alive = _wait(manager.is_alive())
+    except Exception:  # a kernel that cannot answer is not alive
+        alive = False
+    if not alive:
+        _shutdown(manager)
+        return None
+    return manager
+
+
+def _drop_warm_kernel() -> None:
+    while _warm:
+        _, _, manager, client = _warm.pop()
+        client.stop_channels()
+        _shutdown(manager)
+
+
+def _shutdown(manager: Any) -> None:
+    with contextlib.suppress(Exception):  # already gone
+        _wait(manager.shutdown_kernel(now=True))
+
+
+def _wait(coroutine: Any) -> Any:
+    """Run a kernel manager's coroutine on this thread's loop, the one nbclient uses."""
+    # jupyter_core loads lazily, in the worker that starts kernels.
+    from jupyter_core.utils import ensure_event_loop
+
+    return ensure_event_loop().run_until_complete(coroutine)
 
 
 def run_job(job: Job) -> Outcome:
@@ -87,22 +161,31 @@ def run_job(job: Job) -> Outcome:
     error: tuple[str, str] | None = None
     with tempfile.TemporaryDirectory(prefix="escalation-report-") as tmp:
         executed_path = Path(tmp) / job.notebook.name
-        for _ in range(KERNEL_START_ATTEMPTS):
+        cwd = str(job.notebook.parent)
+        warm = False
+        for attempt in range(KERNEL_START_ATTEMPTS):
             error = None
+            manager = _take_warm_kernel(job.kernel_name, cwd) if attempt == 0 else None
+            warm = manager is not None
+            extra = {"km": manager} if manager is not None else {}
             try:
                 papermill.execute_notebook(
                     str(job.notebook),
                     str(executed_path),
                     parameters=injected,
                     kernel_name=job.kernel_name,
-                    cwd=str(job.notebook.parent),
+                    cwd=cwd,
                     progress_bar=False,
                     request_save_on_cell_execute=False,
+                    **extra,
                 )
             except PapermillExecutionError as err:
                 error = (err.ename, err.evalue)
             except Exception as err:  # the kernel may die or fail to start: still write a page
                 error = (type(err).__name__, str(err))
+            finally:
+                if manager is not None:
+                    _shutdown(manager)  # a kernel serves one notebook only
             if error is None or not _kernel_start_failed(error):
                 break
         if executed_path.is_file():
@@ -110,7 +193,8 @@ def run_job(job: Job) -> Outcome:
         else:
             notebook = nbformat.read(job.notebook, as_version=4)
     # Codes stay in the results files; the page shows plain names (analysis.reporting.plain).
-    relabel_notebook(notebook, job.parameters.get("labels"))
+    sides = {"A": job.parameters.get("side_a"), "B": job.parameters.get("side_b")}
+    relabel_notebook(notebook, job.parameters.get("labels"), sides if all(sides.values()) else None)
     context = PageContext(
         set_title=job.set_title,
         notebook=job.notebook.name,
@@ -132,8 +216,8 @@ def run_job(job: Job) -> Outcome:
     seconds = time.perf_counter() - started
     if error:
         job.results_path.unlink(missing_ok=True)
-        return Outcome(job.label, "failed", seconds, f"{error[0]}: {error[1]}")
-    return Outcome(job.label, "ok", seconds)
+        return Outcome(job.label, "failed", seconds, f"{error[0]}: {error[1]}", warm)
+    return Outcome(job.label, "ok", seconds, warm_kernel=warm)
 
 
 def _start_worker(log_path: str | None) -> None:
@@ -147,41 +231,132 @@ def _start_worker(log_path: str | None) -> None:
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
 
+    # A warm kernel left when the pool closes is shut down with the worker.
+    multiprocessing.util.Finalize(None, _drop_warm_kernel, exitpriority=10)
+
+
+def _warm_up(kernel_name: str, cwd: str) -> None:
+    """Start this worker's warm kernel (a task of its own, run while the worker is idle)."""
+    _start_warm_kernel(kernel_name, cwd)
+
+
+class WorkerPool:
+    """Worker processes kept for a whole build: the phases of a build (the brief after its
+    siblings) run on the same workers, which have imported papermill and nbconvert once.
+
+    Each worker is a one-process executor, so that the pool chooses which worker runs
+    which notebook: a worker left idle at the end of a phase starts a warm kernel (when
+    the next phase will need one) and the next phase's notebooks go to the warm workers
+    first. Use as a context manager; :meth:`run` may be called many times.
+    """
+
+    def __init__(self, workers: int, log_path: str | Path | None = None) -> None:
+        self.workers = max(1, workers)
+        self.log_path = str(log_path) if log_path else None
+        self._slots: list[ProcessPoolExecutor] = []
+        self._warm: list[int] = []  # slots holding a warm kernel, oldest first
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the workers (and their warm kernels)."""
+        for slot in self._slots:
+            slot.shutdown(wait=True)
+        self._slots, self._warm = [], []
+
+    def _new_slot(self) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        # Never fork: the parent may hold threads or locks; a fresh interpreter is safe.
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        return ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self.log_path,),
+        )
+
+    def run(
+        self,
+        jobs: Sequence[Job],
+        on_done: Callable[[Outcome, int, int], None] | None = None,
+        warm: int = 0,
+    ) -> list[Outcome]:
+        """Run ``jobs``; return their outcomes in the order of ``jobs``.
+
+        ``warm``: how many notebooks the next call will run (the late ones of a build).
+        That many workers, the first to find nothing left to do, start a kernel for them.
+        Kernels started for nothing would take the CPU from the notebooks still running,
+        so no more are started than will be used.
+        """
+        if not jobs:
+            return []
+        while len(self._slots) < min(self.workers, len(jobs)):
+            self._slots.append(self._new_slot())
+        queue = list(range(len(jobs)))
+        warm_left = max(warm, 0)
+        kernel = (jobs[-1].kernel_name, str(jobs[-1].notebook.parent))
+        idle = self._warm + [k for k in range(len(self._slots)) if k not in self._warm]
+        self._warm = []
+        running: dict[Future, tuple[int, int]] = {}
+        outcomes: dict[int, Outcome] = {}
+
+        def dispatch(slot: int) -> None:
+            nonlocal warm_left
+            if queue:
+                index = queue.pop(0)
+                running[self._slots[slot].submit(run_job, jobs[index])] = (index, slot)
+            elif warm_left > 0:
+                warm_left -= 1
+                self._slots[slot].submit(_warm_up, *kernel)
+                self._warm.append(slot)
+
+        for slot in idle:
+            dispatch(slot)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, slot = running.pop(future)
+                try:
+                    outcome = future.result()
+                except Exception as err:  # a crashed worker must not hide the other reports
+                    outcome = Outcome(
+                        jobs[index].label, "failed", 0.0, f"{type(err).__name__}: {err}"
+                    )
+                    self._slots[slot].shutdown(wait=False)
+                    self._slots[slot] = self._new_slot()
+                outcomes[index] = outcome
+                if on_done is not None:
+                    on_done(outcome, len(outcomes), len(jobs))
+                dispatch(slot)
+        return [outcomes[i] for i in range(len(jobs))]
+
 
 def run_jobs(
     jobs: Sequence[Job],
     workers: int,
     on_done: Callable[[Outcome, int, int], None] | None = None,
     log_path: str | Path | None = None,
+    pool: WorkerPool | None = None,
+    warm: int = 0,
 ) -> list[Outcome]:
     """Run ``jobs`` on ``workers`` processes; return their outcomes in the order of ``jobs``.
 
     ``on_done(outcome, finished, total)`` is called in the parent as each job finishes.
-    The workers' (and kernels') stderr is appended to ``log_path`` when given.
+    The workers' (and kernels') stderr is appended to ``log_path`` when given. With
+    ``pool`` the jobs run on its workers (kept for the next call, for which ``warm``
+    kernels are started: see :meth:`WorkerPool.run`); otherwise on workers started for
+    these jobs alone.
     """
     if not jobs:
         return []
-    methods = multiprocessing.get_all_start_methods()
-    # Never fork: the parent may hold threads or locks; a fresh interpreter is safe.
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    outcomes: dict[int, Outcome] = {}
-    with ProcessPoolExecutor(
-        max_workers=max(1, min(workers, len(jobs))),
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(str(log_path) if log_path else None,),
-    ) as pool:
-        futures = {pool.submit(run_job, job): index for index, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as err:  # a crashed worker must not hide the other reports
-                outcome = Outcome(jobs[index].label, "failed", 0.0, f"{type(err).__name__}: {err}")
-            outcomes[index] = outcome
-            if on_done is not None:
-                on_done(outcome, len(outcomes), len(jobs))
-    return [outcomes[i] for i in range(len(jobs))]
+    if pool is not None:
+        return pool.run(jobs, on_done, warm=warm)
+    with WorkerPool(workers, log_path) as own:
+        return own.run(jobs, on_done)
 
 
 def print_progress(outcome: Outcome, finished: int, total: int) -> None:

@@ -1,5 +1,8 @@
 """The index page: every report set and notebook in reading order, with the status of this
-build, the headline numbers from each results file and links to the pages."""
+build, what each report found in one plain sentence (written from its results file by
+:func:`analysis.present.findings.finding`) and links to the pages. The sets' parameters,
+codes and all, are kept under a "Parameters" disclosure for tracing; the page itself
+names the sides."""
 
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ class IndexSet:
     events: str
     parameters: tuple[tuple[str, str], ...]
     rows: tuple[IndexRow, ...]
+    sides: str = ""
 
 
 def notebook_title(path: str | Path) -> str:
@@ -102,12 +106,46 @@ def read_headline(
 
 def read_finding(results_path: str | Path, labels: Mapping[str, str] | None = None) -> str:
     """What the report found, in one sentence (:func:`analysis.present.findings.finding`);
+    for a notebook the findings do not know, its headline numbers in one plain sentence;
     empty when the results file is missing."""
     try:
         results = json.loads(Path(results_path).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ""
-    return finding(results, labels)
+    text = finding(results, labels)
+    if text or not isinstance(results, dict):
+        return text
+    pairs = read_headline(results_path, labels)
+    if not pairs:
+        return ""
+    return (
+        "; ".join(
+            f"{k[:1].upper() + k[1:] if i == 0 else k}: {v}" for i, (k, v) in enumerate(pairs)
+        )
+        + "."
+    )
+
+
+def sides_text(parameters: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """The sides of a report set in plain words (``"Insurgent groups (IED attacks only)
+    and US-led coalition"``), and its pairing window; empty without sides."""
+    parts = []
+    for side, types in (("side_a", "types_a"), ("side_b", "types_b")):
+        code = parameters.get(side)
+        if not code:
+            return ""
+        kinds = parameters.get(types) or []
+        name = plain_text(str(code), labels)
+        if isinstance(kinds, list) and kinds:
+            name += " (" + ", ".join(map(str, kinds)) + " only)"
+        parts.append(name)
+    text = f"Sides: {parts[0]} and {parts[1]}"
+    window = parameters.get("window_days")
+    if isinstance(window, int | float) and not isinstance(window, bool):
+        text += (
+            f"; an action of the other side within {format_number(window)} days counts as an answer"
+        )
+    return text + "."
 
 
 def render_index(sets: Sequence[IndexSet]) -> str:

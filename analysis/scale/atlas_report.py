@@ -19,7 +19,9 @@ import pandas as pd
 
 from analysis.models.calendar import period_counts
 from analysis.models.dyad import Dyad
+from analysis.present import reader_tables
 from analysis.present.style import SIDE_COLOURS, source_line
+from analysis.present.tables import count, p_value, share
 from analysis.scale.atlas import DEFAULT_WINDOWS, atlas_row, dyad_events, find_row
 
 #: Columns of the short table shown in the report (the CSV keeps them all).
@@ -261,43 +263,49 @@ ATLAS_CAVEATS = """\
 """
 
 
+def _estimate(value: object) -> str:
+    return reader_tables.estimate(value, 3)
+
+
 def dyad_row_table(row: dict, windows: Sequence[int] = (1, 3, 7, 14)) -> pd.DataFrame:
     """One atlas row as a short table: a line per measure, a column per direction.
 
-    Values with intervals are shown as ``estimate [low, high]``; measures not computed
+    Values with intervals are shown as ``estimate [low to high]``, counts with thousands
+    separators, shares as %, p-values to two significant digits; measures not computed
     (route too small, or not computable) show "–".
     """
     a, b = row["side_a"], row["side_b"]
 
-    def fmt(key: str, pct: bool = False) -> str:
+    writers = {"count": count, "share": share, "p": p_value, "number": _estimate}
+
+    def fmt(key: str, kind: str = "number") -> str:
         value = row.get(key, math.nan)
         if value is None or pd.isna(value):
             return "–"
-        text = f"{value:.0%}" if pct else f"{value:.3g}"
         low, high = row.get(f"{key}_low", math.nan), row.get(f"{key}_high", math.nan)
-        if low is not None and high is not None and pd.notna(low) and pd.notna(high):
-            text += f" [{low:.0%}, {high:.0%}]" if pct else f" [{low:.3g}, {high:.3g}]"
-        return text
+        if low is None or high is None or pd.isna(low) or pd.isna(high):
+            low = high = None
+        return reader_tables.with_interval(value, low, high, writers[kind])
 
-    lines = [("provocations", "provocations_{d}", False)]
-    lines += [("median lag (days, observed)", "lag_median_{d}", False)]
-    lines += [("median lag (days, Kaplan-Meier)", "km_median_{d}", False)]
-    lines += [(f"answered within {w} d", f"share_{w}d_{{d}}", True) for w in windows]
+    lines = [("provocations", "provocations_{d}", "count")]
+    lines += [("median lag (days, observed)", "lag_median_{d}", "number")]
+    lines += [("median lag (days, Kaplan-Meier)", "km_median_{d}", "number")]
+    lines += [(f"answered within {w} d", f"share_{w}d_{{d}}", "share") for w in windows]
     lines += [
-        ("tit-for-tat pairs", "tft_pairs_{d}", False),
-        ("pairs by chance (mean)", "tft_null_mean_{d}", False),
-        ("pairs / chance", "tft_excess_{d}", False),
-        ("permutation p", "tft_p_{d}", False),
-        ("Granger p (weekly)", "granger_p_{d}", False),
-        ("Hawkes branching", "branching_{d}", False),
+        ("tit-for-tat pairs", "tft_pairs_{d}", "count"),
+        ("pairs by chance (mean)", "tft_null_mean_{d}", "number"),
+        ("pairs / chance", "tft_excess_{d}", "number"),
+        ("permutation p", "tft_p_{d}", "p"),
+        ("Granger p (weekly)", "granger_p_{d}", "p"),
+        ("Hawkes branching", "branching_{d}", "number"),
     ]
     out = []
-    for label, pattern, pct in lines:
+    for label, pattern, kind in lines:
         out.append(
             {
                 "measure": label,
-                f"{b} answers {a}": fmt(pattern.format(d="ab"), pct),
-                f"{a} answers {b}": fmt(pattern.format(d="ba"), pct),
+                f"{b} answers {a}": fmt(pattern.format(d="ab"), kind),
+                f"{a} answers {b}": fmt(pattern.format(d="ba"), kind),
             }
         )
     return pd.DataFrame(out)
