@@ -544,6 +544,48 @@ def cluster_mentions(
     return sorted(clusters, key=lambda c: c.event_id)
 
 
+#: An event field with two or more known values (it matches no mention that knows it).
+_MIXED = "\x00mixed"
+
+
+def _anchor_signature(members: Sequence[Mention]) -> tuple[frozenset[str], ...]:
+    """The known values of the fields that anchoring (A1-A4) requires to be equal:
+    initiator side, target side, country, admin1, location and event family."""
+    return (
+        frozenset(m.actor1_side for m in members if m.actor1_side),
+        frozenset(m.actor2_side for m in members if m.actor2_side),
+        frozenset(m.country for m in members if m.country),
+        frozenset(m.admin1 for m in members if m.admin1),
+        frozenset(m.location for m in members if m.location),
+        frozenset(f for m in members if (f := event_family(m.event_type))),
+    )
+
+
+def _may_anchor(u: Mention, signature: tuple[frozenset[str], ...]) -> bool:
+    """Whether an event with this :func:`_anchor_signature` passes A1, A3, A4 and the
+    country part of A2 for ``u``: every known field of ``u`` is the only value the event
+    knows, if any, and the event knows one of ``u``'s sides. Necessary for
+    :func:`why_not_anchored` to accept the event, never sufficient."""
+    own = (
+        u.actor1_side,
+        u.actor2_side,
+        u.country,
+        u.admin1,
+        u.location,
+        event_family(u.event_type),
+    )
+    if any(v and not known <= {v} for v, known in zip(own, signature, strict=True)):
+        return False
+    return bool((own[0] and signature[0]) or (own[1] and signature[1]))
+
+
+def _single(values: frozenset[str]) -> str:
+    """The one known value, ``""`` when none is known, :data:`_MIXED` when several are."""
+    if len(values) == 1:
+        return next(iter(values))
+    return "" if not values else _MIXED
+
+
 def _anchor_undated(
     by_id: dict[str, Mention], passes: list[_Clusters], shared: dict[str, list[str]]
 ) -> None:
@@ -553,6 +595,11 @@ def _anchor_undated(
     the mention has none); each undated mention joins an event only when exactly one
     candidate satisfies :func:`why_not_anchored`. Decisions use the events as the first two
     passes left them, so the order of the undated mentions does not matter.
+
+    The events are indexed by the values their mentions know of the fields that A1 and A2
+    require to be equal (sides and country) and summarised by :func:`_anchor_signature`,
+    so that an undated mention is tried only against events that can pass A1-A4 and show
+    identifying evidence; the result is that of trying every event (tested).
     """
     events: dict[tuple[int, str], list[Mention]] = {}
     blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
@@ -561,21 +608,33 @@ def _anchor_undated(
     # could qualify rather than against every event of its country.
     by_article: dict[str, set[tuple[int, str]]] = defaultdict(set)
     by_count: dict[tuple[str, int], set[tuple[int, str]]] = defaultdict(set)
+    # Events by (initiator side, target side, country), each the one value the event knows
+    # ("" none, _MIXED several), and by one side and country: A1 and A2 need the known
+    # fields of the undated mention to be the only ones the event knows.
+    by_sides: dict[tuple[str, str, str], set[tuple[int, str]]] = defaultdict(set)
+    by_side: dict[tuple[int, str, str], set[tuple[int, str]]] = defaultdict(set)
+    signatures: dict[tuple[int, str], tuple[frozenset[str], ...]] = {}
     for n, source in enumerate(passes):
         for root, ids in source.members.items():
             members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
             if all(interval(m) is None for m in members):
                 continue
-            events[n, root] = members
+            key = (n, root)
+            events[key] = members
             # An event no mention places in a country may be in any (A2).
             for country in sorted({m.country for m in members if m.country} or {""}):
-                blocks[country].add((n, root))
+                blocks[country].add(key)
             for m in members:
-                by_article[m.article_id].add((n, root))
+                by_article[m.article_id].add(key)
             for kind in ("killed", "injured"):
                 count = _counts_of(members, kind)
                 if count:
-                    by_count[kind, count].add((n, root))
+                    by_count[kind, count].add(key)
+            signature = signatures[key] = _anchor_signature(members)
+            side1, side2, country = (_single(values) for values in signature[:3])
+            by_sides[side1, side2, country].add(key)
+            by_side[1, side1, country].add(key)
+            by_side[2, side2, country].add(key)
     by_month = _events_by_month(events)
     moves = []
     for n, source in enumerate(passes):
@@ -583,27 +642,53 @@ def _anchor_undated(
             if len(ids) != 1 or interval(by_id[root]) is not None:
                 continue
             u = by_id[root]
+            if not (u.actor1_side or u.actor2_side):
+                continue  # A1: no event qualifies
             sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
-            evidence = set(by_article[u.article_id]) if u.actor1_side else set()
-            for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
-                if own:
-                    evidence |= by_count[kind, own]
-            if u.date_basis == "frame":
-                # The article's time frame is evidence too: the one event of the country
-                # and sides that falls in it.
-                in_country = blocks.get(u.country, set())
-                evidence |= {
-                    k
-                    for k in _in_frame_months(by_month, u)
-                    if k in in_country and _within_frame(u, events[k])
-                }
-            fits = []
-            # Without a country only the events of its own article are candidates (A2).
             if u.country:
-                pool = blocks.get(u.country, set()) | blocks.get("", set())
+                countries = (u.country, "")
+                if u.actor1_side and u.actor2_side:
+                    pairs = (
+                        (u.actor1_side, u.actor2_side),
+                        (u.actor1_side, ""),
+                        ("", u.actor2_side),
+                    )
+                    found = [by_sides.get((*p, c), ()) for p in pairs for c in countries]
+                elif u.actor1_side:
+                    found = [by_side.get((1, u.actor1_side, c), ()) for c in countries]
+                else:
+                    found = [by_side.get((2, u.actor2_side, c), ()) for c in countries]
+                pool = set().union(*found)
             else:
-                pool = by_article[u.article_id]
-            for key in sorted(evidence & pool):
+                # Without a country only the events of its own article are candidates (A2).
+                pool = by_article.get(u.article_id, set())
+            candidates = sorted(k for k in pool if _may_anchor(u, signatures[k]))
+            if not candidates:
+                continue
+            article = by_article.get(u.article_id, set()) if u.actor1_side else set()
+            counts = [
+                by_count.get((kind, own), set())
+                for kind, own in (("killed", u.killed_best), ("injured", u.injured_best))
+                if own
+            ]
+            frame = u.date_basis == "frame"
+            in_frame = _in_frame_months(by_month, u) if frame else set()
+            in_country = blocks.get(u.country, set())
+            fits = []
+            for key in candidates:
+                # Identifying evidence (A5): a shared article, an equal casualty count, or
+                # the article's time frame (the event of the country and sides in it).
+                if not (
+                    key in article
+                    or any(key in c for c in counts)
+                    or (
+                        frame
+                        and key in in_frame
+                        and key in in_country
+                        and _within_frame(u, events[key])
+                    )
+                ):
+                    continue
                 members = events[key]
                 if not any(
                     _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
