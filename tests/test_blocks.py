@@ -207,15 +207,3 @@ def test_a_spoiled_or_outdated_cache_file_is_ignored(tmp_path, monkeypatch):
     assert _shape(cluster_mentions_fast(mentions, spoiled)) == expected and spoiled.hits == 0
     (tmp_path / "clusters.json").write_text("{not json")
     assert block_cache.ClusterCache(tmp_path).get("k") is None
-
-
-def test_the_month_index_of_frames_finds_every_event_in_the_frame(monkeypatch):
-    """Anchoring by an article's frame gives the same clusters when every event is tried."""
-    from analysis.events import reconcile
-
-    expected = [_shape(cluster_mentions(random_mentions(random.Random(s), 40))) for s in range(200)]
-    monkeypatch.setattr(
-        reconcile, "_in_frame_months", lambda by_month, u: set().union(*by_month.values())
-    )
-    tried = [_shape(cluster_mentions(random_mentions(random.Random(s), 40))) for s in range(200)]
-    assert tried == expected

@@ -386,14 +386,6 @@ def _events_by_month(events: dict) -> dict[str, set]:
     return out
 
 
-def _in_frame_months(by_month: dict[str, set], u: Mention) -> set:
-    """Keys of the events with a dated mention in a month of ``u``'s time frame."""
-    frame = frame_interval(u)
-    if frame is None:
-        return set()
-    return set().union(*(by_month.get(month, ()) for month in _months(frame)))
-
-
 def merge_reason(a: Mention, b: Mention) -> str:
     """Plain-words reason for merging two mentions that satisfy the rule (for the log)."""
     sa, sb = interval(a), interval(b)
@@ -662,9 +654,6 @@ def _anchor_undated(
             else:
                 # Without a country only the events of its own article are candidates (A2).
                 pool = by_article.get(u.article_id, set())
-            candidates = sorted(k for k in pool if _may_anchor(u, signatures[k]))
-            if not candidates:
-                continue
             article = by_article.get(u.article_id, set()) if u.actor1_side else set()
             counts = [
                 by_count.get((kind, own), set())
@@ -672,8 +661,18 @@ def _anchor_undated(
                 if own
             ]
             frame = u.date_basis == "frame"
-            in_frame = _in_frame_months(by_month, u) if frame else set()
             in_country = blocks.get(u.country, set())
+            # Only events with some identifying evidence (A5) are worth the clauses: narrow
+            # the pool by the evidence indexes first (set intersections, no Python loop).
+            near = [pool & article, *(pool & c for c in counts)]
+            in_frame: set[tuple[int, str]] = set()
+            if frame:
+                framed = pool & in_country
+                span = frame_interval(u)
+                for month in _months(span) if span is not None else ():
+                    in_frame |= framed & by_month.get(month, set())
+                near.append(in_frame)
+            candidates = sorted(k for k in set().union(*near) if _may_anchor(u, signatures[k]))
             fits = []
             for key in candidates:
                 # Identifying evidence (A5): a shared article, an equal casualty count, or
@@ -681,12 +680,7 @@ def _anchor_undated(
                 if not (
                     key in article
                     or any(key in c for c in counts)
-                    or (
-                        frame
-                        and key in in_frame
-                        and key in in_country
-                        and _within_frame(u, events[key])
-                    )
+                    or (key in in_frame and _within_frame(u, events[key]))
                 ):
                     continue
                 members = events[key]
