@@ -589,9 +589,12 @@ def _anchor_undated(
     passes left them, so the order of the undated mentions does not matter.
 
     The events are indexed by the values their mentions know of the fields that A1 and A2
-    require to be equal (sides and country) and summarised by :func:`_anchor_signature`,
-    so that an undated mention is tried only against events that can pass A1-A4 and show
-    identifying evidence; the result is that of trying every event (tested).
+    require to be equal (sides and country), by article, casualty count and month, and
+    summarised by :func:`_anchor_signature` and the facts A6 reads, so that an undated
+    mention is tried only against events that can pass A1-A5 and the clauses are read
+    from those indexes rather than from every mention of the event. The decisions are
+    those of :func:`why_not_anchored` on every event of the corpus (tested on random
+    mention sets): a change to the clauses must be mirrored here.
     """
     events: dict[tuple[int, str], list[Mention]] = {}
     blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
@@ -606,6 +609,8 @@ def _anchor_undated(
     by_sides: dict[tuple[str, str, str], set[tuple[int, str]]] = defaultdict(set)
     by_side: dict[tuple[int, str, str], set[tuple[int, str]]] = defaultdict(set)
     signatures: dict[tuple[int, str], tuple[frozenset[str], ...]] = {}
+    # What A6 reads of an event: its mention ids, what they answer, their sentences.
+    facts: dict[tuple[int, str], tuple[frozenset, frozenset, frozenset]] = {}
     for n, source in enumerate(passes):
         for root, ids in source.members.items():
             members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
@@ -622,6 +627,11 @@ def _anchor_undated(
                 count = _counts_of(members, kind)
                 if count:
                     by_count[kind, count].add(key)
+            facts[key] = (
+                frozenset(m.mention_id for m in members),
+                frozenset(r for m in members for r in m.responds_to),
+                frozenset((m.article_id, m.sentence_index) for m in members),
+            )
             signature = signatures[key] = _anchor_signature(members)
             side1, side2, country = (_single(values) for values in signature[:3])
             by_sides[side1, side2, country].add(key)
@@ -636,7 +646,6 @@ def _anchor_undated(
             u = by_id[root]
             if not (u.actor1_side or u.actor2_side):
                 continue  # A1: no event qualifies
-            sides = (u.country, *sorted((u.actor1_side, u.actor2_side)))
             if u.country:
                 countries = (u.country, "")
                 if u.actor1_side and u.actor2_side:
@@ -675,22 +684,24 @@ def _anchor_undated(
             candidates = sorted(k for k in set().union(*near) if _may_anchor(u, signatures[k]))
             fits = []
             for key in candidates:
-                # Identifying evidence (A5): a shared article, an equal casualty count, or
-                # the article's time frame (the event of the country and sides in it).
+                # The candidates pass A1-A4; what remains of why_not_anchored is A2 without
+                # a country, A5 (read from the indexes) and A6 (from the event's facts).
                 if not (
                     key in article
                     or any(key in c for c in counts)
                     or (key in in_frame and _within_frame(u, events[key]))
                 ):
-                    continue
-                members = events[key]
-                if not any(
-                    _key_matches(sides, (u.country, *sorted((m.actor1_side, m.actor2_side))))
-                    for m in members
+                    continue  # A5: no identifying evidence
+                if not u.country and key not in article:
+                    continue  # A2: no country, and not the same article
+                ids, answers, sentences = facts[key]
+                if (
+                    u.mention_id in answers
+                    or any(r in ids for r in u.responds_to)
+                    or (u.article_id, u.sentence_index) in sentences
                 ):
-                    continue
-                if why_not_anchored(u, members) is None:
-                    fits.append(key)
+                    continue  # A6
+                fits.append(key)
             # Events placed in the mention's country first; an unplaced one only when no
             # placed event fits.
             placed = [k for k in fits if any(m.country == u.country for m in events[k])]
