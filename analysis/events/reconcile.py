@@ -608,7 +608,10 @@ def _anchor_undated(
     # fields of the undated mention to be the only ones the event knows.
     by_sides: dict[tuple[str, str, str], set[tuple[int, str]]] = defaultdict(set)
     by_side: dict[tuple[int, str, str], set[tuple[int, str]]] = defaultdict(set)
-    signatures: dict[tuple[int, str], tuple[frozenset[str], ...]] = {}
+    # The one value each field of _anchor_signature has in an event ("" none, _MIXED
+    # several), and the event's dated spans.
+    singles: dict[tuple[int, str], tuple[str, ...]] = {}
+    spans: dict[tuple[int, str], frozenset[tuple[dt.date, dt.date]]] = {}
     # What A6 reads of an event: its mention ids, what they answer, their sentences.
     facts: dict[tuple[int, str], tuple[frozenset, frozenset, frozenset]] = {}
     for n, source in enumerate(passes):
@@ -632,8 +635,10 @@ def _anchor_undated(
                 frozenset(r for m in members for r in m.responds_to),
                 frozenset((m.article_id, m.sentence_index) for m in members),
             )
-            signature = signatures[key] = _anchor_signature(members)
-            side1, side2, country = (_single(values) for values in signature[:3])
+            spans[key] = frozenset(s for s in (interval(m) for m in members) if s is not None)
+            signature = _anchor_signature(members)
+            singles[key] = tuple(_single(values) for values in signature)
+            side1, side2, country = singles[key][:3]
             by_sides[side1, side2, country].add(key)
             by_side[1, side1, country].add(key)
             by_side[2, side2, country].add(key)
@@ -675,13 +680,28 @@ def _anchor_undated(
             # the pool by the evidence indexes first (set intersections, no Python loop).
             near = [pool & article, *(pool & c for c in counts)]
             in_frame: set[tuple[int, str]] = set()
-            if frame:
+            own_frame = frame_interval(u) if frame else None
+            if own_frame is not None:
                 framed = pool & in_country
-                span = frame_interval(u)
-                for month in _months(span) if span is not None else ():
+                for month in _months(own_frame):
                     in_frame |= framed & by_month.get(month, set())
                 near.append(in_frame)
-            candidates = sorted(k for k in set().union(*near) if _may_anchor(u, signatures[k]))
+            # _may_anchor on the events' single values: a field of u that is known must be
+            # the event's one value or unknown there, and the event must know one side.
+            own = (
+                u.actor1_side,
+                u.actor2_side,
+                u.country,
+                u.admin1,
+                u.location,
+                event_family(u.event_type),
+            )
+            candidates = sorted(
+                k
+                for k in set().union(*near)
+                if all(not v or x in ("", v) for v, x in zip(own, singles[k], strict=True))
+                and ((own[0] and singles[k][0]) or (own[1] and singles[k][1]))
+            )
             fits = []
             for key in candidates:
                 # The candidates pass A1-A4; what remains of why_not_anchored is A2 without
@@ -689,7 +709,10 @@ def _anchor_undated(
                 if not (
                     key in article
                     or any(key in c for c in counts)
-                    or (key in in_frame and _within_frame(u, events[key]))
+                    or (
+                        key in in_frame
+                        and any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[key])
+                    )
                 ):
                     continue  # A5: no identifying evidence
                 if not u.country and key not in article:
