@@ -499,3 +499,38 @@ def test_further_strikes_are_news_and_a_modal_in_a_relative_clause_is_not_theirs
     # A modal governing the action itself still makes it no event.
     ex, _ = _extract(lexicon, "The US could carry out further air strikes on the Houthis.")
     assert ex.mentions == ()
+
+
+def test_one_verb_with_two_sites_and_two_weapons_is_two_events(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Hezbollah hit an army post in Metula with anti-tank missiles and a barracks in "
+        "Shlomi with a swarm of drones on Monday in response to an Israeli strike on Khiam "
+        "on Sunday.",
+    )
+    answers = [m for m in ex.mentions if m.actor1_side == "HEZBOLLAH"]
+    [cause] = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
+    assert [(m.location, m.event_date) for m in answers] == [
+        ("Metula", "2024-08-05"),
+        ("Shlomi", "2024-08-05"),
+    ]
+    assert answers[0].weapon != answers[1].weapon
+    assert all(m.responds_to == (cause.mention_id,) for m in answers)
+    assert (cause.location, cause.event_date) == ("Khiam", "2024-08-04")
+    assert len(events) == 3
+
+
+def test_two_objects_without_their_own_weapons_stay_one_event(lexicon):
+    ex, _ = _extract(lexicon, "Israel struck a house in Khiam and a car in Bint Jbeil on Monday.")
+    [m] = ex.mentions
+    assert m.actor1_side == "ISRAEL"
+
+
+def test_an_undated_cause_is_none_of_the_sites_that_answer_it(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah hit an army post in Metula with anti-tank missiles and a barracks in "
+        "Shlomi with a swarm of drones in response to the Israeli strike on Khiam.",
+    )
+    assert [m.location for m in ex.mentions] == ["Metula", "Shlomi"]
+    assert all(m.responds_to == () for m in ex.mentions)
