@@ -534,3 +534,15 @@ def test_an_undated_cause_is_none_of_the_sites_that_answer_it(lexicon):
     )
     assert [m.location for m in ex.mentions] == ["Metula", "Shlomi"]
     assert all(m.responds_to == () for m in ex.mentions)
+
+
+def test_where_a_weapon_was_manufactured_is_not_where_it_struck(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah fired a rocket manufactured in Iran at a kibbutz on Monday, police said.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.country, m.event_date) == ("HEZBOLLAH", "", "2024-08-05")
+    # A place after "in" with no verb of making before it is still the event's.
+    ex, _ = _extract(lexicon, "Hezbollah fired a rocket at a kibbutz in Israel on Monday.")
+    assert ex.mentions[0].country == "Israel"
