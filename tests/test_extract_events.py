@@ -546,3 +546,18 @@ def test_where_a_weapon_was_manufactured_is_not_where_it_struck(lexicon):
     # A place after "in" with no verb of making before it is still the event's.
     ex, _ = _extract(lexicon, "Hezbollah fired a rocket at a kibbutz in Israel on Monday.")
     assert ex.mentions[0].country == "Israel"
+
+
+def test_a_second_site_after_as_well_as_is_a_second_event(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "On Monday Hezbollah attacked a post in the Shebaa Farms as well as soldiers in "
+        "Metula and Shlomi in northern Israel.",
+    )
+    assert [(m.actor1_side, m.location, m.event_date) for m in ex.mentions] == [
+        ("HEZBOLLAH", "Shebaa Farms", "2024-08-05"),
+        ("HEZBOLLAH", "Metula", "2024-08-05"),
+    ]
+    # The disputed farms are placed in no country; northern Israel is the second site's.
+    assert [m.country for m in ex.mentions] == ["", "Israel"]
+    assert len(events) == 2

@@ -842,7 +842,8 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
 
 
 #: "... and a barracks in Y with drones": a second object after one verb.
-_AND_OBJECT = re.compile(r"\s+and\s+(?:an?|the)\s+", re.IGNORECASE)
+#: "... as well as soldiers in Y": a second object set apart by "as well as".
+_AND_OBJECT = re.compile(r"\s+(?:and\s+(?:an?|the)|(as\s+well\s+as))\s+", re.IGNORECASE)
 
 
 def _within(hits, span: tuple[int, int]) -> list:
@@ -851,10 +852,11 @@ def _within(hits, span: tuple[int, int]) -> list:
 
 def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[Clause]:
     """Cut a clause with one verb and two objects, each with its own place and its own
-    weapon ("hit a post in X with missiles and a barracks in Y with drones"), into two
-    clauses: two sites struck by two weapons are two events (data/README.md, Merge rule,
-    Sites). The second clause shares the subject and verb; the first keeps what follows the
-    second weapon (a date, "on Monday")."""
+    weapon ("hit a post in X with missiles and a barracks in Y with drones") or set apart
+    by "as well as" ("attacked a post in X as well as soldiers in Y"), into two clauses:
+    two events (data/README.md, Merge rule, Sites). The second clause shares the subject
+    and verb; the first keeps what follows the second weapon or place (a date, "on
+    Monday")."""
     out: list[Clause] = []
     moved: dict[int, int] = {}  # old clause index -> new (links name clauses by index)
     for index, clause in enumerate(clauses):
@@ -867,14 +869,15 @@ def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[C
         cut = None
         for found in _AND_OBJECT.finditer(text, verbs[0].end if verbs else end, end):
             left, right = (verbs[0].end, found.start()), (found.end(), end)
+            armed = _within(hits.weapons, left) and _within(hits.weapons, right)
             if (
-                _within(hits.weapons, left)
+                (armed or found.group(1))
                 and _within(hits.places, left)
-                and _within(hits.weapons, right)
                 and _within(hits.places, right)
                 and not _within(hits.actions, right)
             ):
-                cut = found, _within(hits.weapons, right)[-1].end
+                last = _within(hits.weapons if armed else hits.places, right)[-1]
+                cut = found, last.end
                 break
         if cut is None:
             out.append(clause)
