@@ -6,6 +6,7 @@ import pytest
 
 from analysis.models import chance, surrogates, validation
 from analysis.models.dyad import select_dyad
+from analysis.present import reader_tables
 
 
 def test_month_blocks_follow_the_calendar():
@@ -92,7 +93,13 @@ def test_planted_answers_two_days_later_beat_every_surrogate():
     assert res["method"] == "month_permutation" and res["n_surrogates"] == 99
     table = chance.baseline_table(res, "X", "Y")
     assert len(table) == 2 * (2 * len(chance.HORIZONS) + 1)
-    assert table["p-value"].notna().sum() == 2 * len(chance.HORIZONS)
+    assert table["p_value"].notna().sum() == 2 * len(chance.HORIZONS)
+    shown = reader_tables.baseline_table(table, labels={"X": "Side X", "Y": "Side Y"})
+    row = shown[shown["Statistic"] == "share followed within 3 days"].iloc[0]
+    assert row["Answer"] == "Side Y after Side X" and row["Observed"] == "100%"
+    assert row["p-value"] == "0.01"
+    median = shown[shown["Statistic"] == "median lag (days)"].iloc[0]
+    assert median["Observed"] == "2" and median["p-value"] == "–"
     assert ab["followed"]["3"]["warning"] is None
 
 
@@ -102,7 +109,9 @@ def test_a_side_active_every_day_saturates_the_shares():
     assert entry["observed"] == 1.0 and entry["null_mean"] >= chance.SATURATION
     assert entry["p_value"] is not None and "no power" in entry["warning"]
     table = chance.baseline_table(res, "X", "Y")
-    assert (table["note"] == "saturated: no power").sum() >= 2 * len(chance.HORIZONS)
+    assert table["saturated"].sum() >= 2 * len(chance.HORIZONS)
+    shown = reader_tables.baseline_table(table)
+    assert (shown["Note"] == "saturated: no power").sum() >= 2 * len(chance.HORIZONS)
 
 
 def test_descriptive_route_and_an_empty_side_give_no_p_value():

@@ -301,17 +301,7 @@ def test_no_page_shows_a_code(built):
         r"(?<![A-Za-z0-9_/.-])(" + "|".join(sorted(codes, key=len, reverse=True)) + r")"
         r"(?![A-Za-z0-9_])|\bEV-[0-9a-f]{10}\b|\biraq:\d{4}-\d{2}-\d{2}:"
     )
-    pages = sorted(built.glob("*.html")) + sorted(built.glob("*/*.html"))
-    assert len(pages) >= 14
-    found = {}
-    for page in pages:
-        parser = _Visible()
-        parser.feed(page.read_text(encoding="utf-8"))
-        text = " ".join(parser.text)
-        hits = sorted({m.group(0) for m in pattern.finditer(text)})
-        if hits:
-            found[str(page.relative_to(built))] = hits
-    assert found == {}
+    assert _visible_hits(built, pattern) == {}
 
 
 #: What a raw frame or a formatted-in-code number looks like on a page: a direction key,
@@ -323,17 +313,7 @@ RAW = re.compile(r"\b[AB]->[AB]\b|\d[eE][+-]\d\d|\d\.\d{6}\b|\bNaN\b|\bNaT\b")
 def test_no_page_shows_raw_numbers_or_direction_keys(built):
     """Tables and prose say numbers for reading and directions in words on every page of
     every set: no ``A->B``, ``6.86e+04``, ``0.000000`` or ``NaN``."""
-    pages = sorted(built.glob("*.html")) + sorted(built.glob("*/*.html"))
-    assert len(pages) >= 14
-    found = {}
-    for page in pages:
-        parser = _Visible()
-        parser.feed(page.read_text(encoding="utf-8"))
-        text = " ".join(parser.text)
-        hits = sorted({m.group(0) for m in RAW.finditer(text)})
-        if hits:
-            found[str(page.relative_to(built))] = hits
-    assert found == {}
+    assert _visible_hits(built, RAW) == {}
 
 
 def test_model_tables_have_no_index_and_plain_headers(built):
@@ -378,3 +358,17 @@ def test_iraq_ied_against_air_strikes_2007_renders_from_reports_yml(built):
     assert "window pairs (2d)" in tft["headline"]
     page = (built / "iraq-ied" / "03_tit_for_tat.html").read_text(encoding="utf-8")
     assert "Remote explosive/landmine/IED only" in page and "Air/drone strike only" in page
+
+
+def _visible_hits(built, pattern: re.Pattern) -> dict[str, list[str]]:
+    """``{page: matches}`` of ``pattern`` in the visible text of every page of every set."""
+    pages = sorted(built.glob("*.html")) + sorted(built.glob("*/*.html"))
+    assert len(pages) >= 14
+    found = {}
+    for page in pages:
+        parser = _Visible()
+        parser.feed(page.read_text(encoding="utf-8"))
+        hits = sorted({m.group(0) for m in pattern.finditer(" ".join(parser.text))})
+        if hits:
+            found[str(page.relative_to(built))] = hits
+    return found

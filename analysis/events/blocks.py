@@ -61,6 +61,7 @@ from analysis.events.reconcile import (
     _anchor_undated,
     _strength,
     candidate_blocks,
+    clusters_of,
     interval,
     merge_reason,
     why_different,
@@ -467,16 +468,4 @@ def cluster_mentions_fast(
 
     passes = [_Pass(first), _Pass(second)]
     _anchor(classes, passes, shared)
-
-    umbrellas = frozenset(i for ids in shared.values() for i in ids)
-    clusters = []
-    for source in passes:
-        for root, ids in source.members.items():
-            clusters.append(
-                Cluster(
-                    members=tuple(by_id[i] for i in sorted(ids)),
-                    shared=tuple(by_id[i] for i in sorted(shared.get(root, ()))),
-                    umbrella_ids=umbrellas & set(ids),
-                )
-            )
-    return sorted(clusters, key=lambda c: c.event_id)
+    return clusters_of(by_id, [source.members for source in passes], shared)

@@ -77,7 +77,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import combinations
@@ -529,18 +529,26 @@ def cluster_mentions(
             log.info("merge %s + %s: %s", a.mention_id, b.mention_id, merge_reason(a, b))
 
     _anchor_undated(by_id, [first, second], shared)
+    return clusters_of(by_id, [first.members, second.members], shared)
 
+
+def clusters_of(
+    by_id: Mapping[str, Mention],
+    passes: Sequence[Mapping[str, Iterable[str]]],
+    shared: Mapping[str, Iterable[str]],
+) -> list[Cluster]:
+    """The clusters of the merge passes (each ``{root: member ids}``), with the umbrella
+    mentions credited to them (``shared``: ``{root: umbrella ids}``), in event id order."""
     umbrellas = frozenset(i for ids in shared.values() for i in ids)
-    clusters = []
-    for source in (first, second):
-        for root, ids in source.members.items():
-            clusters.append(
-                Cluster(
-                    members=tuple(by_id[i] for i in sorted(ids)),
-                    shared=tuple(by_id[i] for i in sorted(shared.get(root, ()))),
-                    umbrella_ids=umbrellas & set(ids),
-                )
-            )
+    clusters = [
+        Cluster(
+            members=tuple(by_id[i] for i in sorted(ids)),
+            shared=tuple(by_id[i] for i in sorted(shared.get(root, ()))),
+            umbrella_ids=umbrellas & set(ids),
+        )
+        for members in passes
+        for root, ids in members.items()
+    ]
     return sorted(clusters, key=lambda c: c.event_id)
 
 

@@ -197,36 +197,38 @@ def _entry(stat: str, observed: float, null: list, allows_tests: bool, larger=Tr
 
 
 def baseline_table(baseline: dict, side_a: str, side_b: str) -> pd.DataFrame:
-    """Display table of :func:`lag_baseline`: one row per statistic and direction.
+    """Raw table of :func:`lag_baseline`: one row per statistic and direction.
 
-    Columns: ``answer``, ``statistic``, ``observed``, ``chance (mean)``, ``chance 95%``
-    (the middle 95% of the surrogate values), ``p-value`` (``None`` where no test is
-    made; the reason is in the results) and ``note`` (saturated shares).
+    Columns: ``direction`` (``"A->B"``: B's events after A's), ``attacker`` and
+    ``answerer`` (side codes), ``statistic`` (``followed``, ``answered`` or
+    ``median_lag_days``), ``within_days`` (the horizon; missing for the median),
+    ``observed``, ``null_mean``, ``null_low`` and ``null_high`` (the middle 95% of the
+    surrogate values), ``p_value`` (missing where no test is made; the reason is in the
+    results) and ``saturated`` (chance alone gives shares this high: no power).
+    :func:`analysis.present.reader_tables.baseline_table` is its reader table.
     """
-    names = {"A->B": f"{side_b} after {side_a}", "B->A": f"{side_a} after {side_b}"}
-    labels = {
-        "followed": "share followed within {h} days",
-        "answered": "share answered within {h} days",
-    }
+    sides = {"A->B": (side_a, side_b), "B->A": (side_b, side_a)}
     rows = []
     for direction, entry in baseline["by_direction"].items():
-        items = [(labels[s].format(h=h), entry[s][h]) for s in labels for h in entry[s]]
-        items.append(("median lag (days)", entry["median_lag_days"]))
-        for label, res in items:
+        items = [(s, int(h), entry[s][h]) for s in ("followed", "answered") for h in entry[s]]
+        items.append(("median_lag_days", None, entry["median_lag_days"]))
+        for statistic, within, res in items:
             lo, hi = res["null_ci"]
             rows.append(
                 {
-                    "answer": names[direction],
-                    "statistic": label,
-                    "observed": _round(res["observed"]),
-                    "chance (mean)": _round(res["null_mean"]),
-                    "chance 95%": "n/a" if lo is None else f"{lo:.2f}–{hi:.2f}",
-                    "p-value": _round(res["p_value"], 3),
-                    "note": "saturated: no power" if res.get("warning") else "",
+                    "direction": direction,
+                    "attacker": sides[direction][0],
+                    "answerer": sides[direction][1],
+                    "statistic": statistic,
+                    "within_days": within,
+                    "observed": res["observed"],
+                    "null_mean": res["null_mean"],
+                    "null_low": lo,
+                    "null_high": hi,
+                    "p_value": res["p_value"],
+                    "saturated": bool(res.get("warning")),
                 }
             )
-    return pd.DataFrame(rows)
-
-
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(float(value), digits)
+    frame = pd.DataFrame(rows)
+    frame.attrs["table"] = "chance.baseline_table"
+    return frame

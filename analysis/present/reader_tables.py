@@ -316,6 +316,42 @@ def gaps_table(
     return _known_columns(gaps, known, names, labels)
 
 
+STATISTIC_NAMES = {
+    "followed": "share followed within {h} days",
+    "answered": "share answered within {h} days",
+    "median_lag_days": "median lag (days)",
+}
+
+
+def baseline_table(
+    frame: pd.DataFrame,
+    side_a: str | None = None,
+    side_b: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Lag statistics beside their chance values on surrogate series: shares as %, the
+    median lag in days, p-values only where a test is made (raw frame of
+    :func:`analysis.models.chance.baseline_table`)."""
+    rows = []
+    for r in frame.to_dict(orient="records"):
+        is_share = r["statistic"] != "median_lag_days"
+        writer = share if is_share else estimate
+        within = None if _missing(r["within_days"]) else int(r["within_days"])
+        rows.append(
+            {
+                "Answer": f"{side_label(r['answerer'], labels)} after "
+                f"{side_label(r['attacker'], labels)}",
+                "Statistic": STATISTIC_NAMES[r["statistic"]].format(h=within),
+                "Observed": writer(r["observed"]),
+                "Chance (mean)": writer(r["null_mean"]),
+                "Chance, middle 95%": interval(r["null_low"], r["null_high"], writer),
+                "p-value": p_value(r["p_value"]),
+                "Note": "saturated: no power" if r["saturated"] else "",
+            }
+        )
+    return plain(rows)
+
+
 def _day(value: object) -> str:
     if _missing(value):
         return DASH
@@ -413,6 +449,7 @@ READERS: dict[str, Callable[..., pd.DataFrame]] = {
     "pairing.sensitivity": sensitivity_table,
     "episodes.dyad_episodes": episodes_table,
     "episodes.gap_sensitivity": gaps_table,
+    "chance.baseline_table": baseline_table,
 }
 #: Raw frames of other modules recognised by their columns (they carry no ``attrs``).
 _SIGNATURES = (
