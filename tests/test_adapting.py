@@ -224,9 +224,10 @@ def test_notebook_stops_in_its_first_cell_with_the_valid_values(notebook, tmp_pa
 
 
 def _synthetic_table(path: Path) -> None:
-    """Two independent Poisson sides over 300 days: enough events for the models."""
+    """Two independent Poisson sides over 500 days: about 300 events on the smaller side,
+    a size at which the validation study lets the reaction functions run."""
     rng = np.random.default_rng(7)
-    days = pd.date_range("2021-01-04", periods=300, freq="D")
+    days = pd.date_range("2021-01-04", periods=500, freq="D")
     rows = []
     for side, other, rate in (("NORTH", "SOUTH", 0.8), ("SOUTH", "NORTH", 0.6)):
         for day, n in zip(days, rng.poisson(rate, len(days)), strict=True):

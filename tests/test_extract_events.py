@@ -499,3 +499,65 @@ def test_further_strikes_are_news_and_a_modal_in_a_relative_clause_is_not_theirs
     # A modal governing the action itself still makes it no event.
     ex, _ = _extract(lexicon, "The US could carry out further air strikes on the Houthis.")
     assert ex.mentions == ()
+
+
+def test_one_verb_with_two_sites_and_two_weapons_is_two_events(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Hezbollah hit an army post in Metula with anti-tank missiles and a barracks in "
+        "Shlomi with a swarm of drones on Monday in response to an Israeli strike on Khiam "
+        "on Sunday.",
+    )
+    answers = [m for m in ex.mentions if m.actor1_side == "HEZBOLLAH"]
+    [cause] = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
+    assert [(m.location, m.event_date) for m in answers] == [
+        ("Metula", "2024-08-05"),
+        ("Shlomi", "2024-08-05"),
+    ]
+    assert answers[0].weapon != answers[1].weapon
+    assert all(m.responds_to == (cause.mention_id,) for m in answers)
+    assert (cause.location, cause.event_date) == ("Khiam", "2024-08-04")
+    assert len(events) == 3
+
+
+def test_two_objects_without_their_own_weapons_stay_one_event(lexicon):
+    ex, _ = _extract(lexicon, "Israel struck a house in Khiam and a car in Bint Jbeil on Monday.")
+    [m] = ex.mentions
+    assert m.actor1_side == "ISRAEL"
+
+
+def test_an_undated_cause_is_none_of_the_sites_that_answer_it(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah hit an army post in Metula with anti-tank missiles and a barracks in "
+        "Shlomi with a swarm of drones in response to the Israeli strike on Khiam.",
+    )
+    assert [m.location for m in ex.mentions] == ["Metula", "Shlomi"]
+    assert all(m.responds_to == () for m in ex.mentions)
+
+
+def test_where_a_weapon_was_manufactured_is_not_where_it_struck(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Hezbollah fired a rocket manufactured in Iran at a kibbutz on Monday, police said.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.country, m.event_date) == ("HEZBOLLAH", "", "2024-08-05")
+    # A place after "in" with no verb of making before it is still the event's.
+    ex, _ = _extract(lexicon, "Hezbollah fired a rocket at a kibbutz in Israel on Monday.")
+    assert ex.mentions[0].country == "Israel"
+
+
+def test_a_second_site_after_as_well_as_is_a_second_event(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "On Monday Hezbollah attacked a post in the Shebaa Farms as well as soldiers in "
+        "Metula and Shlomi in northern Israel.",
+    )
+    assert [(m.actor1_side, m.location, m.event_date) for m in ex.mentions] == [
+        ("HEZBOLLAH", "Shebaa Farms", "2024-08-05"),
+        ("HEZBOLLAH", "Metula", "2024-08-05"),
+    ]
+    # The disputed farms are placed in no country; northern Israel is the second site's.
+    assert [m.country for m in ex.mentions] == ["", "Israel"]
+    assert len(events) == 2

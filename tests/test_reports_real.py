@@ -154,7 +154,10 @@ def test_index_says_what_each_report_found_in_words(built):
     followed by a US-led coalition action within 7 days)."""
     index = (built / "index.html").read_text(encoding="utf-8")
     rows = index.count('class="report-row"')
-    assert rows == 15 and index.count('<p class="finding">') == rows
+    configured = yaml.safe_load((ROOT / "reports.yml").read_text())
+    assert all(s.get("notebooks") for s in configured)  # every set lists its notebooks
+    assert rows == sum(len(s["notebooks"]) for s in configured) == 16
+    assert index.count('<p class="finding">') == rows
     assert 'class="headline"' not in index
     lags = results(built, "seed", "02_response_lags")["share_answered"]["A->B"]["7"]
     assert (lags["n"], round(lags["share"], 3)) == (3, 0.667)

@@ -106,20 +106,26 @@ def test_a_model_below_its_size_says_the_rejection_rate(routes):
     runs, why = routing.model_route("var", 120, 900, 500, routes=table)
     assert not runs
     assert "at 50 events per side" in why and "rejects 12% of the time" in why
-    assert "no effect" in why and "from 200 events per side" in why
-    assert "120 events" in why
+    assert "no effect" in why and "120 events" in why
     runs, why = routing.model_route("var", 300, 5000, 500, routes=table)
-    assert runs and "from 200 events per side" in why
+    assert runs and "at 200 and 1,000 events per side" in why
+    runs, why = routing.model_route("var", 5000, 9000, 500, routes=table)
+    assert runs and "at 5,000 events per side" in why
 
 
-def test_a_test_that_fails_at_large_sizes_never_runs(routes):
+def test_a_test_runs_only_between_sizes_where_it_held(routes):
     _, table = routes
     runs, why = routing.model_route("granger", 68573, 3938, 499, routes=table)
     assert not runs
     assert "at 1,000 events per side" in why and "30%" in why and "same trend" in why
-    # Below the first failure it still does not run: the failure lies above.
-    runs, _ = routing.model_route("granger", 100, 100, 499, routes=table)
-    assert not runs
+    # Held at 50 and 200: runs between them; not between 200 and a failure at 1,000.
+    runs, why = routing.model_route("granger", 100, 100, 499, routes=table)
+    assert runs and "at 50 and 200 events per side" in why
+    runs, why = routing.model_route("granger", 500, 500, 499, routes=table)
+    assert not runs and "at 1,000 events per side" in why
+    # Below the smallest size measured nothing says it holds.
+    runs, why = routing.model_route("granger", 20, 500, 499, routes=table)
+    assert not runs and "only from 50 events per side" in why
 
 
 def test_conservative_sizes_run_and_say_so(routes):

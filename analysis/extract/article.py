@@ -46,6 +46,7 @@ from analysis.extract.reading import (
     ADJ_ARMED,
     ActorRef,
     Reading,
+    SentenceHits,
     launch_actions,
     normalise_space,
     read_clause,
@@ -492,7 +493,7 @@ def _read_sentence(
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
     hits = sentence_hits(text, lexicon, actions, spaced, folded)
-    clauses = split_clauses(text, content_span(text), lexicon, hits.cues)
+    clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
@@ -607,6 +608,10 @@ def _read_sentence(
                     _adopt_date(base.root, reading, resolution)
                 else:
                     base = None
+            if clause.cause and base is not None and _answers_it(base, i, clauses, refers):
+                # "X hit A and B in response to the strike": the strike answered is neither
+                # of the clauses that answer it.
+                continue
         elif (
             not clause.cause
             and resolution is None
@@ -836,6 +841,64 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
     return out
 
 
+#: "... and a barracks in Y with drones": a second object after one verb.
+#: "... as well as soldiers in Y": a second object set apart by "as well as".
+_AND_OBJECT = re.compile(r"\s+(?:and\s+(?:an?|the)|(as\s+well\s+as))\s+", re.IGNORECASE)
+
+
+def _within(hits, span: tuple[int, int]) -> list:
+    return [h for h in hits if span[0] <= h.start and h.end <= span[1]]
+
+
+def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[Clause]:
+    """Cut a clause with one verb and two objects, each with its own place and its own
+    weapon ("hit a post in X with missiles and a barracks in Y with drones") or set apart
+    by "as well as" ("attacked a post in X as well as soldiers in Y"), into two clauses:
+    two events (data/README.md, Merge rule, Sites). The second clause shares the subject
+    and verb; the first keeps what follows the second weapon or place (a date, "on
+    Monday")."""
+    out: list[Clause] = []
+    moved: dict[int, int] = {}  # old clause index -> new (links name clauses by index)
+    for index, clause in enumerate(clauses):
+        moved[index] = len(out)
+        if len(clause.spans) != 1 or clause.cause:
+            out.append(clause)
+            continue
+        start, end = clause.spans[0]
+        verbs = [h for h in hits.actions if start <= h.start < end and h.value.kind == "verb"]
+        cut = None
+        for found in _AND_OBJECT.finditer(text, verbs[0].end if verbs else end, end):
+            left, right = (verbs[0].end, found.start()), (found.end(), end)
+            armed = _within(hits.weapons, left) and _within(hits.weapons, right)
+            if (
+                (armed or found.group(1))
+                and _within(hits.places, left)
+                and _within(hits.places, right)
+                and not _within(hits.actions, right)
+            ):
+                last = _within(hits.weapons if armed else hits.places, right)[-1]
+                cut = found, last.end
+                break
+        if cut is None:
+            out.append(clause)
+            continue
+        found, tail = cut
+        first = (start, found.start()), (tail, end)
+        second = (start, verbs[0].end), (found.end(), end)
+        out.append(_replace(clause, spans=first))
+        out.append(_replace(clause, spans=second))
+    if len(out) == len(clauses):
+        return clauses
+    return [
+        _replace(
+            c,
+            answers=None if c.answers is None else moved[c.answers],
+            same_time_as=None if c.same_time_as is None else moved[c.same_time_as],
+        )
+        for c in out
+    ]
+
+
 def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
     for hit in actors:
         entry = hit.value
@@ -862,6 +925,14 @@ def _merge_casualties(draft: _Draft, reading: Reading) -> None:
         fields.update(actor2=victims.actor, actor2_side=victims.side)
     if fields:
         draft.mention = _replace(draft.mention, **fields)
+
+
+def _answers_it(base: _Draft, i: int, clauses: list[Clause], refers: list[_Draft | None]) -> bool:
+    """True when ``base`` is the event of a clause of this sentence that answers clause ``i``."""
+    return any(
+        c.answers == i and refers[j] is not None and refers[j].root is base.root
+        for j, c in enumerate(clauses)
+    )
 
 
 def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Reading]) -> None:

@@ -154,6 +154,12 @@ _QUOTING = re.compile(
 _MADE = re.compile(r"-(?:made|built|designed|supplied|manufactured|produced)\b", re.IGNORECASE)
 #: "6:30 p.m. local time in Baghdad", "Baghdad time": a clock, not a place of the event.
 _CLOCK = re.compile(r"\btime\s+in\s+$", re.IGNORECASE)
+#: "11:30 a.m. (Sanaa time)", "Baghdad local time": the clock named after the place.
+_CLOCK_AFTER = re.compile(r"\s+(?:local\s+)?time\b", re.IGNORECASE)
+#: "a rocket manufactured in Iran": where the weapon was made, not where it struck.
+_MADE_IN = re.compile(
+    r"\b(?:made|built|designed|manufactured|produced|developed)\s+in\s+$", re.IGNORECASE
+)
 _RELATIVE = re.compile(r",?\s+(?:which|who|that)\s+(?!would|could|will|may|might)", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
 #: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
@@ -785,6 +791,7 @@ def read_clause(
         and not rx.relative_direction.search(_tail(lt, p.start))
         and not _BORDERING.search(text, max(0, p.start - 30), p.start)
         and not _CLOCK.search(text, max(0, p.start - 10), p.start)
+        and not _MADE_IN.search(text, max(0, p.start - 20), p.start)
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]

@@ -159,9 +159,11 @@ def study_route(
     """Whether ``model`` runs with ``n`` events on the smaller side, by the validation
     study; None when the study has no row for the model's test.
 
-    The model runs from the study's ``min_events`` of its test upwards (sizes between two
-    measured sizes are judged by the measured ones around them: the study found the test
-    held at both). Below it, or when the test never held at the largest size measured,
+    ``n`` is judged by the measured sizes around it: the model runs when its test held at
+    the largest size measured at or below ``n`` and, when ``n`` lies below the largest size
+    measured, also at the next size above it. A test that holds at 1,000 events per side
+    but not at 5,000 runs on 1,000 and not on 3,000, since nothing measured says it holds
+    there. Below the smallest size measured the model does not run. When it does not run,
     the reason quotes the rejection rate the study measured when there was no effect.
     """
     routes = _committed_routes() if routes is None else routes
@@ -169,36 +171,31 @@ def study_route(
     if not checks:
         return None
     name = MODEL_NAMES.get(model, f"the {model} test")
-    min_events = checks[0].min_events
-    failed = [c for c in checks if not c.held]
-    if min_events is None or n < min_events:
-        if min_events is not None and n < checks[0].events:
-            return False, (
-                f"the smaller side has {n:,} events: the validation study shows {name} "
-                f"holding its error rate only from {min_events:,} events per side"
-            )
-        # The failure nearest below n, else the smallest one measured.
-        below = [c for c in failed if c.events <= n]
-        check = below[-1] if below else failed[0]
-        tail = (
-            f"; it holds from {min_events:,} events per side"
-            if min_events is not None
-            else "; it held at no size the study measured"
+    below = [c for c in checks if c.events <= n]
+    above = [c for c in checks if c.events >= n]
+    if not below:
+        return False, (
+            f"the smaller side has {n:,} events: the validation study measured {name} only "
+            f"from {checks[0].events:,} events per side"
         )
-        return False, f"the smaller side has {n:,} events: {_failure(check, name)}{tail}"
-    # Conservative at the measured size nearest below n: say so, but run.
-    near = [c for c in checks if c.events <= n][-1]
-    note = (
-        f" (conservative there: it rejects {_pct(near.lowest_rate)} of the time when there is "
-        "no effect, so a result that is not significant is weak evidence of no effect)"
-        if near.conservative
-        else ""
-    )
-    if any(c.provisional for c in checks if c.events >= min_events):
+    around = [below[-1]] + ([above[0]] if above and above[0] is not below[-1] else [])
+    failed = [c for c in around if not c.held]
+    if failed:
+        return False, f"the smaller side has {n:,} events: {_failure(failed[0], name)}"
+    sizes = " and ".join(f"{c.events:,}" for c in around)
+    note = ""
+    if below[-1].conservative:
+        # Conservative at the measured size nearest below n: say so, but run.
+        note = (
+            f" (conservative there: it rejects {_pct(below[-1].lowest_rate)} of the time when "
+            "there is no effect, so a result that is not significant is weak evidence of no "
+            "effect)"
+        )
+    if any(c.provisional for c in around):
         note += " (provisional: the study ran fewer than 200 simulations in some cells)"
     return True, (
         f"{n:,} events on the smaller side: the validation study shows {name} holding its "
-        f"error rate from {min_events:,} events per side{note}"
+        f"error rate at {sizes} events per side{note}"
     )
 
 
