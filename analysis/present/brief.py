@@ -408,8 +408,8 @@ def _direction_sentence(d: str, entry: Mapping, names: Mapping[str, str]) -> str
         )
     if word == "not established":
         return (
-            f"The data do not show that {second} answer attacks by {first}, although there are "
-            f"enough events to see a clear effect."
+            f"The data do not show that {second} answer attacks by {first}; how much that "
+            "says depends on each test's power at this size, given in the validation report."
         )
     if word == "not tested enough":
         return (
