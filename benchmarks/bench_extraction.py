@@ -10,7 +10,6 @@ for 2,000 articles. Run: ``python benchmarks/bench_extraction.py [--sizes ...] [
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import gc
 import random
@@ -19,6 +18,7 @@ import time
 from pathlib import Path
 
 from analysis.extract.article import extract_article
+from analysis.extract.corpus import load_corpus
 from analysis.extract.lexicon import load_lexicon
 from analysis.extract.sentences import split_sentences
 from analysis.records import Article
@@ -35,42 +35,13 @@ TEMPLATES = (
 
 
 def _seed_articles() -> list[Article]:
-    with open(ROOT / "data" / "raw" / "articles.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return [
-        Article(
-            r["article_id"],
-            r["file"],
-            r["outlet"],
-            r["title"],
-            r["author"],
-            dt.date.fromisoformat(r["published"]),
-            r["url"],
-            (ROOT / "data" / "raw" / "articles" / r["file"]).read_text(encoding="utf-8"),
-        )
-        for r in rows
-    ]
+    return load_corpus(ROOT / "data" / "raw" / "articles", ROOT / "data" / "raw" / "articles.csv")
 
 
 def corpus_articles(corpus: Path) -> list[Article]:
     """Every article of every part of ``corpus`` (folders holding ``articles.csv``)."""
-    out = []
-    for part in sorted(p for p in corpus.iterdir() if (p / "articles.csv").is_file()):
-        with open(part / "articles.csv", encoding="utf-8", newline="") as handle:
-            for r in csv.DictReader(handle):
-                out.append(
-                    Article(
-                        r["article_id"],
-                        r["file"],
-                        r["outlet"],
-                        r["title"],
-                        r["author"],
-                        dt.date.fromisoformat(r["published"]),
-                        r["url"],
-                        (part / "articles" / r["file"]).read_text(encoding="utf-8"),
-                    )
-                )
-    return out
+    parts = sorted(p for p in corpus.iterdir() if (p / "articles.csv").is_file())
+    return [a for part in parts for a in load_corpus(part / "articles", part / "articles.csv")]
 
 
 def repeated_corpus(size: int, texts: list[Article]) -> list[Article]:

@@ -561,12 +561,9 @@ def _anchor_signature(members: Sequence[Mention]) -> tuple[frozenset[str], ...]:
     )
 
 
-def _may_anchor(u: Mention, signature: tuple[frozenset[str], ...]) -> bool:
-    """Whether an event with this :func:`_anchor_signature` passes A1, A3, A4 and the
-    country part of A2 for ``u``: every known field of ``u`` is the only value the event
-    knows, if any, and the event knows one of ``u``'s sides. Necessary for
-    :func:`why_not_anchored` to accept the event, never sufficient."""
-    own = (
+def _anchor_fields(u: Mention) -> tuple[str, ...]:
+    """``u``'s fields in the order of :func:`_anchor_signature`."""
+    return (
         u.actor1_side,
         u.actor2_side,
         u.country,
@@ -574,6 +571,14 @@ def _may_anchor(u: Mention, signature: tuple[frozenset[str], ...]) -> bool:
         u.location,
         event_family(u.event_type),
     )
+
+
+def _may_anchor(u: Mention, signature: tuple[frozenset[str], ...]) -> bool:
+    """Whether an event with this :func:`_anchor_signature` passes A1, A3, A4 and the
+    country part of A2 for ``u``: every known field of ``u`` is the only value the event
+    knows, if any, and the event knows one of ``u``'s sides. Necessary for
+    :func:`why_not_anchored` to accept the event, never sufficient."""
+    own = _anchor_fields(u)
     if any(v and not known <= {v} for v, known in zip(own, signature, strict=True)):
         return False
     return bool((own[0] and signature[0]) or (own[1] and signature[1]))
@@ -696,14 +701,7 @@ def _anchor_undated(
                 near.append(in_frame)
             # _may_anchor on the events' single values: a field of u that is known must be
             # the event's one value or unknown there, and the event must know one side.
-            own = (
-                u.actor1_side,
-                u.actor2_side,
-                u.country,
-                u.admin1,
-                u.location,
-                event_family(u.event_type),
-            )
+            own = _anchor_fields(u)
             candidates = sorted(
                 k
                 for k in set().union(*near)
