@@ -224,7 +224,8 @@ def power_markdown(power: pd.DataFrame) -> str:
         )
         needed = part["span_needed"].iloc[0]
         if pd.isna(needed):
-            tail = f"it does not reach 80% at any span measured (up to {int(part['n_days'].max()):,} days)"
+            longest = int(part["n_days"].max())
+            tail = f"it does not reach 80% at any span measured (up to {longest:,} days)"
         else:
             tail = f"it needs {int(needed):,} days to reach 80%"
         lines.append(f"- **{test_name(test)}**: {at}; {tail}.")
