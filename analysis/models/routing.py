@@ -350,3 +350,31 @@ def has_power(model: str, n_days: int, power: dict[str, list[PowerCheck]] | None
     if check is None or math.isnan(check.power):
         return None
     return check.power >= POWER_TARGET
+
+
+def power_short(
+    model: str, n_days: int, power: dict[str, list[PowerCheck]] | None = None
+) -> tuple[str, float] | None:
+    """A short clause for a page that cites power, and the power it cites: ``("the Hawkes
+    cross-excitation test 60% (over 500 days; 80% from 2,000 days)", 0.6)``. A span
+    shorter than every span measured gets the power at the shortest as an upper bound
+    (``"at most 60% (60% over 500 days, less over a shorter span; ...)"``). None when the
+    study has no power for the test."""
+    power = _committed_power() if power is None else power
+    checks = power.get(MODEL_TESTS.get(model, ""), [])
+    if not checks:
+        return None
+    check, _ = power_at_span(model, n_days, power)
+    needed, longest = checks[0].span_needed, checks[-1].n_days
+    reach = (
+        f"80% from {needed:,} days" if needed is not None else f"under 80% up to {longest:,} days"
+    )
+    name = MODEL_NAMES.get(model, model)
+    if check is None:
+        first = checks[0]
+        return (
+            f"{name} at most {_pct(first.power)} ({_pct(first.power)} over "
+            f"{first.n_days:,} days, less over a shorter span; {reach})",
+            first.power,
+        )
+    return f"{name} {_pct(check.power)} (over {check.n_days:,} days; {reach})", check.power
