@@ -305,7 +305,7 @@ def test_power_by_span_gives_the_shortest_span_from_which_power_reaches_80_perce
             _power_cell("var_granger", 2000, 390),
             # Other sizes and thin cells are not the power table's.
             _power_cell("granger_weekly", 500, 450, n=200),
-            _power_cell("granger_weekly", 1000, 450, reps=40),
+            _power_cell("granger_weekly", 1000, 36, reps=40),
             # A cell run twice: the one with more replicates counts.
             _power_cell("changepoint_scan", 500, 90, reps=100, scenario="planted_step_1.5"),
             _power_cell("changepoint_scan", 500, 450, reps=500, scenario="planted_step_1.5"),
