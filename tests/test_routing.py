@@ -185,6 +185,8 @@ def test_power_at_a_dyads_span_is_the_longest_span_measured_within_it(power):
     assert (check.n_days, check.power, check.span_needed) == (1000, 0.84, 1000)
     assert "over 1,000 days" in words and "84%" in words and "enough" in words
     assert "it reaches 80% from 1,000 days" in words
+    # A 499-day table counts as 500 days (within 5% of the span).
+    assert routing.power_at_span("hawkes", 499, power)[0].n_days == 500
     check, words = routing.power_at_span("hawkes", 700, power)
     assert check.power == 0.6 and "below the 80% wanted" in words
     # Shorter than every span measured: no number, the shortest span's power as a bound.
