@@ -59,7 +59,15 @@ Run ``python -m analysis.models.validation --help`` (or ``make validate``); resu
 failures, seconds, seed) and a JSON file with the design and timings. The study writes
 after every cell, so a run stopped by its time budget keeps what it finished. After each
 cell it also rewrites ``routes.csv`` (:func:`derive_routes`), the table from which
-:mod:`analysis.models.routing` decides where each model runs.
+:mod:`analysis.models.routing` decides where each model runs, and ``power.csv``
+(:func:`derive_power`), each test's power at 1,000 events per side by span and the span it
+needs for 80%, which the pages quote when a test finds nothing.
+
+Spans: ``--n-days`` takes one span or several (500 days by default, the Iraq table's
+length); with several, every cell is run at each span into the same files. Sizes are
+measured over 500 days; power over 500, 1,000 and 2,000 days, since for a test of a
+reaction the span, not the number of events, decides it (a busier period has more
+background events as well as more triggered ones).
 """
 
 from __future__ import annotations
