@@ -246,7 +246,7 @@ class _Linkage:
 
     def fits_across_sites(self, rx: str, ry: str) -> bool:
         """Whether every pair across the clusters ``rx`` and ``ry`` may be two sites of one
-        operation (the rule with admin1 waived)."""
+        operation (the rule with its place clause waived)."""
         across = self.classes.across_sites
         if not all(across(p, q) for p in self.counts[rx] for q in self.counts[ry]):
             return False
@@ -437,6 +437,8 @@ def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
     first = _Linkage(placed, classes)
     first.link(placed)
     for mid in unplaced:
+        if not by_id[mid].sites:
+            continue  # no count of sites: no operation (spares the search for homes)
         # One operation on several sites: its place-specific events become one.
         fits = first.homes(mid)
         if not one_operation(by_id[mid], len(fits)):

@@ -573,6 +573,8 @@ def cluster_mentions(
         return sorted(root for root in roots if first.fits([mid], root))
 
     for mid in unplaced:
+        if not by_id[mid].sites:
+            continue  # no count of sites: no operation
         # One operation on several sites: its place-specific events become one.
         fits = homes(mid)
         if not one_operation(by_id[mid], len(fits)):
