@@ -338,7 +338,7 @@ def power_at_span(
     at = below[-1]
     enough = "enough" if at.power >= POWER_TARGET else f"below the {_pct(POWER_TARGET)} wanted"
     return at, (
-        f"over {at.n_days:,} days the validation study's {name} finds {_effect(at)} "
+        f"over {at.n_days:,} days, in the validation study, {name} finds {_effect(at)} "
         f"{_pct(at.power)} of the time ({_pct(at.ci_low)}-{_pct(at.ci_high)}, {at.reps} "
         f"simulations; {enough}; {reach})"
     )
