@@ -32,10 +32,13 @@ from scipy.special import gammaln
 
 from analysis.models.fitting import FitFailed
 
-#: Largest change of the linear predictor between IRLS iterations accepted as converged.
+#: Largest change of the linear predictor between iterations accepted as converged.
 IRLS_TOL = 1e-9
 #: Iteration limit of IRLS.
 IRLS_MAXITER = 100
+#: Iterations after which a likelihood that no longer rises while the linear predictor
+#: still moves is taken as separation (an estimate at infinity).
+SEPARATION_AFTER = 15
 #: Search range of the NB2 dispersion (the profile is maximised over its logarithm).
 ALPHA_BOUNDS = (1e-6, 100.0)
 #: Below this dispersion the counts are treated as Poisson.
@@ -117,7 +120,8 @@ def fit_loglinear(
     y: np.ndarray, exog: np.ndarray, alpha: float = 0.0, start: np.ndarray | None = None
 ) -> Fit:
     """Log-linear count regression with variance ``mu + alpha mu^2`` (Poisson when
-    ``alpha`` is 0), by IRLS with step halving.
+    ``alpha`` is 0), by Newton's method as iteratively reweighted least squares, with
+    step halving.
 
     With a fixed ``alpha`` the estimates are quasi-maximum-likelihood: consistent for the
     mean whatever the true variance, so their covariance should be a sandwich
@@ -136,10 +140,14 @@ def fit_loglinear(
         beta = np.asarray(start, float).copy()
     eta = exog @ beta
     ll = _nb2_loglik(y, np.exp(eta), alpha)
+    history = [ll]
     for it in range(1, IRLS_MAXITER + 1):
         mu = np.exp(eta)
-        w = mu / (1.0 + alpha * mu)
-        z = eta + (y - mu) / mu
+        # Newton steps with the observed information, -d2l/deta2 = mu (1 + alpha y) /
+        # (1 + alpha mu)^2, positive for every y: the log link is not canonical for the
+        # NB2, and Fisher scoring would converge only linearly.
+        w = mu * (1.0 + alpha * y) / (1.0 + alpha * mu) ** 2
+        z = eta + (y - mu) / (1.0 + alpha * mu) / w
         xw = exog * w[:, None]
         try:
             new = np.linalg.solve(exog.T @ xw, xw.T @ z)
@@ -156,6 +164,15 @@ def fit_loglinear(
             raise FitFailed("count regression did not converge (no ascent step)")
         change = float(np.max(np.abs(new_eta - eta)))
         beta, eta, ll = new, new_eta, new_ll
+        history.append(ll)
+        if it >= SEPARATION_AFTER and change >= IRLS_TOL and ll - history[-6] < 1e-10 * abs(ll):
+            # The likelihood has stopped rising while the predictor still moves: some
+            # fitted means run off to zero (a regressor is positive only on days without
+            # events), and that coefficient has no finite estimate.
+            raise FitFailed(
+                "count regression has no finite estimate (a regressor is positive only on "
+                "periods without events)"
+            )
         if change < IRLS_TOL:
             mu = np.exp(eta)
             if not (np.all(np.isfinite(beta)) and np.all(np.isfinite(mu))):

@@ -91,6 +91,13 @@ def newey_west_lags(n: int) -> int:
     return int(math.floor(4.0 * (max(n, 1) / 100.0) ** (2.0 / 9.0)))
 
 
+def _calendar_keys(periods: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Month (``datetime64[M]``) and weekday (Monday 0) of each period start."""
+    days = pd.to_datetime(pd.Series(periods)).to_numpy().astype("datetime64[D]")
+    # 1970-01-01 was a Thursday (weekday 3).
+    return days.astype("datetime64[M]"), (days.astype(np.int64) + 3) % 7
+
+
 def calendar_effects(
     periods: pd.Series, freq: str = "D", month: bool = True, weekday: bool = True
 ) -> tuple[np.ndarray, list[str]]:
@@ -109,20 +116,19 @@ def calendar_effects(
     -------
     ``(matrix, names)``; the matrix has one row per period and may have no columns.
     """
-    dates = pd.to_datetime(pd.Series(periods)).reset_index(drop=True)
+    months, days = _calendar_keys(periods)
     blocks, names = [], []
-    if month and len(dates):
-        key = dates.dt.strftime("%Y-%m")
-        dummies = pd.get_dummies(key, dtype=float)
-        blocks.append(dummies.to_numpy()[:, 1:])
-        names += [f"month {m}" for m in dummies.columns[1:]]
-    if weekday and freq == "D" and len(dates):
-        dummies = pd.get_dummies(dates.dt.day_of_week, dtype=float)
-        blocks.append(dummies.to_numpy()[:, 1:])
+    if month and len(months):
+        levels, codes = np.unique(months, return_inverse=True)
+        blocks.append(np.eye(len(levels))[codes][:, 1:])
+        names += [f"month {m}" for m in levels.astype(str)[1:]]
+    if weekday and freq == "D" and len(days):
+        levels, codes = np.unique(days, return_inverse=True)
+        blocks.append(np.eye(len(levels))[codes][:, 1:])
         day_names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        names += [f"weekday {day_names[d]}" for d in dummies.columns[1:]]
+        names += [f"weekday {day_names[d]}" for d in levels[1:]]
     if not blocks:
-        return np.empty((len(dates), 0)), []
+        return np.empty((len(months), 0)), []
     return np.hstack(blocks), names
 
 
@@ -150,14 +156,11 @@ def _identified_rows(y: np.ndarray, periods: pd.Series, freq: str) -> np.ndarray
     weekday) in which the side never acts has its effect at minus infinity, and its rows
     carry no information on the other coefficients, so they are left out (as in Poisson
     regressions with fixed effects generally)."""
-    dates = pd.to_datetime(pd.Series(periods)).reset_index(drop=True)
+    months, days = _calendar_keys(periods)
     rows = np.ones(len(y), bool)
-    keys = [dates.dt.strftime("%Y-%m").to_numpy()]
-    if freq == "D":
-        keys.append(dates.dt.day_of_week.to_numpy())
-    for key in keys:
-        totals = pd.Series(y).groupby(key).transform("sum").to_numpy()
-        rows &= totals > 0
+    for key in (months, days) if freq == "D" else (months,):
+        _, codes = np.unique(key, return_inverse=True)
+        rows &= np.bincount(codes, weights=y)[codes] > 0
     return rows
 
 
@@ -257,6 +260,13 @@ def fit_reaction(
     names = ["const"]
     names += [_bucket_label(other, lo, hi, freq) for lo, hi in buckets]
     names += [_bucket_label(target, lo, hi, freq) for lo, hi in buckets]
+    if outcome != "incidence":
+        for j in range(1, 1 + 2 * k_lags):
+            if not np.any(y[exog[:, j] > 0] > 0):
+                raise FitFailed(
+                    f"{target} never acted when {names[j]} was positive: that effect has no "
+                    "finite estimate (too few events)"
+                )
     sources = ["", *[other] * k_lags, *[target] * k_lags]
     lags = ["", *[f"{lo}-{hi}" if lo != hi else f"{lo}" for lo, hi in buckets] * 2]
     if outcome == "incidence":
