@@ -47,10 +47,11 @@ POISSON_BELOW = 1e-4
 
 @dataclass
 class Fit:
-    """A fitted regression: coefficients, fitted means, the IRLS weights ``weights``
-    (Fisher information per row: ``mu / (1 + alpha mu)`` for counts, 1 for least squares)
-    and ``scores`` (derivative of each row's log-likelihood with respect to its linear
-    predictor: ``(y - mu) / (1 + alpha mu)``; the residual for least squares)."""
+    """A fitted regression: coefficients, fitted means, ``weights`` (minus the second
+    derivative of each row's log-likelihood with respect to its linear predictor, the
+    observed information: ``mu (1 + alpha y) / (1 + alpha mu)^2`` for counts, 1 for least
+    squares) and ``scores`` (the first derivative: ``(y - mu) / (1 + alpha mu)``; the
+    residual for least squares)."""
 
     params: np.ndarray
     mu: np.ndarray
@@ -94,8 +95,8 @@ def hac_meat(g: np.ndarray, maxlags: int, positions: np.ndarray | None = None) -
 def sandwich_cov(
     exog: np.ndarray, fit: Fit, maxlags: int, positions: np.ndarray | None = None
 ) -> np.ndarray:
-    """HAC covariance ``H^-1 S H^-1`` of ``fit.params``: ``H = X' W X``, ``S`` the
-    Newey-West sum of the score contributions ``x_t * scores_t``."""
+    """HAC covariance ``H^-1 S H^-1`` of ``fit.params``: ``H = X' W X`` the observed
+    information, ``S`` the Newey-West sum of the score contributions ``x_t * scores_t``."""
     bread = np.linalg.inv(exog.T @ (exog * fit.weights[:, None]))
     meat = hac_meat(exog * fit.scores[:, None], maxlags, positions)
     return bread @ meat @ bread
@@ -180,7 +181,7 @@ def fit_loglinear(
             return Fit(
                 params=beta,
                 mu=mu,
-                weights=mu / (1.0 + alpha * mu),
+                weights=mu * (1.0 + alpha * y) / (1.0 + alpha * mu) ** 2,
                 scores=(y - mu) / (1.0 + alpha * mu),
                 alpha=float(alpha),
                 iterations=it,
