@@ -28,7 +28,7 @@ Tests (each calls the library's own function on the simulated sample):
 - ``granger_weekly``: the Granger F test of A->B on weekly counts with 2 lags
   (:func:`analysis.models.granger.granger_tests`, the models report's default);
 - ``var_granger``: the Granger F test of A->B inside the daily VAR
-  (:func:`analysis.models.var.dyad_var`);
+  (:func:`analysis.models.var.fit_var`), its p-value from time shifts of A's series;
 - ``changepoint_scan``: the calibrated change-point scan of side B's weekly counts
   (:func:`analysis.models.changepoints.scan_segment`, 199 sieve-bootstrap replicates);
   "A->B" does not apply: a replicate rejects when the scan finds a change in B's series;
@@ -307,7 +307,8 @@ def _granger(sample: Sample, rng: np.random.Generator) -> float:
 
 
 def _var_granger(sample: Sample, rng: np.random.Generator) -> float:
-    return float(var.dyad_var(sample.dyad)["granger"]["A->B"]["p_value"])
+    fit = var.fit_var(sample.frame, seed=int(rng.integers(2**31)))
+    return float(fit["granger"]["A->B"]["p_value"])
 
 
 def _changepoint_scan(sample: Sample, rng: np.random.Generator) -> float:
@@ -369,7 +370,7 @@ register(
     _var_granger,
     "pvalue",
     "Granger F test of A->B in the daily VAR (lag order by BIC, month-year and day-of-week "
-    "fixed effects)",
+    "fixed effects), p-value from 99 time shifts of A's series",
 )
 register(
     "changepoint_scan",
