@@ -44,8 +44,8 @@ FATALITY_COVERAGE = 0.8
 OUTCOMES = ("events", "fatalities", "incidence")
 #: Fewest periods with a positive count for a count model.
 MIN_NONZERO = 10
-#: Time shifts calibrating the joint test, drawn without replacement from the admissible
-#: ones (the validation study measured the test with this many; the reports use it too).
+#: Time shifts calibrating the joint test, drawn without replacement from all circular
+#: shifts (the validation study measured the test with this many; the reports use it too).
 SHIFT_REPS = 99
 #: Fewest shifts for a shift p-value (below, the asymptotic one is given).
 MIN_SHIFTS = 19
@@ -145,11 +145,25 @@ def circular_bucket_sums(series: np.ndarray, buckets: tuple[tuple[int, int], ...
     return out
 
 
-def admissible_shifts(n_periods: int, buckets: tuple[tuple[int, int], ...]) -> np.ndarray:
-    """Time shifts of the other side's series that take every lag bucket out of its own
-    window: from one period past the longest lag to as far before the end."""
-    max_lag = max(hi for _, hi in buckets)
-    return np.arange(max_lag + 1, n_periods - max_lag)
+def draw_shifts(n_periods: int, reps: int, seed: int = 0) -> np.ndarray:
+    """Circular time shifts of a series of ``n_periods`` periods that calibrate a test:
+    every shift from 1 to ``n_periods - 1`` when ``reps`` reaches their number, else
+    ``reps`` of them drawn without replacement (sorted); none below :data:`MIN_SHIFTS`.
+
+    Shifts close to zero are kept although they overlap the observed lag windows. When
+    the other side's series is stationary and independent of the outcome, the statistics
+    of all circular shifts are alike, and the observed one (shift 0) is equally likely to
+    take any rank among them: the p-value is then exact. Leaving out the shifts next to
+    zero would break that symmetry: their statistics are close to the observed one, and
+    when it is high by chance its closest rivals would be missing. Under an effect the
+    shifts close to zero carry part of it, which costs a little power.
+    """
+    shifts = np.arange(1, n_periods)
+    if len(shifts) < MIN_SHIFTS or reps <= 0:
+        return shifts[:0]
+    if reps < len(shifts):
+        shifts = np.sort(np.random.default_rng(seed).choice(shifts, reps, replace=False))
+    return shifts
 
 
 def _identified_rows(y: np.ndarray, periods: pd.Series, freq: str) -> np.ndarray:
@@ -200,9 +214,9 @@ def fit_reaction(
         Month-by-year and day-of-week fixed effects (the published model). Turning them
         off reproduces the older model, whose joint test over-rejects under shared trends.
     shift_reps
-        Time shifts of the other side's series that calibrate the joint test: every
-        admissible shift (:func:`admissible_shifts`) when there are no more than this,
-        else this many drawn without replacement; 0 gives the asymptotic p-value only.
+        Time shifts of the other side's series that calibrate the joint test
+        (:func:`draw_shifts`: all of them when there are no more than this, else this
+        many drawn without replacement); 0 gives the asymptotic p-value only.
     seed
         Seed of the draw of shifts (only used when not every shift is taken).
     keep_shifts
@@ -323,11 +337,7 @@ def fit_reaction(
     # keeps both series' own dependence, trends within the fixed effects and clustering,
     # and breaks only their alignment. Every shift uses the same null model, so the
     # observed statistic and the shifted ones are computed alike.
-    shifts = admissible_shifts(len(other_series), buckets)
-    if len(shifts) < MIN_SHIFTS:
-        shifts = shifts[:0]
-    elif shift_reps < len(shifts):
-        shifts = np.sort(np.random.default_rng(seed).choice(shifts, shift_reps, replace=False))
+    shifts = draw_shifts(len(other_series), shift_reps, seed)
     null = np.empty(0)
     if len(shifts):
         wrapped = circular_bucket_sums(other_series, buckets)

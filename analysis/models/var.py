@@ -26,7 +26,7 @@ from statsmodels.tsa.stattools import adfuller
 
 from analysis.models.calendar import check_fixed_freq, period_counts
 from analysis.models.dyad import Dyad
-from analysis.models.reaction import calendar_effects
+from analysis.models.reaction import calendar_effects, draw_shifts
 
 #: Time shifts of the cause's series calibrating each Granger test (as the reaction
 #: functions'; the validation study measured the test with this many).
@@ -163,14 +163,8 @@ def fit_var(
     # every one lies outside the unit circle, i.e. the companion eigenvalues are inside.
     max_modulus = float(1.0 / roots.min()) if len(roots) else 0.0
     granger = {}
-    n_all = len(endog)
-    # Shifts take every lag out of its own window, as for the reaction functions.
-    admissible = np.arange(order + MAX_ORDER + 1, n_all - order - MAX_ORDER)
-    if shift_reps and len(admissible) >= 19:
-        rng = np.random.default_rng(seed)
-        shifts = rng.choice(admissible, min(shift_reps, len(admissible)), replace=False)
-    else:
-        shifts = np.empty(0, int)
+    # Every circular shift may be drawn, the ones close to zero too (see draw_shifts).
+    shifts = draw_shifts(len(endog), shift_reps, seed)
     for label, cause, effect in (("A->B", 0, 1), ("B->A", 1, 0)):
         test = res.test_causality(effect, [cause], kind="f")
         stats_all = granger_f_statistics(
