@@ -307,8 +307,8 @@ def _granger(sample: Sample, rng: np.random.Generator) -> float:
 
 
 def _var_granger(sample: Sample, rng: np.random.Generator) -> float:
-    fit = var.fit_var(sample.frame, seed=int(rng.integers(2**31)))
-    return float(fit["granger"]["A->B"]["p_value"])
+    tests = var.var_granger_tests(sample.frame, seed=int(rng.integers(2**31)))
+    return float(tests["granger"]["A->B"]["p_value"])
 
 
 def _changepoint_scan(sample: Sample, rng: np.random.Generator) -> float:

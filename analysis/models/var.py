@@ -98,6 +98,68 @@ def granger_f_statistics(
     return (explained / order) / (rss / df_denom)
 
 
+def _fit_and_test(counts, criterion, max_order, fixed_effects, freq, shift_reps, seed):
+    """The VAR fit at the chosen order and its Granger tests (see :func:`fit_var`)."""
+    if criterion not in ("aic", "bic"):
+        raise ValueError(f"criterion must be 'aic' or 'bic', not {criterion!r}")
+    endog = counts[["A", "B"]].to_numpy(float)
+    exog = None
+    if fixed_effects:
+        fe, _ = calendar_effects(counts["period"], freq)
+        exog = fe if fe.shape[1] else None
+    model = VAR(endog, exog=exog)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        order_sel = model.select_order(maxlags=max_order, trend="c")
+        orders = {"aic": int(order_sel.aic), "bic": int(order_sel.bic)}
+        order = max(1, orders[criterion])
+        res = model.fit(order, trend="c")
+    granger = {}
+    # Every circular shift may be drawn, the ones close to zero too (see draw_shifts).
+    shifts = draw_shifts(len(endog), shift_reps, seed)
+    for label, cause, effect in (("A->B", 0, 1), ("B->A", 1, 0)):
+        test = res.test_causality(effect, [cause], kind="f")
+        stats_all = granger_f_statistics(
+            endog[:, effect], endog[:, cause], order, exog, np.concatenate([[0], shifts])
+        )
+        stat, null = stats_all[0], stats_all[1:]
+        null = null[np.isfinite(null)]
+        p_value = float((1 + np.sum(null >= stat)) / (1 + len(null))) if len(null) else None
+        granger[label] = {
+            "stat": float(test.test_statistic),
+            "df": int(test.df[0]),
+            "df_denom": int(test.df[1]),
+            "p_value": float(test.pvalue) if p_value is None else p_value,
+            "p_value_asymptotic": float(test.pvalue),
+            "shift_reps": int(len(null)),
+            "test": f"Granger F test in the VAR of order {order}, "
+            + (
+                f"p-value from {len(null)} time shifts of the cause's series"
+                if len(null)
+                else "F distribution's p-value (series too short to shift)"
+            ),
+        }
+    return res, order, orders, granger, exog
+
+
+def var_granger_tests(
+    counts: pd.DataFrame,
+    *,
+    criterion: str = "bic",
+    max_order: int = MAX_ORDER,
+    fixed_effects: bool = True,
+    freq: str = "D",
+    shift_reps: int = SHIFT_REPS,
+    seed: int = 0,
+) -> dict:
+    """The Granger tests of :func:`fit_var` alone (no impulse responses, no ADF tests):
+    ``{"order", "orders", "granger"}``, the same numbers as :func:`fit_var` gives."""
+    _, order, orders, granger, _ = _fit_and_test(
+        counts, criterion, max_order, fixed_effects, freq, shift_reps, seed
+    )
+    return {"order": order, "orders": orders, "granger": granger}
+
+
 def fit_var(
     counts: pd.DataFrame,
     *,
@@ -144,49 +206,13 @@ def fit_var(
     slowly drifting rates a low-order VAR leaves autocorrelated errors, and the F test
     then finds the other side's (also drifting) past predictive more often than it should.
     """
-    if criterion not in ("aic", "bic"):
-        raise ValueError(f"criterion must be 'aic' or 'bic', not {criterion!r}")
-    endog = counts[["A", "B"]].to_numpy(float)
-    exog = None
-    if fixed_effects:
-        fe, _ = calendar_effects(counts["period"], freq)
-        exog = fe if fe.shape[1] else None
-    model = VAR(endog, exog=exog)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        order_sel = model.select_order(maxlags=max_order, trend="c")
-        orders = {"aic": int(order_sel.aic), "bic": int(order_sel.bic)}
-        order = max(1, orders[criterion])
-        res = model.fit(order, trend="c")
+    res, order, orders, granger, exog = _fit_and_test(
+        counts, criterion, max_order, fixed_effects, freq, shift_reps, seed
+    )
     roots = np.abs(np.asarray(res.roots))
     # statsmodels returns the inverse roots of the characteristic polynomial: stable when
     # every one lies outside the unit circle, i.e. the companion eigenvalues are inside.
     max_modulus = float(1.0 / roots.min()) if len(roots) else 0.0
-    granger = {}
-    # Every circular shift may be drawn, the ones close to zero too (see draw_shifts).
-    shifts = draw_shifts(len(endog), shift_reps, seed)
-    for label, cause, effect in (("A->B", 0, 1), ("B->A", 1, 0)):
-        test = res.test_causality(effect, [cause], kind="f")
-        stats_all = granger_f_statistics(
-            endog[:, effect], endog[:, cause], order, exog, np.concatenate([[0], shifts])
-        )
-        stat, null = stats_all[0], stats_all[1:]
-        null = null[np.isfinite(null)]
-        p_value = float((1 + np.sum(null >= stat)) / (1 + len(null))) if len(null) else None
-        granger[label] = {
-            "stat": float(test.test_statistic),
-            "df": int(test.df[0]),
-            "df_denom": int(test.df[1]),
-            "p_value": float(test.pvalue) if p_value is None else p_value,
-            "p_value_asymptotic": float(test.pvalue),
-            "shift_reps": int(len(null)),
-            "test": f"Granger F test in the VAR of order {order}, "
-            + (
-                f"p-value from {len(null)} time shifts of the cause's series"
-                if len(null)
-                else "F distribution's p-value (series too short to shift)"
-            ),
-        }
     irf = res.irf(horizon)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
