@@ -438,7 +438,12 @@ def var_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataF
                 "p-value": p_value(g["p_value"]),
                 "q-value": p_value(g.get("q_value")),
                 "Note": f"lag order {v['order']} by {v['criterion'].upper()} "
-                f"(AIC {v['orders']['aic']}, BIC {v['orders']['bic']})",
+                f"(AIC {v['orders']['aic']}, BIC {v['orders']['bic']})"
+                + (
+                    f"; p-value from {count(g['shift_reps'])} time shifts"
+                    if g.get("shift_reps")
+                    else ""
+                ),
             }
         )
     for side in ("A", "B"):
