@@ -81,7 +81,8 @@ validate: $(STAMP) ## Run the validation study (size and power by simulation; ho
 	$(VALIDATE) --name models_nulls_500d --tests changepoint_scan \
 		--scenarios $(VALIDATE_NULLS)
 	$(VALIDATE) --name var_nulls_500d --tests var_granger --scenarios $(VALIDATE_NULLS)
-	$(VALIDATE) --name reaction_nulls_500d --tests reaction_events_joint reaction_incidence_joint \
+	$(VALIDATE) --name reaction_nulls_500d --tests reaction_events_joint --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name incidence_nulls_500d --tests reaction_incidence_joint --sizes 50 200 1000 \
 		--scenarios $(VALIDATE_NULLS)
 	$(VALIDATE) --name power_1000_500d --sizes 1000 \
 		--tests changepoint_scan rate_block --scenarios planted_step_1.5
