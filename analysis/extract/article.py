@@ -38,7 +38,14 @@ from dataclasses import dataclass, field
 from analysis.extract.casualties import Casualties
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
-from analysis.extract.dates import DateResolution, recalled_date, resolve_match
+from analysis.extract.dates import (
+    RELATIVE_KINDS,
+    DateResolution,
+    find_dates,
+    recalled_date,
+    resolve_from_span,
+    resolve_match,
+)
 from analysis.extract.fastre import foldable
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
@@ -58,6 +65,15 @@ from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(
     r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    re.IGNORECASE,
+)
+#: A timeline entry: a paragraph opening on a date and a dash or colon ("OCT. 19 – In Syria,
+#: ..."); the date holds for every sentence of the paragraph.
+_ENTRY = re.compile(r"^\s*(?:[\w.,]+\s+){0,3}?[\w.,]+\s*[–—:-]\s")
+#: A sentence that turns to another event ("Separately, two bases ..."; "Elsewhere, ...").
+_SEPARATELY = re.compile(
+    r"^\W*(?:separately|elsewhere|in\s+an?\s+(?:separate|other|unrelated)\s+"
+    r"(?:incident|attack|strike|development|matter))\b",
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
@@ -93,6 +109,11 @@ class _Discourse:
     last_group: ActorRef | None = None
     #: Events named in the previous sentence that named any (ids of first mentions).
     recent: frozenset[str] = frozenset()
+    #: A timeline entry's date ("OCT. 19 – ...") and the paragraph it heads.
+    entry_date: tuple[int, DateResolution] | None = None
+    #: The last date the text gave, whatever its precision ("In late July", "since early
+    #: February"): what a relative date counts from when no day is under discussion.
+    last_span: DateResolution | None = None
 
 
 def _replace(record, **changes):
@@ -483,6 +504,7 @@ def _read_sentence(
     article, lexicon = ctx.article, ctx.lexicon
     published = article.published
     text = sentence.text
+    _note_entry_date(sentence, state, published)
     spaced = normalise_space(text)
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
@@ -550,6 +572,9 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    separate = bool(_SEPARATELY.match(text))
+    entry = state.entry_date
+    entry_date = entry[1] if entry is not None and entry[0] == sentence.paragraph else None
     deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
@@ -565,6 +590,15 @@ def _read_sentence(
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
+        if (
+            resolution is None
+            and reading.date is not None
+            and state.last_date is None
+            and state.last_span is not None
+        ):
+            # "In late July, rockets were fired ... The base had been attacked the previous
+            # week": counted from the interval, as no day is under discussion.
+            resolution = resolve_from_span(reading.date, published, state.last_span)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
@@ -587,7 +621,7 @@ def _read_sentence(
             continue
         family = reading.anchor.family
         base = None
-        if reading.novel:
+        if reading.novel or (separate and not reading.definite):
             base = None
         elif reading.definite:
             base = _resolve(reading, state)
@@ -682,6 +716,11 @@ def _read_sentence(
                     m.date_start, m.date_end, m.event_date, m.date_precision
                 )
                 derived = f"the period of its answer ({m.date_text})"
+        if resolution is None and entry_date is not None and not clause.cause:
+            # "OCT. 19 – U.S. forces down two drones. Separately, two bases are targeted":
+            # the entry's date.
+            resolution = entry_date
+            derived = "the date of its timeline entry"
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
             # Every date says how it was set: the linking words, or the answer it came from.
@@ -710,6 +749,34 @@ def _read_sentence(
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+    _note_last_span(hits, published, state)
+
+
+def _note_last_span(hits: SentenceHits, published: dt.date, state: _Discourse) -> None:
+    """Keep the last date of the sentence that resolves on its own (see
+    :attr:`_Discourse.last_span`)."""
+    for match in reversed(hits.dates):
+        if match.kind in RELATIVE_KINDS:
+            continue
+        resolution = resolve_match(match, published)
+        if resolution is not None:
+            state.last_span = resolution
+            return
+
+
+def _note_entry_date(sentence: Sentence, state: _Discourse, published: dt.date) -> None:
+    """Keep the date of a timeline entry that ``sentence`` opens (see :data:`_ENTRY`)."""
+    if state.entry_date is not None and state.entry_date[0] != sentence.paragraph:
+        state.entry_date = None
+    head = _ENTRY.match(sentence.text)
+    if head is None:
+        return
+    found = find_dates(head.group(0))
+    if not found or found[0].start > 2:
+        return
+    resolution = resolve_match(found[0], published, state.last_date)
+    if resolution is not None and resolution.precision == "day":
+        state.entry_date = (sentence.paragraph, resolution)
 
 
 _A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
@@ -741,8 +808,17 @@ def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[st
     """True when an undated clause names a town or site other than the places of the event
     under discussion, and no more specific one ("Israeli artillery also hit Khiam" after
     "warplanes struck a forest near Kfar Kila"): another event, not a continuation. A more
-    specific place ("the airport" of the city named before) still continues it."""
+    specific place ("the airport" of the city named before) still continues it. A clause
+    naming another country than the event's is another event too."""
     place = reading.place
+    if (
+        place is not None
+        and place.kind == "country"
+        and root.mention.country
+        and place.country != root.mention.country
+    ):
+        # "a drone attack in Jordan" after an attack on a base in Iraq: another country.
+        return True
     if place is None or place.kind not in ("site", "city") or not place.location:
         return False
     known = [

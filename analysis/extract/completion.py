@@ -75,6 +75,46 @@ _PROMISED = re.compile(
 )
 
 
+#: A sentence that turns to another matter ("In a separate matter, ...", "In an unrelated
+#: development, ..."): who did what before it says nothing of what it reports, and back.
+_OTHER_MATTER = re.compile(
+    r"^\W*(?:in\s+an?\s+(?:separate|unrelated|different)\s+(?:matter|development|case|story)"
+    r"|in\s+other\s+news|unrelated(?:ly)?\b)",
+    re.IGNORECASE,
+)
+
+
+def _matters(sentences: list[Sentence]) -> list[int]:
+    """The indexes of the sentences that turn to another matter, in order."""
+    return [s.index for s in sentences if _OTHER_MATTER.match(s.text)]
+
+
+def _same_matter(turns: list[int], a: int, b: int) -> bool:
+    """Whether sentences ``a`` and ``b`` are on one matter (no turn after the earlier one
+    up to the later one)."""
+    lo, hi = min(a, b), max(a, b)
+    k = bisect.bisect_right(turns, lo)
+    return k == len(turns) or turns[k] > hi
+
+
+#: "groups backed by Iran", "the groups behind the attacks receive backing from Iran": the
+#: state named is the backer; the doer is the armed side it backs.
+_BACKED_BY = re.compile(
+    r"\b(?:(?:backed|supported|sponsored|funded|armed|directed)\s+by|(?:backing|support)\s+"
+    r"from|aligned\s+with|(?:ties|links)\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: The armed side a state backs (the only one the vocabularies name).
+_PROXY = {"IRAN": "IRAN_ALIGNED"}
+#: A campaign named with its doer ("groups in Iraq backed by Iran announced an end to their
+#: attacks on US troops"): the doer named before it is the article's implied culprit of
+#: attacks on that target that no one is said to have carried out.
+_CAMPAIGN = re.compile(
+    r"\b(?:their|its)\s+(?:[\w-]+\s+){0,2}?(?:attacks|strikes|campaign)\s+(?:on|against)\s",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Attribution:
     """One attribution statement of an article."""
@@ -123,12 +163,17 @@ def find_attributions(
         if any(h.value in _LINK_CUES for h in lexicon.cues.find(sentence.text)):
             responses.add(sentence.index)
         cues = matcher.find(sentence.text)
-        if not cues:
+        campaign = _CAMPAIGN.search(sentence.text)
+        if not cues and campaign is None:
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
         acts = lexicon.actions.find(sentence.text)
-        actors = _actors(sentence.text, lexicon)
+        actors = [_proxied(sentence.text, a, lexicon) for a in _actors(sentence.text, lexicon)]
+        if campaign is not None:
+            doer = _campaign_doer(sentence.text, campaign, actors, lexicon)
+            if doer is not None:
+                found.append(Attribution(sentence.index, "suspected", doer, "", "", True))
         for cue in cues:
             kind = cue.value
             if kind == "claimed" and _CLAIMED_LIVES.match(sentence.text, cue.end):
@@ -179,11 +224,47 @@ def find_attributions(
     return found, denials, responses
 
 
+def _proxied(text: str, hit: Hit, lexicon: Lexicon) -> Hit:
+    """``hit``, or the armed side its state backs when named as a backer (:data:`_BACKED_BY`)."""
+    proxy = _PROXY.get(hit.value.side)
+    if proxy is None or not _BACKED_BY.search(text, max(0, hit.start - 30), hit.start):
+        return hit
+    # The side's generic name ("Iran-aligned militias"): the text names no one group.
+    entry = next(
+        (e for e in lexicon.actors.table.values() if e.side == proxy and not e.specific),
+        ActorEntry(lexicon.side_actors.get(proxy, proxy), proxy, "any", False),
+    )
+    return Hit(hit.start, hit.end, hit.text, entry)
+
+
+def _campaign_doer(
+    text: str, campaign: re.Match, actors: list[Hit], lexicon: Lexicon
+) -> ActorEntry | None:
+    """The armed group named last before a campaign (:data:`_CAMPAIGN`), if the campaign's
+    target names another side."""
+    before = [
+        a
+        for a in actors
+        if a.end <= campaign.start()
+        and a.value.role != "target"
+        and lexicon.sides.get(a.value.side) == "armed_group"
+    ]
+    if not before:
+        return None
+    doer = before[-1].value
+    after = [a for a in actors if a.start >= campaign.end() and a.start - campaign.end() <= 20]
+    if not after or after[0].value.side == doer.side:
+        return None
+    return doer
+
+
 def _state(lexicon: Lexicon, side: str) -> bool:
     return lexicon.sides.get(side) == "state"
 
 
-def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) -> Mention:
+def _attribute(
+    m: Mention, attributions: list[Attribution], lexicon: Lexicon, turns: list[int] = ()
+) -> Mention:
     blamed_target = [
         a
         for a in attributions
@@ -225,6 +306,7 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
         if a.culprit.side != m.actor2_side
         and lexicon.sides.get(a.culprit.side) != "civilians"
         and (a.has_act or 0 < a.sentence_index - m.sentence_index <= _BARE_REACH)
+        and _same_matter(turns, a.sentence_index, m.sentence_index)
     ]
     if not usable:
         return m
@@ -472,6 +554,7 @@ def complete_mentions(
     if not mentions:
         return mentions
     attributions, denials, responses = find_attributions(sentences, lexicon)
+    turns = _matters(sentences)
     mentions = _causes_hit_the_answerer(mentions)
     answerers = _answerer_sides(mentions)
     out: list[Mention] = []
@@ -485,7 +568,7 @@ def complete_mentions(
             # What X answers was not done by X: "The group said it launched rockets in
             # reprisal for an overnight strike" does not make the group the striker.
             near = [a for a in near if a.culprit.side not in answerers[m.mention_id]]
-        out.append(_attribute(m, near, lexicon))
+        out.append(_attribute(m, near, lexicon, turns))
     filled = []
     dyads = _dyads(out)
     for m in out:

@@ -337,14 +337,15 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
     return Hit(start, end, name, entry)
 
 
-def _intercepted(text, anchor, initiator, target, after):
+def _intercepted(text, anchor, initiator, target, after, subject=None):
     """An interception is a failed attack on the side that intercepts: "US forces shot down
-    two drones" is an attack (by someone) on US forces. Owning what was downed ("downed a US
-    drone") makes it an attack on the owner instead."""
+    two drones" is an attack (by someone) on US forces ("US troops down three drones": the
+    troops, a word for those attacked, are still who intercepts). Owning what was downed
+    ("downed a US drone") makes it an attack on the owner instead."""
     owner = next((a for a in after if a.start - anchor.end <= 12), None)
     if owner is not None:
         return initiator, owner.value
-    return None, initiator if initiator is not None else target
+    return None, initiator or subject or target
 
 
 def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
@@ -441,6 +442,16 @@ _LAUNCH = re.compile(
     re.IGNORECASE,
 )
 _LAUNCH_LOWER = lowered(_LAUNCH)
+#: "U.S. forces down two drones": "down" as a verb, told by a count or a determiner right
+#: after it and a weapon within three words; an interception, like "shot down" ("prices
+#: went down two percent" is no verb of force: the weapon must follow too).
+_DOWN = re.compile(
+    r"(?<!went\s)(?<!gone\s)(?<!goes\s)(?<!came\s)\b(?:down|downing)\s+"
+    r"(?=(?:an?|the|its|their|\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|multiple|both|all)\s)",
+    re.IGNORECASE,
+)
+_DOWN_LOWER = lowered(_DOWN)
 
 
 def launch_actions(
@@ -448,21 +459,25 @@ def launch_actions(
 ) -> list[Hit]:
     """``actions`` with a "fired" action added for each launch verb that a weapon follows
     ("Hezbollah sent explosive-laden drones against a base": an attack, though no action
-    phrase of the vocabulary names it). ``folded``: ``text.lower()`` if foldable."""
-    fired = lexicon.actions.table.get("fired")
-    if fired is None:
-        return actions
-    pattern, searched = (_LAUNCH_LOWER, folded) if folded is not None else (_LAUNCH, text)
+    phrase of the vocabulary names it), and an interception for each "down" that a weapon
+    follows ("U.S. forces down two drones"). ``folded``: ``text.lower()`` if foldable."""
     added = []
-    for m in pattern.finditer(searched):
-        if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+    for entry, plain, lower in (
+        (lexicon.actions.table.get("fired"), _LAUNCH, _LAUNCH_LOWER),
+        (lexicon.actions.table.get("downs"), _DOWN, _DOWN_LOWER),
+    ):
+        if entry is None:
             continue
-        window = text[m.end() : m.end() + 60]
-        weapon = next(iter(lexicon.weapons.find(window)), None)
-        if weapon is None or len(window[: weapon.start].split()) > 3:
-            continue
-        verb_end = m.start() + len(m.group(0).rstrip())
-        added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], fired))
+        pattern, searched = (lower, folded) if folded is not None else (plain, text)
+        for m in pattern.finditer(searched):
+            if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+                continue
+            window = text[m.end() : m.end() + 60]
+            weapon = next(iter(lexicon.weapons.find(window)), None)
+            if weapon is None or len(window[: weapon.start].split()) > 3:
+                continue
+            verb_end = m.start() + len(m.group(0).rstrip())
+            added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], entry))
     if not added:
         return actions
     return sorted([*actions, *added], key=lambda h: h.start)
@@ -763,7 +778,8 @@ def read_clause(
         if target is not None and initiator is not None and target.side == initiator.side:
             target = None
         if anchor.value.action == "interception":
-            initiator, target = _intercepted(text, anchor, initiator, target, after)
+            interceptor = subject if subject is not None and not passive else None
+            initiator, target = _intercepted(text, anchor, initiator, target, after, interceptor)
         # "Israeli artillery also hit Khiam": another action of a named doer, not the one
         # under discussion ("The area was also hit by shells" still continues it).
         novel = novel or (

@@ -1,0 +1,130 @@
+"""Events the text tells without saying everything: who is implied, when a timeline entry or
+an interval dates them, what turns to another event or matter. Sentences written for these
+tests, one class of report per test."""
+
+import datetime as dt
+
+import pytest
+
+from analysis.events.build import tables_from_extractions
+from analysis.extract.article import extract_article
+from analysis.extract.lexicon import load_lexicon
+from analysis.records import Article
+
+#: A Wednesday: "on Monday" is 5 Aug 2024.
+PUBLISHED = dt.date(2024, 8, 7)
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon()
+
+
+def _extract(lexicon, text: str, title: str = ""):
+    article = Article("t", "t.txt", "Test", title, "", PUBLISHED, "", text)
+    extraction = extract_article(article, lexicon)
+    return extraction, tables_from_extractions([extraction]).events
+
+
+def test_a_bullet_item_after_a_colon_is_read(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "The strikes answered a run of drone attacks that officials attributed to Iraqi "
+        "militias. Among those attacks:\n\n  • On July 12, an armed drone went after a depot "
+        "near Erbil",
+    )
+    [m] = [m for m in ex.mentions if m.event_date == "2024-07-12"]
+    assert m.actor1_side == "IRAN_ALIGNED"
+    # A bullet line with no list before it stays a heading.
+    ex, _ = _extract(
+        lexicon, "Rockets hit Erbil on Monday.\n\n• On July 12, an armed drone went after a depot"
+    )
+    assert not [m for m in ex.mentions if m.event_date == "2024-07-12"]
+
+
+def test_another_matter_takes_no_culprit_from_before_it(lexicon):
+    text = (
+        "On Monday US jets struck a depot in Syria in response to rocket attacks carried out "
+        "by Kataib Hezbollah. In a separate matter, officials said a US surveillance drone "
+        "was shot down on Monday over the sea."
+    )
+    ex, _ = _extract(lexicon, text)
+    [drone] = [m for m in ex.mentions if "surveillance" in m.sentence_text]
+    assert drone.actor1_side == ""
+    assert drone.actor2_side == "US_COALITION"
+    # Without the turn, the culprit named before is still the nearest one.
+    ex, _ = _extract(lexicon, text.replace("In a separate matter, officials", "Officials"))
+    [drone] = [m for m in ex.mentions if "surveillance" in m.sentence_text]
+    assert drone.actor1_side == "IRAN_ALIGNED"
+
+
+def test_forces_that_down_drones_are_attacked_not_attacking(lexicon):
+    ex, _ = _extract(lexicon, "On Monday, US troops in Syria down three drones aimed at them.")
+    [m] = ex.mentions
+    assert m.actor1_side != "US_COALITION"
+    assert m.actor2_side == "US_COALITION" and m.event_date == "2024-08-05"
+    ex, _ = _extract(lexicon, "Oil prices went down two percent as drones struck a depot.")
+    assert all(m.actor2_side != "US_COALITION" for m in ex.mentions)
+
+
+def test_a_timeline_entry_dates_its_paragraph_and_separately_starts_another_event(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Below are the main attacks:\n\n"
+        "JULY 30 – In Syria, coalition troops come under rocket fire. Separately, a base in "
+        "Iraq hosting US forces is targeted with drones.\n\n"
+        "AUG. 2 – In Iraq, a drone attack hurts two US soldiers.",
+    )
+    dated = sorted((m.event_date, m.country) for m in ex.mentions)
+    assert dated == [("2024-07-30", "Iraq"), ("2024-07-30", "Syria"), ("2024-08-02", "Iraq")]
+    assert len(events) == 3
+
+
+def test_the_groups_behind_the_attacks_backed_by_a_state_are_its_proxies(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Drones struck a base housing US troops in Syria on Monday, officials said. Two "
+        "soldiers were hurt. According to the Pentagon, the groups behind the attacks get "
+        "backing from Iran.",
+    )
+    assert ex.mentions[0].actor1_side == "IRAN_ALIGNED"
+    assert ex.mentions[0].actor1 == "Iran-aligned militias"
+
+
+def test_a_campaign_named_with_its_doer_implies_the_culprit(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Rockets were fired at a base hosting US troops in western Iraq on Monday. It was "
+        "the first such attack since March, when militias in Iraq backed by Iran halted "
+        "their attacks on US forces.",
+    )
+    m = ex.mentions[0]
+    assert m.actor1_side == "IRAN_ALIGNED" and m.actor1_basis == "suspected"
+
+
+def test_relative_dates_count_from_an_interval_when_no_day_is_discussed(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "In late July, rockets were fired at a base in western Iraq that hosts US troops. "
+        "The base had also been attacked the previous week by two drones, the first attack "
+        "since early February, when the militias announced a halt. Two days before that "
+        "announcement, a drone attack in Jordan had killed three US soldiers.",
+    )
+    rockets, drones, jordan = ex.mentions
+    # The week before late July: it begins before late July and ends before July does.
+    assert "2024-06-24" <= drones.date_start <= "2024-07-14"
+    assert drones.date_end <= "2024-07-28"
+    # Two days before early February: late January to February, in Jordan.
+    assert "2024-01-29" <= jordan.date_start <= "2024-01-31"
+    assert "2024-02-01" <= jordan.date_end <= "2024-02-29"
+    assert jordan.country == "Jordan" and jordan.killed_best == 3
+    assert len(events) == 3
+
+
+def test_that_same_day_is_the_day_under_discussion(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Drones struck a base in Syria on July 18, wounding two US soldiers. That same day, "
+        "four more US soldiers were hurt in a rocket attack on a base in western Iraq.",
+    )
+    assert [m.event_date for m in ex.mentions] == ["2024-07-18", "2024-07-18"]
