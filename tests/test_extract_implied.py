@@ -128,3 +128,40 @@ def test_that_same_day_is_the_day_under_discussion(lexicon):
         "four more US soldiers were hurt in a rocket attack on a base in western Iraq.",
     )
     assert [m.event_date for m in ex.mentions] == ["2024-07-18", "2024-07-18"]
+
+
+def test_the_incident_refers_back_to_the_event_under_discussion(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Two sailors died after a Houthi missile hit a cargo ship in the Gulf of Aden. "
+        "Besides killing two of the crew, the incident on Monday forced the others to "
+        "abandon the vessel.",
+    )
+    assert {m.actor1_side for m in ex.mentions} == {"HOUTHIS"}
+    assert len(events) == 1 and str(events.iloc[0]["event_date"])[:10] == "2024-08-05"
+
+
+def test_a_warship_downing_a_missile_fired_by_a_group_was_attacked_by_it(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "Officials said on Monday that the destroyer USS Mason had intercepted a cruise "
+        "missile fired by the Houthis over the Red Sea.",
+    )
+    [m] = ex.mentions
+    assert (m.actor1_side, m.actor2_side) == ("HOUTHIS", "US_COALITION")
+    # Downed "by" a warship: the warship intercepted, it does not own the missile.
+    ex, _ = _extract(lexicon, "On Monday a Houthi missile was downed by USS Mason.")
+    [m] = ex.mentions
+    assert (m.actor1_side, m.actor2_side) == ("HOUTHIS", "US_COALITION")
+
+
+def test_an_opening_date_dates_the_clauses_after_it_and_what_they_answer_while(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "On July 14, while responding to a large Houthi attack, HMS Kent, a Royal Navy "
+        "frigate, shot down six drones.",
+    )
+    [m] = ex.mentions
+    assert m.actor1_side == "HOUTHIS" and m.actor2_side == "US_COALITION"
+    assert m.event_date == "2024-07-14" and not m.responds_to
+    assert len(events) == 1

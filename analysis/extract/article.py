@@ -518,6 +518,7 @@ def _read_sentence(
     clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
+    readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
@@ -621,6 +622,16 @@ def _read_sentence(
             continue
         family = reading.anchor.family
         base = None
+        answered = refers[clause.answers] if clause.answers is not None else None
+        if reading.anchor.action == "interception" and answered is not None:
+            # "While responding to a Houthi attack, a destroyer downed seven drones": the
+            # defence is part of the attack it answers, not an event of its own.
+            if answered in emitted_here:
+                _merge_casualties(answered, reading)
+                refers[i] = answered
+            else:
+                continue_event(i, answered, reading)
+            continue
         if reading.novel or (separate and not reading.definite):
             base = None
         elif reading.definite:
@@ -750,6 +761,30 @@ def _read_sentence(
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
     _note_last_span(hits, published, state)
+
+
+_WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -> list[Reading]:
+    """ "On January 9, while responding to a Houthi attack, a destroyer downed seven drones":
+    a date cut off in an opening phrase of its own dates the clauses after it, and what
+    they answer "while" answering it happened then too (other causes may come earlier)."""
+    out = list(readings)
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        if reading.anchor is not None or reading.date is None or reading.casualties.found:
+            continue
+        if reading.since is not None or text[clause.spans[-1][1] :].lstrip()[:1] == ".":
+            continue
+        for j in range(i + 1, len(clauses)):
+            later = out[j]
+            if later.date is not None or later.anchor is None:
+                continue
+            between = text[clause.spans[-1][1] : clauses[j].start]
+            if clauses[j].cause and not _WHILE.search(between):
+                continue
+            out[j] = _replace(later, date=reading.date, date_near_anchor=False)
+    return out
 
 
 def _note_last_span(hits: SentenceHits, published: dt.date, state: _Discourse) -> None:

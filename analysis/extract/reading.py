@@ -337,12 +337,23 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
     return Hit(start, end, name, entry)
 
 
+#: "downed by USS Carney": the one who downed it, not the owner of what was downed.
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+
+
 def _intercepted(text, anchor, initiator, target, after, subject=None):
     """An interception is a failed attack on the side that intercepts: "US forces shot down
     two drones" is an attack (by someone) on US forces ("US troops down three drones": the
     troops, a word for those attacked, are still who intercepts). Owning what was downed
     ("downed a US drone") makes it an attack on the owner instead."""
-    owner = next((a for a in after if a.start - anchor.end <= 12), None)
+    owner = next(
+        (
+            a
+            for a in after
+            if a.start - anchor.end <= 12 and not _BY_AGENT.search(text, anchor.end, a.start)
+        ),
+        None,
+    )
     if owner is not None:
         return initiator, owner.value
     return None, initiator or subject or target
@@ -490,6 +501,25 @@ def normalise_space(sentence: str) -> str:
     return _SPACE.sub(" ", sentence)
 
 
+#: A warship named with its navy's prefix ("USS Carney", "HMS Diamond"), and the alias of
+#: the vocabulary that names that navy.
+_SHIP = re.compile(r"\b(?P<prefix>USS|HMS)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
+_NAVIES = {"USS": "U.S. Navy", "HMS": "Royal Navy"}
+
+
+def _with_ships(text: str, lexicon: Lexicon, actors: list[Hit]) -> list[Hit]:
+    """``actors`` with the warships the text names by prefix: a ship is its navy's."""
+    if "USS " not in text and "HMS " not in text:
+        return actors
+    added = []
+    for m in _SHIP.finditer(text):
+        entry = lexicon.actors.table.get(phrase_key(_NAVIES[m["prefix"]]))
+        if entry is None or any(h.start < m.end() and m.start() < h.end for h in actors):
+            continue
+        added.append(Hit(m.start(), m.end(), m.group(0), entry))
+    return sorted([*actors, *added], key=lambda h: h.start) if added else actors
+
+
 def sentence_hits(
     sentence: str,
     lexicon: Lexicon,
@@ -521,7 +551,7 @@ def sentence_hits(
         ]
     return SentenceHits(
         tuple(actions),
-        tuple(lexicon.actors.find(text, folded)),
+        tuple(_with_ships(text, lexicon, lexicon.actors.find(text, folded))),
         tuple(lexicon.places.find(text, folded)),
         tuple(weapons),
         tuple(lexicon.cues.find(text, folded)),
@@ -715,6 +745,8 @@ def read_clause(
     if anchor is not None:
         after = [a for a in usable if a.start >= anchor.end]
         prior = [a for a in usable if a.end <= anchor.start]
+        #: "intercepted a missile fired by the Houthis": the doer of the weapon downed.
+        launcher = None
         for a in after:
             head = lt[anchor.end : a.start]
             if (
@@ -723,6 +755,7 @@ def read_clause(
                 and not rx.not_agent_by.search(_tail(lt, a.start))
             ):
                 initiator = a.value
+                launcher = a.value if _LAUNCH.search(head) else None
                 break
             if _RELATIVE_DOER.fullmatch(head) and rx.support.match(lt, a.end + 1):
                 # "the air assault that Tehran mounted": the subject of the relative clause.
@@ -779,7 +812,20 @@ def read_clause(
             target = None
         if anchor.value.action == "interception":
             interceptor = subject if subject is not None and not passive else None
-            initiator, target = _intercepted(text, anchor, initiator, target, after, interceptor)
+            if launcher is not None:
+                # "USS Gravely intercepted a missile fired by the Houthis": the Houthis
+                # attacked, the interceptor was attacked.
+                initiator = launcher
+                target = interceptor if interceptor and interceptor.side != launcher.side else None
+            elif passive and initiator is not None:
+                # "A Houthi missile was downed by USS Mason": the subject's owner attacked,
+                # the agent intercepted.
+                attacker = target if target is not None and target.side != initiator.side else None
+                initiator, target = attacker, initiator
+            else:
+                initiator, target = _intercepted(
+                    text, anchor, initiator, target, after, interceptor
+                )
         # "Israeli artillery also hit Khiam": another action of a named doer, not the one
         # under discussion ("The area was also hit by shells" still continues it).
         novel = novel or (
