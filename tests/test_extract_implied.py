@@ -165,3 +165,23 @@ def test_an_opening_date_dates_the_clauses_after_it_and_what_they_answer_while(l
     assert m.actor1_side == "HOUTHIS" and m.actor2_side == "US_COALITION"
     assert m.event_date == "2024-07-14" and not m.responds_to
     assert len(events) == 1
+
+
+def test_a_leader_who_ordered_a_killing_is_his_state(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "He did not go after Iranian officials, the way Donald Trump did in 2020 by ordering "
+        "a general assassinated in Baghdad.",
+    )
+    [m] = ex.mentions
+    assert m.actor1_side == "US_COALITION" and m.location == "Baghdad"
+
+
+def test_the_strike_a_leader_ordered_is_his_states_strike(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "US jets struck a militia depot in eastern Syria on Thursday. The strike Biden "
+        "ordered coincides with talks with Iran.",
+    )
+    assert {m.actor1_side for m in ex.mentions} == {"US_COALITION"}
+    assert len(events) == 1

@@ -757,8 +757,11 @@ def read_clause(
                 initiator = a.value
                 launcher = a.value if _LAUNCH.search(head) else None
                 break
-            if _RELATIVE_DOER.fullmatch(head) and rx.support.match(lt, a.end + 1):
-                # "the air assault that Tehran mounted": the subject of the relative clause.
+            if (_RELATIVE_DOER.fullmatch(head) or not head.strip()) and rx.support.match(
+                lt, a.end + 1
+            ):
+                # "the air assault that Tehran mounted", "the strike Biden ordered": the
+                # subject of the relative clause.
                 initiator = a.value
                 break
             if len(head) < 80 and _LAUNCHED_FROM.search(head):
