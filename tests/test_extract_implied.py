@@ -185,3 +185,28 @@ def test_the_strike_a_leader_ordered_is_his_states_strike(lexicon):
     )
     assert {m.actor1_side for m in ex.mentions} == {"US_COALITION"}
     assert len(events) == 1
+
+
+def test_a_strike_on_a_group_is_by_the_state_the_headline_shows_striking_it(lexicon):
+    text = "Strikes hit Hezbollah positions near Tyre on Monday, killing two fighters."
+    ex, _ = _extract(lexicon, text, title="Israel strikes Hezbollah sites in south Lebanon")
+    [m] = ex.mentions
+    assert (m.actor1_side, m.actor1_basis) == ("ISRAEL", "suspected")
+    ex, _ = _extract(lexicon, text, title="Two fighters killed near Tyre")
+    assert ex.mentions[0].actor1_side == ""
+
+
+def test_a_strike_on_a_group_is_by_the_one_state_the_article_shows_fighting_groups(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "An Israeli drone struck a car near Tyre on Monday. Later, strikes hit Hezbollah "
+        "positions near Nabatieh, killing two fighters.",
+    )
+    assert ex.mentions[1].actor1_side == "ISRAEL"
+    # A state that only fights another state is no opponent of the group.
+    ex, _ = _extract(
+        lexicon,
+        "Iran fired missiles at Israel on Sunday. Strikes hit Hezbollah positions near "
+        "Nabatieh on Monday, killing two fighters.",
+    )
+    assert ex.mentions[1].actor1_side == ""

@@ -439,8 +439,23 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         # An anniversary piece's undated events belong to the time it looks back to.
         min(article.published, ctx.recalled or article.published),
         lexicon,
+        _title_dyad(article.title, lexicon),
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
+
+
+def _title_dyad(title: str, lexicon: Lexicon) -> tuple[str, str, str] | None:
+    """(initiator side, initiator, target side) when the headline shows a state acting on an
+    armed group ("Israel strikes Hezbollah sites in south Lebanon"), else ``None``."""
+    if not title:
+        return None
+    reading = read_clause(title, ((0, len(title)),), lexicon)
+    doer, target = reading.initiator, reading.target
+    if reading.anchor is None or doer is None or target is None or reading.passive:
+        return None
+    if lexicon.sides.get(doer.side) != "state" or lexicon.sides.get(target.side) != "armed_group":
+        return None
+    return doer.side, doer.actor, target.side
 
 
 def _title_cue(title: str, lexicon: Lexicon) -> str:

@@ -362,6 +362,32 @@ def _opponent(m: Mention, dyads: dict, lexicon: Lexicon) -> tuple[str, str] | No
     return side, lexicon.side_actors.get(side, "")
 
 
+def _implied_opponent(
+    m: Mention, mentions: list[Mention], title_dyad: tuple[str, str, str] | None, lexicon: Lexicon
+) -> tuple[str, str] | None:
+    """(side, actor) of the state an article implies hit ``m``'s target, an armed group,
+    when no event of the article names both sides: the state its headline shows acting on
+    that group ("Israel strikes Hezbollah sites"), or else the one state the article shows
+    fighting armed groups ("An Israeli drone struck a car. Later, strikes hit Hezbollah
+    positions"). Returned as suspected: the text implies it, it does not say it."""
+    target = m.actor2_side
+    if lexicon.sides.get(target) != "armed_group":
+        return None
+    if title_dyad is not None and title_dyad[2] == target:
+        return title_dyad[0], title_dyad[1]
+    fighting: dict[str, str] = {}
+    for other in mentions:
+        a, b = other.actor1_side, other.actor2_side
+        if _state(lexicon, a) and (not b or lexicon.sides.get(b) == "armed_group"):
+            fighting.setdefault(a, other.actor1)
+        if _state(lexicon, b) and lexicon.sides.get(a) == "armed_group":
+            fighting.setdefault(b, lexicon.side_actors.get(b, b))
+    if len(fighting) != 1:
+        return None
+    ((side, actor),) = fighting.items()
+    return (side, actor) if side != target else None
+
+
 def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
     """A response naming neither side ("the retaliatory strike") is by the side that the
     article's latest earlier event with both sides hit, on the side that hit it."""
@@ -533,6 +559,7 @@ def complete_mentions(
     title_cue: str,
     published: dt.date,
     lexicon: Lexicon,
+    title_dyad: tuple[str, str, str] | None = None,
 ) -> tuple[Mention, ...]:
     """The article's mentions completed with attribution, sides, dates and links.
 
@@ -550,6 +577,9 @@ def complete_mentions(
         The publication date, the end of the article's time frame.
     lexicon
         The vocabularies (``attribution`` among them).
+    title_dyad
+        (initiator side, initiator, target side) when the headline shows a state acting on
+        an armed group ("Israel strikes Hezbollah sites"), else ``None``.
     """
     if not mentions:
         return mentions
@@ -576,6 +606,8 @@ def complete_mentions(
             found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
+            elif (found := _implied_opponent(m, out, title_dyad, lexicon)) is not None:
+                m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="suspected")
             else:
                 m = _replace(m, actor1_basis="unattributed")
         filled.append(m)
