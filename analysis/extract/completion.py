@@ -13,10 +13,16 @@ article's mentions:
    the article whose culprit is not on the mention's target side (a claim outranks a blame,
    a blame a suspicion, when equally near); a mention that names its initiator is
    ``stated``, or ``suspected`` when its own sentence hedges it. "X denied" sets
-   ``denied_by`` on the article's mentions of X's side (recorded, never dropped).
+   ``denied_by`` on the article's mentions of X's side (recorded, never dropped). "Israel
+   held X responsible" blames X; a state named as a backer ("groups backed by Iran")
+   stands for the side it backs, and a campaign named with its doer ("militias halted
+   their attacks on US forces") is that doer's, ``suspected``. A sentence turning to
+   another matter ("In a separate matter, ...") takes no culprit from before it.
 2. **The answering side.** A mention that names only its target takes as initiator the side
    the article reports fighting that target, when that side is a state (the US and Israel
-   announce their strikes; an attack *on* them is attributed only by the wording above).
+   announce their strikes; an attack *on* them is attributed only by the wording above);
+   failing that, the state the headline shows acting on that group, or the one state the
+   article shows fighting armed groups (``suspected``).
    What is left has no initiator: ``actor1_basis`` is ``unattributed`` (the event table
    codes its side ``UNKNOWN``).
 3. **Dates.** An undated mention takes the date of the nearest dated mention of the article
