@@ -210,3 +210,20 @@ def test_a_strike_on_a_group_is_by_the_one_state_the_article_shows_fighting_grou
         "Nabatieh on Monday, killing two fighters.",
     )
     assert ex.mentions[1].actor1_side == ""
+
+
+def test_in_a_separate_incident_the_act_told_is_read(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Rockets hit a US base in Syria on Sunday. In a separate incident, a drone hit a "
+        "base in Erbil on Monday.",
+    )
+    assert [m.event_date for m in ex.mentions] == ["2024-08-04", "2024-08-05"]
+    assert ex.mentions[1].location == "Erbil" and len(events) == 2
+
+
+def test_who_denies_being_behind_an_attack_is_not_its_doer(lexicon):
+    ex, _ = _extract(lexicon, "Iran denied being behind the attacks on US bases on Monday.")
+    [m] = ex.mentions
+    assert m.actor1_side == "" and m.country == ""
+    assert m.actor2_side == "US_COALITION"

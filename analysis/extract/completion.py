@@ -212,6 +212,8 @@ def find_attributions(
                 if before:
                     denials.append((sentence.index, before[-1].value))
                 continue
+            if any(d.value == "denied" and 0 <= cue.start - d.end <= _CULPRIT_GAP for d in cues):
+                continue  # "Iran denied being behind the attacks" attributes nothing
             if _CULPRIT_AFTER[kind]:
                 chosen = after[0] if after else (before[-1] if before else None)
             else:

@@ -337,6 +337,8 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
     return Hit(start, end, name, entry)
 
 
+#: A denial between an actor and the act: "Iran denied being behind the attacks".
+_DENIES = re.compile(r"\b(?:denied|denies|deny|denying|rejected|disavowed)\b", re.IGNORECASE)
 #: "downed by USS Carney": the one who downed it, not the owner of what was downed.
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -408,9 +410,14 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
 
 def _choose_anchor(text: str, actions: list[Hit], rx: _LookBack = _LOOK_BACK) -> Hit | None:
     usable = [h for h in actions if not rx.infinitive.search(_tail(text, h.start))]
+    # "In a separate incident, a drone hit a base": a reference of no particular kind
+    # ("the incident") is the act only when the clause names no other.
+    told = any(h.value.kind in ("noun", "verb") for h in usable)
     for kinds in (("noun", "verb", "ref"), ("kill",)):
         for hit in usable:
             if hit.value.kind not in kinds:
+                continue
+            if told and hit.value.kind == "ref" and hit.value.family == "any":
                 continue
             if hit.value.kind == "kill" and rx.passive.search(_tail(text, hit.start)):
                 continue
@@ -786,6 +793,8 @@ def read_clause(
             if not _target_prep(_tail(lt, a.start), rx)
             and not any(s <= a.start < e for s, e in victim_ranges)
             and (a not in possessive or a in owners)
+            # "Iran denied being behind the attacks": who denies is not the doer.
+            and not _DENIES.search(lt, a.end, anchor.start)
         ]
         if subject_candidates:
             subject = subject_candidates[-1].value
@@ -845,7 +854,11 @@ def read_clause(
 
     actor_spans = {(h.start, h.end) for h in _share(hits.actors, spans, offset)}
     skip_places = [
-        (a.start, a.end) for a in actors if initiator is not None and a.value == initiator
+        (a.start, a.end)
+        for a in actors
+        if (initiator is not None and a.value == initiator)
+        # "Iran denied ...": the one who denies, not a place.
+        or (anchor is not None and a.end <= anchor.start and _DENIES.match(lt, a.end + 1))
     ]
     places = [
         p
