@@ -227,3 +227,18 @@ def test_who_denies_being_behind_an_attack_is_not_its_doer(lexicon):
     [m] = ex.mentions
     assert m.actor1_side == "" and m.country == ""
     assert m.actor2_side == "US_COALITION"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hezbollah said in a statement that its fighters attacked an Israeli post near Metula "
+        "on Monday.",
+        "Hezbollah said on Monday in a statement it had attacked an Israeli post near Metula.",
+    ],
+)
+def test_an_event_reported_through_the_doers_statement_is_its_claim(lexicon, sentence):
+    ex, _ = _extract(lexicon, sentence)
+    [m] = ex.mentions
+    assert (m.actor1_side, m.actor1_basis) == ("HEZBOLLAH", "claimed")
+    assert m.actor2_side == "ISRAEL" and m.location == "Metula"

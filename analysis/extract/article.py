@@ -916,7 +916,9 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 _SELF_REPORT = re.compile(
     r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
     r"(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
+    # "said on Monday", "said in a statement", "said late Sunday in a statement that"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
+    r"(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
     r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
     r"drones|units|artillery|air\s+defen[cs]es))\s",
     re.IGNORECASE,
