@@ -406,6 +406,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         ranks=lexicon.place_ranks,
         generic=lexicon.generic_actors,
         recalled=recalled_date(article.title, lead, article.published),
+        countries=lexicon.places.countries_named(f"{article.title}\n{article.text}"),
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
@@ -453,6 +454,8 @@ class _Context:
     generic: frozenset[str]
     #: The day an anniversary piece looks back to (``None``: not one).
     recalled: dt.date | None = None
+    #: The countries the article names (they settle a town name several countries share).
+    countries: frozenset[str] = frozenset()
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -492,7 +495,7 @@ def _read_sentence(
         # later "by the groups" may point back to; the other vocabularies are not needed.
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
-    hits = sentence_hits(text, lexicon, actions, spaced, folded)
+    hits = sentence_hits(text, lexicon, actions, spaced, folded, ctx.countries)
     clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
@@ -692,6 +695,8 @@ def _read_sentence(
             and country
             and clause.link_kind != "link_back"
             and not reading.several_countries
+            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country.
+            and not (reading.place is not None and reading.place.kind == "sea")
         ):
             mention["country"] = country
         same = _same_event(mention, state, family)
