@@ -400,13 +400,16 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     ]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
+    whole = f"{article.title}\n{article.text}"
+    countries = lexicon.places.countries_named(whole)
     ctx = _Context(
         article=article,
         lexicon=lexicon,
         ranks=lexicon.place_ranks,
         generic=lexicon.generic_actors,
         recalled=recalled_date(article.title, lead, article.published),
-        countries=lexicon.places.countries_named(f"{article.title}\n{article.text}"),
+        countries=countries,
+        main_country=lexicon.places.main_country(whole, countries),
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
@@ -456,6 +459,8 @@ class _Context:
     recalled: dt.date | None = None
     #: The countries the article names (they settle a town name several countries share).
     countries: frozenset[str] = frozenset()
+    #: The country of most of the article's places (for a town the vocabularies lack).
+    main_country: str = ""
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -699,6 +704,14 @@ def _read_sentence(
             and not (reading.place is not None and reading.place.kind == "sea")
         ):
             mention["country"] = country
+        if (
+            not mention.get("country")
+            and mention.get("location")
+            and not ctx.lexicon.places.knows(mention["location"])
+        ):
+            # "an air strike on the town of X": a town the vocabularies lack, with no country
+            # in its sentence, is in the country of most of the article's places.
+            mention["country"] = ctx.main_country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -506,6 +507,19 @@ class PlaceFinder:
     def countries_named(self, text: str) -> frozenset[str]:
         """The countries of the places of the matcher named in ``text``."""
         return frozenset(h.value.country for h in self.matcher.find(text) if h.value.country)
+
+    def main_country(self, text: str, context=frozenset()) -> str:
+        """The country of most of the places below country level named in ``text`` ("" when
+        none, or when two countries are named as often)."""
+        counts = Counter(
+            h.value.country
+            for h in self.find(text, None, context)
+            if h.value.country and h.value.kind != "country"
+        )
+        ranked = counts.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return ""
+        return ranked[0][0]
 
 
 def choose(candidates: tuple[PlaceEntry, ...], countries: set[str]) -> PlaceEntry:
