@@ -570,6 +570,20 @@ _UNIT_WORDS = re.compile(
 )
 
 
+#: What first-level units are called where they are not governorates.
+_UNIT_NOUNS = {"IR": "Province", "TR": "Province", "SA": "Region", "IL": "District"}
+_UNIT_SUFFIX = re.compile(r"\s(?:Province|Governorate|Region|District|Area|Strip|Bank)$")
+
+
+def unit_location(admin1: str, country_code: str) -> str:
+    """The ``location`` of an event placed only in a first-level unit: its name with the
+    unit's kind ("Babil Governorate"), so that it is never the name of its chief town
+    ("Karbala" the city, "Karbala Governorate" the unit)."""
+    if _UNIT_SUFFIX.search(admin1):
+        return admin1
+    return f"{admin1} {_UNIT_NOUNS.get(country_code, 'Governorate')}"
+
+
 def _curated_places(directory: Path, countries: dict[str, str]) -> Matcher:
     """Countries, administrative units and the cited table, compiled into one matcher."""
     table: dict[str, PlaceEntry] = {}
@@ -613,7 +627,14 @@ def _curated_places(directory: Path, countries: dict[str, str]) -> Matcher:
     generated = []
     for lineno, row in _rows(path, ("country_code", "admin1_code", "admin1", "aliases")):
         name = row["admin1"]
-        entry = PlaceEntry(name, "governorate", name, countries[row["country_code"]], None, None)
+        entry = PlaceEntry(
+            unit_location(name, row["country_code"]),
+            "governorate",
+            name,
+            countries[row["country_code"]],
+            None,
+            None,
+        )
         for alias in _split(row["aliases"]):
             add(alias, entry, path, lineno, strict=True)
         core = _UNIT_WORDS.sub("", name)
