@@ -81,6 +81,7 @@ def test_a_town_is_its_own_name_before_anothers_variant(lexicon):
         "Hassan Nasrallah gave a speech.",  # a person, though a village is called Hassan
         "Members of the Quds Force were there.",  # an actor's word
         "The agency SANA reported the strike.",  # an acronym
+        "SANA's correspondent saw it.",
         "Kataib Sayyid al Shuhada claimed it.",  # a word inside a longer name
         "Center officials declined to comment.",
     ],

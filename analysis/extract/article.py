@@ -400,8 +400,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     ]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
-    whole = f"{article.title}\n{article.text}"
-    countries = lexicon.places.countries_named(whole)
+    countries, main_country = lexicon.places.article_countries(f"{article.title}\n{article.text}")
     ctx = _Context(
         article=article,
         lexicon=lexicon,
@@ -409,7 +408,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         generic=lexicon.generic_actors,
         recalled=recalled_date(article.title, lead, article.published),
         countries=countries,
-        main_country=lexicon.places.main_country(whole, countries),
+        main_country=main_country,
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []

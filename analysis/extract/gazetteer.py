@@ -103,13 +103,15 @@ def index_names(record: GazetteerRecord) -> list[str]:
 
 
 #: A capitalised word, with an attached article ("al-Qaim", "ez-Zor", "al Shuhada"); "'s"
-#: is not part of it.
-_WORD = re.compile(
-    r"(?<![\w'’-])(?:(?:al|el|ar|as|ash|ad|an|at|az|ez)-|(?:al|el)\s)?[A-Z][\w]*"
+#: is not part of it. An acronym ("SANA", "NOV", "IST") is never a town's word, however a
+#: town is spelled.
+_WORD_BODY = (
+    r"(?![A-Z]{2,4}(?:['’]s)?(?![\w'’-]))(?:(?:al|el|ar|as|ash|ad|an|at|az|ez)-|(?:al|el)\s)?[A-Z]\w*"
     r"(?:['’][a-rt-z]\w*)?(?:-(?:(?:al|el|ar|as|ash|ad|an|at|az|ez)-)?\w+)*"
 )
-#: An acronym ("SANA", "NOV", "IST"): never a town, however a town is spelled.
-_ACRONYM = re.compile(r"[A-Z]{2,4}")
+_WORD = re.compile(r"(?<![\w'’-])" + _WORD_BODY)
+#: A run of such words separated by single spaces.
+_RUN = re.compile(r"(?<![\w'’-])" + _WORD_BODY + r"(?: " + _WORD_BODY + r")*")
 #: Words that may end a run after a town's name without making it another thing's name.
 PLACE_NOUNS = frozenset(
     (
@@ -135,34 +137,34 @@ def find_names(text: str, index: dict) -> list[tuple[int, int, object]]:
     """Spans of ``text`` that name a place of ``index`` (gazetteer key -> value), left to
     right, longest name first at a position; see the module docstring for what a run may
     hold besides the name."""
-    runs: list[list[re.Match]] = []
-    for m in _WORD.finditer(text):
-        if _ACRONYM.fullmatch(m.group(0)):
-            runs.append([])  # it ends the run before it and names nothing
-            continue
-        if runs and runs[-1] and text[runs[-1][-1].end() : m.start()] == " ":
-            runs[-1].append(m)
-        else:
-            runs.append([m])
     found = []
-    for run in runs:
-        if not run:
+    for run in _RUN.finditer(text):
+        start, end = run.span()
+        if text.find(" ", start, end) < 0:
+            # One word (most runs): no need to split it.
+            word = run.group(0)
+            if word not in LEADING_WORDS and (value := index.get(gazetteer_key(word))):
+                found.append((start, end, value))
             continue
-        words = [w.group(0) for w in run]
-        n = len(run)
-        i = 0
-        while i < n and words[i] in LEADING_WORDS:
-            i += 1
-        if i == n:
-            continue
-        for j in range(min(n, i + MAX_WORDS), i, -1):
-            value = index.get(gazetteer_key(text[run[i].start() : run[j - 1].end()]))
-            if value is None:
-                continue
-            if all(w in PLACE_NOUNS for w in words[j:]):
-                found.append((run[i].start(), run[j - 1].end(), value))
-            break
+        words = list(_WORD.finditer(text, start, end))
+        found.extend(_name_in_run(text, words, index))
     return found
+
+
+def _name_in_run(text: str, run: list[re.Match], index: dict) -> list[tuple[int, int, object]]:
+    words = [w.group(0) for w in run]
+    n = len(run)
+    i = 0
+    while i < n and words[i] in LEADING_WORDS:
+        i += 1
+    for j in range(min(n, i + MAX_WORDS), i, -1):
+        value = index.get(gazetteer_key(text[run[i].start() : run[j - 1].end()]))
+        if value is None:
+            continue
+        if all(w in PLACE_NOUNS for w in words[j:]):
+            return [(run[i].start(), run[j - 1].end(), value)]
+        break
+    return []
 
 
 def stop_keys(words: Iterable[str]) -> frozenset[str]:
