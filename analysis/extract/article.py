@@ -421,12 +421,15 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     ]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
+    countries, main_country = lexicon.places.article_countries(f"{article.title}\n{article.text}")
     ctx = _Context(
         article=article,
         lexicon=lexicon,
         ranks=lexicon.place_ranks,
         generic=lexicon.generic_actors,
         recalled=recalled_date(article.title, lead, article.published),
+        countries=countries,
+        main_country=main_country,
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
@@ -489,6 +492,10 @@ class _Context:
     generic: frozenset[str]
     #: The day an anniversary piece looks back to (``None``: not one).
     recalled: dt.date | None = None
+    #: The countries the article names (they settle a town name several countries share).
+    countries: frozenset[str] = frozenset()
+    #: The country of most of the article's places (for a town the vocabularies lack).
+    main_country: str = ""
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -529,7 +536,7 @@ def _read_sentence(
         # later "by the groups" may point back to; the other vocabularies are not needed.
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
-    hits = sentence_hits(text, lexicon, actions, spaced, folded)
+    hits = sentence_hits(text, lexicon, actions, spaced, folded, ctx.countries)
     clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
@@ -757,8 +764,18 @@ def _read_sentence(
             and country
             and clause.link_kind != "link_back"
             and not reading.several_countries
+            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country.
+            and not (reading.place is not None and reading.place.kind == "sea")
         ):
             mention["country"] = country
+        if (
+            not mention.get("country")
+            and mention.get("location")
+            and not ctx.lexicon.places.knows(mention["location"])
+        ):
+            # "an air strike on the town of X": a town the vocabularies lack, with no country
+            # in its sentence, is in the country of most of the article's places.
+            mention["country"] = ctx.main_country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)

@@ -313,7 +313,7 @@ def _ref(entry: ActorEntry) -> ActorRef:
     return ActorRef(entry.actor, entry.side, entry.specific)
 
 
-def _named_place(text: str, places: list[Hit]) -> Hit | None:
+def _named_place(text: str, places: list[Hit], lexicon: Lexicon) -> Hit | None:
     """A place the vocabulary does not know, named with its kind ("in the southern
     Lebanese town of Khirbet Selm"): its name, no coordinates, and the country of the
     nationality adjective, or of a country named in the clause."""
@@ -327,6 +327,10 @@ def _named_place(text: str, places: list[Hit]) -> Hit | None:
         return None  # a place of the vocabulary: it says more
     name = _TRAILING_DATE.sub("", m["name"])
     country = _NATIONALITY_COUNTRY.get((m["adj"] or "").lower(), "")
+    known = lexicon.places.resolve(name, frozenset({country} if country else ()))
+    if known is not None and (not country or known.country == country):
+        # "the town of Hit": a gazetteer town whose name the sentence scan leaves alone.
+        return Hit(start, start + len(name), name, known)
     if not country:
         country = next((p.value.country for p in places if p.value.kind == "country"), "")
     if not country:
@@ -533,12 +537,15 @@ def sentence_hits(
     actions: list[Hit] | None = None,
     spaced: str | None = None,
     folded: str | None = None,
+    countries: frozenset[str] = frozenset(),
 ) -> SentenceHits:
     """Match every vocabulary and date expression over ``sentence`` once.
 
     ``actions``: the action hits of :func:`normalise_space` (``sentence``), if already found;
     ``spaced``: :func:`normalise_space` (``sentence``), if already made; ``folded``: its
-    lower case, if made and :func:`analysis.extract.fastre.foldable` (``spaced``).
+    lower case, if made and :func:`analysis.extract.fastre.foldable` (``spaced``);
+    ``countries``: the countries the article names, which settle a town name that several
+    countries share.
     """
     text = normalise_space(sentence) if spaced is None else spaced
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
@@ -559,11 +566,22 @@ def sentence_hits(
     return SentenceHits(
         tuple(actions),
         tuple(_with_ships(text, lexicon, lexicon.actors.find(text, folded))),
-        tuple(lexicon.places.find(text, folded)),
+        tuple(_not_clocks(text, lexicon.places.find(text, folded, countries))),
         tuple(weapons),
         tuple(lexicon.cues.find(text, folded)),
         tuple(find_dates(text, folded)),
     )
+
+
+def _not_clocks(text: str, places: list[Hit]) -> list[Hit]:
+    """``places`` less those that name a clock ("11:30 a.m. (Sanaa time)", "Baghdad local
+    time", "local time in Beirut"): the time zone says nothing of where anything happened."""
+    return [
+        p
+        for p in places
+        if not _CLOCK_AFTER.match(text, p.end)
+        and not _CLOCK.search(text, max(0, p.start - 10), p.start)
+    ]
 
 
 def _share(items, spans: tuple[tuple[int, int], ...], offset: int) -> list:
@@ -809,10 +827,7 @@ def read_clause(
             for a in after:
                 if initiator is not None and a.value == initiator:
                     continue
-                if (
-                    rx.locative.search(_tail(lt, a.start))
-                    and phrase_key(a.text) in lexicon.places.table
-                ):
+                if rx.locative.search(_tail(lt, a.start)) and lexicon.places.knows(a.text):
                     continue
                 if rx.agent_by.search(lt[anchor.end : a.start]) and not rx.not_agent_by.search(
                     _tail(lt, a.start)
@@ -873,7 +888,7 @@ def read_clause(
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]
-    named = _named_place(text, places)
+    named = _named_place(text, places, lexicon)
     if named is not None:
         places.append(named)
     place = min(places, key=lambda p: (p.value.rank, p.start)).value if places else None
