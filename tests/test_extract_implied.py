@@ -242,3 +242,22 @@ def test_an_event_reported_through_the_doers_statement_is_its_claim(lexicon, sen
     [m] = ex.mentions
     assert (m.actor1_side, m.actor1_basis) == ("HEZBOLLAH", "claimed")
     assert m.actor2_side == "ISRAEL" and m.location == "Metula"
+
+
+def test_who_is_held_responsible_is_blamed(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "A rocket hit a football pitch in the Golan Heights on Saturday, killing ten "
+        "children. Israel held Hezbollah responsible for the attack.",
+    )
+    m = ex.mentions[0]
+    assert (m.actor1_side, m.actor1_basis, m.attributed_by) == ("HEZBOLLAH", "blamed", "Israel")
+
+
+def test_the_act_someone_is_blamed_for_is_not_by_a_place_named_after_the_blame(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "The army said the commander was to blame for the killing of ten children on "
+        "Saturday in a village in northern Israel.",
+    )
+    assert all(m.actor1_side != "ISRAEL" for m in ex.mentions)

@@ -121,6 +121,12 @@ _CAMPAIGN = re.compile(
 )
 
 
+#: "held Hezbollah responsible": the culprit between the verb and "responsible".
+_HELD = re.compile(
+    r"\b(?:held|holds|hold|holding)\s+((?:[\w'’.-]+\s+){1,5}?)responsible\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class Attribution:
     """One attribution statement of an article."""
@@ -170,7 +176,7 @@ def find_attributions(
             responses.add(sentence.index)
         cues = matcher.find(sentence.text)
         campaign = _CAMPAIGN.search(sentence.text)
-        if not cues and campaign is None:
+        if not cues and campaign is None and " responsible" not in sentence.text:
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
@@ -180,6 +186,16 @@ def find_attributions(
             doer = _campaign_doer(sentence.text, campaign, actors, lexicon)
             if doer is not None:
                 found.append(Attribution(sentence.index, "suspected", doer, "", "", True))
+        for held in _HELD.finditer(sentence.text):
+            # "Israel held Hezbollah responsible for the attack": the one held, by the holder.
+            inside = [a for a in actors if held.start(1) <= a.start and a.end <= held.end(1)]
+            doers = [a for a in inside if a.value.role != "target"]
+            if not doers:
+                continue
+            culprit = doers[0].value
+            holders = [a for a in actors if a.end <= held.start() and a.value.side != culprit.side]
+            by, by_side = (holders[-1].value.actor, holders[-1].value.side) if holders else ("", "")
+            found.append(Attribution(sentence.index, "blamed", culprit, by, by_side, bool(acts)))
         for cue in cues:
             kind = cue.value
             if kind == "claimed" and _CLAIMED_LIVES.match(sentence.text, cue.end):

@@ -343,6 +343,20 @@ def _named_place(text: str, places: list[Hit], lexicon: Lexicon) -> Hit | None:
 
 #: A denial between an actor and the act: "Iran denied being behind the attacks".
 _DENIES = re.compile(r"\b(?:denied|denies|deny|denying|rejected|disavowed)\b", re.IGNORECASE)
+#: The act someone is blamed for: "to blame for", "responsible for", "blamed for".
+_BLAME_FOR = re.compile(
+    r"\b(?:to\s+blame|responsible|blamed|accused|behind)\s+(?:for\s+)?", re.IGNORECASE
+)
+
+
+def _last(matches):
+    """The last item of an iterator (``None`` if empty)."""
+    found = None
+    for found in matches:  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
 #: "downed by USS Carney": the one who downed it, not the owner of what was downed.
 _BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
 
@@ -805,6 +819,9 @@ def read_clause(
         ]
         if initiator is None and adjacent and anchor.value.kind == "noun":
             initiator = adjacent[-1].value
+        # "X was to blame for the murders of children in northern Israel": the one blamed,
+        # named before the blame, did it; nothing named between the blame and the act did.
+        blame = _last(_BLAME_FOR.finditer(lbefore))
         subject_candidates = [
             a
             for a in prior
@@ -813,6 +830,7 @@ def read_clause(
             and (a not in possessive or a in owners)
             # "Iran denied being behind the attacks": who denies is not the doer.
             and not _DENIES.search(lt, a.end, anchor.start)
+            and (blame is None or a.end <= blame.start())
         ]
         if subject_candidates:
             subject = subject_candidates[-1].value
