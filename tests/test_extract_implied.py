@@ -261,3 +261,14 @@ def test_the_act_someone_is_blamed_for_is_not_by_a_place_named_after_the_blame(l
         "Saturday in a village in northern Israel.",
     )
     assert all(m.actor1_side != "ISRAEL" for m in ex.mentions)
+
+
+def test_a_series_told_with_its_doer_implies_the_culprit(lexicon):
+    ex, _ = _extract(
+        lexicon,
+        "A missile was shot down over the Red Sea by USS Mason on Monday. It was the third "
+        "missile the Houthis have fired this week.",
+    )
+    m = ex.mentions[0]
+    assert (m.actor1_side, m.actor1_basis) == ("HOUTHIS", "suspected")
+    assert m.actor2_side == "US_COALITION"

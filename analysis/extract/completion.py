@@ -119,6 +119,12 @@ _CAMPAIGN = re.compile(
     r"\b(?:their|its)\s+(?:[\w-]+\s+){0,2}?(?:attacks|strikes|campaign)\s+(?:on|against)\s",
     re.IGNORECASE,
 )
+#: A series told with its doer ("the fifth missile the Houthis have fired in the past two
+#: days", "militias have launched dozens of attacks"): the doer right before it.
+_SERIES = re.compile(
+    r"\s+(?:have|has)\s+(?:now\s+|already\s+)?(?:fired|launched|carried\s+out|staged)\b",
+    re.IGNORECASE,
+)
 
 
 #: "held Hezbollah responsible": the culprit between the verb and "responsible".
@@ -176,7 +182,8 @@ def find_attributions(
             responses.add(sentence.index)
         cues = matcher.find(sentence.text)
         campaign = _CAMPAIGN.search(sentence.text)
-        if not cues and campaign is None and " responsible" not in sentence.text:
+        series = _SERIES.search(sentence.text)
+        if not cues and campaign is None and series is None and " responsible" not in sentence.text:
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
@@ -186,6 +193,14 @@ def find_attributions(
             doer = _campaign_doer(sentence.text, campaign, actors, lexicon)
             if doer is not None:
                 found.append(Attribution(sentence.index, "suspected", doer, "", "", True))
+        if series is not None:
+            doers = [
+                a
+                for a in actors
+                if a.end == series.start() and lexicon.sides.get(a.value.side) == "armed_group"
+            ]
+            if doers:
+                found.append(Attribution(sentence.index, "suspected", doers[0].value, "", "", True))
         for held in _HELD.finditer(sentence.text):
             # "Israel held Hezbollah responsible for the attack": the one held, by the holder.
             inside = [a for a in actors if held.start(1) <= a.start and a.end <= held.end(1)]

@@ -66,7 +66,8 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further)\s+(?:[\w'’.-]+\s+){0,2}$",
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further|one\s+more)"
+    r"\s+(?:[\w'’.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _SPEAKER = re.compile(
