@@ -401,8 +401,24 @@ def _opponent(m: Mention, dyads: dict, lexicon: Lexicon) -> tuple[str, str] | No
     return side, lexicon.side_actors.get(side, "")
 
 
+def _fighting_groups(mentions: list[Mention], lexicon: Lexicon) -> dict[str, str]:
+    """State side -> its first-named actor, for the states the article shows fighting armed
+    groups (acting on one, or with no target named, or attacked by one)."""
+    fighting: dict[str, str] = {}
+    for other in mentions:
+        a, b = other.actor1_side, other.actor2_side
+        if _state(lexicon, a) and (not b or lexicon.sides.get(b) == "armed_group"):
+            fighting.setdefault(a, other.actor1)
+        if _state(lexicon, b) and lexicon.sides.get(a) == "armed_group":
+            fighting.setdefault(b, lexicon.side_actors.get(b, b))
+    return fighting
+
+
 def _implied_opponent(
-    m: Mention, mentions: list[Mention], title_dyad: tuple[str, str, str] | None, lexicon: Lexicon
+    m: Mention,
+    fighting: dict[str, str],
+    title_dyad: tuple[str, str, str] | None,
+    lexicon: Lexicon,
 ) -> tuple[str, str] | None:
     """(side, actor) of the state an article implies hit ``m``'s target, an armed group,
     when no event of the article names both sides: the state its headline shows acting on
@@ -414,13 +430,6 @@ def _implied_opponent(
         return None
     if title_dyad is not None and title_dyad[2] == target:
         return title_dyad[0], title_dyad[1]
-    fighting: dict[str, str] = {}
-    for other in mentions:
-        a, b = other.actor1_side, other.actor2_side
-        if _state(lexicon, a) and (not b or lexicon.sides.get(b) == "armed_group"):
-            fighting.setdefault(a, other.actor1)
-        if _state(lexicon, b) and lexicon.sides.get(a) == "armed_group":
-            fighting.setdefault(b, lexicon.side_actors.get(b, b))
     if len(fighting) != 1:
         return None
     ((side, actor),) = fighting.items()
@@ -640,12 +649,13 @@ def complete_mentions(
         out.append(_attribute(m, near, lexicon, turns))
     filled = []
     dyads = _dyads(out)
+    fighting = _fighting_groups(out, lexicon)
     for m in out:
         if not m.actor1_side:
             found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
-            elif (found := _implied_opponent(m, out, title_dyad, lexicon)) is not None:
+            elif (found := _implied_opponent(m, fighting, title_dyad, lexicon)) is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="suspected")
             else:
                 m = _replace(m, actor1_basis="unattributed")
