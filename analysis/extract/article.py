@@ -70,6 +70,7 @@ _CASUALTY_HINT = re.compile(
 #: A timeline entry: a paragraph opening on a date and a dash or colon ("OCT. 19 – In Syria,
 #: ..."); the date holds for every sentence of the paragraph.
 _ENTRY = re.compile(r"^\s*(?:[\w.,]+\s+){0,3}?[\w.,]+\s*[–—:-]\s")
+_ENTRY_DATED = "the date of its timeline entry"
 #: A sentence that turns to another event ("Separately, two bases ..."; "Elsewhere, ...").
 _SEPARATELY = re.compile(
     r"^\W*(?:separately|elsewhere|in\s+an?\s+(?:separate|other|unrelated)\s+"
@@ -753,11 +754,13 @@ def _read_sentence(
             # "OCT. 19 – U.S. forces down two drones. Separately, two bases are targeted":
             # the entry's date.
             resolution = entry_date
-            derived = "the date of its timeline entry"
+            derived = _ENTRY_DATED
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
             # Every date says how it was set: the linking words, or the answer it came from.
-            mention["date_text"] = clause.link_text or derived or "the date of its answer"
+            mention["date_text"] = (
+                derived if derived == _ENTRY_DATED else clause.link_text or derived
+            ) or "the date of its answer"
         country = sentence_country if clause.cause else answer_country
         if (
             not mention.get("country")
