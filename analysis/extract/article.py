@@ -38,7 +38,14 @@ from dataclasses import dataclass, field
 from analysis.extract.casualties import Casualties
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
-from analysis.extract.dates import DateResolution, recalled_date, resolve_match
+from analysis.extract.dates import (
+    RELATIVE_KINDS,
+    DateResolution,
+    find_dates,
+    recalled_date,
+    resolve_from_span,
+    resolve_match,
+)
 from analysis.extract.fastre import foldable
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
@@ -59,6 +66,16 @@ from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(
     r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    re.IGNORECASE,
+)
+#: A timeline entry: a paragraph opening on a date and a dash or colon ("OCT. 19 – In Syria,
+#: ..."); the date holds for every sentence of the paragraph.
+_ENTRY = re.compile(r"^\s*(?:[\w.,]+\s+){0,3}?[\w.,]+\s*[–—:-]\s")
+_ENTRY_DATED = "the date of its timeline entry"
+#: A sentence that turns to another event ("Separately, two bases ..."; "Elsewhere, ...").
+_SEPARATELY = re.compile(
+    r"^\W*(?:separately|elsewhere|in\s+an?\s+(?:separate|other|unrelated)\s+"
+    r"(?:incident|attack|strike|development|matter))\b",
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
@@ -94,6 +111,11 @@ class _Discourse:
     last_group: ActorRef | None = None
     #: Events named in the previous sentence that named any (ids of first mentions).
     recent: frozenset[str] = frozenset()
+    #: A timeline entry's date ("OCT. 19 – ...") and the paragraph it heads.
+    entry_date: tuple[int, DateResolution] | None = None
+    #: The last date the text gave, whatever its precision ("In late July", "since early
+    #: February"): what a relative date counts from when no day is under discussion.
+    last_span: DateResolution | None = None
 
 
 def _replace(record, **changes):
@@ -409,12 +431,15 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     ]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
+    countries, main_country = lexicon.places.article_countries(f"{article.title}\n{article.text}")
     ctx = _Context(
         article=article,
         lexicon=lexicon,
         ranks=lexicon.place_ranks,
         generic=lexicon.generic_actors,
         recalled=recalled_date(article.title, lead, article.published),
+        countries=countries,
+        main_country=main_country,
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
@@ -427,8 +452,23 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         # An anniversary piece's undated events belong to the time it looks back to.
         min(article.published, ctx.recalled or article.published),
         lexicon,
+        _title_dyad(article.title, lexicon),
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
+
+
+def _title_dyad(title: str, lexicon: Lexicon) -> tuple[str, str, str] | None:
+    """(initiator side, initiator, target side) when the headline shows a state acting on an
+    armed group ("Israel strikes Hezbollah sites in south Lebanon"), else ``None``."""
+    if not title:
+        return None
+    reading = read_clause(title, ((0, len(title)),), lexicon)
+    doer, target = reading.initiator, reading.target
+    if reading.anchor is None or doer is None or target is None or reading.passive:
+        return None
+    if lexicon.sides.get(doer.side) != "state" or lexicon.sides.get(target.side) != "armed_group":
+        return None
+    return doer.side, doer.actor, target.side
 
 
 def _title_cue(title: str, lexicon: Lexicon) -> str:
@@ -462,6 +502,10 @@ class _Context:
     generic: frozenset[str]
     #: The day an anniversary piece looks back to (``None``: not one).
     recalled: dt.date | None = None
+    #: The countries the article names (they settle a town name several countries share).
+    countries: frozenset[str] = frozenset()
+    #: The country of most of the article's places (for a town the vocabularies lack).
+    main_country: str = ""
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -492,6 +536,7 @@ def _read_sentence(
     article, lexicon = ctx.article, ctx.lexicon
     published = article.published
     text = sentence.text
+    _note_entry_date(sentence, state, published)
     spaced = normalise_space(text)
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
@@ -501,10 +546,11 @@ def _read_sentence(
         # later "by the groups" may point back to; the other vocabularies are not needed.
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
-    hits = sentence_hits(text, lexicon, actions, spaced, folded)
+    hits = sentence_hits(text, lexicon, actions, spaced, folded, ctx.countries)
     clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
+    readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
@@ -560,6 +606,9 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    separate = bool(_SEPARATELY.match(text))
+    entry = state.entry_date
+    entry_date = entry[1] if entry is not None and entry[0] == sentence.paragraph else None
     deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
@@ -575,6 +624,15 @@ def _read_sentence(
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
+        if (
+            resolution is None
+            and reading.date is not None
+            and state.last_date is None
+            and state.last_span is not None
+        ):
+            # "In late July, rockets were fired ... The base had been attacked the previous
+            # week": counted from the interval, as no day is under discussion.
+            resolution = resolve_from_span(reading.date, published, state.last_span)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
@@ -597,7 +655,17 @@ def _read_sentence(
             continue
         family = reading.anchor.family
         base = None
-        if reading.novel:
+        answered = refers[clause.answers] if clause.answers is not None else None
+        if reading.anchor.action == "interception" and answered is not None:
+            # "While responding to a Houthi attack, a destroyer downed seven drones": the
+            # defence is part of the attack it answers, not an event of its own.
+            if answered in emitted_here:
+                _merge_casualties(answered, reading)
+                refers[i] = answered
+            else:
+                continue_event(i, answered, reading)
+            continue
+        if reading.novel or (separate and not reading.definite):
             base = None
         elif reading.definite:
             base = _resolve(reading, state)
@@ -692,21 +760,38 @@ def _read_sentence(
                     m.date_start, m.date_end, m.event_date, m.date_precision
                 )
                 derived = f"the period of its answer ({m.date_text})"
+        if resolution is None and entry_date is not None and not clause.cause:
+            # "OCT. 19 – U.S. forces down two drones. Separately, two bases are targeted":
+            # the entry's date.
+            resolution = entry_date
+            derived = _ENTRY_DATED
         mention = _new_mention(article, sentence, reading, resolution, state)
         # "Strikes on five facilities": one operation on several sites (data/README.md,
         # Merge rule, Operations), read from this clause only.
         mention["sites"] = site_count(" ".join(text[s:e] for s, e in clause.spans))
         if resolution is not None and reading.date is None:
             # Every date says how it was set: the linking words, or the answer it came from.
-            mention["date_text"] = clause.link_text or derived or "the date of its answer"
+            mention["date_text"] = (
+                derived if derived == _ENTRY_DATED else clause.link_text or derived
+            ) or "the date of its answer"
         country = sentence_country if clause.cause else answer_country
         if (
             not mention.get("country")
             and country
             and clause.link_kind != "link_back"
             and not reading.several_countries
+            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country.
+            and not (reading.place is not None and reading.place.kind == "sea")
         ):
             mention["country"] = country
+        if (
+            not mention.get("country")
+            and mention.get("location")
+            and not ctx.lexicon.places.knows(mention["location"])
+        ):
+            # "an air strike on the town of X": a town the vocabularies lack, with no country
+            # in its sentence, is in the country of most of the article's places.
+            mention["country"] = ctx.main_country
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
@@ -723,6 +808,58 @@ def _read_sentence(
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+    _note_last_span(hits, published, state)
+
+
+_WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -> list[Reading]:
+    """ "On January 9, while responding to a Houthi attack, a destroyer downed seven drones":
+    a date cut off in an opening phrase of its own dates the clauses after it, and what
+    they answer "while" answering it happened then too (other causes may come earlier)."""
+    out = list(readings)
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        if reading.anchor is not None or reading.date is None or reading.casualties.found:
+            continue
+        if reading.since is not None or text[clause.spans[-1][1] :].lstrip()[:1] == ".":
+            continue
+        for j in range(i + 1, len(clauses)):
+            later = out[j]
+            if later.date is not None or later.anchor is None:
+                continue
+            between = text[clause.spans[-1][1] : clauses[j].start]
+            if clauses[j].cause and not _WHILE.search(between):
+                continue
+            out[j] = _replace(later, date=reading.date, date_near_anchor=False)
+    return out
+
+
+def _note_last_span(hits: SentenceHits, published: dt.date, state: _Discourse) -> None:
+    """Keep the last date of the sentence that resolves on its own (see
+    :attr:`_Discourse.last_span`)."""
+    for match in reversed(hits.dates):
+        if match.kind in RELATIVE_KINDS:
+            continue
+        resolution = resolve_match(match, published)
+        if resolution is not None:
+            state.last_span = resolution
+            return
+
+
+def _note_entry_date(sentence: Sentence, state: _Discourse, published: dt.date) -> None:
+    """Keep the date of a timeline entry that ``sentence`` opens (see :data:`_ENTRY`)."""
+    if state.entry_date is not None and state.entry_date[0] != sentence.paragraph:
+        state.entry_date = None
+    head = _ENTRY.match(sentence.text)
+    if head is None:
+        return
+    found = find_dates(head.group(0))
+    if not found or found[0].start > 2:
+        return
+    resolution = resolve_match(found[0], published, state.last_date)
+    if resolution is not None and resolution.precision == "day":
+        state.entry_date = (sentence.paragraph, resolution)
 
 
 _A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
@@ -754,8 +891,17 @@ def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[st
     """True when an undated clause names a town or site other than the places of the event
     under discussion, and no more specific one ("Israeli artillery also hit Khiam" after
     "warplanes struck a forest near Kfar Kila"): another event, not a continuation. A more
-    specific place ("the airport" of the city named before) still continues it."""
+    specific place ("the airport" of the city named before) still continues it. A clause
+    naming another country than the event's is another event too."""
     place = reading.place
+    if (
+        place is not None
+        and place.kind == "country"
+        and root.mention.country
+        and place.country != root.mention.country
+    ):
+        # "a drone attack in Jordan" after an attack on a base in Iraq: another country.
+        return True
     if place is None or place.kind not in ("site", "city") or not place.location:
         return False
     known = [
@@ -803,7 +949,9 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 _SELF_REPORT = re.compile(
     r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
     r"(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
+    # "said on Monday", "said in a statement", "said late Sunday in a statement that"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
+    r"(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
     r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
     r"drones|units|artillery|air\s+defen[cs]es))\s",
     re.IGNORECASE,

@@ -40,8 +40,10 @@ _STATEMENT_WHEN = (
 )
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
-    rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however|on\s+\w+),\s*)?"
-    rf"(?:[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
+    rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however),\s*)?"
+    # "On Monday, officials said ...": the day is the statement's; "On Monday, US jets
+    # struck ..." (no reporting verb) keeps its date.
+    rf"(?:(?:on\s+\w+,\s*)?[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
     re.IGNORECASE,
 )
 _TRAIL_ATTRIBUTION = re.compile(

@@ -100,7 +100,7 @@ _PATTERNS = (
     ),
     (
         "same_day",
-        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"
+        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\b(?:the|that)\s+same\s+day\b"
         r"|\b(?:(?:a\s+few|several|some|two|three)\s+)?hours\s+(?:later|earlier)\b",
     ),
     (
@@ -119,6 +119,9 @@ _PATTERNS = (
     ),
     ("recent_days", r"\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days\b"),
     ("days_ago", r"\b(?:a\s+few|several|two|three)\s+days\s+ago\b"),
+    # "attacked the previous week": the week before the date under discussion (with "in",
+    # "over" or "during" before it, a period: "past_period", which starts earlier).
+    ("previous_week", r"\bthe\s+(?:previous|preceding|prior)\s+week\b(?!s)"),
     (
         "past_period",
         r"\b(?:(?:in|over|during|within)\s+)?the\s+(?:past|last|previous)\s+"
@@ -347,6 +350,11 @@ def resolve_match(
             return None
         end = min(day + dt.timedelta(days=1), published)
         return _span(day - dt.timedelta(days=1), end, "days", day)
+    if kind == "previous_week":
+        if anchor is None:
+            return None
+        monday = anchor - dt.timedelta(days=anchor.weekday() + 7)
+        return _span(monday, monday + dt.timedelta(days=6), "week", monday + dt.timedelta(days=3))
     if kind == "weeks_ago":
         n = _YEARS.get(m["n"].lower(), 1)
         day = published - dt.timedelta(days=7 * n)
@@ -479,6 +487,29 @@ def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
         for start, end in windows
         for m in finder.finditer(searched[:end], start)
     ]
+
+
+#: Kinds counted from a day of the discourse ("two days before", "the previous week").
+RELATIVE_KINDS = frozenset({"same_day", "day_offset", "week_offset", "previous_week"})
+
+
+def resolve_from_span(
+    match: DateMatch, published: dt.date, span: DateResolution
+) -> DateResolution | None:
+    """Resolve a relative date (:data:`RELATIVE_KINDS`) counted from an interval rather
+    than a day ("In late July ... the previous week"; "since early February ... Two days
+    before that"): the expression counted from its first day and from its last, joined."""
+    if match.kind not in RELATIVE_KINDS:
+        return None
+    first = resolve_match(match, published, dt.date.fromisoformat(span.date_start))
+    last = resolve_match(match, published, dt.date.fromisoformat(span.date_end))
+    if first is None or last is None:
+        return None
+    start, end = first.date_start, last.date_end
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+    precision = "day" if days == 0 else "days" if days <= 6 else "week" if days <= 14 else "month"
+    middle = dt.date.fromisoformat(start) + dt.timedelta(days=days // 2)
+    return DateResolution(start, end, _iso(middle), precision)
 
 
 def preceded_by(sentence: str, match: DateMatch, words: tuple[str, ...]) -> str | None:

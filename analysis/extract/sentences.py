@@ -121,6 +121,10 @@ def _has_final_punctuation(paragraph: str) -> bool:
     return bool(_FINAL.search(paragraph))
 
 
+#: A list item: a bullet, then text ("• On April 14, a drone went after a hangar").
+_BULLET = re.compile(r"^\s*[•·▪‣◦*–-]\s+\S")
+
+
 def _norm(s: str) -> str:
     return _NON_WORD.sub(" ", s).strip().lower()
 
@@ -182,6 +186,9 @@ def split_sentences(
     headline_seen = False
     body_started = False
     title_norm = _norm(title) if title else ""
+    # The body paragraph just read ends in a colon ("Among those attacks:"), or a list item
+    # it introduced was just read: a bullet line is an item of that list, not a heading.
+    list_open = False
     for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
         paragraph = text[p_start:p_end]
         # Once a "rest" rule has matched, everything after it is boilerplate anyway.
@@ -195,6 +202,8 @@ def split_sentences(
             role, headline_seen = "headline", True
         elif _same_title(paragraph, title, title_norm):
             role = "headline"
+        elif list_open and _BULLET.match(paragraph):
+            role = "body"
         elif not _has_final_punctuation(paragraph):
             role = "heading"
         elif (
@@ -208,6 +217,9 @@ def split_sentences(
             role = "standfirst"
         else:
             role = "body"
+        list_open = role == "body" and (
+            paragraph.rstrip().endswith(":") or (list_open and bool(_BULLET.match(paragraph)))
+        )
         if role == "body" and not body_started:
             body_started = True
             dateline = _DATELINE.match(paragraph)
