@@ -504,10 +504,6 @@ class PlaceFinder:
         candidates = self.towns.get(gazetteer_key(name))
         return choose(candidates, set(context)) if candidates else None
 
-    def countries_named(self, text: str) -> frozenset[str]:
-        """The countries of the places of the matcher named in ``text``."""
-        return frozenset(h.value.country for h in self.matcher.find(text) if h.value.country)
-
     def article_countries(self, text: str) -> tuple[frozenset[str], str]:
         """The countries of the places of the matcher named in ``text``, and the country of
         most of its places below country level ("" when none, or when two countries are
