@@ -167,3 +167,14 @@ def test_at_sea_the_land_beside_it_gives_no_country(lexicon):
     )
     [m] = extract_article(article, lexicon).mentions
     assert (m.location, m.country) == ("", "Yemen")
+
+
+def test_a_shared_town_name_follows_the_articles_country(lexicon):
+    # The article names Egypt in another sentence: al-Qusayr is the Egyptian port.
+    text = (
+        "Egypt said its navy was on alert on Monday. On Tuesday a drone struck a warehouse "
+        "in al-Qusayr, killing two guards."
+    )
+    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 7), "", text)
+    qusayr = [m for m in extract_article(article, lexicon).mentions if m.location]
+    assert qusayr and all(m.country == "Egypt" for m in qusayr)
