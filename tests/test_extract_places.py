@@ -144,3 +144,37 @@ def test_gazetteer_alias_must_name_a_gazetteer_town(tmp_path):
         handle.write("Iraq,Atlantis,Atlantis City\n")
     with pytest.raises(UsageError, match="gazetteer_aliases.csv:.*no town 'Atlantis' in Iraq"):
         load_lexicon(target)
+
+
+def test_at_sea_the_land_beside_it_gives_no_country(lexicon):
+    text = (
+        "On Tuesday the Houthis fired an anti-ship missile from Yemen at a tanker in the "
+        "Gulf of Aden."
+    )
+    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 7), "", text)
+    [m] = extract_article(article, lexicon).mentions
+    assert (m.location, m.country) == ("Gulf of Aden", "")
+    # Without the sea, the country named is where it happened.
+    article = Article(
+        "t",
+        "t.txt",
+        "Test",
+        "",
+        "",
+        dt.date(2024, 3, 7),
+        "",
+        text.replace(" in the Gulf of Aden", ""),
+    )
+    [m] = extract_article(article, lexicon).mentions
+    assert (m.location, m.country) == ("", "Yemen")
+
+
+def test_a_shared_town_name_follows_the_articles_country(lexicon):
+    # The article names Egypt in another sentence: al-Qusayr is the Egyptian port.
+    text = (
+        "Egypt said its navy was on alert on Monday. On Tuesday a drone struck a warehouse "
+        "in al-Qusayr, killing two guards."
+    )
+    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 7), "", text)
+    qusayr = [m for m in extract_article(article, lexicon).mentions if m.location]
+    assert qusayr and all(m.country == "Egypt" for m in qusayr)

@@ -431,7 +431,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     ]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
-    countries, main_country = lexicon.places.article_countries(f"{article.title}\n{article.text}")
+    countries = lexicon.places.countries_named(f"{article.title}\n{article.text}")
     ctx = _Context(
         article=article,
         lexicon=lexicon,
@@ -439,7 +439,6 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         generic=lexicon.generic_actors,
         recalled=recalled_date(article.title, lead, article.published),
         countries=countries,
-        main_country=main_country,
     )
     state = _Discourse()
     aggregates: list[Aggregate] = []
@@ -504,8 +503,9 @@ class _Context:
     recalled: dt.date | None = None
     #: The countries the article names (they settle a town name several countries share).
     countries: frozenset[str] = frozenset()
-    #: The country of most of the article's places (for a town the vocabularies lack).
-    main_country: str = ""
+    #: The country of most of the article's places (for a town the vocabularies lack),
+    #: found when first needed (a one-item list: the context is frozen).
+    main_country: list = field(default_factory=list)
 
 
 def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
@@ -791,7 +791,10 @@ def _read_sentence(
         ):
             # "an air strike on the town of X": a town the vocabularies lack, with no country
             # in its sentence, is in the country of most of the article's places.
-            mention["country"] = ctx.main_country
+            if not ctx.main_country:
+                whole = f"{article.title}\n{article.text}"
+                ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
+            mention["country"] = ctx.main_country[0]
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)

@@ -508,21 +508,18 @@ class PlaceFinder:
         """The countries of the places of the matcher named in ``text``."""
         return frozenset(h.value.country for h in self.matcher.find(text) if h.value.country)
 
-    def article_countries(self, text: str) -> tuple[frozenset[str], str]:
-        """The countries of the places of the matcher named in ``text``, and the country of
-        most of its places below country level ("" when none, or when two countries are
-        named as often)."""
-        hits = self.matcher.find(text)
-        named = frozenset(h.value.country for h in hits if h.value.country)
-        places = [h.value for h in hits]
-        for s, e, candidates in find_names(text, self.towns):
-            if not any(h.start < e and s < h.end for h in hits):
-                places.append(choose(candidates, named))
-        counts = Counter(p.country for p in places if p.country and p.kind != "country")
+    def main_country(self, text: str, named: frozenset[str] = frozenset()) -> str:
+        """The country of most of the places below country level in ``text`` ("" when none,
+        or when two countries are named as often); ``named``: :meth:`countries_named`."""
+        counts = Counter(
+            h.value.country
+            for h in self.find(text, None, named)
+            if h.value.country and h.value.kind != "country"
+        )
         ranked = counts.most_common(2)
         if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
-            return named, ""
-        return named, ranked[0][0]
+            return ""
+        return ranked[0][0]
 
 
 def choose(candidates: tuple[PlaceEntry, ...], countries: set[str]) -> PlaceEntry:
