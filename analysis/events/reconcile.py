@@ -846,24 +846,28 @@ def combine_counts(sources: Iterable[tuple[int | None, int | None, int | None]])
     return low, max(low, best if high is None else min(best, high)), high
 
 
-def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, int, int]]:
-    """One (low, best, high) per article: the mention with the largest count.
+def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple]:
+    """One (low, best, high) per article, as its mention with the largest count gave it.
 
     Articles usually give a toll once and repeat or update it upwards; a sentence that
     names only part of the victims ("killed British soldier ...") must not lower the
-    article's figure. Ties go to the wider range.
+    article's figure. Ties go to the wider range. The count keeps its open upper bound
+    ("at least one": a named victim), so that another source's larger count is not read
+    as a conflicting one.
     """
-    per_article: dict[str, tuple[int, int, int]] = {}
+    per_article: dict[str, tuple[tuple[int, int, int], tuple]] = {}
     for m in mentions:
-        triple = _filled(
-            getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
-        )
+        raw = (getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high"))
+        triple = _filled(*raw)
         if triple is None:
             continue
         kept = per_article.get(m.article_id)
-        if kept is None or (triple[1], triple[2] - triple[0]) > (kept[1], kept[2] - kept[0]):
-            per_article[m.article_id] = triple
-    return [per_article[a] for a in sorted(per_article)]
+        if kept is None or (triple[1], triple[2] - triple[0]) > (
+            kept[0][1],
+            kept[0][2] - kept[0][0],
+        ):
+            per_article[m.article_id] = triple, raw
+    return [per_article[a][1] for a in sorted(per_article)]
 
 
 def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:

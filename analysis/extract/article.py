@@ -61,6 +61,8 @@ _CASUALTY_HINT = re.compile(
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
+#: "that first attack", "the earlier strike": the one told as coming before another.
+_FIRST = re.compile(r"\b(?:first|earlier|previous|initial)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 #: How many earlier mentions of the article a reference or a repeated report is sought in.
 _REFERENCE_REACH = 60
 _FAMILIES_COMPATIBLE = {
@@ -78,6 +80,8 @@ class _Draft:
     family: str
     origin: _Draft | None = None
     responds: list[str] = field(default_factory=list)
+    #: Stated to come before another event of the article ("X came days after *this*").
+    earlier: bool = False
 
     @property
     def root(self) -> _Draft:
@@ -124,6 +128,7 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     # A reference points back a few dozen mentions at most; looking no further keeps a very
     # long text linear in its length.
     recent = state.drafts[-_REFERENCE_REACH:]
+    first = bool(_FIRST.search(reading.anchor_lead))
     if _LATEST.search(reading.anchor_lead):
         newest = max(
             (
@@ -138,6 +143,8 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
             continue
         score = 0
         if newest and draft.mention.event_date == newest and _compatible(draft.family, family):
+            score += 5
+        if first and draft.earlier and _compatible(draft.family, family):
             score += 5
         if _compatible(draft.family, family):
             score += 3
@@ -523,6 +530,9 @@ def _read_sentence(
         base = base.root
         refers[i] = base
         known = base.mention
+        if reading.casualties.additional:
+            told = state.drafts[-_REFERENCE_REACH:]
+            reading = _replace(reading, casualties=_added_to_told(reading.casualties, base, told))
         if reading.casualties.found and not (
             known.event_date and (known.actor1_side or known.actor2_side)
         ):
@@ -550,6 +560,7 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    heading = _heading_date(text, clauses, readings)
     deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
@@ -564,6 +575,15 @@ def _read_sentence(
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
+        if (
+            heading is not None
+            and i > 0
+            and reading.date is None
+            and reading.since is None
+            and not clause.cause
+            and clause.answers is None
+        ):
+            reading = _replace(reading, date=heading)
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
@@ -710,6 +730,27 @@ def _read_sentence(
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+
+
+#: What may stand before a date that heads a sentence: "On Monday, ...", "NOV. 17 - ...",
+#: "Early on Friday ...", "In the early hours of Sunday ...".
+_HEAD_OF_DATE = re.compile(
+    r"\s*(?:(?:early|late|later|overnight|then|and)\s+)?(?:(?:on|by|in\s+the\s+(?:early\s+)?"
+    r"(?:hours|morning|afternoon|evening|night)\s+of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _heading_date(text: str, clauses: list[Clause], readings: list[Reading]):
+    """The date that opens the sentence, before any attribution or clause of its own
+    ("NOV. 17 - troops come under attack ...; two further attacks cause no damage"): it
+    dates every independent clause of the sentence that names no date of its own.
+    ``None`` when the sentence does not open with a date."""
+    if not clauses or readings[0].date is None:
+        return None
+    date = readings[0].date
+    start = clauses[0].start
+    return date if _HEAD_OF_DATE.fullmatch(text[start : start + date.start]) else None
 
 
 _A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
@@ -908,12 +949,47 @@ def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
             state.last_group = ActorRef(entry.actor, entry.side, entry.specific)
 
 
+def _told(base: _Draft, drafts: list[_Draft], kind: str) -> Count | None:
+    """The largest toll of one kind (``"killed"``, ``"injured"``) told so far for the event
+    of ``base`` (a root) in this article."""
+    told = None
+    for d in drafts:
+        if d.root is not base:
+            continue
+        m = d.mention
+        count = Count(
+            getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
+        )
+        if count.best is None and count.low is None:
+            continue
+        if told is None or (count.best or count.low or 0) > (told.best or told.low or 0):
+            told = count
+    return told
+
+
+def _added_to_told(casualties: Casualties, base: _Draft, drafts: list[_Draft]) -> Casualties:
+    """A clause's victims added to the toll told in ``drafts`` for ``base``'s event: "two
+    soldiers were killed ... A third soldier died of his wounds" is three killed."""
+    changes = {}
+    for kind in ("killed", "injured"):
+        own = getattr(casualties, kind)
+        told = _told(base, drafts, kind)
+        if own is not None and told is not None:
+            changes[kind] = told + own
+    return _replace(casualties, **changes) if changes else casualties
+
+
 def _merge_casualties(draft: _Draft, reading: Reading) -> None:
-    fields = {
-        key: value
-        for key, value in _casualty_fields(reading).items()
-        if getattr(draft.mention, key) is None
-    }
+    if reading.casualties.additional:
+        # "Two soldiers were killed; a third died later": added to the toll just told.
+        added = _added_to_told(reading.casualties, draft.root, [draft])
+        fields = _casualty_fields(_replace(reading, casualties=added))
+    else:
+        fields = {
+            key: value
+            for key, value in _casualty_fields(reading).items()
+            if getattr(draft.mention, key) is None
+        }
     victims = reading.target
     if (
         victims is not None
@@ -942,7 +1018,11 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
         response, cause = refers[i], refers[clause.answers]
         if response is None or cause is None or response.root is cause.root:
             continue
-        if readings[clause.answers].threat or clause.link_kind == "chronology":
+        if clause.link_kind == "chronology":
+            # "X came days after Y": no answer, but Y is the earlier of the two.
+            cause.root.earlier = True
+            continue
+        if readings[clause.answers].threat:
             continue
         if clause.link_kind == "link_weak" and not _weak_link_holds(
             response.mention, cause.mention

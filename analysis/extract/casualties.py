@@ -123,12 +123,14 @@ _NONE = re.compile(
 )
 _NP_STOP = re.compile(
     r"\s+and\s+(?:\w+\s+){0,2}?(?:injured|injuring|wounded|wounding|killed|killing)\b"
-    r"|,\s|;|\.\s*$|\.\"|\s(?:in|at|on|near|during|when|while|after|who|which|as|since|"
+    r"|,\s|;|\.\s*$|\.\"|\s(?:in|at|on|near|during|when|while|after|who|which|since|"
+    # "wounding four soldiers as well as two policemen": one list of victims.
+    r"(?<!well\s)as(?!\s+well\s+as\b)|"
     r"including|across|from|by)\s|[.”\"]$",
     re.IGNORECASE,
 )
 _NP_START = re.compile(
-    r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
+    r".*(?:,\s|;\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
     # "25 fighters died and 55 were wounded"; "one of three people who died".
     r"|\b(?:died|killed|dead|wounded|injured|hurt|perished|lives)\s+(?:and|but|while)\s"
     r"|\bone\s+of\s|\bamong\s+them\s|\bwhich\s|\bwhom\s|^)",
@@ -152,6 +154,7 @@ _PERSON = re.compile(
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
 
 
+_INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
 #: Plural heads without a final "s": "the children were killed" counts no one in particular.
 _PLURALS = frozenset({"children", "people", "men", "women", "personnel", "police", "crew"})
@@ -159,7 +162,14 @@ _DETERMINERS = frozenset({"the", "a", "an", "one", "another", "top", "senior"})
 _QUOTES = re.compile(r"[“”\"‘’]")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
 #: Not the comma of a digit group ("1,200").
-_GROUP_BREAK = re.compile(r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+")
+_GROUP_BREAK = re.compile(r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+")
+#: Victims added to a toll already told: "a third soldier", "another", "two more", "a
+#: further two", "three other troops", "two additional contractors".
+_ADDITIONAL = re.compile(
+    r"^(?:(?:and|but)\s+)?(?:(?:a|one)\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+    r"|another\b|a\s+further\b|(?:[\w-]+\s+)?(?:more|other|additional|further)\b)",
+    re.IGNORECASE,
+)
 _KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
@@ -222,6 +232,9 @@ class Casualties:
     victim_side: str = ""
     victim_actor: str = ""
     spans: tuple[tuple[int, int], ...] = ()
+    #: Every victim is added to a toll told before ("a third soldier died of his wounds",
+    #: "two more were wounded").
+    additional: bool = False
 
     @property
     def found(self) -> bool:
@@ -238,7 +251,8 @@ def count_victims(np: str) -> Count | None:
 
     Groups joined by "and" or commas are added up: "two Americans and one Briton" is 3.
     A group with no number counts 1 when it names one person ("the leader of a militia",
-    "Iranian General Qasem Soleimani"), as a lower bound for a named person.
+    "Iranian General Qasem Soleimani", "a contractor"), as a lower bound: the clause does
+    not say that no one else was hit.
     """
     text = _LEADING_CONJUNCTION.sub("", _clean(np))
     if not text:
@@ -251,6 +265,9 @@ def count_victims(np: str) -> Count | None:
         found = match_count(group)
         if found is not None:
             count = found[0]
+            if count == Count(1, 1, 1) and _INDEFINITE.match(group):
+                # "a contractor was killed" tells one victim, not that no one else died.
+                count = Count(1, 1, None)
         elif _PERSON.match(group):
             words = group.split()
             # A capital opening a sentence ("The children") names no one.
@@ -261,7 +278,9 @@ def count_victims(np: str) -> Count | None:
             if (head.endswith("s") or head in _PLURALS) and not named:
                 count = Count(None, None, None, vague=True)
             else:
-                count = Count(1, 1, None if named else 1)
+                # One person named or described ("a contractor") is part of the toll, as far
+                # as the clause tells: at least one.
+                count = Count(1, 1, None)
         else:
             continue
         total = count if total is None else total + count
@@ -395,10 +414,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if killed is None:
             killed = zero
         spans.append((m.start(), m.end()))
+    additional = bool(victims) and all(np and _ADDITIONAL.match(_clean(np)) for np in victims)
     side, actor = "", ""
     for np in victims:
         hits = lexicon.actors.find(np)
         if hits:
             side, actor = hits[0].value.side, hits[0].value.actor
             break
-    return Casualties(killed, injured, side, actor, tuple(spans))
+    return Casualties(killed, injured, side, actor, tuple(spans), additional)

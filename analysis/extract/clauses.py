@@ -49,6 +49,8 @@ _TRAIL_ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
+#: What makes an opening phrase an attribution: a reporting verb or a source.
+_STATED = re.compile(rf"\b(?:{_REPORT_VERBS}|according\s+to|statements?)\b", re.IGNORECASE)
 #: The end of a trailing attribution: a reporting verb with at most 80 quote-free
 #: characters after it (the same as the end of ``_TRAIL_ATTRIBUTION``).
 _TRAIL_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$", re.IGNORECASE)
@@ -200,7 +202,8 @@ def content_span(sentence: str) -> tuple[int, int]:
         else:
             end = _closing_speaker(sentence, patterns, end)
     lead = patterns.lead.match(sentence[:end])
-    if lead and lead.end() < end - 10:
+    if lead and lead.end() < end - 10 and _STATED.search(lead.group(0)):
+        # Only an attribution is set aside: "On Monday, militias fired ..." keeps its day.
         start = lead.end()
     while start < end and sentence[start] in ' “"‘':
         start += 1
