@@ -208,3 +208,20 @@ def test_that_first_attack_is_the_one_told_as_earlier(lexicon):
     (answer,) = [m for m in mentions if m.actor1_side == "US_COALITION"]
     (cause,) = answer.responds_to
     assert by_id[cause].killed_best == 3
+
+
+def test_an_undated_recent_event_is_placed_before_the_report(lexicon):
+    # Published Friday 10 May 2024, no date in the text: the frame runs from 9 April.
+    (recent,) = _extract(
+        "Recent Israeli strikes in Tyre took the life of a senior commander, Hadi Nasser.",
+        dt.date(2024, 5, 10),
+        lexicon,
+    )
+    assert (recent.date_start, recent.date_end) == ("2024-04-09", "2024-05-09")
+    assert recent.event_date == "2024-04-24"  # 15 days into the 30-day interval
+    (news,) = _extract(
+        "Israeli strikes in Tyre took the life of a senior commander, Hadi Nasser.",
+        dt.date(2024, 5, 10),
+        lexicon,
+    )
+    assert (news.date_end, news.event_date) == ("2024-05-10", "2024-05-10")
