@@ -225,3 +225,47 @@ def test_an_undated_recent_event_is_placed_before_the_report(lexicon):
         lexicon,
     )
     assert (news.date_end, news.event_date) == ("2024-05-10", "2024-05-10")
+
+
+@pytest.mark.parametrize(
+    ("text", "killed", "injured"),
+    [
+        # The attackers' own dead, told in a later sentence, are not the attack's victims.
+        (
+            "Militants attacked a US patrol near Deir Ezzor on Monday. Two of the attackers "
+            "were killed and one US soldier was wounded.",
+            None,
+            1,
+        ),
+        # Nor in the same sentence, beside the victims.
+        (
+            "Gunmen stormed a checkpoint near Deir Ezzor on Monday, killing two guards; three "
+            "of the attackers died in the firefight.",
+            2,
+            None,
+        ),
+        # The victims of the other side's return fire are not the attack's either.
+        (
+            "Militants attacked a US patrol near Deir Ezzor on Monday; US troops returned "
+            "fire, killing four of the gunmen.",
+            None,
+            None,
+        ),
+    ],
+)
+def test_the_attackers_losses_are_not_the_attacks_victims(lexicon, text, killed, injured):
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    attack = [m for m in mentions if m.actor1_side == "IRAN_ALIGNED" or not m.actor1_side]
+    assert attack
+    assert _toll(attack, "killed") == killed
+    assert _toll(attack, "injured") == injured
+
+
+def test_a_killing_of_the_attackers_by_another_side_counts_for_that_killing(lexicon):
+    (mention,) = _extract(
+        "US forces killed three of the attackers near Deir Ezzor on Monday.",
+        dt.date(2024, 3, 20),
+        lexicon,
+    )
+    assert mention.actor1_side == "US_COALITION"
+    assert (mention.killed_low, mention.killed_high) == (3, 3)

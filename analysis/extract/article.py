@@ -530,6 +530,7 @@ def _read_sentence(
         base = base.root
         refers[i] = base
         known = base.mention
+        reading = _victims_of(reading, base)
         if reading.casualties.additional:
             told = state.drafts[-_REFERENCE_REACH:]
             reading = _replace(reading, casualties=_added_to_told(reading.casualties, base, told))
@@ -598,7 +599,7 @@ def _read_sentence(
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
             if previous is not None and previous in emitted_here:
-                _merge_casualties(previous, reading)
+                _merge_casualties(previous, _victims_of(reading, previous.root))
                 refers[i] = previous
                 continue
             base = previous or state.focus
@@ -702,6 +703,13 @@ def _read_sentence(
                     m.date_start, m.date_end, m.event_date, m.date_precision
                 )
                 derived = f"the period of its answer ({m.date_text})"
+        if reading.casualties.besides_attackers is not None and (
+            reading.initiator is None or family != "kill"
+        ):
+            # "Gunmen stormed the gate; three of the attackers were killed": the attacker's
+            # own losses are not the event's victims ("US forces killed three of the
+            # attackers" is a killing of its own).
+            reading = _replace(reading, casualties=_without_attackers(reading.casualties))
         mention = _new_mention(article, sentence, reading, resolution, state)
         if resolution is not None and reading.date is None:
             # Every date says how it was set: the linking words, or the answer it came from.
@@ -724,7 +732,7 @@ def _read_sentence(
         if cause is None:
             continue
         if cause in emitted_here:
-            _merge_casualties(cause, readings[i])
+            _merge_casualties(cause, _victims_of(readings[i], cause.root))
             refers[i] = cause
         else:
             continue_event(i, cause, readings[i])
@@ -947,6 +955,31 @@ def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
             continue
         if entry.specific or state.last_group is None or not state.last_group.specific:
             state.last_group = ActorRef(entry.actor, entry.side, entry.specific)
+
+
+def _without_attackers(casualties: Casualties) -> Casualties:
+    """``casualties`` without the attackers' own losses."""
+    if casualties.besides_attackers is None:
+        return casualties
+    killed, injured = casualties.besides_attackers
+    return _replace(casualties, killed=killed, injured=injured, besides_attackers=None)
+
+
+def _victims_of(reading: Reading, base: _Draft) -> Reading:
+    """The clause's casualties that are victims of ``base``'s event (a root): not the
+    attackers' own dead ("Two of the attackers were killed"), and none when the clause
+    names a doer of another side ("US troops returned fire, killing four gunmen": the
+    victims of the return fire, not of the attack)."""
+    found = reading.casualties
+    if not found.found:
+        return reading
+    doer = reading.initiator
+    side = base.mention.actor1_side
+    if doer is not None and side and doer.side != side and not reading.passive:
+        return _replace(reading, casualties=Casualties())
+    if found.besides_attackers is not None:
+        return _replace(reading, casualties=_without_attackers(found))
+    return reading
 
 
 def _told(base: _Draft, drafts: list[_Draft], kind: str) -> Count | None:

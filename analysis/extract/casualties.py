@@ -154,6 +154,11 @@ _PERSON = re.compile(
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
 
 
+_ATTACKERS = re.compile(
+    r"\b(?:attackers?|assailants?|gunm[ae]n|(?:suicide\s+)?bombers?|infiltrators?|perpetrators?"
+    r"|hijackers?)\b",
+    re.IGNORECASE,
+)
 _INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
 #: Plural heads without a final "s": "the children were killed" counts no one in particular.
@@ -235,6 +240,9 @@ class Casualties:
     #: Every victim is added to a toll told before ("a third soldier died of his wounds",
     #: "two more were wounded").
     additional: bool = False
+    #: When a victims' phrase names the attackers ("three of the attackers died"): the
+    #: killed and injured counts without them (the attackers' own losses are not victims).
+    besides_attackers: tuple[Count | None, Count | None] | None = None
 
     @property
     def found(self) -> bool:
@@ -310,14 +318,23 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     victims: list[str] = []
     spans: list[tuple[int, int]] = []
 
+    # The counts without the attackers' own losses, once a victims' phrase names them.
+    others: dict[str, Count | None] = {"killed": None, "injured": None}
+    attackers_named = False
+
     def add(verb: str, count: Count | None, np: str, span: tuple[int, int]) -> None:
-        nonlocal killed, injured
+        nonlocal killed, injured, attackers_named
         if count is None:
             return
-        if _KILL_VERB.match(verb):
+        kind = "killed" if _KILL_VERB.match(verb) else "injured"
+        if kind == "killed":
             killed = _combine(killed, count)
         else:
             injured = _combine(injured, count)
+        if _ATTACKERS.search(np):
+            attackers_named = True
+        else:
+            others[kind] = _combine(others[kind], count)
         victims.append(np)
         spans.append(span)
 
@@ -421,4 +438,5 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if hits:
             side, actor = hits[0].value.side, hits[0].value.actor
             break
-    return Casualties(killed, injured, side, actor, tuple(spans), additional)
+    besides = (others["killed"], others["injured"]) if attackers_named else None
+    return Casualties(killed, injured, side, actor, tuple(spans), additional, besides)
