@@ -269,3 +269,41 @@ def test_a_killing_of_the_attackers_by_another_side_counts_for_that_killing(lexi
     )
     assert mention.actor1_side == "US_COALITION"
     assert (mention.killed_low, mention.killed_high) == (3, 3)
+
+
+def test_a_toll_of_another_days_act_does_not_join_the_event(lexicon):
+    text = (
+        "Israeli jets struck a building in Beirut on Tuesday, killing a senior Hezbollah "
+        "commander. Hezbollah retaliated on Wednesday with rockets on Safed, wounding four "
+        "soldiers."
+    )
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    strike = [m for m in mentions if m.actor1_side == "ISRAEL"]
+    assert strike and _toll(strike, "injured") is None
+    # A later death from the wounds still counts for the event.
+    text = (
+        "Israeli jets struck a building in Beirut on Tuesday, killing a senior Hezbollah "
+        "commander. A second commander died of his wounds on Wednesday."
+    )
+    mentions = _extract(text, dt.date(2024, 3, 21), lexicon)
+    assert _toll(mentions, "killed") == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Israel struck Hezbollah positions on Tuesday in response to a rocket barrage that "
+        "wounded six soldiers the day before.",
+        "Hezbollah fired rockets at northern Israel on Tuesday, a day after an Israeli strike "
+        "wounded six of its fighters.",
+    ],
+)
+def test_a_cause_dated_from_its_answers_day(lexicon, text):
+    # Published Wednesday 20 March 2024: Tuesday is 19 March, the day before 18 March.
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    (cause,) = [m for m in mentions if m.injured_best == 6]
+    assert (cause.date_start, cause.date_end, cause.date_precision) == (
+        "2024-03-18",
+        "2024-03-18",
+        "day",
+    )

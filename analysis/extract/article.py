@@ -352,19 +352,41 @@ def _aggregate(
     )
 
 
+#: Relative days counted from another date ("the day before", "two days earlier").
+_OFFSET_KINDS = ("day_offset", "same_day", "week_offset")
+_DAY_COUNTS = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+#: "a day after", "two days after" right before a cause (not "a few days after").
+_DAYS_AFTER = re.compile(r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$", re.IGNORECASE)
+
+
 def _relative_cause_date(
-    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading
-) -> DateResolution | None:
-    """Date of a cause stated relative to its answer ("came a few days after Y")."""
+    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading, published: dt.date
+) -> tuple[DateResolution, str] | None:
+    """Date of a cause stated relative to its answer ("came a few days after Y"), and the
+    words that set it (for ``date_text``)."""
     if partner is None or not partner.mention.event_date:
         return None
     anchor = dt.date.fromisoformat(partner.mention.event_date)
+    day_anchored = partner.mention.date_precision == "day"
+    answer = f"its answer ({partner.mention.date_text})"
+    if reading.date is not None and reading.date.kind in _OFFSET_KINDS and day_anchored:
+        # "in response to a barrage that wounded six soldiers the day before": counted
+        # from the answer's day.
+        found = resolve_match(reading.date, published, anchor)
+        return (found, f"{reading.date.text}, from {answer}") if found else None
     before = sentence[max(0, clause.start - 40) : clause.start].lower()
     if "hours after" in before or "hours before" in before:
-        return DateResolution(anchor.isoformat(), anchor.isoformat(), anchor.isoformat(), "day")
+        day = anchor.isoformat()
+        return DateResolution(day, day, day, "day"), f"hours before {answer}"
+    counted = _DAYS_AFTER.search(before)
+    if counted is not None and day_anchored:
+        # "a day after an Israeli strike killed two": the day before the answer.
+        day = (anchor - dt.timedelta(days=_DAY_COUNTS[counted.group(1).lower()])).isoformat()
+        return DateResolution(day, day, day, "day"), f"{counted.group(0).strip()} {answer}"
     if "days after" in before:
         start, end = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2)
-        return DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+        found = DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+        return found, f"days before {answer}"
     return None
 
 
@@ -598,11 +620,15 @@ def _read_sentence(
                 deferred.append(i)
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
+            base = previous or state.focus
+            if base is not None and _other_day(reading, resolution, base.root):
+                # "Hezbollah retaliated on Wednesday with rockets, wounding four soldiers"
+                # after Tuesday's strike: the toll of another day's act, not of the strike.
+                continue
             if previous is not None and previous in emitted_here:
                 _merge_casualties(previous, _victims_of(reading, previous.root))
                 refers[i] = previous
                 continue
-            base = previous or state.focus
             if base is not None:
                 continue_event(i, base, reading)
             continue
@@ -682,13 +708,13 @@ def _read_sentence(
                 # undated series named only by its target is not one event.
                 continue
         derived = ""
-        if resolution is None and clause.cause:
+        offset = reading.date is not None and reading.date.kind in _OFFSET_KINDS
+        if clause.cause and (resolution is None or offset):
             partner_index = answered_by.get(i)
             partner = refers[partner_index] if partner_index is not None else None
-            resolution = _relative_cause_date(text, clause, partner, reading)
-            if resolution is not None:
-                phrase = "hours" if resolution.precision == "day" else "days"
-                derived = f"{phrase} before its answer ({partner.mention.date_text})"
+            relative = _relative_cause_date(text, clause, partner, reading, published)
+            if relative is not None:
+                resolution, derived = relative
             if (
                 resolution is None
                 and partner is not None
@@ -955,6 +981,21 @@ def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
             continue
         if entry.specific or state.last_group is None or not state.last_group.specific:
             state.last_group = ActorRef(entry.actor, entry.side, entry.specific)
+
+
+#: Deaths that may come days after the act: "died of his wounds on Friday".
+_LATER_DEATH = re.compile(r"\b(?:died|succumbed|later|since)\b", re.IGNORECASE)
+
+
+def _other_day(reading: Reading, resolution: DateResolution | None, root: _Draft) -> bool:
+    """True when a clause that only reports casualties is dated to a day other than the
+    event's day, in words that tell the act itself ("wounding four"), not a later death."""
+    m = root.mention
+    if resolution is None or resolution.precision != "day" or m.date_precision != "day":
+        return False
+    if resolution.event_date == m.event_date:
+        return False
+    return not _LATER_DEATH.search(reading.text)
 
 
 def _without_attackers(casualties: Casualties) -> Casualties:

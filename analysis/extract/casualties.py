@@ -171,7 +171,7 @@ _GROUP_BREAK = re.compile(r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+
 #: Victims added to a toll already told: "a third soldier", "another", "two more", "a
 #: further two", "three other troops", "two additional contractors".
 _ADDITIONAL = re.compile(
-    r"^(?:(?:and|but)\s+)?(?:(?:a|one)\s+(?:third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+    r"^(?:(?:and|but)\s+)?(?:(?:a|one)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
     r"|another\b|a\s+further\b|(?:[\w-]+\s+)?(?:more|other|additional|further)\b)",
     re.IGNORECASE,
 )
