@@ -47,6 +47,11 @@ def _range(count) -> tuple[int | None, int | None] | None:
         ("an engineer was killed when the shell landed", (1, None), None),
         # A numeral is a count: exactly one.
         ("one engineer was killed when the shell landed", (1, 1), None),
+        # Any adverb between the auxiliary and the participle.
+        ("Two airmen were slightly wounded when the rockets landed", None, (2, 2)),
+        ("three guards were critically injured", None, (3, 3)),
+        # A toll whose event is named between "death toll" and its verb.
+        ("the death toll from the drone attack on the depot has risen to four", (4, 4), None),
     ],
 )
 def test_victims_listed_and_described(lexicon, clause, killed, injured):
@@ -307,3 +312,14 @@ def test_a_cause_dated_from_its_answers_day(lexicon, text):
         "2024-03-18",
         "day",
     )
+
+
+def test_a_possessive_day_after_from_dates_the_event(lexicon):
+    # "from Sunday's attack" names the attack's day, not the start of a period.
+    (mention,) = _extract(
+        "The death toll from Sunday's drone attack on the depot in Erbil has risen to four.",
+        dt.date(2024, 3, 20),
+        lexicon,
+    )
+    assert (mention.event_date, mention.date_precision) == ("2024-03-17", "day")
+    assert mention.killed_best == 4

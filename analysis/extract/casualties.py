@@ -27,7 +27,7 @@ from analysis.extract.numbers import Count, match_count
 _KILL = r"killed|killing|kills|dead|died"
 _INJURE = r"injured|injuring|injures|wounded|wounding|wounds|hurt"
 _AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
-_ADV = r"(?:\s+(?:also|reportedly|reported|later|all|both|each|allegedly))*"
+_ADV = r"(?:\s+(?:also|reported|later|all|both|each|[a-z]+ly))*"
 _PASSIVE = re.compile(
     rf"\s+{_AUX}{_ADV}\s+(?:among\s+(?:the|those)\s+)?(?P<verb>{_KILL}|{_INJURE})\b",
     re.IGNORECASE,
@@ -72,7 +72,9 @@ _BARE_DEAD = re.compile(
 #: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
 #: "claimed 12 lives", "the deaths of four soldiers".
 _NOUN = re.compile(
-    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))\s+"
+    # "the death toll from Sunday's attack on the base has risen to three".
+    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))"
+    rf"(?:\s+(?:from|of|in)\s+[^,;.]{{1,60}}?)?\s+"
     rf"(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
     rf"\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
     rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"

@@ -190,6 +190,7 @@ _SPEAKER_LOWER = lowered(_SPEAKER_AT)
 
 _ONE_WORD_GAP = re.compile(r"(?:\s+[\w-]+)?\s+")
 _SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
+_POSSESSIVE_DATE = re.compile(r"['’]s$")
 _UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
 _SINCE_OR_FROM = re.compile(r"since|from", re.I)
 _POSSESSIVE_S = re.compile(r"['’]s\b")
@@ -597,7 +598,8 @@ def read_clause(
             for d in dates
             if d.kind == "past_period"
             or _SINCE_WORD.match(d.text)
-            or rx.since.search(_tail(lt, d.start))
+            # "the toll from Sunday's attack": a day's event, not the start of a period.
+            or (rx.since.search(_tail(lt, d.start)) and not _POSSESSIVE_DATE.search(d.text))
         ),
         None,
     )
