@@ -323,3 +323,29 @@ def test_a_possessive_day_after_from_dates_the_event(lexicon):
     )
     assert (mention.event_date, mention.date_precision) == ("2024-03-17", "day")
     assert mention.killed_best == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "event_date"),
+    [
+        # The statement's day, told with "in a statement", is set aside with the speaker.
+        (
+            "Kataib Hezbollah said in a statement on Tuesday that its fighters had attacked a "
+            "US base in Syria with drones.",
+            None,
+        ),
+        # The day of a claim is not the event's when the clause gives another.
+        (
+            "Houthi forces claimed responsibility on Tuesday for a missile attack on a tanker in "
+            "the Red Sea on Monday.",
+            "2024-03-18",
+        ),
+    ],
+)
+def test_the_day_of_a_statement_does_not_date_the_event(lexicon, text, event_date):
+    # Published Wednesday 20 March 2024.
+    (mention,) = _extract(text, dt.date(2024, 3, 20), lexicon)
+    if event_date is None:
+        assert mention.date_basis == "frame"
+    else:
+        assert (mention.event_date, mention.date_precision) == (event_date, "day")

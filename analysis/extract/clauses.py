@@ -34,10 +34,12 @@ _REPORT_VERBS = (
 )
 #: When or how a statement was made, between its verb and "that" ("said on Sunday that",
 #: "said in a statement that"): part of the attribution, not of the reported event.
-_STATEMENT_WHEN = (
-    r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)(?=\s+that\b)|"
-    r"in\s+a\s+(?:written\s+)?statement(?=\s+that\b)|late\s+\w+day(?=\s+that\b)"
+_STATEMENT_PART = (
+    r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)|"
+    r"in\s+a\s+(?:written\s+)?statement|late\s+\w+day"
 )
+#: One or more of them: "said in a statement on Tuesday that".
+_STATEMENT_WHEN = rf"(?:{_STATEMENT_PART})(?:\s+(?:{_STATEMENT_PART}))*(?=\s+that\b)"
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
     rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however|on\s+\w+),\s*)?"
