@@ -147,6 +147,7 @@ def test_an_opening_day_is_not_set_aside_as_attribution(lexicon):
 
 
 def _mention(mid: str, article: str, **counts) -> Mention:
+    counts.setdefault("sentence_text", "Militias fired rockets at a base.")
     return Mention(
         mention_id=mid,
         article_id=article,
@@ -163,7 +164,6 @@ def _mention(mid: str, article: str, **counts) -> Mention:
         date_end="2024-01-20",
         event_date="2024-01-20",
         date_precision="day",
-        sentence_text="Militias fired rockets at a base.",
         **counts,
     )
 
@@ -349,3 +349,26 @@ def test_the_day_of_a_statement_does_not_date_the_event(lexicon, text, event_dat
         assert mention.date_basis == "frame"
     else:
         assert (mention.event_date, mention.date_precision) == (event_date, "day")
+
+
+def test_a_toll_that_rose_is_read_in_its_own_sentence(lexicon):
+    text = (
+        "Israeli warplanes struck a house in the village of Aita al-Shaab on Monday, killing "
+        "two fighters. The toll later rose to four."
+    )
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    assert _toll(mentions, "killed") == 4
+
+
+def test_a_later_higher_toll_replaces_an_earlier_one_across_sources():
+    early = _mention("a:000:0", "a", killed_low=2, killed_best=2, killed_high=2)
+    later = _mention(
+        "b:000:0",
+        "b",
+        killed_low=4,
+        killed_best=4,
+        killed_high=4,
+        sentence_text="The death toll from the rocket attack on the base has risen to four.",
+    )
+    (row,) = reconcile([Cluster((early, later))])
+    assert (row["fatalities_low"], row["fatalities_best"], row["fatalities_high"]) == (4, 4, 4)

@@ -76,6 +76,7 @@ import bisect
 import datetime as dt
 import hashlib
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -870,6 +871,35 @@ def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple]:
     return [per_article[a][1] for a in sorted(per_article)]
 
 
+#: A death toll told as updated: "the toll later rose to four", "bringing the death toll
+#: to 22".
+_TOLL_UPDATE = re.compile(
+    r"\btoll\b[^.;]{0,80}?\b(?:rose|risen|climbed|increased|jumped|grew)\s+to\b"
+    r"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\b",
+    re.IGNORECASE,
+)
+
+
+def _updated_toll(mentions: Sequence[Mention]) -> int | None:
+    """The largest death toll told as an update of an earlier one, if any."""
+    counts = [
+        m.killed_low if m.killed_low is not None else m.killed_best
+        for m in mentions
+        if _TOLL_UPDATE.search(m.sentence_text)
+    ]
+    counts = [c for c in counts if c is not None]
+    return max(counts) if counts else None
+
+
+def _raised(counts: tuple, floor: int | None) -> tuple:
+    """``counts`` (low, best, high) with an updated toll as their floor: a later, higher
+    figure replaces the earlier ones rather than widening their range."""
+    low, best, high = counts
+    if floor is None or (low is not None and low >= floor):
+        return counts
+    return floor, max(best or floor, floor), None if high is None else max(high, floor)
+
+
 def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
     """The merged fields of one event (see ``data/README.md`` for every rule).
 
@@ -917,7 +947,7 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         if m.location == location and m.latitude is not None and m.longitude is not None
     ]
     own = [m for m in cluster.members if m.mention_id not in cluster.umbrella_ids]
-    killed = combine_counts(_article_counts(own, "killed"))
+    killed = _raised(combine_counts(_article_counts(own, "killed")), _updated_toll(own))
     injured = combine_counts(_article_counts(own, "injured"))
     links = sorted(
         {

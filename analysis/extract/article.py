@@ -57,7 +57,8 @@ from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(
-    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished"
+    r"|\btoll\b",
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)

@@ -71,12 +71,15 @@ _BARE_DEAD = re.compile(
 )
 #: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
 #: "claimed 12 lives", "the deaths of four soldiers".
+_TOLL_VERB = r"(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
+_TOLL_ADV = r"(?:(?:later|since|now|then|subsequently)\s+)?"
 _NOUN = re.compile(
     # "the death toll from Sunday's attack on the base has risen to three".
     rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))"
     rf"(?:\s+(?:from|of|in)\s+[^,;.]{{1,60}}?)?\s+"
-    rf"(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
-    rf"\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    rf"(?:(?:has\s+|had\s+)?{_TOLL_ADV}{_TOLL_VERB}\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    # "The toll later rose to four": a toll that rises or stands is a death toll.
+    rf"|\bthe\s+toll\s+(?:(?:has|had)\s+)?{_TOLL_ADV}{_TOLL_VERB}\s+(?:to|at)\s+(?P<toll3>{_QTY})"
     rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"
     rf"(?P<toll2>{_QTY})"
     rf"|\b(?P<count>{_QTY})\s+(?:(?:people|civilians|soldiers|troops|fighters)\s+)?"
@@ -141,7 +144,7 @@ _NP_START = re.compile(
 #: Every pattern above needs one of these words; a clause without any states no casualties.
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
-    r"|death|fatalit"
+    r"|death|fatalit|\btoll\b"
     r"|\bno\b|\bneither\b",
     re.IGNORECASE,
 )
@@ -411,7 +414,7 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[m.start("np") : m.end("np")]
         add("dead", count_victims(np), np, (m.start("np"), m.end()))
     for m in rx.noun.finditer(searched):
-        group = next(g for g in ("toll", "toll2", "count", "lives", "deaths") if m[g])
+        group = next(g for g in ("toll", "toll2", "toll3", "count", "lives", "deaths") if m[g])
         np = text[m.start(group) : m.end(group)]
         if group == "deaths":
             # "the deaths of four soldiers and two civilians": the whole victims' phrase.
