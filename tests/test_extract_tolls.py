@@ -50,6 +50,10 @@ def _range(count) -> tuple[int | None, int | None] | None:
         # Any adverb between the auxiliary and the participle.
         ("Two airmen were slightly wounded when the rockets landed", None, (2, 2)),
         ("three guards were critically injured", None, (3, 3)),
+        # Companions and possessives: each person counts.
+        ("the drone killed a senior commander and his driver", (2, None), None),
+        ("the strike killed the commander along with two bodyguards", (3, None), None),
+        ("the shelling killed their two sons", (2, 2), None),
         # A toll whose event is named between "death toll" and its verb.
         ("the death toll from the drone attack on the depot has risen to four", (4, 4), None),
     ],

@@ -151,7 +151,7 @@ _ANY_WORD = re.compile(
 #: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
 #: not in the plural before a name).
 _PERSON = re.compile(
-    r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z]"
+    r"^(?:(?i:the|a|an|one|another|top|senior|his|her|its|their)\b|[A-Z]"
     r"|(?!(?:in|at|on|near|by|from|with|for|to|of|as|into|across|during)\s)"
     r"[a-z-]*[a-rt-z]\s+(?:[\w-]+\s+){0,2}[A-Z])"
 )
@@ -164,15 +164,21 @@ _ATTACKERS = re.compile(
     r"|hijackers?)\b",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"^(?:his|her|its|their)\s+(?=\d|[a-z]+\b)", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
 #: Plural heads without a final "s": "the children were killed" counts no one in particular.
 _PLURALS = frozenset({"children", "people", "men", "women", "personnel", "police", "crew"})
-_DETERMINERS = frozenset({"the", "a", "an", "one", "another", "top", "senior"})
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "one", "another", "top", "senior", "his", "her", "its", "their"}
+)
 _QUOTES = re.compile(r"[“”\"‘’]")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
 #: Not the comma of a digit group ("1,200").
-_GROUP_BREAK = re.compile(r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+")
+_GROUP_BREAK = re.compile(
+    r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+"
+    r"|\s+(?:along|together)\s+with\s+|\s+alongside\s+"
+)
 #: Victims added to a toll already told: "a third soldier", "another", "two more", "a
 #: further two", "three other troops", "two additional contractors".
 _ADDITIONAL = re.compile(
@@ -275,7 +281,8 @@ def count_victims(np: str) -> Count | None:
         group = group.strip()
         if not group:
             continue
-        found = match_count(group)
+        # "their two sons": the count after a possessive.
+        found = match_count(_POSSESSIVE.sub("", group, count=1))
         if found is not None:
             count = found[0]
             if count == Count(1, 1, 1) and _INDEFINITE.match(group):
