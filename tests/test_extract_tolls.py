@@ -12,6 +12,7 @@ import pytest
 from analysis.events.reconcile import Cluster, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.casualties import find_casualties
+from analysis.extract.dates import find_dates, resolve_match
 from analysis.extract.lexicon import load_lexicon
 from analysis.extract.sentences import split_sentences
 from analysis.records import Article, Mention
@@ -376,3 +377,22 @@ def test_a_later_higher_toll_replaces_an_earlier_one_across_sources():
     )
     (row,) = reconcile([Cluster((early, later))])
     assert (row["fatalities_low"], row["fatalities_best"], row["fatalities_high"]) == (4, 4, 4)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "published", "start", "end"),
+    [
+        ("in late July", dt.date(2024, 8, 6), "2024-07-21", "2024-07-31"),
+        ("in early February", dt.date(2024, 8, 6), "2024-02-01", "2024-02-10"),
+        ("in mid-March", dt.date(2024, 8, 6), "2024-03-11", "2024-03-20"),
+        ("late last month", dt.date(2024, 3, 20), "2024-02-21", "2024-02-29"),
+        # Only the part that has passed: the whole month up to publication.
+        ("in late March", dt.date(2024, 3, 20), "2024-03-01", "2024-03-20"),
+        # "Last night" is the night before publication, like "overnight".
+        ("last night", dt.date(2024, 3, 20), "2024-03-19", "2024-03-20"),
+    ],
+)
+def test_parts_of_a_month_and_last_night(phrase, published, start, end):
+    (match,) = find_dates(f"Rockets were fired at the base {phrase}.")
+    found = resolve_match(match, published)
+    assert (found.date_start, found.date_end) == (start, end)
