@@ -484,7 +484,8 @@ def test_a_definite_description_is_the_event_named_before(lexicon, order):
         (
             "Coalition bases have been attacked more than 40 times since mid-March.",
             41,
-            "2022-03-01",
+            # Mid-March runs from 11 March.
+            "2022-03-11",
         ),
         ("Militias have carried out dozens of attacks since March.", None, "2022-03-01"),
     ],
