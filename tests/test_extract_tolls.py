@@ -55,6 +55,15 @@ def _range(count) -> tuple[int | None, int | None] | None:
         ("the drone killed a senior commander and his driver", (2, None), None),
         ("the strike killed the commander along with two bodyguards", (3, None), None),
         ("the shelling killed their two sons", (2, 2), None),
+        # One toll over two places.
+        (
+            "the jets struck on Friday, killing 18 fighters in Syria and 16 people in Iraq",
+            (34, 34),
+            None,
+        ),
+        # Part of a toll already told is not more victims.
+        ("the blast wounded four; two of the wounded were later flown to Germany", None, (4, 4)),
+        ("Three of the dead were fighters, the group said", None, None),
         # A toll whose event is named between "death toll" and its verb.
         ("the death toll from the drone attack on the depot has risen to four", (4, 4), None),
     ],

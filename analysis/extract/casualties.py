@@ -165,6 +165,13 @@ _ATTACKERS = re.compile(
     re.IGNORECASE,
 )
 _POSSESSIVE = re.compile(r"^(?:his|her|its|their)\s+(?=\d|[a-z]+\b)", re.IGNORECASE)
+_GROUP_ELSEWHERE = re.compile(
+    rf"\s+(?:in|at|near|on)\s+[^,;.]{{1,40}}?,?\s+and\s+"
+    rf"(?P<np>(?:{_NUMBER_WORDS})(?:\s+(?!and\b)[a-z-]+){{0,2}}?)(?=\s+(?:in|at|near|on)\b|[,;.]|$)",
+    re.IGNORECASE,
+)
+_CASUALTY_WORD = re.compile(rf"\b(?:{_KILL}|{_INJURE})\b", re.IGNORECASE)
+_OF_THE = re.compile(r"\bof\s+the$", re.IGNORECASE)
 _INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
 #: Plural heads without a final "s": "the children were killed" counts no one in particular.
@@ -382,11 +389,18 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if bare is not None and m["verb"].lower().endswith("ed"):
             # "with 15 killed and 40 injured": the count before is the victims'.
             np = text[bare.start("np") : bare.end("np")]
-            add(m["verb"], count_victims(np), np, (bare.start("np"), m.end()))
+            if not _OF_THE.search(np):
+                # ("two of the wounded were flown out": some of victims already counted.)
+                add(m["verb"], count_victims(np), np, (bare.start("np"), m.end()))
             continue
         stop = rx.np_stop.search(searched[m.end() :])
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+        more = _GROUP_ELSEWHERE.match(searched, m.end() + len(np)) if stop else None
+        if more is not None and not _CASUALTY_WORD.search(more["np"]):
+            # "killing 18 fighters in Syria and 16 people in Iraq": one toll, two places.
+            np2 = text[more.start("np") : more.end("np")]
+            add(m["verb"], count_victims(np2), np2, (more.start("np"), more.end("np")))
     for m in lefts:
         if m["np3"]:
             np = text[m.start("np3") : m.end("np3")]
@@ -419,6 +433,8 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if any(start <= m.start("np") < end for start, end in follow_ons):
             continue  # "left 3 dead": counted with "left"
         np = text[m.start("np") : m.end("np")]
+        if _OF_THE.search(np):
+            continue  # "three of the dead were fighters": a part of a toll told
         add("dead", count_victims(np), np, (m.start("np"), m.end()))
     for m in rx.noun.finditer(searched):
         group = next(g for g in ("toll", "toll2", "toll3", "count", "lives", "deaths") if m[g])
