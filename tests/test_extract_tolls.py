@@ -405,3 +405,12 @@ def test_parts_of_a_month_and_last_night(phrase, published, start, end):
     (match,) = find_dates(f"Rockets were fired at the base {phrase}.")
     found = resolve_match(match, published)
     assert (found.date_start, found.date_end) == (start, end)
+
+
+def test_a_speakerless_report_of_no_injuries_is_read(lexicon):
+    text = (
+        "Two rockets struck the perimeter of Harir air base on Monday. No injuries or "
+        "damage, however, were reported from that attack."
+    )
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    assert [m.injured_best for m in mentions if m.injured_best is not None] == [0]

@@ -51,6 +51,14 @@ _TRAIL_ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
+#: A trailing passive with no speaker is part of the report ("No injuries or damage,
+#: however, were reported"), not an attribution.
+_NO_SPEAKER = re.compile(
+    r",\s*(?:(?:however|though|also|yet|so\s+far|initially|immediately),\s*)*"
+    r"(?:were|was|had\s+been|has\s+been|have\s+been|are|is|been)\s+(?:[a-z]+ly\s+)?"
+    r"(?:reported|indicated|confirmed|announced)$",
+    re.IGNORECASE,
+)
 #: What makes an opening phrase an attribution: a reporting verb or a source.
 _STATED = re.compile(rf"\b(?:{_REPORT_VERBS}|according\s+to|statements?)\b", re.IGNORECASE)
 #: The end of a trailing attribution: a reporting verb with at most 80 quote-free
@@ -197,7 +205,7 @@ def content_span(sentence: str) -> tuple[int, int]:
         tail = sentence[quote_close.end() :]
         if verb is not None and patterns.verb.search(tail):
             end = quote_close.start()
-    elif verb is not None:
+    elif verb is not None and not _NO_SPEAKER.search(sentence, 0, verb.end()):
         trail = _trailing_attribution(sentence, verb.start(), patterns)
         if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
             end = trail.start()
