@@ -65,7 +65,8 @@ from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(
-    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished"
+    r"|\btoll\b",
     re.IGNORECASE,
 )
 #: A timeline entry: a paragraph opening on a date and a dash or colon ("OCT. 19 – In Syria,
@@ -79,6 +80,8 @@ _SEPARATELY = re.compile(
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
+#: "that first attack", "the earlier strike": the one told as coming before another.
+_FIRST = re.compile(r"\b(?:first|earlier|previous|initial)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 #: How many earlier mentions of the article a reference or a repeated report is sought in.
 _REFERENCE_REACH = 60
 _FAMILIES_COMPATIBLE = {
@@ -96,6 +99,8 @@ class _Draft:
     family: str
     origin: _Draft | None = None
     responds: list[str] = field(default_factory=list)
+    #: Stated to come before another event of the article ("X came days after *this*").
+    earlier: bool = False
 
     @property
     def root(self) -> _Draft:
@@ -147,6 +152,7 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     # A reference points back a few dozen mentions at most; looking no further keeps a very
     # long text linear in its length.
     recent = state.drafts[-_REFERENCE_REACH:]
+    first = bool(_FIRST.search(reading.anchor_lead))
     if _LATEST.search(reading.anchor_lead):
         newest = max(
             (
@@ -161,6 +167,8 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
             continue
         score = 0
         if newest and draft.mention.event_date == newest and _compatible(draft.family, family):
+            score += 5
+        if first and draft.earlier and _compatible(draft.family, family):
             score += 5
         if _compatible(draft.family, family):
             score += 3
@@ -376,19 +384,41 @@ def _aggregate(
     )
 
 
+#: Relative days counted from another date ("the day before", "two days earlier").
+_OFFSET_KINDS = ("day_offset", "same_day", "week_offset")
+_DAY_COUNTS = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+#: "a day after", "two days after" right before a cause (not "a few days after").
+_DAYS_AFTER = re.compile(r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$", re.IGNORECASE)
+
+
 def _relative_cause_date(
-    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading
-) -> DateResolution | None:
-    """Date of a cause stated relative to its answer ("came a few days after Y")."""
+    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading, published: dt.date
+) -> tuple[DateResolution, str] | None:
+    """Date of a cause stated relative to its answer ("came a few days after Y"), and the
+    words that set it (for ``date_text``)."""
     if partner is None or not partner.mention.event_date:
         return None
     anchor = dt.date.fromisoformat(partner.mention.event_date)
+    day_anchored = partner.mention.date_precision == "day"
+    answer = f"its answer ({partner.mention.date_text})"
+    if reading.date is not None and reading.date.kind in _OFFSET_KINDS and day_anchored:
+        # "in response to a barrage that wounded six soldiers the day before": counted
+        # from the answer's day.
+        found = resolve_match(reading.date, published, anchor)
+        return (found, f"{reading.date.text}, from {answer}") if found else None
     before = sentence[max(0, clause.start - 40) : clause.start].lower()
     if "hours after" in before or "hours before" in before:
-        return DateResolution(anchor.isoformat(), anchor.isoformat(), anchor.isoformat(), "day")
+        day = anchor.isoformat()
+        return DateResolution(day, day, day, "day"), f"hours before {answer}"
+    counted = _DAYS_AFTER.search(before)
+    if counted is not None and day_anchored:
+        # "a day after an Israeli strike killed two": the day before the answer.
+        day = (anchor - dt.timedelta(days=_DAY_COUNTS[counted.group(1).lower()])).isoformat()
+        return DateResolution(day, day, day, "day"), f"{counted.group(0).strip()} {answer}"
     if "days after" in before:
         start, end = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2)
-        return DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+        found = DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+        return found, f"days before {answer}"
     return None
 
 
@@ -578,6 +608,10 @@ def _read_sentence(
         base = base.root
         refers[i] = base
         known = base.mention
+        reading = _victims_of(reading, base)
+        if reading.casualties.additional:
+            told = state.drafts[-_REFERENCE_REACH:]
+            reading = _replace(reading, casualties=_added_to_told(reading.casualties, base, told))
         if reading.casualties.found and not (
             known.event_date and (known.actor1_side or known.actor2_side)
         ):
@@ -609,6 +643,7 @@ def _read_sentence(
     separate = bool(_SEPARATELY.match(text))
     entry = state.entry_date
     entry_date = entry[1] if entry is not None and entry[0] == sentence.paragraph else None
+    heading = _heading_date(text, clauses, readings)
     deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
@@ -623,6 +658,15 @@ def _read_sentence(
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
+        if (
+            heading is not None
+            and i > 0
+            and reading.date is None
+            and reading.since is None
+            and not clause.cause
+            and clause.answers is None
+        ):
+            reading = _replace(reading, date=heading)
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
         if (
             resolution is None
@@ -645,11 +689,15 @@ def _read_sentence(
                 deferred.append(i)
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
+            base = previous or state.focus
+            if base is not None and _other_day(reading, resolution, base.root):
+                # "Hezbollah retaliated on Wednesday with rockets, wounding four soldiers"
+                # after Tuesday's strike: the toll of another day's act, not of the strike.
+                continue
             if previous is not None and previous in emitted_here:
-                _merge_casualties(previous, reading)
+                _merge_casualties(previous, _victims_of(reading, previous.root))
                 refers[i] = previous
                 continue
-            base = previous or state.focus
             if base is not None:
                 continue_event(i, base, reading)
             continue
@@ -739,13 +787,13 @@ def _read_sentence(
                 # undated series named only by its target is not one event.
                 continue
         derived = ""
-        if resolution is None and clause.cause:
+        offset = reading.date is not None and reading.date.kind in _OFFSET_KINDS
+        if clause.cause and (resolution is None or offset):
             partner_index = answered_by.get(i)
             partner = refers[partner_index] if partner_index is not None else None
-            resolution = _relative_cause_date(text, clause, partner, reading)
-            if resolution is not None:
-                phrase = "hours" if resolution.precision == "day" else "days"
-                derived = f"{phrase} before its answer ({partner.mention.date_text})"
+            relative = _relative_cause_date(text, clause, partner, reading, published)
+            if relative is not None:
+                resolution, derived = relative
             if (
                 resolution is None
                 and partner is not None
@@ -765,6 +813,13 @@ def _read_sentence(
             # the entry's date.
             resolution = entry_date
             derived = _ENTRY_DATED
+        if reading.casualties.besides_attackers is not None and (
+            reading.initiator is None or family != "kill"
+        ):
+            # "Gunmen stormed the gate; three of the attackers were killed": the attacker's
+            # own losses are not the event's victims ("US forces killed three of the
+            # attackers" is a killing of its own).
+            reading = _replace(reading, casualties=_without_attackers(reading.casualties))
         mention = _new_mention(article, sentence, reading, resolution, state)
         # "Strikes on five facilities": one operation on several sites (data/README.md,
         # Merge rule, Operations), read from this clause only.
@@ -805,7 +860,7 @@ def _read_sentence(
         if cause is None:
             continue
         if cause in emitted_here:
-            _merge_casualties(cause, readings[i])
+            _merge_casualties(cause, _victims_of(readings[i], cause.root))
             refers[i] = cause
         else:
             continue_event(i, cause, readings[i])
@@ -863,6 +918,27 @@ def _note_entry_date(sentence: Sentence, state: _Discourse, published: dt.date) 
     resolution = resolve_match(found[0], published, state.last_date)
     if resolution is not None and resolution.precision == "day":
         state.entry_date = (sentence.paragraph, resolution)
+
+
+#: What may stand before a date that heads a sentence: "On Monday, ...", "NOV. 17 - ...",
+#: "Early on Friday ...", "In the early hours of Sunday ...".
+_HEAD_OF_DATE = re.compile(
+    r"\s*(?:(?:early|late|later|overnight|then|and)\s+)?(?:(?:on|by|in\s+the\s+(?:early\s+)?"
+    r"(?:hours|morning|afternoon|evening|night)\s+of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _heading_date(text: str, clauses: list[Clause], readings: list[Reading]):
+    """The date that opens the sentence, before any attribution or clause of its own
+    ("NOV. 17 - troops come under attack ...; two further attacks cause no damage"): it
+    dates every independent clause of the sentence that names no date of its own.
+    ``None`` when the sentence does not open with a date."""
+    if not clauses or readings[0].date is None:
+        return None
+    date = readings[0].date
+    start = clauses[0].start
+    return date if _HEAD_OF_DATE.fullmatch(text[start : start + date.start]) else None
 
 
 _A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
@@ -1072,12 +1148,87 @@ def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
             state.last_group = ActorRef(entry.actor, entry.side, entry.specific)
 
 
+#: Deaths that may come days after the act: "died of his wounds on Friday".
+_LATER_DEATH = re.compile(r"\b(?:died|succumbed|later|since)\b", re.IGNORECASE)
+
+
+def _other_day(reading: Reading, resolution: DateResolution | None, root: _Draft) -> bool:
+    """True when a clause that only reports casualties is dated to a day other than the
+    event's day, in words that tell the act itself ("wounding four"), not a later death."""
+    m = root.mention
+    if resolution is None or resolution.precision != "day" or m.date_precision != "day":
+        return False
+    if resolution.event_date == m.event_date:
+        return False
+    return not _LATER_DEATH.search(reading.text)
+
+
+def _without_attackers(casualties: Casualties) -> Casualties:
+    """``casualties`` without the attackers' own losses."""
+    if casualties.besides_attackers is None:
+        return casualties
+    killed, injured = casualties.besides_attackers
+    return _replace(casualties, killed=killed, injured=injured, besides_attackers=None)
+
+
+def _victims_of(reading: Reading, base: _Draft) -> Reading:
+    """The clause's casualties that are victims of ``base``'s event (a root): not the
+    attackers' own dead ("Two of the attackers were killed"), and none when the clause
+    names a doer of another side ("US troops returned fire, killing four gunmen": the
+    victims of the return fire, not of the attack)."""
+    found = reading.casualties
+    if not found.found:
+        return reading
+    doer = reading.initiator
+    side = base.mention.actor1_side
+    if doer is not None and side and doer.side != side and not reading.passive:
+        return _replace(reading, casualties=Casualties())
+    if found.besides_attackers is not None:
+        return _replace(reading, casualties=_without_attackers(found))
+    return reading
+
+
+def _told(base: _Draft, drafts: list[_Draft], kind: str) -> Count | None:
+    """The largest toll of one kind (``"killed"``, ``"injured"``) told so far for the event
+    of ``base`` (a root) in this article."""
+    told = None
+    for d in drafts:
+        if d.root is not base:
+            continue
+        m = d.mention
+        count = Count(
+            getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
+        )
+        if count.best is None and count.low is None:
+            continue
+        if told is None or (count.best or count.low or 0) > (told.best or told.low or 0):
+            told = count
+    return told
+
+
+def _added_to_told(casualties: Casualties, base: _Draft, drafts: list[_Draft]) -> Casualties:
+    """A clause's victims added to the toll told in ``drafts`` for ``base``'s event: "two
+    soldiers were killed ... A third soldier died of his wounds" is three killed."""
+    changes = {}
+    for kind in ("killed", "injured"):
+        own = getattr(casualties, kind)
+        told = _told(base, drafts, kind)
+        if own is not None and told is not None:
+            changes[kind] = told + own
+    return _replace(casualties, **changes) if changes else casualties
+
+
 def _merge_casualties(draft: _Draft, reading: Reading) -> None:
-    fields = {
-        key: value
-        for key, value in _casualty_fields(reading).items()
-        if getattr(draft.mention, key) is None
-    }
+    if reading.casualties.additional:
+        # "Two soldiers were killed; a third died later": added to the toll just told.
+        added = _added_to_told(reading.casualties, draft.root, [draft])
+        fields = _casualty_fields(_replace(reading, casualties=added))
+    else:
+        fields = {
+            key: value
+            for key, value in _casualty_fields(reading).items()
+            if getattr(draft.mention, key) is None
+        }
     victims = reading.target
     if (
         victims is not None
@@ -1106,7 +1257,11 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
         response, cause = refers[i], refers[clause.answers]
         if response is None or cause is None or response.root is cause.root:
             continue
-        if readings[clause.answers].threat or clause.link_kind == "chronology":
+        if clause.link_kind == "chronology":
+            # "X came days after Y": no answer, but Y is the earlier of the two.
+            cause.root.earlier = True
+            continue
+        if readings[clause.answers].threat:
             continue
         if clause.link_kind == "link_weak" and not _weak_link_holds(
             response.mention, cause.mention

@@ -488,16 +488,30 @@ def _frame_start(mentions: list[Mention], published: dt.date) -> dt.date:
     return min([*starts, published - dt.timedelta(days=_DEFAULT_FRAME)])
 
 
+#: "Recent Israeli strikes killed ...", "militias recently fired ...": an event before the
+#: day of the report (not "the most recent", not a period "in recent weeks").
+_RECENT = re.compile(
+    r"(?<!\bmost\s)\brecent(?:ly)?\b(?!\s+(?:days|weeks|months|years)\b)", re.IGNORECASE
+)
+
+
 def _date(m: Mention, start: dt.date, published: dt.date) -> Mention:
     if m.date_start or m.event_date:
         return m
+    end, best, text = published, published, f"publication {published}"
+    if _RECENT.search(m.sentence_text) and start < published:
+        # Told as recent, not as today's news: any day of the frame before publication, the
+        # middle one as the best guess.
+        end = published - dt.timedelta(days=1)
+        best = start + (end - start) // 2
+        text = f"the day before publication {end} (recent)"
     return _replace(
         m,
-        date_text=f"undated; article frame {start.isoformat()} to publication {published}",
+        date_text=f"undated; article frame {start.isoformat()} to {text}",
         date_start=start.isoformat(),
-        date_end=published.isoformat(),
-        event_date=published.isoformat(),
-        date_precision=_precision((published - start).days),
+        date_end=end.isoformat(),
+        event_date=best.isoformat(),
+        date_precision=_precision((end - start).days),
         date_basis="frame",
     )
 

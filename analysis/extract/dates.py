@@ -138,14 +138,14 @@ _PATTERNS = (
     ),
     ("last_week", r"\blast\s+week(?:['’]s)?\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
-    ("last_month", r"\blast\s+month(?:['’]s)?\b"),
+    ("last_month", r"\b(?:(?:early|late)\s+)?last\s+month(?:['’]s)?\b"),
     ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
     ("yesterday", r"\byesterday\b"),
     # Alone, "overnight" is the night before publication ("an overnight strike"); with a
     # day ("overnight Friday") the day is the date.
     (
         "overnight",
-        rf"\bovernight\b(?!\s+(?:on\s+|into\s+|to\s+)?(?:{_WD}|{_MON}|\d))",
+        rf"\b(?:overnight|last\s+night)\b(?!\s+(?:on\s+|into\s+|to\s+)?(?:{_WD}|{_MON}|\d))",
     ),
     (
         "month",
@@ -247,6 +247,25 @@ def _month(name: str) -> int:
 
 def _day(text: str) -> int:
     return int(re.match(r"\d+", text).group(0))
+
+
+#: The part of a month named by "early", "mid-" or "late": days 1-10, 11-20, 21 to the end.
+_PART_OF_MONTH = re.compile(r"^(early|mid|late)\b", re.IGNORECASE)
+
+
+def _part_of_month(text: str, span: DateResolution) -> DateResolution:
+    """``span`` (a month up to publication) narrowed to the part ``text`` names ("late
+    July": 21 to 31 July, precision ``week``), or ``span`` itself."""
+    part = _PART_OF_MONTH.match(text.strip())
+    if part is None:
+        return span
+    start, end = dt.date.fromisoformat(span.date_start), dt.date.fromisoformat(span.date_end)
+    first, last = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}[part.group(1).lower()]
+    lo = start.replace(day=first)
+    hi = min(end, start.replace(day=min(last, calendar.monthrange(start.year, start.month)[1])))
+    if hi < lo:
+        return span  # "late March" in an article of 12 March: only what has passed
+    return _span(lo, hi, "day" if lo == hi else "week", lo + (hi - lo) // 2)
 
 
 def _month_span(year: int, month: int, published: dt.date) -> DateResolution:
@@ -432,12 +451,13 @@ def resolve_match(
         return _span(monday, published, "week")
     if kind == "last_month":
         first = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        return _month_span(first.year, first.month, published)
+        return _part_of_month(body, _month_span(first.year, first.month, published))
     if kind == "this_month":
         return _span(published.replace(day=1), published, "month")
     if kind in ("month", "month_mid"):
         month = _month(re.search(_MONTH_FULL, body, re.IGNORECASE).group(0))
-        return _month_span(_recent_month(month, published), month, published)
+        span = _month_span(_recent_month(month, published), month, published)
+        return _part_of_month("mid" if kind == "month_mid" else body, span)
     if kind == "year":
         y = int(re.search(_YEAR, body).group(0))
         end = min(dt.date(y, 12, 31), published)

@@ -191,6 +191,12 @@ _SPEAKER_LOWER = lowered(_SPEAKER_AT)
 
 _ONE_WORD_GAP = re.compile(r"(?:\s+[\w-]+)?\s+")
 _SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
+_POSSESSIVE_DATE = re.compile(r"['’]s$")
+_STATEMENT_DAY = re.compile(
+    r"\b(?:said|says|claimed|responsibility|announced|confirmed|stated|reported"
+    r"|told\s+[\w.]+)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
 _UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
 _SINCE_OR_FROM = re.compile(r"since|from", re.I)
 _POSSESSIVE_S = re.compile(r"['’]s\b")
@@ -682,7 +688,8 @@ def read_clause(
             for d in dates
             if d.kind == "past_period"
             or _SINCE_WORD.match(d.text)
-            or rx.since.search(_tail(lt, d.start))
+            # "the toll from Sunday's attack": a day's event, not the start of a period.
+            or (rx.since.search(_tail(lt, d.start)) and not _POSSESSIVE_DATE.search(d.text))
         ),
         None,
     )
@@ -703,7 +710,11 @@ def read_clause(
         p_end = max(since.end, until.end if until else 0)
         p_end = comma if comma != -1 and comma > p_end else p_end
         period_span = (p_start, p_end)
-    date = next((d for d in dates if d is not since and d is not until), None)
+    candidates = [d for d in dates if d is not since and d is not until]
+    # "claimed responsibility on Tuesday for an attack on Monday": the day of the claim is
+    # not the event's when the clause gives another.
+    told = [d for d in candidates if not _STATEMENT_DAY.search(_tail(text, d.start))]
+    date = (told or candidates or [None])[0]
     in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
     anchor = _choose_anchor(lt, in_period, rx)
     if anchor is not None and casualties.spans:

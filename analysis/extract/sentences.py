@@ -79,7 +79,12 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
             # "U.\n\nS and Coalition": a line ending in an initial, or a next line that
             # starts in lower case, continues the same sentence.
             # (The pattern can only match the last two characters and the one before.)
-            if _ENDS_IN_INITIAL.search(prev[-3:]) or nxt[:1].islower():
+            # A lower-case line that ends without final punctuation is a byline or a
+            # time stamp under a headline ("first published on May 2, written by"), not
+            # the rest of a sentence.
+            if _ENDS_IN_INITIAL.search(prev[-3:]) or (
+                nxt[:1].islower() and _has_final_punctuation(nxt)
+            ):
                 joined[-1] = (prev_start, end)
                 continue
         joined.append((start, end))
