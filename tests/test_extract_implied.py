@@ -272,3 +272,27 @@ def test_a_series_told_with_its_doer_implies_the_culprit(lexicon):
     m = ex.mentions[0]
     assert (m.actor1_side, m.actor1_basis) == ("HOUTHIS", "suspected")
     assert m.actor2_side == "US_COALITION"
+
+
+def test_a_killing_of_a_groups_fighter_is_by_the_state_that_accuses_the_group(lexicon):
+    # The article names no doer of the killing: the one state that blames the group for its
+    # answer is the group's opponent in the article (suspected, not stated).
+    text = (
+        "A drone exploded on Monday on a crowded market in the town of Metula, wounding "
+        "four shoppers. According to the Israeli army, Hezbollah bears responsibility for "
+        "the attack. The army said the attack came in retaliation for the killing, near "
+        "the village of Aitaroun, of a Hezbollah field commander."
+    )
+    ex, _ = _extract(lexicon, text)
+    [killing] = [m for m in ex.mentions if m.actor2_side == "HEZBOLLAH"]
+    assert (killing.actor1_side, killing.actor1_basis) == ("ISRAEL", "suspected")
+    # Without the accusation the article shows no opponent: the killing keeps no doer.
+    ex, _ = _extract(
+        lexicon,
+        text.replace(
+            "According to the Israeli army, Hezbollah bears responsibility for the attack. ",
+            "Hezbollah fired the drone. ",
+        ).replace("The army said the", "The"),
+    )
+    [killing] = [m for m in ex.mentions if m.actor2_side == "HEZBOLLAH"]
+    assert killing.actor1_side == ""

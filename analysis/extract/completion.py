@@ -132,6 +132,12 @@ _HELD = re.compile(
     r"\b(?:held|holds|hold|holding)\s+((?:[\w'’.-]+\s+){1,5}?)responsible\b", re.IGNORECASE
 )
 
+#: "Hezbollah bears responsibility for the attack", said of a group by someone else: a
+#: blame whose culprit comes right before it ("bore no responsibility" is a denial).
+_BEARS = re.compile(
+    r"\s+(?:bears|bore|bear)\s+(?:full\s+|the\s+|sole\s+)?responsibility\s+for\b", re.IGNORECASE
+)
+
 
 @dataclass(frozen=True)
 class Attribution:
@@ -183,7 +189,7 @@ def find_attributions(
         cues = matcher.find(sentence.text)
         campaign = _CAMPAIGN.search(sentence.text)
         series = _SERIES.search(sentence.text)
-        if not cues and campaign is None and series is None and " responsible" not in sentence.text:
+        if not cues and campaign is None and series is None and " responsib" not in sentence.text:
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
@@ -201,6 +207,18 @@ def find_attributions(
             ]
             if doers:
                 found.append(Attribution(sentence.index, "suspected", doers[0].value, "", "", True))
+        for bears in _BEARS.finditer(sentence.text):
+            # "Based on army assessments, Hezbollah bears responsibility for the attack":
+            # the group named just before, blamed by the other side named before it.
+            named = [a for a in actors if a.end == bears.start() and a.value.role != "target"]
+            if not named:
+                continue
+            culprit = named[0].value
+            holders = [
+                a for a in actors if a.end <= named[0].start and a.value.side != culprit.side
+            ]
+            by, by_side = (holders[-1].value.actor, holders[-1].value.side) if holders else ("", "")
+            found.append(Attribution(sentence.index, "blamed", culprit, by, by_side, bool(acts)))
         for held in _HELD.finditer(sentence.text):
             # "Israel held Hezbollah responsible for the attack": the one held, by the holder.
             inside = [a for a in actors if held.start(1) <= a.start and a.end <= held.end(1)]
@@ -414,22 +432,42 @@ def _fighting_groups(mentions: list[Mention], lexicon: Lexicon) -> dict[str, str
     return fighting
 
 
+def _accusers(attributions: list[Attribution], lexicon: Lexicon) -> dict[str, dict[str, str]]:
+    """Armed side -> the states that blame it in the article (side -> the first blamer)."""
+    out: dict[str, dict[str, str]] = {}
+    for a in attributions:
+        if (
+            a.basis == "blamed"
+            and _state(lexicon, a.by_side)
+            and lexicon.sides.get(a.culprit.side) == "armed_group"
+        ):
+            out.setdefault(a.culprit.side, {}).setdefault(a.by_side, a.by)
+    return out
+
+
 def _implied_opponent(
     m: Mention,
     fighting: dict[str, str],
     title_dyad: tuple[str, str, str] | None,
     lexicon: Lexicon,
+    accusers: dict[str, dict[str, str]] | None = None,
 ) -> tuple[str, str] | None:
     """(side, actor) of the state an article implies hit ``m``'s target, an armed group,
     when no event of the article names both sides: the state its headline shows acting on
     that group ("Israel strikes Hezbollah sites"), or else the one state the article shows
     fighting armed groups ("An Israeli drone struck a car. Later, strikes hit Hezbollah
-    positions"). Returned as suspected: the text implies it, it does not say it."""
+    positions"), or else, when the article shows no state fighting, the one state that
+    blames that group ("The army said Hezbollah bears responsibility ... in retaliation
+    for the killing of a Hezbollah commander": the accuser is the group's opponent).
+    Returned as suspected: the text implies it, it does not say it."""
     target = m.actor2_side
     if lexicon.sides.get(target) != "armed_group":
         return None
     if title_dyad is not None and title_dyad[2] == target:
         return title_dyad[0], title_dyad[1]
+    if not fighting and accusers and len(accusers.get(target, {})) == 1:
+        ((side, actor),) = accusers[target].items()
+        return side, actor or lexicon.side_actors.get(side, side)
     if len(fighting) != 1:
         return None
     ((side, actor),) = fighting.items()
@@ -664,12 +702,15 @@ def complete_mentions(
     filled = []
     dyads = _dyads(out)
     fighting = _fighting_groups(out, lexicon)
+    accusers = _accusers(attributions, lexicon)
     for m in out:
         if not m.actor1_side:
             found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
-            elif (found := _implied_opponent(m, fighting, title_dyad, lexicon)) is not None:
+            elif (
+                found := _implied_opponent(m, fighting, title_dyad, lexicon, accusers)
+            ) is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="suspected")
             else:
                 m = _replace(m, actor1_basis="unattributed")
