@@ -272,3 +272,13 @@ def test_a_series_told_with_its_doer_implies_the_culprit(lexicon):
     m = ex.mentions[0]
     assert (m.actor1_side, m.actor1_basis) == ("HOUTHIS", "suspected")
     assert m.actor2_side == "US_COALITION"
+
+
+def test_a_claim_to_have_fired_the_weapons_named_before_is_that_attack(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Militias fired ballistic missiles at Ain al-Asad air base on Saturday, wounding two "
+        "US soldiers. The Islamic Resistance in Iraq claimed it had fired the missiles.",
+    )
+    assert len(events) == 1
+    assert events.iloc[0]["actor1"] == "Islamic Resistance in Iraq"
