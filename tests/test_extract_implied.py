@@ -296,3 +296,13 @@ def test_a_killing_of_a_groups_fighter_is_by_the_state_that_accuses_the_group(le
     )
     [killing] = [m for m in ex.mentions if m.actor2_side == "HEZBOLLAH"]
     assert killing.actor1_side == ""
+
+
+def test_a_claim_to_have_fired_the_weapons_named_before_is_that_attack(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Militias fired ballistic missiles at Ain al-Asad air base on Saturday, wounding two "
+        "US soldiers. The Islamic Resistance in Iraq claimed it had fired the missiles.",
+    )
+    assert len(events) == 1
+    assert events.iloc[0]["actor1"] == "Islamic Resistance in Iraq"

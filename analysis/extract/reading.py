@@ -348,6 +348,8 @@ def _named_place(text: str, places: list[Hit], lexicon: Lexicon) -> Hit | None:
     return Hit(start, end, name, entry)
 
 
+#: A definite object right after a verb ("fired the missiles", "launched those drones").
+_DEFINITE_OBJECT = re.compile(r"\s+(?:the|these|those)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
 #: A denial between an actor and the act: "Iran denied being behind the attacks".
 _DENIES = re.compile(r"\b(?:denied|denies|deny|denying|rejected|disavowed)\b", re.IGNORECASE)
 #: The act someone is blamed for: "to blame for", "responsible for", "blamed for".
@@ -756,6 +758,11 @@ def read_clause(
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
+        if anchor.value.kind == "verb" and not definite:
+            # "claimed it had fired the missiles": the weapons named before, so the attack
+            # named before.
+            thing = _DEFINITE_OBJECT.match(lt, anchor.end)
+            definite = thing is not None and any(w.start == thing.end() for w in weapon_hits)
         passive = anchor.value.kind in ("verb", "kill") and bool(rx.passive.search(lbefore[-40:]))
         # "came under attack", "have come under fire": the subject is what was attacked.
         passive = passive or bool(
