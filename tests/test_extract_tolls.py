@@ -414,3 +414,14 @@ def test_a_speakerless_report_of_no_injuries_is_read(lexicon):
     )
     mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
     assert [m.injured_best for m in mentions if m.injured_best is not None] == [0]
+
+
+def test_a_cause_dated_from_its_answer_keeps_the_sides_the_answer_implies(lexicon):
+    text = (
+        "US jets struck militia sites in Iraq on Monday evening, a day after a drone attack "
+        "wounded two soldiers in Syria."
+    )
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    (cause,) = [m for m in mentions if m.injured_best == 2]
+    assert (cause.event_date, cause.date_precision) == ("2024-03-17", "day")
+    assert (cause.actor1_side, cause.actor2_side) == ("IRAN_ALIGNED", "US_COALITION")
