@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from analysis.events.reconcile import Cluster, reconcile
+from analysis.events.reconcile import Cluster, _article_counts, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.casualties import find_casualties
 from analysis.extract.dates import find_dates, resolve_match
@@ -414,3 +414,24 @@ def test_a_speakerless_report_of_no_injuries_is_read(lexicon):
     )
     mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
     assert [m.injured_best for m in mentions if m.injured_best is not None] == [0]
+
+
+def test_a_cause_dated_from_its_answer_keeps_the_sides_the_answer_implies(lexicon):
+    text = (
+        "US jets struck militia sites in Iraq on Monday evening, a day after a drone attack "
+        "wounded two soldiers in Syria."
+    )
+    mentions = _extract(text, dt.date(2024, 3, 20), lexicon)
+    (cause,) = [m for m in mentions if m.injured_best == 2]
+    assert (cause.event_date, cause.date_precision) == ("2024-03-17", "day")
+    assert (cause.actor1_side, cause.actor2_side) == ("IRAN_ALIGNED", "US_COALITION")
+
+
+def test_an_operations_sum_over_sites_stays_open_when_a_site_count_is():
+    # One article, an operation on two sites: "three soldiers were killed in Babil" and
+    # "a worker was killed at Karbala airport" (at least one): at least four.
+    babil = _mention("a:000:0", "a", killed_low=3, killed_best=3, killed_high=3)
+    karbala = _mention("a:001:0", "a", killed_low=1, killed_best=1)
+    babil = Mention(**{**vars(babil), "admin1": "Babil", "sites": 2})
+    karbala = Mention(**{**vars(karbala), "admin1": "Karbala"})
+    assert _article_counts([babil, karbala], "killed") == [(4, 4, None)]

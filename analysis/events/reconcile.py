@@ -955,12 +955,12 @@ def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple]:
     ("at least one": a named victim), so that another source's larger count is not read
     as a conflicting one. An operation on several sites (a mention states a site count, and
     mentions name different admin1: see :func:`one_operation`) counts different victims at
-    each: the article's figure is the sum of each site's largest, unless a mention without
-    admin1 (a total) gives more.
+    each: the article's figure is the sum of each site's largest (open if one of them is),
+    unless a mention without admin1 (a total) gives more.
     """
     operation = any(m.sites for m in mentions)
-    # article -> admin1 -> (the site's largest count, as told, its position among the mentions)
-    per_site: dict[str, dict[str, tuple[tuple[int, int, int], tuple, int]]] = defaultdict(dict)
+    # article -> admin1 -> (the site's largest count filled, its position, as given)
+    per_site: dict[str, dict[str, tuple[tuple[int, int, int], int, tuple]]] = defaultdict(dict)
     for n, m in enumerate(mentions):
         raw = (getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high"))
         triple = _filled(*raw)
@@ -969,19 +969,23 @@ def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple]:
         sites = per_site[m.article_id]
         kept = sites.get(m.admin1)
         if kept is None or _larger(triple, kept[0]):
-            sites[m.admin1] = triple, raw, n
+            sites[m.admin1] = triple, n, raw
     out = []
     for article in sorted(per_site):
         sites = per_site[article]
-        placed = [sites[k][0] for k in sorted(sites) if k]
+        placed = [sites[k] for k in sorted(sites) if k]
         if len(placed) < 2 or not operation:
             # The first of the largest, as if the mentions were read in order.
-            first = max(sites.values(), key=lambda p: (p[0][1], p[0][2] - p[0][0], -p[2]))
-            out.append(first[1])
+            first = max(sites.values(), key=lambda p: (p[0][1], p[0][2] - p[0][0], -p[1]))
+            out.append(first[2])
             continue
-        summed = tuple(sum(t[i] for t in placed) for i in range(3))
+        summed = tuple(sum(p[0][i] for p in placed) for i in range(3))
+        open_ = any(p[2][0] is not None and p[2][2] is None for p in placed)
         total = sites.get("")
-        out.append(total[1] if total is not None and _larger(total[0], summed) else summed)
+        if total is not None and _larger(total[0], summed):
+            out.append(total[2])
+        else:
+            out.append((summed[0], summed[1], None if open_ else summed[2]))
     return out
 
 

@@ -1258,14 +1258,19 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
         if response is None or cause is None or response.root is cause.root:
             continue
         if clause.link_kind == "chronology":
-            # "X came days after Y": no answer, but Y is the earlier of the two.
+            # "X came days after Y": no answer, but Y is the earlier of the two; a Y that
+            # names neither side is read as an act of the side X hit, on X's side.
             cause.root.earlier = True
+            _sides_from_answer(cause.root, response.root)
             continue
         if readings[clause.answers].threat:
             continue
         if clause.link_kind == "link_weak" and not _weak_link_holds(
             response.mention, cause.mention
         ):
+            # "X struck on Monday, a day after a drone attack wounded two soldiers": no
+            # link is stated, but the earlier act is read as the other side's.
+            _sides_from_answer(cause.root, response.root)
             continue
         cause = cause.root
         if cause.mention.mention_id in response.mention.responds_to:
@@ -1276,6 +1281,17 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
             link_text=response.mention.link_text or clause.link_text,
         )
         response.responds.append(cause.mention.mention_id)
+
+
+def _sides_from_answer(cause: _Draft, answer: _Draft) -> None:
+    """Give an earlier event that names neither side the sides of ``answer`` reversed (the
+    side ``answer`` hit, acting on ``answer``'s side)."""
+    c, a = cause.mention, answer.mention
+    if c.actor1_side or c.actor2_side or not (a.actor1_side and a.actor2_side):
+        return
+    cause.mention = _replace(
+        c, actor1=a.actor2, actor1_side=a.actor2_side, actor2=a.actor1, actor2_side=a.actor1_side
+    )
 
 
 def _update_focus(clauses: list[Clause], refers: list[_Draft | None], state: _Discourse) -> None:
