@@ -71,6 +71,9 @@ class Mention:
     injured_low: int | None = None
     injured_best: int | None = None
     injured_high: int | None = None
+    #: How many sites the sentence says the operation hit ("strikes on three sites": 3);
+    #: ``None`` when it names no such count.
+    sites: int | None = None
     responds_to: tuple[str, ...] = field(default_factory=tuple)
     link_text: str = ""
 

@@ -51,6 +51,10 @@ EVENT_FIELDS: dict[str, str] = {
     "injured_low": INT,
     "injured_best": INT,
     "injured_high": INT,
+    #: Sites one operation hit: the largest count its sources state ("strikes on five
+    #: facilities"), else the number of first-level units its mentions place it in, at
+    #: least 1; missing for imports that do not say.
+    "sites": INT,
     "retaliation_for": TEXT,
     "number_of_sources": INT,
     "sources": TEXT,
@@ -148,6 +152,7 @@ MENTION_COLUMNS = (
     "injured_low",
     "injured_best",
     "injured_high",
+    "sites",
     "responds_to",
     "link_text",
     "also_event_ids",

@@ -12,8 +12,10 @@ from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.reconcile import (
     _anchor_signature,
     _may_anchor,
+    chosen_anchors,
     cluster_mentions,
     interval,
+    strong_evidence,
     why_not_anchored,
 )
 from analysis.records import Mention
@@ -60,8 +62,11 @@ def _straightforward(by_id, passes, shared) -> None:
             if len(ids) != 1 or interval(u) is not None:
                 continue
             fits = [k for k in sorted(events) if why_not_anchored(u, events[k]) is None]
-            placed = [k for k in fits if any(m.country == u.country for m in events[k])]
-            fits = placed or fits
+            fits = chosen_anchors(
+                fits,
+                lambda k, u=u: strong_evidence(u, events[k]),
+                lambda k, u=u: any(m.country == u.country for m in events[k]),
+            )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
     for (n, root), (m, home) in moves:
@@ -101,6 +106,7 @@ def random_mentions(rng: random.Random, n: int) -> list[Mention]:
                 date_basis=basis,
                 killed_best=rng.choice((None, None, 1, 3)),
                 injured_best=rng.choice((None, None, 2)),
+                sites=rng.choice((None, None, None, 3)),
             )
         )
     rng.shuffle(out)

@@ -20,6 +20,7 @@ PLACES = (
     ("Iraq", "Babil"),
     ("Iraq", "Anbar"),
     ("Iraq", "Anbar"),
+    ("Iraq", "Karbala"),
     ("Syria", ""),
 )
 SPANS = (
@@ -52,7 +53,17 @@ def _profile(rng: random.Random) -> dict:
         date_basis=basis,
         killed_best=rng.choice((None, 1, 3)),
         injured_best=rng.choice((None, None, 2)),
+        # A stated count of sites makes a mention without admin1 join its sites' events.
+        sites=rng.choice((None, None, 2, 5)),
     )
+
+
+def _site_of(rng: random.Random, profile: dict) -> dict:
+    """The profile, or the same report at another site (another admin1) now and then, so
+    that operations on several sites occur."""
+    if profile["admin1"] and rng.random() < 0.3:
+        return {**profile, "admin1": rng.choice(("Babil", "Anbar", "Karbala"))}
+    return profile
 
 
 def random_mentions(rng: random.Random, n: int) -> list[Mention]:
@@ -74,7 +85,7 @@ def random_mentions(rng: random.Random, n: int) -> list[Mention]:
                 char_end=sentence * 100 + i + 10,
                 sentence_text="",
                 responds_to=answers,
-                **rng.choice(profiles),
+                **_site_of(rng, rng.choice(profiles)),
             )
         )
     rng.shuffle(out)
@@ -103,18 +114,20 @@ def test_fast_clustering_equals_the_all_pairs_reference(seed):
 def test_random_sets_exercise_every_step():
     """The generator makes merges, umbrellas, anchoring and refusals (else the comparison
     above would prove little)."""
-    merged = umbrellas = anchored = forbidden = 0
+    merged = umbrellas = anchored = forbidden = operations = 0
     for seed in range(600):
         rng = random.Random(seed)
         mentions = random_mentions(rng, rng.randint(2, 40))
         for c in cluster_mentions(mentions):
             merged += len(c.members) > 1
+            operations += len({m.admin1 for m in c.members if m.admin1}) > 1
             umbrellas += bool(c.shared)
             anchored += len(c.members) > 1 and any(
                 not m.date_start and not m.event_date for m in c.members
             )
         forbidden += sum(len(v) for v in MentionClasses(mentions).forbidden.values())
     assert merged > 500 and umbrellas > 10 and anchored > 10 and forbidden > 5000
+    assert operations > 10
 
 
 def test_twins_are_one_class_and_a_sentence_keeps_its_items_apart():

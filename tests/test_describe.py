@@ -28,7 +28,7 @@ def test_seed_table(capsys):
     # Expected values counted straight from the CSV, not through analysis/.
     raw = pd.read_csv(SEED, dtype=str, keep_default_na=False)
     found = _describe_json(SEED, capsys)
-    assert found["n_events"] == len(raw) == 19
+    assert found["n_events"] == len(raw) == 18
     initiated = raw["actor1_side"][raw["actor1_side"] != ""].value_counts()
     for side, n in initiated.items():
         assert found["sides"][side] == n

@@ -62,7 +62,7 @@ def imported() -> pd.DataFrame:
     frame["event_type"] = ["State-based conflict", "Other"]
     frame["latitude"], frame["longitude"] = [33.3, float("nan")], [44.4, float("nan")]
     for col in EVENT_COLUMNS:
-        if col.startswith(("fatalities", "injured")) or col == "number_of_sources":
+        if col.startswith(("fatalities", "injured")) or col in ("number_of_sources", "sites"):
             frame[col] = pd.array([pd.NA, 2], dtype="Int64")
     frame["origin"] = "iraq-2006-2008"
     frame["review_status"] = "imported"

@@ -25,7 +25,11 @@ that can change anything are, for each other cluster, the one with the smallest 
 because a cluster that does not fit another never fits it after either has grown. Each
 cluster keeps its members per class, so the first partner in a cluster is found by
 bisection, and whether two clusters fit is decided from their classes and the forbidden
-pairs of the smaller one. Umbrella crediting and the second pass use the same summaries.
+pairs of the smaller one. Umbrella crediting and the second pass use the same summaries,
+and so does the joining of the sites of one operation: the reference's predicates
+(:func:`~analysis.events.reconcile.one_operation`, and
+:func:`~analysis.events.reconcile.why_different` with ``across_sites``) on one
+representative per class pair, plus the forbidden pairs.
 
 Anchoring is :func:`analysis.events.reconcile._anchor_undated` itself, run on a summary of
 each event (:func:`_anchor`): one mention per class and article (its fields, its articles
@@ -64,6 +68,7 @@ from analysis.events.reconcile import (
     clusters_of,
     interval,
     merge_reason,
+    one_operation,
     why_different,
 )
 from analysis.records import Mention
@@ -115,6 +120,8 @@ class MentionClasses:
                 numbers[key] = len(reps)
                 reps.append(m)
             self.of[mid] = numbers[key]
+        self.reps = reps
+        self._across: dict[tuple[int, int], bool] = {}
         self.compatible: set[tuple[int, int]] = set()
         self.partners: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         self._pair_classes(reps)
@@ -173,6 +180,21 @@ class MentionClasses:
             for classes in by_strength.values():
                 classes.sort()
 
+    def across_sites(self, p: int, q: int) -> bool:
+        """Whether mentions of classes ``p`` and ``q`` may be two sites of one operation
+        (:func:`~analysis.events.reconcile.why_different` ``across_sites``), read from
+        different articles: the one-sentence and response clauses are the forbidden pairs."""
+        key = (p, q) if p <= q else (q, p)
+        if key not in self._across:
+            a, b = (
+                dataclasses.replace(
+                    self.reps[n], mention_id=name, article_id=name, sentence_index=0, responds_to=()
+                )
+                for n, name in ((key[0], "\x00sitea"), (key[1], "\x00siteb"))
+            )
+            self._across[key] = why_different(a, b, across_sites=True) is None
+        return self._across[key]
+
     def strengths(self) -> list[int]:
         """Every strength of a compatible class pair, strongest first."""
         return sorted({s for by in self.partners.values() for s in by}, reverse=True)
@@ -221,6 +243,15 @@ class _Linkage:
         return not any(
             self.where(y) == other for x in self.members[small] for y in forbidden.get(x, ())
         )
+
+    def fits_across_sites(self, rx: str, ry: str) -> bool:
+        """Whether every pair across the clusters ``rx`` and ``ry`` may be two sites of one
+        operation (the rule with its place clause waived)."""
+        across = self.classes.across_sites
+        if not all(across(p, q) for p in self.counts[rx] for q in self.counts[ry]):
+            return False
+        forbidden = self.classes.forbidden
+        return not any(self.where(y) == ry for x in self.members[rx] for y in forbidden.get(x, ()))
 
     def fits_one(self, mid: str, root: str) -> bool:
         """Whether the mention ``mid`` (in no cluster) fits the cluster ``root``."""
@@ -405,6 +436,24 @@ def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
     unplaced = [i for i in ids if not by_id[i].admin1]
     first = _Linkage(placed, classes)
     first.link(placed)
+    for mid in unplaced:
+        if not by_id[mid].sites:
+            continue  # no count of sites: no operation (spares the search for homes)
+        # One operation on several sites: its place-specific events become one.
+        fits = first.homes(mid)
+        if not one_operation(by_id[mid], len(fits)):
+            continue
+        home = fits[0]
+        for other in fits[1:]:
+            root = first.find(home)
+            if first.fits_across_sites(root, other):
+                first.union(root, other)
+                log.info(
+                    "merge sites %s + %s: one operation (%s)",
+                    first.label[first.find(home)],
+                    other,
+                    mid,
+                )
     shared: dict[str, list[str]] = defaultdict(list)
     leftovers = []
     for mid in unplaced:

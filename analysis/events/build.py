@@ -105,7 +105,7 @@ def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> 
         ["article_id", "sentence_index", "char_start", "mention_id"], kind="mergesort"
     ).reset_index(drop=True)
     counts = [f"{k}_{p}" for k in ("killed", "injured") for p in ("low", "best", "high")]
-    return _floats(_ints(frame, ["sentence_index", "char_start", "char_end", *counts]))
+    return _floats(_ints(frame, ["sentence_index", "char_start", "char_end", *counts, "sites"]))
 
 
 def aggregate_id(a: Aggregate) -> str:

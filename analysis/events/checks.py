@@ -132,6 +132,7 @@ _MENTION_TEXT = set(MENTION_COLUMNS) - {
     "latitude",
     "longitude",
     *MENTION_COUNT_COLUMNS,
+    "sites",
 }
 
 
@@ -161,6 +162,7 @@ MENTIONS = pa.DataFrameSchema(
         "latitude": pa.Column(float, nullable=True, coerce=True),
         "longitude": pa.Column(float, nullable=True, coerce=True),
         **{name: _count() for name in MENTION_COUNT_COLUMNS},
+        "sites": _count(),
     },
     checks=[
         _leading_columns(MENTION_COLUMNS),

@@ -12,7 +12,9 @@ of the following hold:
 5. compatible event families: both attacks/strikes, or the same other type, or one
    unknown;
 6. compatible places: same country and same admin1, or one of them only country-level or
-   unknown (a different admin1 means a different event);
+   unknown, or both placed at most :data:`NEARBY_KM` apart (a town and the district
+   around it); a different admin1 means a different event, except for the sites of one
+   operation, below;
 7. neither states that it answers the other (``responds_to``): a response is never its
    own trigger;
 8. different articles; or, within one article, different sentences (two items of one
@@ -24,6 +26,12 @@ the rule even though it is not transitive:
 
 - mentions with a known admin1 are merged first, strongest pairs first (more agreeing
   known fields), and two clusters merge only when *every* cross pair satisfies the rule;
+- **operations**: a mention without admin1 that states how many sites one operation hit
+  (``sites``, "strikes on five facilities") and fits at least two and at most that many of
+  those clusters (:func:`one_operation`) joins them into one event, in order, each when
+  every cross pair satisfies the rule with clause 6 waived (``why_different(...,
+  across_sites=True)``): the Babil and Karbala strikes of one night are one event on
+  several sites, not one per province;
 - a mention without admin1 then joins the single place-specific cluster it fits. When it
   fits several clusters that differ only by place (a country-level report of strikes that
   the same or another article details per province), it is an *umbrella*: it is listed
@@ -63,6 +71,10 @@ A5. identifying evidence, one of:
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
     second item of a sentence that a mention of ``E`` comes from.
 
+When several events qualify, those ``u`` identifies by a count or its own article
+(:func:`strong_evidence`) are kept when any, since the frame fits every event of its
+weeks; then those placed in ``u``'s country (:func:`chosen_anchors`).
+
 No date is given to ``u``: the event's interval comes from its dated mentions.
 
 An event that no mention dates takes its article's time frame (``date_basis`` ``frame``).
@@ -76,8 +88,9 @@ import bisect
 import datetime as dt
 import hashlib
 import logging
+import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import combinations
@@ -277,10 +290,13 @@ def _compatible(x: str, y: str) -> bool:
     return x == y or not x or not y
 
 
-def why_different(a: Mention, b: Mention) -> str | None:
+def why_different(a: Mention, b: Mention, *, across_sites: bool = False) -> str | None:
     """The first clause of the merge rule that ``a`` and ``b`` fail, or ``None`` if none.
 
-    See the module docstring for the rule; the returned text names the clause.
+    See the module docstring for the rule; the returned text names the clause. With
+    ``across_sites`` clause 6 is waived: the rule for two mentions of different sites of
+    one operation (:func:`one_operation`), which may lie in two countries ("85 targets in
+    Iraq and Syria").
     """
     if not (a.actor1_side or a.actor2_side) or not (b.actor1_side or b.actor2_side):
         return "both sides unknown"
@@ -295,15 +311,48 @@ def why_different(a: Mention, b: Mention) -> str | None:
         return f"dates do not overlap ({sa[0]}..{sa[1]} vs {sb[0]}..{sb[1]})"
     if not _compatible(event_family(a.event_type), event_family(b.event_type)):
         return f"event types differ ({a.event_type} vs {b.event_type})"
-    if not _compatible(a.country, b.country):
+    if not across_sites and not _compatible(a.country, b.country):
         return f"countries differ ({a.country} vs {b.country})"
-    if not _compatible(a.admin1, b.admin1):
+    if not across_sites and not _compatible(a.admin1, b.admin1) and not _nearby(a, b):
         return f"admin1 differ ({a.admin1} vs {b.admin1})"
     if a.mention_id in b.responds_to or b.mention_id in a.responds_to:
         return "one answers the other"
     if a.article_id == b.article_id and a.sentence_index == b.sentence_index:
         return "two items of one sentence"
     return None
+
+
+#: Places this close (km) are one place for the merge rule, whatever admin1 each is in: a
+#: town and the district around it, or a city and its suburb across a boundary.
+NEARBY_KM = 10.0
+
+
+def _nearby(a: Mention, b: Mention) -> bool:
+    """Whether both mentions have coordinates at most :data:`NEARBY_KM` apart."""
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return False
+    return _km(a.latitude, a.longitude, b.latitude, b.longitude) <= NEARBY_KM
+
+
+@lru_cache(maxsize=1 << 12)
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def one_operation(u: Mention, homes: int) -> bool:
+    """Whether the mention ``u`` without admin1, which fits ``homes`` place-specific events,
+    reports one operation on all of them: it states a count of sites ("strikes on five
+    facilities") of at least 2 and at least ``homes``.
+
+    Both clustering paths (:func:`cluster_mentions` and
+    :func:`analysis.events.blocks.cluster_mentions_fast`) decide with this predicate and
+    with :func:`why_different` ``across_sites`` for every pair of the events joined.
+    """
+    return u.sites is not None and 2 <= homes <= u.sites and not u.admin1
 
 
 def _counts_of(mentions: Sequence[Mention], kind: str) -> int | None:
@@ -362,6 +411,25 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     if any(m.country == u.country for m in members) and _within_frame(u, members):
         return None
     return "no identifying evidence (equal casualty count, same article or article frame)"
+
+
+def strong_evidence(u: Mention, members: Sequence[Mention]) -> bool:
+    """Whether ``u`` identifies the event of ``members`` by more than the article's time
+    frame (A5): an equal casualty count, or its own article with the initiator's side."""
+    for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+        if own and own == _counts_of(members, kind):
+            return True
+    return bool(u.actor1_side) and any(m.article_id == u.article_id for m in members)
+
+
+def chosen_anchors(fits: Sequence, strong: Callable, placed: Callable) -> list:
+    """The events an undated mention chooses among, of the ``fits`` that pass
+    :func:`why_not_anchored`: those it identifies by strong evidence (``strong(key)``, see
+    :func:`strong_evidence`) when any, since the frame alone fits every event of its
+    period; of those, the ones placed in its country (``placed(key)``) when any. The
+    mention joins the one left, if exactly one is."""
+    fits = [k for k in fits if strong(k)] or list(fits)
+    return [k for k in fits if placed(k)] or fits
 
 
 def _within_frame(u: Mention, members: Sequence[Mention]) -> bool:
@@ -429,11 +497,15 @@ class _Clusters:
         rx, ry = self.of[x], self.of[y]
         if rx == ry or not self.fits(self.members[rx], ry):
             return False
+        self.join(rx, ry)
+        return True
+
+    def join(self, rx: str, ry: str) -> None:
+        """Merge the clusters ``rx`` and ``ry`` (roots) without checking the rule."""
         keep, gone = sorted((rx, ry))
         for i in self.members[gone]:
             self.of[i] = keep
         self.members[keep].extend(self.members.pop(gone))
-        return True
 
 
 def _compatible_pairs(mentions: Iterable[Mention]) -> dict[frozenset[str], tuple[Mention, Mention]]:
@@ -495,6 +567,28 @@ def cluster_mentions(
     for a, b in pairs.values():
         partners[a.mention_id].add(b.mention_id)
         partners[b.mention_id].add(a.mention_id)
+
+    def homes(mid: str) -> list[str]:
+        roots = {first.of[p] for p in partners[mid] if p in first.of}
+        return sorted(root for root in roots if first.fits([mid], root))
+
+    for mid in unplaced:
+        if not by_id[mid].sites:
+            continue  # no count of sites: no operation
+        # One operation on several sites: its place-specific events become one.
+        fits = homes(mid)
+        if not one_operation(by_id[mid], len(fits)):
+            continue
+        home = fits[0]
+        for other in fits[1:]:
+            if all(
+                why_different(by_id[x], by_id[y], across_sites=True) is None
+                for x in first.members[home]
+                for y in first.members[other]
+            ):
+                first.join(home, other)
+                log.info("merge sites %s + %s: one operation (%s)", home, other, mid)
+
     shared: dict[str, list[str]] = defaultdict(list)
     leftovers = []
     for mid in unplaced:
@@ -731,10 +825,15 @@ def _anchor_undated(
                 ):
                     continue  # A6
                 fits.append(key)
-            # Events placed in the mention's country first; an unplaced one only when no
-            # placed event fits.
-            placed = [k for k in fits if any(m.country == u.country for m in events[k])]
-            fits = placed or fits
+            # Strong evidence first, then events placed in the mention's country; an unplaced
+            # one only when no placed event fits.
+            fits = chosen_anchors(
+                fits,
+                lambda k, article=article, counts=counts: (
+                    k in article or any(k in c for c in counts)
+                ),
+                lambda k, u=u: any(m.country == u.country for m in events[k]),
+            )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
@@ -851,19 +950,42 @@ def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, i
 
     Articles usually give a toll once and repeat or update it upwards; a sentence that
     names only part of the victims ("killed British soldier ...") must not lower the
-    article's figure. Ties go to the wider range.
+    article's figure. Ties go to the wider range. An operation on several sites (a mention
+    states a site count, and mentions name different admin1: see :func:`one_operation`)
+    counts different victims at each: the article's figure is the sum of each site's
+    largest, unless a mention without admin1 (a total) gives more.
     """
-    per_article: dict[str, tuple[int, int, int]] = {}
-    for m in mentions:
+    operation = any(m.sites for m in mentions)
+    # article -> admin1 -> (the site's largest count, its position among the mentions)
+    per_site: dict[str, dict[str, tuple[tuple[int, int, int], int]]] = defaultdict(dict)
+    for n, m in enumerate(mentions):
         triple = _filled(
             getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
         )
         if triple is None:
             continue
-        kept = per_article.get(m.article_id)
-        if kept is None or (triple[1], triple[2] - triple[0]) > (kept[1], kept[2] - kept[0]):
-            per_article[m.article_id] = triple
-    return [per_article[a] for a in sorted(per_article)]
+        sites = per_site[m.article_id]
+        kept = sites.get(m.admin1)
+        if kept is None or _larger(triple, kept[0]):
+            sites[m.admin1] = triple, n
+    out = []
+    for article in sorted(per_site):
+        sites = per_site[article]
+        placed = [sites[k][0] for k in sorted(sites) if k]
+        if len(placed) < 2 or not operation:
+            # The first of the largest, as if the mentions were read in order.
+            first = max(sites.values(), key=lambda p: (p[0][1], p[0][2] - p[0][0], -p[1]))
+            out.append(first[0])
+            continue
+        summed = tuple(sum(t[i] for t in placed) for i in range(3))
+        total = sites.get("")
+        out.append(total[0] if total is not None and _larger(total[0], summed) else summed)
+    return out
+
+
+def _larger(triple: tuple[int, int, int], kept: tuple[int, int, int]) -> bool:
+    """A larger count (best, then the wider range)."""
+    return (triple[1], triple[2] - triple[0]) > (kept[1], kept[2] - kept[0])
 
 
 def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
@@ -906,6 +1028,11 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         flags.append("weapon_conflict")
 
     placed = [m for m in mentions if m.location] or [m for m in mentions if m.admin1] or mentions
+    several_countries = len({m.country for m in cluster.members if m.country}) > 1
+    if several_countries:
+        # An operation on sites in several countries is placed in none ("strikes in Iraq
+        # and Syria"); ``sites`` counts them.
+        placed = []
     location = _most_common(m.location for m in placed)
     coords = [
         (m.latitude, m.longitude)
@@ -946,8 +1073,8 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "sub_event_type": _most_common(m.sub_event_type for m in mentions),
         "cameo_code": _most_common(m.cameo_code for m in mentions),
         "weapon": _most_common(weapons, rank=lambda w: len(w.split())),
-        "country": _most_common(m.country for m in mentions),
-        "admin1": _most_common(m.admin1 for m in mentions),
+        "country": "" if several_countries else _most_common(m.country for m in mentions),
+        "admin1": "" if several_countries else _most_common(m.admin1 for m in mentions),
         "location": location,
         "latitude": coords[0][0] if coords else None,
         "longitude": coords[0][1] if coords else None,
@@ -957,12 +1084,20 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         "injured_low": injured[0],
         "injured_best": injured[1],
         "injured_high": injured[2],
+        "sites": _sites(own),
         "retaliation_for": ";".join(links),
         "number_of_sources": len(sources),
         "sources": ";".join(sources),
         "origin": "articles",
         "review_status": ";".join(["auto", *flags]),
     }
+
+
+def _sites(members: Sequence[Mention]) -> int:
+    """Sites of an event: the largest count its mentions state, else the number of
+    different admin1 they place it in, at least 1."""
+    stated = max((m.sites for m in members if m.sites), default=0)
+    return max(stated, len({m.admin1 for m in members if m.admin1}), 1)
 
 
 def _attribution(mentions: Sequence[Mention], side: str) -> dict[str, str]:

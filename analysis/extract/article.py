@@ -53,6 +53,7 @@ from analysis.extract.reading import (
     sentence_hits,
 )
 from analysis.extract.sentences import Sentence, split_sentences
+from analysis.extract.sites import site_count
 from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
@@ -263,11 +264,19 @@ def _new_mention(
 
 
 def _continuation(
-    base: _Draft, sentence: Sentence, reading: Reading, ranks: dict[str, int], generic: set[str]
+    base: _Draft,
+    sentence: Sentence,
+    reading: Reading,
+    ranks: dict[str, int],
+    generic: set[str],
+    sites: int | None = None,
 ) -> dict | None:
     """The fields (all but ``mention_id``) of a mention that repeats ``base``'s event with
-    what this clause adds, if it adds anything."""
+    what this clause adds, if it adds anything (``sites``: the clause's count of sites)."""
     updates = _casualty_fields(reading)
+    if sites is not None and sites > (base.mention.sites or 0):
+        # "The airstrikes targeted five facilities": how many sites the operation hit.
+        updates["sites"] = sites
     place = _place_fields(reading)
     if place and _place_rank(place["location"], place["country"], ranks) < _place_rank(
         base.mention.location, base.mention.country, ranks
@@ -538,7 +547,8 @@ def _read_sentence(
             # its first mention.
             _merge_casualties(base, reading)
             reading = _replace(reading, casualties=Casualties())
-        mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic)
+        sites = site_count(" ".join(text[s:e] for s, e in clauses[i].spans))
+        mention = _continuation(base, sentence, reading, ctx.ranks, ctx.generic, sites)
         if mention is not None and reading.place is None and not mention["location"]:
             # A casualty report with no place of its own stays where the event was last placed.
             placed = [
@@ -690,6 +700,9 @@ def _read_sentence(
                 )
                 derived = f"the period of its answer ({m.date_text})"
         mention = _new_mention(article, sentence, reading, resolution, state)
+        # "Strikes on five facilities": one operation on several sites (data/README.md,
+        # Merge rule, Operations), read from this clause only.
+        mention["sites"] = site_count(" ".join(text[s:e] for s, e in clause.spans))
         if resolution is not None and reading.date is None:
             # Every date says how it was set: the linking words, or the answer it came from.
             mention["date_text"] = clause.link_text or derived or "the date of its answer"
