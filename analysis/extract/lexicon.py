@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,13 @@ from typing import NamedTuple
 
 from analysis.errors import UsageError
 from analysis.extract.fastre import foldable, lowered, phrase_forms
+from analysis.extract.gazetteer import (
+    find_names,
+    gazetteer_key,
+    gazetteer_records,
+    index_names,
+    stop_keys,
+)
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "data" / "lexicon"
 
@@ -77,14 +85,15 @@ class WeaponEntry:
 
 @dataclass(frozen=True)
 class PlaceEntry:
-    """One place with its administrative unit and coordinates."""
+    """One place with its administrative unit and coordinates (``None`` when no source
+    gives a point: a country, a region, a sea, a base whose position is not published)."""
 
     location: str
     kind: str
     admin1: str
     country: str
-    latitude: float
-    longitude: float
+    latitude: float | None
+    longitude: float | None
 
     @property
     def rank(self) -> int:
@@ -219,7 +228,7 @@ class Lexicon:
     actors: Matcher
     actions: Matcher
     weapons: Matcher
-    places: Matcher
+    places: PlaceFinder
     cues: Matcher
     boilerplate: tuple[BoilerplateRule, ...]
     directory: str
@@ -447,29 +456,279 @@ def _load_weapons(directory: Path, sides: dict[str, str]) -> Matcher:
     return make_matcher(phrases, table)
 
 
-def _load_places(directory: Path) -> Matcher:
-    path = directory / "places.csv"
-    columns = ("location", "kind", "admin1", "country", "latitude", "longitude", "aliases")
+@dataclass(frozen=True)
+class PlaceFinder:
+    """The places of the vocabularies: the cited table, the countries and administrative
+    units (one compiled :class:`Matcher`), and the gazetteer's towns (gazetteer key ->
+    candidate entries, most populous first).
+
+    A phrase of the matcher wins over a town it overlaps. A town name shared by several
+    places resolves to one in a country named in the same text or in ``context`` (the
+    article's countries), else to the most populous.
+    """
+
+    matcher: Matcher
+    towns: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> dict:
+        """Normalised phrase -> entry of the matcher (:func:`phrase_key`)."""
+        return self.matcher.table
+
+    def find(self, text: str, folded: str | None = None, context=frozenset()) -> list[Hit]:
+        """Every place named in ``text``, left to right (``folded``: as for
+        :meth:`Matcher.find`; ``context``: country names that settle a shared town name)."""
+        hits = self.matcher.find(text, folded)
+        if not self.towns:
+            return hits
+        found = [
+            (s, e, candidates)
+            for s, e, candidates in find_names(text, self.towns)
+            if not any(h.start < e and s < h.end for h in hits)
+        ]
+        if not found:
+            return hits
+        countries = {h.value.country for h in hits} | set(context)
+        towns = [Hit(s, e, text[s:e], choose(c, countries)) for s, e, c in found]
+        return sorted([*hits, *towns], key=lambda h: h.start)
+
+    def knows(self, phrase: str) -> bool:
+        """True when ``phrase`` is exactly a place's name."""
+        return phrase_key(phrase) in self.matcher.table or gazetteer_key(phrase) in self.towns
+
+    def resolve(self, name: str, context=frozenset()) -> PlaceEntry | None:
+        """The place called exactly ``name`` (``None``: unknown)."""
+        entry = self.matcher.table.get(phrase_key(name))
+        if entry is not None:
+            return entry
+        candidates = self.towns.get(gazetteer_key(name))
+        return choose(candidates, set(context)) if candidates else None
+
+    def countries_named(self, text: str) -> frozenset[str]:
+        """The countries of the places of the matcher named in ``text``."""
+        return frozenset(h.value.country for h in self.matcher.find(text) if h.value.country)
+
+    def main_country(self, text: str, named: frozenset[str] = frozenset()) -> str:
+        """The country of most of the places below country level in ``text`` ("" when none,
+        or when two countries are named as often); ``named``: :meth:`countries_named`."""
+        counts = Counter(
+            h.value.country
+            for h in self.find(text, None, named)
+            if h.value.country and h.value.kind != "country"
+        )
+        ranked = counts.most_common(2)
+        if not ranked or (len(ranked) == 2 and ranked[0][1] == ranked[1][1]):
+            return ""
+        return ranked[0][0]
+
+
+def choose(candidates: tuple[PlaceEntry, ...], countries: set[str]) -> PlaceEntry:
+    """The first of ``candidates`` (most populous first) in one of ``countries``, else the
+    first."""
+    if len(candidates) > 1 and countries:
+        for entry in candidates:
+            if entry.country in countries:
+                return entry
+    return candidates[0]
+
+
+def _coordinate(path: Path, lineno: int, row: dict) -> tuple[float | None, float | None]:
+    if not row["latitude"] and not row["longitude"]:
+        return None, None
+    try:
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+    except ValueError:
+        raise _fail(path, lineno, "latitude and longitude must be decimal degrees") from None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise _fail(path, lineno, f"coordinates ({lat}, {lon}) are out of range")
+    return lat, lon
+
+
+def _load_countries(directory: Path) -> dict[str, str]:
+    path = directory / "countries.csv"
+    names: dict[str, str] = {}
+    for lineno, row in _rows(path, ("country_code", "country", "aliases")):
+        if not re.fullmatch(r"[A-Z]{2}", row["country_code"]):
+            raise _fail(path, lineno, f"country_code {row['country_code']!r} is not ISO 3166")
+        names[row["country_code"]] = row["country"]
+    return names
+
+
+def _load_admin1(directory: Path, countries: dict[str, str]) -> dict[tuple[str, str], str]:
+    path = directory / "admin1.csv"
+    names: dict[tuple[str, str], str] = {}
+    for lineno, row in _rows(path, ("country_code", "admin1_code", "admin1", "aliases")):
+        if row["country_code"] not in countries:
+            raise _fail(path, lineno, f"country_code {row['country_code']!r} not in countries.csv")
+        names[(row["country_code"], row["admin1_code"])] = row["admin1"]
+    return names
+
+
+#: Words that end the name of an administrative unit, dropped before " province" is added.
+_UNIT_WORDS = re.compile(
+    r"^(?:Muhafazat|Baladiyat|Imarat)\s+|\s+(?:Province|Governorate|Region|District|Area)$"
+)
+
+
+#: What first-level units are called where they are not governorates.
+_UNIT_NOUNS = {"IR": "Province", "TR": "Province", "SA": "Region", "IL": "District"}
+_UNIT_SUFFIX = re.compile(r"\s(?:Province|Governorate|Region|District|Area|Strip|Bank)$")
+
+
+def unit_location(admin1: str, country_code: str) -> str:
+    """The ``location`` of an event placed only in a first-level unit: its name with the
+    unit's kind ("Babil Governorate"), so that it is never the name of its chief town
+    ("Karbala" the city, "Karbala Governorate" the unit)."""
+    if _UNIT_SUFFIX.search(admin1):
+        return admin1
+    return f"{admin1} {_UNIT_NOUNS.get(country_code, 'Governorate')}"
+
+
+def _curated_places(directory: Path, countries: dict[str, str]) -> Matcher:
+    """Countries, administrative units and the cited table, compiled into one matcher."""
     table: dict[str, PlaceEntry] = {}
-    for lineno, row in _rows(path, columns):
-        try:
-            lat, lon = float(row["latitude"]), float(row["longitude"])
-        except ValueError:
-            raise _fail(path, lineno, "latitude and longitude must be decimal degrees") from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise _fail(path, lineno, f"coordinates ({lat}, {lon}) are out of range")
+    phrases: list[str] = []
+
+    def add(phrase: str, entry: PlaceEntry, path: Path, lineno: int, strict: bool) -> None:
+        key = phrase_key(phrase)
+        if key in table and table[key] != entry:
+            if strict:
+                raise _fail(path, lineno, f"phrase {phrase!r} already stands for another place")
+            return  # a generated form ("Northern province") shared by two units: neither
+        table[key] = entry
+        phrases.append(phrase)
+
+    # The cited table first: its phrases win over generated forms of the units.
+    path = directory / "places.csv"
+    columns = ("location", "kind", "admin1", "country", "latitude", "longitude", "source")
+    known_countries = set(countries.values())
+    admin1 = _load_admin1(directory, countries)
+    unit_names = {(countries[cc], name) for (cc, _), name in admin1.items()}
+    for lineno, row in _rows(path, (*columns, "aliases")):
+        kind = _choice(path, lineno, "kind", row["kind"], PLACE_KINDS)
+        if row["country"] and row["country"] not in known_countries:
+            raise _fail(path, lineno, f"country {row['country']!r} is not in countries.csv")
+        if row["admin1"] and (row["country"], row["admin1"]) not in unit_names:
+            raise _fail(
+                path, lineno, f"admin1 {row['admin1']!r} is not in admin1.csv for the country"
+            )
+        if not row["source"]:
+            raise _fail(path, lineno, "source is empty; cite where the row comes from")
+        lat, lon = _coordinate(path, lineno, row)
+        entry = PlaceEntry(row["location"], kind, row["admin1"], row["country"], lat, lon)
+        for alias in _split(row["aliases"]):
+            add(alias, entry, path, lineno, strict=True)
+    path = directory / "countries.csv"
+    for lineno, row in _rows(path, ("country_code", "country", "aliases")):
+        entry = PlaceEntry(row["country"], "country", "", row["country"], None, None)
+        for alias in [row["country"], *_split(row["aliases"])]:
+            add(alias, entry, path, lineno, strict=True)
+    path = directory / "admin1.csv"
+    generated = []
+    for lineno, row in _rows(path, ("country_code", "admin1_code", "admin1", "aliases")):
+        name = row["admin1"]
         entry = PlaceEntry(
-            row["location"],
-            _choice(path, lineno, "kind", row["kind"], PLACE_KINDS),
-            row["admin1"],
-            row["country"],
-            lat,
-            lon,
+            unit_location(name, row["country_code"]),
+            "governorate",
+            name,
+            countries[row["country_code"]],
+            None,
+            None,
         )
         for alias in _split(row["aliases"]):
-            _add(table, alias, entry, path, lineno)
-    phrases = _phrases(path, "aliases")
+            add(alias, entry, path, lineno, strict=True)
+        core = _UNIT_WORDS.sub("", name)
+        generated += [(f"{core} province", entry, lineno), (f"{core} governorate", entry, lineno)]
+        if core != name:
+            generated.append((name, entry, lineno))
+    for phrase, entry, lineno in generated:
+        add(phrase, entry, path, lineno, strict=False)
     return make_matcher(phrases, table)
+
+
+def _load_stopwords(directory: Path) -> list[str]:
+    path = directory / "place_stopwords.csv"
+    return [row["word"] for _, row in _rows(path, ("word", "reason"))]
+
+
+#: An actor's name that is also the main name of a town this large stays a place too
+#: ("Tehran": the capital standing for its government is told apart where it is read).
+CITY_ACTOR_POPULATION = 100_000
+
+
+def _load_places(directory: Path) -> PlaceFinder:
+    """The places of ``directory``, built once per process for the same vocabulary files
+    (building them takes seconds; every extraction of a run uses the same)."""
+    files = tuple((path.name, path.read_bytes()) for path in sorted(Path(directory).glob("*.csv")))
+    return _build_places(str(directory), files)
+
+
+@functools.lru_cache(maxsize=4)
+def _build_places(directory: str, files: tuple) -> PlaceFinder:
+    # ``files`` (name and bytes of every vocabulary file) is the cache key only.
+    directory = Path(directory)
+    other = [
+        *_phrases(directory / "actions.csv", "forms"),
+        *_phrases(directory / "weapons.csv", "phrases"),
+        *[row["cue"] for _, row in _rows(directory / "cues.csv", ("kind", "cue"))],
+    ]
+    return _places(directory, _phrases(directory / "actors.csv", "aliases"), other)
+
+
+def _places(directory: Path, actor_phrases: list[str], other_phrases: list[str]) -> PlaceFinder:
+    """The places of ``directory``. No gazetteer town may claim a phrase of the other
+    vocabularies (``other_phrases``: actions, weapons, cues) or of ``actor_phrases``, except
+    a city's own name (see :data:`CITY_ACTOR_POPULATION`)."""
+    countries = _load_countries(directory)
+    admin1 = _load_admin1(directory, countries)
+    matcher = _curated_places(directory, countries)
+    records = gazetteer_records(tuple(sorted(countries)))
+    cities = {gazetteer_key(r.name) for r in records if r.population >= CITY_ACTOR_POPULATION}
+    stops = stop_keys(_load_stopwords(directory)) | stop_keys(other_phrases)
+    stops |= stop_keys(actor_phrases) - cities
+    towns: dict[str, list[tuple[int, str, int, PlaceEntry]]] = {}
+    by_name: dict[tuple[str, str], PlaceEntry] = {}
+    for record in records:
+        entry = PlaceEntry(
+            record.name,
+            "city",
+            admin1.get((record.country_code, record.admin1_code), ""),
+            countries[record.country_code],
+            record.latitude,
+            record.longitude,
+        )
+        by_name.setdefault((entry.country, record.name), entry)
+        own = gazetteer_key(record.name)
+        for name in index_names(record):
+            key = gazetteer_key(name)
+            if key and key not in stops:
+                # A town's own name ranks before a variant spelling of another's.
+                rank = (key != own, -record.population, record.name, record.geonameid)
+                towns.setdefault(key, []).append((*rank, entry))
+    # Spellings the gazetteer lacks, as data: they name one gazetteer town each.
+    path = directory / "gazetteer_aliases.csv"
+    for lineno, row in _rows(path, ("country", "name", "aliases")):
+        entry = by_name.get((row["country"], row["name"]))
+        if entry is None:
+            missing = f"the gazetteer has no town {row['name']!r} in {row['country']}"
+            raise _fail(path, lineno, missing)
+        for alias in _split(row["aliases"]):
+            key = gazetteer_key(alias)
+            others = [t for t in towns.get(key, ()) if t[4] != entry]
+            towns[key] = [(False, 0, "", 0, entry), *others]
+    index = {}
+    for key, candidates in towns.items():
+        ordered = []
+        candidates.sort(key=lambda t: t[:4])
+        # A name that is some town's own name means that town (or another of that very
+        # name), never a town that merely lists it as a variant ("Baghdad", not Baghdadeh).
+        own_name = not candidates[0][0]
+        for variant, *_, entry in candidates:
+            if (own_name and variant) or entry in ordered:
+                continue
+            ordered.append(entry)
+        index[key] = tuple(ordered)
+    return PlaceFinder(matcher, index)
 
 
 def _load_cues(directory: Path) -> Matcher:
@@ -529,6 +788,9 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     actors = _load_actors(directory, sides)
     places = _load_places(directory)
     ranks = {e.location: e.rank for e in places.table.values() if e.kind != "country"}
+    for candidates in places.towns.values():
+        for entry in candidates:
+            ranks.setdefault(entry.location, entry.rank)
     generic = frozenset(
         e.actor for e in actors.table.values() if not e.specific and e.role == "any"
     )
