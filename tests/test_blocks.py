@@ -35,9 +35,27 @@ SPANS = (
 )
 
 
+#: Locations with coordinates (None when no source gives them): two towns 27 km apart, a
+#: place 5 km from the first, an unknown village and an area, so that the clause on
+#: different places of one article (reconcile.places_apart) applies and is waived.
+LOCATIONS = {
+    "": (None, None),
+    "Hilla": (32.4637, 44.4199),
+    "Hilla south": (32.4200, 44.4199),
+    "Kifl": (32.2267, 44.3661),
+    "Jurf": (None, None),
+    "Babil Governorate": (None, None),
+}
+
+
 def _profile(rng: random.Random) -> dict:
     country, admin1 = rng.choice(PLACES)
     event_date, start, end, basis = rng.choice(SPANS)
+    if admin1:
+        location = rng.choice(("", "", "Hilla", "Hilla south", "Kifl", "Babil Governorate"))
+    else:
+        location = rng.choice(("", "", "", "Jurf", "Kifl"))
+    latitude, longitude = LOCATIONS[location]
     return dict(
         actor1=rng.choice(("", "US forces", "Kataeb Hezbollah")),
         actor1_side=rng.choice(SIDES),
@@ -46,7 +64,9 @@ def _profile(rng: random.Random) -> dict:
         weapon=rng.choice(("", "", "drone", "rocket")),
         country=country,
         admin1=admin1,
-        location=rng.choice(("", "", "Hilla")) if admin1 else "",
+        location=location,
+        latitude=latitude,
+        longitude=longitude,
         event_date=event_date,
         date_start=start,
         date_end=end,

@@ -17,6 +17,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from analysis.extract.lexicon import area_names
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
@@ -26,11 +27,14 @@ _FILE = "clusters.json"
 
 
 def reconciler_fingerprint() -> str:
-    """SHA-256 of the source of the merge rule and of the clustering."""
+    """SHA-256 of the source of the merge rule and of the clustering, and of the area names
+    the rule reads (:func:`analysis.extract.lexicon.area_names`)."""
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     here = Path(__file__).resolve().parent
     for name in _SOURCES:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
+    # The place clause reads which locations are areas from the vocabularies.
+    digest.update("\n".join(sorted(area_names())).encode())
     return digest.hexdigest()
 
 

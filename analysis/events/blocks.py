@@ -13,10 +13,11 @@ and what they answer (``responds_to``). The merge rule
 clauses, *two items of one sentence* and *one answers the other*; so two mentions are
 compatible exactly when their classes are (the rule applied to one representative of each,
 read from different articles) and the pair is not one of the few *forbidden* pairs of one
-sentence or of a stated response. Class pairs are found with the same candidate blocks,
-and within a block only classes whose date intervals overlap are compared (clause 4: a
-sorted sweep). The pair strength (:func:`~analysis.events.reconcile._strength`) is a
-property of the classes too.
+sentence, of a stated response or of two specific places of one article
+(:func:`~analysis.events.reconcile.places_apart`). Class pairs are found with the same
+candidate blocks, and within a block only classes whose date intervals overlap are
+compared (clause 4: a sorted sweep). The pair strength
+(:func:`~analysis.events.reconcile._strength`) is a property of the classes too.
 
 The greedy complete linkage then runs on clusters, not pairs. Pairs are taken by strength,
 then by the smaller and the larger id; for one mention ``a`` at one strength, the only pairs
@@ -58,6 +59,7 @@ import logging
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import combinations
 
 from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
@@ -69,6 +71,7 @@ from analysis.events.reconcile import (
     interval,
     merge_reason,
     one_operation,
+    places_apart,
     why_different,
 )
 from analysis.records import Mention
@@ -105,7 +108,10 @@ class MentionClasses:
     partners
         class -> strength -> classes compatible with it at that strength (itself included).
     forbidden
-        mention id -> ids it may never merge with although their classes are compatible.
+        mention id -> ids it may never merge with although their classes are compatible:
+        items of one sentence, stated responses, different places of one article.
+    forbidden_sites
+        The same without the places: the pairs that may not be sites of one operation.
     """
 
     def __init__(self, mentions: Iterable[Mention]):
@@ -137,6 +143,23 @@ class MentionClasses:
             if len(ids) > 1:
                 for mid in ids:
                     self.forbidden[mid].update(i for i in ids if i != mid)
+        # The sites of one operation waive the place clauses: they see only the pairs of
+        # one sentence and of a stated response.
+        self.forbidden_sites = {mid: set(ids) for mid, ids in self.forbidden.items()}
+        # Two specific places of one article (clause 9, reconcile.places_apart) read the
+        # article, which classes leave out: forbidden pairs, one per place pair.
+        by_place: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+        for mid in sorted(self.by_id):
+            m = self.by_id[mid]
+            if m.location:
+                by_place[m.article_id][m.location].append(m)
+        for places in by_place.values():
+            for one, two in combinations(sorted(places), 2):
+                for a in places[one]:
+                    for b in places[two]:
+                        if places_apart(a, b):
+                            self.forbidden[a.mention_id].add(b.mention_id)
+                            self.forbidden[b.mention_id].add(a.mention_id)
 
     def _pair_classes(self, reps: Sequence[Mention]) -> None:
         """Find the compatible class pairs: the rule on two copies of each representative.
@@ -250,7 +273,7 @@ class _Linkage:
         across = self.classes.across_sites
         if not all(across(p, q) for p in self.counts[rx] for q in self.counts[ry]):
             return False
-        forbidden = self.classes.forbidden
+        forbidden = self.classes.forbidden_sites
         return not any(self.where(y) == ry for x in self.members[rx] for y in forbidden.get(x, ()))
 
     def fits_one(self, mid: str, root: str) -> bool:

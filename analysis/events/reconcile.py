@@ -19,7 +19,12 @@ of the following hold:
    own trigger;
 8. different articles; or, within one article, different sentences (two items of one
    sentence are two events; a later sentence with compatible actor, date and place
-   continues or repeats the earlier one).
+   continues or repeats the earlier one);
+9. not, within one article, two different specific places (:func:`places_apart`): towns
+   or sites with different names, neither an area (region, sea, administrative unit) and
+   not within :data:`NEARBY_KM`. "An Israeli drone hit Aitaroun ... a later strike on
+   Yaroun wounded two" are two strikes even on one day. Waived, like clause 6, for the
+   sites of one operation.
 
 Clusters are grown by complete linkage, in two passes, so that merging stays faithful to
 the rule even though it is not transitive:
@@ -96,6 +101,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import combinations
 
+from analysis.extract.lexicon import area_names
 from analysis.records import Mention
 
 log = logging.getLogger(__name__)
@@ -320,7 +326,29 @@ def why_different(a: Mention, b: Mention, *, across_sites: bool = False) -> str 
         return "one answers the other"
     if a.article_id == b.article_id and a.sentence_index == b.sentence_index:
         return "two items of one sentence"
+    if not across_sites and places_apart(a, b):
+        return f"one article, different places ({a.location} vs {b.location})"
     return None
+
+
+def places_apart(a: Mention, b: Mention) -> bool:
+    """Whether ``a`` and ``b``, read from one article, name two different specific places
+    (clause 9): both name a location, the names differ, neither is an area (a region, a
+    sea, an administrative unit: :func:`analysis.extract.lexicon.area_names`) and they are
+    not :data:`NEARBY_KM` apart or closer. An article that reports a strike on one town and
+    a strike on another reports two strikes, even on one day in one governorate.
+
+    The one predicate of the rule: :func:`why_different` and the fast path
+    (:class:`analysis.events.blocks.MentionClasses`, as forbidden pairs) both call it.
+    """
+    if a.article_id != b.article_id or not a.location or not b.location:
+        return False
+    if a.location == b.location:
+        return False
+    areas = area_names()
+    if a.location in areas or b.location in areas:
+        return False
+    return not _nearby(a, b)
 
 
 #: Places this close (km) are one place for the merge rule, whatever admin1 each is in: a

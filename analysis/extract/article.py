@@ -47,7 +47,7 @@ from analysis.extract.dates import (
     resolve_match,
 )
 from analysis.extract.fastre import foldable
-from analysis.extract.lexicon import Lexicon
+from analysis.extract.lexicon import Hit, Lexicon
 from analysis.extract.numbers import Count
 from analysis.extract.reading import (
     ADJ_ARMED,
@@ -865,6 +865,7 @@ def _read_sentence(
         else:
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
+    _link_named_places(text, clauses, refers, sentence_places, state)
     _update_focus(clauses, refers, state)
     _note_last_span(hits, published, state)
 
@@ -1281,6 +1282,83 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
             link_text=response.mention.link_text or clause.link_text,
         )
         response.responds.append(cause.mention.mention_id)
+
+
+#: A town's name used for the area around it ("in the Tyre district"), not the town.
+_AREA_AFTER = re.compile(r"\s+(?:district|governorate|province|region|area)\b", re.IGNORECASE)
+
+
+def _link_named_places(
+    text: str,
+    clauses: list[Clause],
+    refers: list[_Draft | None],
+    places: list[Hit],
+    state: _Discourse,
+) -> None:
+    """Link an answer to every earlier event at a place its cause clause names.
+
+    "... in response to the strikes on Aitaroun and Yaroun" answers two strikes, one per
+    town: :func:`_link` links the one event the reference resolves to, and this adds the
+    latest earlier event of the article at each other town or site the cause clause names
+    (a town named for its district, "in the Tyre district", is not one). When the clause
+    names places and not the one of the resolved event, that event is dropped in favour
+    of the named ones ("in response to the strike in Bint Jbeil" after a later strike in
+    Tyre answers Bint Jbeil).
+    """
+    for i, clause in enumerate(clauses):
+        if clause.answers is None or clause.link_kind in ("chronology", "link_weak"):
+            continue
+        response, cause = refers[i], refers[clause.answers]
+        if response is None or cause is None or not response.mention.responds_to:
+            continue
+        if cause.root.mention.mention_id not in response.mention.responds_to:
+            continue
+        spans = clauses[clause.answers].spans
+        own = cause.root.mention.location
+        inside = [h for h in places if any(s <= h.start < e for s, e in spans)]
+        named = [
+            hit.value.location
+            for hit in inside
+            if hit.value.kind in ("site", "city") and not _AREA_AFTER.match(text, hit.end)
+        ]
+        # The reference chose the latest event; when the clause names other places and
+        # not this one (as a place it knows, or a name the vocabularies lack written out),
+        # it chose wrongly.
+        said = " ".join(text[s:e] for s, e in spans).lower()
+        known = {h.value.location for h in inside}
+        unknown_named = bool(own) and own not in known and own.lower() in said
+        wrong = bool(named) and own not in named and not unknown_named
+        linked = False
+        for location in dict.fromkeys(named):
+            if location == own:
+                continue
+            found = next(
+                (
+                    d
+                    for d in reversed(state.drafts[-_REFERENCE_REACH:])
+                    if d.origin is None
+                    and d.mention.location == location
+                    and d is not response.root
+                    and _compatible(d.family, cause.root.family)
+                    and cause.root.mention.actor1_side in ("", d.mention.actor1_side)
+                ),
+                None,
+            )
+            if found is None or found.mention.mention_id in response.mention.responds_to:
+                continue
+            linked = True
+            response.mention = _replace(
+                response.mention,
+                responds_to=(*response.mention.responds_to, found.mention.mention_id),
+            )
+            response.responds.append(found.mention.mention_id)
+        if wrong and linked and own:
+            gone = cause.root.mention.mention_id
+            response.mention = _replace(
+                response.mention,
+                responds_to=tuple(r for r in response.mention.responds_to if r != gone),
+            )
+            response.responds[:] = [r for r in response.responds if r != gone]
 
 
 def _sides_from_answer(cause: _Draft, answer: _Draft) -> None:

@@ -646,6 +646,23 @@ def _curated_places(directory: Path, countries: dict[str, str]) -> Matcher:
     return make_matcher(phrases, table)
 
 
+@functools.lru_cache(maxsize=4)
+def area_names(directory: Path | None = None) -> frozenset[str]:
+    """The locations that name an area rather than one place: the regions and seas of
+    ``places.csv`` and every administrative unit of ``admin1.csv`` (as a mention's
+    ``location`` spells them). A town, a site or an unknown name is not an area."""
+    directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
+    out = set()
+    path = directory / "places.csv"
+    for _, row in _rows(path, ("location", "kind")):
+        if row["kind"] in ("governorate", "region", "sea"):
+            out.add(row["location"])
+    path = directory / "admin1.csv"
+    for _, row in _rows(path, ("country_code", "admin1")):
+        out.add(unit_location(row["admin1"], row["country_code"]))
+    return frozenset(out)
+
+
 def _load_stopwords(directory: Path) -> list[str]:
     path = directory / "place_stopwords.csv"
     return [row["word"] for _, row in _rows(path, ("word", "reason"))]
