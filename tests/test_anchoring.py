@@ -15,6 +15,7 @@ from analysis.events.reconcile import (
     chosen_anchors,
     cluster_mentions,
     interval,
+    one_item_per_sentence,
     strong_evidence,
     why_not_anchored,
 )
@@ -69,7 +70,7 @@ def _straightforward(by_id, passes, shared) -> None:
             )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
-    for (n, root), (m, home) in moves:
+    for (n, root), (m, home) in one_item_per_sentence(moves, by_id):
         passes[n].members.pop(root)
         passes[m].members[home].append(root)
 

@@ -74,7 +74,8 @@ A5. identifying evidence, one of:
       (``date_basis`` ``frame``), ``E``'s interval overlaps that frame and a mention of
       ``E`` places it in ``u``'s country;
 A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is not a
-    second item of a sentence that a mention of ``E`` comes from.
+    second item of a sentence that a mention of ``E`` comes from, nor of a sentence whose
+    earlier item joins ``E`` in the same pass (:func:`one_item_per_sentence`).
 
 When several events qualify, those ``u`` identifies by a count or its own article
 (:func:`strong_evidence`) are kept when any, since the frame fits every event of its
@@ -867,7 +868,7 @@ def _anchor_undated(
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
                 log.info("undated %s fits %d events: left alone", root, len(fits))
-    for (n, root), (m, home) in moves:
+    for (n, root), (m, home) in one_item_per_sentence(moves, by_id):
         passes[n].members.pop(root)
         passes[m].members[home].append(root)
         log.info(
@@ -876,6 +877,25 @@ def _anchor_undated(
             home,
             _anchor_reason(by_id[root], events[m, home]),
         )
+
+
+def one_item_per_sentence(moves: Sequence[tuple], by_id: Mapping[str, Mention]) -> list[tuple]:
+    """The anchoring ``moves`` (``((pass, root), (pass, home))``) without a second
+    item of one sentence joining the event that a first one joins (A6 for items anchored
+    together: "struck two ships - M/V A and M/V B" are two attacks, although each alone
+    fits the event of M/V A). The item with the smallest mention id keeps its move, so that
+    the choice does not depend on the order of the passes."""
+    taken: set[tuple[str, int, tuple]] = set()
+    out = []
+    for move in sorted(moves, key=lambda mv: mv[0][1]):
+        u = by_id[move[0][1]]
+        key = (u.article_id, u.sentence_index, move[1])
+        if key in taken:
+            log.info("undated %s: another item of its sentence joins that event", u.mention_id)
+            continue
+        taken.add(key)
+        out.append(move)
+    return out
 
 
 def _anchor_reason(u: Mention, members: Sequence[Mention]) -> str:

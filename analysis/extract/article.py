@@ -713,7 +713,7 @@ def _read_sentence(
             else:
                 continue_event(i, answered, reading)
             continue
-        if reading.novel or (separate and not reading.definite):
+        if reading.novel or clause.item or (separate and not reading.definite):
             base = None
         elif reading.definite:
             base = _resolve(reading, state)
@@ -1091,6 +1091,14 @@ def _within(hits, span: tuple[int, int]) -> list:
     return [h for h in hits if span[0] <= h.start and h.end <= span[1]]
 
 
+#: Two ships named one after the other ("M/V True Hope and M/V Sea Star"): group 1 the
+#: first ship, group 2 the joining word, group 3 the second ship.
+_TWO_SHIPS = re.compile(
+    r"\b((?:M/[VT]|MV|MT)\s+[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*)*)"
+    r"(\s*,?\s+and\s+(?:the\s+)?)((?:M/[VT]|MV|MT)\s+[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*)*)"
+)
+
+
 def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[Clause]:
     """Cut a clause with one verb and two objects, each with its own place and its own
     weapon ("hit a post in X with missiles and a barracks in Y with drones") or set apart
@@ -1120,6 +1128,14 @@ def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[C
                 last = _within(hits.weapons if armed else hits.places, right)[-1]
                 cut = found, last.end
                 break
+        ships = _TWO_SHIPS.search(text, verbs[0].end, end) if verbs and cut is None else None
+        if ships is not None:
+            # "struck two ships - M/V A and M/V B": one attack per named ship.
+            out.append(_replace(clause, spans=((start, ships.start(2)),), item=True))
+            out.append(
+                _replace(clause, spans=((start, verbs[0].end), (ships.start(3), end)), item=True)
+            )
+            continue
         if cut is None:
             out.append(clause)
             continue

@@ -99,7 +99,8 @@ class Clause:
     ``answers`` is the index of the clause this one responds to (same sentence), with
     ``link_kind`` and ``link_text``; ``cause`` marks a clause named as what was answered.
     ``same_time_as`` is the index of the clause this one is stated to coincide with (its
-    ``link_text`` then holds the cue, e.g. "coincided with").
+    ``link_text`` then holds the cue, e.g. "coincided with"). ``item`` marks a clause cut
+    per named target.
     """
 
     spans: tuple[tuple[int, int], ...]
@@ -108,6 +109,9 @@ class Clause:
     link_text: str = ""
     cause: bool = False
     same_time_as: int | None = None
+    #: One of several named targets of one verb ("struck two ships - M/V A and M/V B"):
+    #: an event of its own, never the continuation of an earlier one.
+    item: bool = False
 
     @property
     def start(self) -> int:
