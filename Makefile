@@ -78,14 +78,18 @@ validate: $(STAMP) ## Run the validation study (size and power by simulation; ho
 	$(VALIDATE) --name hawkes_cross_2000d --n-days 2000 --sizes 200 1000 \
 		--scenarios planted_cross_0.2 shared_daily_shocks
 	$(VALIDATE) --name granger_500d --tests granger_weekly
-	$(VALIDATE) --name models_nulls_500d --tests var_granger changepoint_scan \
+	$(VALIDATE) --name models_nulls_500d --tests changepoint_scan \
 		--scenarios $(VALIDATE_NULLS)
-	$(VALIDATE) --name reaction_nulls_500d --tests reaction_events_joint \
-		--sizes 200 1000 5000 --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name var_nulls_500d --tests var_granger --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name reaction_nulls_500d --tests reaction_events_joint --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name incidence_nulls_500d --tests reaction_incidence_joint --sizes 50 200 1000 \
+		--scenarios $(VALIDATE_NULLS)
 	$(VALIDATE) --name power_1000_500d --sizes 1000 \
-		--tests var_granger changepoint_scan reaction_events_joint rate_block reaction_incidence_joint \
-		--scenarios planted_cross_0.2 planted_step_1.5
-	$(VALIDATE) --name rates_incidence_500d --tests rate_block reaction_incidence_joint \
+		--tests changepoint_scan rate_block --scenarios planted_step_1.5
+	$(VALIDATE) --name reaction_var_power_1000_500d --sizes 1000 \
+		--tests reaction_events_joint reaction_incidence_joint var_granger \
+		--scenarios planted_cross_0.2
+	$(VALIDATE) --name rates_incidence_500d --tests rate_block \
 		--scenarios $(VALIDATE_NULLS)
 
 lab: $(STAMP) ## Open JupyterLab with the project's kernel registered

@@ -9,6 +9,7 @@ import pytest
 
 from analysis.models import calendar, granger, reaction
 from analysis.models.dyad import select_dyad
+from analysis.models.fitting import FitFailed
 
 
 def _dyad_from_counts(a: np.ndarray, b: np.ndarray, fatalities: bool = False):
@@ -196,3 +197,47 @@ def test_negative_binomial_fit_never_reports_the_start_value():
     assert alpha != pytest.approx(np.exp(0.05))
     with pytest.raises(FitFailed):
         negbin_alpha(np.zeros(50), np.ones((50, 1)))
+
+
+def test_wrapped_bucket_sums_are_those_of_the_shifted_series():
+    x = np.arange(10, dtype=float) ** 2
+    buckets = ((1, 1), (2, 4))
+    wrapped = reaction.circular_bucket_sums(x, buckets)
+    for shift in (3, 7):
+        direct = reaction.bucket_sums(np.roll(x, shift), buckets)
+        t = np.arange(4, 10)  # periods whose lags do not reach before the series
+        assert wrapped[(t - shift) % 10] == pytest.approx(direct[t])
+    # By hand: period 0 wraps to the end, lag 1 is x[9] = 81, lags 2-4 are 64 + 49 + 36.
+    assert wrapped[0] == pytest.approx([81.0, 149.0])
+
+
+def test_a_month_without_events_is_left_out_not_failed():
+    rng = np.random.default_rng(11)
+    a = rng.poisson(1.0, 400)
+    b = rng.poisson(1.0, 400)
+    b[91:121] = 0  # all of April 2020 (days 91-120) without B events
+    counts = pd.DataFrame(
+        {
+            "period": pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(400), unit="D"),
+            "A": a.astype(float),
+            "B": b.astype(float),
+        }
+    )
+    fit = reaction.fit_reaction(counts, "B", shift_reps=19)
+    assert fit["n_periods"] == 400 - 14 - 30
+    assert 0 < fit["wald_other"]["p_value"] <= 1
+
+
+def test_an_effect_without_finite_estimate_fails_by_name():
+    a = np.zeros(300, int)
+    a[::10] = 1  # A acts every tenth day; B never the day after
+    b = np.tile([0, 0, 1, 1, 0, 2, 0, 1, 0, 1], 30)
+    counts = pd.DataFrame(
+        {
+            "period": pd.Timestamp("2020-01-01") + pd.to_timedelta(np.arange(300), unit="D"),
+            "A": a.astype(float),
+            "B": b.astype(float),
+        }
+    )
+    with pytest.raises(FitFailed, match="A lag 1 day"):
+        reaction.fit_reaction(counts, "B", shift_reps=0)

@@ -23,12 +23,12 @@ Tests (each calls the library's own function on the simulated sample):
   bootstrap (warp-speed) or chi-bar-square p-value;
 - ``reaction_events_joint`` / ``reaction_incidence_joint``: the joint test that A's lag
   buckets are zero in B's reaction function (:func:`analysis.models.reaction.fit_reaction`,
-  daily counts, fixed effects, HAC), outcome events or incidence; its null is the
-  statistic with A's series shifted in time, one shift per replicate (warp-speed);
+  daily counts, fixed effects, HAC score test), outcome events or incidence; its p-value
+  is the library's, from 99 time shifts of A's series;
 - ``granger_weekly``: the Granger F test of A->B on weekly counts with 2 lags
   (:func:`analysis.models.granger.granger_tests`, the models report's default);
 - ``var_granger``: the Granger F test of A->B inside the daily VAR
-  (:func:`analysis.models.var.dyad_var`);
+  (:func:`analysis.models.var.fit_var`), its p-value from time shifts of A's series;
 - ``changepoint_scan``: the calibrated change-point scan of side B's weekly counts
   (:func:`analysis.models.changepoints.scan_segment`, 199 sieve-bootstrap replicates);
   "A->B" does not apply: a replicate rejects when the scan finds a change in B's series;
@@ -138,6 +138,14 @@ class Sample:
     def hawkes_data(self) -> hawkes_daily.DailyCounts:
         """The design the Hawkes fit settles on (:func:`hawkes_daily.fit_adaptive`)."""
         return hawkes_daily.fit_adaptive(self.daily, with_cov=False)[0]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Daily counts as :func:`calendar.period_counts` gives them (``period, A, B``)."""
+        days = START + pd.to_timedelta(np.arange(len(self.counts)), unit="D")
+        return pd.DataFrame(
+            {"period": days, "A": self.counts[:, 0] * 1.0, "B": self.counts[:, 1] * 1.0}
+        )
 
     @cached_property
     def dyad(self) -> Dyad:
@@ -269,26 +277,24 @@ def _hawkes_asymptotic(sample: Sample, rng: np.random.Generator) -> float:
     return 0.5 * math.erfc(math.sqrt(stat / 2.0)) if stat > 0 else 1.0
 
 
-def _reaction_warp(outcome: str) -> Callable:
-    """The joint test of A's lag buckets in B's reaction function (daily, fixed effects)
-    with one time shift of A's series per replicate, drawn and fitted by
-    :func:`reaction.fit_reaction` itself (warp-speed: the shifted statistics of the cell
-    give the null)."""
+#: Time shifts per replicate of the reaction-function test (the library's default, which
+#: the reports use).
+REACTION_SHIFTS = reaction.SHIFT_REPS
 
-    def test(sample: Sample, rng: np.random.Generator) -> tuple[float, float]:
-        counts = calendar.period_counts(sample.dyad, freq="D")
+
+def _reaction_test(outcome: str) -> Callable:
+    """The joint test of A's lag buckets in B's reaction function (daily, fixed effects),
+    p-value from :data:`REACTION_SHIFTS` time shifts of A's series."""
+
+    def test(sample: Sample, rng: np.random.Generator) -> float:
         fit = reaction.fit_reaction(
-            counts,
+            sample.frame,
             "B",
             outcome=outcome,
-            shift_reps=1,
+            shift_reps=REACTION_SHIFTS,
             seed=int(rng.integers(2**31)),
-            keep_shifts=True,
         )
-        shifts = fit["wald_other"]["shift_stats"]
-        if not shifts:
-            raise ValueError("the shifted fit failed")
-        return fit["wald_other"]["stat"], shifts[0]
+        return fit["wald_other"]["p_value"]
 
     return test
 
@@ -301,7 +307,8 @@ def _granger(sample: Sample, rng: np.random.Generator) -> float:
 
 
 def _var_granger(sample: Sample, rng: np.random.Generator) -> float:
-    return float(var.dyad_var(sample.dyad)["granger"]["A->B"]["p_value"])
+    tests = var.var_granger_tests(sample.frame, seed=int(rng.integers(2**31)))
+    return float(tests["granger"]["A->B"]["p_value"])
 
 
 def _changepoint_scan(sample: Sample, rng: np.random.Generator) -> float:
@@ -339,18 +346,18 @@ register(
 )
 register(
     "reaction_events_joint",
-    _reaction_warp("events"),
-    "warp",
+    _reaction_test("events"),
+    "pvalue",
     "reaction function of B's daily event counts (negative binomial, month-year and "
-    "day-of-week fixed effects, HAC): joint F test of A's lag buckets 1, 2-7, 8-14 days, "
-    "null from time shifts of A's series",
+    "day-of-week fixed effects): HAC-robust score test of A's lag buckets 1, 2-7, 8-14 "
+    "days, p-value from 99 time shifts of A's series",
 )
 register(
     "reaction_incidence_joint",
-    _reaction_warp("incidence"),
-    "warp",
-    "reaction function of whether B acts each day (linear probability, same design): joint "
-    "F test of A's lag buckets, null from time shifts of A's series",
+    _reaction_test("incidence"),
+    "pvalue",
+    "reaction function of whether B acts each day (linear probability, same design): "
+    "HAC-robust score test of A's lag buckets, p-value from 99 time shifts of A's series",
 )
 register(
     "granger_weekly",
@@ -363,7 +370,7 @@ register(
     _var_granger,
     "pvalue",
     "Granger F test of A->B in the daily VAR (lag order by BIC, month-year and day-of-week "
-    "fixed effects)",
+    "fixed effects), p-value from 99 time shifts of A's series",
 )
 register(
     "changepoint_scan",

@@ -381,7 +381,7 @@ def reaction_tests_frame(models: dict, labels: Mapping[str, str] | None = None) 
     """The joint test of the other side's lags, per outcome and direction: the headline
     of the reaction functions (single lag buckets are described, not tested one by one)."""
     r = models.get("reaction")
-    cols = ["Outcome", "Direction", "F statistic", "p-value", "q-value", "Note"]
+    cols = ["Outcome", "Direction", "Score statistic", "p-value", "q-value", "Note"]
     if not r:
         return _why(models, "reaction", "Reaction functions")
     names = _names(models, labels)
@@ -389,7 +389,7 @@ def reaction_tests_frame(models: dict, labels: Mapping[str, str] | None = None) 
     rows = []
     for value in reaction.OUTCOMES:
         section = r.get(value)
-        blank = {"F statistic": DASH, "p-value": DASH, "q-value": DASH}
+        blank = {"Score statistic": DASH, "p-value": DASH, "q-value": DASH}
         if section is None:
             note = r.get(f"{value}_reason", "not fitted")
             rows.append(
@@ -412,7 +412,7 @@ def reaction_tests_frame(models: dict, labels: Mapping[str, str] | None = None) 
             rows.append(
                 {
                     **row,
-                    "F statistic": reader_tables.estimate(w["stat"], 3),
+                    "Score statistic": reader_tables.estimate(w["stat"], 3),
                     "p-value": p_value(w["p_value"]),
                     "q-value": p_value(w.get("q_value")),
                     "Note": f"{family}; fixed effects: {fit['fixed_effects']}; p-value from "
@@ -438,7 +438,12 @@ def var_frame(models: dict, labels: Mapping[str, str] | None = None) -> pd.DataF
                 "p-value": p_value(g["p_value"]),
                 "q-value": p_value(g.get("q_value")),
                 "Note": f"lag order {v['order']} by {v['criterion'].upper()} "
-                f"(AIC {v['orders']['aic']}, BIC {v['orders']['bic']})",
+                f"(AIC {v['orders']['aic']}, BIC {v['orders']['bic']})"
+                + (
+                    f"; p-value from {count(g['shift_reps'])} time shifts"
+                    if g.get("shift_reps")
+                    else ""
+                ),
             }
         )
     for side in ("A", "B"):
