@@ -46,7 +46,8 @@ def _counts(count: Count | None) -> tuple[int | None, int | None] | None:
         ("in which five Marines died", (5, 5), None),
         ("the colonel is thought to be one of four people who died in the strike", (4, 4), None),
         # Present tense of live reporting and "took the life of".
-        ("a rocket wounds a soldier, who is treated on site", None, (1, 1)),
+        # One victim described, not counted: at least one ("a soldier", "the driver").
+        ("a rocket wounds a soldier, who is treated on site", None, (1, None)),
         ("the raid took the life of senior commander Omar Saleh", (1, None), None),
         # A digit group is one number, not two groups.
         ("the shelling killed about 2,300, the ministry said", (None, None), None),
@@ -62,7 +63,7 @@ def _counts(count: Count | None) -> tuple[int | None, int | None] | None:
         ),
         ("the barrage left more than 40 U.S. troops with concussion injuries", None, (41, None)),
         # "left ... dead" with a named victim set off by commas.
-        ("a strike on Friday left a senior commander, Omar Saleh, dead", (1, 1), None),
+        ("a strike on Friday left a senior commander, Omar Saleh, dead", (1, None), None),
         # Explicit "no casualties" in the present tense.
         ("there are no casualties and the damage is slight", (0, 0), (0, 0)),
         ("No injuries or damage, however, were reported", (0, 0), (0, 0)),
@@ -310,7 +311,7 @@ def test_reprisal_strikes_for_states_the_cause(lexicon):
             "officials said its commander, Ali Hasan, had died together with a senior general",
             (2, None),
         ),
-        ("the driver died alongside two bodyguards when the car was hit", (3, 3)),
+        ("the driver died alongside two bodyguards when the car was hit", (3, None)),
         ("Two guards have reportedly died.", (2, 2)),
     ],
 )

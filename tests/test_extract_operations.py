@@ -68,7 +68,8 @@ def test_strikes_in_two_provinces_without_a_site_count_stay_two_events(lexicon):
         "in the strike on a depot in Anbar. In Babil, one militiaman was killed in a US "
         "airstrike on a warehouse.",
     )
-    assert sorted(events["admin1"]) == ["Al Anbar", "Babil"]  # GeoNames unit names
+    # First-level units by their gazetteer names (data/lexicon/admin1.csv).
+    assert sorted(events["admin1"]) == ["Al Anbar", "Babil"]
     assert list(events["sites"]) == [1, 1]
 
 

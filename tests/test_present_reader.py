@@ -18,6 +18,7 @@ from matplotlib.patches import FancyArrowPatch  # noqa: E402
 from matplotlib.path import Path as MplPath  # noqa: E402
 
 from analysis.errors import UsageError  # noqa: E402
+from analysis.models import routing  # noqa: E402
 from analysis.models.dyad import select_dyad  # noqa: E402
 from analysis.models.multiple import bh_qvalues
 from analysis.present import brief, labels, mapping, tables, timeline  # noqa: E402
@@ -471,3 +472,29 @@ def test_plain_frame_formats_numbers_and_headers():
     assert out.iloc[0].tolist() == ["68,573", "35%", "0.012"]
     assert out.iloc[1].tolist() == ["3", "50%", "0.50"]
     assert list(out.index) == [0, 1]  # the old index is not carried along
+
+
+def test_not_established_cites_the_power_of_the_tests_that_ran_at_the_span(monkeypatch):
+    def check(days, power, needed):
+        return routing.PowerCheck(days, 1000, power, power - 0.04, power + 0.04, 500, "", needed)
+
+    power = {
+        "hawkes_cross_bootstrap": [check(500, 0.6, 1000), check(1000, 0.86, 1000)],
+        "granger_weekly": [check(500, 0.08, None)],
+    }
+    monkeypatch.setattr(routing, "_committed_power", lambda: power)
+    results = planted("none")  # Hawkes and Granger tests, nothing found, over 366 days
+    first, second, *_ = brief.bottom_line(results)
+    assert brief.verdict(results)["verdict"] == "not established"
+    # Shorter than every span measured: the power at 500 days is an upper bound.
+    assert "the Hawkes cross-excitation test at most 60% (60% over 500 days" in first
+    assert "the Granger test at most 8.0%" in first
+    assert first.endswith("so a reaction of that size could well have been missed.")
+    assert second.endswith("the tests that ran had the power given above.")
+    # Over 1,200 days the 1,000-day power counts: one test has 80%, the other not.
+    for data in results.values():
+        if "sample" in data:
+            data["sample"] |= {"start": "2021-01-01", "end": "2024-04-14"}
+    first, *_ = brief.bottom_line(results)
+    assert "the Hawkes cross-excitation test 86% (over 1,000 days; 80% from 1,000 days)" in first
+    assert "only some of them would most likely have found one of that size" in first

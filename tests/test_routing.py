@@ -164,3 +164,42 @@ def test_committed_routes_on_the_iraq_table():
         assert "1,000 and 5,000 events per side" in why
     runs, why = routing.model_route("granger", 68573, 3938, 499)
     assert not runs and "rejects" in why and "no effect" in why
+
+
+@pytest.fixture
+def power(tmp_path):
+    rows = []
+    for days, rate in ((500, 0.6), (1000, 0.84), (2000, 0.96)):
+        rows.append(
+            _cell("hawkes_cross_bootstrap", "planted_cross_0.2", 1000, rate) | {"n_days": days}
+        )
+    rows.append(_cell("var_granger", "planted_cross_0.2", 1000, 0.3))
+    pd.DataFrame(rows).to_csv(tmp_path / "study.csv", index=False)
+    validation.write_routes(str(tmp_path))
+    return routing.read_power(tmp_path / "power.csv")
+
+
+def test_power_at_a_dyads_span_is_the_longest_span_measured_within_it(power):
+    # 1,500 days: the 1,000-day cell (84%), not the 2,000-day one.
+    check, words = routing.power_at_span("hawkes", 1500, power)
+    assert (check.n_days, check.power, check.span_needed) == (1000, 0.84, 1000)
+    assert "over 1,000 days" in words and "84%" in words and "enough" in words
+    assert "it reaches 80% from 1,000 days" in words
+    # A 499-day table counts as 500 days (within 5% of the span).
+    assert routing.power_at_span("hawkes", 499, power)[0].n_days == 500
+    check, words = routing.power_at_span("hawkes", 700, power)
+    assert check.power == 0.6 and "below the 80% wanted" in words
+    # Shorter than every span measured: no number, the shortest span's power as a bound.
+    check, words = routing.power_at_span("hawkes", 300, power)
+    assert check is None and "not known" in words and "60%" in words
+    assert routing.power_short("hawkes", 300, power) == (
+        "the Hawkes cross-excitation test at most 60% (60% over 500 days, less over a "
+        "shorter span; 80% from 1,000 days)",
+        0.6,
+    )
+    assert routing.has_power("hawkes", 2500, power) is True
+    assert routing.has_power("var", 2500, power) is False
+    _, words = routing.power_at_span("var", 2500, power)
+    assert "does not reach 80% at any span measured, up to 500 days" in words
+    assert routing.power_short("reaction", 900, power) is None
+    assert routing.has_power("reaction", 900, power) is None

@@ -243,3 +243,81 @@ def test_resume_goes_on_from_the_next_replicate_of_a_pvalue_cell(tmp_path):
         del validation.REGISTRY["by_replicate"]
     assert resumed["reps_done"].iloc[0] == whole["reps_done"].iloc[0] == 40
     assert resumed["rejections"].iloc[0] == whole["rejections"].iloc[0]
+
+
+def test_several_spans_run_every_cell_at_each_into_one_file(tmp_path):
+    seen = []
+
+    def span_of(sample, rng):
+        seen.append(len(sample.counts))
+        return float(rng.uniform())
+
+    validation.register("span_of", span_of, "pvalue", "U(0,1)")
+    try:
+        kwargs = dict(
+            tests=("span_of",),
+            scenarios=("independent_poisson", "planted_cross_0.2"),
+            sizes=(200,),
+            name="spans",
+            n_days=(100, 300),
+        )
+        frame = validation.run_study(str(tmp_path), reps=4, **kwargs)
+        again = validation.run_study(str(tmp_path), reps=4, resume=True, **kwargs)
+    finally:
+        del validation.REGISTRY["span_of"]
+    # Two scenarios at two spans: four cells of four replicates, simulated at their span.
+    assert sorted(frame["n_days"]) == [100, 100, 300, 300]
+    assert sorted(seen) == [100] * 8 + [300] * 8  # the resumed run kept every cell
+    assert (frame["reps_done"] == 4).all()
+    assert len(again) == 4
+    saved = pd.read_csv(tmp_path / "spans.csv")
+    assert sorted(saved["n_days"]) == [100, 100, 300, 300]
+    assert json.loads((tmp_path / "spans.json").read_text())["n_days"] == [100, 300]
+    # The two spans' cells have their own seeds.
+    assert saved["cell_seed"].nunique() == 4
+    assert (tmp_path / "power.csv").exists()
+
+
+def _power_cell(test, n_days, k, reps=500, n=1000, scenario="planted_cross_0.2"):
+    lo, hi = validation.wilson(k, reps)
+    return {
+        "test": test,
+        "scenario": scenario,
+        "role": "power",
+        "events_per_side": n,
+        "n_days": n_days,
+        "reps_done": reps,
+        "rejection_rate": k / reps,
+        "ci_low": lo,
+        "ci_high": hi,
+    }
+
+
+def test_power_by_span_gives_the_shortest_span_from_which_power_reaches_80_percent():
+    results = pd.DataFrame(
+        [
+            _power_cell("hawkes_cross_bootstrap", 500, 300),  # 60%
+            _power_cell("hawkes_cross_bootstrap", 1000, 420),  # 84%
+            _power_cell("hawkes_cross_bootstrap", 2000, 480),  # 96%
+            # Reaches 80% at 1,000 days but not at 2,000: no span from which it holds.
+            _power_cell("var_granger", 500, 100),
+            _power_cell("var_granger", 1000, 410),
+            _power_cell("var_granger", 2000, 390),
+            # Other sizes and thin cells are not the power table's.
+            _power_cell("granger_weekly", 500, 450, n=200),
+            _power_cell("granger_weekly", 1000, 36, reps=40),
+            # A cell run twice: the one with more replicates counts.
+            _power_cell("changepoint_scan", 500, 90, reps=100, scenario="planted_step_1.5"),
+            _power_cell("changepoint_scan", 500, 450, reps=500, scenario="planted_step_1.5"),
+        ]
+    )
+    table = validation.derive_power(results)
+    hawkes = table[table["test"] == "hawkes_cross_bootstrap"]
+    assert hawkes["n_days"].tolist() == [500, 1000, 2000]
+    assert hawkes["power"].tolist() == [0.6, 0.84, 0.96]
+    assert set(hawkes["span_needed"]) == {1000}
+    assert table.loc[table["test"] == "var_granger", "span_needed"].isna().all()
+    assert "granger_weekly" not in set(table["test"])
+    step = table[table["test"] == "changepoint_scan"].iloc[0]
+    assert (step["reps"], step["power"], step["span_needed"]) == (500, 0.9, 500)
+    assert step["effect_words"] == validation.SCENARIO_WORDS["planted_step_1.5"]

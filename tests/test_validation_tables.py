@@ -85,7 +85,7 @@ def test_routes_summary_and_power_in_words(study_dir):
     words = vt.summary_markdown(study, routes)
     assert "holds its error rate from 1,000 events per side" in words
     assert "rejects up to 12.0% of the time" in words and "same trend" in words
-    assert "90.0% of the time (enough)" in words
+    assert "90.0% of the time over 500 days (80% or more from 500 days)" in words
     table = vt.routes_table(routes)
     var = table[table["Test"] == "Granger test in the vector autoregression"].iloc[0]
     assert var["Holds from"] == "1,000 events per side"
@@ -106,3 +106,29 @@ def test_every_registered_test_and_scenario_has_a_plain_name():
     assert set(validation.REGISTRY) <= set(vt.TEST_NAMES)
     assert set(validation.NULL_SCENARIOS + validation.POWER_SCENARIOS) <= set(vt.SCENARIO_NAMES)
     assert set(validation.SCENARIO_WORDS) == set(vt.SCENARIO_NAMES)
+
+
+def test_power_by_span_table_figure_and_words(study_dir):
+    rows = [
+        _cell("hawkes_cross_bootstrap", "planted_cross_0.2", 1000, k, n_days=d)
+        for d, k in ((500, 300), (1000, 420), (2000, 480))
+    ]
+    pd.DataFrame(rows).to_csv(study_dir / "spans.csv", index=False)
+    validation.write_routes(str(study_dir))
+    power = vt.read_power(str(study_dir))
+    table = vt.power_span_table(power).set_index("Test")
+    hawkes = table.loc["Hawkes cross-excitation, bootstrap"]
+    # 300/500: Wilson 95% interval 55.6% to 64.2%.
+    assert hawkes["500 days"] == "60.0% (55.6%–64.2%), 500"
+    assert hawkes["Span for 80% power"] == "1,000 days"
+    var = table.loc["Granger test in the vector autoregression"]
+    assert var["1,000 days"] == "not run" and var["Span for 80% power"] == "500 days"
+    words = vt.power_markdown(power)
+    assert (
+        "**Hawkes cross-excitation, bootstrap**: 60.0% over 500 days, 84.0% over 1,000 days, "
+        "96.0% over 2,000 days; it needs 1,000 days to reach 80%." in words
+    )
+    fig = vt.power_figure(power)
+    ax = fig.axes[0]
+    assert any(list(line.get_ydata()) == [0.8, 0.8] for line in ax.get_lines())  # the 80% line
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["500", "1,000", "2,000"]

@@ -89,6 +89,7 @@ import datetime as dt
 import hashlib
 import logging
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -945,47 +946,81 @@ def combine_counts(sources: Iterable[tuple[int | None, int | None, int | None]])
     return low, max(low, best if high is None else min(best, high)), high
 
 
-def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple[int, int, int]]:
-    """One (low, best, high) per article: the mention with the largest count.
+def _article_counts(mentions: Sequence[Mention], kind: str) -> list[tuple]:
+    """One (low, best, high) per article, as its mention with the largest count gave it.
 
     Articles usually give a toll once and repeat or update it upwards; a sentence that
     names only part of the victims ("killed British soldier ...") must not lower the
-    article's figure. Ties go to the wider range. An operation on several sites (a mention
-    states a site count, and mentions name different admin1: see :func:`one_operation`)
-    counts different victims at each: the article's figure is the sum of each site's
-    largest, unless a mention without admin1 (a total) gives more.
+    article's figure. Ties go to the wider range. The count keeps its open upper bound
+    ("at least one": a named victim), so that another source's larger count is not read
+    as a conflicting one. An operation on several sites (a mention states a site count, and
+    mentions name different admin1: see :func:`one_operation`) counts different victims at
+    each: the article's figure is the sum of each site's largest (open if one of them is),
+    unless a mention without admin1 (a total) gives more.
     """
     operation = any(m.sites for m in mentions)
-    # article -> admin1 -> (the site's largest count, its position among the mentions)
-    per_site: dict[str, dict[str, tuple[tuple[int, int, int], int]]] = defaultdict(dict)
+    # article -> admin1 -> (the site's largest count filled, its position, as given)
+    per_site: dict[str, dict[str, tuple[tuple[int, int, int], int, tuple]]] = defaultdict(dict)
     for n, m in enumerate(mentions):
-        triple = _filled(
-            getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
-        )
+        raw = (getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high"))
+        triple = _filled(*raw)
         if triple is None:
             continue
         sites = per_site[m.article_id]
         kept = sites.get(m.admin1)
         if kept is None or _larger(triple, kept[0]):
-            sites[m.admin1] = triple, n
+            sites[m.admin1] = triple, n, raw
     out = []
     for article in sorted(per_site):
         sites = per_site[article]
-        placed = [sites[k][0] for k in sorted(sites) if k]
+        placed = [sites[k] for k in sorted(sites) if k]
         if len(placed) < 2 or not operation:
             # The first of the largest, as if the mentions were read in order.
             first = max(sites.values(), key=lambda p: (p[0][1], p[0][2] - p[0][0], -p[1]))
-            out.append(first[0])
+            out.append(first[2])
             continue
-        summed = tuple(sum(t[i] for t in placed) for i in range(3))
+        summed = tuple(sum(p[0][i] for p in placed) for i in range(3))
+        open_ = any(p[2][0] is not None and p[2][2] is None for p in placed)
         total = sites.get("")
-        out.append(total[0] if total is not None and _larger(total[0], summed) else summed)
+        if total is not None and _larger(total[0], summed):
+            out.append(total[2])
+        else:
+            out.append((summed[0], summed[1], None if open_ else summed[2]))
     return out
 
 
 def _larger(triple: tuple[int, int, int], kept: tuple[int, int, int]) -> bool:
     """A larger count (best, then the wider range)."""
     return (triple[1], triple[2] - triple[0]) > (kept[1], kept[2] - kept[0])
+
+
+#: A death toll told as updated: "the toll later rose to four", "bringing the death toll
+#: to 22".
+_TOLL_UPDATE = re.compile(
+    r"\btoll\b[^.;]{0,80}?\b(?:rose|risen|climbed|increased|jumped|grew)\s+to\b"
+    r"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\b",
+    re.IGNORECASE,
+)
+
+
+def _updated_toll(mentions: Sequence[Mention]) -> int | None:
+    """The largest death toll told as an update of an earlier one, if any."""
+    counts = [
+        m.killed_low if m.killed_low is not None else m.killed_best
+        for m in mentions
+        if _TOLL_UPDATE.search(m.sentence_text)
+    ]
+    counts = [c for c in counts if c is not None]
+    return max(counts) if counts else None
+
+
+def _raised(counts: tuple, floor: int | None) -> tuple:
+    """``counts`` (low, best, high) with an updated toll as their floor: a later, higher
+    figure replaces the earlier ones rather than widening their range."""
+    low, best, high = counts
+    if floor is None or (low is not None and low >= floor):
+        return counts
+    return floor, max(best or floor, floor), None if high is None else max(high, floor)
 
 
 def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
@@ -1040,7 +1075,7 @@ def event_fields(cluster: Cluster, event_ids: dict[str, list[str]]) -> dict:
         if m.location == location and m.latitude is not None and m.longitude is not None
     ]
     own = [m for m in cluster.members if m.mention_id not in cluster.umbrella_ids]
-    killed = combine_counts(_article_counts(own, "killed"))
+    killed = _raised(combine_counts(_article_counts(own, "killed")), _updated_toll(own))
     injured = combine_counts(_article_counts(own, "injured"))
     links = sorted(
         {

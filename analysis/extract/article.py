@@ -38,7 +38,14 @@ from dataclasses import dataclass, field
 from analysis.extract.casualties import Casualties
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
-from analysis.extract.dates import DateResolution, recalled_date, resolve_match
+from analysis.extract.dates import (
+    RELATIVE_KINDS,
+    DateResolution,
+    find_dates,
+    recalled_date,
+    resolve_from_span,
+    resolve_match,
+)
 from analysis.extract.fastre import foldable
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count
@@ -58,10 +65,23 @@ from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(
-    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished",
+    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished"
+    r"|\btoll\b",
+    re.IGNORECASE,
+)
+#: A timeline entry: a paragraph opening on a date and a dash or colon ("OCT. 19 – In Syria,
+#: ..."); the date holds for every sentence of the paragraph.
+_ENTRY = re.compile(r"^\s*(?:[\w.,]+\s+){0,3}?[\w.,]+\s*[–—:-]\s")
+_ENTRY_DATED = "the date of its timeline entry"
+#: A sentence that turns to another event ("Separately, two bases ..."; "Elsewhere, ...").
+_SEPARATELY = re.compile(
+    r"^\W*(?:separately|elsewhere|in\s+an?\s+(?:separate|other|unrelated)\s+"
+    r"(?:incident|attack|strike|development|matter))\b",
     re.IGNORECASE,
 )
 _LATEST = re.compile(r"\b(?:latest|most\s+recent|newest)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
+#: "that first attack", "the earlier strike": the one told as coming before another.
+_FIRST = re.compile(r"\b(?:first|earlier|previous|initial)\s+(?:[\w.'’-]+\s+){0,2}$", re.I)
 #: How many earlier mentions of the article a reference or a repeated report is sought in.
 _REFERENCE_REACH = 60
 _FAMILIES_COMPATIBLE = {
@@ -79,6 +99,8 @@ class _Draft:
     family: str
     origin: _Draft | None = None
     responds: list[str] = field(default_factory=list)
+    #: Stated to come before another event of the article ("X came days after *this*").
+    earlier: bool = False
 
     @property
     def root(self) -> _Draft:
@@ -94,6 +116,11 @@ class _Discourse:
     last_group: ActorRef | None = None
     #: Events named in the previous sentence that named any (ids of first mentions).
     recent: frozenset[str] = frozenset()
+    #: A timeline entry's date ("OCT. 19 – ...") and the paragraph it heads.
+    entry_date: tuple[int, DateResolution] | None = None
+    #: The last date the text gave, whatever its precision ("In late July", "since early
+    #: February"): what a relative date counts from when no day is under discussion.
+    last_span: DateResolution | None = None
 
 
 def _replace(record, **changes):
@@ -125,6 +152,7 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     # A reference points back a few dozen mentions at most; looking no further keeps a very
     # long text linear in its length.
     recent = state.drafts[-_REFERENCE_REACH:]
+    first = bool(_FIRST.search(reading.anchor_lead))
     if _LATEST.search(reading.anchor_lead):
         newest = max(
             (
@@ -139,6 +167,8 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
             continue
         score = 0
         if newest and draft.mention.event_date == newest and _compatible(draft.family, family):
+            score += 5
+        if first and draft.earlier and _compatible(draft.family, family):
             score += 5
         if _compatible(draft.family, family):
             score += 3
@@ -354,19 +384,41 @@ def _aggregate(
     )
 
 
+#: Relative days counted from another date ("the day before", "two days earlier").
+_OFFSET_KINDS = ("day_offset", "same_day", "week_offset")
+_DAY_COUNTS = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+#: "a day after", "two days after" right before a cause (not "a few days after").
+_DAYS_AFTER = re.compile(r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$", re.IGNORECASE)
+
+
 def _relative_cause_date(
-    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading
-) -> DateResolution | None:
-    """Date of a cause stated relative to its answer ("came a few days after Y")."""
+    sentence: str, clause: Clause, partner: _Draft | None, reading: Reading, published: dt.date
+) -> tuple[DateResolution, str] | None:
+    """Date of a cause stated relative to its answer ("came a few days after Y"), and the
+    words that set it (for ``date_text``)."""
     if partner is None or not partner.mention.event_date:
         return None
     anchor = dt.date.fromisoformat(partner.mention.event_date)
+    day_anchored = partner.mention.date_precision == "day"
+    answer = f"its answer ({partner.mention.date_text})"
+    if reading.date is not None and reading.date.kind in _OFFSET_KINDS and day_anchored:
+        # "in response to a barrage that wounded six soldiers the day before": counted
+        # from the answer's day.
+        found = resolve_match(reading.date, published, anchor)
+        return (found, f"{reading.date.text}, from {answer}") if found else None
     before = sentence[max(0, clause.start - 40) : clause.start].lower()
     if "hours after" in before or "hours before" in before:
-        return DateResolution(anchor.isoformat(), anchor.isoformat(), anchor.isoformat(), "day")
+        day = anchor.isoformat()
+        return DateResolution(day, day, day, "day"), f"hours before {answer}"
+    counted = _DAYS_AFTER.search(before)
+    if counted is not None and day_anchored:
+        # "a day after an Israeli strike killed two": the day before the answer.
+        day = (anchor - dt.timedelta(days=_DAY_COUNTS[counted.group(1).lower()])).isoformat()
+        return DateResolution(day, day, day, "day"), f"{counted.group(0).strip()} {answer}"
     if "days after" in before:
         start, end = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2)
-        return DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+        found = DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
+        return found, f"days before {answer}"
     return None
 
 
@@ -429,8 +481,23 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         # An anniversary piece's undated events belong to the time it looks back to.
         min(article.published, ctx.recalled or article.published),
         lexicon,
+        _title_dyad(article.title, lexicon),
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
+
+
+def _title_dyad(title: str, lexicon: Lexicon) -> tuple[str, str, str] | None:
+    """(initiator side, initiator, target side) when the headline shows a state acting on an
+    armed group ("Israel strikes Hezbollah sites in south Lebanon"), else ``None``."""
+    if not title:
+        return None
+    reading = read_clause(title, ((0, len(title)),), lexicon)
+    doer, target = reading.initiator, reading.target
+    if reading.anchor is None or doer is None or target is None or reading.passive:
+        return None
+    if lexicon.sides.get(doer.side) != "state" or lexicon.sides.get(target.side) != "armed_group":
+        return None
+    return doer.side, doer.actor, target.side
 
 
 def _title_cue(title: str, lexicon: Lexicon) -> str:
@@ -499,6 +566,7 @@ def _read_sentence(
     article, lexicon = ctx.article, ctx.lexicon
     published = article.published
     text = sentence.text
+    _note_entry_date(sentence, state, published)
     spaced = normalise_space(text)
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
@@ -512,6 +580,7 @@ def _read_sentence(
     clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
+    readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
     sentence_places = [p for p in hits.places if (p.start, p.end) not in actor_spans]
@@ -539,6 +608,10 @@ def _read_sentence(
         base = base.root
         refers[i] = base
         known = base.mention
+        reading = _victims_of(reading, base)
+        if reading.casualties.additional:
+            told = state.drafts[-_REFERENCE_REACH:]
+            reading = _replace(reading, casualties=_added_to_told(reading.casualties, base, told))
         if reading.casualties.found and not (
             known.event_date and (known.actor1_side or known.actor2_side)
         ):
@@ -567,6 +640,10 @@ def _read_sentence(
             refers[i] = emit(mention, base.family, base)
 
     answered_by = {c.answers: i for i, c in enumerate(clauses) if c.answers is not None}
+    separate = bool(_SEPARATELY.match(text))
+    entry = state.entry_date
+    entry_date = entry[1] if entry is not None and entry[0] == sentence.paragraph else None
+    heading = _heading_date(text, clauses, readings)
     deferred: list[int] = []
     for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
         for group in reading.armed_groups:
@@ -581,7 +658,25 @@ def _read_sentence(
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
+        if (
+            heading is not None
+            and i > 0
+            and reading.date is None
+            and reading.since is None
+            and not clause.cause
+            and clause.answers is None
+        ):
+            reading = _replace(reading, date=heading)
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
+        if (
+            resolution is None
+            and reading.date is not None
+            and state.last_date is None
+            and state.last_span is not None
+        ):
+            # "In late July, rockets were fired ... The base had been attacked the previous
+            # week": counted from the interval, as no day is under discussion.
+            resolution = resolve_from_span(reading.date, published, state.last_span)
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
@@ -594,17 +689,31 @@ def _read_sentence(
                 deferred.append(i)
                 continue
             previous = next((refers[j] for j in range(i - 1, -1, -1) if refers[j]), None)
+            base = previous or state.focus
+            if base is not None and _other_day(reading, resolution, base.root):
+                # "Hezbollah retaliated on Wednesday with rockets, wounding four soldiers"
+                # after Tuesday's strike: the toll of another day's act, not of the strike.
+                continue
             if previous is not None and previous in emitted_here:
-                _merge_casualties(previous, reading)
+                _merge_casualties(previous, _victims_of(reading, previous.root))
                 refers[i] = previous
                 continue
-            base = previous or state.focus
             if base is not None:
                 continue_event(i, base, reading)
             continue
         family = reading.anchor.family
         base = None
-        if reading.novel:
+        answered = refers[clause.answers] if clause.answers is not None else None
+        if reading.anchor.action == "interception" and answered is not None:
+            # "While responding to a Houthi attack, a destroyer downed seven drones": the
+            # defence is part of the attack it answers, not an event of its own.
+            if answered in emitted_here:
+                _merge_casualties(answered, reading)
+                refers[i] = answered
+            else:
+                continue_event(i, answered, reading)
+            continue
+        if reading.novel or (separate and not reading.definite):
             base = None
         elif reading.definite:
             base = _resolve(reading, state)
@@ -678,13 +787,13 @@ def _read_sentence(
                 # undated series named only by its target is not one event.
                 continue
         derived = ""
-        if resolution is None and clause.cause:
+        offset = reading.date is not None and reading.date.kind in _OFFSET_KINDS
+        if clause.cause and (resolution is None or offset):
             partner_index = answered_by.get(i)
             partner = refers[partner_index] if partner_index is not None else None
-            resolution = _relative_cause_date(text, clause, partner, reading)
-            if resolution is not None:
-                phrase = "hours" if resolution.precision == "day" else "days"
-                derived = f"{phrase} before its answer ({partner.mention.date_text})"
+            relative = _relative_cause_date(text, clause, partner, reading, published)
+            if relative is not None:
+                resolution, derived = relative
             if (
                 resolution is None
                 and partner is not None
@@ -699,13 +808,27 @@ def _read_sentence(
                     m.date_start, m.date_end, m.event_date, m.date_precision
                 )
                 derived = f"the period of its answer ({m.date_text})"
+        if resolution is None and entry_date is not None and not clause.cause:
+            # "OCT. 19 – U.S. forces down two drones. Separately, two bases are targeted":
+            # the entry's date.
+            resolution = entry_date
+            derived = _ENTRY_DATED
+        if reading.casualties.besides_attackers is not None and (
+            reading.initiator is None or family != "kill"
+        ):
+            # "Gunmen stormed the gate; three of the attackers were killed": the attacker's
+            # own losses are not the event's victims ("US forces killed three of the
+            # attackers" is a killing of its own).
+            reading = _replace(reading, casualties=_without_attackers(reading.casualties))
         mention = _new_mention(article, sentence, reading, resolution, state)
         # "Strikes on five facilities": one operation on several sites (data/README.md,
         # Merge rule, Operations), read from this clause only.
         mention["sites"] = site_count(" ".join(text[s:e] for s, e in clause.spans))
         if resolution is not None and reading.date is None:
             # Every date says how it was set: the linking words, or the answer it came from.
-            mention["date_text"] = clause.link_text or derived or "the date of its answer"
+            mention["date_text"] = (
+                derived if derived == _ENTRY_DATED else clause.link_text or derived
+            ) or "the date of its answer"
         country = sentence_country if clause.cause else answer_country
         if (
             not mention.get("country")
@@ -737,12 +860,85 @@ def _read_sentence(
         if cause is None:
             continue
         if cause in emitted_here:
-            _merge_casualties(cause, readings[i])
+            _merge_casualties(cause, _victims_of(readings[i], cause.root))
             refers[i] = cause
         else:
             continue_event(i, cause, readings[i])
     _link(clauses, refers, readings)
     _update_focus(clauses, refers, state)
+    _note_last_span(hits, published, state)
+
+
+_WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -> list[Reading]:
+    """ "On January 9, while responding to a Houthi attack, a destroyer downed seven drones":
+    a date cut off in an opening phrase of its own dates the clauses after it, and what
+    they answer "while" answering it happened then too (other causes may come earlier)."""
+    out = list(readings)
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        if reading.anchor is not None or reading.date is None or reading.casualties.found:
+            continue
+        if reading.since is not None or text[clause.spans[-1][1] :].lstrip()[:1] == ".":
+            continue
+        for j in range(i + 1, len(clauses)):
+            later = out[j]
+            if later.date is not None or later.anchor is None:
+                continue
+            between = text[clause.spans[-1][1] : clauses[j].start]
+            if clauses[j].cause and not _WHILE.search(between):
+                continue
+            out[j] = _replace(later, date=reading.date, date_near_anchor=False)
+    return out
+
+
+def _note_last_span(hits: SentenceHits, published: dt.date, state: _Discourse) -> None:
+    """Keep the last date of the sentence that resolves on its own (see
+    :attr:`_Discourse.last_span`)."""
+    for match in reversed(hits.dates):
+        if match.kind in RELATIVE_KINDS:
+            continue
+        resolution = resolve_match(match, published)
+        if resolution is not None:
+            state.last_span = resolution
+            return
+
+
+def _note_entry_date(sentence: Sentence, state: _Discourse, published: dt.date) -> None:
+    """Keep the date of a timeline entry that ``sentence`` opens (see :data:`_ENTRY`)."""
+    if state.entry_date is not None and state.entry_date[0] != sentence.paragraph:
+        state.entry_date = None
+    head = _ENTRY.match(sentence.text)
+    if head is None:
+        return
+    found = find_dates(head.group(0))
+    if not found or found[0].start > 2:
+        return
+    resolution = resolve_match(found[0], published, state.last_date)
+    if resolution is not None and resolution.precision == "day":
+        state.entry_date = (sentence.paragraph, resolution)
+
+
+#: What may stand before a date that heads a sentence: "On Monday, ...", "NOV. 17 - ...",
+#: "Early on Friday ...", "In the early hours of Sunday ...".
+_HEAD_OF_DATE = re.compile(
+    r"\s*(?:(?:early|late|later|overnight|then|and)\s+)?(?:(?:on|by|in\s+the\s+(?:early\s+)?"
+    r"(?:hours|morning|afternoon|evening|night)\s+of)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _heading_date(text: str, clauses: list[Clause], readings: list[Reading]):
+    """The date that opens the sentence, before any attribution or clause of its own
+    ("NOV. 17 - troops come under attack ...; two further attacks cause no damage"): it
+    dates every independent clause of the sentence that names no date of its own.
+    ``None`` when the sentence does not open with a date."""
+    if not clauses or readings[0].date is None:
+        return None
+    date = readings[0].date
+    start = clauses[0].start
+    return date if _HEAD_OF_DATE.fullmatch(text[start : start + date.start]) else None
 
 
 _A_NEW = re.compile(r"\b(?:a|an|another)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
@@ -774,8 +970,17 @@ def _elsewhere(reading: Reading, root: _Draft, state: _Discourse, ranks: dict[st
     """True when an undated clause names a town or site other than the places of the event
     under discussion, and no more specific one ("Israeli artillery also hit Khiam" after
     "warplanes struck a forest near Kfar Kila"): another event, not a continuation. A more
-    specific place ("the airport" of the city named before) still continues it."""
+    specific place ("the airport" of the city named before) still continues it. A clause
+    naming another country than the event's is another event too."""
     place = reading.place
+    if (
+        place is not None
+        and place.kind == "country"
+        and root.mention.country
+        and place.country != root.mention.country
+    ):
+        # "a drone attack in Jordan" after an attack on a base in Iraq: another country.
+        return True
     if place is None or place.kind not in ("site", "city") or not place.location:
         return False
     known = [
@@ -823,7 +1028,9 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 _SELF_REPORT = re.compile(
     r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
     r"(?:said|says|announced|confirmed|stated|claimed)\s+"
-    r"(?:that\s+|on\s+\w+\s+(?:that\s+)?)?(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
+    # "said on Monday", "said in a statement", "said late Sunday in a statement that"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
+    r"(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
     r"(?:forces|fighters|jets|warplanes|aircraft|air\s+force|navy|troops|military|army|"
     r"drones|units|artillery|air\s+defen[cs]es))\s",
     re.IGNORECASE,
@@ -941,12 +1148,87 @@ def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
             state.last_group = ActorRef(entry.actor, entry.side, entry.specific)
 
 
+#: Deaths that may come days after the act: "died of his wounds on Friday".
+_LATER_DEATH = re.compile(r"\b(?:died|succumbed|later|since)\b", re.IGNORECASE)
+
+
+def _other_day(reading: Reading, resolution: DateResolution | None, root: _Draft) -> bool:
+    """True when a clause that only reports casualties is dated to a day other than the
+    event's day, in words that tell the act itself ("wounding four"), not a later death."""
+    m = root.mention
+    if resolution is None or resolution.precision != "day" or m.date_precision != "day":
+        return False
+    if resolution.event_date == m.event_date:
+        return False
+    return not _LATER_DEATH.search(reading.text)
+
+
+def _without_attackers(casualties: Casualties) -> Casualties:
+    """``casualties`` without the attackers' own losses."""
+    if casualties.besides_attackers is None:
+        return casualties
+    killed, injured = casualties.besides_attackers
+    return _replace(casualties, killed=killed, injured=injured, besides_attackers=None)
+
+
+def _victims_of(reading: Reading, base: _Draft) -> Reading:
+    """The clause's casualties that are victims of ``base``'s event (a root): not the
+    attackers' own dead ("Two of the attackers were killed"), and none when the clause
+    names a doer of another side ("US troops returned fire, killing four gunmen": the
+    victims of the return fire, not of the attack)."""
+    found = reading.casualties
+    if not found.found:
+        return reading
+    doer = reading.initiator
+    side = base.mention.actor1_side
+    if doer is not None and side and doer.side != side and not reading.passive:
+        return _replace(reading, casualties=Casualties())
+    if found.besides_attackers is not None:
+        return _replace(reading, casualties=_without_attackers(found))
+    return reading
+
+
+def _told(base: _Draft, drafts: list[_Draft], kind: str) -> Count | None:
+    """The largest toll of one kind (``"killed"``, ``"injured"``) told so far for the event
+    of ``base`` (a root) in this article."""
+    told = None
+    for d in drafts:
+        if d.root is not base:
+            continue
+        m = d.mention
+        count = Count(
+            getattr(m, f"{kind}_low"), getattr(m, f"{kind}_best"), getattr(m, f"{kind}_high")
+        )
+        if count.best is None and count.low is None:
+            continue
+        if told is None or (count.best or count.low or 0) > (told.best or told.low or 0):
+            told = count
+    return told
+
+
+def _added_to_told(casualties: Casualties, base: _Draft, drafts: list[_Draft]) -> Casualties:
+    """A clause's victims added to the toll told in ``drafts`` for ``base``'s event: "two
+    soldiers were killed ... A third soldier died of his wounds" is three killed."""
+    changes = {}
+    for kind in ("killed", "injured"):
+        own = getattr(casualties, kind)
+        told = _told(base, drafts, kind)
+        if own is not None and told is not None:
+            changes[kind] = told + own
+    return _replace(casualties, **changes) if changes else casualties
+
+
 def _merge_casualties(draft: _Draft, reading: Reading) -> None:
-    fields = {
-        key: value
-        for key, value in _casualty_fields(reading).items()
-        if getattr(draft.mention, key) is None
-    }
+    if reading.casualties.additional:
+        # "Two soldiers were killed; a third died later": added to the toll just told.
+        added = _added_to_told(reading.casualties, draft.root, [draft])
+        fields = _casualty_fields(_replace(reading, casualties=added))
+    else:
+        fields = {
+            key: value
+            for key, value in _casualty_fields(reading).items()
+            if getattr(draft.mention, key) is None
+        }
     victims = reading.target
     if (
         victims is not None
@@ -975,11 +1257,20 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
         response, cause = refers[i], refers[clause.answers]
         if response is None or cause is None or response.root is cause.root:
             continue
-        if readings[clause.answers].threat or clause.link_kind == "chronology":
+        if clause.link_kind == "chronology":
+            # "X came days after Y": no answer, but Y is the earlier of the two; a Y that
+            # names neither side is read as an act of the side X hit, on X's side.
+            cause.root.earlier = True
+            _sides_from_answer(cause.root, response.root)
+            continue
+        if readings[clause.answers].threat:
             continue
         if clause.link_kind == "link_weak" and not _weak_link_holds(
             response.mention, cause.mention
         ):
+            # "X struck on Monday, a day after a drone attack wounded two soldiers": no
+            # link is stated, but the earlier act is read as the other side's.
+            _sides_from_answer(cause.root, response.root)
             continue
         cause = cause.root
         if cause.mention.mention_id in response.mention.responds_to:
@@ -990,6 +1281,17 @@ def _link(clauses: list[Clause], refers: list[_Draft | None], readings: list[Rea
             link_text=response.mention.link_text or clause.link_text,
         )
         response.responds.append(cause.mention.mention_id)
+
+
+def _sides_from_answer(cause: _Draft, answer: _Draft) -> None:
+    """Give an earlier event that names neither side the sides of ``answer`` reversed (the
+    side ``answer`` hit, acting on ``answer``'s side)."""
+    c, a = cause.mention, answer.mention
+    if c.actor1_side or c.actor2_side or not (a.actor1_side and a.actor2_side):
+        return
+    cause.mention = _replace(
+        c, actor1=a.actor2, actor1_side=a.actor2_side, actor2=a.actor1, actor2_side=a.actor1_side
+    )
 
 
 def _update_focus(clauses: list[Clause], refers: list[_Draft | None], state: _Discourse) -> None:

@@ -27,7 +27,7 @@ from analysis.extract.numbers import Count, match_count
 _KILL = r"killed|killing|kills|dead|died"
 _INJURE = r"injured|injuring|injures|wounded|wounding|wounds|hurt"
 _AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
-_ADV = r"(?:\s+(?:also|reportedly|reported|later|all|both|each|allegedly))*"
+_ADV = r"(?:\s+(?:also|reported|later|all|both|each|[a-z]+ly))*"
 _PASSIVE = re.compile(
     rf"\s+{_AUX}{_ADV}\s+(?:among\s+(?:the|those)\s+)?(?P<verb>{_KILL}|{_INJURE})\b",
     re.IGNORECASE,
@@ -71,10 +71,15 @@ _BARE_DEAD = re.compile(
 )
 #: Deaths as a noun: "the death toll rose to 15", "bringing the toll to 22", "3 fatalities",
 #: "claimed 12 lives", "the deaths of four soldiers".
+_TOLL_VERB = r"(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
+_TOLL_ADV = r"(?:(?:later|since|now|then|subsequently)\s+)?"
 _NOUN = re.compile(
-    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))\s+"
-    rf"(?:(?:has\s+|had\s+)?(?:rose|risen|climbed|increased|reached|stood|stands|jumped|grew)"
-    rf"\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    # "the death toll from Sunday's attack on the base has risen to three".
+    rf"\b(?:death\s+toll|number\s+of\s+(?:dead|deaths|fatalities))"
+    rf"(?:\s+(?:from|of|in)\s+[^,;.]{{1,60}}?)?\s+"
+    rf"(?:(?:has\s+|had\s+)?{_TOLL_ADV}{_TOLL_VERB}\s+(?:to|at)\s+|of\s+|to\s+|at\s+)(?P<toll>{_QTY})"
+    # "The toll later rose to four": a toll that rises or stands is a death toll.
+    rf"|\bthe\s+toll\s+(?:(?:has|had)\s+)?{_TOLL_ADV}{_TOLL_VERB}\s+(?:to|at)\s+(?P<toll3>{_QTY})"
     rf"|\b(?:bringing|brought|raising|raised|taking|took)\s+the\s+(?:death\s+)?toll\s+to\s+"
     rf"(?P<toll2>{_QTY})"
     rf"|\b(?P<count>{_QTY})\s+(?:(?:people|civilians|soldiers|troops|fighters)\s+)?"
@@ -123,12 +128,14 @@ _NONE = re.compile(
 )
 _NP_STOP = re.compile(
     r"\s+and\s+(?:\w+\s+){0,2}?(?:injured|injuring|wounded|wounding|killed|killing)\b"
-    r"|,\s|;|\.\s*$|\.\"|\s(?:in|at|on|near|during|when|while|after|who|which|as|since|"
+    r"|,\s|;|\.\s*$|\.\"|\s(?:in|at|on|near|during|when|while|after|who|which|since|"
+    # "wounding four soldiers as well as two policemen": one list of victims.
+    r"(?<!well\s)as(?!\s+well\s+as\b)|"
     r"including|across|from|by)\s|[.”\"]$",
     re.IGNORECASE,
 )
 _NP_START = re.compile(
-    r".*(?:,\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
+    r".*(?:,\s|;\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
     # "25 fighters died and 55 were wounded"; "one of three people who died".
     r"|\b(?:died|killed|dead|wounded|injured|hurt|perished|lives)\s+(?:and|but|while)\s"
     r"|\bone\s+of\s|\bamong\s+them\s|\bwhich\s|\bwhom\s|^)",
@@ -137,14 +144,14 @@ _NP_START = re.compile(
 #: Every pattern above needs one of these words; a clause without any states no casualties.
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
-    r"|death|fatalit"
+    r"|death|fatalit|\btoll\b"
     r"|\bno\b|\bneither\b",
     re.IGNORECASE,
 )
 #: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
 #: not in the plural before a name).
 _PERSON = re.compile(
-    r"^(?:(?i:the|a|an|one|another|top|senior)\b|[A-Z]"
+    r"^(?:(?i:the|a|an|one|another|top|senior|his|her|its|their)\b|[A-Z]"
     r"|(?!(?:in|at|on|near|by|from|with|for|to|of|as|into|across|during)\s)"
     r"[a-z-]*[a-rt-z]\s+(?:[\w-]+\s+){0,2}[A-Z])"
 )
@@ -152,14 +159,40 @@ _PERSON = re.compile(
 _AUX_BEFORE = re.compile(rf"{_AUX}{_ADV}\s*$", re.IGNORECASE)
 
 
+_ATTACKERS = re.compile(
+    r"\b(?:attackers?|assailants?|gunm[ae]n|(?:suicide\s+)?bombers?|infiltrators?|perpetrators?"
+    r"|hijackers?)\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"^(?:his|her|its|their)\s+(?=\d|[a-z]+\b)", re.IGNORECASE)
+_GROUP_ELSEWHERE = re.compile(
+    rf"\s+(?:in|at|near|on)\s+[^,;.]{{1,40}}?,?\s+and\s+"
+    rf"(?P<np>(?:{_NUMBER_WORDS})(?:\s+(?!and\b)[a-z-]+){{0,2}}?)(?=\s+(?:in|at|near|on)\b|[,;.]|$)",
+    re.IGNORECASE,
+)
+_CASUALTY_WORD = re.compile(rf"\b(?:{_KILL}|{_INJURE})\b", re.IGNORECASE)
+_OF_THE = re.compile(r"\bof\s+the$", re.IGNORECASE)
+_INDEFINITE = re.compile(r"(?:a|an)\s", re.IGNORECASE)
 _SUBSET = re.compile(r"\b(?:among\s+them|including)\s+$", re.IGNORECASE)
 #: Plural heads without a final "s": "the children were killed" counts no one in particular.
 _PLURALS = frozenset({"children", "people", "men", "women", "personnel", "police", "crew"})
-_DETERMINERS = frozenset({"the", "a", "an", "one", "another", "top", "senior"})
+_DETERMINERS = frozenset(
+    {"the", "a", "an", "one", "another", "top", "senior", "his", "her", "its", "their"}
+)
 _QUOTES = re.compile(r"[“”\"‘’]")
 _LEADING_CONJUNCTION = re.compile(r"^(?:and|but|or|then)\s+", re.IGNORECASE)
 #: Not the comma of a digit group ("1,200").
-_GROUP_BREAK = re.compile(r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+")
+_GROUP_BREAK = re.compile(
+    r",(?!\d{3}\b)\s*(?:and\s+)?|\s+and\s+|\s+as\s+well\s+as\s+"
+    r"|\s+(?:along|together)\s+with\s+|\s+alongside\s+"
+)
+#: Victims added to a toll already told: "a third soldier", "another", "two more", "a
+#: further two", "three other troops", "two additional contractors".
+_ADDITIONAL = re.compile(
+    r"^(?:(?:and|but)\s+)?(?:(?:a|one)\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b"
+    r"|another\b|a\s+further\b|(?:[\w-]+\s+)?(?:more|other|additional|further)\b)",
+    re.IGNORECASE,
+)
 _KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
@@ -222,6 +255,12 @@ class Casualties:
     victim_side: str = ""
     victim_actor: str = ""
     spans: tuple[tuple[int, int], ...] = ()
+    #: Every victim is added to a toll told before ("a third soldier died of his wounds",
+    #: "two more were wounded").
+    additional: bool = False
+    #: When a victims' phrase names the attackers ("three of the attackers died"): the
+    #: killed and injured counts without them (the attackers' own losses are not victims).
+    besides_attackers: tuple[Count | None, Count | None] | None = None
 
     @property
     def found(self) -> bool:
@@ -238,7 +277,8 @@ def count_victims(np: str) -> Count | None:
 
     Groups joined by "and" or commas are added up: "two Americans and one Briton" is 3.
     A group with no number counts 1 when it names one person ("the leader of a militia",
-    "Iranian General Qasem Soleimani"), as a lower bound for a named person.
+    "Iranian General Qasem Soleimani", "a contractor"), as a lower bound: the clause does
+    not say that no one else was hit.
     """
     text = _LEADING_CONJUNCTION.sub("", _clean(np))
     if not text:
@@ -248,9 +288,13 @@ def count_victims(np: str) -> Count | None:
         group = group.strip()
         if not group:
             continue
-        found = match_count(group)
+        # "their two sons": the count after a possessive.
+        found = match_count(_POSSESSIVE.sub("", group, count=1))
         if found is not None:
             count = found[0]
+            if count == Count(1, 1, 1) and _INDEFINITE.match(group):
+                # "a contractor was killed" tells one victim, not that no one else died.
+                count = Count(1, 1, None)
         elif _PERSON.match(group):
             words = group.split()
             # A capital opening a sentence ("The children") names no one.
@@ -261,7 +305,9 @@ def count_victims(np: str) -> Count | None:
             if (head.endswith("s") or head in _PLURALS) and not named:
                 count = Count(None, None, None, vague=True)
             else:
-                count = Count(1, 1, None if named else 1)
+                # One person named or described ("a contractor") is part of the toll, as far
+                # as the clause tells: at least one.
+                count = Count(1, 1, None)
         else:
             continue
         total = count if total is None else total + count
@@ -291,14 +337,23 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     victims: list[str] = []
     spans: list[tuple[int, int]] = []
 
+    # The counts without the attackers' own losses, once a victims' phrase names them.
+    others: dict[str, Count | None] = {"killed": None, "injured": None}
+    attackers_named = False
+
     def add(verb: str, count: Count | None, np: str, span: tuple[int, int]) -> None:
-        nonlocal killed, injured
+        nonlocal killed, injured, attackers_named
         if count is None:
             return
-        if _KILL_VERB.match(verb):
+        kind = "killed" if _KILL_VERB.match(verb) else "injured"
+        if kind == "killed":
             killed = _combine(killed, count)
         else:
             injured = _combine(injured, count)
+        if _ATTACKERS.search(np):
+            attackers_named = True
+        else:
+            others[kind] = _combine(others[kind], count)
         victims.append(np)
         spans.append(span)
 
@@ -334,11 +389,18 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if bare is not None and m["verb"].lower().endswith("ed"):
             # "with 15 killed and 40 injured": the count before is the victims'.
             np = text[bare.start("np") : bare.end("np")]
-            add(m["verb"], count_victims(np), np, (bare.start("np"), m.end()))
+            if not _OF_THE.search(np):
+                # ("two of the wounded were flown out": some of victims already counted.)
+                add(m["verb"], count_victims(np), np, (bare.start("np"), m.end()))
             continue
         stop = rx.np_stop.search(searched[m.end() :])
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+        more = _GROUP_ELSEWHERE.match(searched, m.end() + len(np)) if stop else None
+        if more is not None and not _CASUALTY_WORD.search(more["np"]):
+            # "killing 18 fighters in Syria and 16 people in Iraq": one toll, two places.
+            np2 = text[more.start("np") : more.end("np")]
+            add(m["verb"], count_victims(np2), np2, (more.start("np"), more.end("np")))
     for m in lefts:
         if m["np3"]:
             np = text[m.start("np3") : m.end("np3")]
@@ -371,9 +433,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if any(start <= m.start("np") < end for start, end in follow_ons):
             continue  # "left 3 dead": counted with "left"
         np = text[m.start("np") : m.end("np")]
+        if _OF_THE.search(np):
+            continue  # "three of the dead were fighters": a part of a toll told
         add("dead", count_victims(np), np, (m.start("np"), m.end()))
     for m in rx.noun.finditer(searched):
-        group = next(g for g in ("toll", "toll2", "count", "lives", "deaths") if m[g])
+        group = next(g for g in ("toll", "toll2", "toll3", "count", "lives", "deaths") if m[g])
         np = text[m.start(group) : m.end(group)]
         if group == "deaths":
             # "the deaths of four soldiers and two civilians": the whole victims' phrase.
@@ -395,10 +459,12 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if killed is None:
             killed = zero
         spans.append((m.start(), m.end()))
+    additional = bool(victims) and all(np and _ADDITIONAL.match(_clean(np)) for np in victims)
     side, actor = "", ""
     for np in victims:
         hits = lexicon.actors.find(np)
         if hits:
             side, actor = hits[0].value.side, hits[0].value.actor
             break
-    return Casualties(killed, injured, side, actor, tuple(spans))
+    besides = (others["killed"], others["injured"]) if attackers_named else None
+    return Casualties(killed, injured, side, actor, tuple(spans), additional, besides)

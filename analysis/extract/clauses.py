@@ -34,14 +34,18 @@ _REPORT_VERBS = (
 )
 #: When or how a statement was made, between its verb and "that" ("said on Sunday that",
 #: "said in a statement that"): part of the attribution, not of the reported event.
-_STATEMENT_WHEN = (
-    r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)(?=\s+that\b)|"
-    r"in\s+a\s+(?:written\s+)?statement(?=\s+that\b)|late\s+\w+day(?=\s+that\b)"
+_STATEMENT_PART = (
+    r"(?:on\s+)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)|"
+    r"in\s+a\s+(?:written\s+)?statement|late\s+\w+day"
 )
+#: One or more of them: "said in a statement on Tuesday that".
+_STATEMENT_WHEN = rf"(?:{_STATEMENT_PART})(?:\s+(?:{_STATEMENT_PART}))*(?=\s+that\b)"
 _LEAD_ATTRIBUTION = re.compile(
     rf"^(?:(?:according\s+to|in\s+a\s+statement|in\s+statements?)[^,]{{0,120}},\s*)?"
-    rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however|on\s+\w+),\s*)?"
-    rf"(?:[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
+    rf"(?:(?:afterwards|later|meanwhile|separately|earlier|also|however),\s*)?"
+    # "On Monday, officials said ...": the day is the statement's; "On Monday, US jets
+    # struck ..." (no reporting verb) keeps its date.
+    rf"(?:(?:on\s+\w+,\s*)?[^,\"“”]{{0,140}}?(?:,[^,\"“”]{{1,80}},\s*)?\b(?:{_REPORT_VERBS})\s+(?:(?:{_STATEMENT_WHEN})\s+)?(?:that\b,?\s*)?)?",
     re.IGNORECASE,
 )
 _TRAIL_ATTRIBUTION = re.compile(
@@ -49,6 +53,16 @@ _TRAIL_ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b", re.IGNORECASE)
+#: A trailing passive with no speaker is part of the report ("No injuries or damage,
+#: however, were reported"), not an attribution.
+_NO_SPEAKER = re.compile(
+    r",\s*(?:(?:however|though|also|yet|so\s+far|initially|immediately),\s*)*"
+    r"(?:were|was|had\s+been|has\s+been|have\s+been|are|is|been)\s+(?:[a-z]+ly\s+)?"
+    r"(?:reported|indicated|confirmed|announced)$",
+    re.IGNORECASE,
+)
+#: What makes an opening phrase an attribution: a reporting verb or a source.
+_STATED = re.compile(rf"\b(?:{_REPORT_VERBS}|according\s+to|statements?)\b", re.IGNORECASE)
 #: The end of a trailing attribution: a reporting verb with at most 80 quote-free
 #: characters after it (the same as the end of ``_TRAIL_ATTRIBUTION``).
 _TRAIL_VERB = re.compile(rf"\b(?:{_REPORT_VERBS})\b[^\"“”]{{0,80}}$", re.IGNORECASE)
@@ -193,14 +207,15 @@ def content_span(sentence: str) -> tuple[int, int]:
         tail = sentence[quote_close.end() :]
         if verb is not None and patterns.verb.search(tail):
             end = quote_close.start()
-    elif verb is not None:
+    elif verb is not None and not _NO_SPEAKER.search(sentence, 0, verb.end()):
         trail = _trailing_attribution(sentence, verb.start(), patterns)
         if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
             end = trail.start()
         else:
             end = _closing_speaker(sentence, patterns, end)
     lead = patterns.lead.match(sentence[:end])
-    if lead and lead.end() < end - 10:
+    if lead and lead.end() < end - 10 and _STATED.search(lead.group(0)):
+        # Only an attribution is set aside: "On Monday, militias fired ..." keeps its day.
         start = lead.end()
     while start < end and sentence[start] in ' “"‘':
         start += 1

@@ -13,10 +13,16 @@ article's mentions:
    the article whose culprit is not on the mention's target side (a claim outranks a blame,
    a blame a suspicion, when equally near); a mention that names its initiator is
    ``stated``, or ``suspected`` when its own sentence hedges it. "X denied" sets
-   ``denied_by`` on the article's mentions of X's side (recorded, never dropped).
+   ``denied_by`` on the article's mentions of X's side (recorded, never dropped). "Israel
+   held X responsible" blames X; a state named as a backer ("groups backed by Iran")
+   stands for the side it backs, and a campaign named with its doer ("militias halted
+   their attacks on US forces") is that doer's, ``suspected``. A sentence turning to
+   another matter ("In a separate matter, ...") takes no culprit from before it.
 2. **The answering side.** A mention that names only its target takes as initiator the side
    the article reports fighting that target, when that side is a state (the US and Israel
-   announce their strikes; an attack *on* them is attributed only by the wording above).
+   announce their strikes; an attack *on* them is attributed only by the wording above);
+   failing that, the state the headline shows acting on that group, or the one state the
+   article shows fighting armed groups (``suspected``).
    What is left has no initiator: ``actor1_basis`` is ``unattributed`` (the event table
    codes its side ``UNKNOWN``).
 3. **Dates.** An undated mention takes the date of the nearest dated mention of the article
@@ -75,6 +81,64 @@ _PROMISED = re.compile(
 )
 
 
+#: A sentence that turns to another matter ("In a separate matter, ...", "In an unrelated
+#: development, ..."): who did what before it says nothing of what it reports, and back.
+_OTHER_MATTER = re.compile(
+    r"^\W*(?:in\s+an?\s+(?:separate|unrelated|different)\s+(?:matter|development|case|story)"
+    r"|in\s+other\s+news|unrelated(?:ly)?\b)",
+    re.IGNORECASE,
+)
+
+
+def _matters(sentences: list[Sentence]) -> list[int]:
+    """The indexes of the sentences that turn to another matter, in order."""
+    return [s.index for s in sentences if _OTHER_MATTER.match(s.text)]
+
+
+def _same_matter(turns: list[int], a: int, b: int) -> bool:
+    """Whether sentences ``a`` and ``b`` are on one matter (no turn after the earlier one
+    up to the later one)."""
+    lo, hi = min(a, b), max(a, b)
+    k = bisect.bisect_right(turns, lo)
+    return k == len(turns) or turns[k] > hi
+
+
+#: "groups backed by Iran", "the groups behind the attacks receive backing from Iran": the
+#: state named is the backer; the doer is the armed side it backs.
+_BACKED_BY = re.compile(
+    r"\b(?:(?:backed|supported|sponsored|funded|armed|directed)\s+by|(?:backing|support)\s+"
+    r"from|aligned\s+with|(?:ties|links)\s+to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+#: The armed side a state backs (the only one the vocabularies name).
+_PROXY = {"IRAN": "IRAN_ALIGNED"}
+#: A campaign named with its doer ("groups in Iraq backed by Iran announced an end to their
+#: attacks on US troops"): the doer named before it is the article's implied culprit of
+#: attacks on that target that no one is said to have carried out.
+_CAMPAIGN = re.compile(
+    r"\b(?:their|its)\s+(?:[\w-]+\s+){0,2}?(?:attacks|strikes|campaign)\s+(?:on|against)\s",
+    re.IGNORECASE,
+)
+#: A series told with its doer ("the fifth missile the Houthis have fired in the past two
+#: days", "militias have launched dozens of attacks"): the doer right before it.
+_SERIES = re.compile(
+    r"\s+(?:have|has)\s+(?:now\s+|already\s+)?(?:fired|launched|carried\s+out|staged)\b",
+    re.IGNORECASE,
+)
+
+
+#: "held Hezbollah responsible": the culprit between the verb and "responsible".
+_HELD = re.compile(
+    r"\b(?:held|holds|hold|holding)\s+((?:[\w'’.-]+\s+){1,5}?)responsible\b", re.IGNORECASE
+)
+
+#: "Hezbollah bears responsibility for the attack", said of a group by someone else: a
+#: blame whose culprit comes right before it ("bore no responsibility" is a denial).
+_BEARS = re.compile(
+    r"\s+(?:bears|bore|bear)\s+(?:full\s+|the\s+|sole\s+)?responsibility\s+for\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class Attribution:
     """One attribution statement of an article."""
@@ -123,12 +187,48 @@ def find_attributions(
         if any(h.value in _LINK_CUES for h in lexicon.cues.find(sentence.text)):
             responses.add(sentence.index)
         cues = matcher.find(sentence.text)
-        if not cues:
+        campaign = _CAMPAIGN.search(sentence.text)
+        series = _SERIES.search(sentence.text)
+        if not cues and campaign is None and series is None and " responsib" not in sentence.text:
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
         acts = lexicon.actions.find(sentence.text)
-        actors = _actors(sentence.text, lexicon)
+        actors = [_proxied(sentence.text, a, lexicon) for a in _actors(sentence.text, lexicon)]
+        if campaign is not None:
+            doer = _campaign_doer(sentence.text, campaign, actors, lexicon)
+            if doer is not None:
+                found.append(Attribution(sentence.index, "suspected", doer, "", "", True))
+        if series is not None:
+            doers = [
+                a
+                for a in actors
+                if a.end == series.start() and lexicon.sides.get(a.value.side) == "armed_group"
+            ]
+            if doers:
+                found.append(Attribution(sentence.index, "suspected", doers[0].value, "", "", True))
+        for bears in _BEARS.finditer(sentence.text):
+            # "Based on army assessments, Hezbollah bears responsibility for the attack":
+            # the group named just before, blamed by the other side named before it.
+            named = [a for a in actors if a.end == bears.start() and a.value.role != "target"]
+            if not named:
+                continue
+            culprit = named[0].value
+            holders = [
+                a for a in actors if a.end <= named[0].start and a.value.side != culprit.side
+            ]
+            by, by_side = (holders[-1].value.actor, holders[-1].value.side) if holders else ("", "")
+            found.append(Attribution(sentence.index, "blamed", culprit, by, by_side, bool(acts)))
+        for held in _HELD.finditer(sentence.text):
+            # "Israel held Hezbollah responsible for the attack": the one held, by the holder.
+            inside = [a for a in actors if held.start(1) <= a.start and a.end <= held.end(1)]
+            doers = [a for a in inside if a.value.role != "target"]
+            if not doers:
+                continue
+            culprit = doers[0].value
+            holders = [a for a in actors if a.end <= held.start() and a.value.side != culprit.side]
+            by, by_side = (holders[-1].value.actor, holders[-1].value.side) if holders else ("", "")
+            found.append(Attribution(sentence.index, "blamed", culprit, by, by_side, bool(acts)))
         for cue in cues:
             kind = cue.value
             if kind == "claimed" and _CLAIMED_LIVES.match(sentence.text, cue.end):
@@ -161,6 +261,8 @@ def find_attributions(
                 if before:
                     denials.append((sentence.index, before[-1].value))
                 continue
+            if any(d.value == "denied" and 0 <= cue.start - d.end <= _CULPRIT_GAP for d in cues):
+                continue  # "Iran denied being behind the attacks" attributes nothing
             if _CULPRIT_AFTER[kind]:
                 chosen = after[0] if after else (before[-1] if before else None)
             else:
@@ -179,11 +281,47 @@ def find_attributions(
     return found, denials, responses
 
 
+def _proxied(text: str, hit: Hit, lexicon: Lexicon) -> Hit:
+    """``hit``, or the armed side its state backs when named as a backer (:data:`_BACKED_BY`)."""
+    proxy = _PROXY.get(hit.value.side)
+    if proxy is None or not _BACKED_BY.search(text, max(0, hit.start - 30), hit.start):
+        return hit
+    # The side's generic name ("Iran-aligned militias"): the text names no one group.
+    entry = next(
+        (e for e in lexicon.actors.table.values() if e.side == proxy and not e.specific),
+        ActorEntry(lexicon.side_actors.get(proxy, proxy), proxy, "any", False),
+    )
+    return Hit(hit.start, hit.end, hit.text, entry)
+
+
+def _campaign_doer(
+    text: str, campaign: re.Match, actors: list[Hit], lexicon: Lexicon
+) -> ActorEntry | None:
+    """The armed group named last before a campaign (:data:`_CAMPAIGN`), if the campaign's
+    target names another side."""
+    before = [
+        a
+        for a in actors
+        if a.end <= campaign.start()
+        and a.value.role != "target"
+        and lexicon.sides.get(a.value.side) == "armed_group"
+    ]
+    if not before:
+        return None
+    doer = before[-1].value
+    after = [a for a in actors if a.start >= campaign.end() and a.start - campaign.end() <= 20]
+    if not after or after[0].value.side == doer.side:
+        return None
+    return doer
+
+
 def _state(lexicon: Lexicon, side: str) -> bool:
     return lexicon.sides.get(side) == "state"
 
 
-def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) -> Mention:
+def _attribute(
+    m: Mention, attributions: list[Attribution], lexicon: Lexicon, turns: list[int] = ()
+) -> Mention:
     blamed_target = [
         a
         for a in attributions
@@ -225,6 +363,7 @@ def _attribute(m: Mention, attributions: list[Attribution], lexicon: Lexicon) ->
         if a.culprit.side != m.actor2_side
         and lexicon.sides.get(a.culprit.side) != "civilians"
         and (a.has_act or 0 < a.sentence_index - m.sentence_index <= _BARE_REACH)
+        and _same_matter(turns, a.sentence_index, m.sentence_index)
     ]
     if not usable:
         return m
@@ -280,6 +419,61 @@ def _opponent(m: Mention, dyads: dict, lexicon: Lexicon) -> tuple[str, str] | No
     return side, lexicon.side_actors.get(side, "")
 
 
+def _fighting_groups(mentions: list[Mention], lexicon: Lexicon) -> dict[str, str]:
+    """State side -> its first-named actor, for the states the article shows fighting armed
+    groups (acting on one, or with no target named, or attacked by one)."""
+    fighting: dict[str, str] = {}
+    for other in mentions:
+        a, b = other.actor1_side, other.actor2_side
+        if _state(lexicon, a) and (not b or lexicon.sides.get(b) == "armed_group"):
+            fighting.setdefault(a, other.actor1)
+        if _state(lexicon, b) and lexicon.sides.get(a) == "armed_group":
+            fighting.setdefault(b, lexicon.side_actors.get(b, b))
+    return fighting
+
+
+def _accusers(attributions: list[Attribution], lexicon: Lexicon) -> dict[str, dict[str, str]]:
+    """Armed side -> the states that blame it in the article (side -> the first blamer)."""
+    out: dict[str, dict[str, str]] = {}
+    for a in attributions:
+        if (
+            a.basis == "blamed"
+            and _state(lexicon, a.by_side)
+            and lexicon.sides.get(a.culprit.side) == "armed_group"
+        ):
+            out.setdefault(a.culprit.side, {}).setdefault(a.by_side, a.by)
+    return out
+
+
+def _implied_opponent(
+    m: Mention,
+    fighting: dict[str, str],
+    title_dyad: tuple[str, str, str] | None,
+    lexicon: Lexicon,
+    accusers: dict[str, dict[str, str]] | None = None,
+) -> tuple[str, str] | None:
+    """(side, actor) of the state an article implies hit ``m``'s target, an armed group,
+    when no event of the article names both sides: the state its headline shows acting on
+    that group ("Israel strikes Hezbollah sites"), or else the one state the article shows
+    fighting armed groups ("An Israeli drone struck a car. Later, strikes hit Hezbollah
+    positions"), or else, when the article shows no state fighting, the one state that
+    blames that group ("The army said Hezbollah bears responsibility ... in retaliation
+    for the killing of a Hezbollah commander": the accuser is the group's opponent).
+    Returned as suspected: the text implies it, it does not say it."""
+    target = m.actor2_side
+    if lexicon.sides.get(target) != "armed_group":
+        return None
+    if title_dyad is not None and title_dyad[2] == target:
+        return title_dyad[0], title_dyad[1]
+    if not fighting and accusers and len(accusers.get(target, {})) == 1:
+        ((side, actor),) = accusers[target].items()
+        return side, actor or lexicon.side_actors.get(side, side)
+    if len(fighting) != 1:
+        return None
+    ((side, actor),) = fighting.items()
+    return (side, actor) if side != target else None
+
+
 def _answerer(m: Mention, earlier: list[Mention]) -> Mention:
     """A response naming neither side ("the retaliatory strike") is by the side that the
     article's latest earlier event with both sides hit, on the side that hit it."""
@@ -332,16 +526,30 @@ def _frame_start(mentions: list[Mention], published: dt.date) -> dt.date:
     return min([*starts, published - dt.timedelta(days=_DEFAULT_FRAME)])
 
 
+#: "Recent Israeli strikes killed ...", "militias recently fired ...": an event before the
+#: day of the report (not "the most recent", not a period "in recent weeks").
+_RECENT = re.compile(
+    r"(?<!\bmost\s)\brecent(?:ly)?\b(?!\s+(?:days|weeks|months|years)\b)", re.IGNORECASE
+)
+
+
 def _date(m: Mention, start: dt.date, published: dt.date) -> Mention:
     if m.date_start or m.event_date:
         return m
+    end, best, text = published, published, f"publication {published}"
+    if _RECENT.search(m.sentence_text) and start < published:
+        # Told as recent, not as today's news: any day of the frame before publication, the
+        # middle one as the best guess.
+        end = published - dt.timedelta(days=1)
+        best = start + (end - start) // 2
+        text = f"the day before publication {end} (recent)"
     return _replace(
         m,
-        date_text=f"undated; article frame {start.isoformat()} to publication {published}",
+        date_text=f"undated; article frame {start.isoformat()} to {text}",
         date_start=start.isoformat(),
-        date_end=published.isoformat(),
-        event_date=published.isoformat(),
-        date_precision=_precision((published - start).days),
+        date_end=end.isoformat(),
+        event_date=best.isoformat(),
+        date_precision=_precision((end - start).days),
         date_basis="frame",
     )
 
@@ -451,6 +659,7 @@ def complete_mentions(
     title_cue: str,
     published: dt.date,
     lexicon: Lexicon,
+    title_dyad: tuple[str, str, str] | None = None,
 ) -> tuple[Mention, ...]:
     """The article's mentions completed with attribution, sides, dates and links.
 
@@ -468,10 +677,14 @@ def complete_mentions(
         The publication date, the end of the article's time frame.
     lexicon
         The vocabularies (``attribution`` among them).
+    title_dyad
+        (initiator side, initiator, target side) when the headline shows a state acting on
+        an armed group ("Israel strikes Hezbollah sites"), else ``None``.
     """
     if not mentions:
         return mentions
     attributions, denials, responses = find_attributions(sentences, lexicon)
+    turns = _matters(sentences)
     mentions = _causes_hit_the_answerer(mentions)
     answerers = _answerer_sides(mentions)
     out: list[Mention] = []
@@ -485,14 +698,20 @@ def complete_mentions(
             # What X answers was not done by X: "The group said it launched rockets in
             # reprisal for an overnight strike" does not make the group the striker.
             near = [a for a in near if a.culprit.side not in answerers[m.mention_id]]
-        out.append(_attribute(m, near, lexicon))
+        out.append(_attribute(m, near, lexicon, turns))
     filled = []
     dyads = _dyads(out)
+    fighting = _fighting_groups(out, lexicon)
+    accusers = _accusers(attributions, lexicon)
     for m in out:
         if not m.actor1_side:
             found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
+            elif (
+                found := _implied_opponent(m, fighting, title_dyad, lexicon, accusers)
+            ) is not None:
+                m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="suspected")
             else:
                 m = _replace(m, actor1_basis="unattributed")
         filled.append(m)

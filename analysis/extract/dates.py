@@ -100,7 +100,7 @@ _PATTERNS = (
     ),
     (
         "same_day",
-        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\bthe\s+same\s+day\b"
+        r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\b(?:the|that)\s+same\s+day\b"
         r"|\b(?:(?:a\s+few|several|some|two|three)\s+)?hours\s+(?:later|earlier)\b",
     ),
     (
@@ -119,6 +119,9 @@ _PATTERNS = (
     ),
     ("recent_days", r"\b(?:in\s+)?(?:recent|the\s+past\s+few|the\s+last\s+few)\s+days\b"),
     ("days_ago", r"\b(?:a\s+few|several|two|three)\s+days\s+ago\b"),
+    # "attacked the previous week": the week before the date under discussion (with "in",
+    # "over" or "during" before it, a period: "past_period", which starts earlier).
+    ("previous_week", r"\bthe\s+(?:previous|preceding|prior)\s+week\b(?!s)"),
     (
         "past_period",
         r"\b(?:(?:in|over|during|within)\s+)?the\s+(?:past|last|previous)\s+"
@@ -135,14 +138,14 @@ _PATTERNS = (
     ),
     ("last_week", r"\blast\s+week(?:['’]s)?\b"),
     ("this_week", r"\b(?:earlier\s+)?this\s+week\b"),
-    ("last_month", r"\blast\s+month(?:['’]s)?\b"),
+    ("last_month", r"\b(?:(?:early|late)\s+)?last\s+month(?:['’]s)?\b"),
     ("this_month", r"\b(?:earlier\s+)?this\s+month\b"),
     ("yesterday", r"\byesterday\b"),
     # Alone, "overnight" is the night before publication ("an overnight strike"); with a
     # day ("overnight Friday") the day is the date.
     (
         "overnight",
-        rf"\bovernight\b(?!\s+(?:on\s+|into\s+|to\s+)?(?:{_WD}|{_MON}|\d))",
+        rf"\b(?:overnight|last\s+night)\b(?!\s+(?:on\s+|into\s+|to\s+)?(?:{_WD}|{_MON}|\d))",
     ),
     (
         "month",
@@ -246,6 +249,25 @@ def _day(text: str) -> int:
     return int(re.match(r"\d+", text).group(0))
 
 
+#: The part of a month named by "early", "mid-" or "late": days 1-10, 11-20, 21 to the end.
+_PART_OF_MONTH = re.compile(r"^(early|mid|late)\b", re.IGNORECASE)
+
+
+def _part_of_month(text: str, span: DateResolution) -> DateResolution:
+    """``span`` (a month up to publication) narrowed to the part ``text`` names ("late
+    July": 21 to 31 July, precision ``week``), or ``span`` itself."""
+    part = _PART_OF_MONTH.match(text.strip())
+    if part is None:
+        return span
+    start, end = dt.date.fromisoformat(span.date_start), dt.date.fromisoformat(span.date_end)
+    first, last = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}[part.group(1).lower()]
+    lo = start.replace(day=first)
+    hi = min(end, start.replace(day=min(last, calendar.monthrange(start.year, start.month)[1])))
+    if hi < lo:
+        return span  # "late March" in an article of 12 March: only what has passed
+    return _span(lo, hi, "day" if lo == hi else "week", lo + (hi - lo) // 2)
+
+
 def _month_span(year: int, month: int, published: dt.date) -> DateResolution:
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     end = min(last, published)
@@ -347,6 +369,11 @@ def resolve_match(
             return None
         end = min(day + dt.timedelta(days=1), published)
         return _span(day - dt.timedelta(days=1), end, "days", day)
+    if kind == "previous_week":
+        if anchor is None:
+            return None
+        monday = anchor - dt.timedelta(days=anchor.weekday() + 7)
+        return _span(monday, monday + dt.timedelta(days=6), "week", monday + dt.timedelta(days=3))
     if kind == "weeks_ago":
         n = _YEARS.get(m["n"].lower(), 1)
         day = published - dt.timedelta(days=7 * n)
@@ -424,12 +451,13 @@ def resolve_match(
         return _span(monday, published, "week")
     if kind == "last_month":
         first = (published.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-        return _month_span(first.year, first.month, published)
+        return _part_of_month(body, _month_span(first.year, first.month, published))
     if kind == "this_month":
         return _span(published.replace(day=1), published, "month")
     if kind in ("month", "month_mid"):
         month = _month(re.search(_MONTH_FULL, body, re.IGNORECASE).group(0))
-        return _month_span(_recent_month(month, published), month, published)
+        span = _month_span(_recent_month(month, published), month, published)
+        return _part_of_month("mid" if kind == "month_mid" else body, span)
     if kind == "year":
         y = int(re.search(_YEAR, body).group(0))
         end = min(dt.date(y, 12, 31), published)
@@ -479,6 +507,29 @@ def find_dates(sentence: str, folded: str | None = None) -> list[DateMatch]:
         for start, end in windows
         for m in finder.finditer(searched[:end], start)
     ]
+
+
+#: Kinds counted from a day of the discourse ("two days before", "the previous week").
+RELATIVE_KINDS = frozenset({"same_day", "day_offset", "week_offset", "previous_week"})
+
+
+def resolve_from_span(
+    match: DateMatch, published: dt.date, span: DateResolution
+) -> DateResolution | None:
+    """Resolve a relative date (:data:`RELATIVE_KINDS`) counted from an interval rather
+    than a day ("In late July ... the previous week"; "since early February ... Two days
+    before that"): the expression counted from its first day and from its last, joined."""
+    if match.kind not in RELATIVE_KINDS:
+        return None
+    first = resolve_match(match, published, dt.date.fromisoformat(span.date_start))
+    last = resolve_match(match, published, dt.date.fromisoformat(span.date_end))
+    if first is None or last is None:
+        return None
+    start, end = first.date_start, last.date_end
+    days = (dt.date.fromisoformat(end) - dt.date.fromisoformat(start)).days
+    precision = "day" if days == 0 else "days" if days <= 6 else "week" if days <= 14 else "month"
+    middle = dt.date.fromisoformat(start) + dt.timedelta(days=days // 2)
+    return DateResolution(start, end, _iso(middle), precision)
 
 
 def preceded_by(sentence: str, match: DateMatch, words: tuple[str, ...]) -> str | None:

@@ -20,6 +20,7 @@ from analysis.extract.lexicon import (
     Lexicon,
     PlaceEntry,
     WeaponEntry,
+    phrase_key,
 )
 from analysis.extract.numbers import QUANTITY, match_count
 
@@ -65,7 +66,8 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further)\s+(?:[\w'’.-]+\s+){0,2}$",
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further|one\s+more)"
+    r"\s+(?:[\w'’.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 _SPEAKER = re.compile(
@@ -189,6 +191,12 @@ _SPEAKER_LOWER = lowered(_SPEAKER_AT)
 
 _ONE_WORD_GAP = re.compile(r"(?:\s+[\w-]+)?\s+")
 _SINCE_WORD = re.compile(r"(?:since|from)\b", re.I)
+_POSSESSIVE_DATE = re.compile(r"['’]s$")
+_STATEMENT_DAY = re.compile(
+    r"\b(?:said|says|claimed|responsibility|announced|confirmed|stated|reported"
+    r"|told\s+[\w.]+)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
 _UNTIL_WORD = re.compile(r"(?:until|till|through)\b", re.I)
 _SINCE_OR_FROM = re.compile(r"since|from", re.I)
 _POSSESSIVE_S = re.compile(r"['’]s\b")
@@ -340,14 +348,44 @@ def _named_place(text: str, places: list[Hit], lexicon: Lexicon) -> Hit | None:
     return Hit(start, end, name, entry)
 
 
-def _intercepted(text, anchor, initiator, target, after):
+#: A definite object right after a verb ("fired the missiles", "launched those drones").
+_DEFINITE_OBJECT = re.compile(r"\s+(?:the|these|those)\s+(?:[\w-]+\s+)?", re.IGNORECASE)
+#: A denial between an actor and the act: "Iran denied being behind the attacks".
+_DENIES = re.compile(r"\b(?:denied|denies|deny|denying|rejected|disavowed)\b", re.IGNORECASE)
+#: The act someone is blamed for: "to blame for", "responsible for", "blamed for".
+_BLAME_FOR = re.compile(
+    r"\b(?:to\s+blame|responsible|blamed|accused|behind)\s+(?:for\s+)?", re.IGNORECASE
+)
+
+
+def _last(matches):
+    """The last item of an iterator (``None`` if empty)."""
+    found = None
+    for found in matches:  # noqa: B007 - the last one is wanted
+        pass
+    return found
+
+
+#: "downed by USS Carney": the one who downed it, not the owner of what was downed.
+_BY_AGENT = re.compile(r"\bby\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _intercepted(text, anchor, initiator, target, after, subject=None):
     """An interception is a failed attack on the side that intercepts: "US forces shot down
-    two drones" is an attack (by someone) on US forces. Owning what was downed ("downed a US
-    drone") makes it an attack on the owner instead."""
-    owner = next((a for a in after if a.start - anchor.end <= 12), None)
+    two drones" is an attack (by someone) on US forces ("US troops down three drones": the
+    troops, a word for those attacked, are still who intercepts). Owning what was downed
+    ("downed a US drone") makes it an attack on the owner instead."""
+    owner = next(
+        (
+            a
+            for a in after
+            if a.start - anchor.end <= 12 and not _BY_AGENT.search(text, anchor.end, a.start)
+        ),
+        None,
+    )
     if owner is not None:
         return initiator, owner.value
-    return None, initiator if initiator is not None else target
+    return None, initiator or subject or target
 
 
 def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
@@ -399,9 +437,14 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
 
 def _choose_anchor(text: str, actions: list[Hit], rx: _LookBack = _LOOK_BACK) -> Hit | None:
     usable = [h for h in actions if not rx.infinitive.search(_tail(text, h.start))]
+    # "In a separate incident, a drone hit a base": a reference of no particular kind
+    # ("the incident") is the act only when the clause names no other.
+    told = any(h.value.kind in ("noun", "verb") for h in usable)
     for kinds in (("noun", "verb", "ref"), ("kill",)):
         for hit in usable:
             if hit.value.kind not in kinds:
+                continue
+            if told and hit.value.kind == "ref" and hit.value.family == "any":
                 continue
             if hit.value.kind == "kill" and rx.passive.search(_tail(text, hit.start)):
                 continue
@@ -444,6 +487,16 @@ _LAUNCH = re.compile(
     re.IGNORECASE,
 )
 _LAUNCH_LOWER = lowered(_LAUNCH)
+#: "U.S. forces down two drones": "down" as a verb, told by a count or a determiner right
+#: after it and a weapon within three words; an interception, like "shot down" ("prices
+#: went down two percent" is no verb of force: the weapon must follow too).
+_DOWN = re.compile(
+    r"(?<!went\s)(?<!gone\s)(?<!goes\s)(?<!came\s)\b(?:down|downing)\s+"
+    r"(?=(?:an?|the|its|their|\d+|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"several|multiple|both|all)\s)",
+    re.IGNORECASE,
+)
+_DOWN_LOWER = lowered(_DOWN)
 
 
 def launch_actions(
@@ -451,21 +504,25 @@ def launch_actions(
 ) -> list[Hit]:
     """``actions`` with a "fired" action added for each launch verb that a weapon follows
     ("Hezbollah sent explosive-laden drones against a base": an attack, though no action
-    phrase of the vocabulary names it). ``folded``: ``text.lower()`` if foldable."""
-    fired = lexicon.actions.table.get("fired")
-    if fired is None:
-        return actions
-    pattern, searched = (_LAUNCH_LOWER, folded) if folded is not None else (_LAUNCH, text)
+    phrase of the vocabulary names it), and an interception for each "down" that a weapon
+    follows ("U.S. forces down two drones"). ``folded``: ``text.lower()`` if foldable."""
     added = []
-    for m in pattern.finditer(searched):
-        if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+    for entry, plain, lower in (
+        (lexicon.actions.table.get("fired"), _LAUNCH, _LAUNCH_LOWER),
+        (lexicon.actions.table.get("downs"), _DOWN, _DOWN_LOWER),
+    ):
+        if entry is None:
             continue
-        window = text[m.end() : m.end() + 60]
-        weapon = next(iter(lexicon.weapons.find(window)), None)
-        if weapon is None or len(window[: weapon.start].split()) > 3:
-            continue
-        verb_end = m.start() + len(m.group(0).rstrip())
-        added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], fired))
+        pattern, searched = (lower, folded) if folded is not None else (plain, text)
+        for m in pattern.finditer(searched):
+            if any(h.start <= m.start() < h.end or m.start() <= h.start < m.end() for h in actions):
+                continue
+            window = text[m.end() : m.end() + 60]
+            weapon = next(iter(lexicon.weapons.find(window)), None)
+            if weapon is None or len(window[: weapon.start].split()) > 3:
+                continue
+            verb_end = m.start() + len(m.group(0).rstrip())
+            added.append(Hit(m.start(), verb_end, text[m.start() : verb_end], entry))
     if not added:
         return actions
     return sorted([*actions, *added], key=lambda h: h.start)
@@ -476,6 +533,25 @@ def normalise_space(sentence: str) -> str:
     if sentence.isascii():
         return sentence.translate(_ASCII_SPACES)
     return _SPACE.sub(" ", sentence)
+
+
+#: A warship named with its navy's prefix ("USS Carney", "HMS Diamond"), and the alias of
+#: the vocabulary that names that navy.
+_SHIP = re.compile(r"\b(?P<prefix>USS|HMS)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b")
+_NAVIES = {"USS": "U.S. Navy", "HMS": "Royal Navy"}
+
+
+def _with_ships(text: str, lexicon: Lexicon, actors: list[Hit]) -> list[Hit]:
+    """``actors`` with the warships the text names by prefix: a ship is its navy's."""
+    if "USS " not in text and "HMS " not in text:
+        return actors
+    added = []
+    for m in _SHIP.finditer(text):
+        entry = lexicon.actors.table.get(phrase_key(_NAVIES[m["prefix"]]))
+        if entry is None or any(h.start < m.end() and m.start() < h.end for h in actors):
+            continue
+        added.append(Hit(m.start(), m.end(), m.group(0), entry))
+    return sorted([*actors, *added], key=lambda h: h.start) if added else actors
 
 
 def sentence_hits(
@@ -512,7 +588,7 @@ def sentence_hits(
         ]
     return SentenceHits(
         tuple(actions),
-        tuple(lexicon.actors.find(text, folded)),
+        tuple(_with_ships(text, lexicon, lexicon.actors.find(text, folded))),
         tuple(_not_clocks(text, lexicon.places.find(text, folded, countries))),
         tuple(weapons),
         tuple(lexicon.cues.find(text, folded)),
@@ -614,7 +690,8 @@ def read_clause(
             for d in dates
             if d.kind == "past_period"
             or _SINCE_WORD.match(d.text)
-            or rx.since.search(_tail(lt, d.start))
+            # "the toll from Sunday's attack": a day's event, not the start of a period.
+            or (rx.since.search(_tail(lt, d.start)) and not _POSSESSIVE_DATE.search(d.text))
         ),
         None,
     )
@@ -635,7 +712,11 @@ def read_clause(
         p_end = max(since.end, until.end if until else 0)
         p_end = comma if comma != -1 and comma > p_end else p_end
         period_span = (p_start, p_end)
-    date = next((d for d in dates if d is not since and d is not until), None)
+    candidates = [d for d in dates if d is not since and d is not until]
+    # "claimed responsibility on Tuesday for an attack on Monday": the day of the claim is
+    # not the event's when the clause gives another.
+    told = [d for d in candidates if not _STATEMENT_DAY.search(_tail(text, d.start))]
+    date = (told or candidates or [None])[0]
     in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
     anchor = _choose_anchor(lt, in_period, rx)
     if anchor is not None and casualties.spans:
@@ -677,6 +758,11 @@ def read_clause(
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
+        if anchor.value.kind == "verb" and not definite:
+            # "claimed it had fired the missiles": the weapons named before, so the attack
+            # named before.
+            thing = _DEFINITE_OBJECT.match(lt, anchor.end)
+            definite = thing is not None and any(w.start == thing.end() for w in weapon_hits)
         passive = anchor.value.kind in ("verb", "kill") and bool(rx.passive.search(lbefore[-40:]))
         # "came under attack", "have come under fire": the subject is what was attacked.
         passive = passive or bool(
@@ -717,6 +803,8 @@ def read_clause(
     if anchor is not None:
         after = [a for a in usable if a.start >= anchor.end]
         prior = [a for a in usable if a.end <= anchor.start]
+        #: "intercepted a missile fired by the Houthis": the doer of the weapon downed.
+        launcher = None
         for a in after:
             head = lt[anchor.end : a.start]
             if (
@@ -725,9 +813,13 @@ def read_clause(
                 and not rx.not_agent_by.search(_tail(lt, a.start))
             ):
                 initiator = a.value
+                launcher = a.value if _LAUNCH.search(head) else None
                 break
-            if _RELATIVE_DOER.fullmatch(head) and rx.support.match(lt, a.end + 1):
-                # "the air assault that Tehran mounted": the subject of the relative clause.
+            if (_RELATIVE_DOER.fullmatch(head) or not head.strip()) and rx.support.match(
+                lt, a.end + 1
+            ):
+                # "the air assault that Tehran mounted", "the strike Biden ordered": the
+                # subject of the relative clause.
                 initiator = a.value
                 break
             if len(head) < 80 and _LAUNCHED_FROM.search(head):
@@ -746,12 +838,18 @@ def read_clause(
         ]
         if initiator is None and adjacent and anchor.value.kind == "noun":
             initiator = adjacent[-1].value
+        # "X was to blame for the murders of children in northern Israel": the one blamed,
+        # named before the blame, did it; nothing named between the blame and the act did.
+        blame = _last(_BLAME_FOR.finditer(lbefore))
         subject_candidates = [
             a
             for a in prior
             if not _target_prep(_tail(lt, a.start), rx)
             and not any(s <= a.start < e for s, e in victim_ranges)
             and (a not in possessive or a in owners)
+            # "Iran denied being behind the attacks": who denies is not the doer.
+            and not _DENIES.search(lt, a.end, anchor.start)
+            and (blame is None or a.end <= blame.start())
         ]
         if subject_candidates:
             subject = subject_candidates[-1].value
@@ -777,7 +875,21 @@ def read_clause(
         if target is not None and initiator is not None and target.side == initiator.side:
             target = None
         if anchor.value.action == "interception":
-            initiator, target = _intercepted(text, anchor, initiator, target, after)
+            interceptor = subject if subject is not None and not passive else None
+            if launcher is not None:
+                # "USS Gravely intercepted a missile fired by the Houthis": the Houthis
+                # attacked, the interceptor was attacked.
+                initiator = launcher
+                target = interceptor if interceptor and interceptor.side != launcher.side else None
+            elif passive and initiator is not None:
+                # "A Houthi missile was downed by USS Mason": the subject's owner attacked,
+                # the agent intercepted.
+                attacker = target if target is not None and target.side != initiator.side else None
+                initiator, target = attacker, initiator
+            else:
+                initiator, target = _intercepted(
+                    text, anchor, initiator, target, after, interceptor
+                )
         # "Israeli artillery also hit Khiam": another action of a named doer, not the one
         # under discussion ("The area was also hit by shells" still continues it).
         novel = novel or (
@@ -794,7 +906,11 @@ def read_clause(
 
     actor_spans = {(h.start, h.end) for h in _share(hits.actors, spans, offset)}
     skip_places = [
-        (a.start, a.end) for a in actors if initiator is not None and a.value == initiator
+        (a.start, a.end)
+        for a in actors
+        if (initiator is not None and a.value == initiator)
+        # "Iran denied ...": the one who denies, not a place.
+        or (anchor is not None and a.end <= anchor.start and _DENIES.match(lt, a.end + 1))
     ]
     places = [
         p

@@ -79,7 +79,12 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
             # "U.\n\nS and Coalition": a line ending in an initial, or a next line that
             # starts in lower case, continues the same sentence.
             # (The pattern can only match the last two characters and the one before.)
-            if _ENDS_IN_INITIAL.search(prev[-3:]) or nxt[:1].islower():
+            # A lower-case line that ends without final punctuation is a byline or a
+            # time stamp under a headline ("first published on May 2, written by"), not
+            # the rest of a sentence.
+            if _ENDS_IN_INITIAL.search(prev[-3:]) or (
+                nxt[:1].islower() and _has_final_punctuation(nxt)
+            ):
                 joined[-1] = (prev_start, end)
                 continue
         joined.append((start, end))
@@ -119,6 +124,10 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 def _has_final_punctuation(paragraph: str) -> bool:
     return bool(_FINAL.search(paragraph))
+
+
+#: A list item: a bullet, then text ("• On April 14, a drone went after a hangar").
+_BULLET = re.compile(r"^\s*[•·▪‣◦*–-]\s+\S")
 
 
 def _norm(s: str) -> str:
@@ -182,6 +191,9 @@ def split_sentences(
     headline_seen = False
     body_started = False
     title_norm = _norm(title) if title else ""
+    # The body paragraph just read ends in a colon ("Among those attacks:"), or a list item
+    # it introduced was just read: a bullet line is an item of that list, not a heading.
+    list_open = False
     for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
         paragraph = text[p_start:p_end]
         # Once a "rest" rule has matched, everything after it is boilerplate anyway.
@@ -195,6 +207,8 @@ def split_sentences(
             role, headline_seen = "headline", True
         elif _same_title(paragraph, title, title_norm):
             role = "headline"
+        elif list_open and _BULLET.match(paragraph):
+            role = "body"
         elif not _has_final_punctuation(paragraph):
             role = "heading"
         elif (
@@ -208,6 +222,9 @@ def split_sentences(
             role = "standfirst"
         else:
             role = "body"
+        list_open = role == "body" and (
+            paragraph.rstrip().endswith(":") or (list_open and bool(_BULLET.match(paragraph)))
+        )
         if role == "body" and not body_started:
             body_started = True
             dateline = _DATELINE.match(paragraph)

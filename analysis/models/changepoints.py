@@ -316,7 +316,14 @@ def scan_segment(
     # largest chance shift and with it the persistence: on AR(1) counts (rho 0.6-0.8)
     # that test found a change in 20-30% of stationary series. Fitted this way a real
     # shift makes the autoregression more persistent, so the test errs towards finding
-    # no change (it loses power on moderate shifts, not size).
+    # no change (it loses power on moderate shifts, not size). Measured in the validation
+    # study: on independent weekly counts stepping up 1.5-fold halfway (1,000 events over
+    # 500 days) the fitted lag-1 coefficient is 0.35 instead of 0, and the scan finds the
+    # step 68% of the time (90% over 1,000 days, all over 2,000: longer series of weeks
+    # separate a step from persistence). Fitting around the split and removing the bias
+    # the split causes by simulation (as Kilian 1998 does for autoregressions) found
+    # 96-98% over 500 days, but rejected 10-14% of stationary series with slowly
+    # drifting rates (50-100 simulations per cell): not kept.
     null_series = sieve_series(y - y.mean(), reps, rng)
     null_max = np.array([_ls_profile(y.mean() + e, min_size)[1].max() for e in null_series])
     boot_tau = np.empty(reps)

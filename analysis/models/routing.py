@@ -11,12 +11,19 @@ every null scenario stays at or below 8% at nominal 5% (:func:`model_route`). Th
 simulated 500-day spans; shorter spans are still judged by the hand-set floors of days in
 :data:`MODEL_NEEDS`, and a model whose test is missing from the table falls back to the
 hand-set floor of events there.
+
+Whether a test that runs could have found an effect is a question of power, which the
+span governs (:func:`power_at_span`): the study's ``power.csv`` gives each test's power
+against its planted effect at 1,000 events per side over several spans, and the span it
+needs to reach 80%. A result that is not significant is read against the power at the
+dyad's span.
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,3 +240,146 @@ def model_route(
             "hold its error rate"
         )
     return True, f"{n:,} events on the smaller side over {n_days} days: enough for {name}"
+
+
+# --------------------------------------------------------------------------- power
+
+#: The study's power by span (written by ``python -m analysis.models.validation``).
+POWER_PATH = ROUTES_PATH.with_name("power.csv")
+#: Power a study wants against the planted effect.
+POWER_TARGET = 0.8
+#: A dyad's span counts as a measured span when it falls short of it by at most this
+#: share: power moves by about a point over 5% of a span (60% over 500 days, 86% over
+#: 1,000 for the Hawkes test), and a 499-day table is a 500-day one for this purpose.
+SPAN_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class PowerCheck:
+    """A test's power against its planted effect at one span (a row of ``power.csv``)."""
+
+    n_days: int
+    events: int
+    power: float
+    ci_low: float
+    ci_high: float
+    reps: int
+    effect_words: str
+    span_needed: int | None
+
+
+def read_power(path: str | Path = POWER_PATH) -> dict[str, list[PowerCheck]]:
+    """The study's ``power.csv`` as ``{test: [PowerCheck, ...]}`` sorted by span; empty
+    when the file does not exist."""
+    path = Path(path)
+    if not path.exists():
+        return {}
+    out: dict[str, list[PowerCheck]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            out.setdefault(row["test"], []).append(
+                PowerCheck(
+                    n_days=int(row["n_days"]),
+                    events=int(row["events_per_side"]),
+                    power=float(row["power"]),
+                    ci_low=float(row["ci_low"]),
+                    ci_high=float(row["ci_high"]),
+                    reps=int(row["reps"]),
+                    effect_words=row["effect_words"],
+                    span_needed=int(row["span_needed"]) if row["span_needed"] else None,
+                )
+            )
+    return {test: sorted(rows, key=lambda r: r.n_days) for test, rows in out.items()}
+
+
+@functools.cache
+def _committed_power() -> dict[str, list[PowerCheck]]:
+    return read_power(POWER_PATH)
+
+
+def power_at_span(
+    model: str, n_days: int, power: dict[str, list[PowerCheck]] | None = None
+) -> tuple[PowerCheck | None, str]:
+    """The power the validation study measured for ``model``'s test at the span of a dyad
+    of ``n_days`` days, in plain words.
+
+    The span used is the longest one measured that does not exceed ``n_days`` by more
+    than :data:`SPAN_TOLERANCE` (power grows with the span, so this does not overstate
+    it); a dyad shorter than every span measured gets no number, only the power at the
+    shortest span as an upper bound.
+
+    Returns
+    -------
+    ``(check, words)``: the :class:`PowerCheck` used (None when the study has no power
+    for the test, or the dyad is shorter than every span measured) and one clause that
+    says the power, its span, whether it reaches 80% and which span does.
+    """
+    power = _committed_power() if power is None else power
+    checks = power.get(MODEL_TESTS.get(model, ""), [])
+    name = MODEL_NAMES.get(model, f"the {model} test")
+    if not checks:
+        return None, f"the validation study has not measured the power of {name}"
+    first = checks[0]
+    needed = first.span_needed
+    reach = (
+        f"it reaches {_pct(POWER_TARGET)} from {needed:,} days"
+        if needed is not None
+        else f"it does not reach {_pct(POWER_TARGET)} at any span measured, up to "
+        f"{checks[-1].n_days:,} days"
+    )
+    below = [c for c in checks if c.n_days * (1 - SPAN_TOLERANCE) <= n_days]
+    if not below:
+        return None, (
+            f"over {n_days:,} days, shorter than any span the validation study measured, "
+            f"the power of {name} is not known; over {first.n_days:,} days it finds "
+            f"{_effect(first)} {_pct(first.power)} of the time, and less over a shorter "
+            f"span ({reach})"
+        )
+    at = below[-1]
+    enough = "enough" if at.power >= POWER_TARGET else f"below the {_pct(POWER_TARGET)} wanted"
+    return at, (
+        f"over {at.n_days:,} days, in the validation study, {name} finds {_effect(at)} "
+        f"{_pct(at.power)} of the time ({_pct(at.ci_low)}-{_pct(at.ci_high)}, {at.reps} "
+        f"simulations; {enough}; {reach})"
+    )
+
+
+def _effect(check: PowerCheck) -> str:
+    return f"a planted effect at {check.events:,} events per side ({check.effect_words})"
+
+
+def has_power(model: str, n_days: int, power: dict[str, list[PowerCheck]] | None = None):
+    """True when the study measured at least 80% power for ``model``'s test at a span no
+    longer than ``n_days``, False when it measured less, None when it has no measure."""
+    check, _ = power_at_span(model, n_days, power)
+    if check is None or math.isnan(check.power):
+        return None
+    return check.power >= POWER_TARGET
+
+
+def power_short(
+    model: str, n_days: int, power: dict[str, list[PowerCheck]] | None = None
+) -> tuple[str, float] | None:
+    """A short clause for a page that cites power, and the power it cites: ``("the Hawkes
+    cross-excitation test 60% (over 500 days; 80% from 2,000 days)", 0.6)``. A span
+    shorter than every span measured gets the power at the shortest as an upper bound
+    (``"at most 60% (60% over 500 days, less over a shorter span; ...)"``). None when the
+    study has no power for the test."""
+    power = _committed_power() if power is None else power
+    checks = power.get(MODEL_TESTS.get(model, ""), [])
+    if not checks:
+        return None
+    check, _ = power_at_span(model, n_days, power)
+    needed, longest = checks[0].span_needed, checks[-1].n_days
+    reach = (
+        f"80% from {needed:,} days" if needed is not None else f"under 80% up to {longest:,} days"
+    )
+    name = MODEL_NAMES.get(model, model)
+    if check is None:
+        first = checks[0]
+        return (
+            f"{name} at most {_pct(first.power)} ({_pct(first.power)} over "
+            f"{first.n_days:,} days, less over a shorter span; {reach})",
+            first.power,
+        )
+    return f"{name} {_pct(check.power)} (over {check.n_days:,} days; {reach})", check.power

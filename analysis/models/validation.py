@@ -59,7 +59,15 @@ Run ``python -m analysis.models.validation --help`` (or ``make validate``); resu
 failures, seconds, seed) and a JSON file with the design and timings. The study writes
 after every cell, so a run stopped by its time budget keeps what it finished. After each
 cell it also rewrites ``routes.csv`` (:func:`derive_routes`), the table from which
-:mod:`analysis.models.routing` decides where each model runs.
+:mod:`analysis.models.routing` decides where each model runs, and ``power.csv``
+(:func:`derive_power`), each test's power at 1,000 events per side by span and the span it
+needs for 80%, which the pages quote when a test finds nothing.
+
+Spans: ``--n-days`` takes one span or several (500 days by default, the Iraq table's
+length); with several, every cell is run at each span into the same files. Sizes are
+measured over 500 days; power over 500, 1,000 and 2,000 days, since for a test of a
+reaction the span, not the number of events, decides it (a busier period has more
+background events as well as more triggered ones).
 """
 
 from __future__ import annotations
@@ -581,13 +589,19 @@ def run_study(
     seed: int = 20261130,
     budget_seconds: float = math.inf,
     name: str = "validation",
-    n_days: int = N_DAYS,
+    n_days: int | tuple[int, ...] = N_DAYS,
     share_budget: bool = False,
     resume: bool = False,
 ) -> pd.DataFrame:
-    """Run every (test, scenario, size) cell and write ``{name}.csv`` and ``{name}.json``
-    under ``out_dir`` after each cell. Cells not started before the budget runs out are
-    listed with ``reps_done = 0``.
+    """Run every (test, scenario, size, span) cell and write ``{name}.csv`` and
+    ``{name}.json`` under ``out_dir`` after each cell. Cells not started before the budget
+    runs out are listed with ``reps_done = 0``.
+
+    ``n_days`` is one span or several (days per simulated dyad): with several, every
+    (test, scenario, size) cell is run at each span, into the same files (the ``n_days``
+    column tells them apart). Power is governed by the span as much as by the events: a
+    Hawkes process's background grows with the rate as fast as its triggered events do,
+    so at a fixed branching ratio the evidence grows with the number of days.
 
     With ``share_budget`` the cells are run in rounds of :data:`ROUND` replicates each,
     so that a budget too short for ``reps`` everywhere leaves every cell with about as
@@ -597,6 +611,7 @@ def run_study(
     from their next replicate (an unfinished bootstrap cell is kept as it is: its
     statistics are not stored); the hours of the earlier run are added to this one's.
     """
+    spans = (int(n_days),) if np.ndim(n_days) == 0 else tuple(int(d) for d in n_days)
     os.makedirs(out_dir, exist_ok=True)
     start = time.monotonic()
     deadline = start + budget_seconds
@@ -605,7 +620,12 @@ def run_study(
     if resume and os.path.exists(csv_path):
         old = pd.read_csv(csv_path)
         for row in old.to_dict("records"):
-            key = (row["test"], row["scenario"], int(row["events_per_side"]))
+            key = (
+                row["test"],
+                row["scenario"],
+                int(row["events_per_side"]),
+                int(row.get("n_days", N_DAYS)),
+            )
             if row["reps_done"] >= reps:
                 kept[key] = row
             elif row["kind"] == "pvalue" and row["reps_done"] > 0:
@@ -615,11 +635,11 @@ def run_study(
         with open(os.path.join(out_dir, f"{name}.json"), encoding="utf-8") as handle:
             prior_hours = float(json.load(handle).get("elapsed_hours", 0.0))
 
-    def slot(t: str, sc: str, n: int) -> dict | Cell:
-        if (t, sc, n) in kept:
-            return kept[(t, sc, n)]
-        cell = Cell(REGISTRY[t], sc, n, reps, seed, n_days)
-        row = partial.get((t, sc, n))
+    def slot(t: str, sc: str, n: int, days: int) -> dict | Cell:
+        if (t, sc, n, days) in kept:
+            return kept[(t, sc, n, days)]
+        cell = Cell(REGISTRY[t], sc, n, reps, seed, days)
+        row = partial.get((t, sc, n, days))
         if row is not None:
             # A p-value cell goes on from the replicate after the last one it tried.
             cell.carried_done = int(row["reps_done"])
@@ -630,8 +650,9 @@ def run_study(
         return cell
 
     slots: list[dict | Cell] = [
-        slot(t, sc, n)
+        slot(t, sc, n, days)
         for t in tests
+        for days in spans
         for n in sizes
         for sc in scenarios
         if REGISTRY[t].role(sc) is not None
@@ -639,7 +660,7 @@ def run_study(
 
     def write() -> None:
         rows = [s if isinstance(s, dict) else s.row() for s in slots]
-        _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days, prior_hours)
+        _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, spans, prior_hours)
 
     cells = [s for s in slots if isinstance(s, Cell)]
     step = ROUND if share_budget else reps
@@ -677,7 +698,7 @@ def read_results(out_dir: str) -> pd.DataFrame:
     frames = [
         pd.read_csv(os.path.join(out_dir, f))
         for f in sorted(os.listdir(out_dir))
-        if f.endswith(".csv") and f != ROUTES_FILE
+        if f.endswith(".csv") and f not in (ROUTES_FILE, POWER_FILE)
     ]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -770,23 +791,96 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
     return table[cols]
 
 
+#: Events per side at which power is required, and the power required there.
+POWER_EVENTS = 1000
+POWER_TARGET = 0.8
+#: Fewest replicates in a power cell for the power table to use it.
+MIN_POWER_REPS = 50
+POWER_FILE = "power.csv"
+
+
+def derive_power(results: pd.DataFrame, events: int = POWER_EVENTS) -> pd.DataFrame:
+    """Power of each test against its planted effect at ``events`` per side, by span,
+    and the span it needs to reach :data:`POWER_TARGET`.
+
+    ``span_needed`` is the shortest span measured from which the test's power reaches the
+    target at every longer span measured (empty when it does not reach it at the longest);
+    it is the same on each row of a test. When a cell was run in more than one results
+    file, the one with the most replicates is used.
+
+    Returns
+    -------
+    One row per test and span: ``test, scenario, effect_words, events_per_side, n_days,
+    reps, power, ci_low, ci_high, span_needed``.
+    """
+    cols = [
+        "test",
+        "scenario",
+        "effect_words",
+        "events_per_side",
+        "n_days",
+        "reps",
+        "power",
+        "ci_low",
+        "ci_high",
+        "span_needed",
+    ]
+    if results.empty:
+        return pd.DataFrame(columns=cols)
+    part = results[
+        (results["role"] == "power")
+        & (results["events_per_side"] == events)
+        & (results["reps_done"] >= MIN_POWER_REPS)
+    ]
+    part = part.sort_values("reps_done", kind="stable").drop_duplicates(
+        ["test", "scenario", "events_per_side", "n_days"], keep="last"
+    )
+    table = pd.DataFrame(
+        {
+            "test": part["test"],
+            "scenario": part["scenario"],
+            "effect_words": part["scenario"].map(lambda sc: SCENARIO_WORDS.get(sc, sc)),
+            "events_per_side": part["events_per_side"].astype(int),
+            "n_days": part["n_days"].astype(int),
+            "reps": part["reps_done"].astype(int),
+            "power": part["rejection_rate"].round(4),
+            "ci_low": part["ci_low"].round(4),
+            "ci_high": part["ci_high"].round(4),
+        }
+    ).sort_values(["test", "n_days"])
+    table["span_needed"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    for tname, rows in table.groupby("test"):
+        needed = None
+        for days, power in zip(rows["n_days"][::-1], rows["power"][::-1], strict=True):
+            if power < POWER_TARGET:
+                break
+            needed = int(days)
+        if needed is not None:
+            table.loc[table["test"] == tname, "span_needed"] = needed
+    return table[cols].reset_index(drop=True)
+
+
 def write_routes(out_dir: str) -> pd.DataFrame:
-    """Derive the routes from every results table under ``out_dir`` and write
-    ``routes.csv`` there (what :mod:`analysis.models.routing` reads)."""
-    table = derive_routes(read_results(out_dir))
+    """Derive the routes and the power by span from every results table under ``out_dir``
+    and write ``routes.csv`` and ``power.csv`` there (what
+    :mod:`analysis.models.routing` reads)."""
+    results = read_results(out_dir)
+    table = derive_routes(results)
     atomic_write_text(os.path.join(out_dir, ROUTES_FILE), table.to_csv(index=False))
+    power = derive_power(results)
+    atomic_write_text(os.path.join(out_dir, POWER_FILE), power.to_csv(index=False))
     return table
 
 
 def _write(
-    out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, n_days, prior_hours=0.0
+    out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, spans, prior_hours=0.0
 ) -> None:
     frame = pd.DataFrame(rows)
     atomic_write_text(os.path.join(out_dir, f"{name}.csv"), frame.to_csv(index=False))
     meta = {
         "design": __doc__.split("\n\n")[0],
         "level": LEVEL,
-        "n_days": n_days,
+        "n_days": spans[0] if len(spans) == 1 else list(spans),
         "tests": {t: REGISTRY[t].description for t in tests},
         "scenarios": list(scenarios),
         "sizes": list(sizes),
@@ -813,7 +907,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scenarios", nargs="+", default=list(NULL_SCENARIOS + POWER_SCENARIOS))
     parser.add_argument("--budget-hours", type=float, default=math.inf)
     parser.add_argument("--name", default="validation")
-    parser.add_argument("--n-days", type=int, default=N_DAYS)
+    parser.add_argument(
+        "--n-days",
+        nargs="+",
+        type=int,
+        default=[N_DAYS],
+        help="span of each simulated dyad in days; several spans run every cell at each",
+    )
     parser.add_argument(
         "--share-budget",
         action="store_true",
@@ -838,7 +938,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         budget_seconds=args.budget_hours * 3600.0,
         name=args.name,
-        n_days=args.n_days,
+        n_days=tuple(args.n_days),
         share_budget=args.share_budget,
         resume=args.resume,
     )

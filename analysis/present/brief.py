@@ -45,6 +45,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.models import routing
 from analysis.models.multiple import bh_qvalues
 from analysis.present.labels import side_label
 from analysis.present.tables import count, number, p_value, share
@@ -392,7 +393,48 @@ def _day(value: Any) -> str:
         return str(value)
 
 
-def _direction_sentence(d: str, entry: Mapping, names: Mapping[str, str]) -> str:
+def _span_days(sample: Mapping) -> int | None:
+    """Days from the sample's first to its last day, both included (None when unknown)."""
+    try:
+        start = dt.date.fromisoformat(str(sample.get("start"))[:10])
+        end = dt.date.fromisoformat(str(sample.get("end"))[:10])
+    except ValueError:
+        return None
+    return (end - start).days + 1
+
+
+def _power_words(kinds: list[str], n_days: int | None) -> str:
+    """How much "not established" says: the power the validation study measured for the
+    tests that ran, at the longest span it measured within the sample's span."""
+    found = [routing.power_short(k, n_days) for k in kinds] if n_days else []
+    found = [f for f in found if f is not None]
+    if not found:
+        return (
+            "how much that says depends on each test's power at this span, given in the "
+            "validation report"
+        )
+    parts = [words for words, _ in found]
+    powers = [value for _, value in found]
+    if max(powers) < routing.POWER_TARGET:
+        meaning = "so a reaction of that size could well have been missed"
+    elif min(powers) >= routing.POWER_TARGET:
+        meaning = "so a reaction of that size would most likely have been found"
+    else:
+        meaning = "so only some of them would most likely have found one of that size"
+    return (
+        "over a period this long the tests that ran find a planted reaction (0.2 attacks "
+        "triggered per attack, 1,000 events per side) this often in the validation study: "
+        f"{'; '.join(parts)}, {meaning}"
+    )
+
+
+def _direction_sentence(
+    d: str,
+    entry: Mapping,
+    names: Mapping[str, str],
+    kinds: list[str] | None = None,
+    n_days: int | None = None,
+) -> str:
     first, second = (names["A"], names["B"]) if d == "A->B" else (names["B"], names["A"])
     word = entry["verdict"]
     if word == "established":
@@ -408,8 +450,8 @@ def _direction_sentence(d: str, entry: Mapping, names: Mapping[str, str]) -> str
         )
     if word == "not established":
         return (
-            f"The data do not show that {second} answer attacks by {first}; how much that "
-            "says depends on each test's power at this size, given in the validation report."
+            f"The data do not show that {second} answer attacks by {first}; "
+            f"{_power_words(kinds or [], n_days)}."
         )
     if word == "not tested enough":
         return (
@@ -449,8 +491,18 @@ def bottom_line(
             "each other's attacks."
         )
     else:
-        sentences.append(_direction_sentence("A->B", a, names))
-        sentences.append(_direction_sentence("B->A", b, names))
+        n_days = _span_days(sample)
+        for d, entry in (("A->B", a), ("B->A", b)):
+            kinds = sorted(
+                {t["kind"] for t in judged["tests"] if t["direction"] == d}
+                & set(routing.MODEL_TESTS)
+            )
+            sentence = _direction_sentence(d, entry, names, kinds, n_days)
+            said = _power_words(kinds, n_days)
+            if d == "B->A" and a["verdict"] == "not established" and said in sentences[-1]:
+                # The same tests with the same power: said once.
+                sentence = sentence.replace(said, "the tests that ran had the power given above")
+            sentences.append(sentence)
     period = (
         f", from {_day(sample['start'])} to {_day(sample['end'])}"
         if sample.get("start") and sample.get("end")

@@ -135,6 +135,103 @@ def power_table(results: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def read_power(directory: str) -> pd.DataFrame:
+    """The study's ``power.csv`` under ``directory`` (power at 1,000 events per side by
+    span); derived from the results when the file is missing."""
+    path = os.path.join(directory, validation.POWER_FILE)
+    if os.path.exists(path):
+        return pd.read_csv(path)
+    return validation.derive_power(validation.read_results(directory))
+
+
+def power_span_table(power: pd.DataFrame) -> pd.DataFrame:
+    """Power of each test at 1,000 events per side by span (one column per span measured:
+    power, Wilson 95% interval and replicates), and the span it needs to reach 80%."""
+    spans = sorted(power["n_days"].unique()) if len(power) else []
+    rows = []
+    for test, part in power.groupby("test", sort=False):
+        row = {"Test": test_name(test), "Planted effect": scenario_name(part["scenario"].iloc[0])}
+        for _, cell in part.iterrows():
+            row[f"{int(cell['n_days']):,} days"] = (
+                f"{_pct(cell['power'])} ({_pct(cell['ci_low'])}–{_pct(cell['ci_high'])}), "
+                f"{int(cell['reps'])}"
+            )
+        longest = int(part["n_days"].max())
+        needed = part["span_needed"].iloc[0]
+        row["Span for 80% power"] = (
+            f"{int(needed):,} days"
+            if not pd.isna(needed)
+            else f"not reached (up to {longest:,} days measured)"
+        )
+        rows.append(row)
+    cols = ["Test", "Planted effect", *[f"{d:,} days" for d in spans], "Span for 80% power"]
+    return pd.DataFrame(rows).reindex(columns=cols).fillna("not run")
+
+
+def power_figure(power: pd.DataFrame) -> plt.Figure:
+    """Power at 1,000 events per side against the span, one line per test, with Wilson
+    95% intervals and the 80% line."""
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    for k, (test, part) in enumerate(power.groupby("test", sort=False)):
+        part = part.sort_values("n_days")
+        colour = PALETTE[k % len(PALETTE)]
+        ax.errorbar(
+            part["n_days"],
+            part["power"],
+            yerr=[part["power"] - part["ci_low"], part["ci_high"] - part["power"]],
+            marker="o",
+            ms=4,
+            capsize=3,
+            color=colour,
+            ls="-" if k < len(PALETTE) else "--",
+            label=test_name(test),
+        )
+    ax.axhline(validation.POWER_TARGET, color="#555555", lw=0.8, ls=":")
+    ax.text(
+        ax.get_xlim()[0] if len(power) else 0,
+        validation.POWER_TARGET + 0.01,
+        " 80% wanted",
+        fontsize=8,
+        color="#555555",
+        va="bottom",
+    )
+    ax.set_xscale("log")
+    spans = sorted(power["n_days"].unique()) if len(power) else []
+    ax.set_xticks(spans, [f"{int(d):,}" for d in spans])
+    ax.minorticks_off()
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("days in the simulated dyad (log scale)")
+    ax.set_ylabel("share of simulations that find the effect")
+    ax.set_title(
+        f"Power at {validation.POWER_EVENTS:,} events per side by span (bars: 95% intervals)",
+        loc="left",
+        fontsize=11,
+    )
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8, frameon=False)
+    fig.tight_layout()
+    source_line(fig, "validation study (data/validation/power.csv)")
+    return fig
+
+
+def power_markdown(power: pd.DataFrame) -> str:
+    """One bullet per test: its power at 1,000 events per side at each span measured and
+    the span it needs to reach 80%."""
+    lines = []
+    for test, part in power.groupby("test", sort=False):
+        part = part.sort_values("n_days")
+        at = ", ".join(
+            f"{_pct(c['power'])} over {int(c['n_days']):,} days" for _, c in part.iterrows()
+        )
+        needed = part["span_needed"].iloc[0]
+        if pd.isna(needed):
+            longest = int(part["n_days"].max())
+            tail = f"it does not reach 80% at any span measured (up to {longest:,} days)"
+        else:
+            tail = f"it needs {int(needed):,} days to reach 80%"
+        lines.append(f"- **{test_name(test)}**: {at}; {tail}.")
+    return "\n".join(lines)
+
+
 def routes_table(routes: pd.DataFrame) -> pd.DataFrame:
     """For each test, from how many events per side it holds its size (the table
     :mod:`analysis.models.routing` reads), and the worst size measured below that."""
@@ -254,14 +351,25 @@ def _holds_words(test: str, routes: pd.DataFrame) -> str:
 
 
 def _power_words(test: str, results: pd.DataFrame) -> str:
-    cells = results[(results["test"] == test) & (results["role"] == "power")]
-    at = cells[(cells["events_per_side"] == 1000) & (cells["n_days"] == validation.N_DAYS)]
-    if at.empty:
+    power = validation.derive_power(results)
+    cells = power[power["test"] == test].sort_values("n_days")
+    if cells.empty:
         return "its power was not measured at 1,000 events per side"
-    rate = float(at["rejection_rate"].iloc[0])
-    what = scenario_name(at["scenario"].iloc[0])
-    enough = "enough" if rate >= 0.8 else "below the 80% a study would want"
-    return f"at 1,000 events per side it finds a {what} {_pct(rate)} of the time ({enough})"
+    what = scenario_name(cells["scenario"].iloc[0])
+    parts = [
+        f"{_pct(c['power'])} of the time over {int(c['n_days']):,} days"
+        for _, c in cells.iterrows()
+    ]
+    at = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    needed = cells["span_needed"].iloc[0]
+    if pd.isna(needed):
+        enough = (
+            "below the 80% a study would want at every span measured, up to "
+            f"{int(cells['n_days'].max()):,} days"
+        )
+    else:
+        enough = f"80% or more from {int(needed):,} days"
+    return f"at 1,000 events per side it finds a {what} {at} ({enough})"
 
 
 def summary_markdown(results: pd.DataFrame, routes: pd.DataFrame) -> str:
@@ -285,17 +393,20 @@ def dyad_markdown(dyad: Dyad) -> str:
 
 
 def dyad_routes(dyad: Dyad) -> pd.DataFrame:
-    """For the report set's dyad, whether each model runs and why, in plain words."""
+    """For the report set's dyad, whether each model runs and why, and the power the
+    study measured for its test over the dyad's span, in plain words."""
     n_a, n_b = len(dyad.a), len(dyad.b)
     n_days = int((dyad.end.normalize() - dyad.start.normalize()).days) + 1
     rows = []
     for model in routing.MODEL_TESTS:
         runs, why = routing.model_route(model, n_a, n_b, n_days)
+        _, power = routing.power_at_span(model, n_days)
         rows.append(
             {
                 "Model": routing.MODEL_NAMES[model].removeprefix("the ").capitalize(),
                 "Runs": "yes" if runs else "no",
                 "Why": why[0].upper() + why[1:],
+                "Power over this span": power[0].upper() + power[1:],
             }
         )
     return pd.DataFrame(rows)
