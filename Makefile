@@ -93,7 +93,8 @@ validate: $(STAMP) ## Run the validation study (size and power by simulation; ho
 		--scenarios $(VALIDATE_NULLS)
 	$(VALIDATE) --name hawkes_cross_1000d --n-days 1000 --sizes 1000 --scenarios planted_cross_0.2
 	$(VALIDATE) --name power_1000_spans --n-days 1000 2000 --sizes 1000 \
-		--tests var_granger changepoint_scan rate_block granger_weekly reaction_incidence_joint \
+		--tests var_granger changepoint_scan rate_block granger_weekly reaction_events_joint \
+		reaction_incidence_joint \
 		--scenarios planted_cross_0.2 planted_step_1.5
 
 lab: $(STAMP) ## Open JupyterLab with the project's kernel registered
