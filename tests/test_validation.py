@@ -321,3 +321,22 @@ def test_power_by_span_gives_the_shortest_span_from_which_power_reaches_80_perce
     step = table[table["test"] == "changepoint_scan"].iloc[0]
     assert (step["reps"], step["power"], step["span_needed"]) == (500, 0.9, 500)
     assert step["effect_words"] == validation.SCENARIO_WORDS["planted_step_1.5"]
+
+
+def test_resumed_run_of_one_test_keeps_the_other_tests_cells_of_its_file(tmp_path):
+    def uniform(sample, rng):
+        return float(rng.uniform())
+
+    for name in ("first", "second"):
+        validation.register(name, uniform, "pvalue", "U(0,1)")
+    try:
+        kwargs = dict(scenarios=("independent_poisson",), sizes=(50,), name="shared")
+        validation.run_study(str(tmp_path), reps=3, tests=("first", "second"), **kwargs)
+        validation.run_study(str(tmp_path), reps=6, tests=("second",), resume=True, **kwargs)
+    finally:
+        for name in ("first", "second"):
+            del validation.REGISTRY[name]
+    saved = pd.read_csv(tmp_path / "shared.csv").set_index("test")
+    # The second test went on to 6 replicates; the first test's cell is still in the file.
+    assert saved.loc["second", "reps_done"] == 6
+    assert saved.loc["first", "reps_done"] == 3

@@ -606,8 +606,9 @@ def run_study(
     With ``share_budget`` the cells are run in rounds of :data:`ROUND` replicates each,
     so that a budget too short for ``reps`` everywhere leaves every cell with about as
     many replicates as fit (the results are the same as in one go: each replicate has
-    its own seed). With ``resume`` the cells of an earlier ``{name}.csv`` that reached
-    ``reps`` are kept and not run again, and its unfinished cells of p-value tests go on
+    its own seed). With ``resume`` the cells of an earlier ``{name}.csv`` outside this
+    run's selection are kept as they are, the cells inside it that reached ``reps`` are
+    kept and not run again, and its unfinished cells of p-value tests go on
     from their next replicate (an unfinished bootstrap cell is kept as it is: its
     statistics are not stored); the hours of the earlier run are added to this one's.
     """
@@ -615,7 +616,7 @@ def run_study(
     os.makedirs(out_dir, exist_ok=True)
     start = time.monotonic()
     deadline = start + budget_seconds
-    kept, partial, prior_hours = {}, {}, 0.0
+    kept, partial, earlier, prior_hours = {}, {}, {}, 0.0
     csv_path = os.path.join(out_dir, f"{name}.csv")
     if resume and os.path.exists(csv_path):
         old = pd.read_csv(csv_path)
@@ -626,6 +627,7 @@ def run_study(
                 int(row["events_per_side"]),
                 int(row.get("n_days", N_DAYS)),
             )
+            earlier[key] = row
             if row["reps_done"] >= reps:
                 kept[key] = row
             elif row["kind"] == "pvalue" and row["reps_done"] > 0:
@@ -658,8 +660,20 @@ def run_study(
         if REGISTRY[t].role(sc) is not None
     ]
 
+    # A resumed run of a few tests keeps the file's other cells: one results file may hold
+    # cells run by several invocations.
+    chosen = {
+        (t, sc, n, days)
+        for t in tests
+        for days in spans
+        for n in sizes
+        for sc in scenarios
+        if REGISTRY[t].role(sc) is not None
+    }
+    outside = [row for key, row in earlier.items() if key not in chosen]
+
     def write() -> None:
-        rows = [s if isinstance(s, dict) else s.row() for s in slots]
+        rows = outside + [s if isinstance(s, dict) else s.row() for s in slots]
         _write(out_dir, name, rows, tests, scenarios, sizes, reps, seed, start, spans, prior_hours)
 
     cells = [s for s in slots if isinstance(s, Cell)]
@@ -877,11 +891,16 @@ def _write(
 ) -> None:
     frame = pd.DataFrame(rows)
     atomic_write_text(os.path.join(out_dir, f"{name}.csv"), frame.to_csv(index=False))
+    # The file may hold cells of earlier runs (resume): the design lists what it holds.
+    tests = list(dict.fromkeys([*tests, *(r["test"] for r in rows)]))
+    scenarios = list(dict.fromkeys([*scenarios, *(r["scenario"] for r in rows)]))
+    sizes = sorted({*map(int, sizes), *(int(r["events_per_side"]) for r in rows)})
+    spans = sorted({*map(int, spans), *(int(r["n_days"]) for r in rows)})
     meta = {
         "design": __doc__.split("\n\n")[0],
         "level": LEVEL,
         "n_days": spans[0] if len(spans) == 1 else list(spans),
-        "tests": {t: REGISTRY[t].description for t in tests},
+        "tests": {t: REGISTRY[t].description if t in REGISTRY else "" for t in tests},
         "scenarios": list(scenarios),
         "sizes": list(sizes),
         "reps_target": reps,
