@@ -59,7 +59,6 @@ import logging
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from itertools import combinations
 
 from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
@@ -147,19 +146,24 @@ class MentionClasses:
         # one sentence and of a stated response.
         self.forbidden_sites = {mid: set(ids) for mid, ids in self.forbidden.items()}
         # Two specific places of one article (clause 9, reconcile.places_apart) read the
-        # article, which classes leave out: forbidden pairs, one per place pair.
-        by_place: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+        # article, which classes leave out: forbidden pairs, found per pair of compatible
+        # classes of one article (the clause reads only class fields besides the article).
+        located: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
         for mid in sorted(self.by_id):
             m = self.by_id[mid]
             if m.location:
-                by_place[m.article_id][m.location].append(m)
-        for places in by_place.values():
-            for one, two in combinations(sorted(places), 2):
-                for a in places[one]:
-                    for b in places[two]:
-                        if places_apart(a, b):
-                            self.forbidden[a.mention_id].add(b.mention_id)
-                            self.forbidden[b.mention_id].add(a.mention_id)
+                located[m.article_id][self.of[mid]].append(mid)
+        for groups in located.values():
+            for p, ids in groups.items():
+                partners = {q for by in self.partners.get(p, {}).values() for q in by}
+                for q in sorted(partners):
+                    if q <= p or q not in groups:
+                        continue
+                    if places_apart(self.by_id[ids[0]], self.by_id[groups[q][0]]):
+                        for a in ids:
+                            self.forbidden[a].update(groups[q])
+                        for b in groups[q]:
+                            self.forbidden[b].update(ids)
 
     def _pair_classes(self, reps: Sequence[Mention]) -> None:
         """Find the compatible class pairs: the rule on two copies of each representative.
