@@ -1,4 +1,4 @@
-"""Fixtures shared by the test modules that need the real report sets rendered."""
+"""Fixtures shared by test modules: the vocabularies, and the real report sets rendered."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
+from analysis.extract.lexicon import load_lexicon
+
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def lexicon():
+    """The project's vocabularies (``data/lexicon``), read once per session."""
+    return load_lexicon()
 
 
 @pytest.fixture(scope="session")

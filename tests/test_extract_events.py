@@ -7,16 +7,10 @@ import pytest
 
 from analysis.events.build import tables_from_extractions
 from analysis.extract.article import extract_article
-from analysis.extract.lexicon import load_lexicon
 from analysis.records import Article
 
 #: A Wednesday: "on Monday" is 5 Aug 2024, "on Sunday" 4 Aug.
 PUBLISHED = dt.date(2024, 8, 7)
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
 
 
 def _extract(lexicon, text: str, title: str = ""):

@@ -2,28 +2,8 @@
 an interval dates them, what turns to another event or matter. Sentences written for these
 tests, one class of report per test."""
 
-import datetime as dt
-
 import pytest
-
-from analysis.events.build import tables_from_extractions
-from analysis.extract.article import extract_article
-from analysis.extract.lexicon import load_lexicon
-from analysis.records import Article
-
-#: A Wednesday: "on Monday" is 5 Aug 2024.
-PUBLISHED = dt.date(2024, 8, 7)
-
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
-
-
-def _extract(lexicon, text: str, title: str = ""):
-    article = Article("t", "t.txt", "Test", title, "", PUBLISHED, "", text)
-    extraction = extract_article(article, lexicon)
-    return extraction, tables_from_extractions([extraction]).events
+from test_extract_events import _extract
 
 
 def test_a_bullet_item_after_a_colon_is_read(lexicon):
