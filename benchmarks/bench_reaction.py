@@ -6,8 +6,9 @@ Run: ``python benchmarks/bench_reaction.py [--reps N]`` (CPU seconds, one thread
 replicates of every null scenario and times, on the same samples:
 
 - ``now``: :func:`analysis.models.reaction.fit_reaction` as the study and the reports run
-  it: negative binomial dispersion in the null model, numpy fits, the score test, its
-  covariance pooled over and its p-value from 99 time shifts of the other side's series;
+  it: negative binomial dispersion in the null model, numpy fits, the robust score test
+  and its p-value from 99 time shifts of the other side's series (purged of its same-day
+  association);
 - ``now, 1 shift``: the same with one shift (the cost of the fits alone);
 - ``earlier``: the form the study used before, rebuilt here from statsmodels: the
   dispersion by the discrete negative binomial (profile likelihood when that fails), a

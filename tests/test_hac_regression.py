@@ -107,34 +107,3 @@ def test_robust_score_test_holds_its_size_with_overdispersed_autocorrelated_coun
         stat = hr.ScoreTest(x, null, maxlags=12).statistics(w[:, None])[0]
         rejections.append(stats.chi2.sf(stat, 1) < 0.05)
     assert 0.02 <= np.mean(rejections) <= 0.10
-
-
-def test_pooled_score_statistics_by_hand():
-    # u'u = [[3, 0], [0, 6]] over 4 rows: V = diag(0.75, 1.5), statistic u' V^-1 u / 2.
-    u = np.array([[1.0, 0.0], [0.0, 2.0], [1.0, 1.0], [-1.0, 1.0]])
-    expected = [1 / 0.75 / 2, 4 / 1.5 / 2, (1 / 0.75 + 1 / 1.5) / 2, (1 / 0.75 + 1 / 1.5) / 2]
-    stats_ = hr.pooled_score_statistics(u)
-    assert stats_ == pytest.approx(expected)
-    # The statistics always average to 1: sum_i u_i' V^-1 u_i = trace(V^-1 u'u) = m k.
-    rng = np.random.default_rng(0)
-    many = rng.standard_t(3, size=(50, 3))
-    assert hr.pooled_score_statistics(many).mean() == pytest.approx(1.0)
-    # Scores that never vary in one direction have no covariance to invert.
-    assert np.isnan(hr.pooled_score_statistics(np.column_stack([many[:, 0], 0 * many[:, 0]]))).all()
-
-
-def test_score_vectors_ignore_what_the_null_model_spans():
-    rng = np.random.default_rng(3)
-    n = 300
-    x = np.column_stack([np.ones(n), rng.normal(size=n)])
-    y = rng.negative_binomial(2, 2 / (2 + np.exp(0.3 + 0.4 * x[:, 1]))).astype(float)
-    alpha, null = hr.nb2_alpha(y, x)
-    test = hr.ScoreTest(x, null, maxlags=3)
-    z = rng.normal(size=(n, 2))
-    u = test.score_vectors(z)[0]
-    assert u == pytest.approx(z.T @ null.scores)
-    # Adding columns of the null model to the candidates changes neither the score nor
-    # the robust statistic (the null fit's scores are orthogonal to its regressors).
-    moved = z + x @ np.array([[2.0, -1.0], [0.5, 3.0]])
-    assert test.score_vectors(moved)[0] == pytest.approx(u, abs=1e-6 * np.abs(u).max())
-    assert test.statistics(moved)[0] == pytest.approx(test.statistics(z)[0], rel=1e-6)

@@ -15,10 +15,7 @@ are projected out once, and a shifted series costs one projection and one Newey-
   same numbers as statsmodels' ``cov_type="HAC"`` without small-sample correction;
 - :class:`ScoreTest`: the HAC-robust score test that extra regressors have zero
   coefficients (Wooldridge 1991, *Journal of Econometrics* 47), for many candidate
-  regressor sets at once, and the candidates' score vectors;
-- :func:`pooled_score_statistics`: the quadratic form of each of many score vectors in
-  the inverse of their pooled second moment (the score statistic of a randomization test
-  whose candidates are time shifts of one series).
+  regressor sets at once.
 
 Rows may be left out of a fit (a month in which the side never acts has no finite fixed
 effect); ``positions`` then gives each kept row's place in time, so that the Newey-West
@@ -273,18 +270,6 @@ class ScoreTest:
         # regressors (the fixed effects and the own lags) is then one product.
         self.projector = np.linalg.solve(exog.T @ xw, xw.T)
 
-    def score_vectors(self, candidates: np.ndarray) -> np.ndarray:
-        """Score vector ``U = Z' r`` of each candidate set, shape ``(m, k)`` (``(1, k)``
-        for one set of shape ``(n, k)``).
-
-        Projecting ``Z`` off the null regressors first would not change it: at the null
-        model's estimate its scores are orthogonal to its regressors (``X' r = 0``).
-        """
-        z = np.asarray(candidates, float)
-        if z.ndim == 2:
-            z = z[None]
-        return np.einsum("mnk,n->mk", z, self.scores)
-
     def statistics(self, candidates: np.ndarray) -> np.ndarray:
         """Statistic of each candidate set.
 
@@ -311,33 +296,3 @@ class ScoreTest:
             sol = np.linalg.solve(meat[ok], u[ok][..., None])[..., 0]
             out[ok] = np.einsum("mk,mk->m", u[ok], sol) / z.shape[-1]
         return out
-
-
-def pooled_score_statistics(u: np.ndarray) -> np.ndarray:
-    """Statistics ``u_i' V^-1 u_i / k`` of score vectors ``u_i`` (rows of ``u``), with ``V``
-    their pooled second moment ``u' u / m``.
-
-    When the rows are the score of the observed regressors (row 0) and of the same
-    regressors built from time shifts of one series, ``V`` estimates the score's
-    covariance under independence of the shifted series and the outcome, whatever the
-    autocorrelation of either: it is the same matrix for every row, so the statistics are
-    exchangeable whenever the rows are, and their ranks give an exact p-value. Pooled over
-    many rows it is far less noisy than a Newey-West covariance of each row alone, which
-    is what makes the test more powerful than ranking self-normalised statistics.
-
-    Parameters
-    ----------
-    u
-        Array ``(m, k)``, ``m > k``.
-
-    Returns
-    -------
-    Array of ``m`` statistics (all NaN when ``V`` is singular).
-    """
-    u = np.asarray(u, float)
-    m, k = u.shape
-    second = u.T @ u / m
-    if m <= k or np.linalg.cond(second) >= 1e12:
-        return np.full(m, np.nan)
-    sol = np.linalg.solve(second, u.T).T
-    return np.einsum("mk,mk->m", u, sol) / k

@@ -17,9 +17,10 @@ coefficients are incidence-rate ratios (IRR); incidence coefficients are changes
 probability of acting.
 
 The headline is the **joint** test that all the other side's lag buckets are zero
-(``wald_other``): a score test, calibrated against the other side's series shifted in
-time (:data:`SHIFT_REPS` shifts; :func:`fit_reaction` says how); the individual buckets
-are described, not tested one by one.
+(``wald_other``): a HAC-robust score test, calibrated against the other side's series
+shifted in time (:data:`SHIFT_REPS` shifts) after that series is purged of its same-day
+association with the side's own (:func:`same_day_residual`); the individual buckets are
+described, not tested one by one.
 
 Direction labels follow the Hawkes convention: ``"A->B"`` is B's reaction to A's events.
 """
@@ -150,12 +151,12 @@ def same_day_residual(other: np.ndarray, own: np.ndarray) -> np.ndarray:
     own series of the same period: what the time shifts move.
 
     Lag buckets of the residual differ from the other side's by a multiple of the side's
-    own lag buckets and a constant, both in the null model, so the observed score is the
-    same with either. A shifted copy of the raw series, though, carries the two sides'
+    own lag buckets and a constant, both in the null model, so the observed score test is
+    the same with either. A shifted copy of the raw series, though, carries the two sides'
     same-period association to the wrong place: when both react to the same daily news,
     a shift that brings the outcome's own day into a lag window (shifts ``n - 14`` to
-    ``n - 1`` for lags up to 14) gives a score many times the observed one, and the test
-    becomes conservative (1-2% at 5% in the validation study). The residual has no linear
+    ``n - 1`` for lags up to 14) gives a statistic several times the observed one, and
+    the test becomes conservative (1-2% at 5% in the validation study). The residual has no linear
     same-period association left to move (Kennedy 1995 permutes residuals of the
     regressor of interest the same way).
     """
@@ -247,23 +248,18 @@ def fit_reaction(
     ``{"table": DataFrame(term, source, lags, estimate, irr, ci_low, ci_high, p_value),
     "scale", "outcome", "alpha", "alpha_method", "family", "n_periods", "maxlags",
     "fixed_effects", "converged", "wald_other": {stat, df, df_denom, p_value,
-    p_value_asymptotic, stat_hac, shift_reps, test}}``. ``estimate`` is an IRR for counts
-    (and repeated in ``irr``) and a change in the probability of acting for incidence
-    (``irr`` is NaN); intervals and ``p_value`` of the table are Wald, with the HAC
-    sandwich covariance.
+    p_value_asymptotic, shift_reps, test}}``. ``estimate`` is an IRR for counts (and
+    repeated in ``irr``) and a change in the probability of acting for incidence (``irr``
+    is NaN); intervals and ``p_value`` of the table are Wald, with the HAC sandwich
+    covariance.
 
-    ``wald_other`` is the joint test that every lag bucket of the other side is zero, a
-    score test on the null model (the fit without those buckets). Its score ``U`` (the
-    other side's bucket sums times the null fit's scores) is computed for the observed
-    buckets and for those of the other side's series shifted in time, after that series
-    is purged of its same-period association with the side's own
-    (:func:`same_day_residual`; the observed score is unchanged by it). ``stat`` is
-    ``U' V^-1 U / df`` with ``V`` the mean of ``U U'`` over the observed and shifted
-    scores (:func:`~analysis.models.hac_regression.pooled_score_statistics`), and
-    ``p_value`` the rank of the observed statistic among the shifted ones. ``stat_hac`` is
-    the HAC-robust score statistic (:class:`~analysis.models.hac_regression.ScoreTest`,
-    chi-square / df) and ``p_value_asymptotic`` its chi-square p-value, shown for
-    comparison; they are ``stat`` and ``p_value`` when the series is too short to shift.
+    ``wald_other`` is the joint test that every lag bucket of the other side is zero: a
+    HAC-robust score test on the null model (the fit without those buckets;
+    :class:`~analysis.models.hac_regression.ScoreTest`, statistic chi-square / df) whose
+    ``p_value`` is the rank of the observed statistic among those of the other side's
+    series shifted in time, after that series is purged of its same-period association
+    with the side's own (:func:`same_day_residual`; the observed statistic is unchanged by
+    it). ``p_value_asymptotic`` is the chi-square's, shown for comparison.
 
     Raises
     ------
@@ -355,28 +351,25 @@ def fit_reaction(
             "p_value": 2 * stats.norm.sf(np.abs(params / bse)),
         }
     )
-    stat_hac = float(test.statistics(z_other)[0])
-    if not np.isfinite(stat_hac):
+    stat = float(test.statistics(z_other)[0])
+    if not np.isfinite(stat):
         raise FitFailed(f"{other}'s lags add nothing the model does not already explain")
-    p_asymptotic = float(stats.chi2.sf(stat_hac * k_lags, k_lags))
+    p_asymptotic = float(stats.chi2.sf(stat * k_lags, k_lags))
     df_denom = int(len(y) - exog.shape[1])
     # The robust test's chi-square p-value is too small with these many fixed effects
     # (the HAC covariance of the score is estimated from a few hundred days); its null
     # distribution is taken instead from the other side's series shifted in time, which
     # keeps both series' own dependence, trends within the fixed effects and clustering,
-    # and breaks only their alignment. Every shift uses the same null model, and the
-    # score's covariance is pooled over the observed and shifted scores, so the observed
-    # statistic and the shifted ones are computed alike (see the docstring).
+    # and breaks only their alignment. Every shift uses the same null model, so the
+    # observed statistic and the shifted ones are computed alike; the series shifted is
+    # purged of its same-day association with the outcome side's (see same_day_residual).
     shifts = draw_shifts(len(other_series), shift_reps, seed)
-    stat, null = stat_hac, np.empty(0)
+    null = np.empty(0)
     if len(shifts):
         wrapped = circular_bucket_sums(same_day_residual(other_series, y_all), buckets)
         index = (positions[None, :] - shifts[:, None]) % len(other_series)
-        scores = test.score_vectors(np.concatenate([z_other[None], wrapped[index]]))
-        pooled = hac_regression.pooled_score_statistics(scores)
-        if not np.isfinite(pooled[0]):
-            raise FitFailed(f"{other}'s lags add nothing the model does not already explain")
-        stat, null = float(pooled[0]), pooled[1:]
+        null = test.statistics(wrapped[index])
+        null = null[np.isfinite(null)]
     p_value = float((1 + np.sum(null >= stat)) / (1 + len(null))) if len(null) else p_asymptotic
     wald_other = {
         "stat": stat,
@@ -384,15 +377,13 @@ def fit_reaction(
         "df_denom": df_denom,
         "p_value": p_value,
         "p_value_asymptotic": p_asymptotic,
-        "stat_hac": stat_hac,
         "shift_reps": int(len(null)),
-        "test": (
-            f"score test that the {k_lags} lag buckets of {other} are zero, covariance "
-            f"pooled over {len(null)} time shifts of {other}'s series (purged of its "
-            "same-day association), p-value from their ranks"
+        "test": f"robust score test (HAC) that the {k_lags} lag buckets of {other} are zero, "
+        + (
+            f"p-value from {len(null)} time shifts of {other}'s series (purged of its "
+            "same-day association)"
             if len(null)
-            else f"robust score test (HAC) that the {k_lags} lag buckets of {other} are "
-            "zero, asymptotic chi-square p-value (series too short to shift)"
+            else "asymptotic chi-square p-value (series too short to shift)"
         ),
     }
     if keep_shifts:

@@ -23,9 +23,9 @@ Tests (each calls the library's own function on the simulated sample):
   bootstrap (warp-speed) or chi-bar-square p-value;
 - ``reaction_events_joint`` / ``reaction_incidence_joint``: the joint test that A's lag
   buckets are zero in B's reaction function (:func:`analysis.models.reaction.fit_reaction`,
-  daily counts, fixed effects, score test), outcome events or incidence; its p-value is
-  the library's, from 99 time shifts of A's series (purged of its same-day association
-  with B's; the score's covariance pooled over the shifts);
+  daily counts, fixed effects, HAC score test), outcome events or incidence; its p-value
+  is the library's, from 99 time shifts of A's series (purged of its same-day
+  association with B's);
 - ``granger_weekly``: the Granger F test of A->B on weekly counts with 2 lags
   (:func:`analysis.models.granger.granger_tests`, the models report's default);
 - ``var_granger``: the Granger F test of A->B inside the daily VAR
@@ -358,16 +358,17 @@ register(
     _reaction_test("events"),
     "pvalue",
     "reaction function of B's daily event counts (negative binomial, month-year and "
-    "day-of-week fixed effects): score test of A's lag buckets 1, 2-7, 8-14 days, its "
-    "covariance pooled over and its p-value from 99 time shifts of A's series (purged of "
-    "its same-day association with B's)",
+    "day-of-week fixed effects): HAC-robust score test of A's lag buckets 1, 2-7, 8-14 "
+    "days, p-value from 99 time shifts of A's series (purged of its same-day association "
+    "with B's)",
 )
 register(
     "reaction_incidence_joint",
     _reaction_test("incidence"),
     "pvalue",
     "reaction function of whether B acts each day (linear probability, same design): "
-    "score test of A's lag buckets, p-value from 99 time shifts of A's series (as above)",
+    "HAC-robust score test of A's lag buckets, p-value from 99 time shifts of A's series "
+    "(as above)",
 )
 register(
     "granger_weekly",
