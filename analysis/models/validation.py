@@ -368,7 +368,7 @@ register(
     "pvalue",
     "reaction function of whether B acts each day (linear probability, same design): "
     "HAC-robust score test of A's lag buckets, p-value from 99 time shifts of A's series "
-    "(as above)",
+    "(purged of its same-day association with B's)",
 )
 register(
     "granger_weekly",
