@@ -210,7 +210,9 @@ def _side_long_run_variance(y: np.ndarray, n_cosines: int) -> float:
     n = len(y)
     t = np.arange(n) + 0.5
     j = np.arange(1, n_cosines + 1)[:, None]
-    proj = np.sqrt(2.0) * (np.cos(np.pi * j * t / n) @ y)
+    # The cosines sum to zero, so demeaning changes nothing but rounding (a constant
+    # series projects on exactly zero).
+    proj = np.sqrt(2.0) * (np.cos(np.pi * j * t / n) @ (y - y.mean()))
     return float(np.mean(proj**2) / n)
 
 
