@@ -653,7 +653,9 @@ def _read_sentence(
         if aggregate is not None:
             aggregates.append(aggregate)
             continue
-        if reading.generic or reading.threat:
+        if reading.generic or (reading.threat and reading.anchor is not None):
+            # (A toll with no action of its own is read whatever threat it names: "the
+            # cannon took out the threat, and no injuries were reported".)
             continue
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
