@@ -18,6 +18,7 @@ from analysis.events.reconcile import (
     one_item_per_sentence,
     strong_evidence,
     why_not_anchored,
+    within_frame,
 )
 from analysis.records import Mention
 
@@ -67,6 +68,7 @@ def _straightforward(by_id, passes, shared) -> None:
                 fits,
                 lambda k, u=u: strong_evidence(u, events[k]),
                 lambda k, u=u: any(m.country == u.country for m in events[k]),
+                lambda k, u=u: within_frame(u, events[k]),
             )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))

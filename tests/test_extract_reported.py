@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from analysis.events.reconcile import cluster_mentions
 from analysis.extract.article import extract_article
 from analysis.extract.casualties import find_casualties
 from analysis.extract.clauses import content_span
@@ -72,3 +73,63 @@ def test_no_one_hurt_at_all_is_no_one_killed(lexicon, clause, killed, injured):
     found = find_casualties(clause, lexicon)
     got = tuple(None if c is None else (c.low, c.high) for c in (found.killed, found.injured))
     assert got == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Central Command confirmed on Tuesday that the frigate had shot down a drone "
+        "launched by the Houthis over the Red Sea.",
+        "Militias fired rockets at a base in eastern Syria, the Pentagon said on Tuesday.",
+    ],
+)
+def test_an_event_told_only_through_a_statement_ends_on_its_day(lexicon, text):
+    (mention,) = _extract(text, lexicon)
+    # Tuesday before Wednesday 12 March 2025 is the 11th: on or before it.
+    assert (mention.event_date, mention.date_end) == ("2025-03-11", "2025-03-11")
+    assert mention.date_start < "2025-03-11" and mention.date_basis == "frame"
+    assert "statement" in mention.date_text
+
+
+def test_a_statement_does_not_date_an_event_the_text_dates(lexicon):
+    text = "The Pentagon said on Tuesday that militias had fired rockets at a base on Saturday."
+    (mention,) = _extract(text, lexicon)
+    assert (mention.date_start, mention.date_end) == ("2025-03-08", "2025-03-08")
+
+
+def test_supporters_storming_an_embassy_attack_it(lexicon):
+    text = "Militia supporters stormed the US embassy compound in Baghdad on Tuesday."
+    (mention,) = _extract(text, lexicon)
+    assert (mention.actor2_side, mention.event_date) == ("US_COALITION", "2025-03-11")
+
+
+def _undated(mid: str, article: str, date: tuple[str, str, str], basis: str = "") -> Mention:
+    start, end, best = date
+    return Mention(
+        mention_id=mid,
+        article_id=article,
+        sentence_index=1,
+        char_start=0,
+        char_end=10,
+        sentence_text="",
+        actor1_side="IRAN_ALIGNED",
+        actor2_side="US_COALITION",
+        event_type="Explosions/Remote violence",
+        country="Iraq",
+        date_start=start,
+        date_end=end,
+        event_date=best,
+        date_basis=basis,
+        killed_best=1,
+    )
+
+
+def test_an_undated_mention_joins_the_event_of_its_articles_time(lexicon):
+    # Two rocket attacks in Iraq that each killed one, years apart; a report dated only by
+    # its article (to a statement of 29 December 2019) that one was killed is the first.
+    old = _undated("a:001:0", "a", ("2019-12-27", "2019-12-27", "2019-12-27"))
+    later = _undated("b:001:0", "b", ("2021-02-15", "2021-02-15", "2021-02-15"))
+    told = _undated("c:001:0", "c", ("2019-11-30", "2019-12-29", "2019-12-29"), "frame")
+    clusters = cluster_mentions([old, later, told])
+    homes = {m.mention_id: c.event_id for c in clusters for m in c.members}
+    assert homes["c:001:0"] == homes["a:001:0"] != homes["b:001:0"]

@@ -79,7 +79,8 @@ A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is n
 
 When several events qualify, those ``u`` identifies by a count or its own article
 (:func:`strong_evidence`) are kept when any, since the frame fits every event of its
-weeks; then those placed in ``u``'s country (:func:`chosen_anchors`).
+weeks; then those in ``u``'s article frame, since a count fits events of any year; then
+those placed in ``u``'s country (:func:`chosen_anchors`).
 
 No date is given to ``u``: the event's interval comes from its dated mentions.
 
@@ -438,7 +439,7 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     if same_article:
         return None
     # The frame is weak evidence: only for an event known to be in the mention's country.
-    if any(m.country == u.country for m in members) and _within_frame(u, members):
+    if any(m.country == u.country for m in members) and within_frame(u, members):
         return None
     return "no identifying evidence (equal casualty count, same article or article frame)"
 
@@ -452,17 +453,20 @@ def strong_evidence(u: Mention, members: Sequence[Mention]) -> bool:
     return bool(u.actor1_side) and any(m.article_id == u.article_id for m in members)
 
 
-def chosen_anchors(fits: Sequence, strong: Callable, placed: Callable) -> list:
+def chosen_anchors(fits: Sequence, strong: Callable, placed: Callable, framed: Callable) -> list:
     """The events an undated mention chooses among, of the ``fits`` that pass
     :func:`why_not_anchored`: those it identifies by strong evidence (``strong(key)``, see
     :func:`strong_evidence`) when any, since the frame alone fits every event of its
-    period; of those, the ones placed in its country (``placed(key)``) when any. The
-    mention joins the one left, if exactly one is."""
+    period; of those, the ones in its article's time frame (``framed(key)``, see
+    :func:`within_frame`) when any, since a count or an article fits events of any year;
+    of those, the ones placed in its country (``placed(key)``) when any. The mention joins
+    the one left, if exactly one is."""
     fits = [k for k in fits if strong(k)] or list(fits)
+    fits = [k for k in fits if framed(k)] or fits
     return [k for k in fits if placed(k)] or fits
 
 
-def _within_frame(u: Mention, members: Sequence[Mention]) -> bool:
+def within_frame(u: Mention, members: Sequence[Mention]) -> bool:
     """Whether ``u`` is dated by its article's time frame and the event lies in that frame."""
     frame = frame_interval(u) if u.date_basis == "frame" else None
     if frame is None:
@@ -863,6 +867,10 @@ def _anchor_undated(
                     k in article or any(k in c for c in counts)
                 ),
                 lambda k, u=u: any(m.country == u.country for m in events[k]),
+                lambda k, own_frame=own_frame: (
+                    own_frame is not None
+                    and any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k])
+                ),
             )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))

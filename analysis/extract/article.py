@@ -101,6 +101,9 @@ class _Draft:
     responds: list[str] = field(default_factory=list)
     #: Stated to come before another event of the article ("X came days after *this*").
     earlier: bool = False
+    #: Told only through a dated statement ("X confirmed on Tuesday that ..."): the day
+    #: of the statement (ISO) and its words; the event happened on or before it.
+    statement: tuple[str, str] | None = None
 
     @property
     def root(self) -> _Draft:
@@ -474,6 +477,11 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     aggregates: list[Aggregate] = []
     for sentence in body:
         _read_sentence(ctx, sentence, state, aggregates)
+    statements = {
+        draft.mention.mention_id: draft.root.statement
+        for draft in state.drafts
+        if draft.root.statement is not None
+    }
     mentions = complete_mentions(
         tuple(draft.mention for draft in state.drafts),
         body,
@@ -482,6 +490,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         min(article.published, ctx.recalled or article.published),
         lexicon,
         _title_dyad(article.title, lexicon),
+        statements,
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
@@ -577,7 +586,8 @@ def _read_sentence(
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
     hits = sentence_hits(text, lexicon, actions, spaced, folded, ctx.countries)
-    clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
+    content = content_span(text)
+    clauses = _split_sites(text, split_clauses(text, content, lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     readings = _lend_lead_date(text, clauses, readings)
@@ -857,6 +867,8 @@ def _read_sentence(
             continue_event(i, same, reading)
             continue
         refers[i] = emit(mention, family)
+        if resolution is None:
+            refers[i].statement = _statement_day(hits, content, published)
     for i in deferred:
         cause = refers[clauses[i].answers]
         if cause is None:
@@ -873,6 +885,22 @@ def _read_sentence(
 
 
 _WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+def _statement_day(
+    hits: SentenceHits, content: tuple[int, int], published: dt.date
+) -> tuple[str, str] | None:
+    """The day of the statement that tells the sentence's events ("Central Command
+    confirmed on Tuesday that ...", "..., the ministry said on Monday."): a date of the
+    attribution set aside (outside ``content``) that names one day; ``None`` if none does.
+    What the statement reports happened on or before that day."""
+    for match in hits.dates:
+        if content[0] <= match.start < content[1] or match.kind in _OFFSET_KINDS:
+            continue
+        found = resolve_match(match, published)
+        if found is not None and found.precision == "day":
+            return found.event_date, match.text
+    return None
 
 
 def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -> list[Reading]:
