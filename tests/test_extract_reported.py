@@ -133,3 +133,50 @@ def test_an_undated_mention_joins_the_event_of_its_articles_time(lexicon):
     clusters = cluster_mentions([old, later, told])
     homes = {m.mention_id: c.event_id for c in clusters for m in c.members}
     assert homes["c:001:0"] == homes["a:001:0"] != homes["b:001:0"]
+
+
+FIRST_HURT = (
+    "A rocket attack on Tuesday wounded three US soldiers at Harir air base. "
+    "Tuesday's attack was the fourth on the base this month, but the first to cause "
+    "casualties. In early March, two drones struck Harir air base. "
+    "Harir air base had also been targeted the previous week by rockets."
+)
+
+
+def test_the_first_attack_to_hurt_anyone_leaves_the_earlier_ones_without_victims(lexicon):
+    mentions = _extract(FIRST_HURT, lexicon)
+    tolls = {m.date_text: (m.killed_low, m.injured_low) for m in mentions}
+    # Tuesday 11 March keeps its toll; the two earlier attacks on the base hurt no one.
+    assert tolls["Tuesday"] == (None, 3)
+    assert tolls["early March"] == (0, 0)
+    assert tolls["the previous week"] == (0, 0)
+
+
+def test_a_date_counted_back_from_an_events_interval_is_another_event(lexicon):
+    mentions = _extract(FIRST_HURT, lexicon)
+    early = next(m for m in mentions if m.date_text == "early March")
+    before = next(m for m in mentions if m.date_text == "the previous week")
+    # The two loose intervals share days, but one attack came a week before the other.
+    assert before.date_start < early.date_start <= before.date_end
+    assert before.apart_from == (early.mention_id,)
+    clusters = cluster_mentions(mentions)
+    homes = {m.mention_id: c.event_id for c in clusters for m in c.members}
+    assert homes[early.mention_id] != homes[before.mention_id]
+
+
+def test_an_attack_on_another_place_keeps_its_unknown_toll(lexicon):
+    text = FIRST_HURT + " Two days before, a drone attack hit a US outpost in Syria."
+    mentions = _extract(text, lexicon)
+    outpost = next(m for m in mentions if m.country == "Syria")
+    assert (outpost.killed_low, outpost.injured_low) == (None, None)
+
+
+def test_following_by_a_few_days_dates_the_earlier_event(lexicon):
+    text = (
+        "Drones hit a US patrol base in Syria on Friday. The patrol base attack follows by "
+        "only a few days an attack on Harir air base in Iraq."
+    )
+    mentions = _extract(text, lexicon)
+    harir = next(m for m in mentions if m.country == "Iraq")
+    # Some days before Friday 7 March 2025: 1 to 5 March.
+    assert (harir.date_start, harir.date_end) == ("2025-03-01", "2025-03-05")

@@ -16,7 +16,8 @@ of the following hold:
    around it); a different admin1 means a different event, except for the sites of one
    operation, below;
 7. neither states that it answers the other (``responds_to``): a response is never its
-   own trigger;
+   own trigger; neither is told as another event than the other (``apart_from``: "Later
+   on the same day, further strikes hit ...");
 8. different articles; or, within one article, different sentences (two items of one
    sentence are two events; a later sentence with compatible actor, date and place
    continues or repeats the earlier one);
@@ -326,11 +327,24 @@ def why_different(a: Mention, b: Mention, *, across_sites: bool = False) -> str 
         return f"admin1 differ ({a.admin1} vs {b.admin1})"
     if a.mention_id in b.responds_to or b.mention_id in a.responds_to:
         return "one answers the other"
+    if told_apart(a, b):
+        return "told as another event"
     if a.article_id == b.article_id and a.sentence_index == b.sentence_index:
         return "two items of one sentence"
     if not across_sites and places_apart(a, b):
         return f"one article, different places ({a.location} vs {b.location})"
     return None
+
+
+def told_apart(a: Mention, b: Mention) -> bool:
+    """Whether the text tells one of ``a`` and ``b`` as another event than the other
+    (``apart_from``, clause 7): "The first round of strikes came on Monday. Later on the
+    same day, further strikes hit ..." are two events of one day.
+
+    The one predicate of the rule: :func:`why_different`, :func:`why_not_anchored` and the
+    fast path (:class:`analysis.events.blocks.MentionClasses`, as forbidden pairs) call it.
+    """
+    return a.mention_id in b.apart_from or b.mention_id in a.apart_from
 
 
 def places_apart(a: Mention, b: Mention) -> bool:
@@ -431,6 +445,8 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     for m in members:
         if u.mention_id in m.responds_to or m.mention_id in u.responds_to:
             return "one answers the other"
+        if told_apart(u, m):
+            return "told as another event"
         if m.article_id == u.article_id and m.sentence_index == u.sentence_index:
             return "two items of one sentence"
     for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
@@ -773,7 +789,7 @@ def _anchor_undated(
                     by_count[kind, count].add(key)
             facts[key] = (
                 frozenset(m.mention_id for m in members),
-                frozenset(r for m in members for r in m.responds_to),
+                frozenset(r for m in members for r in (*m.responds_to, *m.apart_from)),
                 frozenset((m.article_id, m.sentence_index) for m in members),
             )
             spans[key] = frozenset(s for s in (interval(m) for m in members) if s is not None)
@@ -854,7 +870,7 @@ def _anchor_undated(
                 ids, answers, sentences = facts[key]
                 if (
                     u.mention_id in answers
-                    or any(r in ids for r in u.responds_to)
+                    or any(r in ids for r in (*u.responds_to, *u.apart_from))
                     or (u.article_id, u.sentence_index) in sentences
                 ):
                     continue  # A6

@@ -124,6 +124,11 @@ class _Discourse:
     #: The last date the text gave, whatever its precision ("In late July", "since early
     #: February"): what a relative date counts from when no day is under discussion.
     last_span: DateResolution | None = None
+    #: The event that ``last_span`` dates, if one does.
+    span_owner: _Draft | None = None
+    #: Events told as the first to hurt anyone ("the first attack in which injuries were
+    #: reported"): the earlier attacks on the same place hurt no one.
+    first_hurt: list[_Draft] = field(default_factory=list)
 
 
 def _replace(record, **changes):
@@ -390,8 +395,18 @@ def _aggregate(
 #: Relative days counted from another date ("the day before", "two days earlier").
 _OFFSET_KINDS = ("day_offset", "same_day", "week_offset")
 _DAY_COUNTS = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-#: "a day after", "two days after" right before a cause (not "a few days after").
-_DAYS_AFTER = re.compile(r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$", re.IGNORECASE)
+#: "a day after", "two days after" right before a cause (not "a few days after"); "follows
+#: by two days".
+_DAYS_AFTER = re.compile(
+    r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$"
+    r"|\bby\s+(?:only\s+|just\s+)?(a|one|two|three|four|five)\s+days?\s*$",
+    re.IGNORECASE,
+)
+#: "came days after", "follows by only a few days": some days before the answer.
+_SOME_DAYS_AFTER = re.compile(
+    r"days\s+after|\bby\s+(?:only\s+|just\s+)?(?:a\s+few|several|some)\s+days\s*$",
+    re.IGNORECASE,
+)
 
 
 def _relative_cause_date(
@@ -416,9 +431,10 @@ def _relative_cause_date(
     counted = _DAYS_AFTER.search(before)
     if counted is not None and day_anchored:
         # "a day after an Israeli strike killed two": the day before the answer.
-        day = (anchor - dt.timedelta(days=_DAY_COUNTS[counted.group(1).lower()])).isoformat()
+        words = (counted.group(1) or counted.group(2)).lower()
+        day = (anchor - dt.timedelta(days=_DAY_COUNTS[words])).isoformat()
         return DateResolution(day, day, day, "day"), f"{counted.group(0).strip()} {answer}"
-    if "days after" in before:
+    if _SOME_DAYS_AFTER.search(before):
         start, end = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2)
         found = DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
         return found, f"days before {answer}"
@@ -477,6 +493,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     aggregates: list[Aggregate] = []
     for sentence in body:
         _read_sentence(ctx, sentence, state, aggregates)
+    _none_hurt_before(state)
     statements = {
         draft.mention.mention_id: draft.root.statement
         for draft in state.drafts
@@ -680,6 +697,7 @@ def _read_sentence(
         ):
             reading = _replace(reading, date=heading)
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
+        counted_from = None
         if (
             resolution is None
             and reading.date is not None
@@ -689,6 +707,10 @@ def _read_sentence(
             # "In late July, rockets were fired ... The base had been attacked the previous
             # week": counted from the interval, as no day is under discussion.
             resolution = resolve_from_span(reading.date, published, state.last_span)
+            if resolution is not None and state.span_owner is not None:
+                # A week before the event that interval dates: another event, whatever
+                # the two loose intervals share.
+                counted_from = state.span_owner.root
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
@@ -862,6 +884,8 @@ def _read_sentence(
                 whole = f"{article.title}\n{article.text}"
                 ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
             mention["country"] = ctx.main_country[0]
+        if counted_from is not None:
+            mention["apart_from"] = (counted_from.mention.mention_id,)
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
@@ -881,7 +905,52 @@ def _read_sentence(
     _link(clauses, refers, readings)
     _link_named_places(text, clauses, refers, sentence_places, state)
     _update_focus(clauses, refers, state)
-    _note_last_span(hits, published, state)
+    _note_last_span(hits, published, state, emitted_here)
+    if _FIRST_HURT.search(text):
+        told = next((d.root for d in refers if d is not None), None)
+        if told is not None:
+            state.first_hurt.append(told)
+
+
+#: "... but the first in which injuries were reported at all", "the first attack to cause
+#: casualties", "the first one with wounded".
+_FIRST_HURT = re.compile(
+    r"\bthe\s+first\s+(?:[\w-]+\s+){0,2}?(?:in\s+which|where|with|that\s+(?:caused|left|"
+    r"resulted\s+in)|to\s+(?:cause|leave|result\s+in))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:injur|casualt|wound|hurt|dead|death|kill)",
+    re.IGNORECASE,
+)
+
+
+def _none_hurt_before(state: _Discourse) -> None:
+    """An attack told as the first to hurt anyone ("Monday's attack is the third on the
+    base in recent weeks, but the first in which injuries were reported") says that the
+    article's earlier attacks on the same place hurt no one: those with no toll of their
+    own get 0 killed and 0 injured (no one hurt, no one killed)."""
+    for first in state.first_hurt:
+        m = first.mention
+        if not m.location or not m.event_date:
+            continue
+        for draft in state.drafts:
+            other = draft.mention
+            if (
+                draft.origin is not None
+                or draft is first
+                or other.location != m.location
+                or not other.date_end
+                or other.date_end >= m.event_date
+                or other.actor2_side not in ("", m.actor2_side)
+                # (Strikes and attacks alike: "the third attack on the base".)
+                or draft.family not in ("attack", "strike", "any")
+            ):
+                continue
+            told = [d.mention for d in state.drafts if d.root is draft]
+            if any(t.killed_low is not None or t.injured_low is not None for t in told):
+                continue
+            zero = {
+                f"{kind}_{p}": 0 for kind in ("killed", "injured") for p in ("low", "best", "high")
+            }
+            draft.mention = _replace(other, **zero)
 
 
 _WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
@@ -924,15 +993,27 @@ def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -
     return out
 
 
-def _note_last_span(hits: SentenceHits, published: dt.date, state: _Discourse) -> None:
+def _note_last_span(
+    hits: SentenceHits, published: dt.date, state: _Discourse, emitted: list[_Draft]
+) -> None:
     """Keep the last date of the sentence that resolves on its own (see
-    :attr:`_Discourse.last_span`)."""
+    :attr:`_Discourse.last_span`), and the event of the sentence it dates (``emitted``: the
+    sentence's new mentions)."""
     for match in reversed(hits.dates):
         if match.kind in RELATIVE_KINDS:
             continue
         resolution = resolve_match(match, published)
         if resolution is not None:
             state.last_span = resolution
+            span = (resolution.date_start, resolution.date_end)
+            state.span_owner = next(
+                (
+                    d
+                    for d in reversed(emitted)
+                    if (d.mention.date_start, d.mention.date_end) == span
+                ),
+                None,
+            )
             return
 
 
