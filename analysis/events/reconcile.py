@@ -1311,12 +1311,23 @@ def link_causes(clusters: Sequence[Cluster], rows: Sequence[dict]) -> list[dict]
     return out
 
 
-def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
-    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last.
+def told_first(cluster: Cluster) -> tuple[str, int, int]:
+    """Where the event is first told: the smallest (article, sentence, character) of its members."""
+    return min((m.article_id, m.sentence_index, m.char_start) for m in cluster.members)
 
-    Stated answers whose article reports no cause are linked across the corpus
-    (:func:`link_causes`).
+
+def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
+    """Event rows of the clusters in the order they happened and were told; undated last.
+
+    Rows are sorted by ``event_date``, then by where the event is first told
+    (:func:`told_first`: events of one day read in the order their article tells them),
+    then by ``event_id``. Stated answers whose article reports no cause are linked across
+    the corpus (:func:`link_causes`).
     """
     ids = mention_events(clusters)
     rows = link_causes(clusters, [event_fields(c, ids) for c in clusters])
-    return sorted(rows, key=lambda r: (r["event_date"] == "", r["event_date"], r["event_id"]))
+    told = {row["event_id"]: told_first(c) for c, row in zip(clusters, rows, strict=True)}
+    return sorted(
+        rows,
+        key=lambda r: (r["event_date"] == "", r["event_date"], told[r["event_id"]], r["event_id"]),
+    )
