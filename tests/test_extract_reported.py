@@ -180,3 +180,37 @@ def test_following_by_a_few_days_dates_the_earlier_event(lexicon):
     harir = next(m for m in mentions if m.country == "Iraq")
     # Some days before Friday 7 March 2025: 1 to 5 March.
     assert (harir.date_start, harir.date_end) == ("2025-03-01", "2025-03-05")
+
+
+def _events_of(mentions: list[Mention]) -> list[list[str]]:
+    return [[m.mention_id for m in c.members] for c in cluster_mentions(mentions)]
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        "Later on the same day, US jets carried out further air strikes on radar sites.",
+        "On Monday afternoon US jets launched another round of strikes on radar sites.",
+        "US jets carried out fresh strikes on radar sites later on Monday.",
+    ],
+)
+def test_strikes_told_as_additional_are_another_event_of_the_day(lexicon, second):
+    first = "The first round of US strikes on Houthi targets in Yemen came on Monday."
+    mentions = _extract(f"{first} {second}", lexicon)
+    assert [m.event_date for m in mentions] == ["2025-03-10", "2025-03-10"]
+    assert mentions[1].apart_from == (mentions[0].mention_id,)
+    assert len(_events_of(mentions)) == 2
+
+
+def test_the_additional_strikes_named_again_are_still_that_event(lexicon):
+    text = (
+        "US jets struck Houthi targets in Yemen on Monday. Later that day US jets carried "
+        "out further air strikes on radar sites. The further strikes destroyed two radars."
+    )
+    mentions = _extract(text, lexicon)
+    # The definite description adds nothing new here: two events, the second told once.
+    events = _events_of(mentions)
+    assert len(events) == 2
+    # Without "further" nothing tells the second strikes apart from the first.
+    plain = _extract(text.replace("further ", ""), lexicon)
+    assert all(m.apart_from == () for m in plain)

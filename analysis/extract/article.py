@@ -747,7 +747,11 @@ def _read_sentence(
             else:
                 continue_event(i, answered, reading)
             continue
-        if reading.novel or clause.item or (separate and not reading.definite):
+        if (
+            (reading.novel and not reading.definite)
+            or clause.item
+            or (separate and not reading.definite)
+        ):
             base = None
         elif reading.definite:
             base = _resolve(reading, state)
@@ -884,8 +888,16 @@ def _read_sentence(
                 whole = f"{article.title}\n{article.text}"
                 ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
             mention["country"] = ctx.main_country[0]
-        if counted_from is not None:
-            mention["apart_from"] = (counted_from.mention.mention_id,)
+        apart = [counted_from] if counted_from is not None else []
+        if reading.novel and not reading.definite:
+            # "Later on the same day, the US carried out further air strikes": another
+            # event than the article's earlier ones of that kind and side.
+            apart += _told_before(mention, family, state)
+        if apart:
+            roots = {id(d) for d in apart}
+            mention["apart_from"] = tuple(
+                d.mention.mention_id for d in state.drafts if id(d.root) in roots
+            )
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
@@ -954,6 +966,25 @@ def _none_hurt_before(state: _Discourse) -> None:
 
 
 _WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+def _told_before(fields: dict, family: str, state: _Discourse) -> list[_Draft]:
+    """The article's earlier events (first mentions) that a clause told as additional
+    ("further strikes", "another attack") is another event than: those of a compatible
+    kind, by the same side (or one unknown), whose dates may overlap its own."""
+    side = fields.get("actor1_side", "")
+    start, end = fields.get("date_start", ""), fields.get("date_end", "")
+    out = []
+    for draft in state.drafts[-_REFERENCE_REACH:]:
+        m = draft.mention
+        if draft.origin is not None or not _compatible(draft.family, family):
+            continue
+        if side and m.actor1_side and m.actor1_side != side:
+            continue
+        if start and m.date_start and (m.date_start > end or start > m.date_end):
+            continue
+        out.append(draft)
+    return out
 
 
 def _statement_day(
