@@ -26,7 +26,13 @@
 5. dates are read, never invented: an undated clause gets a date only from words that
    relate it to a dated event of the same sentence ("a few days after" it, "coincided
    with" it); an undated series named only by its target ("in response to attacks on
-   American troops") is no event unless it names a place or casualties.
+   American troops") is no event unless it names a place or casualties; an event told only
+   through a dated statement ("X confirmed on Tuesday that ...") happened on or before the
+   statement's day (:mod:`analysis.extract.completion` bounds it so);
+6. what the text tells as another event ("further strikes" on the same day, a week
+   before an event dated loosely) is kept apart from it (``apart_from``), and an attack
+   told as the first to hurt anyone leaves the earlier attacks on its place without
+   victims.
 """
 
 from __future__ import annotations
