@@ -214,3 +214,12 @@ def test_the_additional_strikes_named_again_are_still_that_event(lexicon):
     # Without "further" nothing tells the second strikes apart from the first.
     plain = _extract(text.replace("further ", ""), lexicon)
     assert all(m.apart_from == () for m in plain)
+
+
+def test_new_strikes_told_twice_are_not_told_apart(lexicon):
+    text = (
+        "US jets launched new strikes on Houthi radar sites in Yemen on Monday. "
+        "Officials said US jets launched new strikes on Houthi radar sites on Monday."
+    )
+    mentions = _extract(text, lexicon)
+    assert all(m.apart_from == () for m in mentions)

@@ -895,7 +895,7 @@ def _read_sentence(
                 ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
             mention["country"] = ctx.main_country[0]
         apart = [counted_from] if counted_from is not None else []
-        if reading.novel and not reading.definite:
+        if _ADDITIONAL.search(reading.anchor_lead) and not reading.definite:
             # "Later on the same day, the US carried out further air strikes": another
             # event than the article's earlier ones of that kind and side.
             apart += _told_before(mention, family, state)
@@ -972,6 +972,15 @@ def _none_hurt_before(state: _Discourse) -> None:
 
 
 _WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+#: An act told as added to those told before ("further air strikes", "another round of
+#: strikes"); not "new strikes", which a lead and a later paragraph may both say of one.
+_ADDITIONAL = re.compile(
+    r"\b(?:another|a\s+second|a\s+separate|additional|further|fresh|one\s+more)"
+    r"\s+(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 def _told_before(fields: dict, family: str, state: _Discourse) -> list[_Draft]:
