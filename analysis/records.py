@@ -76,6 +76,9 @@ class Mention:
     sites: int | None = None
     responds_to: tuple[str, ...] = field(default_factory=tuple)
     link_text: str = ""
+    #: Mentions of the same article that the text tells as another event than this one
+    #: ("Later on the same day, further strikes hit ..."): never merged with it.
+    apart_from: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

@@ -156,6 +156,7 @@ MENTION_COLUMNS = (
     "responds_to",
     "link_text",
     "also_event_ids",
+    "apart_from",
 )
 AGGREGATE_COLUMNS = (
     "aggregate_id",

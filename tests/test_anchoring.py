@@ -18,6 +18,7 @@ from analysis.events.reconcile import (
     one_item_per_sentence,
     strong_evidence,
     why_not_anchored,
+    within_frame,
 )
 from analysis.records import Mention
 
@@ -67,6 +68,7 @@ def _straightforward(by_id, passes, shared) -> None:
                 fits,
                 lambda k, u=u: strong_evidence(u, events[k]),
                 lambda k, u=u: any(m.country == u.country for m in events[k]),
+                lambda k, u=u: within_frame(u, events[k]),
             )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
@@ -86,6 +88,8 @@ def random_mentions(rng: random.Random, n: int) -> list[Mention]:
         event_date, start, end, basis = rng.choice(SPANS)
         same_article = [m.mention_id for m in out if m.article_id == article]
         answers = (rng.choice(same_article),) if same_article and rng.random() < 0.1 else ()
+        # Another event told apart now and then (drawn without the generator).
+        apart = (same_article[i % len(same_article)],) if same_article and i % 7 == 3 else ()
         out.append(
             Mention(
                 mention_id=f"{article}:{i:03d}",
@@ -95,6 +99,7 @@ def random_mentions(rng: random.Random, n: int) -> list[Mention]:
                 char_end=sentence * 100 + i + 10,
                 sentence_text="",
                 responds_to=answers,
+                apart_from=apart,
                 actor1_side=rng.choice(SIDES),
                 actor2_side=rng.choice(SIDES),
                 event_type=rng.choice(TYPES),

@@ -96,6 +96,9 @@ def random_mentions(rng: random.Random, n: int) -> list[Mention]:
         sentence = rng.randint(0, 6)
         same_article = [m.mention_id for m in out if m.article_id == article]
         answers = (rng.choice(same_article),) if same_article and rng.random() < 0.2 else ()
+        # Another event told apart now and then (drawn without the generator, whose draws
+        # the other fields keep).
+        apart = (same_article[i % len(same_article)],) if same_article and i % 7 == 3 else ()
         out.append(
             Mention(
                 mention_id=f"{article}:{i:03d}",
@@ -105,6 +108,7 @@ def random_mentions(rng: random.Random, n: int) -> list[Mention]:
                 char_end=sentence * 100 + i + 10,
                 sentence_text="",
                 responds_to=answers,
+                apart_from=apart,
                 **_site_of(rng, rng.choice(profiles)),
             )
         )
@@ -196,6 +200,7 @@ def _themed(seed: int) -> list[Mention]:
                     mention_id=f"t{theme}-{m.mention_id}",
                     article_id=f"t{theme}-{m.article_id}",
                     responds_to=tuple(f"t{theme}-{r}" for r in m.responds_to),
+                    apart_from=tuple(f"t{theme}-{r}" for r in m.apart_from),
                     country=f"C{theme}",
                 )
             )

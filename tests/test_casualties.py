@@ -133,28 +133,85 @@ def _clustered_daily(seed: int, n_days: int = 490, step: float = 1.0) -> np.ndar
     return rng.negative_binomial(2, 2 / (2 + mu))
 
 
-def test_block_rate_test_holds_its_size_where_the_exact_test_does_not():
-    from analysis.models.casualties import block_rate_test
+def test_rate_change_test_holds_its_size_where_the_exact_test_does_not():
+    from analysis.models.casualties import rate_change_test
 
-    block, exact = [], []
+    changed, exact = [], []
     for seed in range(150):
         y = _clustered_daily(seed)
-        res = block_rate_test(y, 245)
-        block.append(res["p_value"] < 0.05)
+        res = rate_change_test(y, 245)
+        changed.append(res["p_value"] < 0.05)
         exact.append(
             rate_test(res["count_before"], 245.0, res["count_after"], 245.0)["p_value"] < 0.05
         )
-    assert 0.0 <= np.mean(block) <= 0.1
+    assert 0.0 <= np.mean(changed) <= 0.1
     assert np.mean(exact) > 0.5
 
 
-def test_block_rate_test_recovers_a_planted_ratio():
-    from analysis.models.casualties import block_rate_test
+def test_rate_change_test_recovers_a_planted_ratio():
+    from analysis.models.casualties import rate_change_test
 
-    covered, rejected = [], []
+    covered, rejected, ratios = [], [], []
     for seed in range(60):
-        res = block_rate_test(_clustered_daily(seed, step=0.5), 245)
+        res = rate_change_test(_clustered_daily(seed, step=0.5), 245)
         covered.append(res["ci_low"] < 0.5 < res["ci_high"])
         rejected.append(res["p_value"] < 0.05)
+        ratios.append(res["rate_ratio"])
     assert np.mean(covered) >= 0.85
     assert np.mean(rejected) >= 0.8
+    assert abs(np.median(ratios) - 0.5) < 0.05
+
+
+def test_rate_change_test_long_run_variance_by_hand():
+    # 112 days before the split: two cosines of half-period 56 days. The series
+    # 10 + 2 cos(pi (t + 1/2) / 112) projects on the first cosine only, with
+    # sqrt(2) * 2 * 112 / 2 = sqrt(2) * 112; the mean square of the two projections is
+    # 112^2, so the long-run variance is 112 and its ratio to the mean 11.2. After the
+    # split 56 constant days and 56 with one more event each: on the first cosine
+    # sqrt(2) * sum_{t=56..111} cos(pi (t + 1/2) / 112) = -sqrt(2) / (2 sin(pi / 224))
+    # (the sum of an arithmetic run of cosines), on the second 0 (a whole period), so a
+    # long-run variance of 1 / (4 * 112 * sin(pi / 224)^2) about a mean of 10.5.
+    from analysis.models.casualties import rate_change_test
+
+    n = 112
+    before = 10 + 2 * np.cos(np.pi * (np.arange(n) + 0.5) / n)
+    after = np.r_[np.full(56, 10.0), np.full(56, 11.0)]
+    res = rate_change_test(np.r_[before, after], n, allows_tests=True)
+    assert res["n_cosines_before"] == 2 and res["n_cosines_after"] == 2
+    assert res["dispersion_before"] == pytest.approx(11.2, rel=1e-9)
+    lrv_after = 1 / (4 * n * np.sin(np.pi / 224) ** 2)
+    assert res["dispersion_after"] == pytest.approx(lrv_after / 10.5, rel=1e-9)
+    # Var(log mean) per side = long-run variance / (days * mean^2); Welch degrees of freedom.
+    v = np.array([112.0 / (n * 100.0), lrv_after / (n * 10.5**2)])
+    assert res["df"] == pytest.approx(v.sum() ** 2 / (v[0] ** 2 / 2 + v[1] ** 2 / 2))
+    t = np.log(10.5 / 10.0) / np.sqrt(v.sum())
+    assert res["p_value"] == pytest.approx(2 * stats.t.sf(t, res["df"]), rel=1e-9)
+
+
+def test_rate_change_test_needs_a_half_wave_on_each_side():
+    from analysis.models.casualties import rate_change_test
+
+    res = rate_change_test(np.ones(100), 50)
+    assert res["p_value"] is None and "fewer than 56 days" in res["p_value_reason"]
+    assert res["rate_ratio"] == pytest.approx(1.0)
+    flat = rate_change_test(np.full(200, 3.0), 100)
+    assert flat["p_value"] is None and "do not vary" in flat["p_value_reason"]
+
+
+def test_rate_change_test_size_on_slowly_drifting_rates():
+    # The study's drifting-rate null (each day's log-rate an AR(1), 0.9 a day, sd 0.5) at
+    # 10 events a day over 500 days, where the test on 28-day blocks rejected 11% of 500
+    # series at 5%. 200 fixed-seed series; a true 5% gives more than 20 rejections with
+    # probability 0.01.
+    from analysis.models.casualties import rate_change_test
+    from analysis.models.validation import simulate
+
+    rejected = [
+        rate_change_test(
+            simulate("autocorrelated_rates", 5000, np.random.default_rng([31, r])).counts[:, 1],
+            249,
+        )["p_value"]
+        < 0.05
+        for r in range(200)
+    ]
+    assert sum(rejected) <= 20

@@ -200,11 +200,14 @@ def test_an_undated_events_toll_stays_on_its_first_mention(lexicon):
 
 def test_an_overnight_strike_is_the_night_before_publication(lexicon):
     got = resolve_date("an overnight strike", dt.date(2024, 8, 9))
+    # Dated by the evening it began, as "Thursday night" would be.
     assert (got.date_start, got.date_end, got.event_date) == (
         "2024-08-08",
         "2024-08-09",
-        "2024-08-09",
+        "2024-08-08",
     )
+    night = resolve_date("Thursday night", dt.date(2024, 8, 9))
+    assert (night.date_start, night.event_date) == (got.date_start, got.event_date)
     # With a day named, the day is the date.
     assert resolve_date("overnight Friday", dt.date(2024, 8, 12)).event_date == "2024-08-09"
 

@@ -12,7 +12,7 @@ import pytest
 
 from analysis.errors import UsageError
 from analysis.extract.article import extract_article
-from analysis.extract.gazetteer import gazetteer_key
+from analysis.extract.gazetteer import gazetteer_key, plain_name
 from analysis.extract.lexicon import DEFAULT_DIRECTORY, load_lexicon
 from analysis.extract.reading import sentence_hits
 from analysis.records import Article
@@ -38,6 +38,13 @@ def test_spellings_with_and_without_the_article_are_one_town(lexicon):
     assert len(hits) == 3 and len({h.value for h in hits}) == 1
     assert hits[0].value.admin1 == "Al Anbar"
     assert gazetteer_key("Al Qā’im") == gazetteer_key("al-Qaim") == "qaim"
+
+
+def test_towns_are_named_without_the_gazetteers_diacritics(lexicon):
+    # The gazetteer writes "Al Qā’im" and "En Nâqoûra"; readers see plain Latin letters.
+    hits = lexicon.places.find("Shelling near al-Qaim. A drone struck al-Naqoura in the south.")
+    assert [h.value.location for h in hits] == ["Al Qa'im", "En Naqoura"]
+    assert plain_name("Ḩarir") == "Harir"
 
 
 def test_cited_sites_and_their_spellings(lexicon):

@@ -269,6 +269,18 @@ def test_events_sorted_by_date_then_id():
     assert [r["event_date"] for r in rows] == ["2020-03-13", "2020-05-01"]
 
 
+def test_events_of_one_day_in_the_order_they_are_told():
+    told = [
+        mention("a1-9", "a1", 1, admin1="Anbar"),
+        mention("a1-5", "a1", 2, admin1="Basra"),
+        mention("a1-1", "a1", 3, admin1="Nineveh"),
+    ]
+    ids = [event_id_for(m.mention_id) for m in told]
+    assert sorted(ids) != ids  # sorting by id alone would not give the telling
+    rows = reconcile(cluster_mentions(list(reversed(told))))
+    assert [r["admin1"] for r in rows] == ["Anbar", "Basra", "Nineveh"]
+
+
 # --- anchoring undated mentions -------------------------------------------------------
 
 UNDATED = dict(date_start="", date_end="", event_date="", date_precision="")

@@ -193,7 +193,7 @@ def test_registered_test_size_reduced_study(name):
 @pytest.mark.parametrize(("name", "floor"), [("rate_block", 0.8), ("changepoint_scan", 0.45)])
 def test_rate_tests_find_a_planted_step(name, floor):
     # A 1.5-fold step at 1,000 events per side: roughly 12 events a week before, 18 after.
-    # The block test compares the two halves directly; the scan must also find the date,
+    # The rate comparison compares the two halves directly; the scan must also find the date,
     # and its sieve null loses power on moderate shifts (the full study has its power).
     test = validation.REGISTRY[name]
     step = f"planted_step_{validation.STEP_RATIO}"
@@ -202,7 +202,7 @@ def test_rate_tests_find_a_planted_step(name, floor):
 
 
 def test_exact_poisson_rate_test_over_rejects_on_drifting_rates():
-    # Why the block test exists: a slowly drifting rate (log-rate AR(1), 0.9 a day, sd
+    # Why the long-run variance is needed: a slowly drifting rate (log-rate AR(1), 0.9 a day, sd
     # 0.5) makes each half's total about ten times as variable as Poisson at 2 events a
     # day; the exact test ignores that and rejects about half the time.
     test = validation.REGISTRY["rate_exact_poisson"]

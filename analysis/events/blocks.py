@@ -7,13 +7,14 @@ compatible with each other: the pairs grow with the square of the article's leng
 module gives the same clusters without listing those pairs.
 
 Mentions are grouped into *classes*: mentions that agree on every field except where they
-were read (``mention_id``, ``article_id``, ``sentence_index``, ``char_start``, ``char_end``)
-and what they answer (``responds_to``). The merge rule
-(:func:`~analysis.events.reconcile.why_different`) looks at those fields only through two
-clauses, *two items of one sentence* and *one answers the other*; so two mentions are
-compatible exactly when their classes are (the rule applied to one representative of each,
-read from different articles) and the pair is not one of the few *forbidden* pairs of one
-sentence, of a stated response or of two specific places of one article
+were read (``mention_id``, ``article_id``, ``sentence_index``, ``char_start``, ``char_end``),
+what they answer (``responds_to``) and what they are told apart from (``apart_from``). The
+merge rule (:func:`~analysis.events.reconcile.why_different`) looks at those fields only
+through three clauses, *two items of one sentence*, *one answers the other* and *told as
+another event*; so two mentions are compatible exactly when their classes are (the rule
+applied to one representative of each, read from different articles) and the pair is not
+one of the few *forbidden* pairs of one sentence, of a stated response, of another event
+told apart or of two specific places of one article
 (:func:`~analysis.events.reconcile.places_apart`). Class pairs are found with the same
 candidate blocks, and within a block only classes whose date intervals overlap are
 compared (clause 4: a sorted sweep). The pair strength
@@ -80,7 +81,15 @@ log = logging.getLogger("analysis.events.reconcile")
 #: Fields that say where a mention was read and what it answers: the merge rule sees them
 #: only through its one-sentence and response clauses (see the module docstring).
 PLACE_FIELDS = frozenset(
-    ["mention_id", "article_id", "sentence_index", "char_start", "char_end", "responds_to"]
+    [
+        "mention_id",
+        "article_id",
+        "sentence_index",
+        "char_start",
+        "char_end",
+        "responds_to",
+        "apart_from",
+    ]
 )
 _CLASS_FIELDS = tuple(f.name for f in dataclasses.fields(Mention) if f.name not in PLACE_FIELDS)
 
@@ -108,7 +117,8 @@ class MentionClasses:
         class -> strength -> classes compatible with it at that strength (itself included).
     forbidden
         mention id -> ids it may never merge with although their classes are compatible:
-        items of one sentence, stated responses, different places of one article.
+        items of one sentence, stated responses, events told apart, different places of
+        one article.
     forbidden_sites
         The same without the places: the pairs that may not be sites of one operation.
     """
@@ -134,7 +144,8 @@ class MentionClasses:
         by_sentence: dict[tuple[str, int], list[str]] = defaultdict(list)
         for mid, m in self.by_id.items():
             by_sentence[m.article_id, m.sentence_index].append(mid)
-            for target in m.responds_to:
+            # A stated response, and another event told apart (reconcile.told_apart).
+            for target in (*m.responds_to, *m.apart_from):
                 if target in self.by_id and target != mid:
                     self.forbidden[mid].add(target)
                     self.forbidden[target].add(mid)
@@ -177,7 +188,12 @@ class MentionClasses:
                 name = f"\x00class{n:09d}{side}"
                 copies.append(
                     dataclasses.replace(
-                        rep, mention_id=name, article_id=name, sentence_index=0, responds_to=()
+                        rep,
+                        mention_id=name,
+                        article_id=name,
+                        sentence_index=0,
+                        responds_to=(),
+                        apart_from=(),
                     )
                 )
         number = {c.mention_id: int(c.mention_id[6:15]) for c in copies}
@@ -215,7 +231,12 @@ class MentionClasses:
         if key not in self._across:
             a, b = (
                 dataclasses.replace(
-                    self.reps[n], mention_id=name, article_id=name, sentence_index=0, responds_to=()
+                    self.reps[n],
+                    mention_id=name,
+                    article_id=name,
+                    sentence_index=0,
+                    responds_to=(),
+                    apart_from=(),
                 )
                 for n, name in ((key[0], "\x00sitea"), (key[1], "\x00siteb"))
             )

@@ -99,6 +99,7 @@ def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> 
         row["event_id"] = home.get(m.mention_id, "")
         row["responds_to"] = LIST_SEP.join(sorted(m.responds_to))
         row["also_event_ids"] = LIST_SEP.join(sorted(also.get(m.mention_id, [])))
+        row["apart_from"] = LIST_SEP.join(sorted(m.apart_from))
         rows.append(row)
     frame = pd.DataFrame(rows, columns=list(MENTION_COLUMNS))
     frame = frame.sort_values(

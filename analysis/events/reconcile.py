@@ -16,7 +16,8 @@ of the following hold:
    around it); a different admin1 means a different event, except for the sites of one
    operation, below;
 7. neither states that it answers the other (``responds_to``): a response is never its
-   own trigger;
+   own trigger; neither is told as another event than the other (``apart_from``: "Later
+   on the same day, further strikes hit ...");
 8. different articles; or, within one article, different sentences (two items of one
    sentence are two events; a later sentence with compatible actor, date and place
    continues or repeats the earlier one);
@@ -79,7 +80,8 @@ A6. ``u`` is not the answer to, nor the cause of, any mention of ``E``, and is n
 
 When several events qualify, those ``u`` identifies by a count or its own article
 (:func:`strong_evidence`) are kept when any, since the frame fits every event of its
-weeks; then those placed in ``u``'s country (:func:`chosen_anchors`).
+weeks; then those in ``u``'s article frame, since a count fits events of any year; then
+those placed in ``u``'s country (:func:`chosen_anchors`).
 
 No date is given to ``u``: the event's interval comes from its dated mentions.
 
@@ -325,11 +327,24 @@ def why_different(a: Mention, b: Mention, *, across_sites: bool = False) -> str 
         return f"admin1 differ ({a.admin1} vs {b.admin1})"
     if a.mention_id in b.responds_to or b.mention_id in a.responds_to:
         return "one answers the other"
+    if told_apart(a, b):
+        return "told as another event"
     if a.article_id == b.article_id and a.sentence_index == b.sentence_index:
         return "two items of one sentence"
     if not across_sites and places_apart(a, b):
         return f"one article, different places ({a.location} vs {b.location})"
     return None
+
+
+def told_apart(a: Mention, b: Mention) -> bool:
+    """Whether the text tells one of ``a`` and ``b`` as another event than the other
+    (``apart_from``, clause 7): "The first round of strikes came on Monday. Later on the
+    same day, further strikes hit ..." are two events of one day.
+
+    The one predicate of the rule: :func:`why_different`, :func:`why_not_anchored` and the
+    fast path (:class:`analysis.events.blocks.MentionClasses`, as forbidden pairs) call it.
+    """
+    return a.mention_id in b.apart_from or b.mention_id in a.apart_from
 
 
 def places_apart(a: Mention, b: Mention) -> bool:
@@ -430,6 +445,8 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     for m in members:
         if u.mention_id in m.responds_to or m.mention_id in u.responds_to:
             return "one answers the other"
+        if told_apart(u, m):
+            return "told as another event"
         if m.article_id == u.article_id and m.sentence_index == u.sentence_index:
             return "two items of one sentence"
     for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
@@ -438,7 +455,7 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
     if same_article:
         return None
     # The frame is weak evidence: only for an event known to be in the mention's country.
-    if any(m.country == u.country for m in members) and _within_frame(u, members):
+    if any(m.country == u.country for m in members) and within_frame(u, members):
         return None
     return "no identifying evidence (equal casualty count, same article or article frame)"
 
@@ -452,17 +469,20 @@ def strong_evidence(u: Mention, members: Sequence[Mention]) -> bool:
     return bool(u.actor1_side) and any(m.article_id == u.article_id for m in members)
 
 
-def chosen_anchors(fits: Sequence, strong: Callable, placed: Callable) -> list:
+def chosen_anchors(fits: Sequence, strong: Callable, placed: Callable, framed: Callable) -> list:
     """The events an undated mention chooses among, of the ``fits`` that pass
     :func:`why_not_anchored`: those it identifies by strong evidence (``strong(key)``, see
     :func:`strong_evidence`) when any, since the frame alone fits every event of its
-    period; of those, the ones placed in its country (``placed(key)``) when any. The
-    mention joins the one left, if exactly one is."""
+    period; of those, the ones in its article's time frame (``framed(key)``, see
+    :func:`within_frame`) when any, since a count or an article fits events of any year;
+    of those, the ones placed in its country (``placed(key)``) when any. The mention joins
+    the one left, if exactly one is."""
     fits = [k for k in fits if strong(k)] or list(fits)
+    fits = [k for k in fits if framed(k)] or fits
     return [k for k in fits if placed(k)] or fits
 
 
-def _within_frame(u: Mention, members: Sequence[Mention]) -> bool:
+def within_frame(u: Mention, members: Sequence[Mention]) -> bool:
     """Whether ``u`` is dated by its article's time frame and the event lies in that frame."""
     frame = frame_interval(u) if u.date_basis == "frame" else None
     if frame is None:
@@ -769,7 +789,7 @@ def _anchor_undated(
                     by_count[kind, count].add(key)
             facts[key] = (
                 frozenset(m.mention_id for m in members),
-                frozenset(r for m in members for r in m.responds_to),
+                frozenset(r for m in members for r in (*m.responds_to, *m.apart_from)),
                 frozenset((m.article_id, m.sentence_index) for m in members),
             )
             spans[key] = frozenset(s for s in (interval(m) for m in members) if s is not None)
@@ -850,7 +870,7 @@ def _anchor_undated(
                 ids, answers, sentences = facts[key]
                 if (
                     u.mention_id in answers
-                    or any(r in ids for r in u.responds_to)
+                    or any(r in ids for r in (*u.responds_to, *u.apart_from))
                     or (u.article_id, u.sentence_index) in sentences
                 ):
                     continue  # A6
@@ -863,6 +883,10 @@ def _anchor_undated(
                     k in article or any(k in c for c in counts)
                 ),
                 lambda k, u=u: any(m.country == u.country for m in events[k]),
+                lambda k, own_frame=own_frame: (
+                    own_frame is not None
+                    and any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k])
+                ),
             )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
@@ -1287,12 +1311,23 @@ def link_causes(clusters: Sequence[Cluster], rows: Sequence[dict]) -> list[dict]
     return out
 
 
-def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
-    """Event rows of the clusters, sorted by (event_date, event_id); undated rows last.
+def told_first(cluster: Cluster) -> tuple[str, int, int]:
+    """Where the event is first told: the smallest (article, sentence, character) of its members."""
+    return min((m.article_id, m.sentence_index, m.char_start) for m in cluster.members)
 
-    Stated answers whose article reports no cause are linked across the corpus
-    (:func:`link_causes`).
+
+def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
+    """Event rows of the clusters in the order they happened and were told; undated last.
+
+    Rows are sorted by ``event_date``, then by where the event is first told
+    (:func:`told_first`: events of one day read in the order their article tells them),
+    then by ``event_id``. Stated answers whose article reports no cause are linked across
+    the corpus (:func:`link_causes`).
     """
     ids = mention_events(clusters)
     rows = link_causes(clusters, [event_fields(c, ids) for c in clusters])
-    return sorted(rows, key=lambda r: (r["event_date"] == "", r["event_date"], r["event_id"]))
+    told = {row["event_id"]: told_first(c) for c, row in zip(clusters, rows, strict=True)}
+    return sorted(
+        rows,
+        key=lambda r: (r["event_date"] == "", r["event_date"], told[r["event_id"]], r["event_id"]),
+    )

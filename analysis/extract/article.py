@@ -26,7 +26,13 @@
 5. dates are read, never invented: an undated clause gets a date only from words that
    relate it to a dated event of the same sentence ("a few days after" it, "coincided
    with" it); an undated series named only by its target ("in response to attacks on
-   American troops") is no event unless it names a place or casualties.
+   American troops") is no event unless it names a place or casualties; an event told only
+   through a dated statement ("X confirmed on Tuesday that ...") happened on or before the
+   statement's day (:mod:`analysis.extract.completion` bounds it so);
+6. what the text tells as another event ("further strikes" on the same day, a week
+   before an event dated loosely) is kept apart from it (``apart_from``), and an attack
+   told as the first to hurt anyone leaves the earlier attacks on its place without
+   victims.
 """
 
 from __future__ import annotations
@@ -101,6 +107,9 @@ class _Draft:
     responds: list[str] = field(default_factory=list)
     #: Stated to come before another event of the article ("X came days after *this*").
     earlier: bool = False
+    #: Told only through a dated statement ("X confirmed on Tuesday that ..."): the day
+    #: of the statement (ISO) and its words; the event happened on or before it.
+    statement: tuple[str, str] | None = None
 
     @property
     def root(self) -> _Draft:
@@ -121,6 +130,11 @@ class _Discourse:
     #: The last date the text gave, whatever its precision ("In late July", "since early
     #: February"): what a relative date counts from when no day is under discussion.
     last_span: DateResolution | None = None
+    #: The event that ``last_span`` dates, if one does.
+    span_owner: _Draft | None = None
+    #: Events told as the first to hurt anyone ("the first attack in which injuries were
+    #: reported"): the earlier attacks on the same place hurt no one.
+    first_hurt: list[_Draft] = field(default_factory=list)
 
 
 def _replace(record, **changes):
@@ -387,8 +401,18 @@ def _aggregate(
 #: Relative days counted from another date ("the day before", "two days earlier").
 _OFFSET_KINDS = ("day_offset", "same_day", "week_offset")
 _DAY_COUNTS = {"a": 1, "one": 1, "the": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-#: "a day after", "two days after" right before a cause (not "a few days after").
-_DAYS_AFTER = re.compile(r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$", re.IGNORECASE)
+#: "a day after", "two days after" right before a cause (not "a few days after"); "follows
+#: by two days".
+_DAYS_AFTER = re.compile(
+    r"\b(a|one|the|two|three|four|five)\s+days?\s+after\s*$"
+    r"|\bby\s+(?:only\s+|just\s+)?(a|one|two|three|four|five)\s+days?\s*$",
+    re.IGNORECASE,
+)
+#: "came days after", "follows by only a few days": some days before the answer.
+_SOME_DAYS_AFTER = re.compile(
+    r"days\s+after|\bby\s+(?:only\s+|just\s+)?(?:a\s+few|several|some)\s+days\s*$",
+    re.IGNORECASE,
+)
 
 
 def _relative_cause_date(
@@ -413,9 +437,10 @@ def _relative_cause_date(
     counted = _DAYS_AFTER.search(before)
     if counted is not None and day_anchored:
         # "a day after an Israeli strike killed two": the day before the answer.
-        day = (anchor - dt.timedelta(days=_DAY_COUNTS[counted.group(1).lower()])).isoformat()
+        words = (counted.group(1) or counted.group(2)).lower()
+        day = (anchor - dt.timedelta(days=_DAY_COUNTS[words])).isoformat()
         return DateResolution(day, day, day, "day"), f"{counted.group(0).strip()} {answer}"
-    if "days after" in before:
+    if _SOME_DAYS_AFTER.search(before):
         start, end = anchor - dt.timedelta(days=6), anchor - dt.timedelta(days=2)
         found = DateResolution(start.isoformat(), end.isoformat(), end.isoformat(), "days")
         return found, f"days before {answer}"
@@ -474,6 +499,12 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     aggregates: list[Aggregate] = []
     for sentence in body:
         _read_sentence(ctx, sentence, state, aggregates)
+    _none_hurt_before(state)
+    statements = {
+        draft.mention.mention_id: draft.root.statement
+        for draft in state.drafts
+        if draft.root.statement is not None
+    }
     mentions = complete_mentions(
         tuple(draft.mention for draft in state.drafts),
         body,
@@ -482,6 +513,7 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         min(article.published, ctx.recalled or article.published),
         lexicon,
         _title_dyad(article.title, lexicon),
+        statements,
     )
     return Extraction(article.article_id, mentions, tuple(aggregates))
 
@@ -577,7 +609,8 @@ def _read_sentence(
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
         return
     hits = sentence_hits(text, lexicon, actions, spaced, folded, ctx.countries)
-    clauses = _split_sites(text, split_clauses(text, content_span(text), lexicon, hits.cues), hits)
+    content = content_span(text)
+    clauses = _split_sites(text, split_clauses(text, content, lexicon, hits.cues), hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     readings = _lend_lead_date(text, clauses, readings)
@@ -653,7 +686,9 @@ def _read_sentence(
         if aggregate is not None:
             aggregates.append(aggregate)
             continue
-        if reading.generic or reading.threat:
+        if reading.generic or (reading.threat and reading.anchor is not None):
+            # (A toll with no action of its own is read whatever threat it names: "the
+            # cannon took out the threat, and no injuries were reported".)
             continue
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
@@ -668,6 +703,7 @@ def _read_sentence(
         ):
             reading = _replace(reading, date=heading)
         resolution = _resolution(reading, published, state.last_date, ctx.recalled)
+        counted_from = None
         if (
             resolution is None
             and reading.date is not None
@@ -677,6 +713,10 @@ def _read_sentence(
             # "In late July, rockets were fired ... The base had been attacked the previous
             # week": counted from the interval, as no day is under discussion.
             resolution = resolve_from_span(reading.date, published, state.last_span)
+            if resolution is not None and state.span_owner is not None:
+                # A week before the event that interval dates: another event, whatever
+                # the two loose intervals share.
+                counted_from = state.span_owner.root
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
         if reading.anchor is None:
@@ -713,7 +753,11 @@ def _read_sentence(
             else:
                 continue_event(i, answered, reading)
             continue
-        if reading.novel or clause.item or (separate and not reading.definite):
+        if (
+            (reading.novel and not reading.definite)
+            or clause.item
+            or (separate and not reading.definite)
+        ):
             base = None
         elif reading.definite:
             base = _resolve(reading, state)
@@ -850,11 +894,23 @@ def _read_sentence(
                 whole = f"{article.title}\n{article.text}"
                 ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
             mention["country"] = ctx.main_country[0]
+        apart = [counted_from] if counted_from is not None else []
+        if _ADDITIONAL.search(reading.anchor_lead) and not reading.definite:
+            # "Later on the same day, the US carried out further air strikes": another
+            # event than the article's earlier ones of that kind and side.
+            apart += _told_before(mention, family, state)
+        if apart:
+            roots = {id(d) for d in apart}
+            mention["apart_from"] = tuple(
+                d.mention.mention_id for d in state.drafts if id(d.root) in roots
+            )
         same = _same_event(mention, state, family)
         if same is not None:
             continue_event(i, same, reading)
             continue
         refers[i] = emit(mention, family)
+        if resolution is None:
+            refers[i].statement = _statement_day(hits, content, published)
     for i in deferred:
         cause = refers[clauses[i].answers]
         if cause is None:
@@ -867,10 +923,99 @@ def _read_sentence(
     _link(clauses, refers, readings)
     _link_named_places(text, clauses, refers, sentence_places, state)
     _update_focus(clauses, refers, state)
-    _note_last_span(hits, published, state)
+    _note_last_span(hits, published, state, emitted_here)
+    if _FIRST_HURT.search(text):
+        told = next((d.root for d in refers if d is not None), None)
+        if told is not None:
+            state.first_hurt.append(told)
+
+
+#: "... but the first in which injuries were reported at all", "the first attack to cause
+#: casualties", "the first one with wounded".
+_FIRST_HURT = re.compile(
+    r"\bthe\s+first\s+(?:[\w-]+\s+){0,2}?(?:in\s+which|where|with|that\s+(?:caused|left|"
+    r"resulted\s+in)|to\s+(?:cause|leave|result\s+in))\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:injur|casualt|wound|hurt|dead|death|kill)",
+    re.IGNORECASE,
+)
+
+
+def _none_hurt_before(state: _Discourse) -> None:
+    """An attack told as the first to hurt anyone ("Monday's attack is the third on the
+    base in recent weeks, but the first in which injuries were reported") says that the
+    article's earlier attacks on the same place hurt no one: those with no toll of their
+    own get 0 killed and 0 injured (no one hurt, no one killed)."""
+    for first in state.first_hurt:
+        m = first.mention
+        if not m.location or not m.event_date:
+            continue
+        for draft in state.drafts:
+            other = draft.mention
+            if (
+                draft.origin is not None
+                or draft is first
+                or other.location != m.location
+                or not other.date_end
+                or other.date_end >= m.event_date
+                or other.actor2_side not in ("", m.actor2_side)
+                # (Strikes and attacks alike: "the third attack on the base".)
+                or draft.family not in ("attack", "strike", "any")
+            ):
+                continue
+            told = [d.mention for d in state.drafts if d.root is draft]
+            if any(t.killed_low is not None or t.injured_low is not None for t in told):
+                continue
+            zero = {
+                f"{kind}_{p}": 0 for kind in ("killed", "injured") for p in ("low", "best", "high")
+            }
+            draft.mention = _replace(other, **zero)
 
 
 _WHILE = re.compile(r"\bwhile\b", re.IGNORECASE)
+
+
+#: An act told as added to those told before ("further air strikes", "another round of
+#: strikes"); not "new strikes", which a lead and a later paragraph may both say of one.
+_ADDITIONAL = re.compile(
+    r"\b(?:another|a\s+second|a\s+separate|additional|further|fresh|one\s+more)"
+    r"\s+(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _told_before(fields: dict, family: str, state: _Discourse) -> list[_Draft]:
+    """The article's earlier events (first mentions) that a clause told as additional
+    ("further strikes", "another attack") is another event than: those of a compatible
+    kind, by the same side (or one unknown), whose dates may overlap its own."""
+    side = fields.get("actor1_side", "")
+    start, end = fields.get("date_start", ""), fields.get("date_end", "")
+    out = []
+    for draft in state.drafts[-_REFERENCE_REACH:]:
+        m = draft.mention
+        if draft.origin is not None or not _compatible(draft.family, family):
+            continue
+        if side and m.actor1_side and m.actor1_side != side:
+            continue
+        if start and m.date_start and (m.date_start > end or start > m.date_end):
+            continue
+        out.append(draft)
+    return out
+
+
+def _statement_day(
+    hits: SentenceHits, content: tuple[int, int], published: dt.date
+) -> tuple[str, str] | None:
+    """The day of the statement that tells the sentence's events ("Central Command
+    confirmed on Tuesday that ...", "..., the ministry said on Monday."): a date of the
+    attribution set aside (outside ``content``) that names one day; ``None`` if none does.
+    What the statement reports happened on or before that day."""
+    for match in hits.dates:
+        if content[0] <= match.start < content[1] or match.kind in _OFFSET_KINDS:
+            continue
+        found = resolve_match(match, published)
+        if found is not None and found.precision == "day":
+            return found.event_date, match.text
+    return None
 
 
 def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -> list[Reading]:
@@ -894,15 +1039,27 @@ def _lend_lead_date(text: str, clauses: list[Clause], readings: list[Reading]) -
     return out
 
 
-def _note_last_span(hits: SentenceHits, published: dt.date, state: _Discourse) -> None:
+def _note_last_span(
+    hits: SentenceHits, published: dt.date, state: _Discourse, emitted: list[_Draft]
+) -> None:
     """Keep the last date of the sentence that resolves on its own (see
-    :attr:`_Discourse.last_span`)."""
+    :attr:`_Discourse.last_span`), and the event of the sentence it dates (``emitted``: the
+    sentence's new mentions)."""
     for match in reversed(hits.dates):
         if match.kind in RELATIVE_KINDS:
             continue
         resolution = resolve_match(match, published)
         if resolution is not None:
             state.last_span = resolution
+            span = (resolution.date_start, resolution.date_end)
+            state.span_owner = next(
+                (
+                    d
+                    for d in reversed(emitted)
+                    if (d.mention.date_start, d.mention.date_end) == span
+                ),
+                None,
+            )
             return
 
 

@@ -77,7 +77,14 @@ def from_json(text: str) -> Extraction:
     """Inverse of :func:`to_json`."""
     data = json.loads(text)
     mentions = tuple(
-        Mention(**{**m, "responds_to": tuple(m.get("responds_to", ()))}) for m in data["mentions"]
+        Mention(
+            **{
+                **m,
+                "responds_to": tuple(m.get("responds_to", ())),
+                "apart_from": tuple(m.get("apart_from", ())),
+            }
+        )
+        for m in data["mentions"]
     )
     aggregates = tuple(Aggregate(**a) for a in data["aggregates"])
     return Extraction(data["article_id"], mentions, aggregates)

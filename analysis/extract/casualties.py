@@ -123,7 +123,17 @@ _NONE = re.compile(
     # "Neither damage nor casualties were reported".
     r"|\bneither\s+(?:[\w-]+\s+){1,2}nor\s+(?P<what3>injuries|casualties|deaths|fatalities)\b"
     # "Neither casualties nor damage were reported".
-    r"|\bneither\s+(?P<what4>injuries|casualties|deaths|fatalities)\s+nor\b",
+    r"|\bneither\s+(?P<what4>injuries|casualties|deaths|fatalities)\s+nor\b"
+    # "No damage or injuries were reported"; "with no damage or casualties".
+    r"|\bno\s+[\w-]+\s+(?:or|and|nor)\s+(?P<what5>injuries|casualties|deaths|fatalities)\b"
+    # "without causing casualties", "without any injuries".
+    r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?"
+    r"(?P<what6>injuries|casualties|deaths|fatalities)\b",
+    re.IGNORECASE,
+)
+#: No one at all hurt ("Nobody was hurt", "No one was injured"): no one killed either.
+_NO_ONE = re.compile(
+    r"^\s*(?:nobody|no\s*-?\s*one|none)(?:\s+(?:aboard|inside|there|on\s+board))?\s*$",
     re.IGNORECASE,
 )
 _NP_STOP = re.compile(
@@ -145,7 +155,7 @@ _NP_START = re.compile(
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
     r"|death|fatalit|\btoll\b"
-    r"|\bno\b|\bneither\b",
+    r"|\bno\b|\bneither\b|\bwithout\b",
     re.IGNORECASE,
 )
 #: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
@@ -451,7 +461,8 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = (m["what"] or m["what2"] or m["what3"] or m["what4"]).lower()
+        what = next(m[g] for g in ("what", "what2", "what3", "what4", "what5", "what6") if m[g])
+        what = what.lower()
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:
@@ -459,6 +470,10 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         if killed is None:
             killed = zero
         spans.append((m.start(), m.end()))
+    zero = Count(0, 0, 0)
+    if killed is None and injured == zero and any(_NO_ONE.match(_clean(np)) for np in victims):
+        # "Nobody was hurt": no one was killed either (data/README.md, Casualties).
+        killed = zero
     additional = bool(victims) and all(np and _ADDITIONAL.match(_clean(np)) for np in victims)
     side, actor = "", ""
     for np in victims:

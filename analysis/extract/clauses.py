@@ -61,6 +61,12 @@ _NO_SPEAKER = re.compile(
     r"(?:reported|indicated|confirmed|announced)$",
     re.IGNORECASE,
 )
+#: An auxiliary right before a reporting verb: a passive that names no speaker ("..., and
+#: neither injuries nor damage were reported"), part of the report.
+_AUX_BEFORE_VERB = re.compile(
+    r"\b(?:were|was|been|are|is)\s+(?:[a-z]+ly\s+)?$",
+    re.IGNORECASE,
+)
 #: What makes an opening phrase an attribution: a reporting verb or a source.
 _STATED = re.compile(rf"\b(?:{_REPORT_VERBS}|according\s+to|statements?)\b", re.IGNORECASE)
 #: The end of a trailing attribution: a reporting verb with at most 80 quote-free
@@ -184,6 +190,8 @@ def _closing_speaker(sentence: str, patterns: _AttributionPatterns, end: int) ->
         return end
     comma = sentence.rfind(",", 0, last.start())
     speaker = sentence[comma + 1 : last.start()]
+    if _AUX_BEFORE_VERB.search(speaker):
+        return end  # "..., and no injuries were reported": no speaker
     if (
         comma > 20
         and len(speaker.split()) <= _SPEAKER_WORDS
@@ -193,6 +201,13 @@ def _closing_speaker(sentence: str, patterns: _AttributionPatterns, end: int) ->
     ):
         return comma
     return end
+
+
+def _speakerless(sentence: str, start: int, patterns: _AttributionPatterns) -> bool:
+    """True when the last reporting verb after ``start`` is a passive that names no speaker
+    ("..., and neither injuries nor damage were reported.")."""
+    last = next(reversed(list(patterns.verb.finditer(sentence, start))), None)
+    return last is not None and bool(_AUX_BEFORE_VERB.search(sentence, start, last.start()))
 
 
 def content_span(sentence: str) -> tuple[int, int]:
@@ -213,7 +228,9 @@ def content_span(sentence: str) -> tuple[int, int]:
             end = quote_close.start()
     elif verb is not None and not _NO_SPEAKER.search(sentence, 0, verb.end()):
         trail = _trailing_attribution(sentence, verb.start(), patterns)
-        if trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
+        if trail is not None and _speakerless(sentence, trail.start(), patterns):
+            pass
+        elif trail and trail.start() > 20 and "," in sentence[trail.start() : trail.start() + 2]:
             end = trail.start()
         else:
             end = _closing_speaker(sentence, patterns, end)

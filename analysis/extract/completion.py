@@ -533,11 +533,20 @@ _RECENT = re.compile(
 )
 
 
-def _date(m: Mention, start: dt.date, published: dt.date) -> Mention:
+def _date(
+    m: Mention, start: dt.date, published: dt.date, statement: tuple[str, str] | None = None
+) -> Mention:
     if m.date_start or m.event_date:
         return m
     end, best, text = published, published, f"publication {published}"
-    if _RECENT.search(m.sentence_text) and start < published:
+    told = dt.date.fromisoformat(statement[0]) if statement is not None else None
+    if told is not None and told <= published:
+        # "Central Command confirmed on Tuesday that a destroyer had intercepted a missile":
+        # on or before the day of the statement, that day as the best guess.
+        end = best = told
+        start = min(start, told)
+        text = f"the day of the statement that tells it ({statement[1]}, {told})"
+    elif _RECENT.search(m.sentence_text) and start < published:
         # Told as recent, not as today's news: any day of the frame before publication, the
         # middle one as the best guess.
         end = published - dt.timedelta(days=1)
@@ -660,6 +669,7 @@ def complete_mentions(
     published: dt.date,
     lexicon: Lexicon,
     title_dyad: tuple[str, str, str] | None = None,
+    statements: dict[str, tuple[str, str]] | None = None,
 ) -> tuple[Mention, ...]:
     """The article's mentions completed with attribution, sides, dates and links.
 
@@ -680,6 +690,10 @@ def complete_mentions(
     title_dyad
         (initiator side, initiator, target side) when the headline shows a state acting on
         an armed group ("Israel strikes Hezbollah sites"), else ``None``.
+    statements
+        mention_id -> (ISO day, words) of the statement that alone tells an undated
+        mention's event ("X confirmed on Tuesday that ..."): the event's interval ends that
+        day, which is its best date.
     """
     if not mentions:
         return mentions
@@ -723,7 +737,8 @@ def complete_mentions(
         for m in filled
     ]
     start = _frame_start(filled, published)
-    out = [_date(m, start, published) for m in filled]
+    statements = statements or {}
+    out = [_date(m, start, published, statements.get(m.mention_id)) for m in filled]
     # A response sentence that yields no mention of its own ("The strikes were approved in
     # response to the recent attacks") speaks of the event discussed just before it.
     with_mention = {m.sentence_index for m in out}

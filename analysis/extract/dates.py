@@ -14,7 +14,7 @@ Rules (documented in ``data/lexicon/README.md``):
   13-14" is both days; "hours later" is the day of the date before it, "a week later"
   that day a week on (give or take a day);
 - "overnight" alone is the night before publication (the day before to publication,
-  precision ``day``);
+  best day the day before, as for "Monday night"; precision ``day``);
 - "last week" is the previous Monday-Sunday week; "in the past week", "over the last two
   months" run from that long before publication to publication (a period, used for
   aggregates); "earlier this month" runs from the first
@@ -439,7 +439,9 @@ def resolve_match(
         precision = {"day": "days", "week": "week", "month": "month", "year": "year"}[unit]
         return _span(published - dt.timedelta(days=days), published, precision)
     if kind == "overnight":
-        return _span(published - dt.timedelta(days=1), published, "day", published)
+        # A night is dated by the evening it began, as "Monday night" is.
+        evening = published - dt.timedelta(days=1)
+        return _span(evening, published, "day", evening)
     if kind == "yesterday":
         day = published - dt.timedelta(days=1)
         return _span(day, day, "day")

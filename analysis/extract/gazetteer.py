@@ -77,6 +77,15 @@ _ARTICLE = re.compile(
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+def plain_name(name: str) -> str:
+    """A gazetteer name as readers of English news write it: Latin letters without
+    diacritics and a straight apostrophe ("Al Qā’im" -> "Al Qa'im", "En Nâqoûra" ->
+    "En Naqoura"). The gazetteer's transliteration marks carry no meaning for them."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return folded.replace("’", "'").replace("‘", "'")
+
+
 @functools.lru_cache(maxsize=16384)
 def gazetteer_key(name: str) -> str:
     """The lookup form of a place name: accents, case, articles, spaces and punctuation

@@ -25,6 +25,7 @@ from analysis.extract.gazetteer import (
     gazetteer_key,
     gazetteer_records,
     index_names,
+    plain_name,
     stop_keys,
 )
 
@@ -707,7 +708,7 @@ def _places(directory: Path, actor_phrases: list[str], other_phrases: list[str])
     by_name: dict[tuple[str, str], PlaceEntry] = {}
     for record in records:
         entry = PlaceEntry(
-            record.name,
+            plain_name(record.name),
             "city",
             admin1.get((record.country_code, record.admin1_code), ""),
             countries[record.country_code],

@@ -66,7 +66,7 @@ _RELATIVE_DIRECTION = re.compile(
 _SINCE = re.compile(r"\b(?:since|from)\s+(?:[\w'’.-]+\s+){0,2}$", re.IGNORECASE)
 _UNTIL = re.compile(r"\b(?:until|till|to|through)\s+$", re.IGNORECASE)
 _NOVEL = re.compile(
-    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further|one\s+more)"
+    r"\b(?:another|a\s+second|a\s+separate|a\s+new|new|additional|further|fresh|one\s+more)"
     r"\s+(?:[\w'’.-]+\s+){0,2}$",
     re.IGNORECASE,
 )

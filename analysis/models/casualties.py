@@ -6,12 +6,13 @@ have unknown figures has an unknown (NaN) total; a period without events has zer
 
 Two kinds of inference:
 
-- :func:`block_rate_test`, the comparison of rates before and after a date that
-  :func:`dyad_rate_tests` reports: a quasi-Poisson regression on counts per block of
-  ``block_days`` days with a t reference, so that clustered, overdispersed and
-  autocorrelated counts (within a block) do not pass for a change. :func:`rate_test`, the
-  exact conditional test of two Poisson rates, is kept for comparison and for samples too
-  short for blocks; on clustered event counts it rejects far too often.
+- :func:`rate_change_test`, the comparison of rates before and after a date that
+  :func:`dyad_rate_tests` reports: the ratio of the mean daily counts, with each side's
+  long-run variance estimated from its slowest cosine waves and a t reference, so that
+  clustered, overdispersed and slowly drifting counts do not pass for a change.
+  :func:`rate_test`, the exact conditional test of two Poisson rates, is kept for
+  comparison and for samples too short for the long-run variance; on clustered event
+  counts it rejects far too often.
 - :func:`fit_trend`, a count regression on time (Poisson, and negative binomial with an
   estimated dispersion, checked for convergence), only on the parametric route.
 """
@@ -22,7 +23,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 from statsmodels.discrete.discrete_model import Poisson
 from statsmodels.regression.linear_model import OLS
@@ -39,9 +39,9 @@ BOUNDS = ("low", "best", "high")
 COLUMN_PREFIX = {"killed": "fatalities", "injured": "injured"}
 #: Fewest periods a trend model is fitted on.
 MIN_PERIODS = 8
-#: Days per block of the block rate test, and fewest blocks on each side of the split.
-BLOCK_DAYS = 28
-MIN_BLOCKS = 3
+#: Shortest half-period (days) of the cosine waves whose projections estimate the long-run
+#: variance of each side's rate in :func:`rate_change_test`.
+HALF_WAVE_DAYS = 56
 
 
 def _column(measure: str, bound: str) -> str:
@@ -199,22 +199,50 @@ def rate_test(
     return out
 
 
-def block_rate_test(
+def _side_long_run_variance(y: np.ndarray, n_cosines: int) -> float:
+    """Long-run variance of a daily series from its ``n_cosines`` slowest cosine waves.
+
+    The projections ``sqrt(2) * sum_t y_t cos(pi j (t - 1/2) / n)``, ``j = 1..K``, do not
+    see the series' mean (each cosine sums to zero), and each has expectation ``n`` times
+    the long-run variance when the long-run variance barely changes over the lowest
+    frequencies: their mean square over ``n`` is the equal-weighted cosine estimator.
+    """
+    n = len(y)
+    t = np.arange(n) + 0.5
+    j = np.arange(1, n_cosines + 1)[:, None]
+    # The cosines sum to zero, so demeaning changes nothing but rounding (a constant
+    # series projects on exactly zero).
+    proj = np.sqrt(2.0) * (np.cos(np.pi * j * t / n) @ (y - y.mean()))
+    return float(np.mean(proj**2) / n)
+
+
+def rate_change_test(
     daily: np.ndarray,
     split_index: int,
     *,
-    block_days: int = BLOCK_DAYS,
+    half_wave_days: int = HALF_WAVE_DAYS,
     allows_tests: bool = True,
 ) -> dict:
-    """Rate after vs before a split, allowing overdispersion and short-range dependence.
+    """Rate after vs before a split, allowing overdispersion, bursts and slowly drifting rates.
 
-    The daily counts are summed in blocks of ``block_days`` days counted outwards from the
-    split (the outermost blocks may be shorter). A quasi-Poisson regression of the block
-    counts on an after-split indicator, with the log of each block's length as offset,
-    estimates the rate ratio; its dispersion is the Pearson statistic over the residual
-    degrees of freedom, and the test and interval use the t distribution with those
-    degrees of freedom. Clustering within a block, any overdispersion and dependence
-    shorter than a block are absorbed by the dispersion.
+    The rate ratio is the ratio of the mean daily counts after and before the split. Its
+    variance comes from each side's own *long-run* variance (the variance of a mean of
+    dependent days, which counts the covariance of every pair of days), estimated from the
+    side's projections on its ``K`` slowest cosine waves, ``K = days // half_wave_days``
+    (at least one): the equal-weighted cosine estimator (Mueller 2007; Lazarus, Lewis,
+    Stock & Watson 2018, "HAR inference: recommendations for practice"). The log ratio
+    over its delta-method standard error is referred to a t distribution: in the limit
+    each side's estimate is a chi-square with ``K`` degrees of freedom over ``K``, and the
+    two are combined with Welch-Satterthwaite degrees of freedom.
+
+    Why cosines of at least ``half_wave_days`` (56 days) per half-period: summing days
+    into 28-day blocks (the earlier form of this test) leaves adjacent blocks correlated
+    when busy periods last weeks, and the block-to-block spread then understates the
+    variance (it rejected 9-11% of stationary series whose log-rate is an AR(1) of 0.9 a
+    day at nominal 5%). The cosine estimator's bias is of second order in the frequency,
+    and with waves no faster than one per 112 days it stays near a tenth of the variance
+    for such series at any span, for a true size of about 6%; dependence shorter than a
+    few weeks (bursts, self-excitation, daily shocks) costs nothing.
 
     Parameters
     ----------
@@ -222,16 +250,19 @@ def block_rate_test(
         Counts per day over the whole period (unknowns already removed).
     split_index
         Index of the first day "after".
-    block_days
-        Length of a block in days.
+    half_wave_days
+        Shortest half-period of a cosine used, in days; each side needs at least this
+        many days for a p-value.
     allows_tests
         False on the descriptive route: no p-value.
 
     Returns
     -------
-    The keys of :func:`rate_test` plus ``method``, ``n_blocks_before``,
-    ``n_blocks_after``, ``dispersion`` and ``df``; ``p_value`` is ``None`` (with a reason)
-    when there are fewer than :data:`MIN_BLOCKS` blocks on a side or no events.
+    The keys of :func:`rate_test` plus ``method``, ``n_cosines_before``,
+    ``n_cosines_after``, ``dispersion_before`` and ``dispersion_after`` (each side's
+    long-run variance over its mean: 1 for independent Poisson days) and ``df``;
+    ``p_value`` is ``None`` (with a reason) when a side is shorter than
+    ``half_wave_days``, has no events, or its counts do not vary.
     """
     y = np.asarray(daily, float)
     before, after = y[:split_index], y[split_index:]
@@ -242,43 +273,46 @@ def block_rate_test(
         float(len(after)),
         allows_tests=False,
     )
+    k_before, k_after = len(before) // half_wave_days, len(after) // half_wave_days
     out.update(
-        method=f"quasi-Poisson on {block_days}-day blocks",
-        n_blocks_before=0,
-        n_blocks_after=0,
-        dispersion=None,
+        method=(
+            f"rate ratio, long-run variance from the slowest cosines "
+            f"({k_before} before, {k_after} after; half-periods of {half_wave_days} days "
+            "or more), t reference"
+        ),
+        n_cosines_before=k_before,
+        n_cosines_after=k_after,
+        dispersion_before=None,
+        dispersion_after=None,
         df=None,
         ci_low=None,
         ci_high=None,
         p_value=None,
     )
-    # Blocks counted outwards from the split, so no block straddles it.
-    rev = before[::-1]
-    b_blocks = [rev[i : i + block_days] for i in range(0, len(rev), block_days)]
-    a_blocks = [after[i : i + block_days] for i in range(0, len(after), block_days)]
-    out["n_blocks_before"], out["n_blocks_after"] = len(b_blocks), len(a_blocks)
-    if len(b_blocks) < MIN_BLOCKS or len(a_blocks) < MIN_BLOCKS:
+    if k_before < 1 or k_after < 1:
         out["p_value_reason"] = (
-            f"fewer than {MIN_BLOCKS} blocks of {block_days} days on a side of the split"
+            f"fewer than {half_wave_days} days on a side of the split: the variance of a "
+            "side's rate cannot be estimated"
         )
         return out
     if before.sum() == 0 or after.sum() == 0:
         out["p_value_reason"] = "no events on one side of the split: ratio not estimable"
         return out
-    counts = np.array([b.sum() for b in b_blocks + a_blocks])
-    length = np.array([len(b) for b in b_blocks + a_blocks], float)
-    x = np.column_stack([np.ones(len(counts)), [0.0] * len(b_blocks) + [1.0] * len(a_blocks)])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fit = sm.GLM(counts, x, family=sm.families.Poisson(), offset=np.log(length)).fit(scale="X2")
-    if not fit.converged:
-        out["p_value_reason"] = "the block regression did not converge"
+    means = np.array([before.mean(), after.mean()])
+    lrv = np.array(
+        [_side_long_run_variance(before, k_before), _side_long_run_variance(after, k_after)]
+    )
+    # Delta method: Var(log mean) = long-run variance / (days * mean^2), per side.
+    var_log = lrv / (np.array([len(before), len(after)]) * means**2)
+    total = float(var_log.sum())
+    out["dispersion_before"], out["dispersion_after"] = (float(v) for v in lrv / means)
+    if not np.isfinite(total) or total <= 0:
+        out["p_value_reason"] = "the daily counts do not vary: no variance to test against"
         return out
-    df = int(fit.df_resid)
-    coef, se = float(fit.params[1]), float(fit.bse[1])
+    df = total**2 / float(np.sum(var_log**2 / np.array([k_before, k_after])))
+    coef, se = float(np.log(means[1] / means[0])), float(np.sqrt(total))
     t_crit = float(stats.t.ppf(0.975, df))
-    out["dispersion"] = float(fit.scale)
-    out["df"] = df
+    out["df"] = float(df)
     out["ci_low"] = float(np.exp(coef - t_crit * se))
     out["ci_high"] = float(np.exp(coef + t_crit * se))
     if allows_tests:
@@ -297,25 +331,29 @@ def split_point(dyad: Dyad, split_date: str = "") -> pd.Timestamp:
 
 
 def dyad_rate_tests(
-    dyad: Dyad, split_date: str = "", allows_tests: bool = True, block_days: int = BLOCK_DAYS
+    dyad: Dyad,
+    split_date: str = "",
+    allows_tests: bool = True,
+    half_wave_days: int = HALF_WAVE_DAYS,
 ) -> dict:
     """Rates of events and of known fatalities per day, before vs after the split, per side.
 
     Before is ``[start, split)``, after is ``[split, end]``; exposures are in days. Each
-    comparison is :func:`block_rate_test` (overdispersion and clustering allowed); the
+    comparison is :func:`rate_change_test` (overdispersion, bursts and drifting rates
+    allowed); the
     exact Poisson test, which assumes independent events, is kept under
     ``"exact_poisson"`` for comparison. The fatality test uses known figures only
     (``n_unknown`` says how many are left out).
 
     Returns
     -------
-    ``{"split_date": iso, "block_days", side_code: {"events": block_rate_test,
-    "fatalities": block_rate_test}}``.
+    ``{"split_date": iso, "half_wave_days", side_code: {"events": rate_change_test,
+    "fatalities": rate_change_test}}``.
     """
     split = split_point(dyad, split_date)
     out: dict = {
         "split_date": split.date().isoformat() if pd.notna(split) else None,
-        "block_days": block_days,
+        "half_wave_days": half_wave_days,
     }
     if pd.isna(split):
         return out
@@ -332,8 +370,8 @@ def dyad_rate_tests(
             ("fatalities", np.nan_to_num(deaths.to_numpy()), known),
         ):
             daily = np.bincount(day[sel], weights=weights[sel], minlength=n_days)[:n_days]
-            res = block_rate_test(
-                daily, split_index, block_days=block_days, allows_tests=allows_tests
+            res = rate_change_test(
+                daily, split_index, half_wave_days=half_wave_days, allows_tests=allows_tests
             )
             exact = rate_test(
                 res["count_before"],

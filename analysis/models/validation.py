@@ -34,8 +34,11 @@ Tests (each calls the library's own function on the simulated sample):
   (:func:`analysis.models.changepoints.scan_segment`, 199 sieve-bootstrap replicates);
   "A->B" does not apply: a replicate rejects when the scan finds a change in B's series;
 - ``rate_block`` / ``rate_exact_poisson``: B's event rate after vs before the midpoint
-  (:func:`analysis.models.casualties.dyad_rate_tests`): the quasi-Poisson test on 28-day
-  blocks the reports use, and the exact Poisson test kept for comparison.
+  (:func:`analysis.models.casualties.dyad_rate_tests`): the rate ratio with each side's
+  long-run variance from its slowest cosine waves, as the reports use it
+  (:func:`analysis.models.casualties.rate_change_test`), and the exact Poisson test kept
+  for comparison. The code keeps its name ``rate_block`` from the test's earlier form
+  (quasi-Poisson on 28-day blocks) so its results stay in the same files.
 
 The two tests of one side's rate (change points, rate comparison) are measured on side B
 under every null scenario except ``shared_trend`` (a trend is a change in rate, so it is
@@ -396,7 +399,8 @@ register(
     "rate_block",
     _rate_test("block"),
     "pvalue",
-    "B's event rate after vs before the midpoint: quasi-Poisson on 28-day blocks, t test",
+    "B's event rate after vs before the midpoint: rate ratio with each side's long-run "
+    "variance from its slowest cosine waves (half-periods of 56 days or more), t test",
     null_scenarios=RATE_NULL_SCENARIOS,
     power_scenarios=(f"planted_step_{STEP_RATIO}",),
 )

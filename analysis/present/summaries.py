@@ -203,7 +203,7 @@ def casualty_summary(results: Mapping) -> str:
             f"{_num(ev['rate_ratio'], 2)} times the rate before ({_ci(ev)})"
         )
         if ev.get("p_value") is not None:
-            text += f", p = {ev['p_value']:.3f} (28-day blocks, overdispersion allowed)"
+            text += f", p = {ev['p_value']:.3f} (bursts and slow drifts in the rate allowed)"
         lines.append(text + ".")
     route = _route_sentence(results)
     if route:

@@ -30,7 +30,7 @@ TEST_NAMES = {
     "hawkes_cross_bootstrap": "Hawkes cross-excitation, bootstrap",
     "hawkes_cross_asymptotic": "Hawkes cross-excitation, asymptotic",
     "changepoint_scan": "Change-point scan",
-    "rate_block": "Rate before and after, 28-day blocks",
+    "rate_block": "Rate before and after, long-run variance",
     "rate_exact_poisson": "Rate before and after, exact Poisson",
     "lag_surrogate": "Response lags against chance",
     "pairing_surrogate": "Tit-for-tat pairs against chance",
