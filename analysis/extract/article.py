@@ -945,15 +945,23 @@ def _none_hurt_before(state: _Discourse) -> None:
     base in recent weeks, but the first in which injuries were reported") says that the
     article's earlier attacks on the same place hurt no one: those with no toll of their
     own get 0 killed and 0 injured (no one hurt, no one killed)."""
+    if not state.first_hurt:
+        return
+    # Indexed once: otherwise each such attack rescans every draft of the article.
+    told_by_root: dict[int, list[_Draft]] = {}
+    firsts_at: dict[str, list[_Draft]] = {}
+    for draft in state.drafts:
+        told_by_root.setdefault(id(draft.root), []).append(draft)
+        if draft.origin is None:
+            firsts_at.setdefault(draft.mention.location, []).append(draft)
     for first in state.first_hurt:
         m = first.mention
         if not m.location or not m.event_date:
             continue
-        for draft in state.drafts:
+        for draft in firsts_at.get(m.location, ()):
             other = draft.mention
             if (
-                draft.origin is not None
-                or draft is first
+                draft is first
                 or other.location != m.location
                 or not other.date_end
                 or other.date_end >= m.event_date
@@ -962,7 +970,7 @@ def _none_hurt_before(state: _Discourse) -> None:
                 or draft.family not in ("attack", "strike", "any")
             ):
                 continue
-            told = [d.mention for d in state.drafts if d.root is draft]
+            told = [d.mention for d in told_by_root[id(draft)]]
             if any(t.killed_low is not None or t.injured_low is not None for t in told):
                 continue
             zero = {

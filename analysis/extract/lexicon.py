@@ -9,8 +9,10 @@ pickles cheaply (compiled patterns pickle as their source and flags).
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -482,10 +484,15 @@ class PlaceFinder:
         hits = self.matcher.find(text, folded)
         if not self.towns:
             return hits
+        # A town overlaps a hit when some hit starting before the town ends inside it: the
+        # furthest end among the hits starting before it decides (a long text has many).
+        hits = sorted(hits, key=lambda h: h.start)
+        starts = [h.start for h in hits]
+        reach = list(itertools.accumulate((h.end for h in hits), max))
         found = [
             (s, e, candidates)
             for s, e, candidates in find_names(text, self.towns)
-            if not any(h.start < e and s < h.end for h in hits)
+            if not ((i := bisect.bisect_left(starts, e)) and reach[i - 1] > s)
         ]
         if not found:
             return hits
