@@ -307,6 +307,28 @@ def _new_mention(
     return fields
 
 
+def _claim_for(root: _Draft, reading: Reading, state: _Discourse) -> None:
+    """ "A barrage of rockets hit a base ... Hamas said the barrage was its response to
+    ...": an event told with no doer, which a speaker then claims by reference, is the
+    speaker's (``claimed``), on every mention of it told so far."""
+    doer = reading.initiator
+    known = root.mention
+    if (
+        not reading.claimed
+        or doer is None
+        or not doer.specific
+        or known.actor1_side
+        or doer.side == known.actor2_side
+    ):
+        return
+    claim = dict(
+        actor1=doer.actor, actor1_side=doer.side, actor1_basis="claimed", attributed_by=doer.actor
+    )
+    for draft in state.drafts[-_REFERENCE_REACH:]:
+        if draft.root is root and not draft.mention.actor1_side:
+            draft.mention = _replace(draft.mention, **claim)
+
+
 def _continuation(
     base: _Draft,
     sentence: Sentence,
@@ -640,6 +662,7 @@ def _read_sentence(
     def continue_event(i: int, base: _Draft, reading: Reading) -> None:
         base = base.root
         refers[i] = base
+        _claim_for(base, reading, state)
         known = base.mention
         reading = _victims_of(reading, base)
         if reading.casualties.additional:
@@ -1201,6 +1224,13 @@ _SELF_REPORT = re.compile(
     r"drones|units|artillery|air\s+defen[cs]es))\s",
     re.IGNORECASE,
 )
+#: "X said the rocket barrage was its initial response to ...": what the speaker names
+#: by reference (the clause after the anchor) it calls its own answer, a claim of it.
+_OWN_ANSWER = re.compile(
+    r"^\W*(?:[\w'’-]+\s+){0,2}?(?:was|were|had\s+been|is|are)\s+(?:its|their)\s+(?:own\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:response|retaliation|reply|answer|revenge|riposte)\b",
+    re.IGNORECASE,
+)
 #: A speaker named only by its kind ("The group said it launched ..."): the armed group
 #: the article named last.
 _GROUP_SPEAKER = re.compile(
@@ -1231,7 +1261,9 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
                 entry.role == "adjective" and not ADJ_ARMED.match(text, hit.end)
             ):
                 continue
-            said = _SELF_REPORT.match(text[hit.end : hit.end + 140])
+            said = _SELF_REPORT.match(text[hit.end : hit.end + 140]) or _claims_by_reference(
+                text, hit.end, clause, reading
+            )
             if (
                 said
                 and hit.end + said.end() <= len(head)
@@ -1245,6 +1277,32 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
         target = reading.target if reading.target and reading.target.side != speaker.side else None
         out[i] = _replace(reading, initiator=speaker, target=target, claimed=True)
     return out
+
+
+def _claims_by_reference(text: str, end: int, clause: Clause, reading: Reading):
+    """ "Hamas said the rocket volley was its response to ...": the speaker ending at
+    ``end`` says "said" right before a definite reference that it calls its own answer.
+    The match of "said" (as :data:`_SELF_REPORT` gives it) or None."""
+    if not reading.definite:
+        return None
+    said = _SAID.match(text[end : end + 140])
+    if said is None:
+        return None
+    # (The clause ends at its link cue, "response to": the sentence is read on from it.)
+    start = clause.start + reading.anchor_span_start
+    if text[start : start + len(reading.anchor_text)] != reading.anchor_text:
+        return None
+    after = text[start + len(reading.anchor_text) : start + len(reading.anchor_text) + 80]
+    return said if after and _OWN_ANSWER.match(after) else None
+
+
+#: "said", "said on Monday that", "said in a statement": what opens a reported claim.
+_SAID = re.compile(
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
+    r"(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?",
+    re.IGNORECASE,
+)
 
 
 #: "... and a barracks in Y with drones": a second object after one verb.

@@ -88,6 +88,13 @@ _NOUN = re.compile(
     rf"|\bdeaths\s+of\s+(?P<deaths>{_QTY})\b",
     re.IGNORECASE,
 )
+#: A killing told as a noun: "the killing of Hamas commander Ali Hasan", "the
+#: assassination of its leader" (one person, or a counted group, as after "killing").
+#: ("the deaths of four soldiers" is read by ``_NOUN``.)
+_KILLING_OF = re.compile(
+    r"\b(?:killing|killings|assassination|murder)\s+of\s+(?!the\s+(?:attack|strike))",
+    re.IGNORECASE,
+)
 _ACTIVE = re.compile(
     r"\b(?P<verb>killed|killing|kills|injured|injuring|injures|wounded|wounding|wounds"
     r"|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)(?:\s+|(?=[.,;:)]|$))",
@@ -455,6 +462,12 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
             end = m.start(group) + stop.start() if stop else len(text)
             np = text[m.start(group) : end]
         add("killed", count_victims(np), np, m.span())
+    for m in _KILLING_OF.finditer(searched):
+        if any(start <= m.start() < end for start, end in spans):
+            continue
+        stop = rx.np_stop.search(searched[m.end() :])
+        np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
+        add("killed", count_victims(np), np, (m.start(), m.end() + len(np)))
     for m in rx.suffered.finditer(searched):
         head = searched[: m.start()]
         start = rx.np_start.match(head).end()

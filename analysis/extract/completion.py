@@ -419,17 +419,23 @@ def _opponent(m: Mention, dyads: dict, lexicon: Lexicon) -> tuple[str, str] | No
     return side, lexicon.side_actors.get(side, "")
 
 
-def _fighting_groups(mentions: list[Mention], lexicon: Lexicon) -> dict[str, str]:
-    """State side -> its first-named actor, for the states the article shows fighting armed
-    groups (acting on one, or with no target named, or attacked by one)."""
-    fighting: dict[str, str] = {}
+def _fighting_groups(
+    mentions: list[Mention], lexicon: Lexicon
+) -> dict[str, tuple[str, frozenset[str]]]:
+    """State side -> (its first-named actor, the armed sides it is shown fighting, ``""``
+    among them when it acts with no target named), for the states the article shows
+    fighting armed groups (acting on one, or with no target named, or attacked by one)."""
+    names: dict[str, str] = {}
+    foes: dict[str, set[str]] = {}
     for other in mentions:
         a, b = other.actor1_side, other.actor2_side
         if _state(lexicon, a) and (not b or lexicon.sides.get(b) == "armed_group"):
-            fighting.setdefault(a, other.actor1)
+            names.setdefault(a, other.actor1)
+            foes.setdefault(a, set()).add(b)
         if _state(lexicon, b) and lexicon.sides.get(a) == "armed_group":
-            fighting.setdefault(b, lexicon.side_actors.get(b, b))
-    return fighting
+            names.setdefault(b, lexicon.side_actors.get(b, b))
+            foes.setdefault(b, set()).add(a)
+    return {side: (names[side], frozenset(foes[side])) for side in names}
 
 
 def _accusers(attributions: list[Attribution], lexicon: Lexicon) -> dict[str, dict[str, str]]:
@@ -470,7 +476,11 @@ def _implied_opponent(
         return side, actor or lexicon.side_actors.get(side, side)
     if len(fighting) != 1:
         return None
-    ((side, actor),) = fighting.items()
+    ((side, (actor, foes)),) = fighting.items()
+    if not foes & {"", target}:
+        # "Israel struck Hezbollah ... the killing of a Hamas leader in Beirut": a state
+        # shown fighting only other named groups is not implied to have hit this one.
+        return None
     return (side, actor) if side != target else None
 
 
