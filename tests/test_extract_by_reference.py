@@ -65,3 +65,24 @@ def test_a_state_fighting_only_another_group_is_not_implied_to_have_killed(lexic
     [killing] = [m for m in ex.mentions if m.date_precision == "week"]
     assert killing.actor2_side == "HAMAS"
     assert killing.actor1_side == "" and killing.actor1_basis == "unattributed"
+
+
+def test_one_more_weapon_with_its_own_verb_and_place_is_another_event(lexicon):
+    ex, events = _extract(
+        lexicon,
+        "Two rockets were intercepted as they approached Erbil air base on Monday, "
+        "officials said, and a third rocket landed near the Harir base, causing minor "
+        "injuries.",
+    )
+    dated = sorted((m.event_date, m.location) for m in ex.mentions)
+    assert dated == [("2024-08-05", "Erbil Air Base"), ("2024-08-05", "Harir")]
+    assert len(events) == 2
+    [harir] = [m for m in ex.mentions if m.location == "Harir"]
+    assert harir.date_text == "the date of the act told with it"
+    # The same weapon told again at no place of its own is the one event.
+    ex, events = _extract(
+        lexicon,
+        "Two rockets were intercepted near Erbil air base on Monday, and a third rocket "
+        "was downed too.",
+    )
+    assert len(events) == 1

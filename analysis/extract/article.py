@@ -79,6 +79,8 @@ _CASUALTY_HINT = re.compile(
 #: ..."); the date holds for every sentence of the paragraph.
 _ENTRY = re.compile(r"^\s*(?:[\w.,]+\s+){0,3}?[\w.,]+\s*[–—:-]\s")
 _ENTRY_DATED = "the date of its timeline entry"
+#: The date of a clause cut from the one before it (", and a third drone struck ...").
+_TOLD_WITH = "the date of the act told with it"
 #: A sentence that turns to another event ("Separately, two bases ..."; "Elsewhere, ...").
 _SEPARATELY = re.compile(
     r"^\W*(?:separately|elsewhere|in\s+an?\s+(?:separate|other|unrelated)\s+"
@@ -633,6 +635,7 @@ def _read_sentence(
     hits = sentence_hits(text, lexicon, actions, spaced, folded, ctx.countries)
     content = content_span(text)
     clauses = _split_sites(text, split_clauses(text, content, lexicon, hits.cues), hits)
+    clauses = _split_one_more(text, clauses, hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
     readings = _lend_lead_date(text, clauses, readings)
@@ -740,8 +743,10 @@ def _read_sentence(
                 # A week before the event that interval dates: another event, whatever
                 # the two loose intervals share.
                 counted_from = state.span_owner.root
+        told_with = False
         if resolution is None and clause.same_time_as is not None:
             resolution = _simultaneous_date(refers[clause.same_time_as])
+            told_with = resolution is not None and not clause.link_text
         if reading.anchor is None:
             if not reading.casualties.found or reading.cumulative:
                 continue
@@ -853,7 +858,7 @@ def _read_sentence(
                 # "in response to drone and missile attacks on American troops": an
                 # undated series named only by its target is not one event.
                 continue
-        derived = ""
+        derived = _TOLD_WITH if told_with else ""
         offset = reading.date is not None and reading.date.kind in _OFFSET_KINDS
         if clause.cause and (resolution is None or offset):
             partner_index = answered_by.get(i)
@@ -1367,6 +1372,63 @@ def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[C
         second = (start, verbs[0].end), (found.end(), end)
         out.append(_replace(clause, spans=first))
         out.append(_replace(clause, spans=second))
+    if len(out) == len(clauses):
+        return clauses
+    return [
+        _replace(
+            c,
+            answers=None if c.answers is None else moved[c.answers],
+            same_time_as=None if c.same_time_as is None else moved[c.same_time_as],
+        )
+        for c in out
+    ]
+
+
+#: ", and a third drone struck ...", "and another rocket landed ...": one more of the
+#: things just told, with an act of its own (group 1: where the second clause starts).
+_ONE_MORE = re.compile(
+    r",?\s+and\s+(?:then\s+)?((?:a|an)\s+(?:second|third|fourth|fifth|sixth)\s+|another\s+)",
+    re.IGNORECASE,
+)
+
+
+def _split_one_more(text: str, clauses: list[Clause], hits: SentenceHits) -> list[Clause]:
+    """Cut "Two drones were downed near A, and a third drone struck near B, wounding
+    two" into two clauses, two events: the second names one more of the weapons told
+    (an ordinal or "another"), its own verb of force and its own place, as the first does.
+    The second clause is an event of its own (``item``), never the first's continuation."""
+    out: list[Clause] = []
+    moved: dict[int, int] = {}
+    for index, clause in enumerate(clauses):
+        moved[index] = len(out)
+        if len(clause.spans) != 1 or clause.cause or clause.item:
+            out.append(clause)
+            continue
+        start, end = clause.spans[0]
+        cut = None
+        for found in _ONE_MORE.finditer(text, start, end):
+            left, right = (start, found.start()), (found.start(1), end)
+            own_verb = [
+                h
+                for h in _within(hits.actions, right)
+                if h.value.kind == "verb" and h.start - found.start(1) < 40
+            ]
+            if (
+                own_verb
+                and (_within(hits.actions, left) or _within(hits.weapons, left))
+                and _within(hits.places, left)
+                and _within(hits.places, right)
+            ):
+                cut = found
+                break
+        if cut is None:
+            out.append(clause)
+            continue
+        out.append(_replace(clause, spans=((start, cut.start()),)))
+        # Told in one breath with the first, it happened the same day unless it says not.
+        out.append(
+            _replace(clause, spans=((cut.start(1), end),), item=True, same_time_as=len(out) - 1)
+        )
     if len(out) == len(clauses):
         return clauses
     return [
