@@ -319,7 +319,7 @@ def scan_segment(
     # no change (it loses power on moderate shifts, not size). Measured in the validation
     # study: on independent weekly counts stepping up 1.5-fold halfway (1,000 events over
     # 500 days) the fitted lag-1 coefficient is 0.35 instead of 0, and the scan finds the
-    # step 68% of the time (90% over 1,000 days, all over 2,000: longer series of weeks
+    # step 67% of the time (94% over 1,000 days, all over 2,000: longer series of weeks
     # separate a step from persistence). Fitting around the split and removing the bias
     # the split causes by simulation (as Kilian 1998 does for autoregressions) found
     # 96-98% over 500 days, but rejected 10-14% of stationary series with slowly
