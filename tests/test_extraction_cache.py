@@ -107,3 +107,58 @@ def test_events_command_reports_what_came_from_the_cache(tmp_path, capsys):
         assert (tmp_path / "one" / name).read_bytes() == (
             ROOT / "data/processed" / name
         ).read_bytes()
+
+
+def test_article_key_reads_every_field_and_only_the_content(corpus):
+    article = corpus[0]
+    key = cache_module.article_key(article, "f")
+    assert cache_module.article_key(dataclasses.replace(article), "f") == key
+    assert cache_module.article_key(article, "g") != key
+    changed = {
+        "article_id": "other",
+        "file": "other.txt",
+        "outlet": article.outlet + "x",
+        "title": article.title + "x",
+        "author": article.author + "x",
+        "published": article.published.replace(year=article.published.year - 1),
+        "url": article.url + "x",
+        "text": article.text + "\n",
+    }
+    assert set(changed) == {f.name for f in dataclasses.fields(article)}
+    keys = {
+        cache_module.article_key(dataclasses.replace(article, **{k: v}), "f")
+        for k, v in changed.items()
+    }
+    assert len(keys) == len(changed) and key not in keys
+    # A value moved from one field to the next is another article, another key.
+    a = dataclasses.replace(article, outlet="ab", title="c")
+    b = dataclasses.replace(article, outlet="a", title="bc")
+    assert cache_module.article_key(a, "f") != cache_module.article_key(b, "f")
+
+
+def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
+    corpus, lexicon, tmp_path
+):
+    """Extractions, clusters and event rows kept from a smaller corpus give, after articles
+    are added and one is edited, the bytes of a build without any cache."""
+    from analysis.events.block_cache import ClusterCache
+    from analysis.scale.shards import recombined_corpus
+
+    grown = recombined_corpus(corpus, 160, seed=5, sentences_per_article=(4, 12))
+    before = grown[:150]
+    build_tables(
+        before,
+        lexicon,
+        cache=ExtractionCache(tmp_path, lexicon.directory),
+        clusters_cache=ClusterCache(tmp_path),
+    )
+    grown[3] = dataclasses.replace(grown[3], text=grown[0].text)
+    clusters = ClusterCache(tmp_path)
+    again = build_tables(
+        grown,
+        lexicon,
+        cache=ExtractionCache(tmp_path, lexicon.directory),
+        clusters_cache=clusters,
+    )
+    assert clusters.hits > 0 and clusters.row_hits > 100
+    assert table_bytes(again) == table_bytes(build_tables(grown, lexicon))

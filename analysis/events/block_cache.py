@@ -5,7 +5,10 @@ Mentions fall into groups that share no compatible pair
 on the merge rule alone. :class:`ClusterCache` keeps each group's result under a key made
 of its mentions and the source of the reconciler (:func:`reconciler_fingerprint`), so that
 a build after adding one article reclusters only the groups that article touches. The
-corpus-wide anchoring pass is not cached: it is indexed and runs every time.
+corpus-wide anchoring pass is not cached: it is indexed and runs every time. The merged
+fields of each event (:func:`analysis.events.reconcile.event_fields`) are kept too, under
+a key of everything they read (:func:`analysis.events.reconcile.fields_key`); the
+corpus-wide links of stated answers are made again every time.
 
 The entries live in one JSON file, rewritten atomically after each build with only the
 entries that build used.
@@ -21,7 +24,7 @@ from analysis.extract.lexicon import area_names
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
-FORMAT = 1
+FORMAT = 2
 _SOURCES = ("reconcile.py", "blocks.py")
 _FILE = "clusters.json"
 
@@ -54,6 +57,9 @@ class ClusterCache:
         self.misses = 0
         self._old: dict[str, list] = {}
         self._used: dict[str, list] = {}
+        self.row_hits = 0
+        self._old_rows: dict[str, list] = {}
+        self._used_rows: dict[str, list] = {}
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -61,6 +67,8 @@ class ClusterCache:
         if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
             entries = stored.get("entries")
             self._old = entries if isinstance(entries, dict) else {}
+            rows = stored.get("rows")
+            self._old_rows = rows if isinstance(rows, dict) else {}
 
     def get(self, key: str) -> list | None:
         """The stored result of the group ``key``, or ``None``."""
@@ -76,10 +84,24 @@ class ClusterCache:
         """Keep ``result`` (JSON-able) for the group ``key``."""
         self._used[key] = result
 
+    def get_row(self, key: str) -> dict | None:
+        """The stored fields of the event ``key``, or ``None`` (hits counted in ``row_hits``)."""
+        found = self._old_rows.get(key)
+        if found is None:
+            return None
+        self.row_hits += 1
+        self._used_rows[key] = found
+        # Stored as pairs: the file is written with sorted keys, the row keeps its order.
+        return dict(found)
+
+    def put_row(self, key: str, row: dict) -> None:
+        """Keep the fields ``row`` (JSON-able values) of the event ``key``."""
+        self._used_rows[key] = list(row.items())
+
     def save(self) -> None:
         """Write the entries this build used (and only those)."""
         text = json.dumps(
-            {"fingerprint": self.fingerprint, "entries": self._used},
+            {"fingerprint": self.fingerprint, "entries": self._used, "rows": self._used_rows},
             sort_keys=True,
             separators=(",", ":"),
         )

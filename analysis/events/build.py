@@ -150,7 +150,8 @@ def tables_from_extractions(
     clusters_cache
         Clustering results of earlier builds, per group of mentions
         (:class:`analysis.events.block_cache.ClusterCache`, saved here); only groups whose
-        mentions changed are clustered again. The tables are the same with or without it.
+        mentions changed are clustered again, and only events whose mentions or links
+        changed are merged again. The tables are the same with or without it.
 
     Raises
     ------
@@ -169,13 +170,13 @@ def tables_from_extractions(
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
     if checked is None:
         clusters = cluster_mentions_fast(mentions, clusters_cache)
-        if clusters_cache is not None:
-            clusters_cache.save()
     else:
         clusters = cluster_mentions(mentions, checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
-    events = events_frame(reconcile(clusters))
+    events = events_frame(reconcile(clusters, clusters_cache if checked is None else None))
+    if checked is None and clusters_cache is not None:
+        clusters_cache.save()
     if overrides is not None:
         events = apply_fields(events, overrides)
     tables = validate_tables(

@@ -1316,16 +1316,46 @@ def told_first(cluster: Cluster) -> tuple[str, int, int]:
     return min((m.article_id, m.sentence_index, m.char_start) for m in cluster.members)
 
 
-def reconcile(clusters: Sequence[Cluster]) -> list[dict]:
+def fields_key(cluster: Cluster, event_ids: Mapping[str, list[str]]) -> str:
+    """SHA-256 of everything :func:`event_fields` reads of ``cluster``: its mentions (every
+    field), its umbrellas, its id and the events of the mentions its mentions answer."""
+    digest = hashlib.sha256(b"event fields\0" + cluster.event_id.encode("utf-8") + b"\0")
+    for part in (cluster.members, cluster.shared):
+        for m in part:
+            digest.update(repr(m).encode("utf-8") + b"\0")
+        digest.update(b"\1")
+    digest.update(";".join(sorted(cluster.umbrella_ids)).encode("utf-8") + b"\1")
+    for m in cluster.all_mentions:
+        for target in m.responds_to:
+            digest.update(f"{target}>{';'.join(event_ids.get(target, ()))}\0".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def reconcile(clusters: Sequence[Cluster], cache=None) -> list[dict]:
     """Event rows of the clusters in the order they happened and were told; undated last.
 
     Rows are sorted by ``event_date``, then by where the event is first told
     (:func:`told_first`: events of one day read in the order their article tells them),
     then by ``event_id``. Stated answers whose article reports no cause are linked across
     the corpus (:func:`link_causes`).
+
+    ``cache`` (an :class:`analysis.events.block_cache.ClusterCache`, or ``None``) keeps
+    each event's :func:`event_fields` under :func:`fields_key` between builds; the rows
+    are the same with or without it.
     """
     ids = mention_events(clusters)
-    rows = link_causes(clusters, [event_fields(c, ids) for c in clusters])
+    if cache is None:
+        fields = [event_fields(c, ids) for c in clusters]
+    else:
+        fields = []
+        for c in clusters:
+            key = fields_key(c, ids)
+            row = cache.get_row(key)
+            if row is None:
+                row = event_fields(c, ids)
+                cache.put_row(key, row)
+            fields.append(row)
+    rows = link_causes(clusters, fields)
     told = {row["event_id"]: told_first(c) for c, row in zip(clusters, rows, strict=True)}
     return sorted(
         rows,
