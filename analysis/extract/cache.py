@@ -80,19 +80,30 @@ def to_json(extraction: Extraction) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False)
 
 
+_MENTION_FIELDS = tuple(f.name for f in dataclasses.fields(Mention))
+
+
+def _mention(fields: dict) -> Mention:
+    """The mention of one stored entry (``dict`` from JSON).
+
+    Made as ``Mention(**fields)`` makes it (the same value), without running ``__init__``
+    field by field: reading every cached mention of a large corpus is most of an
+    incremental build's reading. A missing or unknown field raises ``KeyError``.
+    """
+    values = {name: fields[name] for name in _MENTION_FIELDS}
+    if len(fields) != len(values):
+        raise KeyError(sorted(set(fields) - set(values)))
+    values["responds_to"] = tuple(values["responds_to"])
+    values["apart_from"] = tuple(values["apart_from"])
+    mention = object.__new__(Mention)
+    mention.__dict__.update(values)
+    return mention
+
+
 def from_json(text: str) -> Extraction:
     """Inverse of :func:`to_json`."""
     data = json.loads(text)
-    mentions = tuple(
-        Mention(
-            **{
-                **m,
-                "responds_to": tuple(m.get("responds_to", ())),
-                "apart_from": tuple(m.get("apart_from", ())),
-            }
-        )
-        for m in data["mentions"]
-    )
+    mentions = tuple(_mention(m) for m in data["mentions"])
     aggregates = tuple(Aggregate(**a) for a in data["aggregates"])
     return Extraction(data["article_id"], mentions, aggregates)
 
