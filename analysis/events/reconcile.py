@@ -754,50 +754,6 @@ def _anchor_undated(
     those of :func:`why_not_anchored` on every event of the corpus (tested on random
     mention sets): a change to the clauses must be mirrored here.
     """
-    undated = [
-        by_id[root]
-        for source in passes
-        for root, ids in source.members.items()
-        if len(ids) == 1
-        and interval(by_id[root]) is None
-        and (by_id[root].actor1_side or by_id[root].actor2_side)
-    ]
-    if not undated:
-        return
-    # A5 needs identifying evidence: an event that shares no article with an undated
-    # mention naming its initiator, no casualty count with any, and no month of any
-    # undated mention's time frame in its country is no candidate for any of them, and
-    # is left out of the indexes (most events of a large corpus are of that kind).
-    wanted_articles = {u.article_id for u in undated if u.actor1_side}
-    wanted_counts = {
-        (kind, own)
-        for u in undated
-        for kind, own in (("killed", u.killed_best), ("injured", u.injured_best))
-        if own
-    }
-    wanted_months = {
-        (u.country, month)
-        for u in undated
-        if u.date_basis == "frame" and (frame := frame_interval(u)) is not None
-        for month in _months(frame)
-    }
-
-    def evidence(members: list[Mention], counts: dict[str, int | None]) -> bool:
-        if any(m.article_id in wanted_articles for m in members):
-            return True
-        if any((kind, count) in wanted_counts for kind, count in counts.items() if count):
-            return True
-        if not wanted_months:
-            return False
-        countries = {m.country for m in members if m.country} or {""}
-        return any(
-            (country, month) in wanted_months
-            for m in members
-            if (span := interval(m)) is not None
-            for month in _months(span)
-            for country in countries
-        )
-
     events: dict[tuple[int, str], list[Mention]] = {}
     blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
     # Anchoring needs identifying evidence (an equal casualty count or a shared article):
@@ -821,9 +777,6 @@ def _anchor_undated(
             members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
             if all(interval(m) is None for m in members):
                 continue
-            counts = {kind: _counts_of(members, kind) for kind in ("killed", "injured")}
-            if not evidence(members, counts):
-                continue
             key = (n, root)
             events[key] = members
             # An event no mention places in a country may be in any (A2).
@@ -831,7 +784,8 @@ def _anchor_undated(
                 blocks[country].add(key)
             for m in members:
                 by_article[m.article_id].add(key)
-            for kind, count in counts.items():
+            for kind in ("killed", "injured"):
+                count = _counts_of(members, kind)
                 if count:
                     by_count[kind, count].add(key)
             facts[key] = (
