@@ -8,43 +8,31 @@ coordinates (Bint Jbeil about 33.12 N, 35.43 E; Marjayoun about 33.36 N, 35.59 E
 
 import datetime as dt
 
-import pytest
+from test_reconcile import mention
 
 from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.reconcile import cluster_mentions, places_apart, why_different
 from analysis.extract.article import extract_article
-from analysis.extract.lexicon import area_names, load_lexicon
+from analysis.extract.lexicon import area_names
 from analysis.records import Article, Mention
 
-
-@pytest.fixture(scope="module")
-def lexicon():
-    return load_lexicon()
+#: An Israeli strike in Nabatiye on 5 Mar 2024 unless told otherwise.
+ISRAELI_STRIKE = dict(
+    actor1="Israel",
+    actor1_side="ISRAEL",
+    actor2="",
+    actor2_side="",
+    country="Lebanon",
+    admin1="Nabatiye",
+    date_start="2024-03-05",
+    date_end="2024-03-05",
+    event_date="2024-03-05",
+)
 
 
 def strike(mid: str, sentence: int, article: str = "a1", **kw) -> Mention:
-    """An Israeli strike in Nabatiye on 5 Mar 2024 unless told otherwise."""
-    values = dict(
-        actor1="Israel",
-        actor1_side="ISRAEL",
-        event_type="Explosions/Remote violence",
-        country="Lebanon",
-        admin1="Nabatiye",
-        date_start="2024-03-05",
-        date_end="2024-03-05",
-        event_date="2024-03-05",
-        date_precision="day",
-    )
-    values.update(kw)
-    return Mention(
-        mention_id=mid,
-        article_id=article,
-        sentence_index=sentence,
-        char_start=sentence * 100,
-        char_end=sentence * 100 + 50,
-        sentence_text=f"sentence {sentence}",
-        **values,
-    )
+    """:func:`tests.test_reconcile.mention` with :data:`ISRAELI_STRIKE` as its defaults."""
+    return mention(mid, article, sentence, **{**ISRAELI_STRIKE, **kw})
 
 
 BINT_JBEIL = dict(location="Bint Jbeil", latitude=33.12, longitude=35.43)

@@ -1372,6 +1372,12 @@ def _split_sites(text: str, clauses: list[Clause], hits: SentenceHits) -> list[C
         second = (start, verbs[0].end), (found.end(), end)
         out.append(_replace(clause, spans=first))
         out.append(_replace(clause, spans=second))
+    return _renumbered(clauses, out, moved)
+
+
+def _renumbered(clauses: list[Clause], out: list[Clause], moved: dict[int, int]) -> list[Clause]:
+    """``out`` (``clauses`` with some cut in two) with the clause numbers ``answers`` and
+    ``same_time_as`` moved to the new positions (``moved``: old index -> new index)."""
     if len(out) == len(clauses):
         return clauses
     return [
@@ -1426,19 +1432,9 @@ def _split_one_more(text: str, clauses: list[Clause], hits: SentenceHits) -> lis
             continue
         out.append(_replace(clause, spans=((start, cut.start()),)))
         # Told in one breath with the first, it happened the same day unless it says not.
-        out.append(
-            _replace(clause, spans=((cut.start(1), end),), item=True, same_time_as=len(out) - 1)
-        )
-    if len(out) == len(clauses):
-        return clauses
-    return [
-        _replace(
-            c,
-            answers=None if c.answers is None else moved[c.answers],
-            same_time_as=None if c.same_time_as is None else moved[c.same_time_as],
-        )
-        for c in out
-    ]
+        # (Numbers are the old clauses' until renumbered: ``index`` becomes the first part.)
+        out.append(_replace(clause, spans=((cut.start(1), end),), item=True, same_time_as=index))
+    return _renumbered(clauses, out, moved)
 
 
 def _note_groups(lexicon: Lexicon, actors, state: _Discourse) -> None:
