@@ -210,6 +210,11 @@ def _speakerless(sentence: str, start: int, patterns: _AttributionPatterns) -> b
     return last is not None and bool(_AUX_BEFORE_VERB.search(sentence, start, last.start()))
 
 
+#: "..., according to the council's statement issued early Tuesday.": a closing source with
+#: no reporting verb of its own.
+_TRAIL_ACCORDING = re.compile(r",\s+according\s+to\s+[^,;:\"“”]{1,120}$", re.IGNORECASE)
+
+
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
     # Lowered text is searched faster and gives the same offsets (fastre.foldable).
@@ -234,6 +239,9 @@ def content_span(sentence: str) -> tuple[int, int]:
             end = trail.start()
         else:
             end = _closing_speaker(sentence, patterns, end)
+    according = _TRAIL_ACCORDING.search(sentence, 0, end)
+    if according is not None and according.start() > 20:
+        end = according.start()
     lead = patterns.lead.match(sentence[:end])
     if lead and lead.end() < end - 10 and _STATED.search(lead.group(0)):
         # Only an attribution is set aside: "On Monday, militias fired ..." keeps its day.

@@ -177,6 +177,12 @@ _NEGATED = re.compile(
 _OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
 _ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
+#: "The latest attack came on Saturday, when militants fired rockets at the base": the
+#: noun only announces the act that the when-clause tells.
+_TOLD_WHEN = re.compile(
+    r"\s+(?:came|happened|occurred|took\s+place|was|were)\b[^.;:]{0,60}?,?\s+when\s+",
+    re.IGNORECASE,
+)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
@@ -719,6 +725,10 @@ def read_clause(
     date = (told or candidates or [None])[0]
     in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
     anchor = _choose_anchor(lt, in_period, rx)
+    if anchor is not None and anchor.value.kind == "noun":
+        when = _TOLD_WHEN.match(lt, anchor.end)
+        told_by = [h for h in in_period if when and h.start >= when.end() and h.value.kind == "verb"]
+        anchor = told_by[0] if told_by else anchor
     if anchor is not None and casualties.spans:
         # Casualties belong to the action named just before them ("the drone attack and
         # the U.S. response, which he said killed ...").
