@@ -727,8 +727,8 @@ def read_clause(
     anchor = _choose_anchor(lt, in_period, rx)
     if anchor is not None and anchor.value.kind == "noun":
         when = _TOLD_WHEN.match(lt, anchor.end)
-        told_by = [h for h in in_period if when and h.start >= when.end() and h.value.kind == "verb"]
-        anchor = told_by[0] if told_by else anchor
+        told = [h for h in in_period if when and h.start >= when.end() and h.value.kind == "verb"]
+        anchor = told[0] if told else anchor
     if anchor is not None and casualties.spans:
         # Casualties belong to the action named just before them ("the drone attack and
         # the U.S. response, which he said killed ...").
