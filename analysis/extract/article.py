@@ -637,7 +637,7 @@ def _read_sentence(
     clauses = _split_sites(text, split_clauses(text, content, lexicon, hits.cues), hits)
     clauses = _split_one_more(text, clauses, hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
-    readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
+    readings = _speaker_agents(text, clauses, readings, hits, state.last_group, lexicon.sides)
     readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
@@ -1244,10 +1244,23 @@ _GROUP_SPEAKER = re.compile(
 )
 
 
-def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Reading]:
+#: "The Israel Defense Forces said that fighter jets later struck the launchers": a state's
+#: spokesman telling of forces it does not name tells of its own.
+_OWN_FORCES_REPORT = re.compile(
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated)\s+"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
+    r"(?:(?:fighter|military|war|combat|attack)\s+)?(?:jets|warplanes|aircraft|planes|helicopters"
+    r"|troops|forces|soldiers|artillery|tanks|drones|warships|ships)\s",
+    re.IGNORECASE,
+)
+
+
+def _speaker_agents(text, clauses, readings, hits, last_group=None, sides=None) -> list[Reading]:
     """ "The Israeli military said it had struck ...": the speaker is the one who struck,
     and says so (``claimed``). "The group said it launched ...": the group is the armed
-    group the article named last (``last_group``)."""
+    group the article named last (``last_group``). "The army said jets struck ...": a
+    state (``sides``: side -> kind) telling of forces it does not name, acting on another
+    side, tells of its own."""
     out = list(readings)
     group = _GROUP_SPEAKER.match(text) if last_group is not None else None
     group_said = group is not None and _SELF_REPORT.match(text[group.end() : group.end() + 60])
@@ -1269,6 +1282,13 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
             said = _SELF_REPORT.match(text[hit.end : hit.end + 140]) or _claims_by_reference(
                 text, hit.end, clause, reading
             )
+            if (
+                said is None
+                and sides is not None
+                and sides.get(entry.side) == "state"
+                and not (reading.target and reading.target.side == entry.side)
+            ):
+                said = _OWN_FORCES_REPORT.match(text[hit.end : hit.end + 140])
             if (
                 said
                 and hit.end + said.end() <= len(head)

@@ -210,6 +210,13 @@ _ADDITIONAL = re.compile(
     r"|another\b|a\s+further\b|(?:[\w-]+\s+)?(?:more|other|additional|further)\b)",
     re.IGNORECASE,
 )
+#: "Spc. Jane Roe, 23, died": an age after a name, not a count of victims.
+_AGE = re.compile(
+    r"(?<=[a-z]),\s+(?:(?P<aged>aged\s+)\d{1,2}(?:\s+(?:and|to)\s+\d{1,2})?|\d{1,2}),(?=\s)"
+)
+#: "killed X, the commander of a unit, along with three other fighters": more victims
+#: after an apposition.
+_ALONG_WITH = re.compile(r"(?:,[^,;]{1,80})?,\s+(?:along|together)\s+with\s+", re.IGNORECASE)
 _KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
@@ -339,8 +346,20 @@ def _combine(a: Count | None, b: Count | None) -> Count | None:
     return a + b
 
 
+def _without_ages(text: str) -> str:
+    """``text`` with the ages told after names blanked out, offsets kept."""
+    if "," not in text:
+        return text
+    for m in reversed(list(_AGE.finditer(text))):
+        word = text[: m.start()].rsplit(None, 1)[-1]
+        if m["aged"] or word[:1].isupper():
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
 def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
+    text = _without_ages(text)
     # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable); the
     # phrases read for counts and victims are taken from ``text`` itself.
     if _LOWERED is not None and foldable(text):
@@ -413,6 +432,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         stop = rx.np_stop.search(searched[m.end() :])
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+        along = _ALONG_WITH.match(searched, m.end() + len(np)) if stop else None
+        if along is not None:
+            rest = rx.np_stop.search(searched, along.end())
+            np2 = text[along.end() : rest.start() if rest else len(text)]
+            add(m["verb"], count_victims(np2), np2, (along.end(), along.end() + len(np2)))
         more = _GROUP_ELSEWHERE.match(searched, m.end() + len(np)) if stop else None
         if more is not None and not _CASUALTY_WORD.search(more["np"]):
             # "killing 18 fighters in Syria and 16 people in Iraq": one toll, two places.

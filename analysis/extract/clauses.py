@@ -292,6 +292,11 @@ def _cues_within(
     return lexicon.cues.find(sentence[start:end])
 
 
+#: "fired the missiles to punish Israel for the April 1 strike": the act after "for" is
+#: the one answered (a stated link with its object inside the cue).
+_PUNISH_FOR = re.compile(r"\bto\s+punish\s+(?:[\w'’-]+\s+){1,3}?for\s+", re.IGNORECASE)
+
+
 def split_clauses(
     sentence: str,
     span: tuple[int, int],
@@ -309,6 +314,12 @@ def split_clauses(
         for h in _cues_within(sentence, start, end, lexicon, sentence_cues)
         if h.value in LINK_KINDS or h.value in ("separator", "simultaneous")
     ]
+    if "punish" in sentence:
+        found = [
+            Hit(m.start() - start, m.end() - start, m.group(0), "link")
+            for m in _PUNISH_FOR.finditer(sentence, start, end)
+        ]
+        cues = sorted(cues + found, key=lambda h: h.start)
     clauses: list[Clause] = []
     cursor = start
     pending: Clause | None = None  # a clause waiting for the clause that answers it

@@ -253,6 +253,20 @@ def find_attributions(
             ]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            if kind == "suspected":
+                # "a suspected Israeli strike": the doer named between the hedge and the act
+                # is in doubt, not the act.
+                named = [
+                    a
+                    for a in actors
+                    if a.value.role == "adjective"
+                    and 0 <= a.start - cue.end <= 2
+                    and any(h.value.kind == "noun" and 0 <= h.start - a.end <= 12 for h in acts)
+                ]
+                if named:
+                    culprit = named[0].value
+                    found.append(Attribution(sentence.index, kind, culprit, "", "", True))
+                    continue
             if kind == "suspected" and any(
                 h.value.kind == "noun" and 0 <= h.start - cue.end <= 20 for h in acts
             ):

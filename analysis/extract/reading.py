@@ -161,6 +161,27 @@ _CLOCK_AFTER = re.compile(r"\s+(?:local\s+)?time\b", re.IGNORECASE)
 _MADE_IN = re.compile(
     r"\b(?:made|built|designed|manufactured|produced|developed)\s+in\s+$", re.IGNORECASE
 )
+#: "called on the federal government in Baghdad", "talks in Doha": where an
+#: authority sits, not where the act happened.
+_SEAT_IN = re.compile(
+    r"\b(?:government|authorities|officials|leaders(?:hip)?|parliament|"
+    r"ambassador|envoy|delegation|talks)\s+(?:based\s+)?in\s+$",
+    re.IGNORECASE,
+)
+#: "the Kurdistan Region's Prime Minister condemned ...": a place standing for its
+#: authorities.
+_AUTHORITY_OF = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:prime\s+minister|premier|president|government|authorities"
+    r"|officials|ministry|minister|governor|council|parliament|leaders?|spokes\w+)\b",
+    re.IGNORECASE,
+)
+#: "since the war in Gaza began", "since the start of the conflict in Syria": a period
+#: named by a war; places inside it are the war's, not the act's.
+_SINCE_WAR = re.compile(
+    r"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|onset)\s+of\s+(?:the\s+)?)?"
+    r"(?:[\w'’-]+\s+){0,2}(?:war|conflict|fighting|hostilities|offensive)\b[^,;.]{0,40}",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r",?\s+(?:which|who|that)\s+(?!would|could|will|may|might)", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
 #: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
@@ -922,6 +943,7 @@ def read_clause(
         # "Iran denied ...": the one who denies, not a place.
         or (anchor is not None and a.end <= anchor.start and _DENIES.match(lt, a.end + 1))
     ]
+    wars = list(_SINCE_WAR.finditer(text)) if "since" in lt else []
     places = [
         p
         for p in _share(hits.places, spans, offset)
@@ -932,6 +954,9 @@ def read_clause(
         and not _BORDERING.search(text, max(0, p.start - 30), p.start)
         and not _CLOCK.search(text, max(0, p.start - 10), p.start)
         and not _MADE_IN.search(text, max(0, p.start - 20), p.start)
+        and not _SEAT_IN.search(text, max(0, p.start - 30), p.start)
+        and not _AUTHORITY_OF.match(text, p.end)
+        and not any(w.start() <= p.start < w.end() for w in wars)
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]

@@ -39,7 +39,7 @@ _BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""
 #: "BEIRUT (AP) — ", "BAGHDAD, Iraq, Jan 5 – ", or a city in title case before an agency
 #: ("Washington (Reuters) - ").
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\- ]{2,}(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
+    r"^(?:[A-Z][A-Z.'’/\- ]{2,}(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
     r"(?:\s*\([A-Za-z.&'’/ -]{1,40}\))?"
     r"|[A-Z][\w.'’\- ]{2,30}?(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
     r"\s*\([A-Za-z.&'’/ -]{1,40}\))"

@@ -1,0 +1,132 @@
+"""Ways of telling an event found in wire, regional and defence reporting: ages after
+names, victims after an apposition, places that stand for authorities or wars, datelines
+naming two cities, answers told as punishment, hedged doers and a spokesman's own forces.
+
+Every sentence here is written for the test; the expected values are read off the
+sentences by hand.
+"""
+
+import datetime as dt
+
+import pytest
+
+from analysis.events.reconcile import cluster_mentions
+from analysis.extract.article import extract_article
+from analysis.extract.casualties import find_casualties
+from analysis.records import Article, Mention
+
+PUBLISHED = dt.date(2025, 3, 12)  # a Wednesday
+
+
+def _extract(text: str, lexicon, published: dt.date = PUBLISHED) -> list[Mention]:
+    article = Article("t", "t.txt", "Test", "", "", published, "", text)
+    return list(extract_article(article, lexicon).mentions)
+
+
+def _killed(text: str, lexicon):
+    found = find_casualties(text, lexicon).killed
+    return None if found is None else (found.low, found.high)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        # An age after a name is no count of victims.
+        ("Sgt. Ana Ruiz, 31, died in the attack on the outpost", (1, None)),
+        ("Two soldiers, aged 19 and 22, were killed", (2, 2)),
+        # A count after a comma that follows no name is still a count.
+        ("the strike killed 12, including two children", (12, 12)),
+        # Victims added after an apposition.
+        (
+            "the raid killed Omar Haddad, the head of the group's rocket unit, along with "
+            "two other fighters",
+            (3, None),
+        ),
+    ],
+)
+def test_counts_of_the_dead_around_names(lexicon, text, killed):
+    assert _killed(text, lexicon) == killed
+
+
+def test_a_place_standing_for_its_authorities_is_not_where_it_happened(lexicon):
+    text = (
+        "A drone hit a gas plant near Chamchamal on Friday evening. The region's prime "
+        "minister condemned the attack and urged the federal government in Baghdad to act. "
+        "The Kurdistan Region's President also condemned the attack."
+    )
+    mentions = _extract(text, lexicon)
+    assert not {m.location for m in mentions} & {"Baghdad", "Kurdistan Region"}
+    assert len(cluster_mentions(mentions)) == 1
+
+
+def test_a_place_inside_a_war_named_as_a_period_is_not_the_acts(lexicon):
+    text = (
+        "A drone killed three US soldiers at an outpost in Jordan on Sunday. It was the first "
+        "time US troops had been killed by enemy fire since the war in Gaza began."
+    )
+    mentions = _extract(text, lexicon, dt.date(2025, 3, 11))
+    assert {m.country for m in mentions} == {"Jordan"}
+    assert len(cluster_mentions(mentions)) == 1
+
+
+def test_a_dateline_of_two_cities_is_not_the_events_date_or_place(lexicon):
+    text = (
+        "BEIRUT/JERUSALEM, March 12 (Wire) - Hezbollah fired rockets at a base in northern "
+        "Israel late on Monday."
+    )
+    (mention,) = _extract(text, lexicon)
+    assert mention.event_date == "2025-03-10"
+    assert mention.location != "Beirut"
+
+
+def test_punishment_for_an_act_names_the_act_answered(lexicon):
+    text = (
+        "Houthi forces fired missiles at a tanker on Tuesday. The group said it had fired "
+        "the missiles to punish the United States for the March 2 strike, which killed four "
+        "of its fighters."
+    )
+    mentions = _extract(text, lexicon)
+    answered = [m for m in mentions if m.event_date == "2025-03-02"]
+    assert answered and answered[0].killed_low == 4
+    assert answered[0].actor1_side != "HOUTHIS"
+
+
+def test_a_hedge_before_a_doers_adjective_makes_the_doer_suspected(lexicon):
+    text = (
+        "Iran fired missiles at Israel on Saturday in retaliation for a suspected Israeli "
+        "strike on its consulate in Damascus."
+    )
+    clusters = cluster_mentions(_extract(text, lexicon))
+    doers = {(c.members[0].actor1_side, c.members[0].actor1_basis) for c in clusters}
+    assert ("ISRAEL", "suspected") in doers
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        # A state's army telling of jets it does not name tells of its own.
+        (
+            "Hezbollah fired rockets at northern Israel on Tuesday. The Israeli army said "
+            "fighter jets later struck the launchers in southern Lebanon.",
+            "ISRAEL",
+        ),
+        # Fighter jets alone belong to no one state.
+        (
+            "Hezbollah fired rockets at northern Israel on Tuesday. Fighter jets struck the "
+            "launchers in southern Lebanon, residents said.",
+            "",
+        ),
+    ],
+)
+def test_whose_fighter_jets(lexicon, text, side):
+    mentions = _extract(text, lexicon)
+    strike = [m for m in mentions if m.country == "Lebanon"]
+    assert strike and strike[0].actor1_side != "US_COALITION"
+    if side:
+        assert strike[0].actor1_side == side
+
+
+def test_a_spokesman_telling_of_an_attack_on_his_own_side_is_not_its_doer(lexicon):
+    text = "The Israeli army said drones struck a base in northern Israel on Tuesday."
+    (mention,) = _extract(text, lexicon)
+    assert mention.actor1_side != "ISRAEL"
