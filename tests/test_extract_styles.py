@@ -130,3 +130,66 @@ def test_a_spokesman_telling_of_an_attack_on_his_own_side_is_not_its_doer(lexico
     text = "The Israeli army said drones struck a base in northern Israel on Tuesday."
     (mention,) = _extract(text, lexicon)
     assert mention.actor1_side != "ISRAEL"
+
+
+@pytest.mark.parametrize(
+    ("text", "zero"),
+    [
+        ("There were no reports of casualties.", True),
+        ("There were no reports of injuries.", True),
+        # Too early to say: nothing is known.
+        ("There were no immediate reports of casualties.", False),
+    ],
+)
+def test_no_reports_of_casualties(lexicon, text, zero):
+    found = find_casualties(text, lexicon)
+    assert (found.injured is not None and found.injured.high == 0) is zero
+
+
+def test_a_hedge_on_the_victims_names_no_doer(lexicon):
+    text = (
+        "Rockets hit a base housing US troops in Syria on Monday. On Tuesday, a US drone "
+        "strike near Mayadin killed two suspected Iran-backed militants."
+    )
+    rockets = next(m for m in _extract(text, lexicon) if m.actor2_side == "US_COALITION")
+    # "suspected" says who the dead were, not who fired the rockets.
+    assert (rockets.actor1_side, rockets.actor1_basis) == ("", "unattributed")
+
+
+UNCLAIMED = (
+    "Rockets struck two bases housing US troops in eastern Syria on Monday, wounding two "
+    "service members. In response, US attack helicopters fired on a truck used to launch "
+    "them, killing three suspected Iran-backed militants, according to Central Command."
+)
+
+
+def test_an_answer_names_the_doer_of_an_unclaimed_attack_and_is_dated_from_it(lexicon):
+    mentions = _extract(UNCLAIMED, lexicon)
+    attack = next(m for m in mentions if m.actor2_side == "US_COALITION")
+    answer = next(m for m in mentions if m.actor1_side == "US_COALITION")
+    assert answer.responds_to == (attack.mention_id,)
+    # The answer was struck at Iran-backed militants: the attack was theirs, as far as
+    # the answer tells.
+    assert (attack.actor1_side, attack.actor1_basis) == ("IRAN_ALIGNED", "suspected")
+    # Undated, on or after Monday 10 March.
+    assert (answer.date_start, answer.event_date, answer.date_end) == (
+        "2025-03-10",
+        "2025-03-10",
+        "2025-03-12",
+    )
+
+
+def test_a_reference_dated_by_its_own_day_is_the_event_of_that_day(lexicon):
+    text = (
+        "Rockets struck a base housing US troops in Syria on Wednesday, a day after "
+        "Washington ordered air strikes on depots used by Iran-backed groups. In response, "
+        "US helicopters destroyed a rocket launcher. The Tuesday night strikes hit nine "
+        "bunkers near Deir ez-Zor. A spokesman said they were a response to a drone attack "
+        "on the al-Tanf garrison on March 1."
+    )
+    mentions = _extract(text, lexicon)
+    tuesday = [m for m in mentions if m.event_date == "2025-03-11"]
+    assert tuesday and {m.actor1_side for m in tuesday} == {"US_COALITION"}
+    drone = next(m for m in mentions if m.event_date == "2025-03-01")
+    # "they were a response to ...": the strikes discussed answer the drone attack.
+    assert any(drone.mention_id in m.responds_to for m in tuesday)

@@ -154,8 +154,9 @@ def _date_of(draft: _Draft) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
-    """The earlier event a definite reference points to (best score, then most recent)."""
+def _resolve(reading: Reading, state: _Discourse, day: str = "") -> _Draft | None:
+    """The earlier event a definite reference points to (best score, then most recent);
+    ``day``: the ISO day the reference gives itself ("the Tuesday night strikes"), if any."""
     if not state.drafts or reading.anchor is None:
         return None
     family = reading.anchor.family
@@ -196,6 +197,10 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
             and draft.mention.date_text.lower().startswith(own_date.lower().rstrip("’'s"))
         ):
             score += 2
+        if day and draft.mention.event_date == day and _compatible(draft.family, family):
+            # "Biden ordered strikes" (dated a day before the attacks) ... "The Tuesday night
+            # strikes": the event of that kind on the day the reference names.
+            score += 4
         implied = reading.anchor.weapon
         if implied and draft.mention.weapon == implied:
             score += 1
@@ -788,7 +793,14 @@ def _read_sentence(
         ):
             base = None
         elif reading.definite:
-            base = _resolve(reading, state)
+            day = (
+                resolution.event_date
+                if resolution is not None
+                and resolution.precision == "day"
+                and reading.date_near_anchor
+                else ""
+            )
+            base = _resolve(reading, state, day)
             if (
                 base is not None
                 and resolution is not None

@@ -135,7 +135,9 @@ _NONE = re.compile(
     r"|\bno\s+[\w-]+\s+(?:or|and|nor)\s+(?P<what5>injuries|casualties|deaths|fatalities)\b"
     # "without causing casualties", "without any injuries".
     r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?"
-    r"(?P<what6>injuries|casualties|deaths|fatalities)\b",
+    r"(?P<what6>injuries|casualties|deaths|fatalities)\b"
+    # "There were no reports of casualties" (not "no immediate reports": too early to say).
+    r"|\bno\s+reports?\s+of\s+(?:any\s+)?(?P<what7>injuries|casualties|deaths|fatalities)\b",
     re.IGNORECASE,
 )
 #: No one at all hurt ("Nobody was hurt", "No one was injured"): no one killed either.
@@ -498,7 +500,8 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = next(m[g] for g in ("what", "what2", "what3", "what4", "what5", "what6") if m[g])
+        groups = ("what", "what2", "what3", "what4", "what5", "what6", "what7")
+        what = next(m[g] for g in groups if m[g])
         what = what.lower()
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.

@@ -46,6 +46,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from analysis.extract.clauses import content_span
 from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
 from analysis.extract.reading import ADJ_ARMED
 from analysis.extract.sentences import Sentence
@@ -163,6 +164,14 @@ def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
     return attributions[lo:hi]
 
 
+#: Right before a hedge on the victims' identity: "killing two or three suspected militants".
+_VICTIMS_BEFORE = re.compile(
+    r"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|arrest(?:ing|ed|s)?"
+    r"|detain(?:ing|ed|s)?|captur(?:ing|ed|es))\s+(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
+
+
 def _replace(record: Mention, **changes) -> Mention:
     return type(record)(**{**vars(record), **changes})
 
@@ -253,6 +262,10 @@ def find_attributions(
             ]
             before = [a for a in doers if a.end <= cue.start]
             after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            if kind == "suspected" and _VICTIMS_BEFORE.search(
+                sentence.text, max(0, cue.start - 50), cue.start
+            ):
+                continue  # "killing two suspected militants": who the victims were
             if kind == "suspected":
                 # "a suspected Israeli strike": the doer named between the hedge and the act
                 # is in doubt, not the act.
@@ -619,6 +632,27 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
     return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
 
 
+def _link_unclaimed(m: Mention, mentions: list[Mention]) -> Mention:
+    """ "In response, US helicopters struck the launchers": a stated answer (``link_text``)
+    that :func:`_link` found no cause for answers the latest attack told before it on the
+    answering side that nobody is said to have made."""
+    if m.responds_to or not m.link_text or not m.actor1_side or not m.event_date:
+        return m
+    causes = [
+        c
+        for c in mentions
+        if not c.actor1_side
+        and c.actor2_side == m.actor1_side
+        and c.event_date
+        and c.event_date <= m.event_date
+        and c.sentence_index < m.sentence_index
+    ]
+    if not causes:
+        return m
+    cause = max(causes, key=lambda c: (c.sentence_index, c.event_date))
+    return _replace(m, responds_to=(cause.mention_id,))
+
+
 def _answerer_sides(mentions: tuple[Mention, ...]) -> dict[str, set[str]]:
     """mention id -> the initiator sides of the article's mentions stated to answer it."""
     out: dict[str, set[str]] = {}
@@ -684,6 +718,72 @@ def _stated_answer(m: Mention, sentence: Sentence | None, lexicon: Lexicon) -> M
         return m
     first = min(cues, key=lambda h: (h.start, -h.end))
     return _replace(m, link_text=first.text.strip())
+
+
+def _answers_reveal(mentions: list[Mention], published: dt.date) -> list[Mention]:
+    """What an answer tells of the event it answers, and the event of it.
+
+    - An attack nobody is said to have made, answered by a strike on a group ("In response,
+      US helicopters killed suspected Iran-backed militants"), was that group's, as far as
+      the answer tells (``suspected``), and it hit the answering side.
+    - An answer the text does not date ("In response, US helicopters struck ...") came on
+      or after the day of the event it answers: its interval starts there, and that day is
+      its best date.
+    """
+    by_id = {m.mention_id: i for i, m in enumerate(mentions)}
+    out = list(mentions)
+    for m in mentions:
+        if not m.responds_to or not m.actor1_side:
+            continue
+        for cause_id in m.responds_to:
+            k = by_id.get(cause_id)
+            if k is None:
+                continue
+            c = out[k]
+            if (
+                not c.actor1_side
+                # (An undated cause is placed by anchoring, which a guessed side would stop.)
+                and c.date_basis != "frame"
+                and m.actor2_side
+                and m.actor2_side != m.actor1_side
+                and c.actor2_side in ("", m.actor1_side)
+            ):
+                out[k] = _replace(
+                    c,
+                    actor1=m.actor2,
+                    actor1_side=m.actor2_side,
+                    actor1_basis="suspected",
+                    actor2=c.actor2 or m.actor1,
+                    actor2_side=m.actor1_side,
+                )
+    for i, m in enumerate(out):
+        if m.date_basis != "frame" or not m.responds_to or not m.link_text:
+            continue
+        # ("In response, ..." after the attack was told: a cause told before the answer.)
+        days = [
+            out[by_id[c]]
+            for c in m.responds_to
+            if c in by_id
+            and out[by_id[c]].date_precision == "day"
+            and out[by_id[c]].event_date
+            and out[by_id[c]].sentence_index < m.sentence_index
+        ]
+        if not days:
+            continue
+        cause = max(days, key=lambda c: c.event_date)
+        day = dt.date.fromisoformat(cause.event_date)
+        if not day <= published:
+            continue
+        out[i] = _replace(
+            m,
+            date_text=f"undated; on or after the event it answers ({day.isoformat()}) "
+            f"to publication {published.isoformat()}",
+            date_start=day.isoformat(),
+            date_end=published.isoformat(),
+            event_date=day.isoformat(),
+            date_precision=_precision((published - day).days),
+        )
+    return out
 
 
 def complete_mentions(
@@ -770,7 +870,19 @@ def complete_mentions(
     positions = [m.sentence_index for m in sided]
     discussed: dict[str, int] = {}
     by_index = {s.index: s for s in sentences}
-    for index in sorted(responses - with_mention):
+    # "A spokesman said they were a response to an August 15 drone attack on the garrison":
+    # the sentence's only mentions are what the event discussed before it answers.
+    told_causes: dict[int, tuple[str, ...]] = {}
+    for index in sorted(responses & with_mention):
+        own = [m for m in out if m.sentence_index == index]
+        text = by_index[index].text if index in by_index else ""
+        if text and not any(m.responds_to for m in own):
+            start, _ = content_span(text)
+            if _REFERS_BACK.match(text[start:]) and not lexicon.actions.find(
+                text[start : start + 40].split(" response")[0]
+            ):
+                told_causes[index] = tuple(m.mention_id for m in own)
+    for index in sorted((responses - with_mention) | set(told_causes)):
         k = bisect.bisect_left(positions, index)
         if not k:
             continue
@@ -785,9 +897,13 @@ def complete_mentions(
     for i, m in enumerate(out):
         near = out[max(0, i - _WINDOW) : i + _WINDOW]
         if m.sentence_index in responses or m.mention_id in discussed:
+            causes = told_causes.get(discussed.get(m.mention_id, -1), ())
+            if causes and not m.responds_to and m.sentence_index not in told_causes:
+                m = _replace(m, responds_to=causes)
             m = _link(m, near)
             if not m.responds_to:
                 m = _stated_answer(m, _answering_sentence(m, discussed, by_index), lexicon)
+                m = _link_unclaimed(m, near)
         elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
             before = m
             m = _link(m, near)
@@ -795,6 +911,7 @@ def complete_mentions(
             if first_answerer is None:
                 first_answerer = len(linked)
         linked.append(m)
+    linked = _answers_reveal(linked, published)
     if not title_used and first_answerer is not None:
         # The headline states an answer whose cause the article does not report.
         m = linked[first_answerer]
