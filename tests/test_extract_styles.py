@@ -193,3 +193,56 @@ def test_a_reference_dated_by_its_own_day_is_the_event_of_that_day(lexicon):
     drone = next(m for m in mentions if m.event_date == "2025-03-01")
     # "they were a response to ...": the strikes discussed answer the drone attack.
     assert any(drone.mention_id in m.responds_to for m in tuesday)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two Katyusha rockets fell near the air base at 11:30 pm on Monday.",
+        "At least three rockets landed inside the airport compound late on Monday.",
+    ],
+)
+def test_rockets_that_fell_or_landed_are_an_attack(lexicon, text):
+    (mention,) = _extract(text, lexicon)
+    assert mention.event_date == "2025-03-10"
+    assert mention.event_type == "Explosions/Remote violence"
+
+
+@pytest.mark.parametrize(
+    ("text", "zero"),
+    [
+        ("The cell said the attack caused no human or material losses.", True),
+        ("Militias fired rockets at the base, with no reports of casualties so far.", False),
+    ],
+)
+def test_no_human_losses_and_no_reports_so_far(lexicon, text, zero):
+    found = find_casualties(text, lexicon)
+    assert (found.killed is not None and found.killed.high == 0) is zero
+
+
+def test_an_act_blamed_on_a_person_in_a_relative_clause_is_its_own_event(lexicon):
+    text = (
+        "An Israeli airstrike hit a building in Beirut on Tuesday evening, targeting a "
+        "Hezbollah commander whom Israel blamed for a rocket strike that killed 12 children "
+        "in the Golan Heights. The health ministry said the strike killed five people."
+    )
+    mentions = _extract(text, lexicon)
+    strike = [m for m in mentions if m.actor1_side == "ISRAEL"]
+    blamed = [m for m in mentions if m.killed_low == 12]
+    # The twelve dead are the rocket strike's, not the airstrike's.
+    assert {m.killed_low for m in strike} <= {None, 5}
+    assert strike and all(m.actor1_basis == "stated" for m in strike)
+    # Hezbollah's, blamed by Israel; on disputed ground, so in no country.
+    assert [(m.actor1_side, m.actor1_basis, m.attributed_by, m.country) for m in blamed] == [
+        ("HEZBOLLAH", "blamed", "Israel", "")
+    ]
+
+
+def test_unidentified_drones_take_no_side_from_the_article(lexicon):
+    text = (
+        "US forces struck militia depots near Mayadin on Sunday. At dawn on Monday, "
+        "unidentified drones targeted a vehicle carrying militia members near Albu Kamal, "
+        "killing four of them."
+    )
+    vehicle = next(m for m in _extract(text, lexicon) if m.event_date == "2025-03-10")
+    assert (vehicle.actor1_side, vehicle.actor1_basis) == ("", "unattributed")

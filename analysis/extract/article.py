@@ -919,8 +919,9 @@ def _read_sentence(
             and country
             and clause.link_kind != "link_back"
             and not reading.several_countries
-            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country.
-            and not (reading.place is not None and reading.place.kind == "sea")
+            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country; nor
+            # on disputed ground ("... in the Golan Heights"), which no country is given.
+            and not (reading.place is not None and not reading.place.country)
         ):
             mention["country"] = country
         if (

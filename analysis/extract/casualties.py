@@ -137,7 +137,10 @@ _NONE = re.compile(
     r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?"
     r"(?P<what6>injuries|casualties|deaths|fatalities)\b"
     # "There were no reports of casualties" (not "no immediate reports": too early to say).
-    r"|\bno\s+reports?\s+of\s+(?:any\s+)?(?P<what7>injuries|casualties|deaths|fatalities)\b",
+    r"|\bno\s+reports?\s+of\s+(?:any\s+)?(?P<what7>injuries|casualties|deaths|fatalities)\b"
+    r"(?!\s+(?:so\s+far|yet|as\s+yet)\b)"
+    # "caused no human or material losses", "no human losses".
+    r"|\bno\s+(?P<what8>human)\s+(?:or\s+material\s+)?(?:losses|casualties)\b",
     re.IGNORECASE,
 )
 #: No one at all hurt ("Nobody was hurt", "No one was injured"): no one killed either.
@@ -500,9 +503,9 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        groups = ("what", "what2", "what3", "what4", "what5", "what6", "what7")
+        groups = ("what", "what2", "what3", "what4", "what5", "what6", "what7", "what8")
         what = next(m[g] for g in groups if m[g])
-        what = what.lower()
+        what = "casualties" if what.lower() == "human" else what.lower()
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:

@@ -292,6 +292,12 @@ def _cues_within(
     return lexicon.cues.find(sentence[start:end])
 
 
+#: "..., whom Israel blamed for a rocket strike": the act blamed starts a clause of its own.
+_BLAMED_FOR = re.compile(
+    r",?\s+(?:whom|which|that)\s+(?:[\w'’.-]+\s+){1,4}?(?:blamed|blames|holds?\s+responsible"
+    r"|held\s+responsible|accused|accuses)\s+(?:of\s+|for\s+)",
+    re.IGNORECASE,
+)
 #: "fired the missiles to punish Israel for the April 1 strike": the act after "for" is
 #: the one answered (a stated link with its object inside the cue).
 _PUNISH_FOR = re.compile(r"\bto\s+punish\s+(?:[\w'’-]+\s+){1,3}?for\s+", re.IGNORECASE)
@@ -314,6 +320,14 @@ def split_clauses(
         for h in _cues_within(sentence, start, end, lexicon, sentence_cues)
         if h.value in LINK_KINDS or h.value in ("separator", "simultaneous")
     ]
+    if "blame" in sentence or "responsible for" in sentence or "accuse" in sentence:
+        # "a commander whom Israel blamed for a rocket strike that killed 12": the act
+        # blamed is another event than the clause's own.
+        found = [
+            Hit(m.start() - start, m.end() - start, m.group(0), "separator")
+            for m in _BLAMED_FOR.finditer(sentence, start, end)
+        ]
+        cues = sorted(cues + found, key=lambda h: h.start)
     if "punish" in sentence:
         found = [
             Hit(m.start() - start, m.end() - start, m.group(0), "link")

@@ -153,6 +153,9 @@ class Attribution:
     #: Whether the sentence names an act of force; one that does not ("Washington blamed
     #: X.") speaks of the event reported just before it.
     has_act: bool = True
+    #: Told of a person in a relative clause ("a commander whom Israel blamed for a rocket
+    #: strike"): about the act after "for", not the act of the clause it sits in.
+    relative: bool = False
 
 
 def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
@@ -164,6 +167,12 @@ def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
     return attributions[lo:hi]
 
 
+_UNIDENTIFIED = re.compile(
+    r"\b(?:unidentified|unknown|unmarked)\s+(?:[\w-]+\s+)?(?:drones?|aircraft|warplanes|jets"
+    r"|planes|gunmen|assailants|attackers|militants|helicopters)\b",
+    re.IGNORECASE,
+)
+_WHOM = re.compile(r"\b(?:whom|which)\s+$", re.IGNORECASE)
 #: Right before a hedge on the victims' identity: "killing two or three suspected militants".
 _VICTIMS_BEFORE = re.compile(
     r"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|arrest(?:ing|ed|s)?"
@@ -298,6 +307,20 @@ def find_attributions(
                 continue
             culprit = chosen.value
             by = by_side = ""
+            whom = (
+                _WHOM.search(sentence.text, max(0, before[-1].start - 12), before[-1].start)
+                if kind == "blamed" and not after and len(before) > 1
+                else None
+            )
+            if whom is not None and before[-2].value.side != before[-1].value.side:
+                # "a Hezbollah commander whom Israel blamed for ...": the one before "whom"
+                # is blamed, by the one after it.
+                blamer = before[-1].value
+                culprit, side = before[-2].value, blamer.side
+                found.append(
+                    Attribution(sentence.index, kind, culprit, blamer.actor, side, True, True)
+                )
+                continue
             if kind == "blamed":
                 blamers = [a for a in before if a.value.side != culprit.side]
                 by = blamers[0].value.actor if blamers else ""
@@ -354,6 +377,7 @@ def _attribute(
         for a in attributions
         if a.sentence_index == m.sentence_index
         and a.basis in ("blamed", "claimed")
+        and not a.relative
         and m.actor2_side
         and a.culprit.side == m.actor2_side
         and a.culprit.side != m.actor1_side
@@ -842,7 +866,11 @@ def complete_mentions(
     fighting = _fighting_groups(out, lexicon)
     accusers = _accusers(attributions, lexicon)
     for m in out:
-        if not m.actor1_side:
+        if not m.actor1_side and _UNIDENTIFIED.search(m.sentence_text):
+            # "Unidentified drones targeted a vehicle": the text says the doer is unknown;
+            # no side is guessed from who the article shows fighting whom.
+            m = _replace(m, actor1_basis="unattributed")
+        elif not m.actor1_side:
             found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
