@@ -246,3 +246,68 @@ def test_unidentified_drones_take_no_side_from_the_article(lexicon):
     )
     vehicle = next(m for m in _extract(text, lexicon) if m.event_date == "2025-03-10")
     assert (vehicle.actor1_side, vehicle.actor1_basis) == ("", "unattributed")
+
+
+def test_a_claim_told_sentences_later_outweighs_a_tally_of_claims(lexicon):
+    text = (
+        "A drone launched toward Eilat early on Monday was intercepted by the navy. It fell "
+        "in an open area near a naval base. No one was hurt. The Islamic Resistance in Iraq, "
+        "an umbrella of Iran-backed militias, claimed responsibility, saying it had launched "
+        "the drone at a target in Eilat. The group has claimed dozens of attacks on Israel."
+    )
+    (drone,) = [m for m in _extract(text, lexicon, dt.date(2025, 3, 10)) if m.sentence_index == 0]
+    # The named group, not its description nor the target of a tally of its claims.
+    assert (drone.actor1, drone.actor1_basis) == ("Islamic Resistance in Iraq", "claimed")
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "injured", "killed"),
+    [
+        (
+            "Damascus, SANA – Two soldiers were wounded as air defenses confronted an Israeli "
+            "air aggression on points in the Damascus countryside at dawn on Sunday.",
+            "2025-03-09",
+            2,
+            None,
+        ),
+        (
+            "Last Thursday, an Israeli aggression on a site in the Homs countryside caused "
+            "material damage only, the source said.",
+            "2025-03-06",
+            0,
+            0,
+        ),
+    ],
+)
+def test_a_state_agencys_aggression(lexicon, text, day, injured, killed):
+    (mention,) = _extract(text, lexicon)
+    assert (mention.actor1_side, mention.event_date) == ("ISRAEL", day)
+    assert (mention.injured_low, mention.killed_low) == (injured, killed)
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("an Israeli aggression on a site near Homs", True),
+        ("an air aggression on points in the Damascus countryside", True),
+        # Rhetoric, not a report of an act: "we hold X responsible for this aggression".
+        ("the consequences of this flagrant aggression", False),
+    ],
+)
+def test_which_aggression_is_an_act(lexicon, text, act):
+    assert bool(lexicon.actions.find(text)) is act
+
+
+def test_the_group_of_the_standfirst_claims_the_same_day_as_its_statement(lexicon):
+    title = "Militia group targets US base in Hasakah"
+    text = (
+        f"{title}\n\nThe Islamic Resistance in Iraq says it has targeted a US base in Syria's "
+        "Hasakah province with drones.\n\nIn a statement released on Sunday, the group said its "
+        "fighters had hit the al-Shaddadi base with a drone the same day."
+    )
+    article = Article("t", "t.txt", "Test", title, "", PUBLISHED, "", text)
+    mentions = list(extract_article(article, lexicon).mentions)
+    hit = [m for m in mentions if m.sentence_index == 2 or "al-Shaddadi" in m.sentence_text]
+    assert [(m.actor1, m.actor1_basis, m.event_date, m.date_start) for m in hit] == [
+        ("Islamic Resistance in Iraq", "claimed", "2025-03-09", "2025-03-09")
+    ]

@@ -506,13 +506,10 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
-    body = [
-        sentence
-        for sentence in split_sentences(
-            article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
-        )
-        if sentence.role == "body"
-    ]
+    sentences = split_sentences(
+        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+    )
+    body = [sentence for sentence in sentences if sentence.role == "body"]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
     countries = lexicon.places.countries_named(f"{article.title}\n{article.text}")
@@ -525,6 +522,9 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         countries=countries,
     )
     state = _Discourse()
+    # "the group" in the first sentences may be the one the headline or standfirst names.
+    for lead_text in [article.title] + [s.text for s in sentences if s.role == "standfirst"]:
+        _note_groups(lexicon, lexicon.actors.find(lead_text), state)
     aggregates: list[Aggregate] = []
     for sentence in body:
         _read_sentence(ctx, sentence, state, aggregates)
@@ -1252,7 +1252,8 @@ _OWN_ANSWER = re.compile(
 #: A speaker named only by its kind ("The group said it launched ..."): the armed group
 #: the article named last.
 _GROUP_SPEAKER = re.compile(
-    r"^\s*(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
+    # ("In a statement released on Sunday, the group said ...": after an opening phrase.)
+    r"^\s*(?:(?:in|on|late|early|later)\b[^,;.]{0,60},\s*)?(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
     re.IGNORECASE,
 )
 

@@ -139,6 +139,8 @@ _NONE = re.compile(
     # "There were no reports of casualties" (not "no immediate reports": too early to say).
     r"|\bno\s+reports?\s+of\s+(?:any\s+)?(?P<what7>injuries|casualties|deaths|fatalities)\b"
     r"(?!\s+(?:so\s+far|yet|as\s+yet)\b)"
+    # "caused material damage only", "only material damage".
+    r"|\bmaterial\s+(?P<what9>damage)\s+only\b|\bonly\s+(?P<what10>material)\s+(?:damage|losses)\b"
     # "caused no human or material losses", "no human losses".
     r"|\bno\s+(?P<what8>human)\s+(?:or\s+material\s+)?(?:losses|casualties)\b",
     re.IGNORECASE,
@@ -167,7 +169,7 @@ _NP_START = re.compile(
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
     r"|death|fatalit|\btoll\b"
-    r"|\bno\b|\bneither\b|\bwithout\b",
+    r"|\bno\b|\bneither\b|\bwithout\b|\bonly\s+material\b|\bmaterial\s+damage\s+only\b",
     re.IGNORECASE,
 )
 #: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
@@ -268,7 +270,7 @@ _LOWERED = (
     if None in _LOWERED_FORMS
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
-        any_word=screened(_LOWERED_FORMS[0], "dfhiklnprstw"),
+        any_word=screened(_LOWERED_FORMS[0], "dfhiklmnoprstw"),
         active=screened(_LOWERED_FORMS[5], "ciktw"),
         left=screened(_LOWERED_FORMS[8], "l"),
     )
@@ -504,8 +506,10 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
         groups = ("what", "what2", "what3", "what4", "what5", "what6", "what7", "what8")
-        what = next(m[g] for g in groups if m[g])
-        what = "casualties" if what.lower() == "human" else what.lower()
+        groups += ("what9", "what10")
+        what = next(m[g] for g in groups if m[g]).lower()
+        # (No human losses, or material damage only: no one killed or hurt.)
+        what = "casualties" if what in ("human", "damage", "material") else what
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 
 from analysis.extract.clauses import content_span
 from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
-from analysis.extract.reading import ADJ_ARMED
+from analysis.extract.reading import ADJ_ARMED, launch_actions
 from analysis.extract.sentences import Sentence
 from analysis.records import Mention
 
@@ -172,6 +172,8 @@ _UNIDENTIFIED = re.compile(
     r"|planes|gunmen|assailants|attackers|militants|helicopters)\b",
     re.IGNORECASE,
 )
+_SAME_DAY = re.compile(r"\b(?:the\s+same\s+(?:day|night)|that\s+(?:same\s+)?day)\b", re.I)
+_ON_TARGET = re.compile(r"\b(?:on|against|at|targeting)\s+(?:the\s+)?$", re.IGNORECASE)
 _WHOM = re.compile(r"\b(?:whom|which)\s+$", re.IGNORECASE)
 #: Right before a hedge on the victims' identity: "killing two or three suspected militants".
 _VICTIMS_BEFORE = re.compile(
@@ -211,8 +213,10 @@ def find_attributions(
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
-        acts = lexicon.actions.find(sentence.text)
+        # ("saying it had launched the drone": a launch verb before a weapon is an act.)
+        acts = launch_actions(sentence.text, lexicon, lexicon.actions.find(sentence.text))
         actors = [_proxied(sentence.text, a, lexicon) for a in _actors(sentence.text, lexicon)]
+        tally = any(h.value == "quantifier" for h in lexicon.cues.find(sentence.text))
         if campaign is not None:
             doer = _campaign_doer(sentence.text, campaign, actors, lexicon)
             if doer is not None:
@@ -269,8 +273,31 @@ def find_attributions(
                     or not _NOUN_AFTER.match(sentence.text, a.end)
                 )
             ]
+            if kind == "claimed" and tally:
+                continue  # "The group has claimed dozens of attacks": a tally, not one act
             before = [a for a in doers if a.end <= cue.start]
-            after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            # "claimed attacks on Israel": the one attacked is no culprit.
+            after = [
+                a
+                for a in doers
+                if a.start >= cue.end
+                and a.start - cue.end <= _CULPRIT_GAP
+                # ("blamed the attacks on X": there, X is the culprit.)
+                and not (
+                    kind == "claimed"
+                    and _ON_TARGET.search(sentence.text, max(0, a.start - 12), a.start)
+                )
+            ]
+            if (
+                len(before) > 1
+                and not before[-1].value.specific
+                and before[-2].value.specific
+                and before[-2].value.side == before[-1].value.side
+                and "," in sentence.text[before[-2].end : before[-1].start]
+            ):
+                # "The Islamic Resistance in Iraq, an umbrella of Iran-backed militias,
+                # claimed ...": the name, not its description.
+                before = before[:-1]
             if kind == "suspected" and _VICTIMS_BEFORE.search(
                 sentence.text, max(0, cue.start - 50), cue.start
             ):
@@ -601,6 +628,16 @@ def _date(
         return m
     end, best, text = published, published, f"publication {published}"
     told = dt.date.fromisoformat(statement[0]) if statement is not None else None
+    if told is not None and told <= published and _SAME_DAY.search(m.sentence_text):
+        # "In a statement on Sunday, the group said it had hit the base the same day".
+        return _replace(
+            m,
+            date_text=f"the same day as the statement that tells it ({statement[1]}, {told})",
+            date_start=told.isoformat(),
+            date_end=told.isoformat(),
+            event_date=told.isoformat(),
+            date_precision="day",
+        )
     if told is not None and told <= published:
         # "Central Command confirmed on Tuesday that a destroyer had intercepted a missile":
         # on or before the day of the statement, that day as the best guess.

@@ -175,6 +175,11 @@ _AUTHORITY_OF = re.compile(
     r"|officials|ministry|minister|governor|council|parliament|leaders?|spokes\w+)\b",
     re.IGNORECASE,
 )
+_CLAIMS_PERFECT = re.compile(
+    r"\b(?:says|said|claims|claimed|announced|announces)\s+(?:that\s+)?(?:it|they)\s+"
+    r"(?:has|have)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
 #: "since the war in Gaza began", "since the start of the conflict in Syria": a period
 #: named by a war; places inside it are the war's, not the act's.
 _SINCE_WAR = re.compile(
@@ -449,7 +454,7 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
             continue  # "Iranian-made drones": who made them, not who fired them
         gap_ok = any(
             0 <= s - a.end <= 25 and _ONE_WORD_GAP.fullmatch(text[a.end : s]) for s in starts
-        )
+        ) or any(h.start <= a.start and a.end <= h.end for h in actions)  # "Israeli aggression"
         if gap_ok or ADJ_ARMED.match(rest):
             role = "any"
         elif _ADJ_TARGET.match(rest):
@@ -813,6 +818,8 @@ def read_clause(
         # on Iran" (one event, singular and indefinite) is news.
         if (
             rx.present_perfect.search(lbefore[-60:])
+            # ("The group says it has targeted a base": a claim of one act, not a habit.)
+            and not _CLAIMS_PERFECT.search(lbefore[-60:])
             and date is None
             and not since
             and not (rx.indefinite.search(lbefore[-40:]) and not anchor.text.lower().endswith("s"))
@@ -869,6 +876,10 @@ def read_clause(
         ]
         if initiator is None and adjacent and anchor.value.kind == "noun":
             initiator = adjacent[-1].value
+        # "an Israeli aggression": an action phrase of the vocabulary that names its doer.
+        inside = [a for a in usable if anchor.start <= a.start and a.end <= anchor.end]
+        if initiator is None and inside and anchor.value.kind == "noun":
+            initiator = inside[0].value
         # "X was to blame for the murders of children in northern Israel": the one blamed,
         # named before the blame, did it; nothing named between the blame and the act did.
         blame = _last(_BLAME_FOR.finditer(lbefore))
