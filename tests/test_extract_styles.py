@@ -13,6 +13,7 @@ import pytest
 from analysis.events.reconcile import cluster_mentions
 from analysis.extract.article import extract_article
 from analysis.extract.casualties import find_casualties
+from analysis.extract.clauses import content_span
 from analysis.records import Article, Mention
 
 PUBLISHED = dt.date(2025, 3, 12)  # a Wednesday
@@ -354,3 +355,43 @@ def test_a_list_introduced_as_some_of_the_attacks_is_no_event(lexicon):
     )
     mentions = _extract(text, lexicon)
     assert sorted(m.event_date for m in mentions) == ["2025-03-02", "2025-03-04"]
+
+
+def test_a_word_in_quotes_is_no_quotation(lexicon):
+    text = (
+        'Turkish air strikes "neutralised" four militants in northern Iraq on Wednesday, the '
+        "defence ministry said on Thursday."
+    )
+    assert content_span(text) == (0, text.index(", the defence"))
+    (mention,) = _extract(text, lexicon, dt.date(2025, 3, 14))
+    assert mention.event_date == "2025-03-12"
+
+
+def test_a_dateline_of_a_city_and_a_day(lexicon):
+    text = "Beirut, March 12 -- An Israeli drone struck a car near Naqoura on Tuesday afternoon."
+    (mention,) = _extract(text, lexicon)
+    assert (mention.event_date, mention.location) == ("2025-03-11", "En Naqoura")
+
+
+def test_an_opening_in_retaliation_is_no_act_of_its_own(lexicon):
+    text = (
+        "An Israeli drone strike killed two Hezbollah members on Tuesday afternoon. In "
+        "retaliation, the group said it fired a barrage of rockets at an Israeli army "
+        "position on Tuesday evening."
+    )
+    mentions = _extract(text, lexicon)
+    barrage = [m for m in mentions if m.actor1_side == "HEZBOLLAH"]
+    strike = next(m for m in mentions if m.actor1_side == "ISRAEL")
+    assert [(m.actor1_basis, m.responds_to) for m in barrage] == [("claimed", (strike.mention_id,))]
+
+
+def test_the_day_a_group_said_it_struck_is_the_days_statement(lexicon):
+    text = "The Houthis said on Tuesday they had targeted a cargo ship in the Red Sea with drones."
+    (mention,) = _extract(text, lexicon)
+    # On or before Tuesday 11 March, not on it for certain.
+    assert (mention.event_date, mention.date_end, mention.date_basis) == (
+        "2025-03-11",
+        "2025-03-11",
+        "frame",
+    )
+    assert mention.date_start < "2025-03-11"

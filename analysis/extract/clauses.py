@@ -215,6 +215,21 @@ def _speakerless(sentence: str, start: int, patterns: _AttributionPatterns) -> b
 _TRAIL_ACCORDING = re.compile(r",\s+according\s+to\s+[^,;:\"“”]{1,120}$", re.IGNORECASE)
 
 
+_SAID_DAY = re.compile(
+    r"(?:on|late|early)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+    r"(?:\s+(?:night|morning|evening|afternoon))?\s+(?:that\s+)?",
+    re.IGNORECASE,
+)
+_VERB_END = re.compile(r"\b(?:said|says|announced|stated|claimed|confirmed)\s+$", re.IGNORECASE)
+
+
+def _scare_quote(sentence: str, close: int) -> bool:
+    """True when the quotation closing at ``close`` is of fewer than four words, opened
+    after the sentence's start."""
+    opening = max(sentence.rfind(q, 0, close) for q in '"“')
+    return opening > 0 and len(sentence[opening + 1 : close].split()) < 4
+
+
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
     # Lowered text is searched faster and gives the same offsets (fastre.foldable).
@@ -227,6 +242,10 @@ def content_span(sentence: str) -> tuple[int, int]:
     # but an opening "According to ..., " (the verb-free part of the lead pattern).
     verb = patterns.verb.search(sentence)
     quote_close = _QUOTE_END.search(sentence)
+    if quote_close and quote_close.start() > 20 and _scare_quote(sentence, quote_close.start()):
+        # 'Turkish air strikes "neutralised" four militants on Wednesday, the ministry
+        # said': a word in quotes, not a quotation that a speaker closes.
+        quote_close = None
     if quote_close and quote_close.start() > 20:
         tail = sentence[quote_close.end() :]
         if verb is not None and patterns.verb.search(tail):
@@ -246,6 +265,9 @@ def content_span(sentence: str) -> tuple[int, int]:
     if lead and lead.end() < end - 10 and _STATED.search(lead.group(0)):
         # Only an attribution is set aside: "On Monday, militias fired ..." keeps its day.
         start = lead.end()
+        # "The Houthis said on Tuesday they had targeted ...": the day of the saying.
+        said_day = _SAID_DAY.match(sentence, start, end)
+        start = said_day.end() if said_day and _VERB_END.search(sentence, 0, start) else start
     while start < end and sentence[start] in ' “"‘':
         start += 1
     return start, end

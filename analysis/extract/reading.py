@@ -482,6 +482,8 @@ def _choose_anchor(text: str, actions: list[Hit], rx: _LookBack = _LOOK_BACK) ->
                 continue
             if told and hit.value.kind == "ref" and hit.value.family == "any":
                 continue
+            if told and hit.value.kind == "ref" and text[hit.end : hit.end + 1] == ",":
+                continue  # "In retaliation, the group fired rockets": the opener is no act
             if hit.value.kind == "kill" and rx.passive.search(_tail(text, hit.start)):
                 continue
             return hit
@@ -752,7 +754,7 @@ def read_clause(
     # "claimed responsibility on Tuesday for an attack on Monday": the day of the claim is
     # not the event's when the clause gives another.
     told = [d for d in candidates if not _STATEMENT_DAY.search(_tail(text, d.start))]
-    date = (told or candidates or [None])[0]
+    date = (told or [None])[0]
     in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
     anchor = _choose_anchor(lt, in_period, rx)
     if anchor is not None and anchor.value.kind == "noun":

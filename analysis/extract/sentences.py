@@ -43,8 +43,10 @@ _DATELINE = re.compile(
     r"(?:\s*\([A-Za-z.&'’/ -]{1,40}\))?"
     r"|[A-Z][\w.'’\- ]{2,30}?(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
     r"\s*\([A-Za-z.&'’/ -]{1,40}\)"
-    # "Damascus, SANA – ": a city and an agency's initials.
-    r"|[A-Z][\w.'’\-]{2,30}(?:\s[A-Z][\w.'’\-]{1,30}){0,2},\s*[A-Z]{2,8})"
+    # "Damascus, SANA – ": a city and an agency's initials; "Beirut, March 20 -- ": a city
+    # and the day.
+    r"|[A-Z][\w.'’\-]{2,30}(?:\s[A-Z][\w.'’\-]{1,30}){0,2},\s*(?:[A-Z]{2,8}"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}))"
     r"\s*[–—-]{1,2}\s+"
 )
 _STANDFIRST_MAX = 300
