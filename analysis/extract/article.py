@@ -154,8 +154,9 @@ def _date_of(draft: _Draft) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
-    """The earlier event a definite reference points to (best score, then most recent)."""
+def _resolve(reading: Reading, state: _Discourse, day: str = "") -> _Draft | None:
+    """The earlier event a definite reference points to (best score, then most recent);
+    ``day``: the ISO day the reference gives itself ("the Tuesday night strikes"), if any."""
     if not state.drafts or reading.anchor is None:
         return None
     family = reading.anchor.family
@@ -196,6 +197,10 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
             and draft.mention.date_text.lower().startswith(own_date.lower().rstrip("’'s"))
         ):
             score += 2
+        if day and draft.mention.event_date == day and _compatible(draft.family, family):
+            # "Biden ordered strikes" (dated a day before the attacks) ... "The Tuesday night
+            # strikes": the event of that kind on the day the reference names.
+            score += 4
         implied = reading.anchor.weapon
         if implied and draft.mention.weapon == implied:
             score += 1
@@ -213,11 +218,36 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
     return chosen
 
 
+_PARTITIVE = re.compile(
+    r"\b(?:some|many|several|most|all|a\s+few|few)\s+of\s+(?:the|these|those)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "Five years ago this week", "two years ago today": a day counted from publication moved
+#: back that many years.
+_YEARS_AGO = re.compile(
+    r"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+ago"
+    r"(?:\s+on)?\s+$",
+    re.IGNORECASE,
+)
+_YEAR_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_YEAR_WORDS.update({"seven": 7, "eight": 8, "nine": 9, "ten": 10})
+
+
 def _resolution(
     reading: Reading, published: dt.date, anchor: dt.date | None, recalled: dt.date | None
 ):
     if reading.date is None:
         return None
+    ago = _YEARS_AGO.search(reading.text, max(0, reading.date.start - 30), reading.date.start)
+    if ago is not None:
+        word = ago["n"].lower()
+        years = int(word) if word.isdigit() else _YEAR_WORDS[word]
+        try:
+            back = published.replace(year=published.year - years)
+        except ValueError:  # 29 February
+            back = published.replace(year=published.year - years, day=28)
+        return resolve_match(reading.date, back, anchor)
     return resolve_match(reading.date, published, anchor, recalled)
 
 
@@ -501,13 +531,10 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
-    body = [
-        sentence
-        for sentence in split_sentences(
-            article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
-        )
-        if sentence.role == "body"
-    ]
+    sentences = split_sentences(
+        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+    )
+    body = [sentence for sentence in sentences if sentence.role == "body"]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
     countries = lexicon.places.countries_named(f"{article.title}\n{article.text}")
@@ -520,6 +547,9 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         countries=countries,
     )
     state = _Discourse()
+    # "the group" in the first sentences may be the one the headline or standfirst names.
+    for lead_text in [article.title] + [s.text for s in sentences if s.role == "standfirst"]:
+        _note_groups(lexicon, lexicon.actors.find(lead_text), state)
     aggregates: list[Aggregate] = []
     for sentence in body:
         _read_sentence(ctx, sentence, state, aggregates)
@@ -637,7 +667,7 @@ def _read_sentence(
     clauses = _split_sites(text, split_clauses(text, content, lexicon, hits.cues), hits)
     clauses = _split_one_more(text, clauses, hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
-    readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
+    readings = _speaker_agents(text, clauses, readings, hits, state.last_group, lexicon.sides)
     readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
@@ -788,7 +818,14 @@ def _read_sentence(
         ):
             base = None
         elif reading.definite:
-            base = _resolve(reading, state)
+            day = (
+                resolution.event_date
+                if resolution is not None
+                and resolution.precision == "day"
+                and reading.date_near_anchor
+                else ""
+            )
+            base = _resolve(reading, state, day)
             if (
                 base is not None
                 and resolution is not None
@@ -798,9 +835,10 @@ def _read_sentence(
                     or resolution.event_date != base.root.mention.event_date
                 )
             ):
-                if _dates_undated(base.root, reading, family) and _under_discussion(
-                    base.root, state, sentence.index
-                ):
+                if (
+                    _dates_undated(base.root, reading, family)
+                    or _narrows(base.root, reading, family, resolution)
+                ) and _under_discussion(base.root, state, sentence.index):
                     # "a drone attack on a US outpost" ... "The drone attack on Tower 22 on
                     # Sunday": the definite description dates the event named before.
                     _adopt_date(base.root, reading, resolution)
@@ -808,8 +846,17 @@ def _read_sentence(
                     base = None
             if clause.cause and base is not None and _answers_it(base, i, clauses, refers):
                 # "X hit A and B in response to the strike": the strike answered is neither
-                # of the clauses that answer it.
-                continue
+                # of the clauses that answer it; "in retaliation for the barrage that Iran
+                # fired on October 1" names its own doer and day, so it is another event.
+                doer = base.root.mention.actor1_side
+                if (
+                    resolution is None
+                    or reading.initiator is None
+                    or not doer
+                    or reading.initiator.side == doer
+                ):
+                    continue
+                base = None
         elif (
             not clause.cause
             and resolution is None
@@ -836,6 +883,15 @@ def _read_sentence(
         ):
             # "the attacks had happened", before the article names any: a series it
             # refers to, not an event it tells.
+            continue
+        if (
+            base is None
+            and reading.definite
+            and reading.anchor_text.lower().endswith("s")
+            and _PARTITIVE.search(reading.anchor_lead)
+            and not reading.casualties.found
+        ):
+            # "Here are some of the attacks this month:": a series introduced, no one event.
             continue
         if base is not None:
             continue_event(i, base, reading)
@@ -907,8 +963,9 @@ def _read_sentence(
             and country
             and clause.link_kind != "link_back"
             and not reading.several_countries
-            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country.
-            and not (reading.place is not None and reading.place.kind == "sea")
+            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country; nor
+            # on disputed ground ("... in the Golan Heights"), which no country is given.
+            and not (reading.place is not None and not reading.place.country)
         ):
             mention["country"] = country
         if (
@@ -1204,8 +1261,13 @@ def _under_discussion(root: _Draft, state: _Discourse, index: int) -> bool:
 
 def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
     """True when a dated definite description can only be the undated event ``root``."""
+    return not root.mention.event_date and _fits(root, reading, family)
+
+
+def _fits(root: _Draft, reading: Reading, family: str) -> bool:
+    """True when nothing the reading tells (kind, weapon, sides) differs from ``root``'s."""
     m = root.mention
-    if m.event_date or not _compatible(root.family, family):
+    if not _compatible(root.family, family):
         return False
     weapon = reading.weapon.weapon if reading.weapon else ""
     if weapon and m.weapon and weapon != m.weapon:
@@ -1213,6 +1275,18 @@ def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
     if reading.initiator and m.actor1_side and reading.initiator.side != m.actor1_side:
         return False
     return not (reading.target and m.actor2_side and reading.target.side != m.actor2_side)
+
+
+def _narrows(root: _Draft, reading: Reading, family: str, resolution: DateResolution) -> bool:
+    """True when a dated definite description names a day within the looser interval of the
+    event ``root`` ("a drone strike ... five years ago this week" ... "The strike, on
+    January 3, 2020, ..."): the same event, told more exactly."""
+    m = root.mention
+    if not m.event_date or m.date_precision in ("day", "") or resolution.precision != "day":
+        return False
+    if not (m.date_start <= resolution.date_start and resolution.date_end <= m.date_end):
+        return False
+    return _fits(root, reading, family)
 
 
 def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> None:
@@ -1239,15 +1313,29 @@ _OWN_ANSWER = re.compile(
 #: A speaker named only by its kind ("The group said it launched ..."): the armed group
 #: the article named last.
 _GROUP_SPEAKER = re.compile(
-    r"^\s*(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
+    # ("In a statement released on Sunday, the group said ...": after an opening phrase.)
+    r"^\s*(?:(?:in|on|late|early|later)\b[^,;.]{0,60},\s*)?(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
     re.IGNORECASE,
 )
 
 
-def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Reading]:
+#: "The Israel Defense Forces said that fighter jets later struck the launchers": a state's
+#: spokesman telling of forces it does not name tells of its own.
+_OWN_FORCES_REPORT = re.compile(
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated)\s+"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
+    r"(?:(?:fighter|military|war|combat|attack)\s+)?(?:jets|warplanes|aircraft|planes|helicopters"
+    r"|troops|forces|soldiers|artillery|tanks|drones|warships|ships)\s",
+    re.IGNORECASE,
+)
+
+
+def _speaker_agents(text, clauses, readings, hits, last_group=None, sides=None) -> list[Reading]:
     """ "The Israeli military said it had struck ...": the speaker is the one who struck,
     and says so (``claimed``). "The group said it launched ...": the group is the armed
-    group the article named last (``last_group``)."""
+    group the article named last (``last_group``). "The army said jets struck ...": a
+    state (``sides``: side -> kind) telling of forces it does not name, acting on another
+    side, tells of its own."""
     out = list(readings)
     group = _GROUP_SPEAKER.match(text) if last_group is not None else None
     group_said = group is not None and _SELF_REPORT.match(text[group.end() : group.end() + 60])
@@ -1269,6 +1357,13 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
             said = _SELF_REPORT.match(text[hit.end : hit.end + 140]) or _claims_by_reference(
                 text, hit.end, clause, reading
             )
+            if (
+                said is None
+                and sides is not None
+                and sides.get(entry.side) == "state"
+                and not (reading.target and reading.target.side == entry.side)
+            ):
+                said = _OWN_FORCES_REPORT.match(text[hit.end : hit.end + 140])
             if (
                 said
                 and hit.end + said.end() <= len(head)
