@@ -28,6 +28,15 @@ Tests of cross-excitation are likelihood ratios divided by the Pearson dispersio
 target side's counts (a quasi-likelihood ratio: days with shared shocks make counts vary
 more than a Poisson count, which would otherwise inflate the statistic), calibrated by a
 parametric bootstrap from the constrained fit (no cross term in the tested direction).
+The bootstrap world keeps the data's daily shocks (:func:`daily_shocks`): each day's
+conditional means are multiplied by Gamma factors, one shared by both sides and one per
+side, whose variances are moment estimates from the constrained fit's residuals. The
+shared factor matters: when the two sides rise and fall together on the same day their
+lagged counts are nearly collinear, the ratio for the cross term is then smaller than
+the chi-bar-square, and a Poisson bootstrap world, where the sides move independently,
+gave critical values too high (the test rejected 0.2% at 5% with 10 events a day on each
+side under one shared Gamma(1, 1) factor a day). Same-day co-movement is not evidence of
+a reaction (lags start at one day), so the null world may have it.
 Intervals use a sandwich covariance for the same reason.
 """
 
@@ -977,12 +986,86 @@ def _simulate_days(base: np.ndarray, alpha, beta: float, rng: np.random.Generato
 
 
 def simulate_from_fit(
-    data: DailyCounts, fit: DailyHawkesFit, rng: np.random.Generator
+    data: DailyCounts,
+    fit: DailyHawkesFit,
+    rng: np.random.Generator,
+    shocks: DailyShocks | None = None,
 ) -> DailyCounts:
-    """A parametric-bootstrap replicate of ``data`` under ``fit``."""
+    """A parametric-bootstrap replicate of ``data`` under ``fit``; with ``shocks``, each
+    day's conditional means are multiplied by that day's Gamma factors
+    (:func:`_simulate_shocked`)."""
     base = _baseline(data, np.asarray(fit.mu_periods))
-    sim = _simulate_days(base, np.asarray(fit.alpha), fit.beta, rng)
+    if shocks is None or shocks.none:
+        sim = _simulate_days(base, np.asarray(fit.alpha), fit.beta, rng)
+    else:
+        sim = _simulate_shocked(base, np.asarray(fit.alpha), fit.beta, shocks, rng)
     return data.with_counts(sim)
+
+
+@dataclass(frozen=True)
+class DailyShocks:
+    """Variances of mean-one Gamma factors on each day's conditional means: ``shared``
+    multiplies both sides' means, ``own`` each side's alone (independent of the shared
+    one and of each other). A count then has conditional variance
+    ``lambda + v lambda^2`` with ``v = (1 + shared) (1 + own) - 1``, and the two sides'
+    counts of a day covary by ``shared lambda_A lambda_B``."""
+
+    shared: float = 0.0
+    own: tuple[float, float] = (0.0, 0.0)
+
+    @property
+    def none(self) -> bool:
+        """True when no factor varies (a Poisson world)."""
+        return self.shared <= 0.0 and max(self.own) <= 0.0
+
+
+def daily_shocks(data: DailyCounts, fit: DailyHawkesFit) -> DailyShocks:
+    """Moment estimates of the daily shocks around a fit's conditional means ``lambda``.
+
+    ``shared = sum r_A r_B / sum lambda_A lambda_B`` with ``r = N - lambda`` (same-day
+    covariance of the two sides); each side's total ``v_i = sum (r_i^2 - N_i) / sum
+    lambda_i^2`` (variance beyond Poisson); ``own_i = (1 + v_i) / (1 + shared) - 1``.
+    All are held at 0 or more."""
+    lam, *_ = _intensity(data, np.asarray(fit.mu_periods), np.asarray(fit.alpha), fit.beta)
+    n = np.asarray(data.counts, float)
+    r = n - lam
+    shared = max(0.0, float(np.sum(r[:, 0] * r[:, 1]) / np.sum(lam[:, 0] * lam[:, 1])))
+    total = [
+        max(0.0, float(np.sum(r[:, i] ** 2 - n[:, i]) / np.sum(lam[:, i] ** 2))) for i in (0, 1)
+    ]
+    own = tuple(max(0.0, (1.0 + v) / (1.0 + shared) - 1.0) for v in total)
+    return DailyShocks(shared, own)
+
+
+def _gamma_factors(v: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    if v <= 0.0:
+        return np.ones(n)
+    return rng.gamma(1.0 / v, v, size=n)
+
+
+def _simulate_shocked(
+    base: np.ndarray, alpha, beta: float, shocks: DailyShocks, rng: np.random.Generator
+) -> np.ndarray:
+    """Day-by-day simulation of the model's conditional means ``lambda_i[t]`` (baseline
+    plus kernel-weighted past counts), each day's counts Poisson with mean ``lambda_i[t]``
+    times the day's shared and own Gamma factors."""
+    alpha = np.asarray(alpha, float)
+    n_days = len(base)
+    factor = _gamma_factors(shocks.shared, n_days, rng)[:, None] * np.stack(
+        [_gamma_factors(v, n_days, rng) for v in shocks.own], axis=1
+    )
+    mean_base = base * factor
+    c = kernel_scale(beta)
+    phi = math.exp(-beta)
+    ca = c * alpha
+    counts = np.zeros((n_days, 2), np.int64)
+    s = np.zeros(2)
+    for t in range(n_days):
+        lam = mean_base[t] + factor[t] * (ca @ s)
+        k = rng.poisson(lam)
+        counts[t] = k
+        s = phi * (s + k)
+    return counts
 
 
 # --------------------------------------------------------------------------- tests
@@ -1026,9 +1109,10 @@ def cross_test(
 ) -> dict:
     """Parametric-bootstrap test of one cross-excitation entry (``"A->B"`` or ``"B->A"``).
 
-    The null world is the constrained fit (that entry 0, everything else, monthly
-    baselines included, at its constrained estimate); ``reps`` replicates are simulated
-    from it and both models refitted to each. ``p = (1 + #{stat_b >= stat}) / (reps + 1)``.
+    The null world is the constrained fit (that entry 0, everything else, baselines
+    included, at its constrained estimate) with the daily shocks estimated around it
+    (:func:`daily_shocks`); ``reps`` replicates are simulated from it and both models
+    refitted to each. ``p = (1 + #{stat_b >= stat}) / (reps + 1)``.
 
     Returns
     -------
@@ -1038,7 +1122,12 @@ def cross_test(
     """
     stat, full, constrained = cross_statistic(data, label, full)
     null = _bootstrap_null(
-        data, constrained, lambda sim: cross_statistic(sim, label)[0], reps, seed
+        data,
+        constrained,
+        lambda sim: cross_statistic(sim, label)[0],
+        reps,
+        seed,
+        daily_shocks(data, constrained),
     )
     return {
         "stat": float(stat),
@@ -1052,9 +1141,10 @@ def cross_test(
 def warp_cross_statistics(
     data: DailyCounts, label: str, rng: np.random.Generator
 ) -> tuple[float, float]:
-    """The statistic and one bootstrap statistic from the constrained fit: the "warp-speed"
-    design of Giacomini, Politis & White (2013) for Monte Carlo studies, where the critical
-    value is the quantile of the single bootstrap statistics across replicates.
+    """The statistic and one bootstrap statistic from the constrained fit with its daily
+    shocks (as in :func:`cross_test`): the "warp-speed" design of Giacomini, Politis &
+    White (2013) for Monte Carlo studies, where the critical value is the quantile of the
+    single bootstrap statistics across replicates.
 
     Raises
     ------
@@ -1064,7 +1154,7 @@ def warp_cross_statistics(
     stat, full, constrained = cross_statistic(data, label)
     if not (full.converged and constrained.converged):
         raise FloatingPointError("a Hawkes fit did not converge")
-    sim = simulate_from_fit(data, constrained, rng)
+    sim = simulate_from_fit(data, constrained, rng, daily_shocks(data, constrained))
     if min(sim.counts.sum(axis=0)) == 0:
         return stat, 0.0
     return stat, cross_statistic(sim, label)[0]
@@ -1088,13 +1178,16 @@ def excitation_test(
     return {"stat": float(stat), "p_value_bootstrap": _bootstrap_p(stat, null), "reps": int(reps)}
 
 
-def _bootstrap_null(data, null_fit, statistic, reps: int, seed: int) -> np.ndarray:
+def _bootstrap_null(
+    data, null_fit, statistic, reps: int, seed: int, shocks: DailyShocks | None = None
+) -> np.ndarray:
     """``statistic`` on ``reps`` parametric-bootstrap replicates simulated from
-    ``null_fit``; a replicate in which a side has no event scores 0 (nothing to fit)."""
+    ``null_fit`` (with ``shocks``, see :func:`simulate_from_fit`); a replicate in which a
+    side has no event scores 0 (nothing to fit)."""
     rng = np.random.default_rng(seed)
     null = np.zeros(reps)
     for b in range(reps):
-        sim = simulate_from_fit(data, null_fit, rng)
+        sim = simulate_from_fit(data, null_fit, rng, shocks)
         if min(sim.counts.sum(axis=0)) > 0:
             null[b] = statistic(sim)
     return null

@@ -348,7 +348,7 @@ register(
     _hawkes_warp,
     "warp",
     "daily-count Hawkes, quasi-likelihood ratio for A->B, parametric bootstrap from the "
-    "constrained fit",
+    "constrained fit with its daily shocks",
 )
 register(
     "hawkes_cross_asymptotic",
