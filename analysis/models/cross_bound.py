@@ -44,7 +44,7 @@ on the span, which is why more events over the same days do not help. A self-exc
 larger ``Var(X)``, which :func:`lagged_variance` computes from the exact covariance of a
 day-binned exponential Hawkes process (Hawkes 1971). The formula is exact to first order
 when B is Poisson given its past days; in a day-dated Hawkes process B's events also
-trigger B events on their own day, which raises the score's mean by about a sixth and
+trigger B events on their own day, which raises the score's mean by about 15% and
 its spread a little (the validation study's README gives the numbers), so the simulated
 oracle, not the formula, is the study's ceiling.
 """

@@ -34,7 +34,7 @@ TEST_NAMES = {
     "rate_exact_poisson": "Rate before and after, exact Poisson",
     "lag_surrogate": "Response lags against chance",
     "pairing_surrogate": "Tit-for-tat pairs against chance",
-    "oracle_cross_score": "Ceiling: a test that knows the truth",
+    "oracle_cross_score": "Ceiling for a cross-excitation: a test that knows the truth",
 }
 #: Short plain name of each scenario (the study's module doc describes them).
 SCENARIO_NAMES = {
