@@ -96,6 +96,12 @@ validate: $(STAMP) ## Run the validation study (size and power by simulation; ho
 		--tests var_granger changepoint_scan rate_block granger_weekly reaction_events_joint \
 		reaction_incidence_joint \
 		--scenarios planted_cross_0.2 planted_step_1.5
+	$(VALIDATE) --name oracle_cross --n-days 500 1000 2000 4000 --sizes 1000 \
+		--tests oracle_cross_score --scenarios planted_cross_0.2 independent_poisson self_excitation_only
+	$(VALIDATE) --name reaction_4000d --n-days 4000 --sizes 1000 \
+		--tests reaction_events_joint reaction_incidence_joint --scenarios planted_cross_0.2 $(VALIDATE_NULLS)
+	$(VALIDATE) --name var_4000d --n-days 4000 --sizes 1000 --tests var_granger \
+		--scenarios planted_cross_0.2 $(VALIDATE_NULLS)
 
 lab: $(STAMP) ## Open JupyterLab with the project's kernel registered
 	$(BIN)/jupyter lab --notebook-dir=.

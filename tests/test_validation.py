@@ -351,3 +351,58 @@ def test_resumed_run_of_one_test_keeps_the_other_tests_cells_of_its_file(tmp_pat
     # The second test went on to 6 replicates; the first test's cell is still in the file.
     assert saved.loc["second", "reps_done"] == 6
     assert saved.loc["first", "reps_done"] == 3
+
+
+def test_a_bound_gives_the_ceiling_beside_each_test_and_stays_out_of_the_routes():
+    cells = [
+        _power_cell("hawkes_cross_bootstrap", 500, 300),  # 60%
+        _power_cell("hawkes_cross_bootstrap", 1000, 420),  # 84%
+        {**_power_cell("oracle_cross_score", 500, 320), "kind": "bound"},  # 64%
+        {**_power_cell("oracle_cross_score", 1000, 460), "kind": "bound"},  # 92%
+        _power_cell("changepoint_scan", 500, 450, scenario="planted_step_1.5"),
+    ]
+    results = pd.DataFrame(cells)
+    results["kind"] = results["kind"].fillna("pvalue")
+    table = validation.derive_power(results).set_index(["test", "n_days"])
+    assert table.loc[("hawkes_cross_bootstrap", 500), "ceiling"] == 0.64
+    assert table.loc[("hawkes_cross_bootstrap", 1000), "ceiling"] == 0.92
+    assert table.loc[("oracle_cross_score", 1000), "kind"] == "bound"
+    assert table.loc[("hawkes_cross_bootstrap", 1000), "kind"] == "test"
+    # No ceiling for a planted step; the analytic one is for the cross-excitation only.
+    assert math.isnan(table.loc[("changepoint_scan", 500), "ceiling"])
+    assert math.isnan(table.loc[("changepoint_scan", 500), "ceiling_analytic"])
+    # 0.2 * sqrt(500 * Var(X) / 2) with A self-exciting (0.2): z = 1.951, power 62.0%.
+    assert table.loc[("hawkes_cross_bootstrap", 500), "ceiling_analytic"] == pytest.approx(
+        0.620, abs=1e-3
+    )
+    size = pd.DataFrame(
+        [
+            {**_power_cell("oracle_cross_score", 500, 250), "kind": "bound"},
+            {**_power_cell("var_granger", 500, 25), "kind": "pvalue"},
+        ]
+    ).assign(role="size", scenario="independent_poisson", events_per_side=200)
+    assert set(validation.derive_routes(size)["test"]) == {"var_granger"}
+
+
+def test_a_bound_cell_pools_every_null_draw_for_its_critical_value():
+    # Each replicate gives its statistic then 9 null draws 0..8; the 95% quantile of the
+    # pooled draws is 8, and statistics of 10 every fifth replicate reject 20%.
+    calls = iter(range(1000))
+
+    def fake(sample, rng):
+        k = next(calls)
+        return np.array([10.0 if k % 5 == 0 else 0.0, *range(9)])
+
+    test = validation.RegisteredTest("fake_bound", fake, "bound")
+    row = validation.run_cell(test, "independent_poisson", 50, 100, 0, math.inf)
+    assert row["critical_value"] == 8.0 and row["rejection_rate"] == 0.2
+
+
+def test_oracle_bound_reduced_study():
+    # The oracle on 60 planted samples over 1,000 days finds the effect most of the time
+    # (about 92% on 500); on independent sides it seldom rejects.
+    test = validation.REGISTRY["oracle_cross_score"]
+    power = validation.run_cell(test, "planted_cross_0.2", 1000, 60, 5, math.inf, 1000)
+    assert power["rejection_rate"] >= 0.75 and power["kind"] == "bound"
+    size = validation.run_cell(test, "independent_poisson", 1000, 60, 5, math.inf, 1000)
+    assert size["rejection_rate"] <= 0.12

@@ -132,3 +132,32 @@ def test_power_by_span_table_figure_and_words(study_dir):
     ax = fig.axes[0]
     assert any(list(line.get_ydata()) == [0.8, 0.8] for line in ax.get_lines())  # the 80% line
     assert [t.get_text() for t in ax.get_xticklabels()] == ["500", "1,000", "2,000"]
+
+
+def test_power_table_shows_the_ceiling_beside_each_test(study_dir):
+    rows = [
+        _cell("hawkes_cross_bootstrap", "planted_cross_0.2", 1000, k, n_days=d)
+        for d, k in ((500, 300), (1000, 420))
+    ] + [
+        {**_cell("oracle_cross_score", "planted_cross_0.2", 1000, k, n_days=d), "kind": "bound"}
+        for d, k in ((500, 320), (1000, 460))
+    ]
+    pd.DataFrame(rows).to_csv(study_dir / "spans.csv", index=False)
+    validation.write_routes(str(study_dir))
+    power = vt.read_power(str(study_dir))
+    table = vt.power_span_table(power)
+    name = vt.test_name("oracle_cross_score")
+    assert table["Test"].iloc[-1] == name  # the ceiling's row comes last
+    hawkes = table.set_index("Test").loc["Hawkes cross-excitation, bootstrap"]
+    assert hawkes["500 days"] == "60.0% (55.6%–64.2%), 500; ceiling 64.0%"
+    assert hawkes["1,000 days"] == "84.0% (80.5%–87.0%), 500; ceiling 92.0%"
+    ceiling = table.set_index("Test").loc[name]
+    assert "ceiling" not in ceiling["500 days"]
+    words = vt.power_markdown(power)
+    assert "60.0% over 500 days (ceiling 64.0%), 84.0% over 1,000 days (ceiling 92.0%)" in words
+    assert "the ceiling, not a method" in words
+    results = vt.read_study(str(study_dir))
+    summary = vt.summary_markdown(results, vt.read_routes(str(study_dir)))
+    assert f"**{name}** is a ceiling, not a method" in summary
+    assert "oracle_cross_score" not in set(vt.read_routes(str(study_dir))["test"])
+    vt.power_figure(power)

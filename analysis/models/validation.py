@@ -53,7 +53,12 @@ as either
 - ``kind="warp"``: ``f(sample, rng) -> (stat, bootstrap_stat)`` for tests calibrated by a
   bootstrap: the "warp-speed" design of Giacomini, Politis & White (2013) draws one
   bootstrap replicate per Monte Carlo replicate and rejects when the statistic exceeds
-  the 95% quantile of the cell's bootstrap statistics.
+  the 95% quantile of the cell's bootstrap statistics; or
+- ``kind="bound"``: a warp-speed test that is not a method but a ceiling (its function
+  may return several null draws after the statistic): it knows the truth of the planted
+  scenario (``oracle_cross_score``, :mod:`analysis.models.cross_bound`).
+  It is left out of the routes, and ``power.csv`` gives its power as ``ceiling`` beside
+  each test of the same planted effect.
 
 A replicate whose fit fails (the library raises, or the statistic is not finite) is
 counted under ``failures`` and not in the rejection rate.
@@ -71,7 +76,12 @@ Spans: ``--n-days`` takes one span or several (500 days by default, the Iraq tab
 length); with several, every cell is run at each span into the same files. Sizes are
 measured over 500 days; power over 500, 1,000 and 2,000 days, since for a test of a
 reaction the span, not the number of events, decides it (a busier period has more
-background events as well as more triggered ones).
+background events as well as more triggered ones), and over 4,000 days for the tests that
+need it (the reaction functions and the VAR, whose sizes are measured there too).
+
+``oracle_cross_score`` is the ceiling: the power against ``planted_cross_0.2`` of a test
+that knows the planted kernel (:mod:`analysis.models.cross_bound`); no test of lags of one
+day or more can do better, and over 500 days it stays below 80%.
 """
 
 from __future__ import annotations
@@ -96,6 +106,7 @@ from analysis.models import (
     casualties,
     chance,
     changepoints,
+    cross_bound,
     granger,
     hawkes_daily,
     pairing,
@@ -255,6 +266,8 @@ class RegisteredTest:
 
 
 REGISTRY: dict[str, RegisteredTest] = {}
+#: Kinds whose function returns ``(statistic, bootstrap statistic)`` (warp-speed design).
+WARP_KINDS = ("warp", "bound")
 
 
 def register(
@@ -272,8 +285,8 @@ def register(
     :data:`NULL_SCENARIOS` and its power against ``planted_cross_0.2``; a test of one
     side's rate passes :data:`RATE_NULL_SCENARIOS` and the planted step instead.
     """
-    if kind not in ("pvalue", "warp"):
-        raise ValueError(f"kind must be 'pvalue' or 'warp', not {kind!r}")
+    if kind not in ("pvalue", "warp", "bound"):
+        raise ValueError(f"kind must be 'pvalue', 'warp' or 'bound', not {kind!r}")
     REGISTRY[name] = RegisteredTest(
         name, func, kind, description, tuple(null_scenarios), tuple(power_scenarios)
     )
@@ -385,6 +398,44 @@ register(
     "pvalue",
     "Granger F test of A->B in the daily VAR (lag order by BIC, month-year and day-of-week "
     "fixed effects), p-value from 99 time shifts of A's series",
+)
+#: What the oracle knows of the planted cross-excitation (``simulate``'s
+#: ``planted_cross_0.2``): the decay of every kernel and B's self-excitation.
+PLANTED_CROSS = 0.2
+PLANTED_DECAY = 0.5
+PLANTED_SELF = 0.2
+
+
+#: Draws of the oracle's statistic under its exact null per replicate: the bound is cheap,
+#: and 9 draws a replicate (4,500 a cell) hold the critical value's own noise to about
+#: 0.03 in z, a point of power, against about 3 points with one draw.
+ORACLE_NULL_DRAWS = 9
+
+
+def _oracle_cross(sample: Sample, rng: np.random.Generator) -> np.ndarray:
+    # The score statistic, then draws of it under the planted scenario's exact null: the
+    # observed A with a B simulated from B's own law without the cross term (a Hawkes
+    # process with the true self-excitation and decay, at B's observed rate). Under no
+    # reaction B is independent of A, so these follow the statistic's null distribution.
+    a, b = sample.counts[:, 0], sample.counts[:, 1]
+    out = [cross_bound.oracle_score_test(a, b, PLANTED_DECAY, PLANTED_SELF)["z"]]
+    alpha = np.array([[0.0, 0.0], [0.0, PLANTED_SELF]])
+    mu = [1e-12, b.mean() * (1.0 - PLANTED_SELF)]
+    for _ in range(ORACLE_NULL_DRAWS):
+        null = _hawkes_counts(mu, alpha, PLANTED_DECAY, len(b), rng)[:, 1]
+        out.append(cross_bound.oracle_score_test(a, null, PLANTED_DECAY, PLANTED_SELF)["z"])
+    return np.array(out)
+
+
+register(
+    "oracle_cross_score",
+    _oracle_cross,
+    "bound",
+    "a ceiling, not a method: one-sided score test of A->B at lags of one day or more in "
+    "B's daily Poisson model that knows the planted kernel (decay 0.5 a day) and B's "
+    "self-excitation (0.2), B's baseline level estimated; critical value from the exact "
+    "null (B simulated without the cross term, warp-speed)",
+    null_scenarios=("independent_poisson", "self_excitation_only"),
 )
 register(
     "changepoint_scan",
@@ -527,9 +578,9 @@ class Cell:
             if not np.all(np.isfinite(np.asarray(out, float))):
                 self.failures += 1  # a degenerate statistic: counted as a failure, not a value
                 continue
-            if self.test.kind == "warp":
+            if self.test.kind in WARP_KINDS:
                 self.values.append(out[0])
-                self.boots.append(out[1])
+                self.boots.extend(np.ravel(out[1:]))  # a bound may give several draws
             else:
                 self.values.append(out)
         self.seconds += time.monotonic() - t0
@@ -537,7 +588,7 @@ class Cell:
     def row(self) -> dict:
         """The cell's results row."""
         done = len(self.values) + self.carried_done
-        if self.test.kind == "warp" and done:
+        if self.test.kind in WARP_KINDS and done:
             crit = float(np.quantile(self.boots, 1 - LEVEL))
             rejections = int(np.sum(np.asarray(self.values) > crit))
         else:
@@ -724,6 +775,13 @@ def read_results(out_dir: str) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def test_kinds(results: pd.DataFrame) -> pd.Series:
+    """Each row's test kind (``"pvalue"`` where a table has no ``kind`` column)."""
+    if "kind" in results:
+        return results["kind"]
+    return pd.Series("pvalue", index=results.index)
+
+
 def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
     """Smallest size at which each test holds its size, from the study's results.
 
@@ -766,6 +824,7 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
         (results["role"] == "size")
         & (results["n_days"] == n_days)
         & (results["reps_done"] >= MIN_ROUTE_REPS)
+        & (test_kinds(results) != "bound")  # a ceiling, not a model a dyad runs
     ]
     rows = []
     for (tname, n), cell in done.groupby(["test", "events_per_side"], sort=True):
@@ -829,13 +888,20 @@ def derive_power(results: pd.DataFrame, events: int = POWER_EVENTS) -> pd.DataFr
     it is the same on each row of a test. When a cell was run in more than one results
     file, the one with the most replicates is used.
 
+    ``ceiling`` is the power of a ``kind="bound"`` entry (the oracle that knows the truth)
+    against the same planted effect at the same span, and ``ceiling_analytic`` its
+    analytic approximation (:func:`analysis.models.cross_bound.power_bound`, for the
+    planted cross-excitation); empty where there is none. The bound has rows of its own
+    too (its ``kind`` column says ``bound``; the tests' say ``test``).
+
     Returns
     -------
-    One row per test and span: ``test, scenario, effect_words, events_per_side, n_days,
-    reps, power, ci_low, ci_high, span_needed``.
+    One row per test and span: ``test, kind, scenario, effect_words, events_per_side,
+    n_days, reps, power, ci_low, ci_high, span_needed, ceiling, ceiling_analytic``.
     """
     cols = [
         "test",
+        "kind",
         "scenario",
         "effect_words",
         "events_per_side",
@@ -845,6 +911,8 @@ def derive_power(results: pd.DataFrame, events: int = POWER_EVENTS) -> pd.DataFr
         "ci_low",
         "ci_high",
         "span_needed",
+        "ceiling",
+        "ceiling_analytic",
     ]
     if results.empty:
         return pd.DataFrame(columns=cols)
@@ -859,6 +927,7 @@ def derive_power(results: pd.DataFrame, events: int = POWER_EVENTS) -> pd.DataFr
     table = pd.DataFrame(
         {
             "test": part["test"],
+            "kind": np.where(test_kinds(part) == "bound", "bound", "test"),
             "scenario": part["scenario"],
             "effect_words": part["scenario"].map(lambda sc: SCENARIO_WORDS.get(sc, sc)),
             "events_per_side": part["events_per_side"].astype(int),
@@ -878,7 +947,30 @@ def derive_power(results: pd.DataFrame, events: int = POWER_EVENTS) -> pd.DataFr
             needed = int(days)
         if needed is not None:
             table.loc[table["test"] == tname, "span_needed"] = needed
+    bound = table[table["kind"] == "bound"].set_index(["scenario", "n_days"])["power"]
+    keys = list(zip(table["scenario"], table["n_days"], strict=True))
+    table["ceiling"] = [bound.get(k, math.nan) for k in keys]
+    table["ceiling_analytic"] = [
+        round(planted_cross_bound(int(d), events)["power"], 4)
+        if sc == "planted_cross_0.2"
+        else math.nan
+        for sc, d in keys
+    ]
     return table[cols].reset_index(drop=True)
+
+
+def planted_cross_bound(n_days: int, events: int = POWER_EVENTS) -> dict:
+    """The analytic ceiling (:func:`analysis.models.cross_bound.power_bound`) on the power
+    of a test of lags of one day or more against ``planted_cross_0.2`` with ``events`` per
+    side over ``n_days``: A self-exciting (0.2), B Poisson given its past days."""
+    return cross_bound.power_bound(
+        PLANTED_CROSS,
+        n_days,
+        PLANTED_DECAY,
+        events / n_days,
+        self_excitation_a=PLANTED_SELF,
+        level=LEVEL,
+    )
 
 
 def write_routes(out_dir: str) -> pd.DataFrame:

@@ -34,6 +34,7 @@ TEST_NAMES = {
     "rate_exact_poisson": "Rate before and after, exact Poisson",
     "lag_surrogate": "Response lags against chance",
     "pairing_surrogate": "Tit-for-tat pairs against chance",
+    "oracle_cross_score": "Ceiling for a cross-excitation: a test that knows the truth",
 }
 #: Short plain name of each scenario (the study's module doc describes them).
 SCENARIO_NAMES = {
@@ -144,18 +145,35 @@ def read_power(directory: str) -> pd.DataFrame:
     return validation.derive_power(validation.read_results(directory))
 
 
+def _is_bound(part: pd.DataFrame) -> bool:
+    return "kind" in part and (part["kind"] == "bound").any()
+
+
+def _ceiling(cell: pd.Series) -> float:
+    value = cell.get("ceiling", math.nan)
+    return math.nan if pd.isna(value) else float(value)
+
+
 def power_span_table(power: pd.DataFrame) -> pd.DataFrame:
     """Power of each test at 1,000 events per side by span (one column per span measured:
-    power, Wilson 95% interval and replicates), and the span it needs to reach 80%."""
+    power, Wilson 95% interval and replicates, and the ceiling, the power of a test that
+    knows the truth, where the study has one), and the span it needs to reach 80%. The
+    ceiling's own row comes last."""
     spans = sorted(power["n_days"].unique()) if len(power) else []
     rows = []
-    for test, part in power.groupby("test", sort=False):
+    groups = list(power.groupby("test", sort=False))
+    groups.sort(key=lambda item: _is_bound(item[1]))
+    for test, part in groups:
         row = {"Test": test_name(test), "Planted effect": scenario_name(part["scenario"].iloc[0])}
+        bound = _is_bound(part)
         for _, cell in part.iterrows():
-            row[f"{int(cell['n_days']):,} days"] = (
+            text = (
                 f"{_pct(cell['power'])} ({_pct(cell['ci_low'])}–{_pct(cell['ci_high'])}), "
                 f"{int(cell['reps'])}"
             )
+            if not bound and not math.isnan(_ceiling(cell)):
+                text += f"; ceiling {_pct(_ceiling(cell))}"
+            row[f"{int(cell['n_days']):,} days"] = text
         longest = int(part["n_days"].max())
         needed = part["span_needed"].iloc[0]
         row["Span for 80% power"] = (
@@ -172,20 +190,24 @@ def power_figure(power: pd.DataFrame) -> plt.Figure:
     """Power at 1,000 events per side against the span, one line per test, with Wilson
     95% intervals and the 80% line."""
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    for k, (test, part) in enumerate(power.groupby("test", sort=False)):
+    k = 0
+    for test, part in power.groupby("test", sort=False):
         part = part.sort_values("n_days")
-        colour = PALETTE[k % len(PALETTE)]
+        bound = _is_bound(part)
         ax.errorbar(
             part["n_days"],
             part["power"],
             yerr=[part["power"] - part["ci_low"], part["ci_high"] - part["power"]],
-            marker="o",
+            marker="s" if bound else "o",
             ms=4,
             capsize=3,
-            color=colour,
-            ls="-" if k < len(PALETTE) else "--",
+            color="#222222" if bound else PALETTE[k % len(PALETTE)],
+            lw=2.5 if bound else 1.5,
+            ls=":" if bound else ("-" if k < len(PALETTE) else "--"),
             label=test_name(test),
+            zorder=1 if bound else 2,
         )
+        k += 0 if bound else 1
     ax.axhline(validation.POWER_TARGET, color="#555555", lw=0.8, ls=":")
     ax.text(
         ax.get_xlim()[0] if len(power) else 0,
@@ -219,9 +241,22 @@ def power_markdown(power: pd.DataFrame) -> str:
     lines = []
     for test, part in power.groupby("test", sort=False):
         part = part.sort_values("n_days")
+        bound = _is_bound(part)
         at = ", ".join(
-            f"{_pct(c['power'])} over {int(c['n_days']):,} days" for _, c in part.iterrows()
+            f"{_pct(c['power'])} over {int(c['n_days']):,} days"
+            + (
+                f" (ceiling {_pct(_ceiling(c))})"
+                if not bound and not math.isnan(_ceiling(c))
+                else ""
+            )
+            for _, c in part.iterrows()
         )
+        if bound:
+            lines.append(
+                f"- **{test_name(test)}** (the ceiling, not a method: the most any test of "
+                f"lags of one day or more can find): {at}."
+            )
+            continue
         needed = part["span_needed"].iloc[0]
         if pd.isna(needed):
             longest = int(part["n_days"].max())
@@ -375,7 +410,14 @@ def _power_words(test: str, results: pd.DataFrame) -> str:
 def summary_markdown(results: pd.DataFrame, routes: pd.DataFrame) -> str:
     """One bullet per test: where it holds its size and what power it has, in words."""
     lines = []
+    bounds = set(results.loc[validation.test_kinds(results) == "bound", "test"])
     for test in dict.fromkeys(results["test"]):
+        if test in bounds:
+            lines.append(
+                f"- **{test_name(test)}** is a ceiling, not a method (it knows the planted "
+                f"truth); {_power_words(test, results)}."
+            )
+            continue
         lines.append(
             f"- **{test_name(test)}** {_holds_words(test, routes)}; {_power_words(test, results)}."
         )
