@@ -8,7 +8,10 @@ a build after adding one article reclusters only the groups that article touches
 corpus-wide anchoring pass is not cached: it is indexed and runs every time. The merged
 fields of each event (:func:`analysis.events.reconcile.event_fields`) are kept too, under
 a key of everything they read (:func:`analysis.events.reconcile.fields_key`); the
-corpus-wide links of stated answers are made again every time.
+corpus-wide links of stated answers are made again every time. The compatible pairs of
+mention classes (:class:`analysis.events.blocks.MentionClasses`) are kept too, each class
+named by a digest of its fields (:func:`analysis.events.blocks.class_digest`), so that a
+build pairs only the classes it has not seen before.
 
 The entries live in one JSON file, rewritten atomically after each build with only the
 entries that build used.
@@ -24,7 +27,7 @@ from analysis.extract.lexicon import area_names
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
-FORMAT = 2
+FORMAT = 3
 _SOURCES = ("reconcile.py", "blocks.py")
 _FILE = "clusters.json"
 
@@ -60,6 +63,8 @@ class ClusterCache:
         self.row_hits = 0
         self._old_rows: dict[str, list] = {}
         self._used_rows: dict[str, list] = {}
+        self._old_pairs: tuple[list[str], list[list[int]]] = ([], [])
+        self._new_pairs: tuple[list[str], list[list[int]]] | None = None
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -69,6 +74,11 @@ class ClusterCache:
             self._old = entries if isinstance(entries, dict) else {}
             rows = stored.get("rows")
             self._old_rows = rows if isinstance(rows, dict) else {}
+            pairs = stored.get("pairs")
+            if isinstance(pairs, dict):
+                classes, compatible = pairs.get("classes"), pairs.get("compatible")
+                if isinstance(classes, list) and isinstance(compatible, list):
+                    self._old_pairs = (classes, compatible)
 
     def get(self, key: str) -> list | None:
         """The stored result of the group ``key``, or ``None``."""
@@ -98,10 +108,26 @@ class ClusterCache:
         """Keep the fields ``row`` (JSON-able values) of the event ``key``."""
         self._used_rows[key] = list(row.items())
 
+    def class_pairs(self) -> tuple[list[str], list[list[int]]]:
+        """The class pairs of the last build: the digests of its classes, and its compatible
+        pairs as ``[p, q, strength]`` (``p <= q``, numbers of classes in that list); two
+        empty lists when there are none."""
+        return self._old_pairs
+
+    def put_class_pairs(self, classes: list[str], compatible: list) -> None:
+        """Keep the class pairs of this build (as :meth:`class_pairs` returns them)."""
+        self._new_pairs = (classes, compatible)
+
     def save(self) -> None:
         """Write the entries this build used (and only those)."""
+        classes, compatible = self._new_pairs or ([], [])
         text = json.dumps(
-            {"fingerprint": self.fingerprint, "entries": self._used, "rows": self._used_rows},
+            {
+                "fingerprint": self.fingerprint,
+                "entries": self._used,
+                "rows": self._used_rows,
+                "pairs": {"classes": classes, "compatible": compatible},
+            },
             sort_keys=True,
             separators=(",", ":"),
         )
