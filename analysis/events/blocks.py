@@ -57,6 +57,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import operator
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -92,17 +93,18 @@ PLACE_FIELDS = frozenset(
     ]
 )
 _CLASS_FIELDS = tuple(f.name for f in dataclasses.fields(Mention) if f.name not in PLACE_FIELDS)
+_class_values = operator.attrgetter(*_CLASS_FIELDS)
 
 
 def class_key(m: Mention) -> tuple:
     """The fields that decide, with the forbidden pairs, which mentions ``m`` may merge with."""
-    return tuple(getattr(m, name) for name in _CLASS_FIELDS)
+    return _class_values(m)
 
 
-def class_digest(m: Mention) -> str:
-    """SHA-256 of the class fields of ``m`` (:func:`class_key`): the name of its class in
-    the pairs kept between builds (:mod:`analysis.events.block_cache`)."""
-    return hashlib.sha256(repr(class_key(m)).encode("utf-8")).hexdigest()
+def class_digest(key: tuple) -> str:
+    """SHA-256 of the class fields ``key`` of a mention (:func:`class_key`): the name of
+    its class in the pairs kept between builds (:mod:`analysis.events.block_cache`)."""
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
 
 
 #: Pair only the new classes (each against every class) when they are at most this many
@@ -169,6 +171,7 @@ class MentionClasses:
                 reps.append(m)
             self.of[mid] = numbers[key]
         self.reps = reps
+        self._keys = list(numbers)
         self._across: dict[tuple[int, int], bool] = {}
         self.compatible: set[tuple[int, int]] = set()
         self.partners: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -265,7 +268,7 @@ class MentionClasses:
         against every class whose dates overlap its own (clause 4) and whose sides may
         match (clauses 1-3).
         """
-        digests = [class_digest(rep) for rep in reps]
+        digests = [class_digest(key) for key in self._keys]
         number = {d: n for n, d in enumerate(digests)}
         old_classes, old_pairs = cache.class_pairs()
         known = set(old_classes)

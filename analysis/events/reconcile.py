@@ -923,15 +923,17 @@ def _anchor_undated(
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
                 log.info("undated %s fits %d events: left alone", root, len(fits))
+    verbose = log.isEnabledFor(logging.INFO)
     for (n, root), (m, home) in one_item_per_sentence(moves, by_id):
         passes[n].members.pop(root)
         passes[m].members[home].append(root)
-        log.info(
-            "anchor undated %s to event of %s: %s",
-            root,
-            home,
-            _anchor_reason(by_id[root], events[m, home]),
-        )
+        if verbose:  # the reason reads the whole event
+            log.info(
+                "anchor undated %s to event of %s: %s",
+                root,
+                home,
+                _anchor_reason(by_id[root], events[m, home]),
+            )
 
 
 def one_item_per_sentence(moves: Sequence[tuple], by_id: Mapping[str, Mention]) -> list[tuple]:
