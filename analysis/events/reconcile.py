@@ -891,6 +891,8 @@ def _anchor_undated(
                     candidates.append(k)
             candidates.sort()
             fits = []
+            links = (*u.responds_to, *u.apart_from)
+            sentence = (u.article_id, u.sentence_index)
             for key in candidates:
                 # The candidates pass A1-A4; what remains of why_not_anchored is A2 without
                 # a country, A5 (read from the indexes) and A6 (from the event's facts).
@@ -899,26 +901,30 @@ def _anchor_undated(
                 if not u.country and key not in article:
                     continue  # A2: no country, and not the same article
                 ids, answers, sentences = facts[key]
-                if (
-                    u.mention_id in answers
-                    or any(r in ids for r in (*u.responds_to, *u.apart_from))
-                    or (u.article_id, u.sentence_index) in sentences
-                ):
+                if u.mention_id in answers or any(r in ids for r in links) or sentence in sentences:
                     continue  # A6
                 fits.append(key)
-            # Strong evidence first, then events placed in the mention's country; an unplaced
-            # one only when no placed event fits.
-            fits = chosen_anchors(
-                fits,
-                lambda k, article=article, counts=counts: (
-                    k in article or any(k in c for c in counts)
-                ),
-                lambda k, u=u: u.country in countries_of[k],
-                lambda k, own_frame=own_frame: (
-                    own_frame is not None
-                    and any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k])
-                ),
-            )
+            if len(fits) > 1:
+                # Strong evidence first, then events placed in the mention's country; an
+                # unplaced one only when no placed event fits. The events of the pool in
+                # u's country that meet its frame are in_frame already.
+                strong = set().union(*near[: 1 + len(counts)])
+                in_country = blocks.get(u.country, set())
+                fits = chosen_anchors(
+                    fits,
+                    strong.__contains__,
+                    lambda k, u=u: u.country in countries_of[k],
+                    lambda k, own_frame=own_frame, in_frame=in_frame, in_country=in_country: (
+                        own_frame is not None
+                        and (
+                            k in in_frame
+                            if k in in_country
+                            else any(
+                                s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k]
+                            )
+                        )
+                    ),
+                )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
