@@ -58,7 +58,8 @@ def main() -> None:
     print(f"full build, empty caches: {full_s:.1f} s ({len(base) / full_s:.0f} articles/s)")
     print(
         f"one article added: {again_s:.2f} s ({cache.misses} extracted, {cache.hits:,} cached;"
-        f" {clusters.misses:,} group(s) of mentions clustered, {clusters.hits:,} cached)"
+        f" {clusters.misses:,} group(s) of mentions clustered, {clusters.hits:,} cached;"
+        f" {clusters.pairs_kept:,} class pairs cached)"
         f" = {100 * again_s / full_s:.1f}% of the full build (goal < 5%)"
     )
     print(

@@ -63,6 +63,8 @@ class ClusterCache:
         self.row_hits = 0
         self._old_rows: dict[str, list] = {}
         self._used_rows: dict[str, list] = {}
+        #: Compatible class pairs taken from the last build (set when they are used).
+        self.pairs_kept = 0
         self._old_pairs: tuple[list[str], list[list[int]]] = ([], [])
         self._new_pairs: tuple[list[str], list[list[int]]] | None = None
         try:

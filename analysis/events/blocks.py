@@ -290,6 +290,7 @@ class MentionClasses:
                 self._add(p, q, strength)
             self._pair_new(reps, new)
             self.new_classes = len(new)
+            cache.pairs_kept = len(kept)
         found = sorted(
             (p, q, s)
             for p, by in self.partners.items()
