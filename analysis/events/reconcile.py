@@ -807,6 +807,8 @@ def _anchor_undated(
     # a corpus of one war): their pools, and the events of their frame, are made once.
     pools: dict[tuple[str, str, str], set[tuple[int, str]]] = {}
     frames: dict[tuple, set[tuple[int, str]]] = {}
+    counted: dict[tuple, set[tuple[int, str]]] = {}
+    in_months: dict[tuple, set[tuple[int, str]]] = {}
     # _may_anchor on the events' single values, once per pair of a mention's fields and an
     # event's single values (few of either in a corpus).
     signature_of: dict[tuple[int, str], int] = {}
@@ -853,7 +855,16 @@ def _anchor_undated(
             frame = u.date_basis == "frame"
             # Only events with some identifying evidence (A5) are worth the clauses: narrow
             # the pool by the evidence indexes first (set intersections, no Python loop).
-            near = [pool & article, *(pool & c for c in counts)]
+            near = [pool & article]
+            for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+                if own:
+                    count_key = (pool_key, kind, own) if pool_key is not None else None
+                    found_count = counted.get(count_key) if count_key is not None else None
+                    if found_count is None:
+                        found_count = pool & by_count.get((kind, own), set())
+                        if count_key is not None:
+                            counted[count_key] = found_count
+                    near.append(found_count)
             in_frame: set[tuple[int, str]] = set()
             own_frame = frame_interval(u) if frame else None
             if own_frame is not None:
@@ -861,10 +872,17 @@ def _anchor_undated(
                 found_frame = frames.get(frame_key) if frame_key is not None else None
                 if found_frame is None:
                     # The events of the pool in u's country whose dated spans meet the frame.
-                    framed = pool & blocks.get(u.country, set())
                     months: set[tuple[int, str]] = set()
                     for month in _months(own_frame):
-                        months |= framed & by_month.get(month, set())
+                        month_key = (pool_key, month) if pool_key is not None else None
+                        in_month = in_months.get(month_key) if month_key is not None else None
+                        if in_month is None:
+                            in_month = (
+                                pool & blocks.get(u.country, set()) & by_month.get(month, set())
+                            )
+                            if month_key is not None:
+                                in_months[month_key] = in_month
+                        months |= in_month
                     found_frame = {
                         k
                         for k in months
