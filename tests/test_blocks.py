@@ -318,3 +318,27 @@ def test_spoiled_class_pairs_are_paired_again(tmp_path):
     (tmp_path / "clusters.json").write_text(spoiled)
     again = MentionClasses(mentions, ClusterCache(tmp_path))
     assert again.new_classes is None and _class_pairs(again) == _rule_pairs(mentions)
+
+
+def test_kept_event_rows_equal_merged_ones_and_spoiled_rows_are_merged_again(tmp_path):
+    import json
+
+    from analysis.events.block_cache import ClusterCache
+    from analysis.events.reconcile import reconcile
+
+    clusters = cluster_mentions_fast(random_mentions(random.Random(5), 40))
+    expected = reconcile(clusters)
+    cache = ClusterCache(tmp_path)
+    assert reconcile(clusters, cache) == expected
+    cache.save()
+    kept = ClusterCache(tmp_path)
+    assert reconcile(clusters, kept) == expected and kept.row_hits == len(clusters)
+    path = tmp_path / "clusters.json"
+    stored = json.loads(path.read_text())
+    rows = sorted(stored["rows"])
+    for n, key in enumerate(rows):
+        # A value missing, or a number of field names that does not exist.
+        stored["rows"][key] = stored["rows"][key][:-1] if n % 2 else [99, *stored["rows"][key][1:]]
+    path.write_text(json.dumps(stored))
+    spoiled = ClusterCache(tmp_path)
+    assert reconcile(clusters, spoiled) == expected and spoiled.row_hits == 0

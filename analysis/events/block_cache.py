@@ -28,13 +28,13 @@ from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
 FORMAT = 3
-_SOURCES = ("reconcile.py", "blocks.py")
+_SOURCES = ("reconcile.py", "blocks.py", "block_cache.py")
 _FILE = "clusters.json"
 
 
 def reconciler_fingerprint() -> str:
-    """SHA-256 of the source of the merge rule and of the clustering, and of the area names
-    the rule reads (:func:`analysis.extract.lexicon.area_names`)."""
+    """SHA-256 of the source of the merge rule, of the clustering and of this cache, and of
+    the area names the rule reads (:func:`analysis.extract.lexicon.area_names`)."""
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     here = Path(__file__).resolve().parent
     for name in _SOURCES:
@@ -62,7 +62,8 @@ class ClusterCache:
         self._used: dict[str, list] = {}
         self.row_hits = 0
         self._old_rows: dict[str, list] = {}
-        self._used_rows: dict[str, list] = {}
+        self._old_names: list[tuple[str, ...]] = []
+        self._used_rows: dict[str, tuple[tuple[str, ...], list]] = {}
         #: Compatible class pairs taken from the last build (set when they are used).
         self.pairs_kept = 0
         self._old_pairs: tuple[list[str], list[list[int]]] = ([], [])
@@ -74,8 +75,13 @@ class ClusterCache:
         if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
             entries = stored.get("entries")
             self._old = entries if isinstance(entries, dict) else {}
-            rows = stored.get("rows")
-            self._old_rows = rows if isinstance(rows, dict) else {}
+            rows, names = stored.get("rows"), stored.get("row_names")
+            if (
+                isinstance(rows, dict)
+                and isinstance(names, list)
+                and all(isinstance(n, list) and all(isinstance(x, str) for x in n) for n in names)
+            ):
+                self._old_rows, self._old_names = rows, [tuple(n) for n in names]
             pairs = stored.get("pairs")
             if isinstance(pairs, dict):
                 classes, compatible = pairs.get("classes"), pairs.get("compatible")
@@ -99,16 +105,23 @@ class ClusterCache:
     def get_row(self, key: str) -> dict | None:
         """The stored fields of the event ``key``, or ``None`` (hits counted in ``row_hits``)."""
         found = self._old_rows.get(key)
-        if found is None:
+        if not isinstance(found, list) or not found:
+            return None
+        # Stored as [number of its field names, *values]: a list of names per row would be
+        # most of the file and of the time to read it.
+        number = found[0]
+        if type(number) is not int or not 0 <= number < len(self._old_names):
+            return None
+        names = self._old_names[number]
+        if len(names) != len(found) - 1:
             return None
         self.row_hits += 1
-        self._used_rows[key] = found
-        # Stored as pairs: the file is written with sorted keys, the row keeps its order.
-        return dict(found)
+        self._used_rows[key] = (names, found[1:])
+        return dict(zip(names, found[1:], strict=True))
 
     def put_row(self, key: str, row: dict) -> None:
         """Keep the fields ``row`` (JSON-able values) of the event ``key``."""
-        self._used_rows[key] = list(row.items())
+        self._used_rows[key] = (tuple(row), list(row.values()))
 
     def class_pairs(self) -> tuple[list[str], list[list[int]]]:
         """The class pairs of the last build: the digests of its classes, and its compatible
@@ -123,11 +136,17 @@ class ClusterCache:
     def save(self) -> None:
         """Write the entries this build used (and only those)."""
         classes, compatible = self._new_pairs or ([], [])
+        numbers: dict[tuple[str, ...], int] = {}
+        rows = {
+            key: [numbers.setdefault(names, len(numbers)), *values]
+            for key, (names, values) in self._used_rows.items()
+        }
         text = json.dumps(
             {
                 "fingerprint": self.fingerprint,
                 "entries": self._used,
-                "rows": self._used_rows,
+                "row_names": [list(names) for names in numbers],
+                "rows": rows,
                 "pairs": {"classes": classes, "compatible": compatible},
             },
             sort_keys=True,
