@@ -18,7 +18,9 @@ told apart or of two specific places of one article
 (:func:`~analysis.events.reconcile.places_apart`). Class pairs are found with the same
 candidate blocks, and within a block only classes whose date intervals overlap are
 compared (clause 4: a sorted sweep). The pair strength
-(:func:`~analysis.events.reconcile._strength`) is a property of the classes too.
+(:func:`~analysis.events.reconcile._strength`) is a property of the classes too. The
+compatible class pairs of a build can be kept (:mod:`analysis.events.block_cache`): the
+next build tries only its new classes, each against every class whose dates overlap.
 
 The greedy complete linkage then runs on clusters, not pairs. Pairs are taken by strength,
 then by the smaller and the larger id; for one mention ``a`` at one strength, the only pairs
