@@ -223,3 +223,40 @@ def test_new_strikes_told_twice_are_not_told_apart(lexicon):
     )
     mentions = _extract(text, lexicon)
     assert all(m.apart_from == () for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("text", "side", "day"),
+    [
+        (
+            "The latest attack came on Saturday, when militants fired rockets at a base "
+            "in western Iraq.",
+            "IRAN_ALIGNED",
+            "2025-03-08",
+        ),
+        (
+            "The deadliest raid took place on Monday, when Israeli jets bombed a building "
+            "in Khiam.",
+            "ISRAEL",
+            "2025-03-10",
+        ),
+    ],
+)
+def test_an_act_announced_by_a_noun_is_told_by_its_when_clause(lexicon, text, side, day):
+    # The noun before "came ... when" announces the act; the doer is the when-clause's
+    # subject, not a target of "the attack".
+    (mention,) = _extract(text, lexicon)
+    assert (mention.actor1_side, mention.actor2_side, mention.event_date) == (side, "", day)
+
+
+def test_a_closing_according_to_is_the_source_not_the_event(lexicon):
+    text = (
+        "Two civilians were killed when missiles hit Erbil late on Monday, the council said. "
+        "Among the dead was a shopkeeper, whose house near the airport was hit, according "
+        "to the council's statement issued early Tuesday."
+    )
+    assert content_span(text.split(". ")[1]) == (0, text.split(". ")[1].index(", according"))
+    mentions = _extract(text, lexicon)
+    # The statement's day dates nothing: one event, on Monday.
+    assert {m.event_date for m in mentions} == {"2025-03-10"}
+    assert len(cluster_mentions(mentions)) == 1

@@ -154,8 +154,9 @@ def _date_of(draft: _Draft) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
-    """The earlier event a definite reference points to (best score, then most recent)."""
+def _resolve(reading: Reading, state: _Discourse, day: str = "") -> _Draft | None:
+    """The earlier event a definite reference points to (best score, then most recent);
+    ``day``: the ISO day the reference gives itself ("the Tuesday night strikes"), if any."""
     if not state.drafts or reading.anchor is None:
         return None
     family = reading.anchor.family
@@ -196,6 +197,10 @@ def _resolve(reading: Reading, state: _Discourse) -> _Draft | None:
             and draft.mention.date_text.lower().startswith(own_date.lower().rstrip("’'s"))
         ):
             score += 2
+        if day and draft.mention.event_date == day and _compatible(draft.family, family):
+            # "Biden ordered strikes" (dated a day before the attacks) ... "The Tuesday night
+            # strikes": the event of that kind on the day the reference names.
+            score += 4
         implied = reading.anchor.weapon
         if implied and draft.mention.weapon == implied:
             score += 1
@@ -501,13 +506,10 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         Mentions in text order (``mention_id`` = ``"{article_id}:{sentence:03d}:{k}"``) and
         aggregates. Deterministic: the same input always gives the same output.
     """
-    body = [
-        sentence
-        for sentence in split_sentences(
-            article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
-        )
-        if sentence.role == "body"
-    ]
+    sentences = split_sentences(
+        article.text, article.title, lexicon.boilerplate, lexicon.boilerplate_scopes or None
+    )
+    body = [sentence for sentence in sentences if sentence.role == "body"]
     # The headline or the lead sentence frames an anniversary piece ("A year ago on ...").
     lead = body[0].text if body else ""
     countries = lexicon.places.countries_named(f"{article.title}\n{article.text}")
@@ -520,6 +522,9 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
         countries=countries,
     )
     state = _Discourse()
+    # "the group" in the first sentences may be the one the headline or standfirst names.
+    for lead_text in [article.title] + [s.text for s in sentences if s.role == "standfirst"]:
+        _note_groups(lexicon, lexicon.actors.find(lead_text), state)
     aggregates: list[Aggregate] = []
     for sentence in body:
         _read_sentence(ctx, sentence, state, aggregates)
@@ -637,7 +642,7 @@ def _read_sentence(
     clauses = _split_sites(text, split_clauses(text, content, lexicon, hits.cues), hits)
     clauses = _split_one_more(text, clauses, hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
-    readings = _speaker_agents(text, clauses, readings, hits, state.last_group)
+    readings = _speaker_agents(text, clauses, readings, hits, state.last_group, lexicon.sides)
     readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
@@ -788,7 +793,14 @@ def _read_sentence(
         ):
             base = None
         elif reading.definite:
-            base = _resolve(reading, state)
+            day = (
+                resolution.event_date
+                if resolution is not None
+                and resolution.precision == "day"
+                and reading.date_near_anchor
+                else ""
+            )
+            base = _resolve(reading, state, day)
             if (
                 base is not None
                 and resolution is not None
@@ -907,8 +919,9 @@ def _read_sentence(
             and country
             and clause.link_kind != "link_back"
             and not reading.several_countries
-            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country.
-            and not (reading.place is not None and reading.place.kind == "sea")
+            # "fired from Yemen toward a ship in the Gulf of Aden": at sea, no country; nor
+            # on disputed ground ("... in the Golan Heights"), which no country is given.
+            and not (reading.place is not None and not reading.place.country)
         ):
             mention["country"] = country
         if (
@@ -1239,15 +1252,29 @@ _OWN_ANSWER = re.compile(
 #: A speaker named only by its kind ("The group said it launched ..."): the armed group
 #: the article named last.
 _GROUP_SPEAKER = re.compile(
-    r"^\s*(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
+    # ("In a statement released on Sunday, the group said ...": after an opening phrase.)
+    r"^\s*(?:(?:in|on|late|early|later)\b[^,;.]{0,60},\s*)?(?:the|this)\s+(?:[\w-]+\s+)?(?:group|militia|movement|organi[sz]ation|faction)\b",
     re.IGNORECASE,
 )
 
 
-def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Reading]:
+#: "The Israel Defense Forces said that fighter jets later struck the launchers": a state's
+#: spokesman telling of forces it does not name tells of its own.
+_OWN_FORCES_REPORT = re.compile(
+    r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?(?:said|says|announced|confirmed|stated)\s+"
+    r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
+    r"(?:(?:fighter|military|war|combat|attack)\s+)?(?:jets|warplanes|aircraft|planes|helicopters"
+    r"|troops|forces|soldiers|artillery|tanks|drones|warships|ships)\s",
+    re.IGNORECASE,
+)
+
+
+def _speaker_agents(text, clauses, readings, hits, last_group=None, sides=None) -> list[Reading]:
     """ "The Israeli military said it had struck ...": the speaker is the one who struck,
     and says so (``claimed``). "The group said it launched ...": the group is the armed
-    group the article named last (``last_group``)."""
+    group the article named last (``last_group``). "The army said jets struck ...": a
+    state (``sides``: side -> kind) telling of forces it does not name, acting on another
+    side, tells of its own."""
     out = list(readings)
     group = _GROUP_SPEAKER.match(text) if last_group is not None else None
     group_said = group is not None and _SELF_REPORT.match(text[group.end() : group.end() + 60])
@@ -1269,6 +1296,13 @@ def _speaker_agents(text, clauses, readings, hits, last_group=None) -> list[Read
             said = _SELF_REPORT.match(text[hit.end : hit.end + 140]) or _claims_by_reference(
                 text, hit.end, clause, reading
             )
+            if (
+                said is None
+                and sides is not None
+                and sides.get(entry.side) == "state"
+                and not (reading.target and reading.target.side == entry.side)
+            ):
+                said = _OWN_FORCES_REPORT.match(text[hit.end : hit.end + 140])
             if (
                 said
                 and hit.end + said.end() <= len(head)

@@ -135,7 +135,14 @@ _NONE = re.compile(
     r"|\bno\s+[\w-]+\s+(?:or|and|nor)\s+(?P<what5>injuries|casualties|deaths|fatalities)\b"
     # "without causing casualties", "without any injuries".
     r"|\bwithout\s+(?:causing\s+|inflicting\s+)?(?:any\s+)?"
-    r"(?P<what6>injuries|casualties|deaths|fatalities)\b",
+    r"(?P<what6>injuries|casualties|deaths|fatalities)\b"
+    # "There were no reports of casualties" (not "no immediate reports": too early to say).
+    r"|\bno\s+reports?\s+of\s+(?:any\s+)?(?P<what7>injuries|casualties|deaths|fatalities)\b"
+    r"(?!\s+(?:so\s+far|yet|as\s+yet)\b)"
+    # "caused material damage only", "only material damage".
+    r"|\bmaterial\s+(?P<what9>damage)\s+only\b|\bonly\s+(?P<what10>material)\s+(?:damage|losses)\b"
+    # "caused no human or material losses", "no human losses".
+    r"|\bno\s+(?P<what8>human)\s+(?:or\s+material\s+)?(?:losses|casualties)\b",
     re.IGNORECASE,
 )
 #: No one at all hurt ("Nobody was hurt", "No one was injured"): no one killed either.
@@ -162,7 +169,7 @@ _NP_START = re.compile(
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
     r"|death|fatalit|\btoll\b"
-    r"|\bno\b|\bneither\b|\bwithout\b",
+    r"|\bno\b|\bneither\b|\bwithout\b|\bonly\s+material\b|\bmaterial\s+damage\s+only\b",
     re.IGNORECASE,
 )
 #: One person: "the leader", "Ali Hasan", "deputy Hamas leader Ali Hasan" (a title word
@@ -210,6 +217,13 @@ _ADDITIONAL = re.compile(
     r"|another\b|a\s+further\b|(?:[\w-]+\s+)?(?:more|other|additional|further)\b)",
     re.IGNORECASE,
 )
+#: "Spc. Jane Roe, 23, died": an age after a name, not a count of victims.
+_AGE = re.compile(
+    r"(?<=[a-z]),\s+(?:(?P<aged>aged\s+)\d{1,2}(?:\s+(?:and|to)\s+\d{1,2})?|\d{1,2}),(?=\s)"
+)
+#: "killed X, the commander of a unit, along with three other fighters": more victims
+#: after an apposition.
+_ALONG_WITH = re.compile(r"(?:,[^,;]{1,80})?,\s+(?:along|together)\s+with\s+", re.IGNORECASE)
 _KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
@@ -256,7 +270,7 @@ _LOWERED = (
     if None in _LOWERED_FORMS
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
-        any_word=screened(_LOWERED_FORMS[0], "dfhiklnprstw"),
+        any_word=screened(_LOWERED_FORMS[0], "dfhiklmnoprstw"),
         active=screened(_LOWERED_FORMS[5], "ciktw"),
         left=screened(_LOWERED_FORMS[8], "l"),
     )
@@ -339,8 +353,20 @@ def _combine(a: Count | None, b: Count | None) -> Count | None:
     return a + b
 
 
+def _without_ages(text: str) -> str:
+    """``text`` with the ages told after names blanked out, offsets kept."""
+    if "," not in text:
+        return text
+    for m in reversed(list(_AGE.finditer(text))):
+        word = text[: m.start()].rsplit(None, 1)[-1]
+        if m["aged"] or word[:1].isupper():
+            text = text[: m.start()] + " " * (m.end() - m.start()) + text[m.end() :]
+    return text
+
+
 def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
     """Killed and injured counts stated in ``text`` (one clause of a sentence)."""
+    text = _without_ages(text)
     # Lowered text is searched faster and matches the same (analysis.extract.fastre.foldable); the
     # phrases read for counts and victims are taken from ``text`` itself.
     if _LOWERED is not None and foldable(text):
@@ -413,6 +439,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         stop = rx.np_stop.search(searched[m.end() :])
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
+        along = _ALONG_WITH.match(searched, m.end() + len(np)) if stop else None
+        if along is not None:
+            rest = rx.np_stop.search(searched, along.end())
+            np2 = text[along.end() : rest.start() if rest else len(text)]
+            add(m["verb"], count_victims(np2), np2, (along.end(), along.end() + len(np2)))
         more = _GROUP_ELSEWHERE.match(searched, m.end() + len(np)) if stop else None
         if more is not None and not _CASUALTY_WORD.search(more["np"]):
             # "killing 18 fighters in Syria and 16 people in Iraq": one toll, two places.
@@ -474,8 +505,11 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        what = next(m[g] for g in ("what", "what2", "what3", "what4", "what5", "what6") if m[g])
-        what = what.lower()
+        groups = ("what", "what2", "what3", "what4", "what5", "what6", "what7", "what8")
+        groups += ("what9", "what10")
+        what = next(m[g] for g in groups if m[g]).lower()
+        # (No human losses, or material damage only: no one killed or hurt.)
+        what = "casualties" if what in ("human", "damage", "material") else what
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:

@@ -210,6 +210,11 @@ def _speakerless(sentence: str, start: int, patterns: _AttributionPatterns) -> b
     return last is not None and bool(_AUX_BEFORE_VERB.search(sentence, start, last.start()))
 
 
+#: "..., according to the council's statement issued early Tuesday.": a closing source with
+#: no reporting verb of its own.
+_TRAIL_ACCORDING = re.compile(r",\s+according\s+to\s+[^,;:\"“”]{1,120}$", re.IGNORECASE)
+
+
 def content_span(sentence: str) -> tuple[int, int]:
     """The part of ``sentence`` left once the attribution is set aside."""
     # Lowered text is searched faster and gives the same offsets (fastre.foldable).
@@ -234,6 +239,9 @@ def content_span(sentence: str) -> tuple[int, int]:
             end = trail.start()
         else:
             end = _closing_speaker(sentence, patterns, end)
+    according = _TRAIL_ACCORDING.search(sentence, 0, end)
+    if according is not None and according.start() > 20:
+        end = according.start()
     lead = patterns.lead.match(sentence[:end])
     if lead and lead.end() < end - 10 and _STATED.search(lead.group(0)):
         # Only an attribution is set aside: "On Monday, militias fired ..." keeps its day.
@@ -284,6 +292,17 @@ def _cues_within(
     return lexicon.cues.find(sentence[start:end])
 
 
+#: "..., whom Israel blamed for a rocket strike": the act blamed starts a clause of its own.
+_BLAMED_FOR = re.compile(
+    r",?\s+(?:whom|which|that)\s+(?:[\w'’.-]+\s+){1,4}?(?:blamed|blames|holds?\s+responsible"
+    r"|held\s+responsible|accused|accuses)\s+(?:of\s+|for\s+)",
+    re.IGNORECASE,
+)
+#: "fired the missiles to punish Israel for the April 1 strike": the act after "for" is
+#: the one answered (a stated link with its object inside the cue).
+_PUNISH_FOR = re.compile(r"\bto\s+punish\s+(?:[\w'’-]+\s+){1,3}?for\s+", re.IGNORECASE)
+
+
 def split_clauses(
     sentence: str,
     span: tuple[int, int],
@@ -301,6 +320,20 @@ def split_clauses(
         for h in _cues_within(sentence, start, end, lexicon, sentence_cues)
         if h.value in LINK_KINDS or h.value in ("separator", "simultaneous")
     ]
+    if "blame" in sentence or "responsible for" in sentence or "accuse" in sentence:
+        # "a commander whom Israel blamed for a rocket strike that killed 12": the act
+        # blamed is another event than the clause's own.
+        found = [
+            Hit(m.start() - start, m.end() - start, m.group(0), "separator")
+            for m in _BLAMED_FOR.finditer(sentence, start, end)
+        ]
+        cues = sorted(cues + found, key=lambda h: h.start)
+    if "punish" in sentence:
+        found = [
+            Hit(m.start() - start, m.end() - start, m.group(0), "link")
+            for m in _PUNISH_FOR.finditer(sentence, start, end)
+        ]
+        cues = sorted(cues + found, key=lambda h: h.start)
     clauses: list[Clause] = []
     cursor = start
     pending: Clause | None = None  # a clause waiting for the clause that answers it

@@ -46,8 +46,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from analysis.extract.clauses import content_span
 from analysis.extract.lexicon import ActorEntry, Hit, Lexicon
-from analysis.extract.reading import ADJ_ARMED
+from analysis.extract.reading import ADJ_ARMED, launch_actions
 from analysis.extract.sentences import Sentence
 from analysis.records import Mention
 
@@ -152,6 +153,9 @@ class Attribution:
     #: Whether the sentence names an act of force; one that does not ("Washington blamed
     #: X.") speaks of the event reported just before it.
     has_act: bool = True
+    #: Told of a person in a relative clause ("a commander whom Israel blamed for a rocket
+    #: strike"): about the act after "for", not the act of the clause it sits in.
+    relative: bool = False
 
 
 def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
@@ -161,6 +165,22 @@ def _near(attributions: list[Attribution], index: int) -> list[Attribution]:
     lo = bisect.bisect_left(keys, index - _WINDOW)
     hi = bisect.bisect_right(keys, index + _WINDOW)
     return attributions[lo:hi]
+
+
+_UNIDENTIFIED = re.compile(
+    r"\b(?:unidentified|unknown|unmarked)\s+(?:[\w-]+\s+)?(?:drones?|aircraft|warplanes|jets"
+    r"|planes|gunmen|assailants|attackers|militants|helicopters)\b",
+    re.IGNORECASE,
+)
+_SAME_DAY = re.compile(r"\b(?:the\s+same\s+(?:day|night)|that\s+(?:same\s+)?day)\b", re.I)
+_ON_TARGET = re.compile(r"\b(?:on|against|at|targeting)\s+(?:the\s+)?$", re.IGNORECASE)
+_WHOM = re.compile(r"\b(?:whom|which)\s+$", re.IGNORECASE)
+#: Right before a hedge on the victims' identity: "killing two or three suspected militants".
+_VICTIMS_BEFORE = re.compile(
+    r"\b(?:kill(?:ing|ed|s)?|wound(?:ing|ed|s)?|injur(?:ing|ed|es)|arrest(?:ing|ed|s)?"
+    r"|detain(?:ing|ed|s)?|captur(?:ing|ed|es))\s+(?:[\w-]+\s+){0,4}$",
+    re.IGNORECASE,
+)
 
 
 def _replace(record: Mention, **changes) -> Mention:
@@ -193,8 +213,10 @@ def find_attributions(
             continue
         # An attribution is about an act of force: "we hold the coalition responsible for
         # the consequences" qualifies no event far from it.
-        acts = lexicon.actions.find(sentence.text)
+        # ("saying it had launched the drone": a launch verb before a weapon is an act.)
+        acts = launch_actions(sentence.text, lexicon, lexicon.actions.find(sentence.text))
         actors = [_proxied(sentence.text, a, lexicon) for a in _actors(sentence.text, lexicon)]
+        tally = any(h.value == "quantifier" for h in lexicon.cues.find(sentence.text))
         if campaign is not None:
             doer = _campaign_doer(sentence.text, campaign, actors, lexicon)
             if doer is not None:
@@ -251,8 +273,49 @@ def find_attributions(
                     or not _NOUN_AFTER.match(sentence.text, a.end)
                 )
             ]
+            if kind == "claimed" and tally:
+                continue  # "The group has claimed dozens of attacks": a tally, not one act
             before = [a for a in doers if a.end <= cue.start]
-            after = [a for a in doers if a.start >= cue.end and a.start - cue.end <= _CULPRIT_GAP]
+            # "claimed attacks on Israel": the one attacked is no culprit.
+            after = [
+                a
+                for a in doers
+                if a.start >= cue.end
+                and a.start - cue.end <= _CULPRIT_GAP
+                # ("blamed the attacks on X": there, X is the culprit.)
+                and not (
+                    kind == "claimed"
+                    and _ON_TARGET.search(sentence.text, max(0, a.start - 12), a.start)
+                )
+            ]
+            if (
+                len(before) > 1
+                and not before[-1].value.specific
+                and before[-2].value.specific
+                and before[-2].value.side == before[-1].value.side
+                and "," in sentence.text[before[-2].end : before[-1].start]
+            ):
+                # "The Islamic Resistance in Iraq, an umbrella of Iran-backed militias,
+                # claimed ...": the name, not its description.
+                before = before[:-1]
+            if kind == "suspected" and _VICTIMS_BEFORE.search(
+                sentence.text, max(0, cue.start - 50), cue.start
+            ):
+                continue  # "killing two suspected militants": who the victims were
+            if kind == "suspected":
+                # "a suspected Israeli strike": the doer named between the hedge and the act
+                # is in doubt, not the act.
+                named = [
+                    a
+                    for a in actors
+                    if a.value.role == "adjective"
+                    and 0 <= a.start - cue.end <= 2
+                    and any(h.value.kind == "noun" and 0 <= h.start - a.end <= 12 for h in acts)
+                ]
+                if named:
+                    culprit = named[0].value
+                    found.append(Attribution(sentence.index, kind, culprit, "", "", True))
+                    continue
             if kind == "suspected" and any(
                 h.value.kind == "noun" and 0 <= h.start - cue.end <= 20 for h in acts
             ):
@@ -271,6 +334,20 @@ def find_attributions(
                 continue
             culprit = chosen.value
             by = by_side = ""
+            whom = (
+                _WHOM.search(sentence.text, max(0, before[-1].start - 12), before[-1].start)
+                if kind == "blamed" and not after and len(before) > 1
+                else None
+            )
+            if whom is not None and before[-2].value.side != before[-1].value.side:
+                # "a Hezbollah commander whom Israel blamed for ...": the one before "whom"
+                # is blamed, by the one after it.
+                blamer = before[-1].value
+                culprit, side = before[-2].value, blamer.side
+                found.append(
+                    Attribution(sentence.index, kind, culprit, blamer.actor, side, True, True)
+                )
+                continue
             if kind == "blamed":
                 blamers = [a for a in before if a.value.side != culprit.side]
                 by = blamers[0].value.actor if blamers else ""
@@ -327,6 +404,7 @@ def _attribute(
         for a in attributions
         if a.sentence_index == m.sentence_index
         and a.basis in ("blamed", "claimed")
+        and not a.relative
         and m.actor2_side
         and a.culprit.side == m.actor2_side
         and a.culprit.side != m.actor1_side
@@ -550,6 +628,16 @@ def _date(
         return m
     end, best, text = published, published, f"publication {published}"
     told = dt.date.fromisoformat(statement[0]) if statement is not None else None
+    if told is not None and told <= published and _SAME_DAY.search(m.sentence_text):
+        # "In a statement on Sunday, the group said it had hit the base the same day".
+        return _replace(
+            m,
+            date_text=f"the same day as the statement that tells it ({statement[1]}, {told})",
+            date_start=told.isoformat(),
+            date_end=told.isoformat(),
+            event_date=told.isoformat(),
+            date_precision="day",
+        )
     if told is not None and told <= published:
         # "Central Command confirmed on Tuesday that a destroyer had intercepted a missile":
         # on or before the day of the statement, that day as the best guess.
@@ -603,6 +691,27 @@ def _link(m: Mention, mentions: list[Mention]) -> Mention:
         ),
     )
     return _replace(m, responds_to=(*m.responds_to, cause.mention_id))
+
+
+def _link_unclaimed(m: Mention, mentions: list[Mention]) -> Mention:
+    """ "In response, US helicopters struck the launchers": a stated answer (``link_text``)
+    that :func:`_link` found no cause for answers the latest attack told before it on the
+    answering side that nobody is said to have made."""
+    if m.responds_to or not m.link_text or not m.actor1_side or not m.event_date:
+        return m
+    causes = [
+        c
+        for c in mentions
+        if not c.actor1_side
+        and c.actor2_side == m.actor1_side
+        and c.event_date
+        and c.event_date <= m.event_date
+        and c.sentence_index < m.sentence_index
+    ]
+    if not causes:
+        return m
+    cause = max(causes, key=lambda c: (c.sentence_index, c.event_date))
+    return _replace(m, responds_to=(cause.mention_id,))
 
 
 def _answerer_sides(mentions: tuple[Mention, ...]) -> dict[str, set[str]]:
@@ -672,6 +781,72 @@ def _stated_answer(m: Mention, sentence: Sentence | None, lexicon: Lexicon) -> M
     return _replace(m, link_text=first.text.strip())
 
 
+def _answers_reveal(mentions: list[Mention], published: dt.date) -> list[Mention]:
+    """What an answer tells of the event it answers, and the event of it.
+
+    - An attack nobody is said to have made, answered by a strike on a group ("In response,
+      US helicopters killed suspected Iran-backed militants"), was that group's, as far as
+      the answer tells (``suspected``), and it hit the answering side.
+    - An answer the text does not date ("In response, US helicopters struck ...") came on
+      or after the day of the event it answers: its interval starts there, and that day is
+      its best date.
+    """
+    by_id = {m.mention_id: i for i, m in enumerate(mentions)}
+    out = list(mentions)
+    for m in mentions:
+        if not m.responds_to or not m.actor1_side:
+            continue
+        for cause_id in m.responds_to:
+            k = by_id.get(cause_id)
+            if k is None:
+                continue
+            c = out[k]
+            if (
+                not c.actor1_side
+                # (An undated cause is placed by anchoring, which a guessed side would stop.)
+                and c.date_basis != "frame"
+                and m.actor2_side
+                and m.actor2_side != m.actor1_side
+                and c.actor2_side in ("", m.actor1_side)
+            ):
+                out[k] = _replace(
+                    c,
+                    actor1=m.actor2,
+                    actor1_side=m.actor2_side,
+                    actor1_basis="suspected",
+                    actor2=c.actor2 or m.actor1,
+                    actor2_side=m.actor1_side,
+                )
+    for i, m in enumerate(out):
+        if m.date_basis != "frame" or not m.responds_to or not m.link_text:
+            continue
+        # ("In response, ..." after the attack was told: a cause told before the answer.)
+        days = [
+            out[by_id[c]]
+            for c in m.responds_to
+            if c in by_id
+            and out[by_id[c]].date_precision == "day"
+            and out[by_id[c]].event_date
+            and out[by_id[c]].sentence_index < m.sentence_index
+        ]
+        if not days:
+            continue
+        cause = max(days, key=lambda c: c.event_date)
+        day = dt.date.fromisoformat(cause.event_date)
+        if not day <= published:
+            continue
+        out[i] = _replace(
+            m,
+            date_text=f"undated; on or after the event it answers ({day.isoformat()}) "
+            f"to publication {published.isoformat()}",
+            date_start=day.isoformat(),
+            date_end=published.isoformat(),
+            event_date=day.isoformat(),
+            date_precision=_precision((published - day).days),
+        )
+    return out
+
+
 def complete_mentions(
     mentions: tuple[Mention, ...],
     sentences: list[Sentence],
@@ -728,7 +903,11 @@ def complete_mentions(
     fighting = _fighting_groups(out, lexicon)
     accusers = _accusers(attributions, lexicon)
     for m in out:
-        if not m.actor1_side:
+        if not m.actor1_side and _UNIDENTIFIED.search(m.sentence_text):
+            # "Unidentified drones targeted a vehicle": the text says the doer is unknown;
+            # no side is guessed from who the article shows fighting whom.
+            m = _replace(m, actor1_basis="unattributed")
+        elif not m.actor1_side:
             found = _opponent(m, dyads, lexicon)
             if found is not None:
                 m = _replace(m, actor1_side=found[0], actor1=found[1], actor1_basis="stated")
@@ -756,7 +935,19 @@ def complete_mentions(
     positions = [m.sentence_index for m in sided]
     discussed: dict[str, int] = {}
     by_index = {s.index: s for s in sentences}
-    for index in sorted(responses - with_mention):
+    # "A spokesman said they were a response to an August 15 drone attack on the garrison":
+    # the sentence's only mentions are what the event discussed before it answers.
+    told_causes: dict[int, tuple[str, ...]] = {}
+    for index in sorted(responses & with_mention):
+        own = [m for m in out if m.sentence_index == index]
+        text = by_index[index].text if index in by_index else ""
+        if text and not any(m.responds_to for m in own):
+            start, _ = content_span(text)
+            if _REFERS_BACK.match(text[start:]) and not lexicon.actions.find(
+                text[start : start + 40].split(" response")[0]
+            ):
+                told_causes[index] = tuple(m.mention_id for m in own)
+    for index in sorted((responses - with_mention) | set(told_causes)):
         k = bisect.bisect_left(positions, index)
         if not k:
             continue
@@ -771,9 +962,13 @@ def complete_mentions(
     for i, m in enumerate(out):
         near = out[max(0, i - _WINDOW) : i + _WINDOW]
         if m.sentence_index in responses or m.mention_id in discussed:
+            causes = told_causes.get(discussed.get(m.mention_id, -1), ())
+            if causes and not m.responds_to and m.sentence_index not in told_causes:
+                m = _replace(m, responds_to=causes)
             m = _link(m, near)
             if not m.responds_to:
                 m = _stated_answer(m, _answering_sentence(m, discussed, by_index), lexicon)
+                m = _link_unclaimed(m, near)
         elif not title_used and m.actor1_side and _state(lexicon, m.actor1_side):
             before = m
             m = _link(m, near)
@@ -781,6 +976,7 @@ def complete_mentions(
             if first_answerer is None:
                 first_answerer = len(linked)
         linked.append(m)
+    linked = _answers_reveal(linked, published)
     if not title_used and first_answerer is not None:
         # The headline states an answer whose cause the article does not report.
         m = linked[first_answerer]

@@ -161,6 +161,32 @@ _CLOCK_AFTER = re.compile(r"\s+(?:local\s+)?time\b", re.IGNORECASE)
 _MADE_IN = re.compile(
     r"\b(?:made|built|designed|manufactured|produced|developed)\s+in\s+$", re.IGNORECASE
 )
+#: "called on the federal government in Baghdad", "talks in Doha": where an
+#: authority sits, not where the act happened.
+_SEAT_IN = re.compile(
+    r"\b(?:government|authorities|officials|leaders(?:hip)?|parliament|"
+    r"ambassador|envoy|delegation|talks)\s+(?:based\s+)?in\s+$",
+    re.IGNORECASE,
+)
+#: "the Kurdistan Region's Prime Minister condemned ...": a place standing for its
+#: authorities.
+_AUTHORITY_OF = re.compile(
+    r"['’]s\s+(?:[\w-]+\s+){0,2}?(?:prime\s+minister|premier|president|government|authorities"
+    r"|officials|ministry|minister|governor|council|parliament|leaders?|spokes\w+)\b",
+    re.IGNORECASE,
+)
+_CLAIMS_PERFECT = re.compile(
+    r"\b(?:says|said|claims|claimed|announced|announces)\s+(?:that\s+)?(?:it|they)\s+"
+    r"(?:has|have)\s+(?:\w+ly\s+)?$",
+    re.IGNORECASE,
+)
+#: "since the war in Gaza began", "since the start of the conflict in Syria": a period
+#: named by a war; places inside it are the war's, not the act's.
+_SINCE_WAR = re.compile(
+    r"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|onset)\s+of\s+(?:the\s+)?)?"
+    r"(?:[\w'’-]+\s+){0,2}(?:war|conflict|fighting|hostilities|offensive)\b[^,;.]{0,40}",
+    re.IGNORECASE,
+)
 _RELATIVE = re.compile(r",?\s+(?:which|who|that)\s+(?!would|could|will|may|might)", re.IGNORECASE)
 _CLAUSE_WORD = re.compile(r"\b(?:that|which|who|where|when|time|moment|while)\s", re.IGNORECASE)
 #: "the area bordering Iraq", "near the border with Jordan": the place named is next door.
@@ -177,6 +203,12 @@ _NEGATED = re.compile(
 _OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
 _ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
+#: "The latest attack came on Saturday, when militants fired rockets at the base": the
+#: noun only announces the act that the when-clause tells.
+_TOLD_WHEN = re.compile(
+    r"\s+(?:came|happened|occurred|took\s+place|was|were)\b[^.;:]{0,60}?,?\s+when\s+",
+    re.IGNORECASE,
+)
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|inside|across|near|within)\s+$", re.IGNORECASE)
 _TIMES = re.compile(r"\s+times\b", re.IGNORECASE)
@@ -422,7 +454,7 @@ def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[
             continue  # "Iranian-made drones": who made them, not who fired them
         gap_ok = any(
             0 <= s - a.end <= 25 and _ONE_WORD_GAP.fullmatch(text[a.end : s]) for s in starts
-        )
+        ) or any(h.start <= a.start and a.end <= h.end for h in actions)  # "Israeli aggression"
         if gap_ok or ADJ_ARMED.match(rest):
             role = "any"
         elif _ADJ_TARGET.match(rest):
@@ -719,6 +751,10 @@ def read_clause(
     date = (told or candidates or [None])[0]
     in_period = [h for h in actions if not (period_span[0] <= h.start < period_span[1])]
     anchor = _choose_anchor(lt, in_period, rx)
+    if anchor is not None and anchor.value.kind == "noun":
+        when = _TOLD_WHEN.match(lt, anchor.end)
+        told = [h for h in in_period if when and h.start >= when.end() and h.value.kind == "verb"]
+        anchor = told[0] if told else anchor
     if anchor is not None and casualties.spans:
         # Casualties belong to the action named just before them ("the drone attack and
         # the U.S. response, which he said killed ...").
@@ -782,6 +818,8 @@ def read_clause(
         # on Iran" (one event, singular and indefinite) is news.
         if (
             rx.present_perfect.search(lbefore[-60:])
+            # ("The group says it has targeted a base": a claim of one act, not a habit.)
+            and not _CLAIMS_PERFECT.search(lbefore[-60:])
             and date is None
             and not since
             and not (rx.indefinite.search(lbefore[-40:]) and not anchor.text.lower().endswith("s"))
@@ -838,6 +876,10 @@ def read_clause(
         ]
         if initiator is None and adjacent and anchor.value.kind == "noun":
             initiator = adjacent[-1].value
+        # "an Israeli aggression": an action phrase of the vocabulary that names its doer.
+        inside = [a for a in usable if anchor.start <= a.start and a.end <= anchor.end]
+        if initiator is None and inside and anchor.value.kind == "noun":
+            initiator = inside[0].value
         # "X was to blame for the murders of children in northern Israel": the one blamed,
         # named before the blame, did it; nothing named between the blame and the act did.
         blame = _last(_BLAME_FOR.finditer(lbefore))
@@ -912,6 +954,7 @@ def read_clause(
         # "Iran denied ...": the one who denies, not a place.
         or (anchor is not None and a.end <= anchor.start and _DENIES.match(lt, a.end + 1))
     ]
+    wars = list(_SINCE_WAR.finditer(text)) if "since" in lt else []
     places = [
         p
         for p in _share(hits.places, spans, offset)
@@ -922,6 +965,9 @@ def read_clause(
         and not _BORDERING.search(text, max(0, p.start - 30), p.start)
         and not _CLOCK.search(text, max(0, p.start - 10), p.start)
         and not _MADE_IN.search(text, max(0, p.start - 20), p.start)
+        and not _SEAT_IN.search(text, max(0, p.start - 30), p.start)
+        and not _AUTHORITY_OF.match(text, p.end)
+        and not any(w.start() <= p.start < w.end() for w in wars)
         and not any(s <= p.start < e for s, e in skip_places)
         and not (since_span[0] <= p.start < since_span[1])
     ]

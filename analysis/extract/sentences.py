@@ -37,12 +37,14 @@ _FINAL = screened(_FINAL_PLAIN, ".!?…:;")
 _BOUNDARY = re.compile(r"""[.!?…]["'”’)\]]*(?=\s+["'“‘(\[]?[A-Z0-9])""")
 #: A wire dateline: "ERBIL, Kurdistan Region – ", "WASHINGTON, Feb 3 (Reuters) - ",
 #: "BEIRUT (AP) — ", "BAGHDAD, Iraq, Jan 5 – ", or a city in title case before an agency
-#: ("Washington (Reuters) - ").
+#: ("Washington (Reuters) - ", "Damascus, SANA – ").
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\- ]{2,}(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
+    r"^(?:[A-Z][A-Z.'’/\- ]{2,}(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
     r"(?:\s*\([A-Za-z.&'’/ -]{1,40}\))?"
     r"|[A-Z][\w.'’\- ]{2,30}?(?:,\s*[A-Z0-9][\w.'’\- ]{0,40}?){0,3}"
-    r"\s*\([A-Za-z.&'’/ -]{1,40}\))"
+    r"\s*\([A-Za-z.&'’/ -]{1,40}\)"
+    # "Damascus, SANA – ": a city and an agency's initials.
+    r"|[A-Z][\w.'’\-]{2,30}(?:\s[A-Z][\w.'’\-]{1,30}){0,2},\s*[A-Z]{2,8})"
     r"\s*[–—-]{1,2}\s+"
 )
 _STANDFIRST_MAX = 300
