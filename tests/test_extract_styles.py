@@ -311,3 +311,46 @@ def test_the_group_of_the_standfirst_claims_the_same_day_as_its_statement(lexico
     assert [(m.actor1, m.actor1_basis, m.event_date, m.date_start) for m in hit] == [
         ("Islamic Resistance in Iraq", "claimed", "2025-03-09", "2025-03-09")
     ]
+
+
+def test_an_anniversary_sentence_counts_its_days_back_and_forward(lexicon):
+    text = (
+        "Five years ago this week, a US drone strike near the airport in Baghdad killed a "
+        "general, along with a militia leader, the deputy head of a paramilitary force, and "
+        "eight others. The strike, on January 3, 2020, came days after militia supporters "
+        "stormed the US embassy in Baghdad. Five days later, Iran fired ballistic missiles at "
+        "Ain al-Asad in what it called retaliation for the killing."
+    )
+    mentions = _extract(text, lexicon, dt.date(2025, 1, 5))
+    strike = [m for m in mentions if m.actor1_side == "US_COALITION"]
+    # "this week" five years back, narrowed by "The strike, on January 3, 2020".
+    assert {m.event_date for m in strike} == {"2020-01-03"}
+    assert max(m.killed_low or 0 for m in strike) == 10
+    missiles = [m for m in mentions if m.actor1_side == "IRAN"]
+    assert {m.event_date for m in missiles} == {"2020-01-08"}
+    # "the killing" is the strike told before.
+    assert all(m.responds_to == (strike[0].mention_id,) for m in missiles)
+
+
+def test_an_attack_told_by_an_in_which_clause_and_a_cause_with_its_own_doer(lexicon):
+    text = (
+        "Israeli warplanes struck military targets in Iran early on Saturday in retaliation "
+        "for the barrage of ballistic missiles that the Islamic Republic fired at Israel on "
+        "March 1. The March 1 attack, in which Iran fired some 180 missiles, was itself a "
+        "response to a killing in Beirut."
+    )
+    mentions = _extract(text, lexicon, dt.date(2025, 3, 15))
+    barrage = [m for m in mentions if m.event_date == "2025-03-01"]
+    assert barrage and {m.actor1_side for m in barrage} == {"IRAN"}
+    strike = next(m for m in mentions if m.actor1_side == "ISRAEL")
+    assert strike.responds_to == (barrage[0].mention_id,)
+
+
+def test_a_list_introduced_as_some_of_the_attacks_is_no_event(lexicon):
+    text = (
+        "Here are some of the attacks this month:\n\n"
+        "• March 2: Rockets were fired at a base in western Iraq.\n\n"
+        "• March 4: A drone struck an outpost in Jordan."
+    )
+    mentions = _extract(text, lexicon)
+    assert sorted(m.event_date for m in mentions) == ["2025-03-02", "2025-03-04"]

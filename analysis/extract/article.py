@@ -218,11 +218,36 @@ def _resolve(reading: Reading, state: _Discourse, day: str = "") -> _Draft | Non
     return chosen
 
 
+_PARTITIVE = re.compile(
+    r"\b(?:some|many|several|most|all|a\s+few|few)\s+of\s+(?:the|these|those)\s+"
+    r"(?:[\w-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "Five years ago this week", "two years ago today": a day counted from publication moved
+#: back that many years.
+_YEARS_AGO = re.compile(
+    r"\b(?P<n>a|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+years?\s+ago"
+    r"(?:\s+on)?\s+$",
+    re.IGNORECASE,
+)
+_YEAR_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+_YEAR_WORDS.update({"seven": 7, "eight": 8, "nine": 9, "ten": 10})
+
+
 def _resolution(
     reading: Reading, published: dt.date, anchor: dt.date | None, recalled: dt.date | None
 ):
     if reading.date is None:
         return None
+    ago = _YEARS_AGO.search(reading.text, max(0, reading.date.start - 30), reading.date.start)
+    if ago is not None:
+        word = ago["n"].lower()
+        years = int(word) if word.isdigit() else _YEAR_WORDS[word]
+        try:
+            back = published.replace(year=published.year - years)
+        except ValueError:  # 29 February
+            back = published.replace(year=published.year - years, day=28)
+        return resolve_match(reading.date, back, anchor)
     return resolve_match(reading.date, published, anchor, recalled)
 
 
@@ -810,9 +835,10 @@ def _read_sentence(
                     or resolution.event_date != base.root.mention.event_date
                 )
             ):
-                if _dates_undated(base.root, reading, family) and _under_discussion(
-                    base.root, state, sentence.index
-                ):
+                if (
+                    _dates_undated(base.root, reading, family)
+                    or _narrows(base.root, reading, family, resolution)
+                ) and _under_discussion(base.root, state, sentence.index):
                     # "a drone attack on a US outpost" ... "The drone attack on Tower 22 on
                     # Sunday": the definite description dates the event named before.
                     _adopt_date(base.root, reading, resolution)
@@ -820,8 +846,17 @@ def _read_sentence(
                     base = None
             if clause.cause and base is not None and _answers_it(base, i, clauses, refers):
                 # "X hit A and B in response to the strike": the strike answered is neither
-                # of the clauses that answer it.
-                continue
+                # of the clauses that answer it; "in retaliation for the barrage that Iran
+                # fired on October 1" names its own doer and day, so it is another event.
+                doer = base.root.mention.actor1_side
+                if (
+                    resolution is None
+                    or reading.initiator is None
+                    or not doer
+                    or reading.initiator.side == doer
+                ):
+                    continue
+                base = None
         elif (
             not clause.cause
             and resolution is None
@@ -848,6 +883,15 @@ def _read_sentence(
         ):
             # "the attacks had happened", before the article names any: a series it
             # refers to, not an event it tells.
+            continue
+        if (
+            base is None
+            and reading.definite
+            and reading.anchor_text.lower().endswith("s")
+            and _PARTITIVE.search(reading.anchor_lead)
+            and not reading.casualties.found
+        ):
+            # "Here are some of the attacks this month:": a series introduced, no one event.
             continue
         if base is not None:
             continue_event(i, base, reading)
@@ -1217,8 +1261,13 @@ def _under_discussion(root: _Draft, state: _Discourse, index: int) -> bool:
 
 def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
     """True when a dated definite description can only be the undated event ``root``."""
+    return not root.mention.event_date and _fits(root, reading, family)
+
+
+def _fits(root: _Draft, reading: Reading, family: str) -> bool:
+    """True when nothing the reading tells (kind, weapon, sides) differs from ``root``'s."""
     m = root.mention
-    if m.event_date or not _compatible(root.family, family):
+    if not _compatible(root.family, family):
         return False
     weapon = reading.weapon.weapon if reading.weapon else ""
     if weapon and m.weapon and weapon != m.weapon:
@@ -1226,6 +1275,18 @@ def _dates_undated(root: _Draft, reading: Reading, family: str) -> bool:
     if reading.initiator and m.actor1_side and reading.initiator.side != m.actor1_side:
         return False
     return not (reading.target and m.actor2_side and reading.target.side != m.actor2_side)
+
+
+def _narrows(root: _Draft, reading: Reading, family: str, resolution: DateResolution) -> bool:
+    """True when a dated definite description names a day within the looser interval of the
+    event ``root`` ("a drone strike ... five years ago this week" ... "The strike, on
+    January 3, 2020, ..."): the same event, told more exactly."""
+    m = root.mention
+    if not m.event_date or m.date_precision in ("day", "") or resolution.precision != "day":
+        return False
+    if not (m.date_start <= resolution.date_start and resolution.date_end <= m.date_end):
+        return False
+    return _fits(root, reading, family)
 
 
 def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> None:

@@ -224,6 +224,7 @@ _AGE = re.compile(
 #: "killed X, the commander of a unit, along with three other fighters": more victims
 #: after an apposition.
 _ALONG_WITH = re.compile(r"(?:,[^,;]{1,80})?,\s+(?:along|together)\s+with\s+", re.IGNORECASE)
+_AND_MORE = re.compile(r"(?:,[^,;]{1,80})?,\s+and\s+(?=(?:\d+|[a-z]+)\s+others?\b)", re.I)
 _KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
@@ -440,10 +441,13 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[m.end() : m.end() + stop.start()] if stop else text[m.end() :]
         add(m["verb"], count_victims(np), np, (m.start(), m.end() + len(np)))
         along = _ALONG_WITH.match(searched, m.end() + len(np)) if stop else None
-        if along is not None:
+        while along is not None:
+            # "along with Y, the deputy head of Z, and eight others": each group once.
             rest = rx.np_stop.search(searched, along.end())
-            np2 = text[along.end() : rest.start() if rest else len(text)]
-            add(m["verb"], count_victims(np2), np2, (along.end(), along.end() + len(np2)))
+            end = rest.start() if rest else len(text)
+            np2 = text[along.end() : end]
+            add(m["verb"], count_victims(np2), np2, (along.end(), end))
+            along = _AND_MORE.match(searched, end) if rest else None
         more = _GROUP_ELSEWHERE.match(searched, m.end() + len(np)) if stop else None
         if more is not None and not _CASUALTY_WORD.search(more["np"]):
             # "killing 18 fighters in Syria and 16 people in Iraq": one toll, two places.

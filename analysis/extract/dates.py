@@ -111,6 +111,8 @@ _PATTERNS = (
         "day_offset",
         r"\b(?:(?P<n>a|one|two|three|four|five)\s+days?\s+(?P<dir>earlier|before)"
         r"|(?:a|one)\s+day\s+(?P<dir2>later|after)"
+        # "Five days later, Iran fired ...": that many days after the date under discussion.
+        r"|(?P<n2>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+days\s+later"
         r"|the\s+(?P<rel>previous|next|following)\s+day|the\s+day\s+(?P<dir3>before|after))\b",
     ),
     (
@@ -169,6 +171,10 @@ _SINGLE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _PATTERNS}
 #: An anniversary piece may come out a few days before the anniversary it marks.
 ANNIVERSARY_SLACK_DAYS = 14
 _YEARS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
+_DAY_COUNTS = {
+    **_YEARS,
+    **{"six": 6, "seven": 7, "eight": 8, "nine": 9},
+}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
 _ANNIVERSARY = re.compile(
     r"\b(?:(?P<n>a|one|two|three|four|five|ten|\d{1,2})\s+years?\s+(?:ago|later|on)\b"
@@ -414,8 +420,9 @@ def resolve_match(
     if kind == "day_offset":
         if anchor is None:
             return None
-        n = _YEARS.get((m["n"] or "a").lower(), 1)
-        later = bool(m["dir2"]) or (m["rel"] or "").lower() in ("next", "following")
+        word = (m["n"] or m["n2"] or "a").lower()
+        n = int(word) if word.isdigit() else _DAY_COUNTS.get(word, 1)
+        later = bool(m["dir2"] or m["n2"]) or (m["rel"] or "").lower() in ("next", "following")
         later = later or (m["dir3"] or "").lower() == "after"
         day = anchor + dt.timedelta(days=n if later else -n)
         # Nothing reported happened after publication.

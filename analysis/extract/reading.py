@@ -175,6 +175,8 @@ _AUTHORITY_OF = re.compile(
     r"|officials|ministry|minister|governor|council|parliament|leaders?|spokes\w+)\b",
     re.IGNORECASE,
 )
+_BARE_DETERMINER = re.compile(r"\b(?:the|this|that|these|those)\s+$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"(?:\s*,[^,;]{1,50},)?\s+of\b", re.IGNORECASE)
 _CLAIMS_PERFECT = re.compile(
     r"\b(?:says|said|claims|claimed|announced|announces)\s+(?:that\s+)?(?:it|they)\s+"
     r"(?:has|have)\s+(?:\w+ly\s+)?$",
@@ -204,9 +206,11 @@ _OWNED = re.compile(r"\b(?:its|their)\s+$", re.IGNORECASE)
 #: "Hezbollah also hit ...": "also" just before the verb of a named doer adds an action.
 _ALSO = re.compile(r"\balso\s+$", re.IGNORECASE)
 #: "The latest attack came on Saturday, when militants fired rockets at the base": the
-#: noun only announces the act that the when-clause tells.
+#: noun only announces the act that the when-clause (or "in which" clause) tells.
 _TOLD_WHEN = re.compile(
-    r"\s+(?:came|happened|occurred|took\s+place|was|were)\b[^.;:]{0,60}?,?\s+when\s+",
+    r"\s+(?:came|happened|occurred|took\s+place|was|were)\b[^.;:]{0,60}?,?\s+when\s+"
+    # "The October 1 attack, in which Iran fired some 180 missiles, ...".
+    r"|\s*,\s*(?:in|during)\s+which\s+",
     re.IGNORECASE,
 )
 _UNDER = re.compile(r"\b(?:came|come|comes|coming)\s+under(?:\s+(?:renewed|heavy))?\s*", re.I)
@@ -794,6 +798,13 @@ def read_clause(
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
+        # "in what it called retaliation for the killing.": a killing named before.
+        definite = definite or (
+            anchor.value.kind == "kill"
+            and anchor.text.lower() in ("killing", "killings")
+            and bool(_BARE_DETERMINER.search(lbefore[-12:]))
+            and not _OF_AFTER.match(lt, anchor.end)
+        )
         if anchor.value.kind == "verb" and not definite:
             # "claimed it had fired the missiles": the weapons named before, so the attack
             # named before.
@@ -853,11 +864,11 @@ def read_clause(
                 initiator = a.value
                 launcher = a.value if _LAUNCH.search(head) else None
                 break
-            if (_RELATIVE_DOER.fullmatch(head) or not head.strip()) and rx.support.match(
-                lt, a.end + 1
+            if (_RELATIVE_DOER.fullmatch(head) or not head.strip()) and (
+                rx.support.match(lt, a.end + 1) or _LAUNCH.match(text, a.end + 1)
             ):
-                # "the air assault that Tehran mounted", "the strike Biden ordered": the
-                # subject of the relative clause.
+                # "the air assault that Tehran mounted", "the strike Biden ordered", "the
+                # barrage of missiles that Iran fired": the subject of the relative clause.
                 initiator = a.value
                 break
             if len(head) < 80 and _LAUNCHED_FROM.search(head):
