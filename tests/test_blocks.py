@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from analysis.events.blocks import MentionClasses, cluster_mentions_fast
-from analysis.events.reconcile import cluster_mentions, why_different
+from analysis.events.blocks import MentionClasses, _read_alone, class_key, cluster_mentions_fast
+from analysis.events.reconcile import _strength, cluster_mentions, why_different
 from analysis.records import Mention
 
 SIDES = ("", "", "US_COALITION", "IRAN_ALIGNED", "ISRAEL")
@@ -245,3 +245,100 @@ def test_a_spoiled_or_outdated_cache_file_is_ignored(tmp_path, monkeypatch):
     assert _shape(cluster_mentions_fast(mentions, spoiled)) == expected and spoiled.hits == 0
     (tmp_path / "clusters.json").write_text("{not json")
     assert block_cache.ClusterCache(tmp_path).get("k") is None
+
+
+def _rule_pairs(mentions: list[Mention]) -> set[tuple]:
+    """Every compatible pair of classes with its strength, by the rule on every pair of
+    class representatives read from two articles (no blocking, no cache)."""
+    reps = {}
+    for m in sorted(mentions, key=lambda x: x.mention_id):
+        reps.setdefault(class_key(m), m)
+    out = set()
+    for k1, r1 in reps.items():
+        for k2, r2 in reps.items():
+            a, b = _read_alone(r1, "\x00one"), _read_alone(r2, "\x00two")
+            if why_different(a, b) is None:
+                out.add((k1, k2, _strength(a, b)))
+    return out
+
+
+def _class_pairs(classes: MentionClasses) -> set[tuple]:
+    keys = [class_key(rep) for rep in classes.reps]
+    return {
+        (keys[p], keys[q], s)
+        for p, by in classes.partners.items()
+        for s, qs in by.items()
+        for q in qs
+    }
+
+
+def test_class_pairs_kept_between_builds_are_the_pairs_of_the_rule(tmp_path):
+    """After one article is added and another edited, a build pairs only the classes the
+    cache lacks, and its pairs are those of the rule on every pair of classes; the
+    clusters are the reference's."""
+    from analysis.events.block_cache import ClusterCache
+
+    paired_anew = []
+    for seed in range(40):
+        rng = random.Random(seed)
+        mentions = random_mentions(rng, 50)
+        articles = sorted({m.article_id for m in mentions})
+        added, edited = articles[-1], articles[0]
+        before = [m for m in mentions if m.article_id != added]
+        cache = ClusterCache(tmp_path / str(seed))
+        cluster_mentions_fast(before, cache)
+        cache.save()
+        after = [
+            replace(m, actor1_side="ISRAEL", event_date="2020-03-14", date_start="", date_end="")
+            if m.article_id == edited
+            else m
+            for m in mentions
+        ]
+        for kept in (ClusterCache(tmp_path / str(seed)), ClusterCache(tmp_path / str(seed))):
+            classes = MentionClasses(after, kept)
+            assert _class_pairs(classes) == _rule_pairs(after)
+            assert _shape(cluster_mentions_fast(after, kept)) == _shape(cluster_mentions(after))
+            paired_anew.append((classes.new_classes, len(classes.reps)))
+    # Only the classes of the added and the edited article are paired again.
+    assert all(n is not None and n < total for n, total in paired_anew)
+    assert sum(n for n, _ in paired_anew) > 0
+
+
+def test_spoiled_class_pairs_are_paired_again(tmp_path):
+    from analysis.events.block_cache import ClusterCache
+
+    mentions = random_mentions(random.Random(7), 50)
+    cache = ClusterCache(tmp_path)
+    cluster_mentions_fast(mentions, cache)
+    cache.save()
+    text = (tmp_path / "clusters.json").read_text()
+    # Point every stored pair at a class number that does not exist.
+    spoiled = text.replace('"compatible":[[', '"compatible":[[-5,')
+    assert spoiled != text
+    (tmp_path / "clusters.json").write_text(spoiled)
+    again = MentionClasses(mentions, ClusterCache(tmp_path))
+    assert again.new_classes is None and _class_pairs(again) == _rule_pairs(mentions)
+
+
+def test_kept_event_rows_equal_merged_ones_and_spoiled_rows_are_merged_again(tmp_path):
+    import json
+
+    from analysis.events.block_cache import ClusterCache
+    from analysis.events.reconcile import reconcile
+
+    clusters = cluster_mentions_fast(random_mentions(random.Random(5), 40))
+    expected = reconcile(clusters)
+    cache = ClusterCache(tmp_path)
+    assert reconcile(clusters, cache) == expected
+    cache.save()
+    kept = ClusterCache(tmp_path)
+    assert reconcile(clusters, kept) == expected and kept.row_hits == len(clusters)
+    path = tmp_path / "clusters.json"
+    stored = json.loads(path.read_text())
+    rows = sorted(stored["rows"])
+    for n, key in enumerate(rows):
+        # A value missing, or a number of field names that does not exist.
+        stored["rows"][key] = stored["rows"][key][:-1] if n % 2 else [99, *stored["rows"][key][1:]]
+    path.write_text(json.dumps(stored))
+    spoiled = ClusterCache(tmp_path)
+    assert reconcile(clusters, spoiled) == expected and spoiled.row_hits == 0

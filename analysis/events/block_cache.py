@@ -8,7 +8,10 @@ a build after adding one article reclusters only the groups that article touches
 corpus-wide anchoring pass is not cached: it is indexed and runs every time. The merged
 fields of each event (:func:`analysis.events.reconcile.event_fields`) are kept too, under
 a key of everything they read (:func:`analysis.events.reconcile.fields_key`); the
-corpus-wide links of stated answers are made again every time.
+corpus-wide links of stated answers are made again every time. The compatible pairs of
+mention classes (:class:`analysis.events.blocks.MentionClasses`) are kept too, each class
+named by a digest of its fields (:func:`analysis.events.blocks.class_digest`), so that a
+build pairs only the classes it has not seen before.
 
 The entries live in one JSON file, rewritten atomically after each build with only the
 entries that build used.
@@ -24,14 +27,14 @@ from analysis.extract.lexicon import area_names
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
-FORMAT = 2
-_SOURCES = ("reconcile.py", "blocks.py")
+FORMAT = 3
+_SOURCES = ("reconcile.py", "blocks.py", "block_cache.py")
 _FILE = "clusters.json"
 
 
 def reconciler_fingerprint() -> str:
-    """SHA-256 of the source of the merge rule and of the clustering, and of the area names
-    the rule reads (:func:`analysis.extract.lexicon.area_names`)."""
+    """SHA-256 of the source of the merge rule, of the clustering and of this cache, and of
+    the area names the rule reads (:func:`analysis.extract.lexicon.area_names`)."""
     digest = hashlib.sha256(f"format {FORMAT}\n".encode())
     here = Path(__file__).resolve().parent
     for name in _SOURCES:
@@ -59,7 +62,12 @@ class ClusterCache:
         self._used: dict[str, list] = {}
         self.row_hits = 0
         self._old_rows: dict[str, list] = {}
-        self._used_rows: dict[str, list] = {}
+        self._old_names: list[tuple[str, ...]] = []
+        self._used_rows: dict[str, tuple[tuple[str, ...], list]] = {}
+        #: Compatible class pairs taken from the last build (set when they are used).
+        self.pairs_kept = 0
+        self._old_pairs: tuple[list[str], list[list[int]]] = ([], [])
+        self._new_pairs: tuple[list[str], list[list[int]]] | None = None
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -67,8 +75,18 @@ class ClusterCache:
         if isinstance(stored, dict) and stored.get("fingerprint") == self.fingerprint:
             entries = stored.get("entries")
             self._old = entries if isinstance(entries, dict) else {}
-            rows = stored.get("rows")
-            self._old_rows = rows if isinstance(rows, dict) else {}
+            rows, names = stored.get("rows"), stored.get("row_names")
+            if (
+                isinstance(rows, dict)
+                and isinstance(names, list)
+                and all(isinstance(n, list) and all(isinstance(x, str) for x in n) for n in names)
+            ):
+                self._old_rows, self._old_names = rows, [tuple(n) for n in names]
+            pairs = stored.get("pairs")
+            if isinstance(pairs, dict):
+                classes, compatible = pairs.get("classes"), pairs.get("compatible")
+                if isinstance(classes, list) and isinstance(compatible, list):
+                    self._old_pairs = (classes, compatible)
 
     def get(self, key: str) -> list | None:
         """The stored result of the group ``key``, or ``None``."""
@@ -87,21 +105,50 @@ class ClusterCache:
     def get_row(self, key: str) -> dict | None:
         """The stored fields of the event ``key``, or ``None`` (hits counted in ``row_hits``)."""
         found = self._old_rows.get(key)
-        if found is None:
+        if not isinstance(found, list) or not found:
+            return None
+        # Stored as [number of its field names, *values]: a list of names per row would be
+        # most of the file and of the time to read it.
+        number = found[0]
+        if type(number) is not int or not 0 <= number < len(self._old_names):
+            return None
+        names = self._old_names[number]
+        if len(names) != len(found) - 1:
             return None
         self.row_hits += 1
-        self._used_rows[key] = found
-        # Stored as pairs: the file is written with sorted keys, the row keeps its order.
-        return dict(found)
+        self._used_rows[key] = (names, found[1:])
+        return dict(zip(names, found[1:], strict=True))
 
     def put_row(self, key: str, row: dict) -> None:
         """Keep the fields ``row`` (JSON-able values) of the event ``key``."""
-        self._used_rows[key] = list(row.items())
+        self._used_rows[key] = (tuple(row), list(row.values()))
+
+    def class_pairs(self) -> tuple[list[str], list[list[int]]]:
+        """The class pairs of the last build: the digests of its classes, and its compatible
+        pairs as ``[p, q, strength]`` (``p <= q``, numbers of classes in that list); two
+        empty lists when there are none."""
+        return self._old_pairs
+
+    def put_class_pairs(self, classes: list[str], compatible: list) -> None:
+        """Keep the class pairs of this build (as :meth:`class_pairs` returns them)."""
+        self._new_pairs = (classes, compatible)
 
     def save(self) -> None:
         """Write the entries this build used (and only those)."""
+        classes, compatible = self._new_pairs or ([], [])
+        numbers: dict[tuple[str, ...], int] = {}
+        rows = {
+            key: [numbers.setdefault(names, len(numbers)), *values]
+            for key, (names, values) in self._used_rows.items()
+        }
         text = json.dumps(
-            {"fingerprint": self.fingerprint, "entries": self._used, "rows": self._used_rows},
+            {
+                "fingerprint": self.fingerprint,
+                "entries": self._used,
+                "row_names": [list(names) for names in numbers],
+                "rows": rows,
+                "pairs": {"classes": classes, "compatible": compatible},
+            },
             sort_keys=True,
             separators=(",", ":"),
         )

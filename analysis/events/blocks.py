@@ -18,7 +18,9 @@ told apart or of two specific places of one article
 (:func:`~analysis.events.reconcile.places_apart`). Class pairs are found with the same
 candidate blocks, and within a block only classes whose date intervals overlap are
 compared (clause 4: a sorted sweep). The pair strength
-(:func:`~analysis.events.reconcile._strength`) is a property of the classes too.
+(:func:`~analysis.events.reconcile._strength`) is a property of the classes too. The
+compatible class pairs of a build can be kept (:mod:`analysis.events.block_cache`): the
+next build tries only its new classes, each against every class whose dates overlap.
 
 The greedy complete linkage then runs on clusters, not pairs. Pairs are taken by strength,
 then by the smaller and the larger id; for one mention ``a`` at one strength, the only pairs
@@ -57,6 +59,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import operator
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -92,11 +95,23 @@ PLACE_FIELDS = frozenset(
     ]
 )
 _CLASS_FIELDS = tuple(f.name for f in dataclasses.fields(Mention) if f.name not in PLACE_FIELDS)
+_class_values = operator.attrgetter(*_CLASS_FIELDS)
 
 
 def class_key(m: Mention) -> tuple:
     """The fields that decide, with the forbidden pairs, which mentions ``m`` may merge with."""
-    return tuple(getattr(m, name) for name in _CLASS_FIELDS)
+    return _class_values(m)
+
+
+def class_digest(key: tuple) -> str:
+    """SHA-256 of the class fields ``key`` of a mention (:func:`class_key`): the name of
+    its class in the pairs kept between builds (:mod:`analysis.events.block_cache`)."""
+    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+
+
+#: Pair only the new classes (each against every class) when they are at most this many
+#: class pairs; else sweep the candidate blocks again (the same pairs).
+_NEW_PAIRS_AT_MOST = 2_000_000
 
 
 def _read_alone(m: Mention, name: str) -> Mention:
@@ -121,6 +136,10 @@ class MentionClasses:
     ----------
     mentions
         Mentions with unique ids.
+    cache
+        Class pairs of an earlier build (:class:`analysis.events.block_cache.ClusterCache`):
+        only the classes it did not have are paired (with every class), and this build's
+        pairs are kept in it. The pairs are the same with or without it.
 
     Attributes
     ----------
@@ -136,9 +155,12 @@ class MentionClasses:
         one article.
     forbidden_sites
         The same without the places: the pairs that may not be sites of one operation.
+    new_classes
+        How many classes were paired as new against the cache's pairs (``None``: every
+        class pair was swept).
     """
 
-    def __init__(self, mentions: Iterable[Mention]):
+    def __init__(self, mentions: Iterable[Mention], cache: ClusterCache | None = None):
         self.by_id: dict[str, Mention] = {m.mention_id: m for m in mentions}
         numbers: dict[tuple, int] = {}
         reps: list[Mention] = []
@@ -151,10 +173,18 @@ class MentionClasses:
                 reps.append(m)
             self.of[mid] = numbers[key]
         self.reps = reps
+        self._keys = list(numbers)
         self._across: dict[tuple[int, int], bool] = {}
         self.compatible: set[tuple[int, int]] = set()
         self.partners: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        self._pair_classes(reps)
+        self.new_classes: int | None = None
+        if cache is None:
+            self._pair_classes(reps)
+        else:
+            self._pair_with_cache(reps, cache)
+        for by_strength in self.partners.values():
+            for partner_classes in by_strength.values():
+                partner_classes.sort()
         self.forbidden: dict[str, set[str]] = defaultdict(set)
         by_sentence: dict[tuple[str, int], list[str]] = defaultdict(list)
         for mid, m in self.by_id.items():
@@ -220,14 +250,81 @@ class MentionClasses:
                         continue
                     seen.add((p, q))
                     if why_different(c, d) is None:
-                        self.compatible.update([(p, q), (q, p)])
-                        strength = _strength(c, d)
-                        self.partners[p][strength].append(q)
-                        if p != q:
-                            self.partners[q][strength].append(p)
-        for by_strength in self.partners.values():
-            for classes in by_strength.values():
-                classes.sort()
+                        self._add(p, q, _strength(c, d))
+
+    def _add(self, p: int, q: int, strength: int) -> None:
+        """Record the compatible pair of classes ``p`` and ``q`` (either order)."""
+        self.compatible.update([(p, q), (q, p)])
+        self.partners[p][strength].append(q)
+        if p != q:
+            self.partners[q][strength].append(p)
+
+    def _pair_with_cache(self, reps: Sequence[Mention], cache: ClusterCache) -> None:
+        """:meth:`_pair_classes` with the pairs of an earlier build: its pairs of classes
+        still present are kept, and each new class is tried against every class.
+
+        The merge rule reads a class pair only through the two representatives (read from
+        two made-up articles) and gives the same answer and strength in either order, so a
+        pair found in another build, with other class numbers, is the pair found here.
+        Blocking only spares the rule pairs it would reject; a new class is instead tried
+        against every class whose dates overlap its own (clause 4) and whose sides may
+        match (clauses 1-3).
+        """
+        digests = [class_digest(key) for key in self._keys]
+        number = {d: n for n, d in enumerate(digests)}
+        old_classes, old_pairs = cache.class_pairs()
+        known = set(old_classes)
+        new = [n for n, d in enumerate(digests) if d not in known]
+        kept: set[tuple[int, int, int]] = set()
+        try:
+            now = [number.get(d) for d in old_classes]
+            for p, q, strength in old_pairs:
+                if not (0 <= p < len(now) and 0 <= q < len(now)) or type(strength) is not int:
+                    raise ValueError(p, q, strength)
+                if now[p] is not None and now[q] is not None:
+                    kept.add((now[p], now[q], strength))
+        except (TypeError, ValueError):
+            old_classes = []  # a spoiled entry: sweep every pair again
+        if not old_classes or len(new) * len(reps) > _NEW_PAIRS_AT_MOST:
+            self._pair_classes(reps)
+        else:
+            for p, q, strength in sorted(kept):
+                self._add(p, q, strength)
+            self._pair_new(reps, new)
+            self.new_classes = len(new)
+            cache.pairs_kept = len(kept)
+        found = sorted(
+            (p, q, s)
+            for p, by in self.partners.items()
+            for s, qs in by.items()
+            for q in qs
+            if p <= q
+        )
+        cache.put_class_pairs(digests, found)
+
+    def _pair_new(self, reps: Sequence[Mention], new: Sequence[int]) -> None:
+        """Pair the classes ``new`` with every class (themselves and each other included)."""
+        spans = [interval(rep) for rep in reps]
+        is_new = set(new)
+        for n in new:
+            span = spans[n]
+            if span is None:
+                continue  # clause 4: an undated class pairs with none
+            u = reps[n]
+            a = _read_alone(u, f"\x00class{n:09d}a")
+            for q, other in enumerate(spans):
+                if other is None or other[0] > span[1] or span[0] > other[1]:
+                    continue
+                if q in is_new and q < n:
+                    continue  # tried when q was the new class
+                rep = reps[q]
+                if (rep.actor1_side and u.actor1_side and rep.actor1_side != u.actor1_side) or (
+                    rep.actor2_side and u.actor2_side and rep.actor2_side != u.actor2_side
+                ):
+                    continue  # clauses 2 and 3
+                b = _read_alone(rep, f"\x00class{q:09d}b")
+                if why_different(a, b) is None:
+                    self._add(min(n, q), max(n, q), _strength(a, b))
 
     def across_sites(self, p: int, q: int) -> bool:
         """Whether mentions of classes ``p`` and ``q`` may be two sites of one operation
@@ -543,7 +640,7 @@ def cluster_mentions_fast(
     -------
     Clusters sorted by event id; every mention is a member of exactly one cluster.
     """
-    classes = MentionClasses(mentions)
+    classes = MentionClasses(mentions, cache)
     by_id = classes.by_id
     first: dict[str, list[str]] = {}
     second: dict[str, list[str]] = {}

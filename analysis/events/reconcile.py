@@ -772,6 +772,7 @@ def _anchor_undated(
     spans: dict[tuple[int, str], frozenset[tuple[dt.date, dt.date]]] = {}
     # What A6 reads of an event: its mention ids, what they answer, their sentences.
     facts: dict[tuple[int, str], tuple[frozenset, frozenset, frozenset]] = {}
+    countries_of: dict[tuple[int, str], frozenset[str]] = {}
     for n, source in enumerate(passes):
         for root, ids in source.members.items():
             members = [by_id[i] for i in ids] + [by_id[i] for i in shared.get(root, ())]
@@ -779,6 +780,7 @@ def _anchor_undated(
                 continue
             key = (n, root)
             events[key] = members
+            countries_of[key] = frozenset(m.country for m in members)
             # An event no mention places in a country may be in any (A2).
             for country in sorted({m.country for m in members if m.country} or {""}):
                 blocks[country].add(key)
@@ -801,6 +803,20 @@ def _anchor_undated(
             by_side[1, side1, country].add(key)
             by_side[2, side2, country].add(key)
     by_month = _events_by_month(events)
+    # Many undated mentions share their country, sides and frame (an article's sentences;
+    # a corpus of one war): their pools, and the events of their frame, are made once.
+    pools: dict[tuple[str, str, str], set[tuple[int, str]]] = {}
+    frames: dict[tuple, set[tuple[int, str]]] = {}
+    counted: dict[tuple, set[tuple[int, str]]] = {}
+    in_months: dict[tuple, set[tuple[int, str]]] = {}
+    # _may_anchor on the events' single values, once per pair of a mention's fields and an
+    # event's single values (few of either in a corpus).
+    signature_of: dict[tuple[int, str], int] = {}
+    signatures: dict[tuple[str, ...], int] = {}
+    for key, values in singles.items():
+        signature_of[key] = signatures.setdefault(values, len(signatures))
+    by_number = list(signatures)
+    accepted: dict[tuple[str, ...], dict[int, bool]] = {}
     moves = []
     for n, source in enumerate(passes):
         for root, ids in sorted(source.members.items()):
@@ -810,21 +826,25 @@ def _anchor_undated(
             if not (u.actor1_side or u.actor2_side):
                 continue  # A1: no event qualifies
             if u.country:
-                countries = (u.country, "")
-                if u.actor1_side and u.actor2_side:
-                    pairs = (
-                        (u.actor1_side, u.actor2_side),
-                        (u.actor1_side, ""),
-                        ("", u.actor2_side),
-                    )
-                    found = [by_sides.get((*p, c), ()) for p in pairs for c in countries]
-                elif u.actor1_side:
-                    found = [by_side.get((1, u.actor1_side, c), ()) for c in countries]
-                else:
-                    found = [by_side.get((2, u.actor2_side, c), ()) for c in countries]
-                pool = set().union(*found)
+                pool_key = (u.country, u.actor1_side, u.actor2_side)
+                pool = pools.get(pool_key)
+                if pool is None:
+                    countries = (u.country, "")
+                    if u.actor1_side and u.actor2_side:
+                        pairs = (
+                            (u.actor1_side, u.actor2_side),
+                            (u.actor1_side, ""),
+                            ("", u.actor2_side),
+                        )
+                        found = [by_sides.get((*p, c), ()) for p in pairs for c in countries]
+                    elif u.actor1_side:
+                        found = [by_side.get((1, u.actor1_side, c), ()) for c in countries]
+                    else:
+                        found = [by_side.get((2, u.actor2_side, c), ()) for c in countries]
+                    pool = pools[pool_key] = set().union(*found)
             else:
                 # Without a country only the events of its own article are candidates (A2).
+                pool_key = None
                 pool = by_article.get(u.article_id, set())
             article = by_article.get(u.article_id, set()) if u.actor1_side else set()
             counts = [
@@ -833,75 +853,111 @@ def _anchor_undated(
                 if own
             ]
             frame = u.date_basis == "frame"
-            in_country = blocks.get(u.country, set())
             # Only events with some identifying evidence (A5) are worth the clauses: narrow
             # the pool by the evidence indexes first (set intersections, no Python loop).
-            near = [pool & article, *(pool & c for c in counts)]
+            near = [pool & article]
+            for kind, own in (("killed", u.killed_best), ("injured", u.injured_best)):
+                if own:
+                    count_key = (pool_key, kind, own) if pool_key is not None else None
+                    found_count = counted.get(count_key) if count_key is not None else None
+                    if found_count is None:
+                        found_count = pool & by_count.get((kind, own), set())
+                        if count_key is not None:
+                            counted[count_key] = found_count
+                    near.append(found_count)
             in_frame: set[tuple[int, str]] = set()
             own_frame = frame_interval(u) if frame else None
             if own_frame is not None:
-                framed = pool & in_country
-                for month in _months(own_frame):
-                    in_frame |= framed & by_month.get(month, set())
+                frame_key = (pool_key, own_frame) if pool_key is not None else None
+                found_frame = frames.get(frame_key) if frame_key is not None else None
+                if found_frame is None:
+                    # The events of the pool in u's country whose dated spans meet the frame.
+                    months: set[tuple[int, str]] = set()
+                    for month in _months(own_frame):
+                        month_key = (pool_key, month) if pool_key is not None else None
+                        in_month = in_months.get(month_key) if month_key is not None else None
+                        if in_month is None:
+                            in_month = (
+                                pool & blocks.get(u.country, set()) & by_month.get(month, set())
+                            )
+                            if month_key is not None:
+                                in_months[month_key] = in_month
+                        months |= in_month
+                    found_frame = {
+                        k
+                        for k in months
+                        if any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k])
+                    }
+                    if frame_key is not None:
+                        frames[frame_key] = found_frame
+                in_frame = found_frame
                 near.append(in_frame)
-            # _may_anchor on the events' single values: a field of u that is known must be
-            # the event's one value or unknown there, and the event must know one side.
             own = _anchor_fields(u)
-            candidates = sorted(
-                k
-                for k in set().union(*near)
-                if all(not v or x in ("", v) for v, x in zip(own, singles[k], strict=True))
-                and ((own[0] and singles[k][0]) or (own[1] and singles[k][1]))
-            )
+            accepts = accepted.setdefault(own, {})
+            candidates = []
+            for k in set().union(*near):
+                number = signature_of[k]
+                ok = accepts.get(number)
+                if ok is None:
+                    # A field of u that is known must be the event's one value or unknown
+                    # there, and the event must know one of u's sides.
+                    values = by_number[number]
+                    ok = accepts[number] = all(
+                        not v or x in ("", v) for v, x in zip(own, values, strict=True)
+                    ) and bool((own[0] and values[0]) or (own[1] and values[1]))
+                if ok:
+                    candidates.append(k)
+            candidates.sort()
             fits = []
+            links = (*u.responds_to, *u.apart_from)
+            sentence = (u.article_id, u.sentence_index)
             for key in candidates:
                 # The candidates pass A1-A4; what remains of why_not_anchored is A2 without
                 # a country, A5 (read from the indexes) and A6 (from the event's facts).
-                if not (
-                    key in article
-                    or any(key in c for c in counts)
-                    or (
-                        key in in_frame
-                        and any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[key])
-                    )
-                ):
+                if not (key in article or any(key in c for c in counts) or key in in_frame):
                     continue  # A5: no identifying evidence
                 if not u.country and key not in article:
                     continue  # A2: no country, and not the same article
                 ids, answers, sentences = facts[key]
-                if (
-                    u.mention_id in answers
-                    or any(r in ids for r in (*u.responds_to, *u.apart_from))
-                    or (u.article_id, u.sentence_index) in sentences
-                ):
+                if u.mention_id in answers or any(r in ids for r in links) or sentence in sentences:
                     continue  # A6
                 fits.append(key)
-            # Strong evidence first, then events placed in the mention's country; an unplaced
-            # one only when no placed event fits.
-            fits = chosen_anchors(
-                fits,
-                lambda k, article=article, counts=counts: (
-                    k in article or any(k in c for c in counts)
-                ),
-                lambda k, u=u: any(m.country == u.country for m in events[k]),
-                lambda k, own_frame=own_frame: (
-                    own_frame is not None
-                    and any(s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k])
-                ),
-            )
+            if len(fits) > 1:
+                # Strong evidence first, then events placed in the mention's country; an
+                # unplaced one only when no placed event fits. The events of the pool in
+                # u's country that meet its frame are in_frame already.
+                strong = set().union(*near[: 1 + len(counts)])
+                in_country = blocks.get(u.country, set())
+                fits = chosen_anchors(
+                    fits,
+                    strong.__contains__,
+                    lambda k, u=u: u.country in countries_of[k],
+                    lambda k, own_frame=own_frame, in_frame=in_frame, in_country=in_country: (
+                        own_frame is not None
+                        and (
+                            k in in_frame
+                            if k in in_country
+                            else any(
+                                s[0] <= own_frame[1] and own_frame[0] <= s[1] for s in spans[k]
+                            )
+                        )
+                    ),
+                )
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
                 log.info("undated %s fits %d events: left alone", root, len(fits))
+    verbose = log.isEnabledFor(logging.INFO)
     for (n, root), (m, home) in one_item_per_sentence(moves, by_id):
         passes[n].members.pop(root)
         passes[m].members[home].append(root)
-        log.info(
-            "anchor undated %s to event of %s: %s",
-            root,
-            home,
-            _anchor_reason(by_id[root], events[m, home]),
-        )
+        if verbose:  # the reason reads the whole event
+            log.info(
+                "anchor undated %s to event of %s: %s",
+                root,
+                home,
+                _anchor_reason(by_id[root], events[m, home]),
+            )
 
 
 def one_item_per_sentence(moves: Sequence[tuple], by_id: Mapping[str, Mention]) -> list[tuple]:

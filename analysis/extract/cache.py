@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -121,12 +122,14 @@ class ExtractionCache:
 
     def __init__(self, directory: str | Path, lexicon_directory: str | Path):
         self.directory = Path(directory)
+        self._root = os.fspath(self.directory)
         self.fingerprint = extractor_fingerprint(lexicon_directory)
         self.hits = 0
         self.misses = 0
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    def _path(self, key: str) -> str:
+        # Plain strings: pathlib's joins cost more than reading a small entry.
+        return os.path.join(self._root, key[:2], f"{key}.json")
 
     def extract(self, article: Article, extract: Callable[[Article], Extraction]) -> Extraction:
         """The cached extraction of ``article``, or ``extract(article)`` stored for next time.
@@ -134,9 +137,14 @@ class ExtractionCache:
         An unreadable entry (truncated, edited) counts as a miss and is replaced.
         """
         path = self._path(article_key(article, self.fingerprint))
-        if path.is_file():
+        try:
+            with open(path, encoding="utf-8") as entry:
+                text = entry.read()
+        except (OSError, ValueError):
+            text = None
+        if text is not None:
             try:
-                found = from_json(path.read_text(encoding="utf-8"))
+                found = from_json(text)
             except (ValueError, TypeError, KeyError):
                 found = None
             if found is not None and found.article_id == article.article_id:
@@ -144,5 +152,5 @@ class ExtractionCache:
                 return found
         self.misses += 1
         extraction = extract(article)
-        atomic_write_text(path, to_json(extraction))
+        atomic_write_text(Path(path), to_json(extraction))
         return extraction
