@@ -791,9 +791,11 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
     a rate too uncertain to judge by itself against 8% (about 5 points either way at 100
     replicates): it stops the test only when its whole Wilson interval lies above 8%, and
     the size is marked **provisional**. A size below the bottom of the band is
-    **conservative**: the test rejects less often than it says (it loses power, not trust),
-    so it is marked, not barred. ``min_events`` is the smallest size measured from which
-    the test holds at every larger size measured (empty when it fails at the largest).
+    **conservative**: the test rejects less often than it says (it loses power, not trust).
+    ``min_events`` is the smallest size measured from which the test holds, and is not
+    conservative in a cell of :data:`DECISIVE_REPS` replicates or more, at every larger
+    size measured (empty when that fails at the largest): a route then allows only sizes
+    at which the size was measured inside the band.
 
     Returns
     -------
@@ -858,8 +860,10 @@ def derive_routes(results: pd.DataFrame, n_days: int = N_DAYS) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=cols[:-1])
     table["min_events"] = pd.array([pd.NA] * len(table), dtype="Int64")
     for tname, part in table.groupby("test"):
-        held = part.sort_values("events_per_side")["held"].to_numpy()
-        sizes = part.sort_values("events_per_side")["events_per_side"].to_numpy()
+        part = part.sort_values("events_per_side")
+        inside = part["held"] & ~(part["conservative"] & ~part["provisional"])
+        held = inside.to_numpy()
+        sizes = part["events_per_side"].to_numpy()
         # Smallest size from which every larger size measured holds.
         first = None
         for k in range(len(sizes) - 1, -1, -1):
