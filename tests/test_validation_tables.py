@@ -161,3 +161,15 @@ def test_power_table_shows_the_ceiling_beside_each_test(study_dir):
     assert f"**{name}** is a ceiling, not a method" in summary
     assert "oracle_cross_score" not in set(vt.read_routes(str(study_dir))["test"])
     vt.power_figure(power)
+
+
+def test_a_route_that_starts_above_a_conservative_size_says_so():
+    nulls = validation.REGISTRY["changepoint_scan"].null_scenarios
+    cells = [_cell("changepoint_scan", sc, 50, 25) for sc in nulls[1:]]
+    cells.append(_cell("changepoint_scan", nulls[0], 50, 7))  # 1.4% of 500
+    cells += [_cell("changepoint_scan", sc, 200, 25) for sc in nulls]
+    routes = validation.derive_routes(pd.DataFrame(cells))
+    assert set(routes["min_events"]) == {200}
+    words = vt._holds_words("changepoint_scan", routes)
+    assert words.startswith("holds its error rate from 200 events per side")
+    assert "below that it rejects as little as 1.4% of the time" in words

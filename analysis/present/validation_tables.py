@@ -374,6 +374,13 @@ def _holds_words(test: str, routes: pd.DataFrame) -> str:
             f" (below that it rejects up to {_pct(worst['worst_rate'])} of the time, when "
             f"{worst['worst_words']})"
         )
+    timid = part[part["conservative"].astype(bool) & (part["events_per_side"] < first)]
+    if len(timid) and not len(below):
+        cell = timid.loc[timid["lowest_rate"].idxmin()]
+        words += (
+            f" (below that it rejects as little as {_pct(cell['lowest_rate'])} of the time, "
+            f"when {validation.SCENARIO_WORDS[cell['lowest_scenario']]})"
+        )
     low = part[part["conservative"].astype(bool) & (part["events_per_side"] >= first)]
     if len(low):
         cell = low.iloc[-1]
