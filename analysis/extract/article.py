@@ -45,12 +45,14 @@ from analysis.extract.casualties import Casualties
 from analysis.extract.clauses import Clause, content_span, split_clauses
 from analysis.extract.completion import complete_mentions
 from analysis.extract.dates import (
+    COUNT_WORDS,
     RELATIVE_KINDS,
     DateResolution,
     find_dates,
     recalled_date,
     resolve_from_span,
     resolve_match,
+    years_before,
 )
 from analysis.extract.fastre import foldable
 from analysis.extract.lexicon import Hit, Lexicon
@@ -230,8 +232,6 @@ _YEARS_AGO = re.compile(
     r"(?:\s+on)?\s+$",
     re.IGNORECASE,
 )
-_YEAR_WORDS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-_YEAR_WORDS.update({"seven": 7, "eight": 8, "nine": 9, "ten": 10})
 
 
 def _resolution(
@@ -242,12 +242,8 @@ def _resolution(
     ago = _YEARS_AGO.search(reading.text, max(0, reading.date.start - 30), reading.date.start)
     if ago is not None:
         word = ago["n"].lower()
-        years = int(word) if word.isdigit() else _YEAR_WORDS[word]
-        try:
-            back = published.replace(year=published.year - years)
-        except ValueError:  # 29 February
-            back = published.replace(year=published.year - years, day=28)
-        return resolve_match(reading.date, back, anchor)
+        years = int(word) if word.isdigit() else COUNT_WORDS[word]
+        return resolve_match(reading.date, years_before(published, years), anchor)
     return resolve_match(reading.date, published, anchor, recalled)
 
 

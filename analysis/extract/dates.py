@@ -171,10 +171,18 @@ _SINGLE = {name: re.compile(rx, re.IGNORECASE) for name, rx in _PATTERNS}
 #: An anniversary piece may come out a few days before the anniversary it marks.
 ANNIVERSARY_SLACK_DAYS = 14
 _YEARS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10}
-_DAY_COUNTS = {
-    **_YEARS,
-    **{"six": 6, "seven": 7, "eight": 8, "nine": 9},
-}
+#: Counts written as words, up to ten ("five days later", "five years ago").
+COUNT_WORDS = {**_YEARS, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """``day`` that many years earlier (28 February for a 29 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10}
 _ANNIVERSARY = re.compile(
     r"\b(?:(?P<n>a|one|two|three|four|five|ten|\d{1,2})\s+years?\s+(?:ago|later|on)\b"
@@ -209,11 +217,7 @@ def recalled_date(title: str, lead: str, published: dt.date) -> dt.date | None:
             years = int(digits.group(0)) if digits else 0
         if not 0 < years <= 50:
             continue
-        try:
-            back = published.replace(year=published.year - years)
-        except ValueError:  # 29 February
-            back = published.replace(year=published.year - years, day=28)
-        return back + dt.timedelta(days=ANNIVERSARY_SLACK_DAYS)
+        return years_before(published, years) + dt.timedelta(days=ANNIVERSARY_SLACK_DAYS)
     return None
 
 
@@ -421,7 +425,7 @@ def resolve_match(
         if anchor is None:
             return None
         word = (m["n"] or m["n2"] or "a").lower()
-        n = int(word) if word.isdigit() else _DAY_COUNTS.get(word, 1)
+        n = int(word) if word.isdigit() else COUNT_WORDS.get(word, 1)
         later = bool(m["dir2"] or m["n2"]) or (m["rel"] or "").lower() in ("next", "following")
         later = later or (m["dir3"] or "").lower() == "after"
         day = anchor + dt.timedelta(days=n if later else -n)
