@@ -68,9 +68,12 @@ bench: $(STAMP) ## Run the benchmarks (speed and memory figures; slow)
 
 VALIDATE_REPS ?= 500
 VALIDATE_HOURS ?= 12
+# Finished cells are kept and unfinished p-value cells go on from their next replicate, so
+# an interrupted study picks up where it stopped; VALIDATE_RESUME= starts every cell afresh.
+VALIDATE_RESUME ?= --resume
 VALIDATE_NULLS := independent_poisson shared_trend shared_daily_shocks autocorrelated_rates self_excitation_only
 VALIDATE := nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
-	--reps $(VALIDATE_REPS) --budget-hours $(VALIDATE_HOURS) --share-budget
+	--reps $(VALIDATE_REPS) --budget-hours $(VALIDATE_HOURS) --share-budget $(VALIDATE_RESUME)
 validate: $(STAMP) ## Run the validation study (size and power by simulation; hours) into data/validation/
 	$(VALIDATE) --name hawkes_cross_500d --n-days 500 --sizes 50 200 1000 \
 		--tests hawkes_cross_bootstrap hawkes_cross_asymptotic
