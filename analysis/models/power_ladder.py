@@ -17,14 +17,15 @@ test written for the comparison; its negative binomial takes the dispersion from
 moments of the Poisson fit, not the library's maximum likelihood, so the last step
 approximates the library's statistic.
 
-Run: ``python -m analysis.models.power_ladder --reps 400 --out data/validation/power_ladder.csv``
-(about 5 minutes on one core); ``--summary`` prints the table of the validation README
-from a finished file.
+Run: ``python -m analysis.models.power_ladder --reps 400`` (writes
+``data/validation/power_ladder/samples.csv``; about a minute on one core); ``--summary``
+prints the table of the validation README from a finished file.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import numpy as np
@@ -189,7 +190,7 @@ def summarise(frame: pd.DataFrame) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reps", type=int, default=400)
-    parser.add_argument("--out", default="data/validation/power_ladder.csv")
+    parser.add_argument("--out", default="data/validation/power_ladder/samples.csv")
     parser.add_argument("--summary", action="store_true", help="only summarise --out")
     args = parser.parse_args(argv)
     if not args.summary:
@@ -198,6 +199,7 @@ def main(argv: list[str] | None = None) -> None:
             if done % 25 == 0 or done == total:
                 print(f"{done}/{total} replicates", file=sys.stderr, flush=True)
 
+        os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
         atomic_write_text(args.out, run_ladder(args.reps, progress).to_csv(index=False))
     # "null" is a scenario here, not a missing value.
     table = summarise(pd.read_csv(args.out, keep_default_na=False))
