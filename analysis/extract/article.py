@@ -73,7 +73,7 @@ from analysis.records import Aggregate, Article, Extraction, Mention
 from analysis.schema import MENTION_COUNT_COLUMNS
 
 _CASUALTY_HINT = re.compile(
-    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished"
+    r"kill|injur|wound|dead|died|death|casualt|hurt|fatalit|\blives\b|\blife\b|perished|martyr|neutrali"
     r"|\btoll\b",
     re.IGNORECASE,
 )
@@ -1291,7 +1291,7 @@ def _adopt_date(root: _Draft, reading: Reading, resolution: DateResolution) -> N
 
 _SELF_REPORT = re.compile(
     r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
-    r"(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:said|says|say|announced|confirmed|stated|claimed)\s+"
     # "said on Monday", "said in a statement", "said late Sunday in a statement that"
     r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?"
     r"(?:it|they|(?:its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?"
@@ -1395,7 +1395,7 @@ def _claims_by_reference(text: str, end: int, clause: Clause, reading: Reading):
 #: "said", "said on Monday that", "said in a statement": what opens a reported claim.
 _SAID = re.compile(
     r"^(?:\s*,[^,.;]{1,80},)?\s*(?:[\w'’.-]+\s+){0,2}?"
-    r"(?:said|says|announced|confirmed|stated|claimed)\s+"
+    r"(?:said|says|say|announced|confirmed|stated|claimed)\s+"
     r"(?:(?:on\s+\w+|late\s+\w+|in\s+an?\s+(?:[\w-]+\s+)?statement)\s+){0,2}(?:that\s+)?",
     re.IGNORECASE,
 )

@@ -24,7 +24,9 @@ from analysis.extract.fastre import foldable, lowered, screened
 from analysis.extract.lexicon import Lexicon
 from analysis.extract.numbers import Count, match_count
 
-_KILL = r"killed|killing|kills|dead|died"
+# "Martyred" (the word of the victims' side) and "neutralised" (Turkish officials' word for
+# militants killed) report deaths.
+_KILL = r"killed|killing|kills|dead|died|martyred|neutrali[sz]ed"
 _INJURE = r"injured|injuring|injures|wounded|wounding|wounds|hurt"
 _AUX = r"(?:were|was|had\s+been|have\s+been|has\s+been|are|is|been)"
 _ADV = r"(?:\s+(?:also|reported|later|all|both|each|[a-z]+ly))*"
@@ -96,8 +98,8 @@ _KILLING_OF = re.compile(
     re.IGNORECASE,
 )
 _ACTIVE = re.compile(
-    r"\b(?P<verb>killed|killing|kills|injured|injuring|injures|wounded|wounding|wounds"
-    r"|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)(?:\s+|(?=[.,;:)]|$))",
+    r"\b(?P<verb>killed|killing|kills|neutrali[sz](?:ed|ing|es)|injured|injuring|injures|wounded"
+    r"|wounding|wounds|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)(?:\s+|(?=[.,;:)]|$))",
     re.IGNORECASE,
 )
 #: Intransitive deaths, the victims before the verb: "25 fighters died", "three seafarers
@@ -168,6 +170,7 @@ _NP_START = re.compile(
 #: Every pattern above needs one of these words; a clause without any states no casualties.
 _ANY_WORD = re.compile(
     r"kill|dead|died|injur|wound|hurt|suffered|sustained|received|treat|\blife\b|\blives\b|perished"
+    r"|martyr|neutrali"
     r"|death|fatalit|\btoll\b"
     r"|\bno\b|\bneither\b|\bwithout\b|\bonly\s+material\b|\bmaterial\s+damage\s+only\b",
     re.IGNORECASE,
@@ -225,7 +228,14 @@ _AGE = re.compile(
 #: after an apposition.
 _ALONG_WITH = re.compile(r"(?:,[^,;]{1,80})?,\s+(?:along|together)\s+with\s+", re.IGNORECASE)
 _AND_MORE = re.compile(r"(?:,[^,;]{1,80})?,\s+and\s+(?=(?:\d+|[a-z]+)\s+others?\b)", re.I)
-_KILL_VERB = re.compile(rf"{_KILL}|took|taking|takes|claim|perished|lost", re.IGNORECASE)
+#: People, for "neutralised", which also tells of drones and mines made harmless.
+_PERSONS = re.compile(
+    r"\b(?:people|persons?|members?|militants?|terrorists?|fighters?|gunmen|gunman|attackers?"
+    r"|insurgents?|suspects?|operatives?|commanders?|leaders?|soldiers?|officers?|men|man"
+    r"|rebels?|assailants?|bombers?|\w+s?\s+of\s+the\s+attackers)\b",
+    re.IGNORECASE,
+)
+_KILL_VERB = re.compile(rf"{_KILL}|neutrali|took|taking|takes|claim|perished|lost", re.IGNORECASE)
 
 
 class _Patterns(NamedTuple):
@@ -272,7 +282,7 @@ _LOWERED = (
     else _Patterns(*_LOWERED_FORMS)._replace(
         # Searched over the whole clause: screened (the others gain nothing from it).
         any_word=screened(_LOWERED_FORMS[0], "dfhiklmnoprstw"),
-        active=screened(_LOWERED_FORMS[5], "ciktw"),
+        active=screened(_LOWERED_FORMS[5], "ciktnw"),
         left=screened(_LOWERED_FORMS[8], "l"),
     )
 )
@@ -389,6 +399,8 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         nonlocal killed, injured, attackers_named
         if count is None:
             return
+        if verb[:8].lower() == "neutrali" and not _PERSONS.search(np):
+            return  # "neutralised two drones": things made harmless, not deaths
         kind = "killed" if _KILL_VERB.match(verb) else "injured"
         if kind == "killed":
             killed = _combine(killed, count)

@@ -167,7 +167,24 @@ def _trailing_attribution(
         return None
     # No match starts before ``opener``: its verb cannot be before ``verb``.
     found = patterns.trail.match(sentence, opener.start())
-    return found or patterns.trail.search(sentence, opener.start() + 1)
+    found = found or patterns.trail.search(sentence, opener.start() + 1)
+    if found is not None and found[0][:1] == ",":
+        # "Seven people, among them children, were killed when ..., the agency's
+        # correspondent reported": the speaker is the few words after the last comma
+        # before the verb, not everything after the first comma.
+        comma = sentence.rfind(",", found.start() + 1, verb.start())
+        if comma > 0 and _SHORT_SPEAKER.fullmatch(sentence, comma + 1, verb.start()):
+            return patterns.trail.match(sentence, comma) or found
+    return found
+
+
+#: A speaker of a few words (not a relative or participial clause): "the army",
+#: "Iraqi security officials".
+_SHORT_SPEAKER = re.compile(
+    r"\s+(?!(?:which|who|that|where|as|when|while|and|but|or|speaking|citing|adding)\b)"
+    r"[\w.'’-]+(?:\s+[\w.'’-]+){0,7}\s+",
+    re.IGNORECASE,
+)
 
 
 #: At most this many words between the comma and the verb of a closing attribution

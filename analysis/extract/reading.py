@@ -486,8 +486,22 @@ def _choose_anchor(text: str, actions: list[Hit], rx: _LookBack = _LOOK_BACK) ->
                 continue  # "In retaliation, the group fired rockets": the opener is no act
             if hit.value.kind == "kill" and rx.passive.search(_tail(text, hit.start)):
                 continue
+            if text[hit.start : hit.end].lower() == "destroyed" and not _DESTROYER.search(
+                text, max(0, hit.start - 60), hit.start
+            ):
+                continue  # "they had destroyed a headquarters": no attacker as the subject
             return hit
     return None
+
+
+#: "Turkish fighter jets destroyed 20 targets", "its forces had destroyed two boats": the
+#: subject right before "destroyed" is a force or weapon, so "destroyed" tells the strike.
+_DESTROYER = re.compile(
+    r"\b(?:jets|warplanes|aircraft|planes|helicopters|gunships?|drones|forces|troops|army"
+    r"|military|navy|artillery|strikes|raids|missiles|bombers)"
+    r"(?:\s+(?:also|later|reportedly|then|had|have|has|successfully))*\s+$",
+    re.IGNORECASE,
+)
 
 
 def _weapon(hits: list[Hit], anchor: Hit | None, side: str) -> WeaponEntry | None:

@@ -1,0 +1,98 @@
+"""Ways of telling an event found in national agencies, state agencies, press releases,
+live blogs and situation reports: "martyred" and "neutralised" as deaths, a gloss on an
+official word, "destroyed" told of a force, an agency's names for the sides ("the Israeli
+enemy", "the American-British aggression", "the Yemeni Armed Forces"), "X say they have
+launched", and a closing speaker after an apposition.
+
+Every sentence here is written for the test; the expected values are read off the
+sentences by hand.
+"""
+
+import datetime as dt
+
+import pytest
+
+from analysis.extract.casualties import find_casualties
+from analysis.extract.clauses import content_span
+
+from own_texts import mentions_of
+
+PUBLISHED = dt.date(2025, 3, 12)  # a Wednesday
+
+
+def _killed(text: str, lexicon):
+    found = find_casualties(text, lexicon).killed
+    return None if found is None else (found.low, found.high)
+
+
+@pytest.mark.parametrize(
+    ("text", "killed"),
+    [
+        ("Three fighters were martyred in the raid", (3, 3)),
+        ("the air strikes neutralised six militants in the mountains", (6, 6)),
+        ("nine terrorists were neutralized in the operation", (9, 9)),
+        # Drones and mines "neutralised" are made harmless, not killed.
+        ("air defences neutralised two drones over the port", None),
+    ],
+)
+def test_martyred_and_neutralised_are_deaths(lexicon, text, killed):
+    assert _killed(text, lexicon) == killed
+
+
+def test_a_gloss_on_an_official_word_is_no_event(lexicon):
+    text = (
+        "Officials in Ankara use the word neutralised to mean that militants were killed, "
+        "captured or surrendered."
+    )
+    assert mentions_of(text, lexicon, PUBLISHED) == []
+
+
+def test_destroyed_by_a_force_is_a_strike_but_not_after_a_pronoun(lexicon):
+    told = mentions_of(
+        "Fighter jets destroyed a dozen depots in the mountains of northern Iraq on Monday.",
+        lexicon,
+        PUBLISHED,
+    )
+    assert len(told) == 1
+    assert (told[0].country, told[0].date_start) == ("Iraq", "2025-03-10")
+    said = mentions_of(
+        "The commander said on Monday that they had destroyed a warehouse in the city.",
+        lexicon,
+        PUBLISHED,
+    )
+    assert said == []
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("An Israeli enemy drone struck a motorcycle near Tyre on Monday.", "ISRAEL"),
+        ("The US-British aggression carried out four raids on Hodeidah on Monday.", "US_COALITION"),
+        (
+            "The Yemeni Armed Forces fired two missiles at a tanker in the Red Sea on Monday.",
+            "HOUTHIS",
+        ),
+        ("Iran's Revolutionary Guards say they have fired drones at a base in Erbil.", "IRAN"),
+    ],
+)
+def test_an_agencys_names_for_the_sides(lexicon, text, side):
+    (m,) = mentions_of(text, lexicon, PUBLISHED)
+    assert m.actor1_side == side
+
+
+def test_raids_renewed_by_the_aggression_are_an_act(lexicon):
+    (m,) = mentions_of(
+        "On Sunday the aggression renewed its raids on a site near Sanaa.", lexicon, PUBLISHED
+    )
+    assert m.country == "Yemen"
+
+
+def test_the_speaker_is_after_the_last_comma(lexicon):
+    text = (
+        "Four people, among them two children, were martyred when a drone struck a car in Tyre, "
+        "the agency's correspondent reported."
+    )
+    start, end = content_span(text)
+    assert text[start:end].endswith("struck a car in Tyre")
+    (m,) = mentions_of(text, lexicon, PUBLISHED)
+    assert (m.killed_low, m.killed_high) == (4, 4)
