@@ -96,3 +96,47 @@ def test_the_speaker_is_after_the_last_comma(lexicon):
     assert text[start:end].endswith("struck a car in Tyre")
     (m,) = mentions_of(text, lexicon, PUBLISHED)
     assert (m.killed_low, m.killed_high) == (4, 4)
+
+
+def test_a_live_blogs_day_heading_dates_its_time_stamped_entries(lexicon):
+    text = (
+        "Live: rockets over the north\n\n"
+        "All times are local.\n\n"
+        "Monday 10 March\n\n"
+        "22:40 - Rockets struck a kibbutz near Kiryat Shmona, the army says.\n\n"
+        "Tuesday 11 March\n\n"
+        "06:15 - Drones hit a depot near Nabatieh, a security source says.\n"
+    )
+    found = {m.location: m.date_start for m in mentions_of(text, lexicon, PUBLISHED)}
+    assert found["Qiryat Shmona"] == "2025-03-10"
+    assert found["Nabatiye et Tahta"] == "2025-03-11"
+
+
+def test_a_date_line_over_plain_paragraphs_dates_nothing(lexicon):
+    text = (
+        "Rockets over the north\n\nMonday 10 March\n\n"
+        "Rockets struck a kibbutz near Kiryat Shmona, the army said.\n"
+    )
+    (m,) = mentions_of(text, lexicon, PUBLISHED)
+    assert m.date_start != m.date_end  # undated: the article's frame, not the heading
+
+
+def test_a_cause_placed_in_another_country_is_another_event(lexicon):
+    text = (
+        "An air strike hit a house in the village of Kfar Kila on Monday, killing two people. "
+        "The Israeli army said it had struck Hezbollah positions in south Lebanon in response "
+        "to the rocket fire on Kiryat Shmona earlier on Monday, which wounded three soldiers."
+    )
+    first, answer, cause = mentions_of(text, lexicon, PUBLISHED)
+    assert (first.location, first.killed_low, first.injured_low) == ("Kfar Kila", 2, None)
+    assert (cause.country, cause.date_start, cause.injured_low) == ("Israel", "2025-03-10", 3)
+    assert answer.responds_to == (cause.mention_id,)
+
+
+def test_a_running_death_toll_is_no_toll_of_the_event(lexicon):
+    text = (
+        "Rockets hit Metula on Monday, killing a farmer. The ministry said the death toll of "
+        "the aggression since October 8 had risen to more than 300."
+    )
+    (m,) = mentions_of(text, lexicon, PUBLISHED)
+    assert m.killed_low == 1

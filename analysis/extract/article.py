@@ -131,6 +131,9 @@ class _Discourse:
     recent: frozenset[str] = frozenset()
     #: A timeline entry's date ("OCT. 19 – ...") and the paragraph it heads.
     entry_date: tuple[int, DateResolution] | None = None
+    #: A live blog's day heading ("Saturday 13 April" over "23:15 - ..." entries): the
+    #: day of every time-stamped entry below it, until the next heading.
+    day_heading: DateResolution | None = None
     #: The last date the text gave, whatever its precision ("In late July", "since early
     #: February"): what a relative date counts from when no day is under discussion.
     last_span: DateResolution | None = None
@@ -547,8 +550,12 @@ def extract_article(article: Article, lexicon: Lexicon) -> Extraction:
     for lead_text in [article.title] + [s.text for s in sentences if s.role == "standfirst"]:
         _note_groups(lexicon, lexicon.actors.find(lead_text), state)
     aggregates: list[Aggregate] = []
-    for sentence in body:
-        _read_sentence(ctx, sentence, state, aggregates)
+    for i, sentence in enumerate(sentences):
+        if sentence.role == "body":
+            _read_sentence(ctx, sentence, state, aggregates)
+        elif i + 1 < len(sentences) and _CLOCK_ENTRY.match(sentences[i + 1].text):
+            heading = _day_heading(sentence, article.published, state.last_date)
+            state.day_heading = heading or state.day_heading
     _none_hurt_before(state)
     statements = {
         draft.mention.mention_id: draft.root.statement
@@ -745,6 +752,10 @@ def _read_sentence(
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
+        if reading.since is not None and _RUNNING_TOLL.search(reading.text):
+            # "the death toll of the aggression since October 8 had risen to more than
+            # 250": a running total, neither an event nor a toll of one.
+            continue
         if (
             heading is not None
             and i > 0
@@ -852,6 +863,11 @@ def _read_sentence(
                     or reading.initiator.side == doer
                 ):
                     continue
+                base = None
+            if clause.cause and base is not None and _cause_elsewhere(reading, base.root.mention):
+                # "... in response to the rocket fire on Safed earlier on Wednesday", told
+                # after a strike in Lebanon: a cause placed in another country is another
+                # event than the one told before.
                 base = None
         elif (
             not clause.cause
@@ -1152,10 +1168,41 @@ def _note_last_span(
             return
 
 
+#: A live blog's time-stamped entry: "23:15 - ...", "03:10 GMT: ...".
+_CLOCK_ENTRY = re.compile(r"^\s*\d{1,2}[:.]\d{2}(?:\s*(?:GMT|UTC|[ap]\.?m\.?))?\s*[–—:-]\s", re.I)
+
+
+def _day_heading(sentence: Sentence, published: dt.date, last: dt.date | None):
+    """The day a paragraph made of a date alone names ("Saturday 13 April"), or None."""
+    found = find_dates(sentence.text)
+    covered = 0
+    for match in found:
+        if sentence.text[covered : match.start].strip(" ,.") != "":
+            return None
+        covered = match.end
+    if not found or sentence.text[covered:].strip(" ,.") != "":
+        return None
+    resolution = resolve_match(found[-1], published, last)
+    return resolution if resolution is not None and resolution.precision == "day" else None
+
+
+#: A toll that runs over a period ("the death toll ... since October 8 has risen to 250").
+_RUNNING_TOLL = re.compile(r"\b(?:death\s+)?toll\b", re.IGNORECASE)
+
+
+def _cause_elsewhere(reading: Reading, mention: Mention) -> bool:
+    """True when ``reading`` names a place in another country than ``mention``'s."""
+    place = reading.place
+    return bool(place and place.country and mention.country and place.country != mention.country)
+
+
 def _note_entry_date(sentence: Sentence, state: _Discourse, published: dt.date) -> None:
     """Keep the date of a timeline entry that ``sentence`` opens (see :data:`_ENTRY`)."""
     if state.entry_date is not None and state.entry_date[0] != sentence.paragraph:
         state.entry_date = None
+    if state.day_heading is not None and _CLOCK_ENTRY.match(sentence.text):
+        state.entry_date = (sentence.paragraph, state.day_heading)
+        return
     head = _ENTRY.match(sentence.text)
     if head is None:
         return
