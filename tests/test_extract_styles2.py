@@ -140,3 +140,30 @@ def test_a_running_death_toll_is_no_toll_of_the_event(lexicon):
     )
     (m,) = mentions_of(text, lexicon, PUBLISHED)
     assert m.killed_low == 1
+
+
+def test_renewed_raids_are_another_round(lexicon):
+    text = (
+        "The US aggression carried out four raids on Hodeidah on Monday, killing two people. "
+        "On Tuesday, the aggression renewed its raids on the port, without causing casualties."
+    )
+    first, second = mentions_of(text, lexicon, PUBLISHED)
+    assert (first.date_start, first.killed_low) == ("2025-03-10", 2)
+    assert (second.date_start, second.killed_low, second.killed_high) == ("2025-03-11", 0, 0)
+    assert second.actor1_side == "US_COALITION"
+
+
+def test_the_enemy_is_the_side_the_agency_called_so(lexicon):
+    text = (
+        "An Israeli enemy drone struck a car near Tyre on Monday, killing one person. "
+        "In a separate raid, the enemy targeted a house in the town of Aitaroun, killing two."
+    )
+    first, second = mentions_of(text, lexicon, PUBLISHED)
+    assert (second.location, second.actor1_side) == ("Aitaroun", "ISRAEL")
+    # Without an enemy named before, "the enemy" names no one.
+    (alone,) = mentions_of(
+        "On Monday, the enemy targeted a house in the town of Aitaroun, killing two.",
+        lexicon,
+        PUBLISHED,
+    )
+    assert alone.actor1_side != "ISRAEL"

@@ -131,6 +131,9 @@ class _Discourse:
     recent: frozenset[str] = frozenset()
     #: A timeline entry's date ("OCT. 19 – ...") and the paragraph it heads.
     entry_date: tuple[int, DateResolution] | None = None
+    #: The side an agency last called "the enemy" or "the aggression" ("the Israeli enemy",
+    #: "the American-British aggression"): the doer of "the enemy targeted ...".
+    enemy: ActorRef | None = None
     #: A live blog's day heading ("Saturday 13 April" over "23:15 - ..." entries): the
     #: day of every time-stamped entry below it, until the next heading.
     day_heading: DateResolution | None = None
@@ -671,6 +674,7 @@ def _read_sentence(
     clauses = _split_one_more(text, clauses, hits)
     readings = [read_clause(text, c.spans, lexicon, hits, spaced) for c in clauses]
     readings = _speaker_agents(text, clauses, readings, hits, state.last_group, lexicon.sides)
+    readings = _the_enemy(text, clauses, readings, state)
     readings = _lend_lead_date(text, clauses, readings)
     # A place that is also an actor ("Iran responded ...") is not where anything happened.
     actor_spans = {(h.start, h.end) for h in hits.actors}
@@ -851,6 +855,16 @@ def _read_sentence(
                     _adopt_date(base.root, reading, resolution)
                 else:
                     base = None
+            if (
+                clause.cause
+                and base is not None
+                and resolution is not None
+                and _cause_elsewhere(reading, base.root.mention)
+            ):
+                # "... in response to the rocket fire on Safed earlier on Wednesday", told
+                # after a strike in Lebanon: a cause placed in another country is another
+                # event than the one told before.
+                base = None
             if clause.cause and base is not None and _answers_it(base, i, clauses, refers):
                 # "X hit A and B in response to the strike": the strike answered is neither
                 # of the clauses that answer it; "in retaliation for the barrage that Iran
@@ -863,11 +877,6 @@ def _read_sentence(
                     or reading.initiator.side == doer
                 ):
                     continue
-                base = None
-            if clause.cause and base is not None and _cause_elsewhere(reading, base.root.mention):
-                # "... in response to the rocket fire on Safed earlier on Wednesday", told
-                # after a strike in Lebanon: a cause placed in another country is another
-                # event than the one told before.
                 base = None
         elif (
             not clause.cause
@@ -1188,6 +1197,30 @@ def _day_heading(sentence: Sentence, published: dt.date, last: dt.date | None):
 
 #: A toll that runs over a period ("the death toll ... since October 8 has risen to 250").
 _RUNNING_TOLL = re.compile(r"\b(?:death\s+)?toll\b", re.IGNORECASE)
+
+
+#: "the Israeli enemy", "the American-British aggression": an agency naming the other side.
+_ENEMY_NAMED = re.compile(r"\b(?:enemy|aggression)\b", re.IGNORECASE)
+#: "the enemy targeted", "the aggression renewed its raids": that side, named again.
+_ENEMY_SUBJECT = re.compile(r"\bthe\s+(?:enemy|aggression)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _the_enemy(text, clauses, readings, state: _Discourse) -> list[Reading]:
+    """ "The Israeli enemy shelled ... In a separate raid, the enemy targeted a house": the
+    doer of an act whose subject is "the enemy" or "the aggression" is the side the
+    article last named so (kept in ``state.enemy``)."""
+    out = list(readings)
+    for i, (clause, reading) in enumerate(zip(clauses, readings, strict=True)):
+        if reading.anchor is None:
+            continue
+        anchor_at = clause.start + reading.anchor_span_start
+        clause_text = text[clause.start : clause.spans[-1][1]]
+        if reading.initiator is None:
+            if state.enemy is not None and _ENEMY_SUBJECT.search(text, clause.start, anchor_at):
+                out[i] = _replace(reading, initiator=state.enemy)
+        elif _ENEMY_NAMED.search(clause_text):
+            state.enemy = reading.initiator
+    return out
 
 
 def _cause_elsewhere(reading: Reading, mention: Mention) -> bool:

@@ -70,6 +70,12 @@ _NOVEL = re.compile(
     r"\s+(?:[\w'’.-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+#: "renewed its raids", "resumed their attacks": another round of the acts told before.
+_RENEWED = re.compile(
+    r"\b(?:renew(?:ed|s)?|resum(?:ed|es|e)|repeat(?:ed|s)?)\s+(?:its|their|the)\s+"
+    r"(?:[\w'’.-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _SPEAKER = re.compile(
     r"^[\s'’s]*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told|confirmed|added|expressed|announced|"
     r"described|condemned|denounced|warned|blamed|stated|reported)\b",
@@ -814,6 +820,10 @@ def read_clause(
             and not rx.indefinite.search(lbefore[-40:])
         )
         definite = definite or anchor.value.kind == "ref"
+        if _RENEWED.search(lbefore[-40:]):
+            # "the aggression renewed its raids on Saturday": a new round, not the raids
+            # told before.
+            definite, novel = False, True
         # "in what it called retaliation for the killing.": a killing named before.
         definite = definite or (
             anchor.value.kind == "kill"
