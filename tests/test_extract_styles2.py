@@ -167,3 +167,16 @@ def test_the_enemy_is_the_side_the_agency_called_so(lexicon):
         PUBLISHED,
     )
     assert alone.actor1_side != "ISRAEL"
+
+
+@pytest.mark.parametrize(
+    ("text", "side"),
+    [
+        ("Pakistani jets struck hideouts near the Iranian town of Saravan on Thursday.", "PAKISTAN"),
+        ("Turkish warplanes hit shelters of the group in northern Iraq on Sunday.", "TURKEY"),
+    ],
+)
+def test_a_state_outside_the_three_sides_is_its_own_side(lexicon, text, side):
+    (m,) = mentions_of(text, lexicon, PUBLISHED)
+    assert m.actor1_side == side
+    assert m.actor1_basis == "stated"
