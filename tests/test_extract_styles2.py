@@ -180,3 +180,12 @@ def test_a_state_outside_the_three_sides_is_its_own_side(lexicon, text, side):
     (m,) = mentions_of(text, lexicon, PUBLISHED)
     assert m.actor1_side == side
     assert m.actor1_basis == "stated"
+
+
+def test_the_forces_of_an_actor_are_that_actor(lexicon):
+    (m,) = mentions_of(
+        "The naval forces of the Houthis fired two missiles at a tanker in the Red Sea on Monday.",
+        lexicon,
+        PUBLISHED,
+    )
+    assert m.actor1_side == "HOUTHIS"

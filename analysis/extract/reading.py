@@ -439,7 +439,17 @@ def _target_prep(tail: str, rx: _LookBack = _LOOK_BACK) -> bool:
         and not rx.date_word.search(m.group(0))
         # "It was at al-Asad that Iran carried out ...": the clause boundary ends the phrase.
         and not _CLAUSE_WORD.search(m.group(0))
+        # "The naval forces of the Yemeni Armed Forces targeted ...": a part of that force.
+        and not _FORCES_OF.search(tail)
     )
+
+
+#: "the naval forces of", "units of the": what follows owns the force, it is no target.
+_FORCES_OF = re.compile(
+    r"\b(?:forces|units|fighters|troops|navy|wing|arm|branch)\s+of\s+(?:the\s+)?"
+    r"(?:[\w'’-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 
 
 def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
