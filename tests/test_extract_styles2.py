@@ -172,7 +172,7 @@ def test_the_enemy_is_the_side_the_agency_called_so(lexicon):
 @pytest.mark.parametrize(
     ("text", "side"),
     [
-        ("Pakistani jets struck hideouts near the Iranian town of Saravan on Thursday.", "PAKISTAN"),
+        ("Pakistani jets struck hideouts near the town of Saravan on Thursday.", "PAKISTAN"),
         ("Turkish warplanes hit shelters of the group in northern Iraq on Sunday.", "TURKEY"),
     ],
 )
