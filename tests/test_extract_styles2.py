@@ -189,3 +189,17 @@ def test_the_forces_of_an_actor_are_that_actor(lexicon):
         PUBLISHED,
     )
     assert m.actor1_side == "HOUTHIS"
+
+
+def test_the_killing_of_a_named_person_is_the_strike_that_killed_him(lexicon):
+    text = (
+        "On 3 March, a drone strike hit a car in Tyre, killing two people, including Ali "
+        "Haidar, a senior commander. On 9 March, Hezbollah fired 30 rockets at a base in "
+        "Safed, describing the salvo as a response to the killing of Haidar."
+    )
+    strike, salvo = mentions_of(text, lexicon, PUBLISHED)
+    assert salvo.responds_to == (strike.mention_id,)
+    # A name the article never tied to a death refers to nothing told before.
+    other = text.replace("killing of Haidar", "killing of Nasser")
+    strike2, *rest = mentions_of(other, lexicon, PUBLISHED)
+    assert all(strike2.mention_id not in m.responds_to for m in rest)

@@ -822,7 +822,12 @@ def _read_sentence(
             else:
                 continue_event(i, answered, reading)
             continue
-        if (
+        killed_named = _killing_named(text, clause, reading, state) if clause.cause else None
+        if killed_named is not None:
+            # "an initial response to the killing of al-Arouri": the strike told before
+            # that killed him.
+            base = killed_named
+        elif (
             (reading.novel and not reading.definite)
             or clause.item
             or (separate and not reading.definite)
@@ -1193,6 +1198,32 @@ def _day_heading(sentence: Sentence, published: dt.date, last: dt.date | None):
         return None
     resolution = resolve_match(found[-1], published, last)
     return resolution if resolution is not None and resolution.precision == "day" else None
+
+
+#: "the killing of al-Arouri", "the assassination of Commander Wissam al-Tawil": the name
+#: of the one killed (its last word, as later mentions shorten it).
+_KILLING_OF_NAME = re.compile(
+    r"\s+of\s+(?:[a-z][\w-]*\s+){0,3}?(?:(?:[A-Z][\w'’-]+|al-|el-)\s*){0,3}?"
+    r"(?P<name>(?:al-|el-)?[A-Z][\w'’-]{3,})(?![\w'’-])"
+)
+
+
+def _killing_named(text: str, clause: Clause, reading: Reading, state: _Discourse):
+    """The earlier event whose sentence names the one whose killing a cause names, with a
+    death toll, or None."""
+    anchor = reading.anchor
+    if anchor is None or anchor.family != "kill" or reading.date is not None:
+        return None
+    start = clause.start + reading.anchor_span_start + len(reading.anchor_text)
+    named = _KILLING_OF_NAME.match(text, start)
+    if named is None:
+        return None
+    word = re.compile(rf"(?<![\w-]){re.escape(named['name'])}(?![\w-])")
+    for draft in reversed(state.drafts[-_REFERENCE_REACH:]):
+        m = draft.root.mention
+        if word.search(draft.mention.sentence_text) and (m.killed_low or 0) > 0:
+            return draft.root
+    return None
 
 
 #: A toll that runs over a period ("the death toll ... since October 8 has risen to 250").
