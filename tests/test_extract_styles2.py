@@ -203,3 +203,13 @@ def test_the_killing_of_a_named_person_is_the_strike_that_killed_him(lexicon):
     other = text.replace("killing of Haidar", "killing of Nasser")
     strike2, *rest = mentions_of(other, lexicon, PUBLISHED)
     assert all(strike2.mention_id not in m.responds_to for m in rest)
+
+
+def test_a_campaigns_toll_is_no_toll_of_the_event(lexicon):
+    text = (
+        "A car bomb exploded near a police station in Diyarbakir on Monday, wounding two "
+        "officers. In its long insurgency the group has been responsible for the deaths of "
+        "more than 30,000 people."
+    )
+    found = mentions_of(text, lexicon, PUBLISHED)
+    assert [(m.killed_low, m.injured_low) for m in found] == [(None, 2)]

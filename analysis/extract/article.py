@@ -756,7 +756,9 @@ def _read_sentence(
         if reading.quantifier and reading.anchor_text.lower().endswith("s"):
             # "a string of attacks", "repeated strikes": many events, none of them told.
             continue
-        if reading.since is not None and _RUNNING_TOLL.search(reading.text):
+        if (reading.since is not None and _RUNNING_TOLL.search(reading.text)) or (
+            _CAMPAIGN_TOLL.search(reading.text)
+        ):
             # "the death toll of the aggression since October 8 had risen to more than
             # 250": a running total, neither an event nor a toll of one.
             continue
@@ -1226,6 +1228,12 @@ def _killing_named(text: str, clause: Clause, reading: Reading, state: _Discours
     return None
 
 
+#: A toll of a whole campaign: "in its 35-year terror campaign, the group has been
+#: responsible for the deaths of more than 40,000 people".
+_CAMPAIGN_TOLL = re.compile(
+    r"\b(?:has|have)\s+been\s+responsible\s+for\s+(?:the\s+)?(?:deaths?|killing)\s+of\b",
+    re.IGNORECASE,
+)
 #: A toll that runs over a period ("the death toll ... since October 8 has risen to 250").
 _RUNNING_TOLL = re.compile(r"\b(?:death\s+)?toll\b", re.IGNORECASE)
 
