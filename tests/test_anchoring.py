@@ -34,6 +34,10 @@ PLACES = (
     ("Iraq", "Anbar", "Al Asad"),
     ("Syria", "", ""),
     ("Jordan", "", "Tower 22"),
+    # A town inside an area (data/lexicon/within.csv) and another town of the area.
+    ("", "", "Golan Heights"),
+    ("", "", "Majdal Shams"),
+    ("", "", "Mas'ade"),
 )
 SPANS = (
     ("", "", "", ""),

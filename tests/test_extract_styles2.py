@@ -12,8 +12,11 @@ import datetime as dt
 
 import pytest
 
+from analysis.events.blocks import cluster_mentions_fast
+from analysis.events.reconcile import cluster_mentions
 from analysis.extract.casualties import find_casualties
 from analysis.extract.clauses import content_span
+from analysis.records import Mention
 
 from own_texts import mentions_of
 
@@ -213,3 +216,35 @@ def test_a_campaigns_toll_is_no_toll_of_the_event(lexicon):
     )
     found = mentions_of(text, lexicon, PUBLISHED)
     assert [(m.killed_low, m.injured_low) for m in found] == [(None, 2)]
+
+
+def _placed(mid: str, sentence: int, location: str, day: str = "") -> Mention:
+    start, end, basis = (day, day, "") if day else ("2025-02-10", "2025-03-12", "frame")
+    return Mention(
+        mention_id=mid,
+        article_id="t",
+        sentence_index=sentence,
+        char_start=sentence * 100,
+        char_end=sentence * 100 + 50,
+        sentence_text="",
+        actor1_side="HEZBOLLAH",
+        event_type="Explosions/Remote violence",
+        location=location,
+        event_date=day,
+        date_start=start,
+        date_end=end,
+        date_basis=basis,
+        killed_best=12 if not day else None,
+    )
+
+
+@pytest.mark.parametrize(("town", "joined"), [("Majdal Shams", True), ("Safed", False)])
+def test_an_undated_attack_in_an_area_joins_the_dated_one_on_a_town_inside_it(town, joined):
+    # "Israel blamed Hezbollah for a rocket strike that killed 12 children in the Golan
+    # Heights. ... Saturday's rocket attack on a football pitch in <town>": a town inside
+    # the area is one place with it (data/lexicon/within.csv); another town is not.
+    undated = _placed("t:001:0", 1, "Golan Heights")
+    dated = _placed("t:003:0", 3, town, "2025-03-08")
+    for cluster in (cluster_mentions, cluster_mentions_fast):
+        events = cluster([undated, dated])
+        assert (len(events) == 1) is joined

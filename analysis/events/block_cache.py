@@ -23,7 +23,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from analysis.extract.lexicon import area_names
+from analysis.extract.lexicon import area_names, places_within
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
@@ -41,6 +41,8 @@ def reconciler_fingerprint() -> str:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes() + b"\0")
     # The place clause reads which locations are areas from the vocabularies.
     digest.update("\n".join(sorted(area_names())).encode())
+    # Anchoring reads which towns lie inside an area.
+    digest.update("\n".join(sorted("\t".join(p) for p in places_within())).encode())
     return digest.hexdigest()
 
 

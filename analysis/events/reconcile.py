@@ -59,8 +59,9 @@ A2. ``u`` names a country, and no mention of ``E`` names another (an event no me
     places in a country fits any);
     or ``u`` names no country, and the evidence is its own article (below);
 A3. compatible places: no admin1 of ``E`` differs from ``u``'s, and when both name a
-    specific location it is the same (an event known only at country level fits any
-    place in that country);
+    specific location it is the same, or one is a town inside the other, an area
+    (:func:`same_place`: "Majdal Shams" and "Golan Heights"; an event known only at
+    country level fits any place in that country);
 A4. compatible event families with every mention of ``E``;
 A5. identifying evidence, one of:
 
@@ -105,7 +106,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property, lru_cache
 from itertools import combinations
 
-from analysis.extract.lexicon import area_names
+from analysis.extract.lexicon import area_names, places_within
 from analysis.records import Mention
 
 log = logging.getLogger(__name__)
@@ -337,6 +338,17 @@ def why_different(a: Mention, b: Mention, *, across_sites: bool = False) -> str 
     return None
 
 
+def same_place(a: str, b: str) -> bool:
+    """Whether two locations are one place for anchoring (A3): equal, or one a town inside
+    the other, an area (:func:`analysis.extract.lexicon.places_within`: "Majdal Shams" and
+    "Golan Heights"). The one predicate of the clause: :func:`why_not_anchored` and the
+    indexed pass (:func:`_anchor_undated`) both call it."""
+    if a == b:
+        return True
+    within = places_within()
+    return (a, b) in within or (b, a) in within
+
+
 def told_apart(a: Mention, b: Mention) -> bool:
     """Whether the text tells one of ``a`` and ``b`` as another event than the other
     (``apart_from``, clause 7): "The first round of strikes came on Monday. Later on the
@@ -438,7 +450,7 @@ def why_not_anchored(u: Mention, members: Sequence[Mention]) -> str | None:
         return "countries differ"
     if u.admin1 and any(m.admin1 not in ("", u.admin1) for m in members):
         return "admin1 differ"
-    if u.location and any(m.location not in ("", u.location) for m in members):
+    if u.location and any(m.location and not same_place(m.location, u.location) for m in members):
         return "locations differ"
     family = event_family(u.event_type)
     if any(not _compatible(family, event_family(m.event_type)) for m in members):
@@ -724,7 +736,10 @@ def _may_anchor(u: Mention, signature: tuple[frozenset[str], ...]) -> bool:
     knows, if any, and the event knows one of ``u``'s sides. Necessary for
     :func:`why_not_anchored` to accept the event, never sufficient."""
     own = _anchor_fields(u)
-    if any(v and not known <= {v} for v, known in zip(own, signature, strict=True)):
+    pairs = zip(own, signature, strict=True)
+    if any(v and not known <= {v} for i, (v, known) in enumerate(pairs) if i != 4):
+        return False
+    if own[4] and not all(same_place(x, own[4]) for x in signature[4]):
         return False
     return bool((own[0] and signature[0]) or (own[1] and signature[1]))
 
@@ -797,7 +812,12 @@ def _anchor_undated(
             )
             spans[key] = frozenset(s for s in (interval(m) for m in members) if s is not None)
             signature = _anchor_signature(members)
-            singles[key] = tuple(_single(values) for values in signature)
+            # (Locations stay sets: one may be a town inside another, an area.)
+            singles[key] = (
+                *(_single(values) for values in signature[:4]),
+                signature[4],
+                _single(signature[5]),
+            )
             side1, side2, country = singles[key][:3]
             by_sides[side1, side2, country].add(key)
             by_side[1, side1, country].add(key)
@@ -902,9 +922,15 @@ def _anchor_undated(
                     # A field of u that is known must be the event's one value or unknown
                     # there, and the event must know one of u's sides.
                     values = by_number[number]
-                    ok = accepts[number] = all(
-                        not v or x in ("", v) for v, x in zip(own, values, strict=True)
-                    ) and bool((own[0] and values[0]) or (own[1] and values[1]))
+                    ok = accepts[number] = (
+                        all(
+                            not v or x in ("", v)
+                            for i, (v, x) in enumerate(zip(own, values, strict=True))
+                            if i != 4
+                        )
+                        and (not own[4] or all(same_place(x, own[4]) for x in values[4]))
+                        and bool((own[0] and values[0]) or (own[1] and values[1]))
+                    )
                 if ok:
                     candidates.append(k)
             candidates.sort()

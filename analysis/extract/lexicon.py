@@ -671,6 +671,15 @@ def area_names(directory: Path | None = None) -> frozenset[str]:
     return frozenset(out)
 
 
+@functools.lru_cache(maxsize=4)
+def places_within(directory: Path | None = None) -> frozenset[tuple[str, str]]:
+    """The (place, area) pairs of ``within.csv``: a town inside a named area that neither
+    the gazetteer's admin1 nor a distance ties it to ("Majdal Shams" in "Golan Heights")."""
+    directory = Path(directory) if directory is not None else DEFAULT_DIRECTORY
+    path = directory / "within.csv"
+    return frozenset((row["place"], row["area"]) for _, row in _rows(path, ("place", "area")))
+
+
 def _load_stopwords(directory: Path) -> list[str]:
     path = directory / "place_stopwords.csv"
     return [row["word"] for _, row in _rows(path, ("word", "reason"))]
