@@ -34,6 +34,8 @@ def _killed(text: str, lexicon):
         ("Three fighters were martyred in the raid", (3, 3)),
         ("the air strikes neutralised six militants in the mountains", (6, 6)),
         ("nine terrorists were neutralized in the operation", (9, 9)),
+        # The official word in quotes.
+        ('the air strikes "neutralised" five militants near the border', (5, 5)),
         # Drones and mines "neutralised" are made harmless, not killed.
         ("air defences neutralised two drones over the port", None),
     ],

@@ -99,7 +99,9 @@ _KILLING_OF = re.compile(
 )
 _ACTIVE = re.compile(
     r"\b(?P<verb>killed|killing|kills|neutrali[sz](?:ed|ing|es)|injured|injuring|injures|wounded"
-    r"|wounding|wounds|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)(?:\s+|(?=[.,;:)]|$))",
+    r"|wounding|wounds|(?:took|taking|takes|claimed|claiming)\s+the\s+(?:life|lives)\s+of)"
+    # (A word in quotes: 'air strikes "neutralised" four militants'.)
+    r"[\"”’']?(?:\s+|(?=[.,;:)]|$))",
     re.IGNORECASE,
 )
 #: Intransitive deaths, the victims before the verb: "25 fighters died", "three seafarers
