@@ -250,3 +250,18 @@ def test_an_undated_attack_in_an_area_joins_the_dated_one_on_a_town_inside_it(to
     for cluster in (cluster_mentions, cluster_mentions_fast):
         events = cluster([undated, dated])
         assert (len(events) == 1) is joined
+
+
+def test_a_strike_on_the_cell_that_fired_answers_the_attack_told_before(lexicon):
+    text = (
+        "On Monday, Hezbollah fired a salvo of rockets at a kibbutz near Metula. "
+        "The Israeli military said it struck the cell that fired the rockets."
+    )
+    salvo, answer = mentions_of(text, lexicon, PUBLISHED)
+    assert answer.actor1_side == "ISRAEL"
+    assert answer.responds_to == (salvo.mention_id,)
+    assert (answer.date_start, answer.date_end) == ("2025-03-10", "2025-03-12")
+    # A strike on something else answers nothing by itself.
+    other = text.replace("the cell that fired the rockets", "a warehouse near Tyre")
+    _, plain = mentions_of(other, lexicon, PUBLISHED)
+    assert plain.responds_to == ()

@@ -714,6 +714,39 @@ def _link_unclaimed(m: Mention, mentions: list[Mention]) -> Mention:
     return _replace(m, responds_to=(cause.mention_id,))
 
 
+#: What an answer strikes when it strikes the doer of an attack told before: "the cell that
+#: fired the rockets", "the launchers", "the launch sites from which the drones took off".
+_THE_LAUNCHERS = re.compile(
+    r"\b(?:struck|hit|targeted|destroyed|attacked|bombed)\s+the\s+(?:[\w-]+\s+)?"
+    r"(?:launchers?|launch\s+(?:sites?|positions?|pads?)|(?:cell|squad|team|militants|gunmen)"
+    r"\s+(?:that|which|who)\s+(?:had\s+)?(?:fired|launched))\b",
+    re.IGNORECASE,
+)
+
+
+def _struck_the_launchers(m: Mention, before: list[Mention]) -> Mention:
+    """ "The Israeli military said it struck the cell that fired the rockets": a strike on
+    the doer of an attack told before answers the latest such attack on the striker's
+    side (``link_text`` the words, so that an undated answer comes on or after it)."""
+    if not m.actor1_side:
+        return m
+    said = _THE_LAUNCHERS.search(m.sentence_text)
+    if said is None:
+        return m
+    causes = [
+        c
+        for c in before
+        if c.sentence_index < m.sentence_index
+        and c.event_date
+        and c.actor1_side not in ("", m.actor1_side)
+        and c.actor2_side in ("", m.actor1_side)
+    ]
+    if not causes:
+        return m
+    cause = max(causes, key=lambda c: c.sentence_index)
+    return _replace(m, responds_to=(cause.mention_id,), link_text=m.link_text or said[0])
+
+
 def _answerer_sides(mentions: tuple[Mention, ...]) -> dict[str, set[str]]:
     """mention id -> the initiator sides of the article's mentions stated to answer it."""
     out: dict[str, set[str]] = {}
@@ -975,6 +1008,8 @@ def complete_mentions(
             title_used = m is not before
             if first_answerer is None:
                 first_answerer = len(linked)
+        if not m.responds_to:
+            m = _struck_the_launchers(m, linked)
         linked.append(m)
     linked = _answers_reveal(linked, published)
     if not title_used and first_answerer is not None:
