@@ -62,7 +62,7 @@ import logging
 import operator
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
@@ -72,6 +72,7 @@ from analysis.events.reconcile import (
     candidate_blocks,
     clusters_of,
     interval,
+    mention_reprs,
     merge_reason,
     one_operation,
     places_apart,
@@ -564,12 +565,14 @@ def components(classes: MentionClasses) -> list[list[str]]:
     return sorted(groups.values())
 
 
-def component_key(mentions: Iterable[Mention]) -> str:
-    """SHA-256 of a group's mentions (every field), the cache key of its clustering."""
-    digest = hashlib.sha256()
-    for m in sorted(mentions, key=lambda x: x.mention_id):
-        digest.update(repr(m).encode("utf-8") + b"\0")
-    return digest.hexdigest()
+def component_key(mentions: Iterable[Mention], reprs: Mapping[str, bytes] | None = None) -> str:
+    """SHA-256 of a group's mentions (every field), the cache key of its clustering.
+    ``reprs`` (:func:`analysis.events.reconcile.mention_reprs` of the mentions, or more)
+    spares making them."""
+    ordered = sorted(mentions, key=lambda x: x.mention_id)
+    if reprs is None:
+        reprs = mention_reprs(ordered)
+    return hashlib.sha256(b"\0".join(reprs[m.mention_id] for m in ordered) + b"\0").hexdigest()
 
 
 def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
@@ -621,7 +624,9 @@ def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
 
 
 def cluster_mentions_fast(
-    mentions: Iterable[Mention], cache: ClusterCache | None = None
+    mentions: Iterable[Mention],
+    cache: ClusterCache | None = None,
+    reprs: Mapping[str, bytes] | None = None,
 ) -> list[Cluster]:
     """Group mentions into events; the same result as
     :func:`analysis.events.reconcile.cluster_mentions` without listing compatible pairs.
@@ -635,6 +640,9 @@ def cluster_mentions_fast(
         (:class:`analysis.events.block_cache.ClusterCache`): a group whose mentions and
         reconciler did not change is not clustered again. The result is the same with or
         without it.
+    reprs
+        :func:`analysis.events.reconcile.mention_reprs` of ``mentions`` (made here when
+        ``None`` and needed): what the cache keys read of each mention.
 
     Returns
     -------
@@ -642,6 +650,8 @@ def cluster_mentions_fast(
     """
     classes = MentionClasses(mentions, cache)
     by_id = classes.by_id
+    if cache is not None and reprs is None:
+        reprs = mention_reprs(by_id.values())
     first: dict[str, list[str]] = {}
     second: dict[str, list[str]] = {}
     shared: dict[str, list[str]] = {}
@@ -649,7 +659,7 @@ def cluster_mentions_fast(
         if len(ids) == 1:
             second[ids[0]] = list(ids)
             continue
-        key = component_key(by_id[i] for i in ids) if cache is not None else ""
+        key = component_key((by_id[i] for i in ids), reprs) if cache is not None else ""
         result = cache.get(key) if cache is not None else None
         if result is None:
             result = _cluster_group(classes, ids)

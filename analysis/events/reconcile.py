@@ -1376,24 +1376,41 @@ def told_first(cluster: Cluster) -> tuple[str, int, int]:
 _mention_values = operator.attrgetter(*(f.name for f in fields(Mention)))
 
 
-def fields_key(cluster: Cluster, event_ids: Mapping[str, list[str]]) -> str:
+def mention_reprs(mentions: Iterable[Mention]) -> dict[str, bytes]:
+    """mention_id -> the repr of the mention's field values (UTF-8): what the cache keys of
+    :func:`fields_key` and :func:`analysis.events.blocks.component_key` hash of a mention,
+    made once per build rather than once per key that reads it."""
+    # The repr of the values (strings, numbers, None, tuples of strings) tells any two
+    # mentions apart, at a third of the cost of the dataclass's own repr.
+    return {m.mention_id: repr(_mention_values(m)).encode("utf-8") for m in mentions}
+
+
+def fields_key(
+    cluster: Cluster,
+    event_ids: Mapping[str, list[str]],
+    reprs: Mapping[str, bytes] | None = None,
+) -> str:
     """SHA-256 of everything :func:`event_fields` reads of ``cluster``: its mentions (every
-    field), its umbrellas, its id and the events of the mentions its mentions answer."""
-    digest = hashlib.sha256(b"event fields\0" + cluster.event_id.encode("utf-8") + b"\0")
+    field), its umbrellas, its id and the events of the mentions its mentions answer.
+    ``reprs`` (:func:`mention_reprs` of the cluster's mentions, or more) spares making them."""
+    if reprs is None:
+        reprs = mention_reprs(cluster.all_mentions)
+    parts = [b"event fields\0", cluster.event_id.encode("utf-8"), b"\0"]
     for part in (cluster.members, cluster.shared):
         for m in part:
-            # The repr of the values (strings, numbers, None, tuples of strings) tells any
-            # two mentions apart, at a third of the cost of the dataclass's own repr.
-            digest.update(repr(_mention_values(m)).encode("utf-8") + b"\0")
-        digest.update(b"\1")
-    digest.update(";".join(sorted(cluster.umbrella_ids)).encode("utf-8") + b"\1")
+            parts.append(reprs[m.mention_id])
+            parts.append(b"\0")
+        parts.append(b"\1")
+    parts.append(";".join(sorted(cluster.umbrella_ids)).encode("utf-8") + b"\1")
     for m in cluster.all_mentions:
         for target in m.responds_to:
-            digest.update(f"{target}>{';'.join(event_ids.get(target, ()))}\0".encode())
-    return digest.hexdigest()
+            parts.append(f"{target}>{';'.join(event_ids.get(target, ()))}\0".encode())
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
-def reconcile(clusters: Sequence[Cluster], cache=None) -> list[dict]:
+def reconcile(
+    clusters: Sequence[Cluster], cache=None, reprs: Mapping[str, bytes] | None = None
+) -> list[dict]:
     """Event rows of the clusters in the order they happened and were told; undated last.
 
     Rows are sorted by ``event_date``, then by where the event is first told
@@ -1403,15 +1420,18 @@ def reconcile(clusters: Sequence[Cluster], cache=None) -> list[dict]:
 
     ``cache`` (an :class:`analysis.events.block_cache.ClusterCache`, or ``None``) keeps
     each event's :func:`event_fields` under :func:`fields_key` between builds; the rows
-    are the same with or without it.
+    are the same with or without it. ``reprs`` (:func:`mention_reprs` of every mention of
+    the clusters) spares making them again for the keys.
     """
     ids = mention_events(clusters)
     if cache is None:
         merged = [event_fields(c, ids) for c in clusters]
     else:
+        if reprs is None:
+            reprs = mention_reprs(m for c in clusters for m in c.all_mentions)
         merged = []
         for c in clusters:
-            key = fields_key(c, ids)
+            key = fields_key(c, ids, reprs)
             row = cache.get_row(key)
             if row is None:
                 row = event_fields(c, ids)
