@@ -59,6 +59,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import marshal
 import operator
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
@@ -72,7 +73,7 @@ from analysis.events.reconcile import (
     candidate_blocks,
     clusters_of,
     interval,
-    mention_reprs,
+    mention_bytes,
     merge_reason,
     one_operation,
     places_apart,
@@ -107,7 +108,8 @@ def class_key(m: Mention) -> tuple:
 def class_digest(key: tuple) -> str:
     """SHA-256 of the class fields ``key`` of a mention (:func:`class_key`): the name of
     its class in the pairs kept between builds (:mod:`analysis.events.block_cache`)."""
-    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    # marshal format 0: the same bytes for equal values, whatever the objects' history.
+    return hashlib.sha256(marshal.dumps(key, 0)).hexdigest()
 
 
 #: Pair only the new classes (each against every class) when they are at most this many
@@ -565,14 +567,14 @@ def components(classes: MentionClasses) -> list[list[str]]:
     return sorted(groups.values())
 
 
-def component_key(mentions: Iterable[Mention], reprs: Mapping[str, bytes] | None = None) -> str:
+def component_key(mentions: Iterable[Mention], encoded: Mapping[str, bytes] | None = None) -> str:
     """SHA-256 of a group's mentions (every field), the cache key of its clustering.
-    ``reprs`` (:func:`analysis.events.reconcile.mention_reprs` of the mentions, or more)
+    ``encoded`` (:func:`analysis.events.reconcile.mention_bytes` of the mentions, or more)
     spares making them."""
     ordered = sorted(mentions, key=lambda x: x.mention_id)
-    if reprs is None:
-        reprs = mention_reprs(ordered)
-    return hashlib.sha256(b"\0".join(reprs[m.mention_id] for m in ordered) + b"\0").hexdigest()
+    if encoded is None:
+        encoded = mention_bytes(ordered)
+    return hashlib.sha256(b"\0".join(encoded[m.mention_id] for m in ordered) + b"\0").hexdigest()
 
 
 def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
@@ -626,7 +628,7 @@ def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
 def cluster_mentions_fast(
     mentions: Iterable[Mention],
     cache: ClusterCache | None = None,
-    reprs: Mapping[str, bytes] | None = None,
+    encoded: Mapping[str, bytes] | None = None,
 ) -> list[Cluster]:
     """Group mentions into events; the same result as
     :func:`analysis.events.reconcile.cluster_mentions` without listing compatible pairs.
@@ -640,8 +642,8 @@ def cluster_mentions_fast(
         (:class:`analysis.events.block_cache.ClusterCache`): a group whose mentions and
         reconciler did not change is not clustered again. The result is the same with or
         without it.
-    reprs
-        :func:`analysis.events.reconcile.mention_reprs` of ``mentions`` (made here when
+    encoded
+        :func:`analysis.events.reconcile.mention_bytes` of ``mentions`` (made here when
         ``None`` and needed): what the cache keys read of each mention.
 
     Returns
@@ -650,8 +652,8 @@ def cluster_mentions_fast(
     """
     classes = MentionClasses(mentions, cache)
     by_id = classes.by_id
-    if cache is not None and reprs is None:
-        reprs = mention_reprs(by_id.values())
+    if cache is not None and encoded is None:
+        encoded = mention_bytes(by_id.values())
     first: dict[str, list[str]] = {}
     second: dict[str, list[str]] = {}
     shared: dict[str, list[str]] = {}
@@ -659,7 +661,7 @@ def cluster_mentions_fast(
         if len(ids) == 1:
             second[ids[0]] = list(ids)
             continue
-        key = component_key((by_id[i] for i in ids), reprs) if cache is not None else ""
+        key = component_key((by_id[i] for i in ids), encoded) if cache is not None else ""
         result = cache.get(key) if cache is not None else None
         if result is None:
             result = _cluster_group(classes, ids)

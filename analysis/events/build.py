@@ -27,7 +27,7 @@ from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.plausible import implausible_mentions, set_aside
-from analysis.events.reconcile import Cluster, cluster_mentions, mention_reprs, reconcile
+from analysis.events.reconcile import Cluster, cluster_mentions, mention_bytes, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.cache import ExtractionCache
 from analysis.extract.corpus import Problem
@@ -220,14 +220,14 @@ def _tables(extractions, overrides, checked, clusters_cache) -> Tables:
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
     # What the keys of the clusters cache read of each mention, made once for all of them.
-    reprs = mention_reprs(mentions) if clusters_cache is not None and checked is None else None
+    encoded = mention_bytes(mentions) if clusters_cache is not None and checked is None else None
     if checked is None:
-        clusters = cluster_mentions_fast(mentions, clusters_cache, reprs)
+        clusters = cluster_mentions_fast(mentions, clusters_cache, encoded)
     else:
         clusters = cluster_mentions(mentions, checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
-    events = events_frame(reconcile(clusters, clusters_cache if checked is None else None, reprs))
+    events = events_frame(reconcile(clusters, clusters_cache if checked is None else None, encoded))
     if checked is None and clusters_cache is not None:
         clusters_cache.save()
     if overrides is not None:

@@ -96,6 +96,7 @@ import bisect
 import datetime as dt
 import hashlib
 import logging
+import marshal
 import math
 import operator
 import re
@@ -1376,29 +1377,33 @@ def told_first(cluster: Cluster) -> tuple[str, int, int]:
 _mention_values = operator.attrgetter(*(f.name for f in fields(Mention)))
 
 
-def mention_reprs(mentions: Iterable[Mention]) -> dict[str, bytes]:
-    """mention_id -> the repr of the mention's field values (UTF-8): what the cache keys of
-    :func:`fields_key` and :func:`analysis.events.blocks.component_key` hash of a mention,
-    made once per build rather than once per key that reads it."""
-    # The repr of the values (strings, numbers, None, tuples of strings) tells any two
-    # mentions apart, at a third of the cost of the dataclass's own repr.
-    return {m.mention_id: repr(_mention_values(m)).encode("utf-8") for m in mentions}
+def mention_bytes(mentions: Iterable[Mention]) -> dict[str, bytes]:
+    """mention_id -> the mention's field values as bytes (``marshal`` format 0): what the
+    cache keys of :func:`fields_key` and :func:`analysis.events.blocks.component_key` read
+    of a mention, made once per build rather than once per key that reads it.
+
+    Format 0 writes every string, number and ``None`` the same way whatever the object's
+    history (no references, no interned strings), and reads back as the same values: two
+    mentions have the same bytes only when all their fields are equal. Twice as fast as
+    their ``repr``.
+    """
+    return {m.mention_id: marshal.dumps(_mention_values(m), 0) for m in mentions}
 
 
 def fields_key(
     cluster: Cluster,
     event_ids: Mapping[str, list[str]],
-    reprs: Mapping[str, bytes] | None = None,
+    encoded: Mapping[str, bytes] | None = None,
 ) -> str:
     """SHA-256 of everything :func:`event_fields` reads of ``cluster``: its mentions (every
     field), its umbrellas, its id and the events of the mentions its mentions answer.
-    ``reprs`` (:func:`mention_reprs` of the cluster's mentions, or more) spares making them."""
-    if reprs is None:
-        reprs = mention_reprs(cluster.all_mentions)
+    ``encoded`` (:func:`mention_bytes` of the cluster's mentions, or more) spares making them."""
+    if encoded is None:
+        encoded = mention_bytes(cluster.all_mentions)
     parts = [b"event fields\0", cluster.event_id.encode("utf-8"), b"\0"]
     for part in (cluster.members, cluster.shared):
         for m in part:
-            parts.append(reprs[m.mention_id])
+            parts.append(encoded[m.mention_id])
             parts.append(b"\0")
         parts.append(b"\1")
     parts.append(";".join(sorted(cluster.umbrella_ids)).encode("utf-8") + b"\1")
@@ -1409,7 +1414,7 @@ def fields_key(
 
 
 def reconcile(
-    clusters: Sequence[Cluster], cache=None, reprs: Mapping[str, bytes] | None = None
+    clusters: Sequence[Cluster], cache=None, encoded: Mapping[str, bytes] | None = None
 ) -> list[dict]:
     """Event rows of the clusters in the order they happened and were told; undated last.
 
@@ -1420,18 +1425,18 @@ def reconcile(
 
     ``cache`` (an :class:`analysis.events.block_cache.ClusterCache`, or ``None``) keeps
     each event's :func:`event_fields` under :func:`fields_key` between builds; the rows
-    are the same with or without it. ``reprs`` (:func:`mention_reprs` of every mention of
+    are the same with or without it. ``encoded`` (:func:`mention_bytes` of every mention of
     the clusters) spares making them again for the keys.
     """
     ids = mention_events(clusters)
     if cache is None:
         merged = [event_fields(c, ids) for c in clusters]
     else:
-        if reprs is None:
-            reprs = mention_reprs(m for c in clusters for m in c.all_mentions)
+        if encoded is None:
+            encoded = mention_bytes(m for c in clusters for m in c.all_mentions)
         merged = []
         for c in clusters:
-            key = fields_key(c, ids, reprs)
+            key = fields_key(c, ids, encoded)
             row = cache.get_row(key)
             if row is None:
                 row = event_fields(c, ids)
