@@ -27,7 +27,7 @@ from analysis.extract.lexicon import area_names
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
-FORMAT = 3
+FORMAT = 4
 _SOURCES = ("reconcile.py", "blocks.py", "block_cache.py")
 _FILE = "clusters.json"
 
@@ -68,6 +68,10 @@ class ClusterCache:
         self.pairs_kept = 0
         self._old_pairs: tuple[list[str], list[list[int]]] = ([], [])
         self._new_pairs: tuple[list[str], list[list[int]]] | None = None
+        self._old_anchoring: object = None
+        self._new_anchoring: dict | None = None
+        #: Undated mentions whose anchoring was taken from the last build.
+        self.anchors_kept = 0
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -82,6 +86,7 @@ class ClusterCache:
                 and all(isinstance(n, list) and all(isinstance(x, str) for x in n) for n in names)
             ):
                 self._old_rows, self._old_names = rows, [tuple(n) for n in names]
+            self._old_anchoring = stored.get("anchoring")
             pairs = stored.get("pairs")
             if isinstance(pairs, dict):
                 classes, compatible = pairs.get("classes"), pairs.get("compatible")
@@ -133,6 +138,24 @@ class ClusterCache:
         """Keep the class pairs of this build (as :meth:`class_pairs` returns them)."""
         self._new_pairs = (classes, compatible)
 
+    def anchoring(self) -> tuple[dict, dict]:
+        """The anchoring pass of the last build: ``"pass:label" -> digest`` of each group of
+        mentions it was shown, and ``"pass:label" -> digest`` or ``[digest, events read,
+        events fitted]`` of each undated mention (events as ``"pass:label"``); two empty
+        dicts when there is none. The entries are read as they were stored: the reader
+        checks them (:func:`analysis.events.blocks._anchor_with_cache`)."""
+        stored = self._old_anchoring
+        if not isinstance(stored, dict):
+            return {}, {}
+        groups, undated = stored.get("groups"), stored.get("undated")
+        if not isinstance(groups, dict) or not isinstance(undated, dict):
+            return {}, {}
+        return groups, undated
+
+    def put_anchoring(self, groups: dict, undated: dict) -> None:
+        """Keep the anchoring pass of this build (as :meth:`anchoring` returns it)."""
+        self._new_anchoring = {"groups": groups, "undated": undated}
+
     def save(self) -> None:
         """Write the entries this build used (and only those)."""
         classes, compatible = self._new_pairs or ([], [])
@@ -148,6 +171,7 @@ class ClusterCache:
                 "row_names": [list(names) for names in numbers],
                 "rows": rows,
                 "pairs": {"classes": classes, "compatible": compatible},
+                "anchoring": self._new_anchoring or {},
             },
             sort_keys=True,
             separators=(",", ":"),

@@ -70,6 +70,7 @@ from analysis.events.reconcile import (
     Cluster,
     _anchor_undated,
     _strength,
+    anchor_facts,
     candidate_blocks,
     clusters_of,
     interval,
@@ -77,6 +78,7 @@ from analysis.events.reconcile import (
     merge_reason,
     one_operation,
     places_apart,
+    reads_event,
     why_different,
 )
 from analysis.records import Mention
@@ -492,9 +494,17 @@ class _Pass:
         self.members = members
 
 
-def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list[str]]) -> None:
+def _anchor(
+    classes: MentionClasses,
+    passes: list[_Pass],
+    shared: dict[str, list[str]],
+    cache: ClusterCache | None = None,
+    encoded: Mapping[str, bytes] | None = None,
+) -> None:
     """Third pass: :func:`analysis.events.reconcile._anchor_undated` itself, shown a summary
-    of each event, then its moves applied to the events.
+    of each event, then its moves applied to the events. With a ``cache`` (and the
+    :func:`analysis.events.reconcile.mention_bytes` of the mentions), the decisions of the
+    last build whose inputs did not change are kept (:func:`_anchor_with_cache`).
 
     The summary keeps one mention per class and article (the anchoring clauses see an
     event's fields, its articles and each article's largest casualty figures, all of which
@@ -523,7 +533,11 @@ def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list
 
     shown = [_Pass({root: summary(ids) for root, ids in p.members.items()}) for p in passes]
     sizes = [{root: len(ids) for root, ids in p.members.items()} for p in shown]
-    _anchor_undated(by_id, shown, {root: summary(ids) for root, ids in shared.items()})
+    shown_shared = {root: summary(ids) for root, ids in shared.items()}
+    if cache is None or encoded is None:
+        _anchor_undated(by_id, shown, shown_shared)
+    else:
+        _anchor_with_cache(by_id, shown, shown_shared, cache, encoded)
     moved = []
     for n, p in enumerate(shown):
         for root in sizes[n]:
@@ -539,6 +553,104 @@ def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list
         m, home = homes[u]
         passes[n].members.pop(u)
         passes[m].members[home].append(u)
+
+
+#: Decide every undated mention again, rather than those whose inputs changed, when more
+#: groups of mentions than this changed since the last build (checking each against
+#: every kept decision would cost more than deciding).
+_CHANGED_GROUPS_AT_MOST = 200
+
+
+def _group(key: str) -> tuple[int, str]:
+    """``"pass:label"`` as ``(pass, label)``."""
+    n, label = key.split(":", 1)
+    return int(n), label
+
+
+def _keep_decisions(by_id, shown, shared, digests, undated, old_undated, changed, given, kept):
+    """Fill ``given`` (``(pass, label)`` -> events fitted) and ``kept`` (``"pass:label"`` ->
+    stored entry) with the decisions of :func:`_anchor_with_cache` that still hold."""
+    facts = []
+    for key in sorted(changed & digests.keys()):
+        n, root = _group(key)
+        members = [by_id[i] for i in (*shown[n].members[root], *shared.get(root, ()))]
+        if any(interval(m) is not None for m in members):
+            facts.append(anchor_facts(members))
+    for key, (n, root) in undated.items():
+        entry = old_undated.get(key)
+        if entry is None:
+            continue
+        digest, read, fits = (entry, (), ()) if type(entry) is str else entry
+        if digest != digests[key] or any(k in changed or k not in digests for k in read):
+            continue
+        if not set(fits) <= set(read):
+            continue  # a spoiled entry: a decision fits only events it read
+        if any(reads_event(by_id[root], f) for f in facts):
+            continue
+        given[n, root] = [_group(k) for k in fits]
+        kept[key] = entry
+
+
+def _anchor_with_cache(
+    by_id: dict[str, Mention],
+    shown: list[_Pass],
+    shared: dict[str, list[str]],
+    cache: ClusterCache,
+    encoded: Mapping[str, bytes],
+) -> None:
+    """:func:`analysis.events.reconcile._anchor_undated` deciding again only the undated
+    mentions whose inputs changed since the last build (kept in ``cache``).
+
+    A decision reads the undated mention and the events it gathers as candidates, and
+    only those (every event that :func:`analysis.events.reconcile.reads_event` accepts;
+    nothing of the other events, nor their number). So a kept decision is the decision
+    made afresh when the mention is the same (every field, pass and label), no event it
+    read changed or left, and no group of mentions that changed or came since is one it
+    would read. Groups are compared by a digest of everything the pass is shown of them
+    (pass, label, summary and umbrella credits, every field of each mention, in order).
+    """
+    digests: dict[str, str] = {}
+    undated: dict[str, tuple[int, str]] = {}
+    for n, p in enumerate(shown):
+        for root, ids in p.members.items():
+            key = f"{n}:{root}"
+            digest = hashlib.sha256(key.encode() + b"\0")
+            for i in ids:
+                digest.update(encoded[i] + b"\0")
+            digest.update(b"\1")
+            for i in shared.get(root, ()):
+                digest.update(encoded[i] + b"\0")
+            digests[key] = digest.hexdigest()[:32]
+            if len(ids) == 1 and interval(by_id[root]) is None:
+                undated[key] = (n, root)
+    old_groups, old_undated = cache.anchoring()
+    given: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    kept: dict[str, object] = {}
+    try:
+        changed = {key for key, _ in old_groups.items() ^ digests.items()}
+        if old_undated and len(changed) <= _CHANGED_GROUPS_AT_MOST:
+            _keep_decisions(
+                by_id, shown, shared, digests, undated, old_undated, changed, given, kept
+            )
+    except (TypeError, ValueError, AttributeError):
+        given, kept = {}, {}  # a spoiled entry: decide every mention again
+    cache.anchors_kept = len(given)
+    record: dict[tuple[int, str], tuple[set, list]] = {}
+    _anchor_undated(by_id, shown, shared, given, record)
+    decisions: dict[str, object] = {}
+    for key, (n, root) in undated.items():
+        if key in kept:
+            decisions[key] = kept[key]
+        elif (n, root) in record and (record[n, root][0] or record[n, root][1]):
+            read, fits = record[n, root]
+            decisions[key] = [
+                digests[key],
+                sorted(f"{m}:{home}" for m, home in read),
+                [f"{m}:{home}" for m, home in fits],
+            ]
+        else:
+            decisions[key] = digests[key]  # read no event, fits none
+    cache.put_anchoring(digests, decisions)
 
 
 def components(classes: MentionClasses) -> list[list[str]]:
@@ -672,5 +784,5 @@ def cluster_mentions_fast(
         second.update((label, list(members)) for label, members in result[2])
 
     passes = [_Pass(first), _Pass(second)]
-    _anchor(classes, passes, shared)
+    _anchor(classes, passes, shared, cache, encoded)
     return clusters_of(by_id, [source.members for source in passes], shared)
