@@ -139,9 +139,9 @@ def test_article_key_reads_every_field_and_only_the_content(corpus):
 def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
     corpus, lexicon, tmp_path
 ):
-    """Extractions, clusters, class pairs and event rows kept from a smaller corpus give,
-    after articles are added, and again after one is edited, the bytes of a build without
-    any cache."""
+    """Extractions, clusters, class pairs, anchoring decisions and event rows kept from a
+    smaller corpus give, after articles are added, again after one is edited, and again
+    after one is removed, the bytes of a build without any cache."""
     from analysis.events.block_cache import ClusterCache
     from analysis.scale.shards import recombined_corpus
 
@@ -155,7 +155,8 @@ def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
     )
     edited = list(grown)
     edited[3] = dataclasses.replace(grown[3], text=grown[0].text)
-    for articles in (grown, edited):
+    removed = edited[:100] + edited[101:]
+    for articles in (grown, edited, removed):
         clusters = ClusterCache(tmp_path)
         again = build_tables(
             articles,
@@ -164,4 +165,5 @@ def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
             clusters_cache=clusters,
         )
         assert clusters.hits > 0 and clusters.row_hits > 100 and clusters.pairs_kept > 100
+        assert clusters.anchors_kept > 50
         assert table_bytes(again) == table_bytes(build_tables(articles, lexicon))
