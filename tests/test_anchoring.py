@@ -258,10 +258,15 @@ def _copy_cache(source, target):
     (target / "clusters.json").write_bytes((source / "clusters.json").read_bytes())
 
 
-def test_anchoring_kept_between_builds_equals_deciding_afresh(tmp_path):
+@pytest.mark.parametrize("few_at_most", [50, 0])
+def test_anchoring_kept_between_builds_equals_deciding_afresh(tmp_path, monkeypatch, few_at_most):
     """After an article is added, after one is edited and after one is removed, the
     clusters built with the anchoring decisions of the last build equal the reference's;
-    most decisions are kept, and those the change touches are made again."""
+    most decisions are kept, and those the change touches are made again (on the events
+    they read alone, or on indexes of every event)."""
+    from analysis.events import blocks
+
+    monkeypatch.setattr(blocks, "_PENDING_AT_MOST", few_at_most)
     kept = decided = 0
     for seed in range(60):
         rng = random.Random(seed)

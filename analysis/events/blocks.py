@@ -559,6 +559,9 @@ def _anchor(
 #: groups of mentions than this changed since the last build (checking each against
 #: every kept decision would cost more than deciding).
 _CHANGED_GROUPS_AT_MOST = 200
+#: Decide the undated mentions left on the events they read alone (rather than on
+#: indexes of every event) when they are at most this many.
+_PENDING_AT_MOST = 50
 
 
 def _group(key: str) -> tuple[int, str]:
@@ -589,6 +592,39 @@ def _keep_decisions(by_id, shown, shared, digests, undated, old_undated, changed
             continue
         given[n, root] = [_group(k) for k in fits]
         kept[key] = entry
+
+
+def _decide_few(
+    by_id: dict[str, Mention],
+    shown: list[_Pass],
+    shared: dict[str, list[str]],
+    pending: list[tuple[int, str]],
+    record: dict,
+) -> None:
+    """Decide the undated mentions ``pending`` (``(pass, label)``) as
+    :func:`analysis.events.reconcile._anchor_undated` would on every event, shown only the
+    events that one of them reads (:func:`analysis.events.reconcile.reads_event`): a
+    decision reads nothing else, so the indexes of a few events give it. Fills ``record``
+    and moves nothing."""
+    mentions = [by_id[root] for _, root in pending]
+    sub: list[dict[str, list[str]]] = [{} for _ in shown]
+    for n, p in enumerate(shown):
+        for root, ids in p.members.items():
+            members = [by_id[i] for i in (*ids, *shared.get(root, ()))]
+            if any(interval(m) is not None for m in members):
+                facts = anchor_facts(members)
+                if any(reads_event(u, facts) for u in mentions):
+                    sub[n][root] = list(ids)
+    for n, root in pending:
+        sub[n][root] = [root]
+    labels = {root for members in sub for root in members}
+    _anchor_undated(
+        by_id,
+        [_Pass(members) for members in sub],
+        {root: list(ids) for root, ids in shared.items() if root in labels},
+        None,
+        record,
+    )
 
 
 def _anchor_with_cache(
@@ -636,7 +672,19 @@ def _anchor_with_cache(
         given, kept = {}, {}  # a spoiled entry: decide every mention again
     cache.anchors_kept = len(given)
     record: dict[tuple[int, str], tuple[set, list]] = {}
-    _anchor_undated(by_id, shown, shared, given, record)
+    pending = [
+        (n, root)
+        for n, root in undated.values()
+        if (n, root) not in given and (by_id[root].actor1_side or by_id[root].actor2_side)
+    ]
+    if given and pending and len(pending) <= _PENDING_AT_MOST:
+        _decide_few(by_id, shown, shared, pending, record)
+        for key in pending:
+            read, fits = record.get(key, ((), []))
+            given[key] = fits
+        _anchor_undated(by_id, shown, shared, given, None)
+    else:
+        _anchor_undated(by_id, shown, shared, given, record)
     decisions: dict[str, object] = {}
     for key, (n, root) in undated.items():
         if key in kept:
