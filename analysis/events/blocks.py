@@ -69,10 +69,12 @@ from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
     Cluster,
     _anchor_undated,
+    _single,
     _strength,
     anchor_facts,
     candidate_blocks,
     clusters_of,
+    in_pool,
     interval,
     mention_bytes,
     merge_reason,
@@ -561,7 +563,7 @@ def _anchor(
 _CHANGED_GROUPS_AT_MOST = 200
 #: Decide the undated mentions left on the events they read alone (rather than on
 #: indexes of every event) when they are at most this many.
-_PENDING_AT_MOST = 50
+_PENDING_AT_MOST = 500
 
 
 def _group(key: str) -> tuple[int, str]:
@@ -607,10 +609,27 @@ def _decide_few(
     decision reads nothing else, so the indexes of a few events give it. Fills ``record``
     and moves nothing."""
     mentions = [by_id[root] for _, root in pending]
+    # One mention per pool (mentions of one country and sides share theirs).
+    pools = list(
+        {
+            (u.country, u.actor1_side, u.actor2_side) if u.country else u.article_id: u
+            for u in mentions
+        }.values()
+    )
     sub: list[dict[str, list[str]]] = [{} for _ in shown]
     for n, p in enumerate(shown):
         for root, ids in p.members.items():
             members = [by_id[i] for i in (*ids, *shared.get(root, ()))]
+            # The pool first (the known sides and country, the articles): cheaper than
+            # every fact of the event, and most events are in no pool of the few.
+            singles = (
+                _single(frozenset(m.actor1_side for m in members if m.actor1_side)),
+                _single(frozenset(m.actor2_side for m in members if m.actor2_side)),
+                _single(frozenset(m.country for m in members if m.country)),
+            )
+            articles = {m.article_id for m in members}
+            if not any(in_pool(u, singles, articles) for u in pools):
+                continue
             if any(interval(m) is not None for m in members):
                 facts = anchor_facts(members)
                 if any(reads_event(u, facts) for u in mentions):

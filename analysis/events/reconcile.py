@@ -1045,6 +1045,25 @@ def anchor_facts(members: Sequence[Mention]) -> tuple:
     )
 
 
+def in_pool(u: Mention, singles: tuple[str, str, str], articles: Iterable[str]) -> bool:
+    """The pool part of :func:`reads_event`: whether an event whose one known initiator
+    side, target side and country are ``singles`` (:func:`anchor_facts`) and whose
+    articles are ``articles`` is in the pool of candidates of the undated mention ``u``."""
+    if not (u.actor1_side or u.actor2_side):
+        return False
+    if not u.country:
+        return u.article_id in articles
+    side1, side2, country = singles
+    if country not in (u.country, ""):
+        return False
+    if u.actor1_side and u.actor2_side:
+        fitting = ((u.actor1_side, u.actor2_side), (u.actor1_side, ""), ("", u.actor2_side))
+        return (side1, side2) in fitting
+    if u.actor1_side:
+        return side1 == u.actor1_side
+    return side2 == u.actor2_side
+
+
 def reads_event(u: Mention, facts: tuple) -> bool:
     """Whether :func:`_anchor_undated`, deciding the undated mention ``u``, gathers the
     event of :func:`anchor_facts` ``facts`` among its candidates: the event is in ``u``'s
@@ -1056,22 +1075,8 @@ def reads_event(u: Mention, facts: tuple) -> bool:
     The same sets as the pool and evidence indexes of :func:`_anchor_undated`, event by
     event (tested against them on random mention sets).
     """
-    (side1, side2, country), articles, countries, killed, injured, spans = facts
-    if not (u.actor1_side or u.actor2_side):
-        return False
-    if u.country:
-        if country not in (u.country, ""):
-            return False
-        if u.actor1_side and u.actor2_side:
-            fitting = ((u.actor1_side, u.actor2_side), (u.actor1_side, ""), ("", u.actor2_side))
-            if (side1, side2) not in fitting:
-                return False
-        elif u.actor1_side:
-            if side1 != u.actor1_side:
-                return False
-        elif side2 != u.actor2_side:
-            return False
-    elif u.article_id not in articles:
+    singles, articles, countries, killed, injured, spans = facts
+    if not in_pool(u, singles, articles):
         return False
     if u.actor1_side and u.article_id in articles:
         return True
