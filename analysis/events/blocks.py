@@ -586,10 +586,11 @@ def _keep_decisions(by_id, shown, shared, digests, undated, old_undated, changed
         if entry is None:
             continue
         digest, read, fits = (entry, (), ()) if type(entry) is str else entry
-        if digest != digests[key] or any(k in changed or k not in digests for k in read):
+        # ``changed`` holds the groups that left too.
+        if digest != digests[key] or not changed.isdisjoint(read):
             continue
-        if not set(fits) <= set(read):
-            continue  # a spoiled entry: a decision fits only events it read
+        if fits and not (set(fits) <= set(read) and all(k in digests for k in fits)):
+            continue  # a spoiled entry: a decision fits only groups it read
         if any(reads_event(by_id[root], f) for f in facts):
             continue
         given[n, root] = [_group(k) for k in fits]
@@ -736,13 +737,15 @@ def components(classes: MentionClasses) -> list[list[str]]:
         return p
 
     for p, q in classes.compatible:
-        rp, rq = find(p), find(q)
-        if rp != rq:
-            parent[max(rp, rq)] = min(rp, rq)
+        if p <= q:  # each pair is held in both orders (a class with itself: a group)
+            rp, rq = find(p), find(q)
+            if rp != rq:
+                parent[max(rp, rq)] = min(rp, rq)
+    root = {p: find(p) for p in parent}
     groups: dict[object, list[str]] = defaultdict(list)
     for mid in sorted(classes.by_id):
         p = classes.of[mid]
-        groups[find(p) if p in parent else mid].append(mid)
+        groups[root.get(p, mid)].append(mid)
     return sorted(groups.values())
 
 
