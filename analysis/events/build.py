@@ -179,6 +179,7 @@ def tables_from_extractions(
     overrides: Overrides | None = None,
     checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
     clusters_cache: ClusterCache | None = None,
+    article_keys: Mapping[str, tuple[str, Extraction]] | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -197,6 +198,12 @@ def tables_from_extractions(
         (:class:`analysis.events.block_cache.ClusterCache`, saved here); only groups whose
         mentions changed are clustered again, and only events whose mentions or links
         changed are merged again. The tables are the same with or without it.
+    article_keys
+        ``article_id -> (key, extraction)`` of the extractions read through an
+        :class:`~analysis.extract.cache.ExtractionCache` (its ``keys``, filled as they are
+        read): the keys of the clusters cache then name each mention of such an extraction
+        by the extraction's key and its place in it (its values are a function of the key)
+        rather than by its values, which would cost more to write out.
 
     Raises
     ------
@@ -205,22 +212,34 @@ def tables_from_extractions(
         its schema (e.g. after an override).
     """
     with cycle_collection(False):
-        return _tables(extractions, overrides, checked, clusters_cache)
+        return _tables(extractions, overrides, checked, clusters_cache, article_keys)
 
 
-def _tables(extractions, overrides, checked, clusters_cache) -> Tables:
+def _tables(extractions, overrides, checked, clusters_cache, article_keys) -> Tables:
     """:func:`tables_from_extractions` (with the collector off)."""
     mentions: list[Mention] = []
     aggregates: list[Aggregate] = []
+    cached = clusters_cache is not None and checked is None
+    # What the keys of the clusters cache read of each mention, made once for all of them.
+    encoded: dict[str, bytes] | None = {} if cached else None
     for extraction in extractions:
         mentions.extend(extraction.mentions)
         aggregates.extend(extraction.aggregates)
+        found = (
+            article_keys.get(extraction.article_id)
+            if encoded is not None and article_keys
+            else None
+        )
+        if found is not None and found[1] is extraction:
+            prefix = f"extraction {found[0]} "
+            for n, m in enumerate(extraction.mentions):
+                encoded[m.mention_id] = f"{prefix}{n}".encode()
     counts = Counter(m.mention_id for m in mentions)
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
-    # What the keys of the clusters cache read of each mention, made once for all of them.
-    encoded = mention_bytes(mentions) if clusters_cache is not None and checked is None else None
+    if encoded is not None:
+        encoded.update(mention_bytes(m for m in mentions if m.mention_id not in encoded))
     if checked is None:
         clusters = cluster_mentions_fast(mentions, clusters_cache, encoded)
     else:
@@ -295,7 +314,10 @@ def build_tables(
             progress(done)
 
     return tables_from_extractions(
-        set_aside(checked(), rejected), overrides, clusters_cache=clusters_cache
+        set_aside(checked(), rejected),
+        overrides,
+        clusters_cache=clusters_cache,
+        article_keys=None if cache is None else cache.keys,
     )
 
 

@@ -1495,7 +1495,9 @@ def mention_bytes(mentions: Iterable[Mention]) -> dict[str, bytes]:
     Format 0 writes every string, number and ``None`` the same way whatever the object's
     history (no references, no interned strings), and reads back as the same values: two
     mentions have the same bytes only when all their fields are equal. Twice as fast as
-    their ``repr``.
+    their ``repr``. Other bytes that tell mentions apart as surely may stand in: the build
+    names a mention of a cached extraction by the extraction's key and its place in it
+    (:func:`analysis.events.build.tables_from_extractions`).
     """
     return {m.mention_id: marshal.dumps(_mention_values(m), 0) for m in mentions}
 

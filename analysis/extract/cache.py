@@ -107,7 +107,8 @@ def _mention(values: list) -> Mention:
     for name in _TUPLE_FIELDS:
         fields[name] = tuple(fields[name])
     mention = object.__new__(Mention)
-    mention.__dict__.update(fields)
+    # The dict made here becomes the instance's (a frozen dataclass refuses setattr).
+    object.__setattr__(mention, "__dict__", fields)
     return mention
 
 
@@ -154,17 +155,21 @@ class ExtractionCache:
         self.fingerprint = extractor_fingerprint(lexicon_directory)
         self.hits = 0
         self.misses = 0
+        #: article_id -> (key, extraction) of the last extraction returned for it: the
+        #: extraction's values are a function of its key alone.
+        self.keys: dict[str, tuple[str, Extraction]] = {}
 
     def _path(self, key: str) -> str:
         # Plain strings: pathlib's joins cost more than reading a small entry.
-        return os.path.join(self._root, key[:2], f"{key}.json")
+        return f"{self._root}{os.sep}{key[:2]}{os.sep}{key}.json"
 
     def extract(self, article: Article, extract: Callable[[Article], Extraction]) -> Extraction:
         """The cached extraction of ``article``, or ``extract(article)`` stored for next time.
 
         An unreadable entry (truncated, edited) counts as a miss and is replaced.
         """
-        path = self._path(article_key(article, self.fingerprint))
+        key = article_key(article, self.fingerprint)
+        path = self._path(key)
         try:
             # Bytes: json reads UTF-8 itself, faster than a text file decodes it.
             with open(path, "rb") as entry:
@@ -178,8 +183,10 @@ class ExtractionCache:
                 found = None
             if found is not None and found.article_id == article.article_id:
                 self.hits += 1
+                self.keys[article.article_id] = (key, found)
                 return found
         self.misses += 1
         extraction = extract(article)
         atomic_write_text(Path(path), to_json(extraction))
+        self.keys[article.article_id] = (key, extraction)
         return extraction
