@@ -61,7 +61,8 @@ def main() -> None:
     print(
         f"one article added: {again_s:.2f} s ({cache.misses} extracted, {cache.hits:,} cached;"
         f" {clusters.misses:,} group(s) of mentions clustered, {clusters.hits:,} cached;"
-        f" {clusters.pairs_kept:,} class pairs cached)"
+        f" {clusters.pairs_kept:,} class pairs cached;"
+        f" {clusters.anchors_kept:,} anchoring decisions kept)"
         f" = {100 * again_s / full_s:.1f}% of the full build (goal < 5%)"
     )
     print(
