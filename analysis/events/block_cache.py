@@ -138,23 +138,24 @@ class ClusterCache:
         """Keep the class pairs of this build (as :meth:`class_pairs` returns them)."""
         self._new_pairs = (classes, compatible)
 
-    def anchoring(self) -> tuple[dict, dict]:
+    def anchoring(self) -> tuple[dict, dict, list]:
         """The anchoring pass of the last build: ``"pass:label" -> digest`` of each group of
-        mentions it was shown, and ``"pass:label" -> digest`` or ``[digest, events read,
-        events fitted]`` of each undated mention (events as ``"pass:label"``); two empty
-        dicts when there is none. The entries are read as they were stored: the reader
-        checks them (:func:`analysis.events.blocks._anchor_with_cache`)."""
+        mentions it was shown; ``"pass:label" -> digest`` or ``[digest, number of the
+        events read, events fitted]`` of each undated mention (events as
+        ``"pass:label"``); and the lists of events read, each once. Empty when there is
+        none. The entries are read as they were stored: the reader checks them
+        (:func:`analysis.events.blocks._anchor_with_cache`)."""
         stored = self._old_anchoring
         if not isinstance(stored, dict):
-            return {}, {}
-        groups, undated = stored.get("groups"), stored.get("undated")
-        if not isinstance(groups, dict) or not isinstance(undated, dict):
-            return {}, {}
-        return groups, undated
+            return {}, {}, []
+        groups, undated, reads = stored.get("groups"), stored.get("undated"), stored.get("reads")
+        if not (isinstance(groups, dict) and isinstance(undated, dict) and isinstance(reads, list)):
+            return {}, {}, []
+        return groups, undated, reads
 
-    def put_anchoring(self, groups: dict, undated: dict) -> None:
+    def put_anchoring(self, groups: dict, undated: dict, reads: list) -> None:
         """Keep the anchoring pass of this build (as :meth:`anchoring` returns it)."""
-        self._new_anchoring = {"groups": groups, "undated": undated}
+        self._new_anchoring = {"groups": groups, "undated": undated, "reads": reads}
 
     def save(self) -> None:
         """Write the entries this build used (and only those)."""

@@ -572,29 +572,43 @@ def _group(key: str) -> tuple[int, str]:
     return int(n), label
 
 
-def _keep_decisions(by_id, shown, shared, digests, undated, old_undated, changed, given, kept):
+def _keep_decisions(
+    by_id, shown, shared, digests, undated, old_undated, old_reads, changed, given, kept
+):
     """Fill ``given`` (``(pass, label)`` -> events fitted) and ``kept`` (``"pass:label"`` ->
-    stored entry) with the decisions of :func:`_anchor_with_cache` that still hold."""
+    ``(digest, events read, events fitted)``) with the decisions of
+    :func:`_anchor_with_cache` that still hold."""
     facts = []
     for key in sorted(changed & digests.keys()):
         n, root = _group(key)
         members = [by_id[i] for i in (*shown[n].members[root], *shared.get(root, ()))]
         if any(interval(m) is not None for m in members):
             facts.append(anchor_facts(members))
+    clean: dict[int, bool] = {}  # number of a list of groups read -> none changed
     for key, (n, root) in undated.items():
         entry = old_undated.get(key)
         if entry is None:
             continue
-        digest, read, fits = (entry, (), ()) if type(entry) is str else entry
-        # ``changed`` holds the groups that left too.
-        if digest != digests[key] or not changed.isdisjoint(read):
+        if type(entry) is str:
+            digest, read, fits = entry, (), ()
+        else:
+            digest, number, fits = entry
+            if type(number) is not int or not 0 <= number < len(old_reads):
+                raise ValueError(number)
+            read = old_reads[number]
+            if number not in clean:
+                # ``changed`` holds the groups that left too.
+                clean[number] = changed.isdisjoint(read)
+            if not clean[number]:
+                continue
+        if digest != digests[key]:
             continue
         if fits and not (set(fits) <= set(read) and all(k in digests for k in fits)):
             continue  # a spoiled entry: a decision fits only groups it read
         if any(reads_event(by_id[root], f) for f in facts):
             continue
         given[n, root] = [_group(k) for k in fits]
-        kept[key] = entry
+        kept[key] = (digest, read, fits)
 
 
 def _decide_few(
@@ -679,16 +693,16 @@ def _anchor_with_cache(
             digests[key] = digest.hexdigest()[:32]
             if len(ids) == 1 and interval(by_id[root]) is None:
                 undated[key] = (n, root)
-    old_groups, old_undated = cache.anchoring()
+    old_groups, old_undated, old_reads = cache.anchoring()
     given: dict[tuple[int, str], list[tuple[int, str]]] = {}
     kept: dict[str, object] = {}
     try:
         changed = {key for key, _ in old_groups.items() ^ digests.items()}
         if old_undated and len(changed) <= _CHANGED_GROUPS_AT_MOST:
             _keep_decisions(
-                by_id, shown, shared, digests, undated, old_undated, changed, given, kept
+                by_id, shown, shared, digests, undated, old_undated, old_reads, changed, given, kept
             )
-    except (TypeError, ValueError, AttributeError):
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
         given, kept = {}, {}  # a spoiled entry: decide every mention again
     cache.anchors_kept = len(given)
     record: dict[tuple[int, str], tuple[set, list]] = {}
@@ -705,20 +719,24 @@ def _anchor_with_cache(
         _anchor_undated(by_id, shown, shared, given, None)
     else:
         _anchor_undated(by_id, shown, shared, given, record)
+    # Each list of groups read is stored once (many mentions of an article read the same).
+    reads: dict[tuple[str, ...], int] = {}
     decisions: dict[str, object] = {}
     for key, (n, root) in undated.items():
         if key in kept:
-            decisions[key] = kept[key]
-        elif (n, root) in record and (record[n, root][0] or record[n, root][1]):
-            read, fits = record[n, root]
-            decisions[key] = [
-                digests[key],
-                sorted(f"{m}:{home}" for m, home in read),
-                [f"{m}:{home}" for m, home in fits],
-            ]
+            digest, read, fits = kept[key]
+            read = tuple(read)
+        elif (n, root) in record:
+            digest = digests[key]
+            read = tuple(sorted(f"{m}:{home}" for m, home in record[n, root][0]))
+            fits = [f"{m}:{home}" for m, home in record[n, root][1]]
         else:
-            decisions[key] = digests[key]  # read no event, fits none
-    cache.put_anchoring(digests, decisions)
+            digest, read, fits = digests[key], (), []  # no side known: reads nothing
+        if read or fits:
+            decisions[key] = [digest, reads.setdefault(read, len(reads)), list(fits)]
+        else:
+            decisions[key] = digest
+    cache.put_anchoring(digests, decisions, [list(read) for read in reads])
 
 
 def components(classes: MentionClasses) -> list[list[str]]:
