@@ -167,3 +167,41 @@ def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
         assert clusters.hits > 0 and clusters.row_hits > 100 and clusters.pairs_kept > 100
         assert clusters.anchors_kept > 50
         assert table_bytes(again) == table_bytes(build_tables(articles, lexicon))
+
+
+def test_objects_made_with_the_collector_off_are_not_young_when_it_is_back_on():
+    """The build runs with the cyclic collector off: what it made is moved to the oldest
+    generation when the collector is back on (its next young collection does not scan it
+    all), the collector's state is restored, and a cycle made meanwhile is still
+    collected by a full collection."""
+    import gc
+    import weakref
+
+    from analysis.events.build import cycle_collection
+
+    class Node:
+        pass
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with cycle_collection(False):
+            assert not gc.isenabled()
+            kept = [[n] for n in range(5000)]
+            node = Node()
+            node.self = node
+            gone = weakref.ref(node)
+            del node
+            with cycle_collection(True):
+                assert gc.isenabled()
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_count()[0] < 100
+        oldest = {id(x) for x in gc.get_objects(generation=2)}
+        assert all(id(x) in oldest for x in kept[::500])
+        assert gone() is not None
+        gc.collect()
+        assert gone() is None
+    finally:
+        if not was:
+            gc.disable()
