@@ -5,7 +5,9 @@ Mentions fall into groups that share no compatible pair
 on the merge rule alone. :class:`ClusterCache` keeps each group's result under a key made
 of its mentions and the source of the reconciler (:func:`reconciler_fingerprint`), so that
 a build after adding one article reclusters only the groups that article touches. The
-corpus-wide anchoring pass is not cached: it is indexed and runs every time. The merged
+decisions of the corpus-wide anchoring pass are kept too, each undated mention's with the
+events it read (:func:`analysis.events.blocks._anchor_with_cache`): a build decides again
+only the mentions whose inputs changed. The merged
 fields of each event (:func:`analysis.events.reconcile.event_fields`) are kept too, under
 a key of everything they read (:func:`analysis.events.reconcile.fields_key`); the
 corpus-wide links of stated answers are made again every time. The compatible pairs of
@@ -70,8 +72,10 @@ class ClusterCache:
         self._new_pairs: tuple[list[str], list[list[int]]] | None = None
         self._old_anchoring: object = None
         self._new_anchoring: dict | None = None
-        #: Undated mentions whose anchoring was taken from the last build.
+        #: Undated mentions whose anchoring was taken from the last build, and those
+        #: decided again (that know a side).
         self.anchors_kept = 0
+        self.anchors_decided = 0
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

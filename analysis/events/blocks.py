@@ -39,7 +39,9 @@ Anchoring is :func:`analysis.events.reconcile._anchor_undated` itself, run on a 
 each event (:func:`_anchor`): one mention per class and article (its fields, its articles
 and its per-article casualty figures are those of the whole event) and the mentions that
 an undated mention may not join, so that an undated mention costs the size of that
-summary, not of the event.
+summary, not of the event. With a cache, the decisions of the last build are kept for the
+undated mentions whose inputs did not change (:func:`_anchor_with_cache`); the few left
+are decided on the events they read alone (:func:`_decide_few`).
 
 Mentions with no compatible pair between them form independent groups
 (:func:`components`); each group is clustered on its own, and its result can be kept
@@ -51,7 +53,8 @@ sets); the straightforward function stays the reference and serves pairs checked
 A change of the merge rule that reads a field of :data:`PLACE_FIELDS` other than through
 the two clauses above, or of the anchoring rule that reads more of an event than its
 classes, articles and casualty figures, must be mirrored here: the random comparison
-fails until it is.
+fails until it is. So must a change of which events an undated mention gathers as
+candidates (:func:`analysis.events.reconcile.reads_event`, tested against the indexes).
 """
 
 from __future__ import annotations
@@ -719,6 +722,7 @@ def _anchor_with_cache(
         _anchor_undated(by_id, shown, shared, given, None)
     else:
         _anchor_undated(by_id, shown, shared, given, record)
+    cache.anchors_decided = len(record)
     # Each list of groups read is stored once (many mentions of an article read the same).
     reads: dict[tuple[str, ...], int] = {}
     decisions: dict[str, object] = {}
