@@ -626,17 +626,17 @@ def _decide_few(
     events that one of them reads (:func:`analysis.events.reconcile.reads_event`): a
     decision reads nothing else, so the indexes of a few events give it. Fills ``record``
     and moves nothing."""
-    mentions = [by_id[root] for _, root in pending]
-    # One mention per pool (mentions of one country and sides share theirs).
-    pools = list(
-        {
-            (u.country, u.actor1_side, u.actor2_side) if u.country else u.article_id: u
-            for u in mentions
-        }.values()
-    )
+    # The mentions by pool (those of one country and sides, or of one article without a
+    # country, share theirs).
+    pools: dict[object, list[Mention]] = defaultdict(list)
+    for _, root in pending:
+        u = by_id[root]
+        pools[(u.country, u.actor1_side, u.actor2_side) if u.country else u.article_id].append(u)
     sub: list[dict[str, list[str]]] = [{} for _ in shown]
     for n, p in enumerate(shown):
         for root, ids in p.members.items():
+            if len(ids) == 1 and root not in shared and interval(by_id[root]) is None:
+                continue  # an undated mention alone: no event
             members = [by_id[i] for i in (*ids, *shared.get(root, ()))]
             # The pool first (the known sides and country, the articles): cheaper than
             # every fact of the event, and most events are in no pool of the few.
@@ -646,12 +646,17 @@ def _decide_few(
                 _single(frozenset(m.country for m in members if m.country)),
             )
             articles = {m.article_id for m in members}
-            if not any(in_pool(u, singles, articles) for u in pools):
-                continue
-            if any(interval(m) is not None for m in members):
-                facts = anchor_facts(members)
+            facts = None
+            for mentions in pools.values():
+                if not in_pool(mentions[0], singles, articles):
+                    continue
+                if facts is None:
+                    if all(interval(m) is None for m in members):
+                        break  # no event
+                    facts = anchor_facts(members)
                 if any(reads_event(u, facts) for u in mentions):
                     sub[n][root] = list(ids)
+                    break
     for n, root in pending:
         sub[n][root] = [root]
     labels = {root for members in sub for root in members}
