@@ -14,7 +14,7 @@ import gc
 import hashlib
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,6 +136,11 @@ _mention_row = operator.attrgetter(
 )
 
 
+def _joined(items: Sequence[str]) -> str:
+    """The items sorted and joined by :data:`LIST_SEP` (most lists have one item or none)."""
+    return LIST_SEP.join(sorted(items) if len(items) > 1 else items)
+
+
 def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> pd.DataFrame:
     """One row per mention with its event; sorted by article, sentence and position."""
     home, also = {}, {}
@@ -150,9 +155,9 @@ def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> 
     for m in mentions:
         row = list(_mention_row(m))
         row[_EVENT_AT] = home.get(m.mention_id, "")
-        row[_RESPONDS_AT] = LIST_SEP.join(sorted(m.responds_to))
-        row[_ALSO_AT] = LIST_SEP.join(sorted(also.get(m.mention_id, [])))
-        row[_APART_AT] = LIST_SEP.join(sorted(m.apart_from))
+        row[_RESPONDS_AT] = _joined(m.responds_to)
+        row[_ALSO_AT] = _joined(also.get(m.mention_id, ()))
+        row[_APART_AT] = _joined(m.apart_from)
         for n in _NONE_AT:
             row[n] = None
         rows.append(row)
