@@ -68,15 +68,20 @@ bench: $(STAMP) ## Run the benchmarks (speed and memory figures; slow)
 
 VALIDATE_REPS ?= 500
 VALIDATE_HOURS ?= 12
+# Finished cells are kept and unfinished p-value cells go on from their next replicate, so
+# an interrupted study picks up where it stopped; VALIDATE_RESUME= starts every cell afresh.
+VALIDATE_RESUME ?= --resume
 VALIDATE_NULLS := independent_poisson shared_trend shared_daily_shocks autocorrelated_rates self_excitation_only
 VALIDATE := nice -n 15 $(BIN)/python -m analysis.models.validation --out data/validation \
-	--reps $(VALIDATE_REPS) --budget-hours $(VALIDATE_HOURS) --share-budget
+	--reps $(VALIDATE_REPS) --budget-hours $(VALIDATE_HOURS) --share-budget $(VALIDATE_RESUME)
 validate: $(STAMP) ## Run the validation study (size and power by simulation; hours) into data/validation/
-	$(VALIDATE) --name hawkes_cross_500d --n-days 500 --sizes 50 200 1000 \
-		--tests hawkes_cross_bootstrap hawkes_cross_asymptotic
-	$(VALIDATE) --name hawkes_cross_500d_n5000 --n-days 500 --sizes 5000
-	$(VALIDATE) --name hawkes_cross_2000d --n-days 2000 --sizes 200 1000 \
-		--scenarios planted_cross_0.2 shared_daily_shocks
+	$(VALIDATE) --name hawkes_cross_500d_n50 --sizes 50 --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name hawkes_cross_500d_n200 --sizes 200 --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name hawkes_cross_500d_n1000 --sizes 1000 --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name hawkes_cross_500d_n5000 --sizes 5000 --scenarios $(VALIDATE_NULLS)
+	$(VALIDATE) --name hawkes_cross_power --n-days 500 1000 2000 --sizes 1000 \
+		--scenarios planted_cross_0.2
+	$(VALIDATE) --name hawkes_cross_power_sizes --sizes 50 200 5000 --scenarios planted_cross_0.2
 	$(VALIDATE) --name granger_500d --tests granger_weekly
 	$(VALIDATE) --name models_nulls_500d --tests changepoint_scan \
 		--scenarios $(VALIDATE_NULLS)
@@ -91,7 +96,6 @@ validate: $(STAMP) ## Run the validation study (size and power by simulation; ho
 		--scenarios planted_cross_0.2
 	$(VALIDATE) --name rates_incidence_500d --tests rate_block \
 		--scenarios $(VALIDATE_NULLS)
-	$(VALIDATE) --name hawkes_cross_1000d --n-days 1000 --sizes 1000 --scenarios planted_cross_0.2
 	$(VALIDATE) --name power_1000_spans --n-days 1000 2000 --sizes 1000 \
 		--tests var_granger changepoint_scan rate_block granger_weekly reaction_events_joint \
 		reaction_incidence_joint \

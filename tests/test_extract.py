@@ -12,6 +12,8 @@ from analysis.extract.article import extract_article
 from analysis.extract.lexicon import load_lexicon
 from analysis.records import Article
 
+from own_texts import events_of, own_article
+
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
 
@@ -59,10 +61,6 @@ def _find(extraction, **conditions):
     ]
     assert found, f"no mention with {conditions}"
     return found
-
-
-def _article(text: str, published: dt.date, title: str = "") -> Article:
-    return Article("t", "t.txt", "Test", title, "", published, "", text)
 
 
 # --- invariants ------------------------------------------------------------------------
@@ -215,7 +213,7 @@ def test_passive_voice_with_agent_and_number_words(lexicon):
         "Balad air base was struck by Asaib Ahl al-Haq on Sunday with a barrage of rockets. "
         "Seven contractors were wounded and two dozen vehicles were damaged."
     )
-    ex = extract_article(_article(text, dt.date(2021, 6, 8)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2021, 6, 8)), lexicon)
     # The headline adds no event; the casualty sentence continues the attack.
     attack, follow = ex.mentions
     for m in (attack, follow):
@@ -234,7 +232,7 @@ def test_retaliation_link_with_other_sides(lexicon):
         "Israeli jets struck Hezbollah positions near Beirut on 12 May 2022 in retaliation for "
         "a rocket attack by Hezbollah on Haifa the day before that killed a civilian."
     )
-    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 5, 14)), lexicon)
     response, cause = ex.mentions
     assert (response.actor1_side, response.actor2_side) == ("ISRAEL", "HEZBOLLAH")
     assert (response.location, cause.location) == ("Beirut", "Haifa")
@@ -247,7 +245,7 @@ def test_casualty_follow_up_continues_the_event(lexicon):
         "Houthi rebels fired ballistic missiles at a tanker in the Red Sea on Thursday. "
         "Three sailors were killed and four others injured, the operator said."
     )
-    ex = extract_article(_article(text, dt.date(2024, 3, 8)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 3, 8)), lexicon)
     first, follow = ex.mentions
     assert (first.actor1_side, first.weapon, first.event_date) == (
         "HOUTHIS",
@@ -263,7 +261,7 @@ def test_generic_hypothetical_and_aggregate_statements(lexicon):
         "Militias have repeatedly attacked convoys. The army could strike militia camps. "
         "Iranian proxies have targeted U.S. bases more than 60 times since January 2024."
     )
-    ex = extract_article(_article(text, dt.date(2024, 5, 1)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 5, 1)), lexicon)
     assert ex.mentions == ()
     [aggregate] = ex.aggregates
     assert (aggregate.count_low, aggregate.period_start, aggregate.period_end) == (
@@ -276,7 +274,7 @@ def test_generic_hypothetical_and_aggregate_statements(lexicon):
 
 def test_unknown_initiator_is_not_guessed(lexicon):
     text = "Two mortar rounds landed near Camp Victory in Baghdad on Monday, injuring one guard."
-    ex = extract_article(_article(text, dt.date(2019, 9, 25)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2019, 9, 25)), lexicon)
     [m] = ex.mentions
     assert m.actor1 == "" and m.weapon == "artillery" and m.location == "Victory Base Complex"
 
@@ -288,7 +286,7 @@ def test_intent_threat_and_deliberation_give_no_event(lexicon):
         "The Pentagon was considering a strike on Iran-backed militias in Syria. "
         "Houthi rebels vowed further missile attacks on ships in the Red Sea."
     )
-    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 5, 14)), lexicon)
     assert ex.mentions == ()
 
 
@@ -297,14 +295,14 @@ def test_an_undated_series_named_by_its_target_is_no_event(lexicon):
         "The Iraqi army shelled militia positions in Diyala on Sunday in response to rocket "
         "attacks on its bases."
     )
-    [strike] = extract_article(_article(series, dt.date(2022, 5, 14)), lexicon).mentions
+    [strike] = extract_article(own_article(series, dt.date(2022, 5, 14)), lexicon).mentions
     assert strike.event_date == "2022-05-08" and strike.responds_to == ()
     # Named by a place and a toll, the same grammar reports one event and the link holds.
     located = (
         "The Iraqi army shelled militia positions in Diyala on Sunday in response to rocket "
         "attacks on Balad air base that wounded two soldiers."
     )
-    strike, cause = extract_article(_article(located, dt.date(2022, 5, 14)), lexicon).mentions
+    strike, cause = extract_article(own_article(located, dt.date(2022, 5, 14)), lexicon).mentions
     assert strike.responds_to == (cause.mention_id,)
     assert (cause.location, cause.injured_low) == ("Balad Air Base", 2)
 
@@ -314,13 +312,13 @@ def test_a_measured_interval_is_chronology_not_a_response(lexicon):
         "Israeli jets struck Hezbollah positions in Tyre on Friday after a rocket attack by "
         "Hezbollah on Haifa."
     )
-    response, cause = extract_article(_article(linked, dt.date(2022, 5, 14)), lexicon).mentions
+    response, cause = extract_article(own_article(linked, dt.date(2022, 5, 14)), lexicon).mentions
     assert response.responds_to == (cause.mention_id,)
     dated = (
         "Israeli jets struck Hezbollah positions in Tyre on Friday, two days after a rocket "
         "attack by Hezbollah on Haifa."
     )
-    response, cause = extract_article(_article(dated, dt.date(2022, 5, 14)), lexicon).mentions
+    response, cause = extract_article(own_article(dated, dt.date(2022, 5, 14)), lexicon).mentions
     assert response.responds_to == () and response.link_text == ""
     # The interval still dates the earlier attack: two days before Friday 13 May.
     assert (cause.location, cause.date_start, cause.date_end) == (
@@ -336,7 +334,7 @@ def test_coinciding_events_take_the_stated_date(lexicon):
         "The missile strike coincided with an air raid on Hodeidah and another strike in "
         "Tehran that killed two guards."
     )
-    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 5, 14)), lexicon)
     hodeidah = _find(ex, location="Al Hudaydah")[0]
     tehran = _find(ex, location="Tehran")[0]
     for m in (hodeidah, tehran):
@@ -350,7 +348,7 @@ def test_coinciding_events_take_the_stated_date(lexicon):
     # Without a dated event to coincide with, the text dates nothing: only the article's
     # time frame bounds the events (a week before publication, none dated in the text).
     undated = "An air raid on Hodeidah coincided with a strike in Tehran."
-    ex = extract_article(_article(undated, dt.date(2022, 5, 14)), lexicon)
+    ex = extract_article(own_article(undated, dt.date(2022, 5, 14)), lexicon)
     assert ex.mentions
     for m in ex.mentions:
         assert (m.date_basis, m.date_start, m.date_end) == ("frame", "2022-04-13", "2022-05-14")
@@ -362,7 +360,7 @@ def test_the_latest_strike_is_the_newest_by_date(lexicon):
         "In February, militias attacked Balad air base, prompting a U.S. strike in March. "
         "The latest U.S. strike killed four militants, officials said."
     )
-    ex = extract_article(_article(text, dt.date(2022, 5, 14)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 5, 14)), lexicon)
     four = _find(ex, killed_low=4)
     assert [m.event_date for m in four] == ["2022-05-03"]
     assert four[0].admin1 == "Al Anbar"
@@ -376,12 +374,12 @@ def test_a_wire_dateline_gives_no_date_and_no_place(lexicon):
         "Strikes on Hodeidah\n\n"
         "SANAA, June 2 (Reuters) - Israeli warplanes on Thursday bombed the port of Hodeidah."
     )
-    ex = extract_article(_article(text, dt.date(2022, 6, 4)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 6, 4)), lexicon)
     (m,) = ex.mentions
     assert (m.event_date, m.date_text) == ("2022-06-02", "Thursday")
     assert m.location == "Al Hudaydah" and m.actor1_side == "ISRAEL"
     text = "Strike in Yemen\n\nSANAA (AP) — An Israeli air strike hit Hodeidah on Monday."
-    (m,) = extract_article(_article(text, dt.date(2022, 6, 4)), lexicon).mentions
+    (m,) = extract_article(own_article(text, dt.date(2022, 6, 4)), lexicon).mentions
     assert m.event_date == "2022-05-30" and m.location == "Al Hudaydah"
     assert text[m.char_start : m.char_end] == m.sentence_text
 
@@ -399,7 +397,7 @@ def test_a_wire_dateline_gives_no_date_and_no_place(lexicon):
 )
 def test_casualty_follow_ups_continue_the_event(lexicon, follow_up, killed, injured):
     text = "U.S. jets bombed Houthi positions in Hodeidah on Sunday. " + follow_up
-    ex = extract_article(_article(text, dt.date(2022, 6, 8)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 6, 8)), lexicon)
     first, second = ex.mentions
     assert (second.killed_best, second.injured_best) == (killed, injured)
     assert (second.actor1_side, second.actor2_side) == ("US_COALITION", "HOUTHIS")
@@ -411,14 +409,14 @@ def test_no_immediate_reports_of_casualties_is_not_zero(lexicon):
         "Hezbollah fired rockets at Metula on Friday. "
         "There were no immediate reports of casualties."
     )
-    ex = extract_article(_article(text, dt.date(2022, 6, 8)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 6, 8)), lexicon)
     assert len(ex.mentions) == 1 and ex.mentions[0].killed_best is None
     assert all(m.actor1_side for m in ex.mentions)
 
 
 def test_killing_and_wounding_after_the_action(lexicon):
     text = "Iranian missiles struck Sulaymaniyah on Friday, killing at least 7 and wounding 12."
-    (m,) = extract_article(_article(text, dt.date(2022, 6, 8)), lexicon).mentions
+    (m,) = extract_article(own_article(text, dt.date(2022, 6, 8)), lexicon).mentions
     assert (m.actor1_side, m.weapon) == ("IRAN", "missile")
     assert (m.killed_low, m.killed_high, m.injured_best) == (7, None, 12)
 
@@ -444,7 +442,7 @@ def test_killing_and_wounding_after_the_action(lexicon):
     ],
 )
 def test_nationality_adjectives(lexicon, sentence, initiator, target):
-    (m,) = extract_article(_article(sentence, dt.date(2022, 6, 8)), lexicon).mentions
+    (m,) = extract_article(own_article(sentence, dt.date(2022, 6, 8)), lexicon).mentions
     assert (m.actor1_side, m.actor2_side) == (initiator, target)
 
 
@@ -462,7 +460,7 @@ def test_a_definite_description_is_the_event_named_before(lexicon, order):
             "A drone attack on Eilat on Tuesday killed one man. "
             "Israel bombed Hodeidah on Saturday in retaliation for the drone attack."
         )
-    ex = extract_article(_article(text, dt.date(2022, 6, 12)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 6, 12)), lexicon)
     drones = [m for m in ex.mentions if m.weapon == "one-way drone"]
     roots = {
         m.mention_id for m in drones if m.sentence_index == min(d.sentence_index for d in drones)
@@ -491,7 +489,7 @@ def test_a_definite_description_is_the_event_named_before(lexicon, order):
     ],
 )
 def test_counts_over_a_period_are_aggregates(lexicon, sentence, low, start):
-    ex = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon)
+    ex = extract_article(own_article(sentence, dt.date(2022, 6, 12)), lexicon)
     assert not ex.mentions
     (agg,) = ex.aggregates
     assert (agg.count_low, agg.period_start, agg.period_end) == (low, start, "2022-06-12")
@@ -524,7 +522,7 @@ def test_counts_over_a_period_are_aggregates(lexicon, sentence, low, start):
     ],
 )
 def test_bare_weapon_subjects_and_failed_attacks(lexicon, sentence, weapon, location, target):
-    (m,) = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
+    (m,) = extract_article(own_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
     assert (m.weapon, m.location, m.actor2_side, m.actor1_side) == (weapon, location, target, "")
     assert m.event_date == "2022-06-10"
     assert m.injured_best is None and m.killed_best is None
@@ -561,7 +559,7 @@ def test_bare_weapon_subjects_and_failed_attacks(lexicon, sentence, weapon, loca
     ],
 )
 def test_places_named_with_their_kind(lexicon, sentence, location, country, coordinates):
-    (m,) = extract_article(_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
+    (m,) = extract_article(own_article(sentence, dt.date(2022, 6, 12)), lexicon).mentions
     assert (m.location, m.country) == (location, country)
     assert (m.latitude is not None) == coordinates
 
@@ -573,10 +571,7 @@ PUBLISHED = dt.date(2024, 8, 7)
 
 
 def _events(lexicon, text: str, title: str = ""):
-    from analysis.events.build import tables_from_extractions
-
-    ex = extract_article(_article(text, PUBLISHED, title), lexicon)
-    return ex, tables_from_extractions([ex]).events
+    return events_of(text, lexicon, PUBLISHED, title)
 
 
 @pytest.mark.parametrize(

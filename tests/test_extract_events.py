@@ -5,18 +5,14 @@ import datetime as dt
 
 import pytest
 
-from analysis.events.build import tables_from_extractions
-from analysis.extract.article import extract_article
-from analysis.records import Article
+from own_texts import events_of
 
 #: A Wednesday: "on Monday" is 5 Aug 2024, "on Sunday" 4 Aug.
 PUBLISHED = dt.date(2024, 8, 7)
 
 
 def _extract(lexicon, text: str, title: str = ""):
-    article = Article("t", "t.txt", "Test", title, "", PUBLISHED, "", text)
-    extraction = extract_article(article, lexicon)
-    return extraction, tables_from_extractions([extraction]).events
+    return events_of(text, lexicon, PUBLISHED, title)
 
 
 def test_a_statement_date_before_that_leaves_the_response_clause_whole(lexicon):

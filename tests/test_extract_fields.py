@@ -13,16 +13,13 @@ from analysis.extract.casualties import find_casualties
 from analysis.extract.dates import find_dates, recalled_date, resolve_date, resolve_match
 from analysis.extract.lexicon import load_lexicon
 from analysis.extract.numbers import Count, parse_count
-from analysis.records import Article
+
+from own_texts import own_article
 
 
 @pytest.fixture(scope="module")
 def lexicon():
     return load_lexicon()
-
-
-def _article(text: str, published: dt.date, title: str = "") -> Article:
-    return Article("t", "t.txt", "Test", title, "", published, "", text)
 
 
 def _counts(count: Count | None) -> tuple[int | None, int | None] | None:
@@ -105,7 +102,7 @@ def test_a_toll_stated_before_after_goes_to_the_event_after_it(lexicon):
         "Militias fired rockets at a base in Anbar on Monday. "
         "Nine soldiers were wounded after drones struck a base in Deir ez-Zor on Tuesday."
     )
-    ex = extract_article(_article(text, dt.date(2023, 10, 19)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2023, 10, 19)), lexicon)
     tuesday = [m for m in ex.mentions if m.injured_best == 9]
     assert [m.event_date for m in tuesday] == ["2023-10-17"]
     monday = [m for m in ex.mentions if m.event_date == "2023-10-16"]
@@ -136,7 +133,7 @@ def test_a_day_earlier_in_an_article(lexicon):
         "On May 4, a drone struck Erbil airport, officials said. "
         "A day earlier, rockets hit Ain al-Asad air base."
     )
-    ex = extract_article(_article(text, dt.date(2022, 5, 6)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 5, 6)), lexicon)
     assert sorted(m.event_date for m in ex.mentions) == ["2022-05-03", "2022-05-04"]
 
 
@@ -145,7 +142,7 @@ def test_a_day_offset_from_a_month_is_not_a_day(lexicon):
         "Militias attacked Ain al-Asad air base in early March. "
         "Two days before that, rockets hit a base in Erbil."
     )
-    ex = extract_article(_article(text, dt.date(2022, 4, 20)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 4, 20)), lexicon)
     assert all(m.date_precision != "day" for m in ex.mentions)
 
 
@@ -170,7 +167,7 @@ def test_an_anniversary_piece_dates_its_events_in_the_recalled_year(lexicon):
         "A year ago on March 2, militias fired rockets at Ain al-Asad air base. "
         "U.S. jets struck Kataib Hezbollah in Anbar on March 4."
     )
-    ex = extract_article(_article(text, dt.date(2022, 3, 10)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2022, 3, 10)), lexicon)
     dated = sorted(m.event_date for m in ex.mentions if m.date_precision == "day")
     assert dated and all(d.startswith("2021-03-0") for d in dated)
 
@@ -193,7 +190,7 @@ def test_a_sentence_capital_or_an_irregular_plural_names_no_one(lexicon):
 
 def test_an_undated_events_toll_stays_on_its_first_mention(lexicon):
     text = "Militias fired rockets at Ain al-Asad air base, officials said. Nine soldiers died."
-    ex = extract_article(_article(text, dt.date(2024, 8, 7)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 8, 7)), lexicon)
     (m,) = ex.mentions
     assert m.date_precision == "month" and (m.killed_low, m.killed_high) == (9, 9)
 
@@ -220,7 +217,7 @@ def test_an_answer_whose_cause_the_article_omits_keeps_its_words(lexicon):
         "U.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday. "
         "This attack was carried out in retaliation for the recent rocket attacks on troops."
     )
-    (m,) = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon).mentions
+    (m,) = extract_article(own_article(text, dt.date(2024, 1, 25)), lexicon).mentions
     assert m.responds_to == () and m.link_text == "in retaliation for"
 
 
@@ -229,17 +226,17 @@ def test_a_general_remark_or_a_promise_states_no_answer(lexicon):
         "U.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday. "
         "The US has launched many strikes in retaliation over the years."
     )
-    (m,) = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon).mentions
+    (m,) = extract_article(own_article(text, dt.date(2024, 1, 25)), lexicon).mentions
     assert m.link_text == ""
     text = "Israeli jets struck Hezbollah sites in Tyre on Tuesday, and Hezbollah vowed a response."
-    ex = extract_article(_article(text, dt.date(2024, 1, 25)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 1, 25)), lexicon)
     assert all(m.link_text == "" for m in ex.mentions)
 
 
 def test_a_headline_answer_whose_cause_the_article_omits(lexicon):
     title = "US hits militia sites after rocket attack on base"
     text = title + "\n\nU.S. jets struck Kataib Hezbollah sites in Anbar on Tuesday."
-    (m,) = extract_article(_article(text, dt.date(2024, 1, 25), title), lexicon).mentions
+    (m,) = extract_article(own_article(text, dt.date(2024, 1, 25), title), lexicon).mentions
     assert m.responds_to == () and m.link_text == "after"
 
 
@@ -248,7 +245,7 @@ def test_a_date_taken_from_the_answer_says_so(lexicon):
         "U.S. jets struck Kataib Hezbollah depots in Anbar on Tuesday. Tuesday's strikes come "
         "days after a militia drone attack on Ain al-Asad air base wounded two U.S. soldiers."
     )
-    ex = extract_article(_article(text, dt.date(2024, 1, 24)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 1, 24)), lexicon)
     assert ex.mentions and all(m.date_text and m.date_precision for m in ex.mentions)
     caused = [m for m in ex.mentions if m.date_precision == "days"]
     assert [(m.date_start, m.date_end) for m in caused] == [("2024-01-17", "2024-01-21")]
@@ -302,7 +299,7 @@ def test_reprisal_strikes_for_states_the_cause(lexicon):
         "Israeli jets struck Isfahan on Friday in what appear to be reprisal strikes for a "
         "drone attack."
     )
-    ex = extract_article(_article(text, dt.date(2024, 4, 19)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 4, 19)), lexicon)
     answer = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
     assert answer and answer[0].responds_to and answer[0].event_date == "2024-04-19"
 
@@ -347,7 +344,7 @@ def test_a_series_answer_links_an_attack_of_an_earlier_day(lexicon):
         "fighters in Nabatieh on Tuesday. Responding to recent Israeli raids inside Lebanon, "
         "Hezbollah on Tuesday fired drones at an Israeli base in Safed."
     )
-    ex = extract_article(_article(text, dt.date(2024, 1, 9)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 1, 9)), lexicon)
     by_id = {m.mention_id: m for m in ex.mentions}
     (answer,) = [m for m in ex.mentions if m.actor1_side == "HEZBOLLAH"]
     assert [by_id[c].event_date for c in answer.responds_to] == ["2024-01-08"]
@@ -359,7 +356,7 @@ def test_a_headline_answer_by_an_armed_group_links_no_state_strike(lexicon):
         title + "\n\nIsraeli jets struck a Hezbollah post in Tyre on Monday, killing a commander. "
         "Israeli drones hit a depot in Nabatieh on Tuesday."
     )
-    ex = extract_article(_article(text, dt.date(2024, 1, 10), title), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 1, 10), title), lexicon)
     assert all(not m.responds_to and not m.link_text for m in ex.mentions)
 
 
@@ -369,7 +366,7 @@ def test_a_discussed_answer_is_the_event_of_the_doer_it_names(lexicon):
         "struck a Hezbollah post in Tyre on Monday. With this response, Hezbollah for the "
         "first time hit the base directly."
     )
-    ex = extract_article(_article(text, dt.date(2024, 1, 10)), lexicon)
+    ex = extract_article(own_article(text, dt.date(2024, 1, 10)), lexicon)
     israeli = [m for m in ex.mentions if m.actor1_side == "ISRAEL"]
     assert israeli and all(not m.responds_to for m in israeli)
 

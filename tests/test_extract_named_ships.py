@@ -11,7 +11,8 @@ from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.reconcile import cluster_mentions
 from analysis.extract.article import extract_article
 from analysis.extract.lexicon import load_lexicon
-from analysis.records import Article
+
+from own_texts import own_article
 
 TEXT = (
     "On March 5, a Houthi anti-ship missile hit M/V Sea Star, a tanker sailing through the "
@@ -23,7 +24,7 @@ TEXT = (
 
 @pytest.fixture(scope="module")
 def mentions():
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 6), "", TEXT)
+    article = own_article(TEXT, dt.date(2024, 3, 6))
     return extract_article(article, load_lexicon()).mentions
 
 

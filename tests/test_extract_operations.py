@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 
 from analysis.events.blocks import cluster_mentions_fast
-from analysis.events.build import tables_from_extractions
 from analysis.events.reconcile import cluster_mentions, one_operation, why_different
-from analysis.extract.article import extract_article
 from analysis.extract.lexicon import load_lexicon
 from analysis.extract.sites import site_count
-from analysis.records import Article, Mention
+from analysis.records import Mention
+
+from own_texts import events_of
 
 #: A Wednesday: "on Sunday" is 4 Aug 2024, "on Friday" 2 Aug.
 PUBLISHED = dt.date(2024, 8, 7)
@@ -24,8 +24,7 @@ def lexicon():
 
 
 def _events(lexicon, text: str):
-    article = Article("t", "t.txt", "Test", "", "", PUBLISHED, "", text)
-    return tables_from_extractions([extract_article(article, lexicon)]).events
+    return events_of(text, lexicon, PUBLISHED)[1]
 
 
 @pytest.mark.parametrize(

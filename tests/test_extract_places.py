@@ -17,6 +17,8 @@ from analysis.extract.lexicon import DEFAULT_DIRECTORY, load_lexicon
 from analysis.extract.reading import sentence_hits
 from analysis.records import Article
 
+from own_texts import own_article
+
 
 @pytest.fixture(scope="module")
 def lexicon():
@@ -123,7 +125,7 @@ def test_a_town_the_vocabularies_lack_takes_the_articles_country(lexicon):
         "Israeli jets struck Tyre and Nabatieh on Monday. On Tuesday an Israeli drone "
         "strike killed two people in the town of Zawtar al-Gharbiyya."
     )
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 6), "", text)
+    article = own_article(text, dt.date(2024, 3, 6))
     mentions = extract_article(article, lexicon).mentions
     zawtar = [m for m in mentions if m.location == "Zawtar al-Gharbiyya"]
     assert zawtar and all(m.country == "Lebanon" for m in zawtar)
@@ -158,7 +160,7 @@ def test_at_sea_the_land_beside_it_gives_no_country(lexicon):
         "On Tuesday the Houthis fired an anti-ship missile from Yemen at a tanker in the "
         "Gulf of Aden."
     )
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 7), "", text)
+    article = own_article(text, dt.date(2024, 3, 7))
     [m] = extract_article(article, lexicon).mentions
     assert (m.location, m.country) == ("Gulf of Aden", "")
     # Without the sea, the country named is where it happened.
@@ -182,6 +184,6 @@ def test_a_shared_town_name_follows_the_articles_country(lexicon):
         "Egypt said its navy was on alert on Monday. On Tuesday a drone struck a warehouse "
         "in al-Qusayr, killing two guards."
     )
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 7), "", text)
+    article = own_article(text, dt.date(2024, 3, 7))
     qusayr = [m for m in extract_article(article, lexicon).mentions if m.location]
     assert qusayr and all(m.country == "Egypt" for m in qusayr)

@@ -14,7 +14,9 @@ from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.reconcile import cluster_mentions, places_apart, why_different
 from analysis.extract.article import extract_article
 from analysis.extract.lexicon import area_names
-from analysis.records import Article, Mention
+from analysis.records import Mention
+
+from own_texts import own_article
 
 #: An Israeli strike in Nabatiye on 5 Mar 2024 unless told otherwise.
 ISRAELI_STRIKE = dict(
@@ -96,7 +98,7 @@ TEXT = (
 
 
 def test_strikes_on_two_towns_of_one_day_stay_two_events(lexicon):
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 6), "", TEXT)
+    article = own_article(TEXT, dt.date(2024, 3, 6))
     mentions = extract_article(article, lexicon).mentions
     strikes = [m for m in mentions if m.actor1_side == "ISRAEL"]
     assert len(strikes) == 2 and strikes[0].event_date == strikes[1].event_date == "2024-03-05"
@@ -106,7 +108,7 @@ def test_strikes_on_two_towns_of_one_day_stay_two_events(lexicon):
 
 
 def test_an_answer_to_strikes_on_two_named_towns_answers_both(lexicon):
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 6), "", TEXT)
+    article = own_article(TEXT, dt.date(2024, 3, 6))
     mentions = extract_article(article, lexicon).mentions
     strikes = {m.mention_id for m in mentions if m.actor1_side == "ISRAEL"}
     [answer] = [m for m in mentions if m.actor1_side == "HEZBOLLAH"]
@@ -120,7 +122,7 @@ def test_a_town_named_for_its_district_is_not_a_second_cause(lexicon):
         "Hezbollah said it fired rockets at Metula in response to the strike on a car in "
         "Bint Jbeil in the Tyre district."
     )
-    article = Article("t", "t.txt", "Test", "", "", dt.date(2024, 3, 6), "", text)
+    article = own_article(text, dt.date(2024, 3, 6))
     mentions = extract_article(article, lexicon).mentions
     [answer] = [m for m in mentions if m.actor1_side == "HEZBOLLAH"]
     causes = [m for m in mentions if m.mention_id in answer.responds_to]

@@ -10,17 +10,17 @@ import datetime as dt
 import pytest
 
 from analysis.events.reconcile import cluster_mentions
-from analysis.extract.article import extract_article
 from analysis.extract.casualties import find_casualties
 from analysis.extract.clauses import content_span
-from analysis.records import Article, Mention
+from analysis.records import Mention
+
+from own_texts import mentions_of
 
 PUBLISHED = dt.date(2025, 3, 12)  # a Wednesday
 
 
 def _extract(text: str, lexicon, published: dt.date = PUBLISHED) -> list[Mention]:
-    article = Article("t", "t.txt", "Test", "", "", published, "", text)
-    return list(extract_article(article, lexicon).mentions)
+    return mentions_of(text, lexicon, published)
 
 
 def _tolls(mentions: list[Mention]) -> list[tuple]:

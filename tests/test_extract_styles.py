@@ -14,14 +14,15 @@ from analysis.events.reconcile import cluster_mentions
 from analysis.extract.article import extract_article
 from analysis.extract.casualties import find_casualties
 from analysis.extract.clauses import content_span
-from analysis.records import Article, Mention
+from analysis.records import Mention
+
+from own_texts import mentions_of, own_article
 
 PUBLISHED = dt.date(2025, 3, 12)  # a Wednesday
 
 
 def _extract(text: str, lexicon, published: dt.date = PUBLISHED) -> list[Mention]:
-    article = Article("t", "t.txt", "Test", "", "", published, "", text)
-    return list(extract_article(article, lexicon).mentions)
+    return mentions_of(text, lexicon, published)
 
 
 def _killed(text: str, lexicon):
@@ -306,7 +307,7 @@ def test_the_group_of_the_standfirst_claims_the_same_day_as_its_statement(lexico
         "Hasakah province with drones.\n\nIn a statement released on Sunday, the group said its "
         "fighters had hit the al-Shaddadi base with a drone the same day."
     )
-    article = Article("t", "t.txt", "Test", title, "", PUBLISHED, "", text)
+    article = own_article(text, PUBLISHED, title)
     mentions = list(extract_article(article, lexicon).mentions)
     hit = [m for m in mentions if m.sentence_index == 2 or "al-Shaddadi" in m.sentence_text]
     assert [(m.actor1, m.actor1_basis, m.event_date, m.date_start) for m in hit] == [

@@ -15,7 +15,9 @@ from analysis.extract.casualties import find_casualties
 from analysis.extract.dates import find_dates, resolve_match
 from analysis.extract.lexicon import load_lexicon
 from analysis.extract.sentences import split_sentences
-from analysis.records import Article, Mention
+from analysis.records import Mention
+
+from own_texts import mentions_of, own_article
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +26,7 @@ def lexicon():
 
 
 def _extract(text: str, published: dt.date, lexicon) -> list[Mention]:
-    article = Article("t", "t.txt", "Test", "", "", published, "", text)
-    return list(extract_article(article, lexicon).mentions)
+    return mentions_of(text, lexicon, published)
 
 
 def _range(count) -> tuple[int | None, int | None] | None:
@@ -213,7 +214,7 @@ def test_a_byline_under_the_headline_leaves_the_lead_in_the_body(lexicon):
     title = "Rockets Strike Balad Base Again, More Guards Hurt"
     roles = [s.role for s in split_sentences(_TAJI_LIKE, title, lexicon.boilerplate)]
     assert roles[:3] == ["headline", "heading", "body"]
-    article = Article("t", "t.txt", "Test", title, "", dt.date(2024, 5, 2), "", _TAJI_LIKE)
+    article = own_article(_TAJI_LIKE, dt.date(2024, 5, 2), title)
     lead = extract_article(article, lexicon).mentions[0]
     assert (lead.killed_low, lead.killed_high) == (1, 1)
     assert (lead.injured_low, lead.injured_high) == (4, None)
@@ -221,7 +222,7 @@ def test_a_byline_under_the_headline_leaves_the_lead_in_the_body(lexicon):
 
 def test_that_first_attack_is_the_one_told_as_earlier(lexicon):
     title = "Rockets Strike Balad Base Again, More Guards Hurt"
-    article = Article("t", "t.txt", "Test", title, "", dt.date(2024, 5, 2), "", _TAJI_LIKE)
+    article = own_article(_TAJI_LIKE, dt.date(2024, 5, 2), title)
     mentions = extract_article(article, lexicon).mentions
     by_id = {m.mention_id: m for m in mentions}
     (answer,) = [m for m in mentions if m.actor1_side == "US_COALITION"]

@@ -137,6 +137,12 @@ RATE_NULL_SCENARIOS = (
 )
 #: Factor of the planted step in rate (after the midpoint over before).
 STEP_RATIO = 1.5
+#: The planted cross-excitation (``planted_cross_0.2``): A events trigger this many B
+#: events each, every kernel decays at this rate a day, and each side excites itself this
+#: much. The oracle of :mod:`analysis.models.cross_bound` is told the same numbers.
+PLANTED_CROSS = 0.2
+PLANTED_DECAY = 0.5
+PLANTED_SELF = 0.2
 POWER_SCENARIOS = ("planted_cross_0.2", f"planted_step_{STEP_RATIO}")
 #: Band a test's size at 5% must stay in (inclusive) for the study to call it held.
 SIZE_BAND = (0.02, 0.08)
@@ -194,7 +200,10 @@ class Sample:
 # --------------------------------------------------------------------------- scenarios
 
 
-def _hawkes_counts(mu, alpha, beta, n_days, rng) -> np.ndarray:
+def hawkes_day_counts(mu, alpha, beta, n_days, rng) -> np.ndarray:
+    """Daily counts ``(n_days, sides)`` of a multivariate Hawkes process with exponential
+    kernels (:func:`analysis.models.hawkes.simulate_hawkes`: baselines ``mu`` per day,
+    branching ``alpha[target, source]``, decay ``beta`` per day), seeded from ``rng``."""
     times = simulate_hawkes(mu, alpha, beta, float(n_days), seed=int(rng.integers(2**31)))
     return np.stack(
         [np.bincount(np.floor(t).astype(np.int64), minlength=n_days)[:n_days] for t in times],
@@ -225,12 +234,13 @@ def simulate(scenario: str, n: int, rng: np.random.Generator, n_days: int = N_DA
         return Sample(rng.poisson(rate * np.exp(z - sd**2 / 2)))
     if scenario == "self_excitation_only":
         alpha = np.array([[0.3, 0.0], [0.0, 0.3]])
-        return Sample(_hawkes_counts([rate * 0.7, rate * 0.7], alpha, 0.5, n_days, rng))
+        return Sample(hawkes_day_counts([rate * 0.7, rate * 0.7], alpha, 0.5, n_days, rng))
     if scenario == "planted_cross_0.2":
-        alpha = np.array([[0.2, 0.0], [0.2, 0.2]])  # alpha[target, source]: A->B = 0.2
+        # alpha[target, source]: the A->B entry is the planted cross-excitation.
+        alpha = np.array([[PLANTED_SELF, 0.0], [PLANTED_CROSS, PLANTED_SELF]])
         # Baselines giving n events per side in the stationary regime: r = (I - alpha)^-1 mu.
         mu = (np.eye(2) - alpha) @ np.array([rate, rate])
-        return Sample(_hawkes_counts(mu, alpha, 0.5, n_days, rng))
+        return Sample(hawkes_day_counts(mu, alpha, PLANTED_DECAY, n_days, rng))
     if scenario == f"planted_step_{STEP_RATIO}":
         # Both sides' rates step up by STEP_RATIO at the midpoint, n events on average.
         after = t >= n_days // 2
@@ -399,13 +409,6 @@ register(
     "Granger F test of A->B in the daily VAR (lag order by BIC, month-year and day-of-week "
     "fixed effects), p-value from 99 time shifts of A's series",
 )
-#: What the oracle knows of the planted cross-excitation (``simulate``'s
-#: ``planted_cross_0.2``): the decay of every kernel and B's self-excitation.
-PLANTED_CROSS = 0.2
-PLANTED_DECAY = 0.5
-PLANTED_SELF = 0.2
-
-
 #: Draws of the oracle's statistic under its exact null per replicate: the bound is cheap,
 #: and 9 draws a replicate (4,500 a cell) hold the critical value's own noise to about
 #: 0.03 in z, a point of power, against about 3 points with one draw.
@@ -422,7 +425,7 @@ def _oracle_cross(sample: Sample, rng: np.random.Generator) -> np.ndarray:
     alpha = np.array([[0.0, 0.0], [0.0, PLANTED_SELF]])
     mu = [1e-12, b.mean() * (1.0 - PLANTED_SELF)]
     for _ in range(ORACLE_NULL_DRAWS):
-        null = _hawkes_counts(mu, alpha, PLANTED_DECAY, len(b), rng)[:, 1]
+        null = hawkes_day_counts(mu, alpha, PLANTED_DECAY, len(b), rng)[:, 1]
         out.append(cross_bound.oracle_score_test(a, null, PLANTED_DECAY, PLANTED_SELF)["z"])
     return np.array(out)
 
@@ -432,9 +435,9 @@ register(
     _oracle_cross,
     "bound",
     "a ceiling, not a method: one-sided score test of A->B at lags of one day or more in "
-    "B's daily Poisson model that knows the planted kernel (decay 0.5 a day) and B's "
-    "self-excitation (0.2), B's baseline level estimated; critical value from the exact "
-    "null (B simulated without the cross term, warp-speed)",
+    f"B's daily Poisson model that knows the planted kernel (decay {PLANTED_DECAY:g} a day) "
+    f"and B's self-excitation ({PLANTED_SELF:g}), B's baseline level estimated; critical "
+    "value from the exact null (B simulated without the cross term, warp-speed)",
     null_scenarios=("independent_poisson", "self_excitation_only"),
 )
 register(
