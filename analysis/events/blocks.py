@@ -264,7 +264,8 @@ class MentionClasses:
 
     def _add(self, p: int, q: int, strength: int) -> None:
         """Record the compatible pair of classes ``p`` and ``q`` (either order)."""
-        self.compatible.update([(p, q), (q, p)])
+        self.compatible.add((p, q))
+        self.compatible.add((q, p))
         self.partners[p][strength].append(q)
         if p != q:
             self.partners[q][strength].append(p)
@@ -298,7 +299,8 @@ class MentionClasses:
         if not old_classes or len(new) * len(reps) > _NEW_PAIRS_AT_MOST:
             self._pair_classes(reps)
         else:
-            for p, q, strength in sorted(kept):
+            # In any order: the lists of partners are sorted once all pairs are in.
+            for p, q, strength in kept:
                 self._add(p, q, strength)
             self._pair_new(reps, new)
             self.new_classes = len(new)
