@@ -205,3 +205,23 @@ def test_objects_made_with_the_collector_off_are_not_young_when_it_is_back_on():
     finally:
         if not was:
             gc.disable()
+
+
+def test_an_entry_of_other_record_fields_is_never_read(corpus, lexicon, monkeypatch):
+    """Entries list values without field names: records with other fields are another
+    extractor (another key), and an entry of another layout read alone is refused."""
+    import json
+
+    extraction = extract_article(corpus[0], lexicon)
+    text = to_json(extraction)
+    base = extractor_fingerprint(DEFAULT_DIRECTORY)
+    monkeypatch.setattr(cache_module, "_LAYOUT", "0" * 16)
+    assert extractor_fingerprint(DEFAULT_DIRECTORY) != base
+    with pytest.raises(KeyError):
+        from_json(text)
+    monkeypatch.undo()
+    assert from_json(text) == extraction
+    data = json.loads(text)
+    data["mentions"] = [values[:-1] for values in data["mentions"]]
+    with pytest.raises(KeyError):
+        from_json(json.dumps(data))
