@@ -180,5 +180,6 @@ class ClusterCache:
             },
             sort_keys=True,
             separators=(",", ":"),
+            check_circular=False,  # plain lists and dicts made here
         )
         atomic_write_text(self.path, text)
