@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from dataclasses import replace
 
 import pytest
 
 from analysis.events import reconcile
+from analysis.events.block_cache import ClusterCache
 from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.reconcile import (
     _anchor_signature,
@@ -16,6 +18,7 @@ from analysis.events.reconcile import (
     cluster_mentions,
     interval,
     one_item_per_sentence,
+    reads_event,
     strong_evidence,
     why_not_anchored,
     within_frame,
@@ -215,3 +218,109 @@ def test_a_mention_with_a_conflicting_side_is_not_a_candidate():
     assert why_not_anchored(undated, [us, other]) == "actor1_side differs"
     assert _may_anchor(target_only, mixed)
     assert why_not_anchored(target_only, [us, other]) is None  # three killed, both
+
+
+def test_an_undated_mention_reads_exactly_the_events_reads_event_accepts(monkeypatch):
+    """The candidates the indexes gather for each undated mention are the events that
+    :func:`reconcile.reads_event` accepts one by one: what a kept decision depends on."""
+    indexed = reconcile._anchor_undated
+    compared = gathered = 0
+
+    def checked(by_id, passes, shared, given=None, record=None):
+        nonlocal compared, gathered
+        events = {}
+        for n, source in enumerate(passes):
+            for root, ids in source.members.items():
+                members = [by_id[i] for i in (*ids, *shared.get(root, ()))]
+                if any(interval(m) is not None for m in members):
+                    events[n, root] = reconcile.anchor_facts(members)
+        undated = [
+            (n, root)
+            for n, source in enumerate(passes)
+            for root, ids in source.members.items()
+            if len(ids) == 1 and interval(by_id[root]) is None
+        ]
+        seen: dict = {}
+        indexed(by_id, passes, shared, None, seen)
+        for n, root in undated:
+            u = by_id[root]
+            expected = {k for k, facts in events.items() if reads_event(u, facts)}
+            read = seen[n, root][0] if (n, root) in seen else set()
+            assert read == expected, root
+            compared += 1
+            gathered += len(read)
+
+    monkeypatch.setattr(reconcile, "_anchor_undated", checked)
+    for seed in range(300):
+        rng = random.Random(seed)
+        cluster_mentions(random_mentions(rng, rng.randint(5, 60)))
+    assert compared > 2000 and gathered > 1000
+
+
+def _copy_cache(source, target):
+    target.mkdir()
+    (target / "clusters.json").write_bytes((source / "clusters.json").read_bytes())
+
+
+@pytest.mark.parametrize("few_at_most", [50, 0])
+def test_anchoring_kept_between_builds_equals_deciding_afresh(tmp_path, monkeypatch, few_at_most):
+    """After an article is added, after one is edited and after one is removed, the
+    clusters built with the anchoring decisions of the last build equal the reference's;
+    most decisions are kept, and those the change touches are made again (on the events
+    they read alone, or on indexes of every event)."""
+    from analysis.events import blocks
+
+    monkeypatch.setattr(blocks, "_PENDING_AT_MOST", few_at_most)
+    kept = decided = 0
+    for seed in range(60):
+        rng = random.Random(seed)
+        mentions = random_mentions(rng, rng.randint(20, 60))
+        articles = sorted({m.article_id for m in mentions})
+        if len(articles) < 3:
+            continue
+        added, edited, dropped = articles[-1], articles[0], articles[1]
+        before = [m for m in mentions if m.article_id != added]
+        first = ClusterCache(tmp_path / f"{seed}")
+        cluster_mentions_fast(before, first)
+        first.save()
+        changes = {
+            "added": mentions,
+            "edited": [
+                replace(m, killed_best=3, date_basis="frame", event_date="")
+                if m.article_id == edited and interval(m) is None
+                else replace(m, injured_best=2)
+                if m.article_id == edited
+                else m
+                for m in mentions
+            ],
+            "removed": [m for m in mentions if m.article_id != dropped],
+        }
+        for name, after in changes.items():
+            directory = tmp_path / f"{seed}-{name}"
+            _copy_cache(tmp_path / f"{seed}", directory)
+            cache = ClusterCache(directory)
+            assert _shape(cluster_mentions_fast(after, cache)) == _shape(cluster_mentions(after))
+            undated = sum(1 for m in after if interval(m) is None)
+            kept += cache.anchors_kept
+            decided += undated - cache.anchors_kept
+    assert kept > 500 and decided > 100
+
+
+def test_spoiled_anchoring_decisions_are_made_again(tmp_path):
+    import json
+
+    mentions = random_mentions(random.Random(11), 60)
+    cache = ClusterCache(tmp_path)
+    expected = _shape(cluster_mentions_fast(mentions, cache))
+    cache.save()
+    path = tmp_path / "clusters.json"
+    stored = json.loads(path.read_text())
+    undated = stored["anchoring"]["undated"]
+    assert undated
+    for n, key in enumerate(sorted(undated)):
+        # A decision naming an event it never read, a list of the wrong length, a number.
+        undated[key] = [undated[key], [], ["0:nowhere"]] if n % 3 == 0 else [1] if n % 3 else 5
+    path.write_text(json.dumps(stored))
+    spoiled = ClusterCache(tmp_path)
+    assert _shape(cluster_mentions_fast(mentions, spoiled)) == expected
+    assert spoiled.anchors_kept == 0

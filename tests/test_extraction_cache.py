@@ -139,9 +139,9 @@ def test_article_key_reads_every_field_and_only_the_content(corpus):
 def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
     corpus, lexicon, tmp_path
 ):
-    """Extractions, clusters, class pairs and event rows kept from a smaller corpus give,
-    after articles are added, and again after one is edited, the bytes of a build without
-    any cache."""
+    """Extractions, clusters, class pairs, anchoring decisions and event rows kept from a
+    smaller corpus give, after articles are added, again after one is edited, and again
+    after one is removed, the bytes of a build without any cache."""
     from analysis.events.block_cache import ClusterCache
     from analysis.scale.shards import recombined_corpus
 
@@ -155,7 +155,8 @@ def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
     )
     edited = list(grown)
     edited[3] = dataclasses.replace(grown[3], text=grown[0].text)
-    for articles in (grown, edited):
+    removed = edited[:100] + edited[101:]
+    for articles in (grown, edited, removed):
         clusters = ClusterCache(tmp_path)
         again = build_tables(
             articles,
@@ -164,4 +165,63 @@ def test_rebuild_with_both_caches_gives_the_tables_of_a_build_from_scratch(
             clusters_cache=clusters,
         )
         assert clusters.hits > 0 and clusters.row_hits > 100 and clusters.pairs_kept > 100
+        assert clusters.anchors_kept > 50
         assert table_bytes(again) == table_bytes(build_tables(articles, lexicon))
+
+
+def test_objects_made_with_the_collector_off_are_not_young_when_it_is_back_on():
+    """The build runs with the cyclic collector off: what it made is moved to the oldest
+    generation when the collector is back on (its next young collection does not scan it
+    all), the collector's state is restored, and a cycle made meanwhile is still
+    collected by a full collection."""
+    import gc
+    import weakref
+
+    from analysis.events.build import cycle_collection
+
+    class Node:
+        pass
+
+    was = gc.isenabled()
+    gc.enable()
+    try:
+        with cycle_collection(False):
+            assert not gc.isenabled()
+            kept = [[n] for n in range(5000)]
+            node = Node()
+            node.self = node
+            gone = weakref.ref(node)
+            del node
+            with cycle_collection(True):
+                assert gc.isenabled()
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_count()[0] < 100
+        oldest = {id(x) for x in gc.get_objects(generation=2)}
+        assert all(id(x) in oldest for x in kept[::500])
+        assert gone() is not None
+        gc.collect()
+        assert gone() is None
+    finally:
+        if not was:
+            gc.disable()
+
+
+def test_an_entry_of_other_record_fields_is_never_read(corpus, lexicon, monkeypatch):
+    """Entries list values without field names: records with other fields are another
+    extractor (another key), and an entry of another layout read alone is refused."""
+    import json
+
+    extraction = extract_article(corpus[0], lexicon)
+    text = to_json(extraction)
+    base = extractor_fingerprint(DEFAULT_DIRECTORY)
+    monkeypatch.setattr(cache_module, "_LAYOUT", "0" * 16)
+    assert extractor_fingerprint(DEFAULT_DIRECTORY) != base
+    with pytest.raises(KeyError):
+        from_json(text)
+    monkeypatch.undo()
+    assert from_json(text) == extraction
+    data = json.loads(text)
+    data["mentions"] = [values[:-1] for values in data["mentions"]]
+    with pytest.raises(KeyError):
+        from_json(json.dumps(data))

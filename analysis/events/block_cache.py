@@ -5,7 +5,9 @@ Mentions fall into groups that share no compatible pair
 on the merge rule alone. :class:`ClusterCache` keeps each group's result under a key made
 of its mentions and the source of the reconciler (:func:`reconciler_fingerprint`), so that
 a build after adding one article reclusters only the groups that article touches. The
-corpus-wide anchoring pass is not cached: it is indexed and runs every time. The merged
+decisions of the corpus-wide anchoring pass are kept too, each undated mention's with the
+events it read (:func:`analysis.events.blocks._anchor_with_cache`): a build decides again
+only the mentions whose inputs changed. The merged
 fields of each event (:func:`analysis.events.reconcile.event_fields`) are kept too, under
 a key of everything they read (:func:`analysis.events.reconcile.fields_key`); the
 corpus-wide links of stated answers are made again every time. The compatible pairs of
@@ -27,7 +29,7 @@ from analysis.extract.lexicon import area_names, places_within
 from analysis.files import atomic_write_text
 
 #: Bump when the stored layout changes.
-FORMAT = 3
+FORMAT = 4
 _SOURCES = ("reconcile.py", "blocks.py", "block_cache.py")
 _FILE = "clusters.json"
 
@@ -70,6 +72,12 @@ class ClusterCache:
         self.pairs_kept = 0
         self._old_pairs: tuple[list[str], list[list[int]]] = ([], [])
         self._new_pairs: tuple[list[str], list[list[int]]] | None = None
+        self._old_anchoring: object = None
+        self._new_anchoring: dict | None = None
+        #: Undated mentions whose anchoring was taken from the last build, and those
+        #: decided again (that know a side).
+        self.anchors_kept = 0
+        self.anchors_decided = 0
         try:
             stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -84,6 +92,7 @@ class ClusterCache:
                 and all(isinstance(n, list) and all(isinstance(x, str) for x in n) for n in names)
             ):
                 self._old_rows, self._old_names = rows, [tuple(n) for n in names]
+            self._old_anchoring = stored.get("anchoring")
             pairs = stored.get("pairs")
             if isinstance(pairs, dict):
                 classes, compatible = pairs.get("classes"), pairs.get("compatible")
@@ -135,6 +144,25 @@ class ClusterCache:
         """Keep the class pairs of this build (as :meth:`class_pairs` returns them)."""
         self._new_pairs = (classes, compatible)
 
+    def anchoring(self) -> tuple[dict, dict, list]:
+        """The anchoring pass of the last build: ``"pass:label" -> digest`` of each group of
+        mentions it was shown; ``"pass:label" -> digest`` or ``[digest, number of the
+        events read, events fitted]`` of each undated mention (events as
+        ``"pass:label"``); and the lists of events read, each once. Empty when there is
+        none. The entries are read as they were stored: the reader checks them
+        (:func:`analysis.events.blocks._anchor_with_cache`)."""
+        stored = self._old_anchoring
+        if not isinstance(stored, dict):
+            return {}, {}, []
+        groups, undated, reads = stored.get("groups"), stored.get("undated"), stored.get("reads")
+        if not (isinstance(groups, dict) and isinstance(undated, dict) and isinstance(reads, list)):
+            return {}, {}, []
+        return groups, undated, reads
+
+    def put_anchoring(self, groups: dict, undated: dict, reads: list) -> None:
+        """Keep the anchoring pass of this build (as :meth:`anchoring` returns it)."""
+        self._new_anchoring = {"groups": groups, "undated": undated, "reads": reads}
+
     def save(self) -> None:
         """Write the entries this build used (and only those)."""
         classes, compatible = self._new_pairs or ([], [])
@@ -150,8 +178,10 @@ class ClusterCache:
                 "row_names": [list(names) for names in numbers],
                 "rows": rows,
                 "pairs": {"classes": classes, "compatible": compatible},
+                "anchoring": self._new_anchoring or {},
             },
             sort_keys=True,
             separators=(",", ":"),
+            check_circular=False,  # plain lists and dicts made here
         )
         atomic_write_text(self.path, text)

@@ -39,7 +39,9 @@ Anchoring is :func:`analysis.events.reconcile._anchor_undated` itself, run on a 
 each event (:func:`_anchor`): one mention per class and article (its fields, its articles
 and its per-article casualty figures are those of the whole event) and the mentions that
 an undated mention may not join, so that an undated mention costs the size of that
-summary, not of the event.
+summary, not of the event. With a cache, the decisions of the last build are kept for the
+undated mentions whose inputs did not change (:func:`_anchor_with_cache`); the few left
+are decided on the events they read alone (:func:`_decide_few`).
 
 Mentions with no compatible pair between them form independent groups
 (:func:`components`); each group is clustered on its own, and its result can be kept
@@ -51,7 +53,8 @@ sets); the straightforward function stays the reference and serves pairs checked
 A change of the merge rule that reads a field of :data:`PLACE_FIELDS` other than through
 the two clauses above, or of the anchoring rule that reads more of an event than its
 classes, articles and casualty figures, must be mirrored here: the random comparison
-fails until it is.
+fails until it is. So must a change of which events an undated mention gathers as
+candidates (:func:`analysis.events.reconcile.reads_event`, tested against the indexes).
 """
 
 from __future__ import annotations
@@ -59,22 +62,28 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import marshal
 import operator
 from bisect import bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from analysis.events.block_cache import ClusterCache
 from analysis.events.reconcile import (
     Cluster,
     _anchor_undated,
+    _single,
     _strength,
+    anchor_facts,
     candidate_blocks,
     clusters_of,
+    in_pool,
     interval,
+    mention_bytes,
     merge_reason,
     one_operation,
     places_apart,
+    reads_event,
     why_different,
 )
 from analysis.records import Mention
@@ -106,7 +115,8 @@ def class_key(m: Mention) -> tuple:
 def class_digest(key: tuple) -> str:
     """SHA-256 of the class fields ``key`` of a mention (:func:`class_key`): the name of
     its class in the pairs kept between builds (:mod:`analysis.events.block_cache`)."""
-    return hashlib.sha256(repr(key).encode("utf-8")).hexdigest()
+    # marshal format 0: the same bytes for equal values, whatever the objects' history.
+    return hashlib.sha256(marshal.dumps(key, 0)).hexdigest()
 
 
 #: Pair only the new classes (each against every class) when they are at most this many
@@ -254,7 +264,8 @@ class MentionClasses:
 
     def _add(self, p: int, q: int, strength: int) -> None:
         """Record the compatible pair of classes ``p`` and ``q`` (either order)."""
-        self.compatible.update([(p, q), (q, p)])
+        self.compatible.add((p, q))
+        self.compatible.add((q, p))
         self.partners[p][strength].append(q)
         if p != q:
             self.partners[q][strength].append(p)
@@ -288,7 +299,8 @@ class MentionClasses:
         if not old_classes or len(new) * len(reps) > _NEW_PAIRS_AT_MOST:
             self._pair_classes(reps)
         else:
-            for p, q, strength in sorted(kept):
+            # In any order: the lists of partners are sorted once all pairs are in.
+            for p, q, strength in kept:
                 self._add(p, q, strength)
             self._pair_new(reps, new)
             self.new_classes = len(new)
@@ -489,9 +501,17 @@ class _Pass:
         self.members = members
 
 
-def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list[str]]) -> None:
+def _anchor(
+    classes: MentionClasses,
+    passes: list[_Pass],
+    shared: dict[str, list[str]],
+    cache: ClusterCache | None = None,
+    encoded: Mapping[str, bytes] | None = None,
+) -> None:
     """Third pass: :func:`analysis.events.reconcile._anchor_undated` itself, shown a summary
-    of each event, then its moves applied to the events.
+    of each event, then its moves applied to the events. With a ``cache`` (and the
+    :func:`analysis.events.reconcile.mention_bytes` of the mentions), the decisions of the
+    last build whose inputs did not change are kept (:func:`_anchor_with_cache`).
 
     The summary keeps one mention per class and article (the anchoring clauses see an
     event's fields, its articles and each article's largest casualty figures, all of which
@@ -520,7 +540,11 @@ def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list
 
     shown = [_Pass({root: summary(ids) for root, ids in p.members.items()}) for p in passes]
     sizes = [{root: len(ids) for root, ids in p.members.items()} for p in shown]
-    _anchor_undated(by_id, shown, {root: summary(ids) for root, ids in shared.items()})
+    shown_shared = {root: summary(ids) for root, ids in shared.items()}
+    if cache is None or encoded is None:
+        _anchor_undated(by_id, shown, shown_shared)
+    else:
+        _anchor_with_cache(by_id, shown, shown_shared, cache, encoded)
     moved = []
     for n, p in enumerate(shown):
         for root in sizes[n]:
@@ -536,6 +560,194 @@ def _anchor(classes: MentionClasses, passes: list[_Pass], shared: dict[str, list
         m, home = homes[u]
         passes[n].members.pop(u)
         passes[m].members[home].append(u)
+
+
+#: Decide every undated mention again, rather than those whose inputs changed, when more
+#: groups of mentions than this changed since the last build (checking each against
+#: every kept decision would cost more than deciding).
+_CHANGED_GROUPS_AT_MOST = 200
+#: Decide the undated mentions left on the events they read alone (rather than on
+#: indexes of every event) when they are at most this many.
+_PENDING_AT_MOST = 500
+
+
+def _group(key: str) -> tuple[int, str]:
+    """``"pass:label"`` as ``(pass, label)``."""
+    n, label = key.split(":", 1)
+    return int(n), label
+
+
+def _keep_decisions(
+    by_id, shown, shared, digests, undated, old_undated, old_reads, changed, given, kept
+):
+    """Fill ``given`` (``(pass, label)`` -> events fitted) and ``kept`` (``"pass:label"`` ->
+    ``(digest, events read, events fitted)``) with the decisions of
+    :func:`_anchor_with_cache` that still hold."""
+    facts = []
+    for key in sorted(changed & digests.keys()):
+        n, root = _group(key)
+        members = [by_id[i] for i in (*shown[n].members[root], *shared.get(root, ()))]
+        if any(interval(m) is not None for m in members):
+            facts.append(anchor_facts(members))
+    clean: dict[int, bool] = {}  # number of a list of groups read -> none changed
+    for key, (n, root) in undated.items():
+        entry = old_undated.get(key)
+        if entry is None:
+            continue
+        if type(entry) is str:
+            digest, read, fits = entry, (), ()
+        else:
+            digest, number, fits = entry
+            if type(number) is not int or not 0 <= number < len(old_reads):
+                raise ValueError(number)
+            read = old_reads[number]
+            if number not in clean:
+                # ``changed`` holds the groups that left too.
+                clean[number] = changed.isdisjoint(read)
+            if not clean[number]:
+                continue
+        if digest != digests[key]:
+            continue
+        if fits and not (set(fits) <= set(read) and all(k in digests for k in fits)):
+            continue  # a spoiled entry: a decision fits only groups it read
+        if any(reads_event(by_id[root], f) for f in facts):
+            continue
+        given[n, root] = [_group(k) for k in fits]
+        kept[key] = (digest, read, fits)
+
+
+def _decide_few(
+    by_id: dict[str, Mention],
+    shown: list[_Pass],
+    shared: dict[str, list[str]],
+    pending: list[tuple[int, str]],
+    record: dict,
+) -> None:
+    """Decide the undated mentions ``pending`` (``(pass, label)``) as
+    :func:`analysis.events.reconcile._anchor_undated` would on every event, shown only the
+    events that one of them reads (:func:`analysis.events.reconcile.reads_event`): a
+    decision reads nothing else, so the indexes of a few events give it. Fills ``record``
+    and moves nothing."""
+    # The mentions by pool (those of one country and sides, or of one article without a
+    # country, share theirs).
+    pools: dict[object, list[Mention]] = defaultdict(list)
+    for _, root in pending:
+        u = by_id[root]
+        pools[(u.country, u.actor1_side, u.actor2_side) if u.country else u.article_id].append(u)
+    sub: list[dict[str, list[str]]] = [{} for _ in shown]
+    for n, p in enumerate(shown):
+        for root, ids in p.members.items():
+            if len(ids) == 1 and root not in shared and interval(by_id[root]) is None:
+                continue  # an undated mention alone: no event
+            members = [by_id[i] for i in (*ids, *shared.get(root, ()))]
+            # The pool first (the known sides and country, the articles): cheaper than
+            # every fact of the event, and most events are in no pool of the few.
+            singles = (
+                _single(frozenset(m.actor1_side for m in members if m.actor1_side)),
+                _single(frozenset(m.actor2_side for m in members if m.actor2_side)),
+                _single(frozenset(m.country for m in members if m.country)),
+            )
+            articles = {m.article_id for m in members}
+            facts = None
+            for mentions in pools.values():
+                if not in_pool(mentions[0], singles, articles):
+                    continue
+                if facts is None:
+                    if all(interval(m) is None for m in members):
+                        break  # no event
+                    facts = anchor_facts(members)
+                if any(reads_event(u, facts) for u in mentions):
+                    sub[n][root] = list(ids)
+                    break
+    for n, root in pending:
+        sub[n][root] = [root]
+    labels = {root for members in sub for root in members}
+    _anchor_undated(
+        by_id,
+        [_Pass(members) for members in sub],
+        {root: list(ids) for root, ids in shared.items() if root in labels},
+        None,
+        record,
+    )
+
+
+def _anchor_with_cache(
+    by_id: dict[str, Mention],
+    shown: list[_Pass],
+    shared: dict[str, list[str]],
+    cache: ClusterCache,
+    encoded: Mapping[str, bytes],
+) -> None:
+    """:func:`analysis.events.reconcile._anchor_undated` deciding again only the undated
+    mentions whose inputs changed since the last build (kept in ``cache``).
+
+    A decision reads the undated mention and the events it gathers as candidates, and
+    only those (every event that :func:`analysis.events.reconcile.reads_event` accepts;
+    nothing of the other events, nor their number). So a kept decision is the decision
+    made afresh when the mention is the same (every field, pass and label), no event it
+    read changed or left, and no group of mentions that changed or came since is one it
+    would read. Groups are compared by a digest of everything the pass is shown of them
+    (pass, label, summary and umbrella credits, every field of each mention, in order).
+    """
+    digests: dict[str, str] = {}
+    undated: dict[str, tuple[int, str]] = {}
+    for n, p in enumerate(shown):
+        for root, ids in p.members.items():
+            key = f"{n}:{root}"
+            digest = hashlib.sha256(key.encode() + b"\0")
+            for i in ids:
+                digest.update(encoded[i] + b"\0")
+            digest.update(b"\1")
+            for i in shared.get(root, ()):
+                digest.update(encoded[i] + b"\0")
+            digests[key] = digest.hexdigest()[:32]
+            if len(ids) == 1 and interval(by_id[root]) is None:
+                undated[key] = (n, root)
+    old_groups, old_undated, old_reads = cache.anchoring()
+    given: dict[tuple[int, str], list[tuple[int, str]]] = {}
+    kept: dict[str, object] = {}
+    try:
+        changed = {key for key, _ in old_groups.items() ^ digests.items()}
+        if old_undated and len(changed) <= _CHANGED_GROUPS_AT_MOST:
+            _keep_decisions(
+                by_id, shown, shared, digests, undated, old_undated, old_reads, changed, given, kept
+            )
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError):
+        given, kept = {}, {}  # a spoiled entry: decide every mention again
+    cache.anchors_kept = len(given)
+    record: dict[tuple[int, str], tuple[set, list]] = {}
+    pending = [
+        (n, root)
+        for n, root in undated.values()
+        if (n, root) not in given and (by_id[root].actor1_side or by_id[root].actor2_side)
+    ]
+    if given and pending and len(pending) <= _PENDING_AT_MOST:
+        _decide_few(by_id, shown, shared, pending, record)
+        for key in pending:
+            read, fits = record.get(key, ((), []))
+            given[key] = fits
+        _anchor_undated(by_id, shown, shared, given, None)
+    else:
+        _anchor_undated(by_id, shown, shared, given, record)
+    cache.anchors_decided = len(record)
+    # Each list of groups read is stored once (many mentions of an article read the same).
+    reads: dict[tuple[str, ...], int] = {}
+    decisions: dict[str, object] = {}
+    for key, (n, root) in undated.items():
+        if key in kept:
+            digest, read, fits = kept[key]
+            read = tuple(read)
+        elif (n, root) in record:
+            digest = digests[key]
+            read = tuple(sorted(f"{m}:{home}" for m, home in record[n, root][0]))
+            fits = [f"{m}:{home}" for m, home in record[n, root][1]]
+        else:
+            digest, read, fits = digests[key], (), []  # no side known: reads nothing
+        if read or fits:
+            decisions[key] = [digest, reads.setdefault(read, len(reads)), list(fits)]
+        else:
+            decisions[key] = digest
+    cache.put_anchoring(digests, decisions, [list(read) for read in reads])
 
 
 def components(classes: MentionClasses) -> list[list[str]]:
@@ -554,22 +766,26 @@ def components(classes: MentionClasses) -> list[list[str]]:
         return p
 
     for p, q in classes.compatible:
-        rp, rq = find(p), find(q)
-        if rp != rq:
-            parent[max(rp, rq)] = min(rp, rq)
+        if p <= q:  # each pair is held in both orders (a class with itself: a group)
+            rp, rq = find(p), find(q)
+            if rp != rq:
+                parent[max(rp, rq)] = min(rp, rq)
+    root = {p: find(p) for p in parent}
     groups: dict[object, list[str]] = defaultdict(list)
     for mid in sorted(classes.by_id):
         p = classes.of[mid]
-        groups[find(p) if p in parent else mid].append(mid)
+        groups[root.get(p, mid)].append(mid)
     return sorted(groups.values())
 
 
-def component_key(mentions: Iterable[Mention]) -> str:
-    """SHA-256 of a group's mentions (every field), the cache key of its clustering."""
-    digest = hashlib.sha256()
-    for m in sorted(mentions, key=lambda x: x.mention_id):
-        digest.update(repr(m).encode("utf-8") + b"\0")
-    return digest.hexdigest()
+def component_key(mentions: Iterable[Mention], encoded: Mapping[str, bytes] | None = None) -> str:
+    """SHA-256 of a group's mentions (every field), the cache key of its clustering.
+    ``encoded`` (:func:`analysis.events.reconcile.mention_bytes` of the mentions, or more)
+    spares making them."""
+    ordered = sorted(mentions, key=lambda x: x.mention_id)
+    if encoded is None:
+        encoded = mention_bytes(ordered)
+    return hashlib.sha256(b"\0".join(encoded[m.mention_id] for m in ordered) + b"\0").hexdigest()
 
 
 def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
@@ -621,7 +837,9 @@ def _cluster_group(classes: MentionClasses, ids: Sequence[str]) -> list:
 
 
 def cluster_mentions_fast(
-    mentions: Iterable[Mention], cache: ClusterCache | None = None
+    mentions: Iterable[Mention],
+    cache: ClusterCache | None = None,
+    encoded: Mapping[str, bytes] | None = None,
 ) -> list[Cluster]:
     """Group mentions into events; the same result as
     :func:`analysis.events.reconcile.cluster_mentions` without listing compatible pairs.
@@ -635,6 +853,9 @@ def cluster_mentions_fast(
         (:class:`analysis.events.block_cache.ClusterCache`): a group whose mentions and
         reconciler did not change is not clustered again. The result is the same with or
         without it.
+    encoded
+        :func:`analysis.events.reconcile.mention_bytes` of ``mentions`` (made here when
+        ``None`` and needed): what the cache keys read of each mention.
 
     Returns
     -------
@@ -642,6 +863,8 @@ def cluster_mentions_fast(
     """
     classes = MentionClasses(mentions, cache)
     by_id = classes.by_id
+    if cache is not None and encoded is None:
+        encoded = mention_bytes(by_id.values())
     first: dict[str, list[str]] = {}
     second: dict[str, list[str]] = {}
     shared: dict[str, list[str]] = {}
@@ -649,7 +872,7 @@ def cluster_mentions_fast(
         if len(ids) == 1:
             second[ids[0]] = list(ids)
             continue
-        key = component_key(by_id[i] for i in ids) if cache is not None else ""
+        key = component_key((by_id[i] for i in ids), encoded) if cache is not None else ""
         result = cache.get(key) if cache is not None else None
         if result is None:
             result = _cluster_group(classes, ids)
@@ -660,5 +883,5 @@ def cluster_mentions_fast(
         second.update((label, list(members)) for label, members in result[2])
 
     passes = [_Pass(first), _Pass(second)]
-    _anchor(classes, passes, shared)
+    _anchor(classes, passes, shared, cache, encoded)
     return clusters_of(by_id, [source.members for source in passes], shared)

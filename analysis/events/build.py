@@ -14,7 +14,7 @@ import gc
 import hashlib
 import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from analysis.events.blocks import cluster_mentions_fast
 from analysis.events.checks import validate_tables
 from analysis.events.overrides import Overrides, apply_fields, apply_structure
 from analysis.events.plausible import implausible_mentions, set_aside
-from analysis.events.reconcile import Cluster, cluster_mentions, reconcile
+from analysis.events.reconcile import Cluster, cluster_mentions, mention_bytes, reconcile
 from analysis.extract.article import extract_article
 from analysis.extract.cache import ExtractionCache
 from analysis.extract.corpus import Problem
@@ -74,19 +74,29 @@ def cycle_collection(enabled: bool) -> Iterator[None]:
     frees; the collector would scan the whole growing heap again and again, about half of
     an incremental build's time at 10,000 articles. Extraction runs with it on (parsers may
     leave cycles); whatever cycles the rest leaves are collected once it is back on.
+
+    Every object made with it off is young to it: turned on again, its next collection
+    would scan all of them at once (a twentieth of a second after a build of 10,000
+    articles, every mention read before the first article not in the cache). So they are
+    first moved to its oldest generation (``gc.freeze`` then ``gc.unfreeze``, which moves
+    without scanning): their cycles, if any, are collected by its next full collection.
     """
     before = gc.isenabled()
-    if enabled:
-        gc.enable()
-    else:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if before:
+
+    def switch(on: bool) -> None:
+        if on:
+            if not gc.isenabled():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
         else:
             gc.disable()
+
+    switch(enabled)
+    try:
+        yield
+    finally:
+        switch(before)
 
 
 def _ints(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
@@ -126,6 +136,11 @@ _mention_row = operator.attrgetter(
 )
 
 
+def _joined(items: Sequence[str]) -> str:
+    """The items sorted and joined by :data:`LIST_SEP` (most lists have one item or none)."""
+    return LIST_SEP.join(sorted(items) if len(items) > 1 else items)
+
+
 def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> pd.DataFrame:
     """One row per mention with its event; sorted by article, sentence and position."""
     home, also = {}, {}
@@ -140,9 +155,9 @@ def mentions_frame(mentions: Iterable[Mention], clusters: Iterable[Cluster]) -> 
     for m in mentions:
         row = list(_mention_row(m))
         row[_EVENT_AT] = home.get(m.mention_id, "")
-        row[_RESPONDS_AT] = LIST_SEP.join(sorted(m.responds_to))
-        row[_ALSO_AT] = LIST_SEP.join(sorted(also.get(m.mention_id, [])))
-        row[_APART_AT] = LIST_SEP.join(sorted(m.apart_from))
+        row[_RESPONDS_AT] = _joined(m.responds_to)
+        row[_ALSO_AT] = _joined(also.get(m.mention_id, ()))
+        row[_APART_AT] = _joined(m.apart_from)
         for n in _NONE_AT:
             row[n] = None
         rows.append(row)
@@ -179,6 +194,7 @@ def tables_from_extractions(
     overrides: Overrides | None = None,
     checked: Callable[[list[Mention]], Iterable[tuple[str, str]]] | None = None,
     clusters_cache: ClusterCache | None = None,
+    article_keys: Mapping[str, tuple[str, Extraction]] | None = None,
 ) -> Tables:
     """Reconcile the extractions of many articles into the three validated tables.
 
@@ -197,6 +213,12 @@ def tables_from_extractions(
         (:class:`analysis.events.block_cache.ClusterCache`, saved here); only groups whose
         mentions changed are clustered again, and only events whose mentions or links
         changed are merged again. The tables are the same with or without it.
+    article_keys
+        ``article_id -> (key, extraction)`` of the extractions read through an
+        :class:`~analysis.extract.cache.ExtractionCache` (its ``keys``, filled as they are
+        read): the keys of the clusters cache then name each mention of such an extraction
+        by the extraction's key and its place in it (its values are a function of the key)
+        rather than by its values, which would cost more to write out.
 
     Raises
     ------
@@ -205,27 +227,41 @@ def tables_from_extractions(
         its schema (e.g. after an override).
     """
     with cycle_collection(False):
-        return _tables(extractions, overrides, checked, clusters_cache)
+        return _tables(extractions, overrides, checked, clusters_cache, article_keys)
 
 
-def _tables(extractions, overrides, checked, clusters_cache) -> Tables:
+def _tables(extractions, overrides, checked, clusters_cache, article_keys) -> Tables:
     """:func:`tables_from_extractions` (with the collector off)."""
     mentions: list[Mention] = []
     aggregates: list[Aggregate] = []
+    cached = clusters_cache is not None and checked is None
+    # What the keys of the clusters cache read of each mention, made once for all of them.
+    encoded: dict[str, bytes] | None = {} if cached else None
     for extraction in extractions:
         mentions.extend(extraction.mentions)
         aggregates.extend(extraction.aggregates)
+        found = (
+            article_keys.get(extraction.article_id)
+            if encoded is not None and article_keys
+            else None
+        )
+        if found is not None and found[1] is extraction:
+            prefix = f"extraction {found[0]} "
+            for n, m in enumerate(extraction.mentions):
+                encoded[m.mention_id] = f"{prefix}{n}".encode()
     counts = Counter(m.mention_id for m in mentions)
     dupes = sorted(i for i, n in counts.items() if n > 1)
     if dupes:
         raise UsageError(f"mention ids occur more than once: {', '.join(dupes[:10])}")
+    if encoded is not None:
+        encoded.update(mention_bytes(m for m in mentions if m.mention_id not in encoded))
     if checked is None:
-        clusters = cluster_mentions_fast(mentions, clusters_cache)
+        clusters = cluster_mentions_fast(mentions, clusters_cache, encoded)
     else:
         clusters = cluster_mentions(mentions, checked(mentions))
     if overrides is not None:
         clusters = apply_structure(clusters, overrides)
-    events = events_frame(reconcile(clusters, clusters_cache if checked is None else None))
+    events = events_frame(reconcile(clusters, clusters_cache if checked is None else None, encoded))
     if checked is None and clusters_cache is not None:
         clusters_cache.save()
     if overrides is not None:
@@ -293,7 +329,10 @@ def build_tables(
             progress(done)
 
     return tables_from_extractions(
-        set_aside(checked(), rejected), overrides, clusters_cache=clusters_cache
+        set_aside(checked(), rejected),
+        overrides,
+        clusters_cache=clusters_cache,
+        article_keys=None if cache is None else cache.keys,
     )
 
 

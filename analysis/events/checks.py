@@ -25,6 +25,7 @@ from analysis.schema import (
     FLOAT,
     INT,
     ISO_DATE_PATTERN,
+    LIST_SEP,
     MENTION_COLUMNS,
     MENTION_COUNT_COLUMNS,
     SIDE_PATTERN,
@@ -202,7 +203,60 @@ class InvalidTable(UsageError):
     """A table breaks its schema; the message lists the failing checks and rows."""
 
 
+def _holds(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` passes ``schema`` as it is: every column present with the schema's
+    dtype already (so coercing changes nothing), not null where it may not be, unique
+    where it must be, and every check of the schema passing (run by pandera's own check
+    backend, as validation runs it). ``False`` means only "not shown here": the schema's
+    own validation then decides and words the errors.
+
+    The same checks as :meth:`pandera.DataFrameSchema.validate`, without its per-check
+    overhead (most of the time to validate the tables of a large corpus). Any schema
+    option this does not read sends the frame to pandera.
+    """
+    if (
+        schema.strict
+        or schema.ordered
+        or schema.unique
+        or schema.index is not None
+        or schema.add_missing_columns
+        or schema.drop_invalid_rows
+        or schema.dtype is not None
+        or schema.parsers
+        or not frame.columns.is_unique
+    ):
+        return False
+    for name, column in schema.columns.items():
+        if (
+            column.regex
+            or column.parsers
+            or not column.required
+            or column.drop_invalid_rows
+            or name not in frame.columns
+        ):
+            return False
+        series = frame[name]
+        if column.dtype is None or series.dtype != column.dtype.type:
+            return False
+        if not column.nullable and series.isna().any():
+            return False
+        if column.unique and series.duplicated().any():
+            return False
+        if not all(_passed(check, series) for check in column.checks):
+            return False
+    return all(_passed(check, frame) for check in schema.checks)
+
+
+def _passed(check: pa.Check, data) -> bool:
+    if check.element_wise or check.groupby is not None or check.raise_warning:
+        return False
+    return bool(check(data).check_passed)
+
+
 def _validate(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    if _holds(schema, frame):
+        # A new frame, as validation returns (the columns are shared: copy on write).
+        return frame.copy(deep=False)
     try:
         return schema.validate(frame, lazy=True)
     except SchemaErrors as err:
@@ -257,8 +311,10 @@ def validate_tables(events: pd.DataFrame, mentions: pd.DataFrame, aggregates: pd
     mentions = _validate(MENTIONS, mentions)
     aggregates = _validate(AGGREGATES, aggregates)
     ids = set(events["event_id"])
-    named = {i for v in mentions["event_id"] for i in split_list(v)}
-    named |= {i for v in mentions["also_event_ids"] for i in split_list(v)}
+    # The items of every cell at once: joined by the separator, the cells split into the
+    # same items as split one by one (empty items dropped either way).
+    cells = [*mentions["event_id"].tolist(), *mentions["also_event_ids"].tolist()]
+    named = set(split_list(LIST_SEP.join(map(str, cells))))
     missing = sorted(named - ids)
     if missing:
         raise InvalidTable(

@@ -97,6 +97,7 @@ import bisect
 import datetime as dt
 import hashlib
 import logging
+import marshal
 import math
 import operator
 import re
@@ -752,7 +753,11 @@ def _single(values: frozenset[str]) -> str:
 
 
 def _anchor_undated(
-    by_id: dict[str, Mention], passes: list[_Clusters], shared: dict[str, list[str]]
+    by_id: dict[str, Mention],
+    passes: list[_Clusters],
+    shared: dict[str, list[str]],
+    given: Mapping[tuple[int, str], Sequence[tuple[int, str]]] | None = None,
+    record: dict[tuple[int, str], tuple[set, list]] | None = None,
 ) -> None:
     """Third pass: join undated mentions to the one dated event that they identify.
 
@@ -768,7 +773,24 @@ def _anchor_undated(
     from those indexes rather than from every mention of the event. The decisions are
     those of :func:`why_not_anchored` on every event of the corpus (tested on random
     mention sets): a change to the clauses must be mirrored here.
+
+    ``given`` maps undated mentions, as ``(pass, root)``, to the events they fit, decided
+    by an earlier build on the same inputs (:func:`analysis.events.blocks._anchor` keeps
+    them): they are taken as they are. ``record``, when given, receives for each mention
+    decided here the events its decision read (the candidates gathered from the indexes:
+    every event :func:`reads_event` accepts) and the events it fits.
     """
+    if given is not None and not any(
+        len(ids) == 1
+        and (n, root) not in given
+        and interval(by_id[root]) is None
+        and (by_id[root].actor1_side or by_id[root].actor2_side)
+        for n, source in enumerate(passes)
+        for root, ids in source.members.items()
+    ):
+        # Every undated mention that may join an event was decided before: no indexes.
+        _apply_anchors(by_id, passes, shared, [], given)
+        return
     events: dict[tuple[int, str], list[Mention]] = {}
     blocks: dict[str, set[tuple[int, str]]] = defaultdict(set)
     # Anchoring needs identifying evidence (an equal casualty count or a shared article):
@@ -842,6 +864,8 @@ def _anchor_undated(
         for root, ids in sorted(source.members.items()):
             if len(ids) != 1 or interval(by_id[root]) is not None:
                 continue
+            if given is not None and (n, root) in given:
+                continue  # decided on the same inputs before (below)
             u = by_id[root]
             if not (u.actor1_side or u.actor2_side):
                 continue  # A1: no event qualifies
@@ -969,15 +993,42 @@ def _anchor_undated(
                         )
                     ),
                 )
+            if record is not None:
+                record[n, root] = (set().union(*near), fits)
             if len(fits) == 1:
                 moves.append(((n, root), fits[0]))
             elif len(fits) > 1:
                 log.info("undated %s fits %d events: left alone", root, len(fits))
+    _apply_anchors(by_id, passes, shared, moves, given)
+
+
+def _apply_anchors(
+    by_id: Mapping[str, Mention],
+    passes: list[_Clusters],
+    shared: Mapping[str, list[str]],
+    moves: list[tuple],
+    given: Mapping[tuple[int, str], Sequence[tuple[int, str]]] | None,
+) -> None:
+    """Move the undated mentions of ``moves`` (``((pass, root), (pass, home))``) and of
+    ``given`` (those that fit exactly one event) into their events, one item per sentence
+    (:func:`one_item_per_sentence`); the end of :func:`_anchor_undated`."""
+    moves = list(moves)
+    for (n, root), fits in sorted((given or {}).items()):
+        if len(fits) == 1:
+            moves.append(((n, root), tuple(fits[0])))
+        elif len(fits) > 1:
+            log.info("undated %s fits %d events: left alone", root, len(fits))
+    chosen = one_item_per_sentence(moves, by_id)
     verbose = log.isEnabledFor(logging.INFO)
-    for (n, root), (m, home) in one_item_per_sentence(moves, by_id):
+    if verbose:  # the reason reads the whole event, as it was before any move
+        events = {
+            (m, home): [by_id[i] for i in (*passes[m].members[home], *shared.get(home, ()))]
+            for _, (m, home) in chosen
+        }
+    for (n, root), (m, home) in chosen:
         passes[n].members.pop(root)
         passes[m].members[home].append(root)
-        if verbose:  # the reason reads the whole event
+        if verbose:
             log.info(
                 "anchor undated %s to event of %s: %s",
                 root,
@@ -1003,6 +1054,66 @@ def one_item_per_sentence(moves: Sequence[tuple], by_id: Mapping[str, Mention]) 
         taken.add(key)
         out.append(move)
     return out
+
+
+def anchor_facts(members: Sequence[Mention]) -> tuple:
+    """What :func:`reads_event` reads of the event of ``members`` (an event with a dated
+    mention, as :func:`_anchor_undated` is shown it): its single known sides and country,
+    its articles, the countries that place it (``{""}`` when none does), its combined
+    killed and injured counts and its dated spans."""
+    return (
+        tuple(_single(values) for values in _anchor_signature(members)[:3]),
+        frozenset(m.article_id for m in members),
+        frozenset({m.country for m in members if m.country} or {""}),
+        _counts_of(members, "killed"),
+        _counts_of(members, "injured"),
+        frozenset(s for s in (interval(m) for m in members) if s is not None),
+    )
+
+
+def in_pool(u: Mention, singles: tuple[str, str, str], articles: Iterable[str]) -> bool:
+    """The pool part of :func:`reads_event`: whether an event whose one known initiator
+    side, target side and country are ``singles`` (:func:`anchor_facts`) and whose
+    articles are ``articles`` is in the pool of candidates of the undated mention ``u``."""
+    if not (u.actor1_side or u.actor2_side):
+        return False
+    if not u.country:
+        return u.article_id in articles
+    side1, side2, country = singles
+    if country not in (u.country, ""):
+        return False
+    if u.actor1_side and u.actor2_side:
+        fitting = ((u.actor1_side, u.actor2_side), (u.actor1_side, ""), ("", u.actor2_side))
+        return (side1, side2) in fitting
+    if u.actor1_side:
+        return side1 == u.actor1_side
+    return side2 == u.actor2_side
+
+
+def reads_event(u: Mention, facts: tuple) -> bool:
+    """Whether :func:`_anchor_undated`, deciding the undated mention ``u``, gathers the
+    event of :func:`anchor_facts` ``facts`` among its candidates: the event is in ``u``'s
+    pool (its one known sides and country fit ``u``'s; without a country, an event of
+    ``u``'s article) and has some identifying evidence (``u``'s article when ``u`` names its
+    initiator's side, an equal casualty count, or a dated span in ``u``'s article frame
+    while placed in ``u``'s country). Only events it gathers can change its decision.
+
+    The same sets as the pool and evidence indexes of :func:`_anchor_undated`, event by
+    event (tested against them on random mention sets).
+    """
+    singles, articles, countries, killed, injured, spans = facts
+    if not in_pool(u, singles, articles):
+        return False
+    if u.actor1_side and u.article_id in articles:
+        return True
+    if u.killed_best and killed == u.killed_best:
+        return True
+    if u.injured_best and injured == u.injured_best:
+        return True
+    frame = frame_interval(u) if u.date_basis == "frame" else None
+    if frame is None or u.country not in countries:
+        return False
+    return any(s[0] <= frame[1] and frame[0] <= s[1] for s in spans)
 
 
 def _anchor_reason(u: Mention, members: Sequence[Mention]) -> str:
@@ -1402,24 +1513,47 @@ def told_first(cluster: Cluster) -> tuple[str, int, int]:
 _mention_values = operator.attrgetter(*(f.name for f in fields(Mention)))
 
 
-def fields_key(cluster: Cluster, event_ids: Mapping[str, list[str]]) -> str:
+def mention_bytes(mentions: Iterable[Mention]) -> dict[str, bytes]:
+    """mention_id -> the mention's field values as bytes (``marshal`` format 0): what the
+    cache keys of :func:`fields_key` and :func:`analysis.events.blocks.component_key` read
+    of a mention, made once per build rather than once per key that reads it.
+
+    Format 0 writes every string, number and ``None`` the same way whatever the object's
+    history (no references, no interned strings), and reads back as the same values: two
+    mentions have the same bytes only when all their fields are equal. Twice as fast as
+    their ``repr``. Other bytes that tell mentions apart as surely may stand in: the build
+    names a mention of a cached extraction by the extraction's key and its place in it
+    (:func:`analysis.events.build.tables_from_extractions`).
+    """
+    return {m.mention_id: marshal.dumps(_mention_values(m), 0) for m in mentions}
+
+
+def fields_key(
+    cluster: Cluster,
+    event_ids: Mapping[str, list[str]],
+    encoded: Mapping[str, bytes] | None = None,
+) -> str:
     """SHA-256 of everything :func:`event_fields` reads of ``cluster``: its mentions (every
-    field), its umbrellas, its id and the events of the mentions its mentions answer."""
-    digest = hashlib.sha256(b"event fields\0" + cluster.event_id.encode("utf-8") + b"\0")
+    field), its umbrellas, its id and the events of the mentions its mentions answer.
+    ``encoded`` (:func:`mention_bytes` of the cluster's mentions, or more) spares making them."""
+    if encoded is None:
+        encoded = mention_bytes(cluster.all_mentions)
+    parts = [b"event fields\0", cluster.event_id.encode("utf-8"), b"\0"]
     for part in (cluster.members, cluster.shared):
         for m in part:
-            # The repr of the values (strings, numbers, None, tuples of strings) tells any
-            # two mentions apart, at a third of the cost of the dataclass's own repr.
-            digest.update(repr(_mention_values(m)).encode("utf-8") + b"\0")
-        digest.update(b"\1")
-    digest.update(";".join(sorted(cluster.umbrella_ids)).encode("utf-8") + b"\1")
+            parts.append(encoded[m.mention_id])
+            parts.append(b"\0")
+        parts.append(b"\1")
+    parts.append(";".join(sorted(cluster.umbrella_ids)).encode("utf-8") + b"\1")
     for m in cluster.all_mentions:
         for target in m.responds_to:
-            digest.update(f"{target}>{';'.join(event_ids.get(target, ()))}\0".encode())
-    return digest.hexdigest()
+            parts.append(f"{target}>{';'.join(event_ids.get(target, ()))}\0".encode())
+    return hashlib.sha256(b"".join(parts)).hexdigest()
 
 
-def reconcile(clusters: Sequence[Cluster], cache=None) -> list[dict]:
+def reconcile(
+    clusters: Sequence[Cluster], cache=None, encoded: Mapping[str, bytes] | None = None
+) -> list[dict]:
     """Event rows of the clusters in the order they happened and were told; undated last.
 
     Rows are sorted by ``event_date``, then by where the event is first told
@@ -1429,15 +1563,18 @@ def reconcile(clusters: Sequence[Cluster], cache=None) -> list[dict]:
 
     ``cache`` (an :class:`analysis.events.block_cache.ClusterCache`, or ``None``) keeps
     each event's :func:`event_fields` under :func:`fields_key` between builds; the rows
-    are the same with or without it.
+    are the same with or without it. ``encoded`` (:func:`mention_bytes` of every mention of
+    the clusters) spares making them again for the keys.
     """
     ids = mention_events(clusters)
     if cache is None:
         merged = [event_fields(c, ids) for c in clusters]
     else:
+        if encoded is None:
+            encoded = mention_bytes(m for c in clusters for m in c.all_mentions)
         merged = []
         for c in clusters:
-            key = fields_key(c, ids)
+            key = fields_key(c, ids, encoded)
             row = cache.get_row(key)
             if row is None:
                 row = event_fields(c, ids)
