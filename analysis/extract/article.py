@@ -637,6 +637,7 @@ def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
     if fields.get("date_precision", "") != "day" or not location:
         return None
     event_date = fields.get("event_date", "")
+    side = fields.get("actor1_side", "")
     for draft in state.drafts[-_REFERENCE_REACH:]:
         m = draft.mention
         if (
@@ -644,6 +645,9 @@ def _same_event(fields: dict, state: _Discourse, family: str) -> _Draft | None:
             and _compatible(draft.family, family)
             and m.event_date == event_date
             and m.location == location
+            # No side strikes itself: an act by the side the earlier one hit (the strikes
+            # ordered on the day a drone hit a base) is another event.
+            and not (side and side in (m.actor2_side, *({m.actor1_side} - {"", side})))
         ):
             return draft
     return None
@@ -1008,7 +1012,11 @@ def _read_sentence(
                 ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
             mention["country"] = ctx.main_country[0]
         apart = [counted_from] if counted_from is not None else []
-        if _ADDITIONAL.search(reading.anchor_lead) and not reading.definite:
+        if _SEPARATELY.match(reading.anchor_lead):
+            # "Separately, an Israeli drone strike ...": another event than any told
+            # before it on days it may share, whatever its kind.
+            apart += _told_before(mention, family, state, any_kind=True)
+        elif _ADDITIONAL.search(reading.anchor_lead) and not reading.definite:
             # "Later on the same day, the US carried out further air strikes": another
             # event than the article's earlier ones of that kind and side.
             apart += _told_before(mention, family, state)
@@ -1104,16 +1112,28 @@ _ADDITIONAL = re.compile(
 )
 
 
-def _told_before(fields: dict, family: str, state: _Discourse) -> list[_Draft]:
+#: "Separately, an Israeli drone strike ...", "In a separate incident, ...": an opening that
+#: tells another event than those told before.
+_SEPARATELY = re.compile(
+    r"\s*(?:separately|in\s+a\s+separate\s+(?:incident|attack|strike|development)|"
+    r"elsewhere)\b",
+    re.IGNORECASE,
+)
+
+
+def _told_before(
+    fields: dict, family: str, state: _Discourse, any_kind: bool = False
+) -> list[_Draft]:
     """The article's earlier events (first mentions) that a clause told as additional
     ("further strikes", "another attack") is another event than: those of a compatible
-    kind, by the same side (or one unknown), whose dates may overlap its own."""
+    kind (any kind with ``any_kind``: "Separately, ..."), by the same side (or one
+    unknown), whose dates may overlap its own."""
     side = fields.get("actor1_side", "")
     start, end = fields.get("date_start", ""), fields.get("date_end", "")
     out = []
     for draft in state.drafts[-_REFERENCE_REACH:]:
         m = draft.mention
-        if draft.origin is not None or not _compatible(draft.family, family):
+        if draft.origin is not None or not (any_kind or _compatible(draft.family, family)):
             continue
         if side and m.actor1_side and m.actor1_side != side:
             continue

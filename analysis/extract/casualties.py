@@ -146,7 +146,10 @@ _NONE = re.compile(
     # "caused material damage only", "only material damage".
     r"|\bmaterial\s+(?P<what9>damage)\s+only\b|\bonly\s+(?P<what10>material)\s+(?:damage|losses)\b"
     # "caused no human or material losses", "no human losses".
-    r"|\bno\s+(?P<what8>human)\s+(?:or\s+material\s+)?(?:losses|casualties)\b",
+    r"|\bno\s+(?P<what8>human)\s+(?:or\s+material\s+)?(?:losses|casualties)\b"
+    # "without hurting anyone", "hurting no one".
+    r"|\bwithout\s+(?:hurting|injuring|harming|wounding)\s+(?P<what11>anyone|anybody)\b"
+    r"|\b(?:hurting|injuring|harming|wounding)\s+(?P<what12>no\s*-?\s*one|nobody)\b",
     re.IGNORECASE,
 )
 #: No one at all hurt ("Nobody was hurt", "No one was injured"): no one killed either.
@@ -523,11 +526,12 @@ def find_casualties(text: str, lexicon: Lexicon) -> Casualties:
         np = text[start : m.start()]
         add("injured", count_victims(np), np, (start, m.end()))
     for m in rx.none.finditer(searched):
-        groups = ("what", "what2", "what3", "what4", "what5", "what6", "what7", "what8")
-        groups += ("what9", "what10")
-        what = next(m[g] for g in groups if m[g]).lower()
-        # (No human losses, or material damage only: no one killed or hurt.)
-        what = "casualties" if what in ("human", "damage", "material") else what
+        # Each alternative names what it denies in one group of its own.
+        what = m[m.lastgroup].lower()
+        # (No human losses, material damage only, or no one hurt: no one killed or hurt.)
+        if what in ("human", "damage", "material", "anyone", "anybody", "nobody"):
+            what = "casualties"
+        what = "casualties" if re.fullmatch(r"no\s*-?\s*one", what) else what
         zero = Count(0, 0, 0)
         # "No injuries" says no one was killed either; "no deaths" says nothing of injuries.
         if what in ("injuries", "casualties") and injured is None:

@@ -130,7 +130,15 @@ _SERIES = re.compile(
 
 #: "held Hezbollah responsible": the culprit between the verb and "responsible".
 _HELD = re.compile(
-    r"\b(?:held|holds|hold|holding)\s+((?:[\w'’.-]+\s+){1,5}?)responsible\b", re.IGNORECASE
+    r"\b(?:held|holds|hold|holding)\s+[\"“‘']?((?:[\w'’.-]+\s+){1,5}?)responsible\b", re.IGNORECASE
+)
+
+#: After "responsible": an act named by reference ("for this criminal aggression", "for
+#: the blasts", "for the attack").
+_FOR_THE_ACT = re.compile(
+    r"\s+for\s+(?:this|that|these|those|the)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:attacks?|aggression|blasts?|explosions?|bombings?|strikes?|massacres?|crimes?|assaults?)\b",
+    re.IGNORECASE,
 )
 
 #: "Hezbollah bears responsibility for the attack", said of a group by someone else: a
@@ -250,7 +258,10 @@ def find_attributions(
             culprit = doers[0].value
             holders = [a for a in actors if a.end <= held.start() and a.value.side != culprit.side]
             by, by_side = (holders[-1].value.actor, holders[-1].value.side) if holders else ("", "")
-            found.append(Attribution(sentence.index, "blamed", culprit, by, by_side, bool(acts)))
+            # "held X responsible for this criminal aggression": the act it names by
+            # reference is the one told before, as far back as an act named outright.
+            named_act = bool(acts) or bool(_FOR_THE_ACT.match(sentence.text, held.end()))
+            found.append(Attribution(sentence.index, "blamed", culprit, by, by_side, named_act))
         for cue in cues:
             kind = cue.value
             if kind == "claimed" and _CLAIMED_LIVES.match(sentence.text, cue.end):
@@ -814,7 +825,18 @@ def _stated_answer(m: Mention, sentence: Sentence | None, lexicon: Lexicon) -> M
     return _replace(m, link_text=first.text.strip())
 
 
-def _answers_reveal(mentions: list[Mention], published: dt.date) -> list[Mention]:
+#: An answer told as coming soon after the event it answers: "Shortly after the attack",
+#: "minutes after", "within hours" (which may run into the next day).
+_SOON_AFTER = re.compile(
+    r"\b(?:(?:shortly|soon|immediately|minutes|moments)\s+after(?:wards)?|"
+    r"(?P<hours>within\s+hours|hours\s+(?:after|later)))\b",
+    re.IGNORECASE,
+)
+
+
+def _answers_reveal(
+    mentions: list[Mention], published: dt.date, stated: set[int] = frozenset()
+) -> list[Mention]:
     """What an answer tells of the event it answers, and the event of it.
 
     - An attack nobody is said to have made, answered by a strike on a group ("In response,
@@ -822,7 +844,9 @@ def _answers_reveal(mentions: list[Mention], published: dt.date) -> list[Mention
       the answer tells (``suspected``), and it hit the answering side.
     - An answer the text does not date ("In response, US helicopters struck ...") came on
       or after the day of the event it answers: its interval starts there, and that day is
-      its best date.
+      its best date. A stated answer is one with the words of its link (``link_text``) or
+      one in a sentence of ``stated`` (a sentence that says "in response" with no object:
+      "Hezbollah later said it fired rockets at Metula in response").
     """
     by_id = {m.mention_id: i for i, m in enumerate(mentions)}
     out = list(mentions)
@@ -851,7 +875,9 @@ def _answers_reveal(mentions: list[Mention], published: dt.date) -> list[Mention
                     actor2_side=m.actor1_side,
                 )
     for i, m in enumerate(out):
-        if m.date_basis != "frame" or not m.responds_to or not m.link_text:
+        if m.date_basis != "frame" or not m.responds_to:
+            continue
+        if not m.link_text and m.sentence_index not in stated:
             continue
         # ("In response, ..." after the attack was told: a cause told before the answer.)
         days = [
@@ -867,6 +893,21 @@ def _answers_reveal(mentions: list[Mention], published: dt.date) -> list[Mention
         cause = max(days, key=lambda c: c.event_date)
         day = dt.date.fromisoformat(cause.event_date)
         if not day <= published:
+            continue
+        soon = _SOON_AFTER.search(m.sentence_text)
+        if soon is not None:
+            # "Shortly after the attack, an AC-130 engaged the launch point": the day of the
+            # event answered; "hours after" may run into the next day.
+            last = min(published, day + dt.timedelta(days=1 if soon["hours"] else 0))
+            out[i] = _replace(
+                m,
+                date_text=f"{soon[0]} the event it answers ({day.isoformat()})",
+                date_start=day.isoformat(),
+                date_end=last.isoformat(),
+                event_date=day.isoformat(),
+                date_precision=_precision((last - day).days),
+                date_basis="",
+            )
             continue
         out[i] = _replace(
             m,
@@ -1011,7 +1052,7 @@ def complete_mentions(
         if not m.responds_to:
             m = _struck_the_launchers(m, linked)
         linked.append(m)
-    linked = _answers_reveal(linked, published)
+    linked = _answers_reveal(linked, published, responses)
     if not title_used and first_answerer is not None:
         # The headline states an answer whose cause the article does not report.
         m = linked[first_answerer]

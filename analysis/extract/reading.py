@@ -158,6 +158,14 @@ _RELATIVE_DOER = re.compile(r"\s+(?:[\w'’-]+\s+){0,3}?(?:that|which)\s+(?:the\
 _QUOTING = re.compile(
     r"\b(?:quoting|citing|according\s+to)\s+(?:[\w.'’-]+\s+){0,2}$", re.IGNORECASE
 )
+#: "a drone that U.S. intelligence assessed to be of Iranian origin": who judged the
+#: weapon, in a relative clause of the event's noun, not who used it.
+_ASSESSOR_BEFORE = re.compile(r"\b(?:that|which)\s+(?:the\s+)?$", re.IGNORECASE)
+_ASSESSOR_AFTER = re.compile(
+    r"(?:\s+[\w-]+){0,2}?\s+(?:assessed|assesses|assess|believed|believes|believe|judged|"
+    r"judges|determined|suspected|suspects|identified|said)\s+(?:to\s+(?:be|have)|was|were|as)\b",
+    re.IGNORECASE,
+)
 _MADE = re.compile(r"-(?:made|built|designed|supplied|manufactured|produced)\b", re.IGNORECASE)
 #: "6:30 p.m. local time in Baghdad", "Baghdad time": a clock, not a place of the event.
 _CLOCK = re.compile(r"\btime\s+in\s+$", re.IGNORECASE)
@@ -728,6 +736,14 @@ def read_clause(
     # "its fighter jets", "their forces": the speaker's own, named by the speaker.
     actors = [a for a in actors if not _OWNED.search(text, max(0, a.start - 6), a.start)]
     actors = [a for a in actors if not _QUOTING.search(text, max(0, a.start - 40), a.start)]
+    actors = [
+        a
+        for a in actors
+        if not (
+            _ASSESSOR_BEFORE.search(text, max(0, a.start - 12), a.start)
+            and _ASSESSOR_AFTER.match(text, a.end)
+        )
+    ]
     if any(a.value.side in _HOST_SIDES for a in actors):
         actors = [
             a
