@@ -11,6 +11,7 @@ sentences by hand.
 import datetime as dt
 
 from analysis.extract.casualties import find_casualties
+from analysis.extract.sentences import split_sentences
 
 from own_texts import events_of, mentions_of
 
@@ -100,3 +101,22 @@ def test_engaged_the_vehicle_is_a_strike(lexicon):
     text = "A U.S. gunship engaged the launch truck near Qaim on Monday, killing two militants."
     [strike] = mentions_of(text, lexicon, PUBLISHED)
     assert (strike.actor1_side, strike.killed_low) == ("US_COALITION", 2)
+
+
+def test_a_newsletters_capital_labels_are_headings_not_part_of_the_sentence(lexicon):
+    text = (
+        "Security brief\n\n"
+        "• IRAQ: Three U.S. soldiers were wounded when a drone struck a base near Erbil on "
+        "Monday.\n\n"
+        "• THE RESPONSE: Hours later, U.S. jets struck two depots used by Kataib Hezbollah, "
+        "killing one fighter.\n\n"
+        "MS. LEE: We will protect our forces.\n"
+    )
+    sentences = [s for s in split_sentences(text) if s.role == "body"]
+    assert [s.text[:5] for s in sentences] == ["Three", "Hours", "We wi"]
+    assert all(text[s.start : s.end] == s.text for s in sentences)
+    mentions = mentions_of(text, lexicon, PUBLISHED)
+    [strike] = [m for m in mentions if m.actor1_side == "US_COALITION"]
+    assert (strike.killed_low, strike.injured_low) == (1, None)
+    [drone] = [m for m in mentions if m.injured_low == 3]
+    assert drone.actor1_side != "US_COALITION"

@@ -49,6 +49,10 @@ _DATELINE = re.compile(
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}))"
     r"\s*[–—-]{1,2}\s+"
 )
+#: A label that opens a paragraph of a newsletter or a transcript ("• IRAQ: ", "THE
+#: RESPONSE: ", "MS. SINGH: "): capitals and a colon, a heading of what follows rather than
+#: part of its first sentence.
+_LABEL = re.compile(r"(?:[•·▪*]\s*)?[A-Z][A-Z .'’&/-]{1,60}:\s+(?=[\"“‘(]?[A-Z0-9])")
 _STANDFIRST_MAX = 300
 
 
@@ -234,6 +238,9 @@ def split_sentences(
             dateline = _DATELINE.match(paragraph)
             if dateline:
                 p_start += dateline.end()
+        label = _LABEL.match(text, p_start, p_end) if role == "body" else None
+        if label:
+            p_start = label.end()
         for s_start, s_end in _split_paragraph(text, p_start, p_end):
             s_text = text[s_start:s_end]
             s_role = role
