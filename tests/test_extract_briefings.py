@@ -120,3 +120,22 @@ def test_a_newsletters_capital_labels_are_headings_not_part_of_the_sentence(lexi
     assert (strike.killed_low, strike.injured_low) == (1, None)
     [drone] = [m for m in mentions if m.injured_low == 3]
     assert drone.actor1_side != "US_COALITION"
+
+
+def test_an_indefinite_subject_that_also_acts_is_another_event(lexicon):
+    text = (
+        "On Sunday evening, four rockets were fired at a patrol base near Shaddadi, officials "
+        "said, without hurting anyone. A small drone also struck near an outpost at Tal "
+        "Baydar, where two soldiers suffered light wounds."
+    )
+    mentions = mentions_of(text, lexicon, PUBLISHED)
+    assert sorted((m.injured_low is None, m.injured_low) for m in mentions) == [
+        (False, 0),
+        (False, 2),
+    ]
+
+
+def test_victims_after_where_are_counted_from_their_own_number(lexicon):
+    assert _counts(
+        "A drone struck near an outpost, where two US soldiers suffered light wounds.", lexicon
+    ) == [None, (2, 2)]

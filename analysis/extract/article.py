@@ -901,6 +901,8 @@ def _read_sentence(
                 or reading.initiator.side == state.focus.root.mention.actor1_side
             )
             and not _elsewhere(reading, state.focus.root, state, ctx.ranks)
+            # "A one-way drone also struck near another base": a new thing doing it too.
+            and not _INDEFINITE_ALSO.search(reading.anchor_lead)
         ):
             base = state.focus
         if base is None and reading.anchor.kind == "ref":
@@ -1111,6 +1113,12 @@ _ADDITIONAL = re.compile(
     re.IGNORECASE,
 )
 
+
+#: An indefinite subject that "also" acts ("A one-way drone also struck near a base"): another
+#: act like the one under discussion, not that act told again.
+_INDEFINITE_ALSO = re.compile(
+    r"\b(?:an?|another|one)\s+(?:[\w'’.-]+\s+){0,3}also\s+$", re.IGNORECASE
+)
 
 #: "Separately, an Israeli drone strike ...", "In a separate incident, ...": an opening that
 #: tells another event than those told before.

@@ -166,7 +166,7 @@ _NP_STOP = re.compile(
     re.IGNORECASE,
 )
 _NP_START = re.compile(
-    r".*(?:,\s|;\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s"
+    r".*(?:,\s|;\s|\bthat\s|\bsaid\s|\bsays\s|\bconfirmed\s|\bafter\s|\bwhen\s|\bwhile\s|\bwhere\s"
     # "25 fighters died and 55 were wounded"; "one of three people who died".
     r"|\b(?:died|killed|dead|wounded|injured|hurt|perished|lives)\s+(?:and|but|while)\s"
     r"|\bone\s+of\s|\bamong\s+them\s|\bwhich\s|\bwhom\s|^)",
