@@ -139,3 +139,13 @@ def test_victims_after_where_are_counted_from_their_own_number(lexicon):
     assert _counts(
         "A drone struck near an outpost, where two US soldiers suffered light wounds.", lexicon
     ) == [None, (2, 2)]
+
+
+def test_in_the_same_area_is_where_the_event_under_discussion_was(lexicon):
+    text = (
+        "A drone struck a car near Sinjar on Sunday, killing three men. A similar strike "
+        "in the same area on Thursday wounded two fighters."
+    )
+    first, second = mentions_of(text, lexicon, PUBLISHED)
+    assert first.country == "Iraq"
+    assert (second.location, second.country) == (first.location, first.country)

@@ -1013,6 +1013,17 @@ def _read_sentence(
                 whole = f"{article.title}\n{article.text}"
                 ctx.main_country.append(lexicon.places.main_country(whole, ctx.countries))
             mention["country"] = ctx.main_country[0]
+        clause_text = " ".join(text[s:e] for s, e in clause.spans)
+        if (
+            not mention.get("location")
+            and state.focus is not None
+            and _SAME_AREA.search(clause_text)
+        ):
+            # "A similar strike in the same area on Thursday": where the event under
+            # discussion was.
+            root = state.focus.root.mention
+            for key in ("location", "country", "admin1", "latitude", "longitude"):
+                mention[key] = getattr(root, key)
         apart = [counted_from] if counted_from is not None else []
         if _SEPARATELY.match(reading.anchor_lead):
             # "Separately, an Israeli drone strike ...": another event than any told
@@ -1113,6 +1124,13 @@ _ADDITIONAL = re.compile(
     re.IGNORECASE,
 )
 
+
+#: "in the same area", "at the same spot": the place of the event under discussion.
+_SAME_AREA = re.compile(
+    r"\b(?:in|at|near|on)\s+the\s+same\s+(?:area|place|spot|location|town|village|region|"
+    r"road|site)\b",
+    re.IGNORECASE,
+)
 
 #: An indefinite subject that "also" acts ("A one-way drone also struck near a base"): another
 #: act like the one under discussion, not that act told again.
