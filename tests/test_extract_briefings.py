@@ -149,3 +149,13 @@ def test_in_the_same_area_is_where_the_event_under_discussion_was(lexicon):
     first, second = mentions_of(text, lexicon, PUBLISHED)
     assert first.country == "Iraq"
     assert (second.location, second.country) == (first.location, first.country)
+
+
+def test_within_hours_takes_the_day_under_discussion(lexicon):
+    text = (
+        "A drone hit a coalition base near Hasakah on Sunday, wounding three soldiers. "
+        "Within hours, Defense Secretary Lloyd Austin ordered airstrikes on depots near "
+        "Mayadin used by groups tied to Iran, killing six fighters."
+    )
+    [strike] = [m for m in mentions_of(text, lexicon, PUBLISHED) if m.actor1_side == "US_COALITION"]
+    assert (strike.date_start, strike.date_end) == ("2025-03-09", "2025-03-09")

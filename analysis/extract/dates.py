@@ -20,7 +20,8 @@ Rules (documented in ``data/lexicon/README.md``):
   aggregates); "earlier this month" runs from the first
   of the month to publication; "in recent days" and "a few days ago" are the seven days
   before publication (precision ``days``);
-- "earlier in the day", "later that day" and "the same day" take the day of the date
+- "earlier in the day", "later that day", "the same day", "hours later", "within hours",
+  "minutes later" and "shortly afterwards" take the day of the date
   before them in the discourse (``anchor``); "a day earlier", "the previous day", "two days
   before" are that many days before it, "the next day", "a day later" after it; "a few
   days after" / "days after" mean two to six days before the anchor.
@@ -101,7 +102,10 @@ _PATTERNS = (
     (
         "same_day",
         r"\b(?:earlier|later)\s+(?:in\s+the|that|the\s+same)\s+day\b|\b(?:the|that)\s+same\s+day\b"
-        r"|\b(?:(?:a\s+few|several|some|two|three)\s+)?hours\s+(?:later|earlier)\b",
+        r"|\b(?:(?:a\s+few|several|some|two|three)\s+)?hours\s+(?:later|earlier)\b"
+        # "Within hours, the Pentagon ordered ...", "Minutes later", "Shortly afterwards".
+        r"|\bwithin\s+(?:a\s+few\s+)?hours\b|\b(?:minutes|moments)\s+later\b"
+        r"|\bshortly\s+(?:afterwards?|after\s+(?:that|this))\b",
     ),
     (
         "week_offset",
