@@ -159,3 +159,18 @@ def test_within_hours_takes_the_day_under_discussion(lexicon):
     )
     [strike] = [m for m in mentions_of(text, lexicon, PUBLISHED) if m.actor1_side == "US_COALITION"]
     assert (strike.date_start, strike.date_end) == ("2025-03-09", "2025-03-09")
+
+
+def test_a_question_reports_no_event(lexicon):
+    text = "Q: Was the drone attack on the base in Erbil on Monday carried out by Kataib Hezbollah?"
+    assert mentions_of(text, lexicon, PUBLISHED) == []
+
+
+def test_a_number_of_attacks_since_a_day_is_an_aggregate_not_an_event(lexicon):
+    text = (
+        "Since February 2, there have been 41 attacks on U.S. forces, 20 in Iraq and 21 in Syria."
+    )
+    extraction, events = events_of(text, lexicon, PUBLISHED)
+    assert len(events) == 0
+    [tally] = extraction.aggregates
+    assert (tally.count_low, tally.period_start) == (41, "2025-02-02")

@@ -419,12 +419,21 @@ def _continuation(
     return fields
 
 
+#: A number right before a plural event noun ("66 attacks", "1,200 strikes").
+_TALLY = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})*|\d+)\s+(?:[a-z-]+\s+)?$")
+
+
 def _aggregate(
     article: Article, sentence: Sentence, reading: Reading, published: dt.date
 ) -> Aggregate | None:
     if reading.since is None or reading.anchor is None:
         return None
-    if reading.times_count is None and not reading.quantifier and not reading.times_hit:
+    count = reading.times_count
+    tally = _TALLY.search(reading.anchor_lead)
+    if count is None and tally and reading.anchor_text.lower().endswith("s"):
+        # "Since October 17, there have been 66 attacks on U.S. forces": a count of events.
+        count = int(tally["n"].replace(",", ""))
+    if count is None and not reading.quantifier and not reading.times_hit:
         return None
     start = resolve_match(reading.since, published)
     if start is None:
@@ -449,7 +458,7 @@ def _aggregate(
         period_text=period_text,
         period_start=start.date_start,
         period_end=end.date_end if end else published.isoformat(),
-        count_low=reading.times_count,
+        count_low=count,
         count_high=None,
     )
 
@@ -667,7 +676,9 @@ def _read_sentence(
     # Lowered once for every vocabulary (see analysis.extract.fastre.foldable).
     folded = spaced.lower() if foldable(spaced) else None
     actions = launch_actions(spaced, lexicon, lexicon.actions.find(spaced, folded), folded)
-    if not actions and not _CASUALTY_HINT.search(text):
+    if (not actions and not _CASUALTY_HINT.search(text)) or _QUESTION.search(text):
+        # ("Q: How many attacks have there been on U.S. forces now?": a question reports
+        # nothing.)
         # No action and no casualty word: the sentence can only name armed groups that a
         # later "by the groups" may point back to; the other vocabularies are not needed.
         _note_groups(lexicon, lexicon.actors.find(spaced, folded), state)
@@ -1124,6 +1135,9 @@ _ADDITIONAL = re.compile(
     re.IGNORECASE,
 )
 
+
+#: A sentence that asks ("Who fired the rockets?"), as a transcript's questions do.
+_QUESTION = re.compile(r"\?[\"'”’)]*\s*$")
 
 #: "in the same area", "at the same spot": the place of the event under discussion.
 _SAME_AREA = re.compile(
