@@ -174,3 +174,17 @@ def test_a_number_of_attacks_since_a_day_is_an_aggregate_not_an_event(lexicon):
     assert len(events) == 0
     [tally] = extraction.aggregates
     assert (tally.count_low, tally.period_start) == (41, "2025-02-02")
+
+
+def test_a_sides_air_defences_defend_it_they_do_not_attack(lexicon):
+    text = "Syrian air defences fired at drones over Homs early on Monday, state media said."
+    [m] = mentions_of(text, lexicon, PUBLISHED)
+    assert (m.actor1_side, m.actor2_side) == ("", "SYRIA_GOV")
+    text = (
+        "Iran's air defences fired at suspicious objects over Isfahan early on Monday. "
+        "A U.S. official said Israel had carried out a strike on Iran."
+    )
+    _, events = events_of(text, lexicon, PUBLISHED)
+    [strike] = events.itertuples()
+    assert (strike.actor1_side, strike.actor2_side) == ("ISRAEL", "IRAN")
+    assert str(strike.date_start)[:10] == "2025-03-10"

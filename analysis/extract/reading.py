@@ -166,6 +166,12 @@ _ASSESSOR_AFTER = re.compile(
     r"judges|determined|suspected|suspects|identified|said)\s+(?:to\s+(?:be|have)|was|were|as)\b",
     re.IGNORECASE,
 )
+#: After a side's name: its air defences ("Iran's air defences", "Iraqi air defense systems").
+_AIR_DEFENCES = re.compile(
+    r"(?:['’]s)?\s+air[\s-]defen[cs]es?(?:\s+(?:systems?|batteries|units|forces))?\b",
+    re.IGNORECASE,
+)
+_NAMES_AIR_DEFENCES = re.compile(r"air[\s-]defen[cs]es?$", re.IGNORECASE)
 _MADE = re.compile(r"-(?:made|built|designed|supplied|manufactured|produced)\b", re.IGNORECASE)
 #: "6:30 p.m. local time in Baghdad", "Baghdad time": a clock, not a place of the event.
 _CLOCK = re.compile(r"\btime\s+in\s+$", re.IGNORECASE)
@@ -460,6 +466,12 @@ _FORCES_OF = re.compile(
 )
 
 
+def _defends(text: str, actor: Hit) -> bool:
+    """Whether ``actor`` names a side's air defences ("Iran's air defences", "Syrian air
+    defences"): the side attacked, not the doer."""
+    return bool(_AIR_DEFENCES.match(text, actor.end) or _NAMES_AIR_DEFENCES.search(actor.text))
+
+
 def _adjectives(text: str, actors: list[Hit], actions: list[Hit], weapons: list[Hit]) -> list[Hit]:
     """Give each nationality adjective ("Israeli", "Iranian") the role its noun implies.
 
@@ -744,6 +756,19 @@ def read_clause(
             and _ASSESSOR_AFTER.match(text, a.end)
         )
     ]
+    # "Iran's air defences fired at suspicious objects": the side defending itself is the
+    # one attacked, not the doer.
+    actors = [
+        Hit(
+            a.start,
+            a.end,
+            a.text,
+            ActorEntry(a.value.actor, a.value.side, "target", a.value.specific),
+        )
+        if _defends(text, a)
+        else a
+        for a in actors
+    ]
     if any(a.value.side in _HOST_SIDES for a in actors):
         actors = [
             a
@@ -930,7 +955,11 @@ def read_clause(
         possessive = [a for a in prior if _POSSESSIVE_S.match(text[a.end : a.end + 3])]
         # "Iran's missile attack", "Tehran's first retaliatory strikes": the possessor
         # owns the action; "Hezbollah's top commander, in an air strike" owns a person.
-        owners = [a for a in possessive if _OWNS_ACTION.fullmatch(text[a.end : anchor.start])]
+        owners = [
+            a
+            for a in possessive
+            if a.value.role != "target" and _OWNS_ACTION.fullmatch(text[a.end : anchor.start])
+        ]
         if initiator is None and owners:
             initiator = owners[-1].value
         # "in a US drone strike", "an Israeli air raid": the actor naming the action.
@@ -977,6 +1006,10 @@ def read_clause(
                     continue
                 target = a.value
                 break
+        if target is None:
+            # "Iran's air defences fired at drones over Isfahan": Iran was attacked.
+            defending = [a for a in prior if _defends(text, a)]
+            target = defending[-1].value if defending else None
         if target is not None and initiator is not None and target.side == initiator.side:
             target = None
         if anchor.value.action == "interception":
