@@ -432,7 +432,8 @@ def test_killing_and_wounding_after_the_action(lexicon):
             "ISRAEL",
         ),
         ("American warplanes struck a depot in Mayadin on Monday.", "US_COALITION", ""),
-        ("Syrian air defences fired at Israeli jets over Qusayr on Monday.", "SYRIA_GOV", "ISRAEL"),
+        # Air defences defend their side: the jets fired at made the attack (data/README.md).
+        ("Syrian air defences fired at Israeli jets over Qusayr on Monday.", "ISRAEL", "SYRIA_GOV"),
         (
             "The Israeli army said it had struck Hezbollah sites in Khiam on Monday.",
             "ISRAEL",

@@ -1006,10 +1006,13 @@ def read_clause(
                     continue
                 target = a.value
                 break
-        if target is None:
-            # "Iran's air defences fired at drones over Isfahan": Iran was attacked.
-            defending = [a for a in prior if _defends(text, a)]
-            target = defending[-1].value if defending else None
+        defending = [a for a in prior if _defends(text, a)]
+        if defending and initiator is None:
+            # "Iran's air defences fired at drones over Isfahan": Iran was attacked;
+            # "Syrian air defences fired at Israeli jets": by the side of the jets.
+            if target is not None and target.side != defending[-1].value.side:
+                initiator = target
+            target = defending[-1].value
         if target is not None and initiator is not None and target.side == initiator.side:
             target = None
         if anchor.value.action == "interception":
