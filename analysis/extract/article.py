@@ -1036,7 +1036,7 @@ def _read_sentence(
             for key in ("location", "country", "admin1", "latitude", "longitude"):
                 mention[key] = getattr(root, key)
         apart = [counted_from] if counted_from is not None else []
-        if _SEPARATELY.match(reading.anchor_lead):
+        if separate and not reading.definite:
             # "Separately, an Israeli drone strike ...": another event than any told
             # before it on days it may share, whatever its kind.
             apart += _told_before(mention, family, state, any_kind=True)
@@ -1150,14 +1150,6 @@ _SAME_AREA = re.compile(
 #: act like the one under discussion, not that act told again.
 _INDEFINITE_ALSO = re.compile(
     r"\b(?:an?|another|one)\s+(?:[\w'’.-]+\s+){0,3}also\s+$", re.IGNORECASE
-)
-
-#: "Separately, an Israeli drone strike ...", "In a separate incident, ...": an opening that
-#: tells another event than those told before.
-_SEPARATELY = re.compile(
-    r"\s*(?:separately|in\s+a\s+separate\s+(?:incident|attack|strike|development)|"
-    r"elsewhere)\b",
-    re.IGNORECASE,
 )
 
 
